@@ -1,0 +1,18 @@
+/** A virtual machine as the consolidation logic sees it. */
+export interface VmState {
+  readonly uuid: string
+  /** Configured memory, MB: what a live migration has to copy. */
+  readonly ramMb: number
+  /** Name of the host the VM runs on. */
+  readonly host: string
+  /** Number of virtual CPUs. */
+  readonly vcpus: number
+}
+
+/** A VM with its recent CPU demand, the input of VM selection and placement. */
+export interface VmSample {
+  readonly uuid: string
+  /** CPU demand history in MHz, oldest first. */
+  readonly cpuMhz: ReadonlyArray<number>
+  readonly ramMb: number
+}

@@ -1,0 +1,29 @@
+/**
+ * Turns a failed command into one clear line on stderr and exit code 1: users see what was
+ * wrong (file, line, field), never a stack trace. Defects (bugs) still print their cause.
+ */
+import { Cause, Effect } from "effect"
+import { describeError } from "../../core/errors.js"
+
+const isTagged = (error: unknown): error is { readonly _tag: string } & Record<string, unknown> =>
+  typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
+
+export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<A | undefined, never, R> =>
+  program.pipe(
+    Effect.catchAllCause((cause) =>
+      Effect.sync(() => {
+        const failure = Cause.failureOption(cause)
+        if (failure._tag === "Some") {
+          const error = failure.value
+          // @effect/cli has already printed its own validation errors.
+          if (isTagged(error) && error._tag !== "ValidationError") {
+            process.stderr.write(`neat: ${describeError(error)}\n`)
+          }
+        } else if (!Cause.isInterruptedOnly(cause)) {
+          process.stderr.write(`neat: internal error\n${Cause.pretty(cause)}\n`)
+        }
+        process.exitCode = 1
+        return undefined
+      })
+    )
+  )

@@ -33,7 +33,9 @@ export class CloudActionError extends Data.TaggedError("CloudActionError")<{
 export type CloudError = UnknownHost | UnknownVm | CloudActionError
 
 /** One line for a person: what went wrong and where. */
-export const describeError = (error: { readonly _tag: string } & Record<string, unknown>): string => {
+export const describeError = (tagged: { readonly _tag: string }): string => {
+  const error: Readonly<Record<string, unknown>> & { readonly _tag: string } = { ...tagged, _tag: tagged._tag }
+  if (tagged instanceof Error && !("message" in error)) Object.assign(error, { message: tagged.message })
   switch (error._tag) {
     case "ConfigError":
       return `configuration: ${String(error.field)}: ${String(error.message)}${error.source ? ` (${String(error.source)})` : ""}`

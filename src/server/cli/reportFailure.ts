@@ -5,7 +5,7 @@
 import { Cause, Effect } from "effect"
 import { describeError } from "../../core/errors.js"
 
-const isTagged = (error: unknown): error is { readonly _tag: string } & Record<string, unknown> =>
+const isTagged = (error: unknown): error is { readonly _tag: string } =>
   typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
 
 export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<A | undefined, never, R> =>

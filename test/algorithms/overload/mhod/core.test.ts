@@ -260,6 +260,35 @@ describe("mhod detector", () => {
   })
 })
 
+describe("mhod monotonicity", () => {
+  // A larger otf only widens the feasible set of the programme and leaves the counters alone, so
+  // every overload reported with the larger otf is also reported with the smaller one.
+  it("never reports more overloads when the acceptable OTF is raised", () => {
+    const base: MhodParams = {
+      state_config: [0.8],
+      otf: 0.2,
+      history_size: 500,
+      window_sizes: [10, 20, 30],
+      bruteforce_step: 0.25,
+      learning_steps: 5
+    }
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 0.6, noNaN: true }),
+        fc.double({ min: 0.01, max: 0.6, noNaN: true }),
+        fc.array(fc.double({ min: 0.5, max: 1.1, noNaN: true }), { minLength: 1, maxLength: 60 }),
+        (a, b, sequence) => {
+          const ctx = { timeStepSec: 300, migrationTimeSec: 60 }
+          const strict = replayDetectorWithState(mhod({ ...base, otf: Math.min(a, b) }, ctx), sequence, 30).decisions
+          const lenient = replayDetectorWithState(mhod({ ...base, otf: Math.max(a, b) }, ctx), sequence, 30).decisions
+          for (const [i, overloaded] of lenient.entries()) if (overloaded) expect(strict[i]).toBe(true)
+        }
+      ),
+      { numRuns: 60 }
+    )
+  })
+})
+
 describe("MhodParamsSchema", () => {
   const valid = {
     state_config: [0.8],

@@ -3,10 +3,11 @@
  * overloaded when its latest utilisation is at or above `threshold` and the fraction of time it has
  * spent overloaded so far, counting the coming migration as overloaded time, reaches `otf`.
  */
-import { Either, ParseResult, Schema } from "effect"
-import { ConfigError } from "../../core/errors.js"
+import { Either, type ParseResult, Schema } from "effect"
+import type { ConfigError } from "../../core/errors.js"
 import type { AlgorithmContext, Detector } from "../types.js"
 import { migrationTimeSteps } from "./migrationTimeSteps.js"
+import { paramsConfigError } from "./paramsError.js"
 
 /** OTF parameters, named as in Neat's configuration. */
 export const OtfParamsSchema = Schema.Struct({
@@ -18,6 +19,7 @@ export const OtfParamsSchema = Schema.Struct({
   limit: Schema.Number.pipe(Schema.int(), Schema.nonNegative())
 })
 
+/** Validated OTF parameters. */
 export type OtfParams = typeof OtfParamsSchema.Type
 
 /** What OTF remembers between decisions: steps seen and steps overloaded. JSON-serialisable. */
@@ -28,6 +30,7 @@ export interface OtfState {
   readonly total: number
 }
 
+/** The state before the first decision. */
 export const initialOtfState: OtfState = { overload: 0, total: 0 }
 
 /**
@@ -48,11 +51,16 @@ export const otfDecision = (
   return [(migrationSteps + next.overload) / (migrationSteps + next.total) >= params.otf, next]
 }
 
+const toConfigError = (error: ParseResult.ParseError): ConfigError => paramsConfigError("overload/otf", error)
+
 /**
  * Builds the OTF detector. The migration time in steps is `migrationTimeSec / timeStepSec`,
- * as Neat's factory computes it.
+ * as Neat's factory computes it. Throws a ConfigError naming the field when the parameters or
+ * context are invalid.
  */
 export const otf = (params: OtfParams, ctx: AlgorithmContext): Detector<OtfState> => {
+  const valid = Schema.validateEither(OtfParamsSchema)(params)
+  if (Either.isLeft(valid)) throw toConfigError(valid.left)
   const steps = migrationTimeSteps(ctx)
   return {
     initialState: initialOtfState,
@@ -62,8 +70,4 @@ export const otf = (params: OtfParams, ctx: AlgorithmContext): Detector<OtfState
 
 /** Validates raw OTF parameters, naming the offending field. */
 export const decodeOtfParams = (input: unknown): Either.Either<OtfParams, ConfigError> =>
-  Schema.decodeUnknownEither(OtfParamsSchema)(input).pipe(
-    Either.mapLeft(
-      (error) => new ConfigError({ field: "overload/otf", message: ParseResult.TreeFormatter.formatErrorSync(error) })
-    )
-  )
+  Schema.decodeUnknownEither(OtfParamsSchema)(input).pipe(Either.mapLeft(toConfigError))

@@ -9,6 +9,7 @@ import {
   otfDecision
 } from "../../../src/algorithms/overload/otf.js"
 import { replayDetectorWithState } from "../../../src/algorithms/replay.js"
+import { describeError } from "../../../src/core/errors.js"
 
 const history = [0.9, 1.3, 1.1, 1.2, 0.3, 0.2, 0.1, 0.1]
 const params = { otf: 0.5, threshold: 1.0, limit: 4 }
@@ -83,9 +84,11 @@ describe("decodeOtfParams", () => {
   it("names the bad field", () => {
     const result = decodeOtfParams({ otf: 0.1, threshold: 0.9, limit: 2.5 })
     expect(Either.isLeft(result)).toBe(true)
-    if (Either.isLeft(result)) expect(result.left.message).toMatch(/limit/)
+    if (Either.isLeft(result))
+      expect(describeError(result.left)).toBe("configuration: overload/otf limit: Expected an integer, actual 2.5")
     const missing = decodeOtfParams({ otf: 0.1, limit: 2 })
-    if (Either.isLeft(missing)) expect(missing.left.message).toMatch(/threshold/)
+    if (Either.isLeft(missing))
+      expect(describeError(missing.left)).toBe("configuration: overload/otf threshold: is missing")
     else expect.fail("a missing threshold must be rejected")
   })
 })
@@ -151,6 +154,14 @@ describe("otf properties", () => {
           })
         }
       )
+    )
+  })
+})
+
+describe("otf factory validation", () => {
+  it("rejects typed parameters that break the schema's constraints, naming the field", () => {
+    expect(() => otf({ otf: 0.2, threshold: 0.9, limit: -1 }, { timeStepSec: 300, migrationTimeSec: 20 })).toThrow(
+      expect.objectContaining({ _tag: "ConfigError", field: "overload/otf limit" })
     )
   })
 })

@@ -20,6 +20,7 @@ export interface MhodState {
   readonly timeInStateN: number
 }
 
+/** The state before the first decision. */
 export const initialMhodState: MhodState = { previousState: 0, timeInStates: 0, timeInStateN: 0 }
 
 /** MHOD's settings with the migration time already in steps. */

@@ -8,24 +8,28 @@ import { floatRange } from "./bruteforce.js"
 import { initialMhodState, type MhodConfig, type MhodState, mhodStep } from "./core.js"
 import { SlidingWindowEstimator } from "./estimation.js"
 import { twoStateLs } from "./lFunctions.js"
-import type { MhodParams } from "./params.js"
+import { assertValidMhodParams, type MhodParams } from "./params.js"
 
 export { initialMhodState, type MhodConfig, type MhodOutcome, type MhodState, mhodStep } from "./core.js"
-export { decodeMhodParams, type MhodParams, MhodParamsSchema } from "./params.js"
+export { assertValidMhodParams, decodeMhodParams, type MhodParams, MhodParamsSchema } from "./params.js"
 
-/** MHOD's settings derived from its parameters and the deployment context. */
-export const mhodConfig = (params: MhodParams, ctx: AlgorithmContext): MhodConfig => ({
-  stateConfig: params.state_config,
-  otf: params.otf,
-  learningSteps: params.learning_steps,
-  migrationTimeSteps: migrationTimeSteps(ctx),
-  grid: floatRange(0, 1, params.bruteforce_step),
-  ls: twoStateLs
-})
+/** MHOD's settings derived from its parameters and the deployment context (throws ConfigError when invalid). */
+export const mhodConfig = (params: MhodParams, ctx: AlgorithmContext): MhodConfig => {
+  assertValidMhodParams(params)
+  return {
+    stateConfig: params.state_config,
+    otf: params.otf,
+    learningSteps: params.learning_steps,
+    migrationTimeSteps: migrationTimeSteps(ctx),
+    grid: floatRange(0, 1, params.bruteforce_step),
+    ls: twoStateLs
+  }
+}
 
 /**
  * Builds the MHOD detector (Neat's `mhod_factory`): time step and migration time (seconds) come
- * from `ctx`. The detector keeps reusable scratch windows, so one instance must not be used from
+ * from `ctx`. Throws a ConfigError naming the field when the parameters or context are invalid.
+ * The detector keeps reusable scratch windows, so one instance must not be used from
  * two decisions at the same time (decisions are synchronous, so this only matters for re-entrancy).
  */
 export const mhod = (params: MhodParams, ctx: AlgorithmContext): Detector<MhodState> => {

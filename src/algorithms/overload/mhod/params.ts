@@ -1,6 +1,7 @@
 /** MHOD's parameters, named as in Neat's configuration, with their validation. */
-import { Either, ParseResult, Schema } from "effect"
-import { ConfigError } from "../../../core/errors.js"
+import { Either, type ParseResult, Schema } from "effect"
+import type { ConfigError } from "../../../core/errors.js"
+import { paramsConfigError } from "../paramsError.js"
 
 const windowSize = Schema.Number.pipe(
   Schema.int(),
@@ -23,12 +24,17 @@ export const MhodParamsSchema = Schema.Struct({
   learning_steps: Schema.Number.pipe(Schema.int(), Schema.nonNegative())
 })
 
+/** Validated MHOD parameters. */
 export type MhodParams = typeof MhodParamsSchema.Type
+
+const toConfigError = (error: ParseResult.ParseError): ConfigError => paramsConfigError("overload/mhod", error)
 
 /** Validates raw MHOD parameters, naming the offending field. */
 export const decodeMhodParams = (input: unknown): Either.Either<MhodParams, ConfigError> =>
-  Schema.decodeUnknownEither(MhodParamsSchema)(input).pipe(
-    Either.mapLeft(
-      (error) => new ConfigError({ field: "overload/mhod", message: ParseResult.TreeFormatter.formatErrorSync(error) })
-    )
-  )
+  Schema.decodeUnknownEither(MhodParamsSchema)(input).pipe(Either.mapLeft(toConfigError))
+
+/** Checks already-typed parameters against the schema's constraints; throws a ConfigError naming the field. */
+export const assertValidMhodParams = (params: MhodParams): void => {
+  const result = Schema.validateEither(MhodParamsSchema)(params)
+  if (Either.isLeft(result)) throw toConfigError(result.left)
+}

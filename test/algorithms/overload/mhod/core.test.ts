@@ -305,16 +305,32 @@ describe("MhodParamsSchema", () => {
 
   it("names the bad field", () => {
     const cases: ReadonlyArray<readonly [Record<string, unknown>, RegExp]> = [
-      [{ ...valid, window_sizes: [1, 40] }, /window_sizes[\s\S]*at least 2/],
-      [{ ...valid, state_config: [] }, /state_config/],
-      [{ ...valid, bruteforce_step: 0 }, /bruteforce_step/],
-      [{ ...valid, learning_steps: -1 }, /learning_steps/],
-      [{ ...valid, otf: "high" }, /otf/]
+      [{ ...valid, window_sizes: [1, 40] }, /^overload\/mhod window_sizes\[0\]: .*at least 2 samples$/],
+      [{ ...valid, state_config: [] }, /^overload\/mhod state_config\[0\]: is missing$/],
+      [{ ...valid, bruteforce_step: 0 }, /^overload\/mhod bruteforce_step: /],
+      [{ ...valid, learning_steps: -1 }, /^overload\/mhod learning_steps: /],
+      [{ ...valid, otf: "high" }, /^overload\/mhod otf: Expected number, actual "high"$/]
     ]
     for (const [input, message] of cases) {
       const result = decodeMhodParams(input)
       if (Either.isRight(result)) expect.fail(`accepted ${JSON.stringify(input)}`)
-      else expect(result.left.message).toMatch(message)
+      else expect(`${result.left.field}: ${result.left.message}`).toMatch(message)
     }
+  })
+})
+
+describe("mhod factory validation", () => {
+  it("rejects typed parameters that break the schema's constraints, naming the field", () => {
+    const params: MhodParams = {
+      state_config: [0.8],
+      otf: 0.2,
+      history_size: 500,
+      window_sizes: [1, 30],
+      bruteforce_step: 0.5,
+      learning_steps: 10
+    }
+    expect(() => mhod(params, { timeStepSec: 300, migrationTimeSec: 20 })).toThrow(
+      expect.objectContaining({ _tag: "ConfigError", field: "overload/mhod window_sizes[0]" })
+    )
   })
 })

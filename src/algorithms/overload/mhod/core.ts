@@ -6,8 +6,9 @@
  * overloaded (migrate now). Between decisions only the time counters persist.
  */
 import { optimizeOnGrid } from "./bruteforce.js"
-import type { SlidingWindowEstimator, TransitionEstimate } from "./estimation.js"
+import type { TransitionEstimate } from "./estimation.js"
 import type { LFunction, TransitionMatrix } from "./lFunctions.js"
+import type { SlidingWindowEstimator } from "./slidingWindowEstimator.js"
 import { utilizationToState } from "./states.js"
 
 /** What MHOD remembers between decisions. Plain JSON. */

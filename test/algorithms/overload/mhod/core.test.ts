@@ -2,7 +2,6 @@ import { Either, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { decideFromEstimates, initialMhodState, type MhodState } from "../../../../src/algorithms/overload/mhod/core.js"
-import { SlidingWindowEstimator } from "../../../../src/algorithms/overload/mhod/estimation.js"
 import {
   decodeMhodParams,
   type MhodParams,
@@ -11,6 +10,7 @@ import {
   mhodConfig,
   mhodStep
 } from "../../../../src/algorithms/overload/mhod/index.js"
+import { SlidingWindowEstimator } from "../../../../src/algorithms/overload/mhod/slidingWindowEstimator.js"
 import { replayDetectorWithState } from "../../../../src/algorithms/replay.js"
 
 describe("decideFromEstimates (Neat's test_mhod, with the estimates and current state given)", () => {

@@ -3,7 +3,6 @@ import {
   acceptableVariance,
   estimateProbability,
   mean,
-  SlidingWindowEstimator,
   selectBestEstimates,
   selectWindow,
   variance
@@ -256,80 +255,5 @@ describe("selectBestEstimates", () => {
       [0, 0],
       [0, 0]
     ])
-  })
-})
-
-describe("SlidingWindowEstimator", () => {
-  it("keeps the states reached from each state, up to the largest window (test_update_request_windows)", () => {
-    const estimator = new SlidingWindowEstimator(3, [2, 4])
-    for (const to of [0, 0, 1, 2, 2]) estimator.observe(0, to)
-    estimator.observe(1, 1)
-    expect(estimator.requestWindow(0)).toEqual([0, 1, 2, 2])
-    expect(estimator.requestWindow(1)).toEqual([1])
-    expect(estimator.requestWindow(2)).toEqual([])
-  })
-
-  it("estimates each transition in every window (test_update_estimate_windows)", () => {
-    // Neat: request window [1, 0, 0, 0] out of state 0 → estimates 1.0 (w=2) and 0.75 (w=4) for
-    // 0 → 0, 0.0 and 0.25 for 0 → 1.
-    const two = new SlidingWindowEstimator(2, [2, 4])
-    for (const to of [1, 0, 0, 0]) two.observe(0, to)
-    expect(two.latestEstimate(0, 0, 2)).toBe(1)
-    expect(two.latestEstimate(0, 0, 4)).toBe(0.75)
-    expect(two.latestEstimate(0, 1, 2)).toBe(0)
-    expect(two.latestEstimate(0, 1, 4)).toBe(0.25)
-    expect(two.latestEstimate(1, 0, 2)).toBeUndefined()
-    // [1, 0, 1, 0] out of state 1 → 0.5 everywhere.
-    for (const to of [1, 0, 1, 0]) two.observe(1, to)
-    for (const to of [0, 1]) for (const size of [2, 4]) expect(two.latestEstimate(1, to, size)).toBe(0.5)
-
-    // Three states: [1, 0, 2, 0] out of 0, [2, 2, 1, 0] out of 2.
-    const three = new SlidingWindowEstimator(3, [2, 4])
-    for (const to of [1, 0, 2, 0]) three.observe(0, to)
-    for (const to of [2, 2, 1, 0]) three.observe(2, to)
-    expect([0, 1, 2].map((to) => [three.latestEstimate(0, to, 2), three.latestEstimate(0, to, 4)])).toEqual([
-      [0.5, 0.5],
-      [0, 0.25],
-      [0.5, 0.25]
-    ])
-    expect([0, 1, 2].map((to) => [three.latestEstimate(2, to, 2), three.latestEstimate(2, to, 4)])).toEqual([
-      [0.5, 0.25],
-      [0.5, 0.25],
-      [0, 0.5]
-    ])
-    // Estimates divide by the window size even before it is full.
-    expect(three.estimateWindow(0, 1, 4)).toEqual([0.25, 0.25, 0.25, 0.25])
-    expect(three.estimateWindow(0, 0, 4)).toEqual([0, 0.25, 0.25, 0.5])
-    expect(three.estimateWindow(0, 2, 2)).toEqual([0.5, 0.5])
-  })
-
-  it("reports variance 1 until a window is full and for rows never left", () => {
-    const estimator = new SlidingWindowEstimator(2, [2, 4])
-    expect(estimator.varianceAt(0, 0, 2)).toBe(1)
-    expect(estimator.acceptableVarianceAt(0, 0, 2)).toBe(1)
-    estimator.observe(0, 1)
-    expect(estimator.varianceAt(0, 1, 2)).toBe(1)
-    estimator.observe(0, 1)
-    // Estimates of 0 → 1 in window 2: [0.5, 1] → variance 0.125; acceptable 1·0/2 = 0.
-    expect(estimator.varianceAt(0, 1, 2)).toBe(0.125)
-    expect(estimator.acceptableVarianceAt(0, 1, 2)).toBe(0)
-    expect(estimator.varianceAt(0, 1, 4)).toBe(1)
-    expect(estimator.varianceAt(1, 1, 2)).toBe(1)
-  })
-
-  it("starts over after reset", () => {
-    const estimator = new SlidingWindowEstimator(2, [2, 4])
-    estimator.observeHistory([1, 1, 0, 1])
-    estimator.reset()
-    expect(estimator.requestWindow(0)).toEqual([])
-    expect(estimator.estimate().p).toEqual([
-      [0, 0],
-      [0, 0]
-    ])
-  })
-
-  it("refuses window sizes Neat cannot use", () => {
-    expect(() => new SlidingWindowEstimator(2, [])).toThrow(/empty/)
-    expect(() => new SlidingWindowEstimator(2, [1, 4])).toThrow(/≥ 2/)
   })
 })

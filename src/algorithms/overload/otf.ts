@@ -22,13 +22,21 @@ export const OtfParamsSchema = Schema.Struct({
 /** Validated OTF parameters. */
 export type OtfParams = typeof OtfParamsSchema.Type
 
-/** What OTF remembers between decisions: steps seen and steps overloaded. JSON-serialisable. */
-export interface OtfState {
+const steps = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
+
+/**
+ * What OTF remembers between decisions: steps seen and steps overloaded. Plain JSON; decode a stored
+ * state with this schema to get an error naming the bad field.
+ */
+export const OtfStateSchema = Schema.Struct({
   /** Decisions taken with the latest utilisation at or above the threshold. */
-  readonly overload: number
+  overload: steps,
   /** Decisions taken. */
-  readonly total: number
-}
+  total: steps
+})
+
+/** What OTF remembers between decisions. */
+export interface OtfState extends Schema.Schema.Type<typeof OtfStateSchema> {}
 
 /** The state before the first decision. */
 export const initialOtfState: OtfState = { overload: 0, total: 0 }

@@ -1,10 +1,11 @@
-import { Either } from "effect"
+import { Either, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   decodeOtfParams,
   initialOtfState,
   type OtfState,
+  OtfStateSchema,
   otf,
   otfDecision
 } from "../../../src/algorithms/overload/otf.js"
@@ -122,7 +123,7 @@ describe("otf properties", () => {
         const split = cut % (sequence.length + 1)
         const straight = replayDetectorWithState(detector, sequence, 10)
         const head = replayDetectorWithState(detector, sequence.slice(0, split), 10)
-        const restored: OtfState = JSON.parse(JSON.stringify(head.finalState))
+        const restored: OtfState = Schema.decodeUnknownSync(OtfStateSchema)(JSON.parse(JSON.stringify(head.finalState)))
         // Resume with the same windows the straight run saw after the cut.
         let state = restored
         const tail: Array<boolean> = []

@@ -5,21 +5,30 @@
  * probabilities that keep the overload time fraction within `otf`; if none exist, the host is
  * overloaded (migrate now). Between decisions only the time counters persist.
  */
+import { Schema } from "effect"
 import { optimizeOnGrid } from "./bruteforce.js"
 import type { TransitionEstimate } from "./estimation.js"
 import type { LFunction, TransitionMatrix } from "./lFunctions.js"
 import type { SlidingWindowEstimator } from "./slidingWindowEstimator.js"
 import { utilizationToState } from "./states.js"
 
-/** What MHOD remembers between decisions. Plain JSON. */
-export interface MhodState {
+const steps = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
+
+/**
+ * What MHOD remembers between decisions: plain JSON, so it can be persisted and resumed. Decode a
+ * stored state with this schema to get an error naming the bad field.
+ */
+export const MhodStateSchema = Schema.Struct({
   /** The state of the latest utilisation value seen. */
-  readonly previousState: number
+  previousState: steps,
   /** Decisions taken so far (Neat's `time_in_states`, in steps). */
-  readonly timeInStates: number
+  timeInStates: steps,
   /** Decisions taken in the overloaded state (Neat's `time_in_state_n`, in steps). */
-  readonly timeInStateN: number
-}
+  timeInStateN: steps
+})
+
+/** What MHOD remembers between decisions. */
+export interface MhodState extends Schema.Schema.Type<typeof MhodStateSchema> {}
 
 /** The state before the first decision. */
 export const initialMhodState: MhodState = { previousState: 0, timeInStates: 0, timeInStateN: 0 }

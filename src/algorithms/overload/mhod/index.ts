@@ -10,7 +10,14 @@ import { twoStateLs } from "./lFunctions.js"
 import { assertValidMhodParams, type MhodParams } from "./params.js"
 import { SlidingWindowEstimator } from "./slidingWindowEstimator.js"
 
-export { initialMhodState, type MhodConfig, type MhodOutcome, type MhodState, mhodStep } from "./core.js"
+export {
+  initialMhodState,
+  type MhodConfig,
+  type MhodOutcome,
+  type MhodState,
+  MhodStateSchema,
+  mhodStep
+} from "./core.js"
 export { assertValidMhodParams, decodeMhodParams, type MhodParams, MhodParamsSchema } from "./params.js"
 
 /** MHOD's settings derived from its parameters and the deployment context (throws ConfigError when invalid). */

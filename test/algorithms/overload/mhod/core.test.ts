@@ -6,6 +6,7 @@ import {
   decodeMhodParams,
   type MhodParams,
   MhodParamsSchema,
+  MhodStateSchema,
   mhod,
   mhodConfig,
   mhodStep
@@ -141,6 +142,11 @@ describe("MHOD on Neat's real-data fixture", () => {
 
   it("keeps the OTF within bounds at step 43 and migrates at step 44", () => {
     const detector = mhod(params, ctx)
+    // Transitions 1 → 1 first occur at step 43, so p[1][1] = 0 and nothing is solved before.
+    expect(replayDetectorWithState(mhod(params, ctx), history, 100).decisions).toEqual([
+      ...new Array<boolean>(43).fill(false),
+      true
+    ])
     const learned = replayDetectorWithState(detector, history.slice(0, 42), 100)
     expect(learned.finalState).toEqual({ previousState: 1, timeInStates: 42, timeInStateN: 6 })
 
@@ -245,7 +251,7 @@ describe("mhod detector", () => {
         const head = replayDetectorWithState(mhod(p, ctx), sequence.slice(0, split), window)
         // A fresh detector resumes from the persisted state, as a restarted local manager would.
         const resumed = mhod(p, ctx)
-        let state: MhodState = JSON.parse(JSON.stringify(head.finalState))
+        let state: MhodState = Schema.decodeUnknownSync(MhodStateSchema)(JSON.parse(JSON.stringify(head.finalState)))
         const tail: Array<boolean> = []
         for (let i = split + 1; i <= sequence.length; i++) {
           const [decision, next] = resumed.decide(sequence.slice(Math.max(0, i - window), i), state)
@@ -316,6 +322,19 @@ describe("MhodParamsSchema", () => {
       if (Either.isRight(result)) expect.fail(`accepted ${JSON.stringify(input)}`)
       else expect(`${result.left.field}: ${result.left.message}`).toMatch(message)
     }
+  })
+})
+
+describe("MhodStateSchema", () => {
+  it("decodes a stored state and names a bad field", () => {
+    expect(Schema.decodeUnknownSync(MhodStateSchema)({ previousState: 1, timeInStates: 44, timeInStateN: 8 })).toEqual({
+      previousState: 1,
+      timeInStates: 44,
+      timeInStateN: 8
+    })
+    expect(() =>
+      Schema.decodeUnknownSync(MhodStateSchema)({ previousState: 1, timeInStates: -2, timeInStateN: 0 })
+    ).toThrow(/timeInStates/)
   })
 })
 

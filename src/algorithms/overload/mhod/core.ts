@@ -12,7 +12,7 @@ import type { LFunction, TransitionMatrix } from "./lFunctions.js"
 import type { SlidingWindowEstimator } from "./slidingWindowEstimator.js"
 import { utilizationToState } from "./states.js"
 
-const steps = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
+const nonNegativeInteger = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
 
 /**
  * What MHOD remembers between decisions: plain JSON, so it can be persisted and resumed. Decode a
@@ -20,11 +20,11 @@ const steps = Schema.Number.pipe(Schema.int(), Schema.nonNegative())
  */
 export const MhodStateSchema = Schema.Struct({
   /** The state of the latest utilisation value seen. */
-  previousState: steps,
+  previousState: nonNegativeInteger,
   /** Decisions taken so far (Neat's `time_in_states`, in steps). */
-  timeInStates: steps,
+  timeInStates: nonNegativeInteger,
   /** Decisions taken in the overloaded state (Neat's `time_in_state_n`, in steps). */
-  timeInStateN: steps
+  timeInStateN: nonNegativeInteger
 })
 
 /** What MHOD remembers between decisions. */
@@ -73,6 +73,8 @@ export const decideFromEstimates = (
     timeInStates: state.timeInStates + 1,
     timeInStateN: state.timeInStateN + (current === stateN ? 1 : 0)
   }
+  // Neat revisions differ here (one tests p[current][N] > 0 in any state); the reference vectors
+  // and Neat's own tests follow this one.
   if (historyLength >= config.learningSteps && current === stateN && p[stateN]![stateN]! > 0) {
     const policy = optimizeOnGrid(
       config.grid,

@@ -145,17 +145,9 @@ const runDetector = (
   input: Readonly<Record<string, unknown>>
 ): Either.Either<CaseOutput, Problem> => {
   if ("utilization_sequence" in input) {
-    return Either.map(decode(UtilizationSequenceInputSchema, input, "input"), ({ utilization_sequence: sequence }) => {
-      const decisions: Array<boolean> = []
-      let state = detector.initialState
-      for (let step = 1; step <= sequence.length; step++) {
-        const start = window === undefined ? 0 : Math.max(0, step - window)
-        const [decision, next] = detector.decide(sequence.slice(start, step), state)
-        decisions.push(decision)
-        state = next
-      }
-      return decisions
-    })
+    return Either.map(decode(UtilizationSequenceInputSchema, input, "input"), ({ utilization_sequence }) =>
+      decideSequence(detector, utilization_sequence, window)
+    )
   }
   if (!("utilization" in input)) {
     return Either.left({ field: "input.utilization", message: "is required (or input.utilization_sequence)" })
@@ -164,6 +156,27 @@ const runDetector = (
     decode(UtilizationInputSchema, input, "input"),
     ({ utilization }) => detector.decide(utilization, detector.initialState)[0]
   )
+}
+
+/**
+ * Replays a history through a detector as a local manager would: one decision per step
+ * i = 1..n on the last `window` values up to step i (all of them without a window), the state
+ * carried from each call to the next.
+ */
+export const decideSequence = (
+  detector: Detector,
+  sequence: ReadonlyArray<number>,
+  window: number | undefined
+): Array<boolean> => {
+  const decisions: Array<boolean> = []
+  let state = detector.initialState
+  for (let step = 1; step <= sequence.length; step++) {
+    const start = window === undefined ? 0 : Math.max(0, step - window)
+    const [decision, next] = detector.decide(sequence.slice(start, step), state)
+    decisions.push(decision)
+    state = next
+  }
+  return decisions
 }
 
 const toVmSamples = (vms: ReadonlyArray<VmInput>, field: string): Either.Either<Array<VmSample>, Problem> => {

@@ -53,10 +53,7 @@ const decode = <A, I>(schema: Schema.Schema<A, I>, value: unknown, prefix: strin
 const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-const fromConfigError = (error: ConfigError): Problem => ({
-  field: error.field === "time_step" || error.field === "migration_time" ? `params.${error.field}` : error.field,
-  message: error.message
-})
+const fromConfigError = (error: ConfigError): Problem => ({ field: error.field, message: error.message })
 
 /** Runs one case; `index` only labels errors. */
 export const runCase = (raw: unknown, index: number): Either.Either<CaseOutput, CaseError> =>

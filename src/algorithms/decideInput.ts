@@ -3,7 +3,7 @@
  * (`neat-algorithm-vectors.json`): snake_case fields, MHz, MB, utilisation fractions 0..1.
  */
 import { Schema } from "effect"
-import { FiniteNumber, NonNegativeNumber, PositiveInteger, Text } from "./schemaFields.js"
+import { FiniteNumber, NonNegativeNumber, PositiveInteger, PositiveNumber, Text } from "./schemaFields.js"
 
 /** A host utilisation history, oldest first, for one decision. */
 export const UtilizationInputSchema = Schema.Struct({ utilization: Schema.Array(FiniteNumber) })
@@ -49,7 +49,7 @@ export const PlacementCaseInputSchema = Schema.Struct({
  */
 export const HarnessParamsSchema = Schema.Struct({
   /** Seconds between samples (Neat's `data_collector_interval`); default 300. */
-  time_step: Schema.optional(NonNegativeNumber),
+  time_step: Schema.optional(PositiveNumber),
   /** Expected migration time, seconds; default 0. */
   migration_time: Schema.optional(NonNegativeNumber),
   /** Migration time in time steps; overrides `time_step` and `migration_time`. */

@@ -20,6 +20,9 @@ export const FiniteNumber = Schema.Number.annotations({ message: expected("a num
 /** A finite number >= 0. */
 export const NonNegativeNumber = FiniteNumber.pipe(Schema.nonNegative({ message: expected("a number >= 0") }))
 
+/** A finite number > 0. */
+export const PositiveNumber = FiniteNumber.pipe(Schema.positive({ message: expected("a number > 0") }))
+
 /** A fraction of capacity, 0..1 inclusive. */
 export const Fraction = FiniteNumber.pipe(Schema.between(0, 1, { message: expected("a fraction between 0 and 1") }))
 

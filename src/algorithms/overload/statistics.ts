@@ -106,7 +106,8 @@ export const tricubeBisquareWeights = (residuals: ArrayLike<number>): Float64Arr
   return weights
 }
 
-const fillTricubeBisquareWeights = (weights: Float64Array, residuals: ArrayLike<number>, n: number): void => {
+/** Fills the weights and returns `6 median |r|` (0 when the weights are unusable). */
+const fillTricubeBisquareWeights = (weights: Float64Array, residuals: ArrayLike<number>, n: number): number => {
   const buffer = scratchOf(n)
   for (let i = 0; i < n; i++) buffer[i] = Math.abs(residuals[i]!)
   buffer.subarray(0, n).sort()
@@ -117,6 +118,7 @@ const fillTricubeBisquareWeights = (weights: Float64Array, residuals: ArrayLike<
     weights[0] = weights[2]!
     weights[1] = weights[2]!
   }
+  return s6
 }
 
 /** Intercept and slope of a line fitted to points (x = 1..n). */
@@ -169,6 +171,11 @@ let robustWeightScratch = new Float64Array(256)
 /**
  * Neat's `loess_robust_parameter_estimates`: a tricube fit, then a second fit with the
  * residuals' bisquare robustness weights.
+ *
+ * When the plain fit is exact on most points (a flat or straight window, common on idle hosts),
+ * the residuals' median is 0 and Neat's bisquare weights divide by 0. In Neat, scipy's fit leaves
+ * rounding noise of equal residuals instead, so the weights stay finite and the robust line is
+ * the plain one: that is returned here.
  */
 export const loessRobustEstimates = (
   values: ArrayLike<number>,
@@ -182,6 +189,6 @@ export const loessRobustEstimates = (
   }
   const residuals = residualScratch.subarray(0, n)
   for (let i = 0; i < n; i++) residuals[i] = values[start + i]! - (first.intercept + first.slope * (i + 1))
-  fillTricubeBisquareWeights(robustWeightScratch, residuals, n)
+  if (fillTricubeBisquareWeights(robustWeightScratch, residuals, n) === 0) return first
   return fitWeightedLine(values, start, n, robustWeightScratch)
 }

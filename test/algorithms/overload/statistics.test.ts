@@ -55,6 +55,18 @@ describe("statistics", () => {
     expect(estimates.slope).toBeCloseTo(0.3901, 3)
   })
 
+  it("keeps the plain line when a flat window leaves no residual spread", () => {
+    for (const level of [0, 0.3, 1]) {
+      const flat = Array.from({ length: 8 }, () => level)
+      const robust = loessRobustEstimates(flat)
+      const plain = loessEstimates(flat)
+      expect(robust.intercept).toBeCloseTo(plain.intercept, 12)
+      expect(robust.slope).toBeCloseTo(plain.slope, 12)
+      expect(robust.intercept).toBeCloseTo(level, 12)
+      expect(robust.slope).toBeCloseTo(0, 12)
+    }
+  })
+
   it("fits a window of a longer history like the window alone", () => {
     const history = [0.1, 0.9, ...data]
     expect(loessEstimates(history, 2, data.length)).toEqual(loessEstimates(data))

@@ -19,24 +19,28 @@ const failure = <A>(result: Either.Either<A, ConfigError>): ConfigError => {
 }
 
 describe("algorithm registry", () => {
-  it("lists every algorithm as <family>/<name>", () => {
-    expect(algorithmNames).toEqual([
-      "underload/threshold",
-      "underload/last_n_average_threshold",
-      "underload/always_underloaded",
-      "overload/never_overloaded",
-      "overload/threshold",
-      "overload/last_n_average_threshold",
-      "overload/mad_threshold",
-      "overload/iqr_threshold",
-      "overload/loess",
-      "overload/loess_robust",
-      "selection/random",
-      "selection/minimum_utilization",
-      "selection/minimum_migration_time",
-      "selection/minimum_migration_time_max_cpu",
-      "placement/best_fit_decreasing"
-    ])
+  it("lists every algorithm as <family>/<name>, once", () => {
+    for (const name of algorithmNames) expect(name).toMatch(/^(underload|overload|selection|placement)\/[a-z_]+$/)
+    expect(new Set(algorithmNames).size).toBe(algorithmNames.length)
+    expect(algorithmNames).toEqual(
+      expect.arrayContaining([
+        "underload/threshold",
+        "underload/last_n_average_threshold",
+        "underload/always_underloaded",
+        "overload/never_overloaded",
+        "overload/threshold",
+        "overload/last_n_average_threshold",
+        "overload/mad_threshold",
+        "overload/iqr_threshold",
+        "overload/loess",
+        "overload/loess_robust",
+        "selection/random",
+        "selection/minimum_utilization",
+        "selection/minimum_migration_time",
+        "selection/minimum_migration_time_max_cpu",
+        "placement/best_fit_decreasing"
+      ])
+    )
   })
 
   it("gives every algorithm a Neat factory alias that leads back to it", () => {

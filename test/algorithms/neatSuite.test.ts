@@ -27,6 +27,8 @@ const falling = [
   0.55, 0.6, 0.62, 0.59, 0.67, 0.73, 0.85, 0.97, 0.73, 0.68, 0.69, 0.52, 0.51, 0.55, 0.48, 0.46, 0.52, 0.55, 0.58, 0.65,
   0.7
 ]
+const madOfAnEighth = [0.375, 0.5, 0.625, 0.375, 0.5, 0.625, 0.375, 0.5, 0.625]
+const iqrOfAnEighth = [0.375, 0.4375, 0.5, 0.375, 0.4375, 0.5, 0.375, 0.4375, 0.5]
 // Neat's factory tests use a 300 s time step and a 20 s migration; its direct tests 0.5 steps.
 const loessByFactory = { threshold: 1.0, param: 1.2, length: 3, time_step: 300, migration_time: 20 }
 const loessDirect = { threshold: 1.0, param: 1.2, length: 3, migration_time_steps: 0.5 }
@@ -103,6 +105,18 @@ const detectorCases: ReadonlyArray<SuiteCase> = [
       [[0.0, 0.0, 0.0], false],
       [[0.0, 0.0, 1.0], true]
     ])
+  ),
+  // Neat's factory tests mock MAD and IQR to 0.125 (threshold 1 - 1.6 * 0.125 = 0.8); these histories
+  // have a MAD, respectively an IQR, of exactly 0.125 whatever their last value in [0, 1].
+  ...decisions(
+    "overload/mad_threshold",
+    { threshold: 1.6, limit: 3 },
+    [0.0, 0.5, 0.6, 0.8, 0.9, 1.0].map((last) => [[...madOfAnEighth, last], last >= 0.8] as const)
+  ),
+  ...decisions(
+    "overload/iqr_threshold",
+    { threshold: 1.6, limit: 3 },
+    [0.0, 0.5, 0.6, 0.8, 0.9, 1.0].map((last) => [[...iqrOfAnEighth, last], last >= 0.8] as const)
   ),
   // MAD([0, 0, 0, 0.8]) = 0: threshold 1. IQR([0, 0, 0, 0.8]) = sorted[3] - sorted[0] = 0.8: threshold -0.28.
   ...decisions("overload/mad_threshold", { threshold: 1.6, limit: 3 }, [[[0.0, 0.0, 0.0, 0.8], false]]),

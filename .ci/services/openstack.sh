@@ -1,5 +1,5 @@
 # Sourced by .ci/run: a real Keystone + Nova (Debian's OpenStack packages, fake virt driver,
-# three compute hosts) on 127.0.0.1 for the OpenStack adapter's integration tests. The first run
+# four compute hosts) on 127.0.0.1 for the OpenStack adapter's integration tests. The first run
 # on a fresh machine installs the packages (about 4-5 minutes); later runs take under 2 minutes.
 # Exports NEAT_TEST_OS_AUTH_URL, NEAT_TEST_OS_USER, NEAT_TEST_OS_PASSWORD, NEAT_TEST_OS_PROJECT,
 # NEAT_TEST_OS_DOMAIN and registers stop-fake-cloud.sh.
@@ -11,6 +11,8 @@ neat_openstack_start() {
     return 1
   fi
   export FAKE_CLOUD_DIR="${FAKE_CLOUD_DIR:-${NEAT_CI_STATE:?NEAT_CI_STATE is not set}/fake-cloud}"
+  # compute1-3 serve the migration tests, compute4 the suspend/wake tests (they run in parallel).
+  export FAKE_CLOUD_COMPUTES="${FAKE_CLOUD_COMPUTES:-4}"
   # Faster resource audits so os-hypervisors usage follows migrations within seconds.
   export FAKE_CLOUD_RESOURCE_INTERVAL="${FAKE_CLOUD_RESOURCE_INTERVAL:-10}"
   # Register the stop first: a start that fails half-way still leaves processes to end.

@@ -198,6 +198,12 @@ export const makeMigrationExecutor = (
           const end = yield* attemptOnce(request)
           const finishedAtMs = yield* Clock.currentTimeMillis
           yield* log.record({ ...migration, attempt, startedAtMs, finishedAtMs, ...end })
+          if (end.result === "vm-error" || end.result === "unexpected-host" || end.result === "timed-out") {
+            // The VM needs an operator's look; it is never migrated again blindly.
+            yield* Effect.logWarning(
+              `migration of ${request.vm} from ${request.from} to ${request.to}: ${end.detail}`
+            ).pipe(Effect.annotateLogs({ service: "Nova", vm: request.vm, result: end.result }))
+          }
           if (end.result === "migrated") {
             return { _tag: "Migrated", migration, seconds: (finishedAtMs - firstStart) / 1000 } as const
           }

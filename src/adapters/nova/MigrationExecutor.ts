@@ -34,6 +34,10 @@ interface AttemptEnd {
 /** Migration records in these states mean Nova gave up on the migration. */
 const failedRecordStates = new Set(["error", "failed", "cancelled"])
 
+/** Whole seconds, or tenths below ten seconds. */
+const formatSeconds = (seconds: number): string =>
+  String(seconds < 10 ? Math.round(seconds * 10) / 10 : Math.round(seconds))
+
 /** Polls in a row the VM may sit unchanged on its source before the request counts as dropped. */
 const startGracePolls = 3
 
@@ -180,7 +184,7 @@ export const makeMigrationExecutor = (
                 : `last seen ${last.status} on ${last["OS-EXT-SRV-ATTR:host"] ?? "no host"}`
             return {
               result: "timed-out",
-              detail: `not finished within ${Math.round(migrationTimeoutSec(policy, request.ramMb))} s; ${where}`,
+              detail: `not finished within ${formatSeconds(migrationTimeoutSec(policy, request.ramMb))} s; ${where}`,
               lastHost: last?.["OS-EXT-SRV-ATTR:host"] ?? undefined,
               lastStatus: last?.status
             }

@@ -58,7 +58,9 @@ const unknownHostMessage = /Compute host (\S+) could not be found/
 /** The Nova operations over one request function (so tests can give it any transport). */
 export const makeNovaApi = (send: NovaSend): NovaApi => {
   const get = <A, I>(path: string, schema: Schema.Schema<A, I>) =>
-    Effect.flatMap(send({ method: "GET", path }), (answer) => decodeBody(schema)(answer.request, answer.json))
+    Effect.suspend(() =>
+      Effect.flatMap(send({ method: "GET", path }), (answer) => decodeBody(schema)(answer.request, answer.json))
+    )
 
   const serversPage = (path: string): Effect.Effect<ReadonlyArray<Server>, OpenStackError> =>
     Effect.gen(function* () {

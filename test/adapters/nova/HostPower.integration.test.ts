@@ -1,6 +1,7 @@
 /**
- * Suspend and wake through the live Cloud, against the real Nova, the real loopback sshd and a
- * UDP socket on 127.0.0.1. compute4 of the fake cloud plays a physical host: when the sleep
+ * Draining, suspending and waking a host through the live Cloud, against the real Nova, the real
+ * loopback sshd and a UDP socket on 127.0.0.1: a VM is live-migrated off compute4, compute4 is
+ * suspended, then woken. compute4 of the fake cloud plays a physical host: when the sleep
  * command's marker appears it "falls asleep" (its compute service is forced down), and when its
  * magic packet arrives it "wakes" (forced down is lifted). Nothing is sent beyond loopback.
  */
@@ -21,8 +22,14 @@ import {
   type AdminCredentials,
   type AdminSession,
   adminSession,
+  bootServer,
   computeServices,
-  updateService
+  deleteServer,
+  fakeImageId,
+  serverView,
+  updateService,
+  waitActive,
+  waitDeleted
 } from "../../support/fakeCloudAdmin.js"
 import { keystoneOptions, novaRequestOptions } from "../../support/novaTestLayers.js"
 import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
@@ -64,12 +71,14 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
   let asleep = false
   let answersPackets = true
   let watcher: NodeJS.Timeout | undefined
+  let drained = ""
 
   const options = (sshPort: number): OpenStackCloudOptions => ({
     keystone: keystoneOptions(credentials),
     nova: novaRequestOptions(),
     tls: { insecure: false },
-    inventory: { computeHosts: [host], hostMhzPerCore: 2000, hostMhz: {} },
+    // compute1 receives the VM drained from compute4.
+    inventory: { computeHosts: ["compute1", host], hostMhzPerCore: 2000, hostMhz: {} },
     migration: defaultMigrationPolicy,
     power: {
       sleepCommand: ["touch", marker],
@@ -133,6 +142,10 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
   afterAll(async () => {
     if (watcher !== undefined) clearInterval(watcher)
     await updateService(admin, host, { forced_down: false, status: "enabled" })
+    if (drained !== "") {
+      await deleteServer(admin, drained)
+      await waitDeleted(admin, drained)
+    }
     await listener.close()
     await runtime.dispose()
     rmSync(scratch, { recursive: true, force: true })
@@ -140,6 +153,29 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
 
   const hostPower = async () =>
     (await runtime.runPromise(Effect.flatMap(Cloud, (cloud) => cloud.hosts))).find((h) => h.name === host)?.power
+
+  it("refuses to suspend a host that runs a VM; once the VM is live-migrated off, the host is empty", async () => {
+    drained = await bootServer(admin, {
+      name: `neat-drain-${Date.now().toString(36)}`,
+      imageId: await fakeImageId(admin),
+      flavorId: "1",
+      host
+    })
+    await waitActive(admin, drained)
+    const refused = await runtime.runPromise(Effect.either(Effect.flatMap(Cloud, (cloud) => cloud.suspendHost(host))))
+    assert.isTrue(Either.isLeft(refused) && refused.left._tag === "CloudActionError")
+    if (Either.isLeft(refused) && refused.left._tag === "CloudActionError") {
+      assert.match(refused.left.message, new RegExp(`still runs 1 VM\\(s\\): ${drained}`))
+    }
+    assert.strictEqual((await serviceOf())?.status, "enabled", "a refused suspend changes nothing")
+    const outcomes = await runtime.runPromise(
+      Effect.flatMap(Cloud, (cloud) => cloud.migrate([{ vm: drained, from: host, to: "compute1" }]))
+    )
+    assert.strictEqual(outcomes[0]?._tag, "Migrated", JSON.stringify(outcomes))
+    assert.strictEqual((await serverView(admin, drained))?.host, "compute1")
+    const hosts = await runtime.runPromise(Effect.flatMap(Cloud, (cloud) => cloud.hosts))
+    assert.deepStrictEqual(hosts.find((h) => h.name === host)?.vms, [])
+  })
 
   it("suspends an empty host: service disabled by Neat, sleep command over SSH, verified down, recorded", async () => {
     assert.strictEqual(await hostPower(), "active")

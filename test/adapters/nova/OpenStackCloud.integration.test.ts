@@ -145,7 +145,7 @@ describeWithService("OpenStack cloud (real Keystone + Nova)", env, (values) => {
     assert.strictEqual(vms.find((vm) => vm.uuid === vmA)?.host, "compute3")
   })
 
-  it("runs two migrations at once and reports each", async () => {
+  it("runs a batch of two migrations (one after the other: they share hosts) and reports each", async () => {
     const outcomes = await run(
       Effect.flatMap(Cloud, (cloud) =>
         cloud.migrate([

@@ -93,7 +93,7 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
       catch: (cause) =>
         new SweepStoreError({
           store: name,
-          message: `${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          message: `${name}: ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
           cause
         })
     })
@@ -190,7 +190,7 @@ export const openSweepStore = (
   const fail = (cause: unknown) =>
     new SweepStoreError({
       store: name,
-      message: `cannot open the store: ${cause instanceof Error ? cause.message : String(cause)}`,
+      message: `cannot open the store ${name}: ${cause instanceof Error ? cause.message : String(cause)}`,
       cause
     })
   const acquire = Effect.try({

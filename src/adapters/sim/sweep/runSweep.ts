@@ -4,13 +4,13 @@
  * sweep resumes where it stopped), then writes every stored result of the grid to CSV and JSON.
  */
 import { availableParallelism } from "node:os"
-import { Data, Effect, Runtime } from "effect"
+import { Data, Effect, Either, Runtime } from "effect"
 import type { InputError } from "../../../core/errors.js"
 import { expandGrid, jobLabel } from "./grid.js"
 import { resultsToCsv, resultsToJson, writeTextFile } from "./output.js"
 import { ProgressBar, type ProgressStream } from "./ProgressBar.js"
 import type { RunnerRef, SweepGrid, SweepJob, SweepResult } from "./SweepJob.js"
-import { openSweepStore, type SweepStoreError } from "./SweepStore.js"
+import { openSweepStore, SweepStoreError } from "./SweepStore.js"
 import { type Shard, selectShard } from "./shard.js"
 import { RunnerLoadError, WorkerPool } from "./WorkerPool.js"
 
@@ -75,7 +75,8 @@ export const runSweep = (
               try: () =>
                 pool.run(todo, {
                   onDone: async (job, metrics) => {
-                    await save(store.save({ job, metrics }))
+                    const saved = await save(Effect.either(store.save({ job, metrics })))
+                    if (Either.isLeft(saved)) throw saved.left
                     ran++
                     progress?.tick()
                   },
@@ -85,9 +86,11 @@ export const runSweep = (
                   }
                 }),
               catch: (cause) =>
-                new SweepRunnerError({
-                  message: cause instanceof RunnerLoadError ? cause.message : `the sweep stopped: ${String(cause)}`
-                })
+                cause instanceof SweepStoreError
+                  ? cause
+                  : new SweepRunnerError({
+                      message: cause instanceof RunnerLoadError ? cause.message : `the sweep stopped: ${String(cause)}`
+                    })
             }),
           (pool) => Effect.promise(() => pool.terminate())
         )

@@ -1,9 +1,11 @@
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
+
+/** End to end: the CLI in child processes, with the test fixture runner (no simulator). */
 
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 const fixture = join(root, "test/adapters/sim/sweep/fixtureRunner.ts")
@@ -54,5 +56,54 @@ describe("neat sweep", () => {
     expect(again.status).toBe(0)
     expect(again.stdout).toContain("sweep: 4 jobs in the grid, 2 in shard 1/2; 2 already stored, 0 run, 0 failed")
     expect(again.stderr).toBe("")
+  })
+
+  it("resumes after the process is killed mid-way: stored jobs are not run again", async () => {
+    const out = join(dir, "killed")
+    const log = join(dir, "killed.log")
+    const args = [
+      "--import",
+      "tsx",
+      join(root, "src/server/cli/main.ts"),
+      "sweep",
+      "--param",
+      `x=${Array.from({ length: 30 }, (_, i) => i).join(",")}`,
+      "--param",
+      "delayMs=200",
+      "--runner",
+      `${fixture}#runFixtureJob`,
+      "--workers",
+      "2",
+      "--out",
+      out,
+      "--quiet"
+    ]
+    const env = { ...process.env, NEAT_SWEEP_FIXTURE_LOG: log }
+    const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: "ignore" })
+    const started = () =>
+      existsSync(log)
+        ? readFileSync(log, "utf8")
+            .split("\n")
+            .filter((line) => line !== "").length
+        : 0
+    const deadline = Date.now() + 40_000
+    while (started() < 8 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    const exited = new Promise((resolve) => child.once("exit", resolve))
+    // The whole process group, worker threads included, as a crash or an evicted pod would.
+    process.kill(-(child.pid ?? 0), "SIGKILL")
+    await exited
+    const before = started()
+    expect(before).toBeGreaterThanOrEqual(8)
+    expect(before).toBeLessThan(30)
+    rmSync(log)
+
+    const resumed = spawnSync(process.execPath, args, { cwd: root, env, encoding: "utf8", timeout: 60_000 })
+    expect(resumed.status).toBe(0)
+    const stored = Number(/; (\d+) already stored, (\d+) run/.exec(resumed.stdout)?.[1])
+    const ran = Number(/; (\d+) already stored, (\d+) run/.exec(resumed.stdout)?.[2])
+    expect(stored).toBeGreaterThan(0)
+    expect(stored + ran).toBe(30)
+    expect(started()).toBe(ran)
+    expect(resumed.stdout).toContain("(30 of 30 results)")
   })
 })

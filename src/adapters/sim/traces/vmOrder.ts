@@ -33,11 +33,14 @@ export const parseVmOrder = (
     if (fields.length !== 2)
       return fail(lineNo, "columns", `expected 'index,filename', found ${fields.length} column(s)`)
     const [indexText = "", name = ""] = fields
-    if (!/^\d+$/.test(indexText)) return fail(lineNo, "index", `not a non-negative integer: '${indexText}'`)
+    if (!/^\d+$/.test(indexText)) {
+      return fail(lineNo, "index", `not a VM index: '${indexText}' (expected a non-negative integer)`)
+    }
     const index = Number(indexText)
     if (name === "") return fail(lineNo, "filename", "empty file name")
+    if (name.includes("/")) return fail(lineNo, "filename", `not a file name: '${name}'`)
     const clash = byIndex.get(index)
-    if (clash !== undefined) return fail(lineNo, "index", `index ${index} already given on line ${clash.line}`)
+    if (clash !== undefined) return fail(lineNo, "index", `index ${index} is given twice (also on line ${clash.line})`)
     const twice = lineOfName.get(name)
     if (twice !== undefined) return fail(lineNo, "filename", `'${name}' already listed on line ${twice}`)
     if (knownNames !== undefined && !knownNames.has(name))
@@ -50,9 +53,9 @@ export const parseVmOrder = (
   for (let index = 0; index < byIndex.size; index++) {
     const entry = byIndex.get(index)
     if (entry === undefined) {
-      const largest = Math.max(...byIndex.keys())
-      const line = byIndex.get(largest)?.line
-      return fail(line, "index", `indices must be 0..${byIndex.size - 1}: ${index} is missing (largest is ${largest})`)
+      let largest = 0
+      for (const key of byIndex.keys()) largest = Math.max(largest, key)
+      return fail(undefined, "index", `indices must be 0..${byIndex.size - 1}: ${index} is missing (largest is ${largest})`)
     }
     names[index] = entry.name
   }

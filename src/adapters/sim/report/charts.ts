@@ -91,7 +91,13 @@ const axisFor = (domain: [number, number], rangeLow: number, rangeHigh: number, 
 /** Approximate width of a label in the report's 11 px font, for collision checks. */
 const labelWidth = (text: string): number => text.length * 6.2
 
-/** One point per item, each labelled beside it; labels are moved apart when they would overlap. */
+/** Beyond this many labels a plot is unreadable: points then carry their label as a tooltip only. */
+export const MAX_POINT_LABELS = 24
+
+/**
+ * One point per item, each labelled beside it (labels moved apart when they would overlap), or,
+ * for many points, labelled by tooltip only.
+ */
 export const scatterChart = (frame: Frame, points: ReadonlyArray<Point>): string => {
   const finite = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y))
   const x = axisFor(padded(extent(finite.map((p) => p.x)), false), MARGIN.left, PLOT_RIGHT)
@@ -124,6 +130,14 @@ export const scatterChart = (frame: Frame, points: ReadonlyArray<Point>): string
       }
     }
     placed.push({ x1, x2, y: ly })
+    if (groups.size > MAX_POINT_LABELS) {
+      for (const p of group) {
+        dots.push(
+          `<circle cx="${num(px)}" cy="${num(py)}" r="4" fill="${p.color}" fill-opacity="0.8"><title>${escapeHtml(p.label)}</title></circle>`
+        )
+      }
+      continue
+    }
     for (const p of group) {
       dots.push(
         `<circle cx="${num(px)}" cy="${num(py)}" r="5" fill="${p.color}" stroke="#222" stroke-width="0.6"><title>${escapeHtml(p.label)}</title></circle>`

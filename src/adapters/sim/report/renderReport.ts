@@ -4,7 +4,7 @@
  * One self-contained page: inline CSS and SVG, no script, no font or file from elsewhere.
  */
 import type { SimulationMetrics, SimulationResult } from "../SimulationResult.js"
-import { barChart, lineChart, type Series, scatterChart } from "./charts.js"
+import { barChart, lineChart, MAX_POINT_LABELS, type Series, scatterChart } from "./charts.js"
 import { escapeHtml } from "./escape.js"
 
 /** One run to report: its label (e.g. "LR-MMT-1.2"), its result and, optionally, its parameters. */
@@ -114,6 +114,7 @@ const timelineCharts = (runs: ReadonlyArray<ReportRun>, maxTimelines: number): s
   const indexed = runs.map((run, index) => ({ run, index })).filter(({ run }) => run.result.timeline.timeSec.length > 0)
   if (indexed.length === 0) return ""
   const shown = indexed.slice(0, maxTimelines)
+  if (shown.length === 0) return ""
   const note =
     shown.length < indexed.length
       ? `<p class="note">Timelines of the first ${shown.length} of ${indexed.length} runs.</p>`
@@ -193,7 +194,11 @@ export const renderReport = (runs: ReadonlyArray<ReportRun>, options: ReportOpti
     runs.length === 0
       ? "<p>No runs to report.</p>"
       : `<section><h2>Metrics</h2>${metricsTable(runs)}</section>
-<section><h2>Energy and SLA violations</h2>
+<section><h2>Energy and SLA violations</h2>${
+          runs.length > MAX_POINT_LABELS
+            ? `<p class="note">${runs.length} runs: hover over a point to see its run.</p>`
+            : ""
+        }
 ${scatterChart(
   { title: "Energy against SLA violation (lower left is better)", xLabel: "Energy (kWh)", yLabel: "SLAV (%)" },
   runs.map((run, index) => ({

@@ -55,7 +55,11 @@ export const parseVmOrder = (
     if (entry === undefined) {
       let largest = 0
       for (const key of byIndex.keys()) largest = Math.max(largest, key)
-      return fail(undefined, "index", `indices must be 0..${byIndex.size - 1}: ${index} is missing (largest is ${largest})`)
+      return fail(
+        undefined,
+        "index",
+        `indices must be 0..${byIndex.size - 1}: ${index} is missing (largest is ${largest})`
+      )
     }
     names[index] = entry.name
   }

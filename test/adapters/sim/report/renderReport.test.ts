@@ -137,3 +137,16 @@ describe("writeReport", () => {
     }
   })
 })
+
+describe("renderReport with many runs", () => {
+  it("labels scatter points by tooltip only when there are too many to label", () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({
+      label: `run ${i}`,
+      result: sampleResult(90 + i, 0.001 * i, i, 4)
+    }))
+    const page = renderReport(many, { maxTimelines: 0 })
+    expect(page).toContain("40 runs: hover over a point to see its run.")
+    expect(count(page, '<text class="label"')).toBe(0)
+    expect(count(page, "<title>run 7</title>")).toBe(1)
+  })
+})

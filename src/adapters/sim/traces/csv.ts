@@ -42,6 +42,7 @@ export class CsvTraceReader {
   private columns = 0
   private sawFirstLine = false
   private readonly vms = new Map<string, VmRows>()
+  private last: VmRows | undefined
 
   constructor(
     private readonly file: string,
@@ -56,14 +57,21 @@ export class CsvTraceReader {
   line(raw: string, lineNo: number): InputError | undefined {
     const text = (lineNo === 1 ? raw.replace(/^\uFEFF/, "") : raw).trim()
     if (text === "" || text.startsWith("#")) return undefined
-    const fields = text.split(",").map((field) => field.trim())
+    const fields = text.split(",")
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] ?? ""
+      // Trim only when needed: most rows have no spaces, and this runs once per row.
+      if (field.length > 0 && (field.charCodeAt(0) <= 32 || field.charCodeAt(field.length - 1) <= 32))
+        fields[i] = field.trim()
+    }
     if (!this.sawFirstLine) {
       this.sawFirstLine = true
       if (fields.length !== 3 && fields.length !== 4) {
         return this.error(lineNo, "columns", `expected 3 or 4 columns (${COLUMNS.join(",")}), found ${fields.length}`)
       }
       this.columns = fields.length
-      if (Number.isNaN(parseNumber(fields[1] ?? ""))) {
+      // A header starts with "vm" and has no number where the time goes.
+      if ((fields[0] ?? "").toLowerCase() === "vm" && Number.isNaN(parseNumber(fields[1] ?? ""))) {
         for (let i = 0; i < fields.length; i++) {
           const name = (fields[i] ?? "").toLowerCase()
           if (name !== COLUMNS[i]) {
@@ -92,7 +100,8 @@ export class CsvTraceReader {
     const percent = parseNumber(fields[2] ?? "")
     if (!Number.isFinite(percent)) return this.error(lineNo, "cpu_percent", `not a number: '${fields[2]}'`)
     if (percent < 0 || percent > 100) return this.error(lineNo, "cpu_percent", `must be within 0..100, got ${percent}`)
-    let rows = this.vms.get(name)
+    // Rows of one VM usually come together: check the last VM before the map.
+    let rows = this.last !== undefined && this.last.name === name ? this.last : this.vms.get(name)
     if (rows === undefined) {
       rows = { name, times: [], cpu: [], lines: [], inOrder: true, ramMb: Number.NaN, ramLine: 0 }
       this.vms.set(name, rows)
@@ -117,6 +126,7 @@ export class CsvTraceReader {
     rows.times.push(time)
     rows.cpu.push(percent / 100)
     rows.lines.push(lineNo)
+    this.last = rows
     return undefined
   }
 

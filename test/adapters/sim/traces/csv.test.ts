@@ -45,6 +45,7 @@ describe("CSV traces", () => {
     ["a,0,1,2,3\n", 1, "columns", "expected 3 or 4 columns"],
     ["vm,when,cpu_percent\na,0,1\n", 1, "time", "header column 2 must be 'time'"],
     ["a,0,1\na,x,2\n", 2, "time", "not a number: 'x'"],
+    ["a,x,2\n", 1, "time", "not a number: 'x'"],
     ["a,0,1\na,300,abc\n", 2, "cpu_percent", "not a number: 'abc'"],
     ["a,0,1\na,300,\n", 2, "cpu_percent", "not a number: ''"],
     ["a,0,-1\n", 1, "cpu_percent", "within 0..100"],

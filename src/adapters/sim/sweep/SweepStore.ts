@@ -10,6 +10,7 @@ import { Data, Effect, type Scope } from "effect"
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely"
 import pg from "pg"
 import type { SimulationMetrics } from "../SimulationResult.js"
+import { METRIC_COLUMNS } from "./metricColumns.js"
 import type { SweepJob, SweepResult } from "./SweepJob.js"
 
 /** The store could not be opened, read or written. */
@@ -18,24 +19,6 @@ export class SweepStoreError extends Data.TaggedError("SweepStoreError")<{
   readonly message: string
   readonly cause?: unknown
 }> {}
-
-/** Metric ↔ column, in the order of the CSV and of the table. */
-export const METRIC_COLUMNS = [
-  ["energyKwh", "energy_kwh"],
-  ["migrations", "migrations"],
-  ["slatahPct", "slatah_pct"],
-  ["pdmPct", "pdm_pct"],
-  ["slavPct", "slav_pct"],
-  ["esv", "esv"],
-  ["hostShutdowns", "host_shutdowns"],
-  ["meanTimeBeforeHostShutdownSec", "mean_time_before_host_shutdown_sec"],
-  ["meanTimeBeforeMigrationSec", "mean_time_before_migration_sec"],
-  ["overloadTimeFraction", "overload_time_fraction"],
-  ["idleTimeFraction", "idle_time_fraction"],
-  ["vms", "vms"],
-  ["hosts", "hosts"],
-  ["wallSeconds", "wall_seconds"]
-] as const satisfies ReadonlyArray<readonly [keyof SimulationMetrics, string]>
 
 type MetricColumn = (typeof METRIC_COLUMNS)[number][1]
 

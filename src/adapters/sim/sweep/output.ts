@@ -2,8 +2,8 @@
 import { writeFile } from "node:fs/promises"
 import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
+import { METRIC_COLUMNS } from "./metricColumns.js"
 import type { SweepGrid, SweepResult } from "./SweepJob.js"
-import { METRIC_COLUMNS } from "./SweepStore.js"
 
 const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
 const csvNumber = (value: number): string => (Number.isFinite(value) ? String(value) : "")

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { parentPort, workerData } from "node:worker_threads"
+import { checkMetrics } from "./metricColumns.js"
 import type { SweepRunner } from "./SweepJob.js"
 import type { FromWorker, ToWorker, WorkerData } from "./workerProtocol.js"
 
@@ -35,7 +36,14 @@ if (typeof runner === "string") {
     Promise.resolve()
       .then(() => runner(message.job))
       .then(
-        (metrics) => send({ type: "done", key: message.job.key, metrics }),
+        (metrics) => {
+          const problem = checkMetrics(metrics)
+          send(
+            problem === undefined
+              ? { type: "done", key: message.job.key, metrics }
+              : { type: "failed", key: message.job.key, message: problem }
+          )
+        },
         (cause: unknown) => send({ type: "failed", key: message.job.key, message: describe(cause) })
       )
   })

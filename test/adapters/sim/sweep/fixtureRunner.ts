@@ -39,3 +39,6 @@ export const runFixtureJob = async (job: SweepJob): Promise<SimulationMetrics> =
 }
 
 export const notAFunction = 42
+
+/** A broken runner: answers with something that is not a full set of metrics. */
+export const runWithoutMetrics = async (_job: SweepJob): Promise<unknown> => ({ energyKwh: 1 })

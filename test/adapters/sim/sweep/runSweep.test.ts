@@ -124,6 +124,16 @@ describe("runSweep", () => {
     expect(ranKeys().length).toBe(2)
   })
 
+  it("fails the jobs of a runner that answers without metrics", async () => {
+    const one: SweepGrid = { policies: ["npa"], parameters: {}, traces: ["day1"] }
+    const summary = await run(options({ grid: one, runner: { ...runner, exportName: "runWithoutMetrics" } }))
+    expect(summary.ran).toBe(0)
+    expect(summary.failed[0]?.message).toBe(
+      "the runner's metrics lack a number for migrations, slatahPct, pdmPct, slavPct, esv, hostShutdowns, " +
+        "meanTimeBeforeHostShutdownSec, meanTimeBeforeMigrationSec, overloadTimeFraction, idleTimeFraction, vms, hosts, wallSeconds"
+    )
+  })
+
   it("merges shards run one after another into one store", async () => {
     const store = join(dir, "shards.sqlite")
     for (const index of [2, 0, 1]) await run(options({ store, shard: { index, count: 3 } }))

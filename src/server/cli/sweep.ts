@@ -69,6 +69,11 @@ const workers = Options.integer("workers").pipe(
   Options.withDescription("worker threads; default the number of cores"),
   Options.optional
 )
+const jobTimeout = Options.integer("job-timeout").pipe(
+  Options.withPseudoName("SECONDS"),
+  Options.withDescription("fail a job that runs longer (its worker is replaced); no limit by default"),
+  Options.optional
+)
 const shard = Options.text("shard").pipe(
   Options.withPseudoName("K/N"),
   Options.withDescription("run only shard K (0-based) of N"),
@@ -101,6 +106,7 @@ const config = {
   store,
   storeSchema,
   workers,
+  jobTimeout,
   shard,
   shards,
   runner,
@@ -178,6 +184,9 @@ export const sweepCommand = Command.make("sweep", config, (options) =>
     if (Option.isSome(options.workers) && options.workers.value < 1) {
       return yield* new ConfigError({ field: "workers", message: "must be at least 1" })
     }
+    if (Option.isSome(options.jobTimeout) && options.jobTimeout.value < 1) {
+      return yield* new ConfigError({ field: "job-timeout", message: "must be at least 1 second" })
+    }
     const outDir = options.out
     yield* Effect.try({
       try: () => mkdirSync(outDir, { recursive: true }),
@@ -195,6 +204,7 @@ export const sweepCommand = Command.make("sweep", config, (options) =>
       store: storeTarget,
       storeSchema: Option.getOrUndefined(options.storeSchema),
       workers: Option.getOrUndefined(options.workers),
+      jobTimeoutSec: Option.getOrUndefined(options.jobTimeout),
       shard: shardInfo,
       csvFile,
       jsonFile,

@@ -22,9 +22,13 @@ export class WorkerPool {
   private readonly workers = new Set<Worker>()
   private closed = false
 
+  /**
+   * @param jobTimeoutSec a job running longer is failed and its worker replaced (none by default)
+   */
   constructor(
     private readonly runner: RunnerRef,
-    private readonly size: number
+    private readonly size: number,
+    private readonly jobTimeoutSec?: number | undefined
   ) {}
 
   /** Runs every job; resolves once all are done or failed and their handlers have finished. */
@@ -59,6 +63,8 @@ export class WorkerPool {
         this.workers.add(worker)
         let current: SweepJob | undefined
         let ready = false
+        let timer: ReturnType<typeof setTimeout> | undefined
+        let timedOut: string | undefined
         const give = () => {
           const job = jobs[next]
           if (job === undefined || stopped) {
@@ -70,6 +76,13 @@ export class WorkerPool {
           current = job
           const message: ToWorker = { type: "run", job }
           worker.postMessage(message)
+          if (this.jobTimeoutSec !== undefined) {
+            const limit = this.jobTimeoutSec
+            timer = setTimeout(() => {
+              timedOut = `the job took longer than ${limit} s`
+              void worker.terminate()
+            }, limit * 1000)
+          }
         }
         worker.on("message", (message: FromWorker) => {
           switch (message.type) {
@@ -85,6 +98,7 @@ export class WorkerPool {
               const job = current
               if (job === undefined || job.key !== message.key) return
               current = undefined
+              clearTimeout(timer)
               if (message.type === "done") handle(() => handlers.onDone(job, message.metrics))
               else handle(() => handlers.onFailed(job, message.message))
               finishOne()
@@ -94,6 +108,7 @@ export class WorkerPool {
           }
         })
         const lost = (reason: string) => {
+          clearTimeout(timer)
           this.workers.delete(worker)
           // A worker that cannot even start would fail every job the same way.
           if (!ready && !this.closed) {
@@ -109,7 +124,7 @@ export class WorkerPool {
         }
         worker.on("error", (error) => lost(`the worker crashed: ${error.message}`))
         worker.on("exit", (code) => {
-          if (code !== 0) lost(`the worker exited with code ${code}`)
+          if (code !== 0) lost(timedOut ?? `the worker exited with code ${code}`)
           else this.workers.delete(worker)
         })
       }

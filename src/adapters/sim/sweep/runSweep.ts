@@ -26,6 +26,8 @@ export interface SweepOptions {
   readonly storeSchema?: string | undefined
   /** Worker threads; the number of cores by default. */
   readonly workers?: number | undefined
+  /** A job running longer fails (its worker is replaced); no limit by default. */
+  readonly jobTimeoutSec?: number | undefined
   readonly shard?: Shard | undefined
   readonly csvFile?: string | undefined
   readonly jsonFile?: string | undefined
@@ -69,7 +71,7 @@ export const runSweep = (
         const save = Runtime.runPromise(runtime)
         const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), todo.length))
         yield* Effect.acquireUseRelease(
-          Effect.sync(() => new WorkerPool(options.runner, workers)),
+          Effect.sync(() => new WorkerPool(options.runner, workers, options.jobTimeoutSec)),
           (pool) =>
             Effect.tryPromise({
               try: () =>

@@ -134,6 +134,15 @@ describe("runSweep", () => {
     )
   })
 
+  it("fails a job that runs past the time limit, replaces its worker and goes on", async () => {
+    const mixed: SweepGrid = { policies: ["npa"], parameters: { delayMs: [10, 5000, 20] }, traces: ["day1"] }
+    const summary = await run(options({ grid: mixed, workers: 1, jobTimeoutSec: 1 }))
+    expect(summary.ran).toBe(2)
+    expect(summary.failed.map(({ job, message }) => [job.params.delayMs, message])).toEqual([
+      [5000, "the job took longer than 1 s"]
+    ])
+  })
+
   it("merges shards run one after another into one store", async () => {
     const store = join(dir, "shards.sqlite")
     for (const index of [2, 0, 1]) await run(options({ store, shard: { index, count: 3 } }))

@@ -96,7 +96,8 @@ export class WorkerPool {
             case "done":
             case "failed": {
               const job = current
-              if (job === undefined || job.key !== message.key) return
+              // After a time-out the worker is being stopped: its job fails when it exits.
+              if (job === undefined || job.key !== message.key || timedOut !== undefined) return
               current = undefined
               clearTimeout(timer)
               if (message.type === "done") handle(() => handlers.onDone(job, message.metrics))

@@ -4,10 +4,11 @@ import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect } from "effect"
 import { decideCommand } from "./decide.js"
 import { reportFailure } from "./reportFailure.js"
+import { sweepCommand } from "./sweep.js"
 
 const neat = Command.make("neat").pipe(
   Command.withDescription("Energy-efficient dynamic consolidation of virtual machines"),
-  Command.withSubcommands([decideCommand])
+  Command.withSubcommands([decideCommand, sweepCommand])
 )
 const cli = Command.run(neat, { name: "neat", version: "0.1.0" })
 cli(process.argv).pipe(

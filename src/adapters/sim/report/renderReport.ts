@@ -1,0 +1,232 @@
+/**
+ * The HTML report of one or more simulation runs: a metrics table, energy against SLA violations
+ * per run, and the runs' timelines (active hosts, power, overloaded hosts, migrations per step).
+ * One self-contained page: inline CSS and SVG, no script, no font or file from elsewhere.
+ */
+import type { SimulationMetrics, SimulationResult } from "../SimulationResult.js"
+import { barChart, lineChart, MAX_POINT_LABELS, type Series, scatterChart } from "./charts.js"
+import { escapeHtml } from "./escape.js"
+
+/** One run to report: its label (e.g. "LR-MMT-1.2"), its result and, optionally, its parameters. */
+export interface ReportRun {
+  readonly label: string
+  readonly result: SimulationResult
+  readonly params?: Readonly<Record<string, unknown>> | undefined
+}
+
+export interface ReportOptions {
+  readonly title?: string | undefined
+  /** Runs drawn in the timeline charts (the table and the scatter plot show all). */
+  readonly maxTimelines?: number | undefined
+}
+
+/** Colour-blind-friendly categorical palette (Okabe–Ito, then Tableau). */
+const PALETTE = [
+  "#0072b2",
+  "#e69f00",
+  "#009e73",
+  "#d55e00",
+  "#cc79a7",
+  "#56b4e9",
+  "#b8a100",
+  "#000000",
+  "#8c564b",
+  "#7f7f7f",
+  "#17becf",
+  "#9467bd"
+]
+const colorOf = (index: number): string => PALETTE[index % PALETTE.length] ?? "#000000"
+
+interface Column {
+  readonly key: keyof SimulationMetrics
+  readonly header: string
+  /** Lower is better: the best run's cell is emphasised. */
+  readonly lowerIsBetter?: boolean
+}
+
+const COLUMNS: ReadonlyArray<Column> = [
+  { key: "energyKwh", header: "Energy (kWh)", lowerIsBetter: true },
+  { key: "migrations", header: "Migrations", lowerIsBetter: true },
+  { key: "slatahPct", header: "SLATAH (%)", lowerIsBetter: true },
+  { key: "pdmPct", header: "PDM (%)", lowerIsBetter: true },
+  { key: "slavPct", header: "SLAV (%)", lowerIsBetter: true },
+  { key: "esv", header: "ESV", lowerIsBetter: true },
+  { key: "hostShutdowns", header: "Host shutdowns" },
+  { key: "meanTimeBeforeHostShutdownSec", header: "Mean time before host shutdown (s)" },
+  { key: "meanTimeBeforeMigrationSec", header: "Mean time before migration (s)" },
+  { key: "overloadTimeFraction", header: "Overload time (fraction)", lowerIsBetter: true },
+  { key: "idleTimeFraction", header: "Idle time (fraction)" },
+  { key: "vms", header: "VMs" },
+  { key: "hosts", header: "Hosts" },
+  { key: "wallSeconds", header: "Wall time (s)" }
+]
+
+/** A metric for a table cell: integers as they are, others to 4 significant digits. */
+export const formatMetric = (value: number): string => {
+  if (!Number.isFinite(value)) return "–"
+  if (Number.isInteger(value)) return String(value)
+  if (Math.abs(value) >= 1000) return value.toFixed(1)
+  return Number(value.toPrecision(4)).toString()
+}
+
+const formatParam = (value: unknown): string =>
+  typeof value === "string" ? value : (JSON.stringify(value) ?? String(value))
+
+const paramsCell = (params: Readonly<Record<string, unknown>> | undefined): string =>
+  params === undefined
+    ? ""
+    : Object.entries(params)
+        .map(([key, value]) => `<code>${escapeHtml(key)}=${escapeHtml(formatParam(value))}</code>`)
+        .join(" ")
+
+/** Whether every run has the same value of a metric (then the subtitle states it once). */
+const shared = (runs: ReadonlyArray<ReportRun>, key: keyof SimulationMetrics): boolean =>
+  runs.every((run) => run.result.metrics[key] === runs[0]?.result.metrics[key])
+
+const metricsTable = (runs: ReadonlyArray<ReportRun>): string => {
+  const columns = COLUMNS.filter(
+    (column) => !((column.key === "vms" || column.key === "hosts") && shared(runs, column.key))
+  )
+  const best = new Map<keyof SimulationMetrics, number>()
+  for (const column of columns) {
+    if (column.lowerIsBetter !== true || runs.length < 2 || shared(runs, column.key)) continue
+    const values = runs.map((run) => run.result.metrics[column.key]).filter(Number.isFinite)
+    if (values.length > 0) best.set(column.key, Math.min(...values))
+  }
+  const hasParams = runs.some((run) => run.params !== undefined && Object.keys(run.params).length > 0)
+  const head = `<tr><th>Run</th>${columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join("")}</tr>`
+  const rows = runs.map((run, index) => {
+    const cells = columns.map((column) => {
+      const value = run.result.metrics[column.key]
+      const emphasis = best.get(column.key) === value ? ' class="best"' : ""
+      return `<td${emphasis}>${formatMetric(value)}</td>`
+    })
+    const swatch = `<i class="swatch" style="background:${colorOf(index)}"></i>`
+    const params = hasParams ? `<div class="params">${paramsCell(run.params)}</div>` : ""
+    return `<tr><th scope="row">${swatch}${escapeHtml(run.label)}${params}</th>${cells.join("")}</tr>`
+  })
+  return `<div class="scroll"><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`
+}
+
+const hours = (timeSec: Float64Array): Float64Array => timeSec.map((seconds) => seconds / 3600)
+
+const timelineCharts = (runs: ReadonlyArray<ReportRun>, maxTimelines: number): string => {
+  const indexed = runs.map((run, index) => ({ run, index })).filter(({ run }) => run.result.timeline.timeSec.length > 0)
+  if (indexed.length === 0) return ""
+  const shown = indexed.slice(0, maxTimelines)
+  if (shown.length === 0) return ""
+  const note =
+    shown.length < indexed.length
+      ? `<p class="note">Timelines of the first ${shown.length} of ${indexed.length} runs.</p>`
+      : ""
+  const series = (pick: (result: SimulationResult) => ArrayLike<number>): Array<Series> =>
+    shown.map(({ run, index }) => ({
+      label: run.label,
+      color: colorOf(index),
+      x: hours(run.result.timeline.timeSec),
+      y: pick(run.result)
+    }))
+  const time = { xLabel: "Time (hours)" }
+  const overTime = { step: true, hours: true }
+  const migrations =
+    shown.length === 1
+      ? barChart(
+          { title: "Migrations per step", ...time, yLabel: "Migrations started" },
+          series((r) => r.timeline.migrations)[0] as Series,
+          { hours: true }
+        )
+      : lineChart(
+          { title: "Migrations per step", ...time, yLabel: "Migrations started" },
+          series((r) => r.timeline.migrations),
+          overTime
+        )
+  const charts = [
+    lineChart(
+      { title: "Active hosts", ...time, yLabel: "Active hosts" },
+      series((r) => r.timeline.activeHosts),
+      overTime
+    ),
+    lineChart(
+      { title: "Power drawn by all hosts", ...time, yLabel: "Power (kW)" },
+      series((r) => r.timeline.powerW.map((watts) => watts / 1000)),
+      { hours: true }
+    ),
+    lineChart(
+      { title: "Overloaded hosts", ...time, yLabel: "Overloaded hosts" },
+      series((r) => r.timeline.overloadedHosts),
+      overTime
+    ),
+    migrations
+  ]
+  return `<section><h2>Over time</h2>${note}${charts.join("\n")}</section>`
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d1d1f;margin:24px auto;max-width:1240px;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+p.note,p.sub{color:#555;margin:4px 0 12px}
+.scroll{overflow-x:auto}
+table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:13px}
+th,td{padding:4px 8px;border-bottom:1px solid #e4e4e4;text-align:right;white-space:nowrap}
+thead th{background:#f5f5f7;vertical-align:bottom;white-space:normal;min-width:64px}
+tbody th{text-align:left;font-weight:600}
+td.best{font-weight:700;background:#e9f6ee}
+div.params{font-weight:400;white-space:normal;max-width:260px;margin-top:2px}
+code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f3f3;padding:0 3px;border-radius:3px;margin-right:2px}
+i.swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:baseline}
+figure{margin:12px 0 20px}
+svg.chart{max-width:100%;height:auto;display:block;font-family:inherit}
+svg .grid{stroke:#e6e6e6;stroke-width:1}
+svg .frame{fill:none;stroke:#888;stroke-width:1}
+svg .tick{font-size:11px;fill:#444}
+svg .axis{font-size:12px;fill:#222}
+svg .title{font-size:14px;font-weight:600;fill:#111}
+svg .label{font-size:11px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px}
+.legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:4px 0 0 74px;font-size:12px}
+.legend i{display:inline-block;width:14px;height:3px;margin-right:6px;vertical-align:middle}
+`
+
+/** The report page for `runs` (in the order given), as one HTML string. */
+export const renderReport = (runs: ReadonlyArray<ReportRun>, options: ReportOptions = {}): string => {
+  const title = options.title ?? "Neat simulation report"
+  const maxTimelines = options.maxTimelines ?? 12
+  const body =
+    runs.length === 0
+      ? "<p>No runs to report.</p>"
+      : `<section><h2>Metrics</h2>${metricsTable(runs)}</section>
+<section><h2>Energy and SLA violations</h2>${
+          runs.length > MAX_POINT_LABELS
+            ? `<p class="note">${runs.length} runs: hover over a point to see its run.</p>`
+            : ""
+        }
+${scatterChart(
+  { title: "Energy against SLA violation (lower left is better)", xLabel: "Energy (kWh)", yLabel: "SLAV (%)" },
+  runs.map((run, index) => ({
+    label: run.label,
+    color: colorOf(index),
+    x: run.result.metrics.energyKwh,
+    y: run.result.metrics.slavPct
+  }))
+)}</section>
+${timelineCharts(runs, maxTimelines)}`
+  const first = runs[0]?.result.metrics
+  const sub =
+    first === undefined
+      ? ""
+      : `<p class="sub">${runs.length} run${runs.length === 1 ? "" : "s"}; ${first.hosts} hosts, ${first.vms} VMs.</p>`
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${sub}
+${body}
+</body>
+</html>
+`
+}

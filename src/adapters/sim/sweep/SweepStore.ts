@@ -1,0 +1,198 @@
+/**
+ * The results store of sweeps: one `sweep_results` row per finished job, keyed by the job key, with
+ * one column per metric. A SQLite file for one machine, or a PostgreSQL database that the shards of
+ * a distributed sweep share (rows merge there; a job already present is never run again).
+ */
+import { mkdirSync } from "node:fs"
+import { dirname } from "node:path"
+import Database from "better-sqlite3"
+import { Data, Effect, type Scope } from "effect"
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely"
+import pg from "pg"
+import type { SimulationMetrics } from "../SimulationResult.js"
+import { METRIC_COLUMNS } from "./metricColumns.js"
+import type { SweepJob, SweepResult } from "./SweepJob.js"
+
+/** The store could not be opened, read or written. */
+export class SweepStoreError extends Data.TaggedError("SweepStoreError")<{
+  readonly store: string
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+type MetricColumn = (typeof METRIC_COLUMNS)[number][1]
+
+/** NaN (e.g. no host ever shut down) is stored as NULL. */
+type SweepResultsTable = { [column in MetricColumn]: number | null } & {
+  key: string
+  job_index: number
+  policy: string
+  params: string
+  trace: string
+  finished_at: string
+}
+
+interface SweepDatabase {
+  sweep_results: SweepResultsTable
+}
+
+export interface SweepStore {
+  /** The store for people: a file, or a PostgreSQL URL without its password. */
+  readonly name: string
+  /** Which of these keys already have a result. */
+  readonly finishedKeys: (keys: ReadonlyArray<string>) => Effect.Effect<ReadonlySet<string>, SweepStoreError>
+  /** Saves a result; a result already stored under the same key is kept. */
+  readonly save: (result: SweepResult) => Effect.Effect<void, SweepStoreError>
+  /** The stored results of these jobs, in the jobs' order (jobs without a result are left out). */
+  readonly load: (jobs: ReadonlyArray<SweepJob>) => Effect.Effect<ReadonlyArray<SweepResult>, SweepStoreError>
+}
+
+export interface SweepStoreOptions {
+  /** PostgreSQL schema holding the table (created when missing); the connection's default otherwise. */
+  readonly schema?: string | undefined
+}
+
+const isPostgresUrl = (target: string): boolean => /^postgres(ql)?:\/\//i.test(target)
+
+/** A PostgreSQL URL without its password, or the SQLite file. */
+export const storeName = (target: string): string => {
+  if (!isPostgresUrl(target)) return target.replace(/^sqlite:/i, "")
+  try {
+    const url = new URL(target)
+    if (url.password !== "") url.password = "***"
+    return url.toString()
+  } catch {
+    return "postgresql://(unparsable URL)"
+  }
+}
+
+const toColumn = (value: number): number | null => (Number.isFinite(value) ? value : null)
+const toMetric = (value: number | string | null): number => (value === null ? Number.NaN : Number(value))
+
+const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
+  const attempt = <A>(what: string, run: () => Promise<A>) =>
+    Effect.tryPromise({
+      try: run,
+      catch: (cause) =>
+        new SweepStoreError({
+          store: name,
+          message: `${name}: ${what} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          cause
+        })
+    })
+  const CHUNK = 500
+  const chunks = <A>(items: ReadonlyArray<A>): Array<ReadonlyArray<A>> => {
+    const out: Array<ReadonlyArray<A>> = []
+    for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
+    return out
+  }
+  return {
+    name,
+    finishedKeys: (keys) =>
+      attempt("reading finished jobs", async () => {
+        const found = new Set<string>()
+        for (const chunk of chunks(keys)) {
+          const rows = await db.selectFrom("sweep_results").select("key").where("key", "in", chunk).execute()
+          for (const row of rows) found.add(row.key)
+        }
+        return found
+      }),
+    save: ({ job, metrics }) =>
+      attempt(`saving job ${job.key}`, async () => {
+        const row: SweepResultsTable = {
+          key: job.key,
+          job_index: job.index,
+          policy: job.policy,
+          params: JSON.stringify(job.params),
+          trace: job.trace,
+          finished_at: new Date().toISOString(),
+          ...(Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [column, toColumn(metrics[metric])])) as {
+            [column in MetricColumn]: number | null
+          })
+        }
+        await db
+          .insertInto("sweep_results")
+          .values(row)
+          .onConflict((conflict) => conflict.column("key").doNothing())
+          .execute()
+      }),
+    load: (jobs) =>
+      attempt("reading results", async () => {
+        const byKey = new Map<string, SimulationMetrics>()
+        for (const chunk of chunks(jobs.map((job) => job.key))) {
+          const rows = await db.selectFrom("sweep_results").selectAll().where("key", "in", chunk).execute()
+          for (const row of rows) {
+            const metrics = Object.fromEntries(
+              METRIC_COLUMNS.map(([metric, column]) => [metric, toMetric(row[column])])
+            ) as unknown as SimulationMetrics
+            byKey.set(row.key, metrics)
+          }
+        }
+        return jobs.flatMap((job) => {
+          const metrics = byKey.get(job.key)
+          return metrics === undefined ? [] : [{ job, metrics }]
+        })
+      })
+  }
+}
+
+/** Creates the table (and schema) when missing; concurrent shards may race, so retry. */
+const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined): Promise<void> => {
+  for (let attemptNo = 1; ; attemptNo++) {
+    try {
+      if (schema !== undefined) await db.schema.createSchema(schema).ifNotExists().execute()
+      const builder = schema === undefined ? db.schema : db.schema.withSchema(schema)
+      let table = builder
+        .createTable("sweep_results")
+        .ifNotExists()
+        .addColumn("key", "text", (column) => column.primaryKey())
+        .addColumn("job_index", "integer", (column) => column.notNull())
+        .addColumn("policy", "text", (column) => column.notNull())
+        .addColumn("params", "text", (column) => column.notNull())
+        .addColumn("trace", "text", (column) => column.notNull())
+      for (const [, column] of METRIC_COLUMNS) table = table.addColumn(column, "double precision")
+      await table.addColumn("finished_at", "text", (column) => column.notNull()).execute()
+      return
+    } catch (cause) {
+      // Two shards creating the table at once: one loses on the catalog's unique index.
+      if (attemptNo >= 3) throw cause
+      await new Promise((resolve) => setTimeout(resolve, 100 * attemptNo))
+    }
+  }
+}
+
+/**
+ * Opens (and prepares) the store at `target`: a `postgres://` / `postgresql://` URL, or a SQLite
+ * file (`sqlite:PATH` or a plain path; its folder is created). Closed when the scope ends.
+ */
+export const openSweepStore = (
+  target: string,
+  options: SweepStoreOptions = {}
+): Effect.Effect<SweepStore, SweepStoreError, Scope.Scope> => {
+  const name = storeName(target)
+  const fail = (cause: unknown) =>
+    new SweepStoreError({
+      store: name,
+      message: `cannot open the store ${name}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      cause
+    })
+  const acquire = Effect.try({
+    try: (): Kysely<SweepDatabase> => {
+      if (isPostgresUrl(target)) {
+        const pool = new pg.Pool({ connectionString: target, max: 4 })
+        return new Kysely<SweepDatabase>({ dialect: new PostgresDialect({ pool }) })
+      }
+      const file = target.replace(/^sqlite:/i, "")
+      if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true })
+      const database = new Database(file)
+      database.pragma("journal_mode = WAL")
+      database.pragma("busy_timeout = 5000")
+      return new Kysely<SweepDatabase>({ dialect: new SqliteDialect({ database }) })
+    },
+    catch: fail
+  })
+  return Effect.acquireRelease(acquire, (db) => Effect.promise(() => db.destroy())).pipe(
+    Effect.tap((db) => Effect.tryPromise({ try: () => createTable(db, options.schema), catch: fail })),
+    Effect.map((db) => makeStore(options.schema === undefined ? db : db.withSchema(options.schema), name))
+  )
+}

@@ -1,0 +1,54 @@
+/** Sweep results as CSV (one row per job, a column per parameter and per metric) and as JSON. */
+import { writeFile } from "node:fs/promises"
+import { Effect } from "effect"
+import { InputError } from "../../../core/errors.js"
+import { METRIC_COLUMNS } from "./metricColumns.js"
+import type { SweepGrid, SweepResult } from "./SweepJob.js"
+
+const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
+const csvNumber = (value: number): string => (Number.isFinite(value) ? String(value) : "")
+
+/** CSV with a header: key, index, policy, trace, the grid's parameters, then every metric (snake_case). */
+export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult>): string => {
+  const parameters = Object.keys(grid.parameters)
+  const header = ["key", "index", "policy", "trace", ...parameters, ...METRIC_COLUMNS.map(([, column]) => column)]
+  const rows = results.map(({ job, metrics }) =>
+    [
+      job.key,
+      String(job.index),
+      csvField(job.policy),
+      csvField(job.trace),
+      ...parameters.map((name) => csvField(String(job.params[name] ?? ""))),
+      ...METRIC_COLUMNS.map(([metric]) => csvNumber(metrics[metric]))
+    ].join(",")
+  )
+  return `${[header.map(csvField).join(","), ...rows].join("\n")}\n`
+}
+
+/** JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null). */
+export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyArray<SweepResult>): string =>
+  `${JSON.stringify(
+    {
+      grid,
+      jobs,
+      results: results.map(({ job, metrics }) => ({
+        key: job.key,
+        index: job.index,
+        policy: job.policy,
+        params: job.params,
+        trace: job.trace,
+        metrics: Object.fromEntries(
+          METRIC_COLUMNS.map(([metric]) => [metric, Number.isFinite(metrics[metric]) ? metrics[metric] : null])
+        )
+      }))
+    },
+    null,
+    2
+  )}\n`
+
+export const writeTextFile = (file: string, text: string): Effect.Effect<void, InputError> =>
+  Effect.tryPromise({
+    try: () => writeFile(file, text, "utf8"),
+    catch: (cause) =>
+      new InputError({ file, message: `cannot write: ${cause instanceof Error ? cause.message : String(cause)}` })
+  })

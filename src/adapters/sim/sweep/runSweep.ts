@@ -1,0 +1,121 @@
+/**
+ * Runs a sweep: expands the grid, keeps this shard's share, skips the jobs already in the store,
+ * runs the rest on worker threads (saving each result as soon as it arrives, so an interrupted
+ * sweep resumes where it stopped), then writes every stored result of the grid to CSV and JSON.
+ */
+import { availableParallelism } from "node:os"
+import { Data, Effect, Either, Runtime } from "effect"
+import type { InputError } from "../../../core/errors.js"
+import { expandGrid, jobLabel } from "./grid.js"
+import { resultsToCsv, resultsToJson, writeTextFile } from "./output.js"
+import { ProgressBar, type ProgressStream } from "./ProgressBar.js"
+import type { RunnerRef, SweepGrid, SweepJob, SweepResult } from "./SweepJob.js"
+import { openSweepStore, SweepStoreError } from "./SweepStore.js"
+import { type Shard, selectShard } from "./shard.js"
+import { RunnerLoadError, WorkerPool } from "./WorkerPool.js"
+
+/** The runner could not be loaded, or the worker pool failed as a whole. */
+export class SweepRunnerError extends Data.TaggedError("SweepRunnerError")<{ readonly message: string }> {}
+
+export interface SweepOptions {
+  readonly grid: SweepGrid
+  readonly runner: RunnerRef
+  /** A SQLite file (`sqlite:PATH` or a path) or a PostgreSQL URL. */
+  readonly store: string
+  /** PostgreSQL schema for the results table. */
+  readonly storeSchema?: string | undefined
+  /** Worker threads; the number of cores by default. */
+  readonly workers?: number | undefined
+  /** A job running longer fails (its worker is replaced); no limit by default. */
+  readonly jobTimeoutSec?: number | undefined
+  readonly shard?: Shard | undefined
+  readonly csvFile?: string | undefined
+  readonly jsonFile?: string | undefined
+  /** Where progress goes (stderr by default); `false` for none. */
+  readonly progress?: ProgressStream | false | undefined
+}
+
+export interface SweepSummary {
+  /** Jobs in the whole grid. */
+  readonly gridJobs: number
+  /** Jobs of this shard. */
+  readonly shardJobs: number
+  /** This shard's jobs found already done in the store. */
+  readonly skipped: number
+  /** Jobs run now and saved. */
+  readonly ran: number
+  readonly failed: ReadonlyArray<{ readonly job: SweepJob; readonly message: string }>
+  /** Every result of the grid in the store after the run (all shards'), in grid order. */
+  readonly results: ReadonlyArray<SweepResult>
+  readonly store: string
+}
+
+export const runSweep = (
+  options: SweepOptions
+): Effect.Effect<SweepSummary, SweepStoreError | SweepRunnerError | InputError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const all = expandGrid(options.grid)
+      const mine = selectShard(all, options.shard)
+      const store = yield* openSweepStore(options.store, { schema: options.storeSchema })
+      const finished = yield* store.finishedKeys(mine.map((job) => job.key))
+      const todo = mine.filter((job) => !finished.has(job.key))
+      const failed: Array<{ job: SweepJob; message: string }> = []
+      let ran = 0
+
+      if (todo.length > 0) {
+        const progress =
+          options.progress === false ? undefined : new ProgressBar(todo.length, options.progress ?? process.stderr)
+        progress?.start()
+        const runtime = yield* Effect.runtime<never>()
+        const save = Runtime.runPromise(runtime)
+        const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), todo.length))
+        yield* Effect.acquireUseRelease(
+          Effect.sync(() => new WorkerPool(options.runner, workers, options.jobTimeoutSec)),
+          (pool) =>
+            Effect.tryPromise({
+              try: () =>
+                pool.run(todo, {
+                  onDone: async (job, metrics) => {
+                    const saved = await save(Effect.either(store.save({ job, metrics })))
+                    if (Either.isLeft(saved)) throw saved.left
+                    ran++
+                    progress?.tick()
+                  },
+                  onFailed: async (job, message) => {
+                    failed.push({ job, message })
+                    progress?.tick(true)
+                  }
+                }),
+              catch: (cause) =>
+                cause instanceof SweepStoreError
+                  ? cause
+                  : new SweepRunnerError({
+                      message: cause instanceof RunnerLoadError ? cause.message : `the sweep stopped: ${String(cause)}`
+                    })
+            }),
+          (pool) => Effect.promise(() => pool.terminate())
+        )
+      }
+
+      const results = yield* store.load(all)
+      if (options.csvFile !== undefined) yield* writeTextFile(options.csvFile, resultsToCsv(options.grid, results))
+      if (options.jsonFile !== undefined) {
+        yield* writeTextFile(options.jsonFile, resultsToJson(options.grid, all.length, results))
+      }
+      failed.sort((a, b) => a.job.index - b.job.index)
+      return {
+        gridJobs: all.length,
+        shardJobs: mine.length,
+        skipped: mine.length - todo.length,
+        ran,
+        failed,
+        results,
+        store: store.name
+      }
+    })
+  )
+
+/** One line per failed job, for people. */
+export const describeFailures = (summary: SweepSummary): ReadonlyArray<string> =>
+  summary.failed.map(({ job, message }) => `${jobLabel(job)}: ${message}`)

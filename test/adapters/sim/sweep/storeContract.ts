@@ -1,0 +1,49 @@
+/** The behaviour every sweep store must show, run against SQLite and PostgreSQL. */
+import { Effect } from "effect"
+import { expect, it } from "vitest"
+import { expandGrid } from "../../../../src/adapters/sim/sweep/grid.js"
+import { openSweepStore, type SweepStoreOptions } from "../../../../src/adapters/sim/sweep/SweepStore.js"
+import { fixtureMetrics } from "./fixtureRunner.js"
+
+const jobs = expandGrid({
+  policies: ["cloudsim", "neat"],
+  parameters: { overload: ["thr:0.8", "lr:1.2"] },
+  traces: ["d1", "d2"]
+})
+
+export const storeContract = (target: () => { store: string; options?: SweepStoreOptions }) => {
+  const withStore = <A>(
+    use: (store: Effect.Effect.Success<ReturnType<typeof openSweepStore>>) => Effect.Effect<A, unknown>
+  ) => {
+    const { store, options } = target()
+    return Effect.runPromise(Effect.scoped(Effect.flatMap(openSweepStore(store, options), use)))
+  }
+
+  it("saves results, knows which jobs are finished and loads them back in job order", async () => {
+    await withStore((store) =>
+      Effect.gen(function* () {
+        expect((yield* store.finishedKeys(jobs.map((job) => job.key))).size).toBe(0)
+        for (const job of [jobs[5]!, jobs[1]!, jobs[3]!]) yield* store.save({ job, metrics: fixtureMetrics(job) })
+        const finished = yield* store.finishedKeys(jobs.map((job) => job.key))
+        expect(finished).toEqual(new Set([jobs[1]!.key, jobs[3]!.key, jobs[5]!.key]))
+        const loaded = yield* store.load(jobs)
+        expect(loaded.map((result) => result.job.index)).toEqual([1, 3, 5])
+        const first = loaded[0]!
+        const expected = fixtureMetrics(jobs[1]!)
+        expect(first.metrics.energyKwh).toBe(expected.energyKwh)
+        expect(first.metrics.migrations).toBe(expected.migrations)
+        expect(first.metrics.slavPct).toBeCloseTo(expected.slavPct, 12)
+        // NaN (nothing to average) survives the round trip as NaN.
+        expect(first.metrics.meanTimeBeforeHostShutdownSec).toBeNaN()
+      })
+    )
+  })
+
+  it("keeps the first result when a job is saved twice, and persists across openings", async () => {
+    const job = jobs[0]!
+    await withStore((store) => store.save({ job, metrics: { ...fixtureMetrics(job), energyKwh: 1 } }))
+    await withStore((store) => store.save({ job, metrics: { ...fixtureMetrics(job), energyKwh: 2 } }))
+    const loaded = await withStore((store) => store.load([job]))
+    expect(loaded.map((result) => result.metrics.energyKwh)).toEqual([1])
+  })
+}

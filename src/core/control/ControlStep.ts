@@ -1,0 +1,111 @@
+/**
+ * One control round over the whole cloud: every active host's local decision, then the global
+ * manager handling each resulting request in order. The simulator's `neat` policy and the live
+ * server on a simulated cloud call this once per interval.
+ */
+import { Effect } from "effect"
+import type { VmPlacer } from "../../algorithms/types.js"
+import { Cloud } from "../Cloud.js"
+import type { CloudError } from "../errors.js"
+import { hostCpuMhz } from "../Host.js"
+import type { VmSample, VmState } from "../Vm.js"
+import type { RecordedDecision } from "./Decision.js"
+import type { DecisionLog } from "./DecisionLog.js"
+import { defaultPlanningOptions } from "./GlobalPlanning.js"
+import { hostOwnCpuMhz, usableCpuMhz } from "./HostUtilization.js"
+import {
+  decideLocally,
+  initialLocalStates,
+  type LocalAlgorithms,
+  type LocalStates,
+  type LocalVerdict
+} from "./LocalDecision.js"
+import { type GlobalOptions, reallocate } from "./Reallocate.js"
+import type { ReallocationRequest } from "./ReallocationRequest.js"
+
+/** The four algorithms of a Neat deployment. */
+export interface ControlAlgorithms extends LocalAlgorithms {
+  readonly placer: VmPlacer
+}
+
+/** Everything that carries over between rounds: each host's local algorithm states and the placer's. */
+export interface ControlState {
+  readonly local: ReadonlyMap<string, LocalStates>
+  readonly placer: unknown
+}
+
+export const initialControlState = (algorithms: ControlAlgorithms): ControlState => ({
+  local: new Map(),
+  placer: algorithms.placer.initialState
+})
+
+export type ControlOptions = GlobalOptions
+
+export const defaultControlOptions: ControlOptions = { ...defaultPlanningOptions, vmHistoryLength: 100 }
+
+export interface ControlStepResult {
+  readonly state: ControlState
+  /** Each active host's local verdict, in host order. */
+  readonly verdicts: ReadonlyArray<{ readonly host: string; readonly verdict: LocalVerdict }>
+  readonly requests: ReadonlyArray<ReallocationRequest>
+  /** One recorded decision per request, in the same order. */
+  readonly decisions: ReadonlyArray<RecordedDecision>
+}
+
+/**
+ * Runs one round. Fails only when the cloud's inventory cannot be read; every failure after that
+ * (a migration, a wake, a suspend) is recorded in the decisions.
+ */
+export const controlStep = (
+  algorithms: ControlAlgorithms,
+  state: ControlState,
+  options: ControlOptions = defaultControlOptions
+): Effect.Effect<ControlStepResult, CloudError, Cloud | DecisionLog> =>
+  Effect.gen(function* () {
+    const cloud = yield* Cloud
+    const hosts = yield* cloud.hosts
+    const vmList = yield* cloud.vms
+    const vms = new Map<string, VmState>()
+    for (const vm of vmList) vms.set(vm.uuid, vm)
+
+    const local = new Map(state.local)
+    const verdicts: Array<{ host: string; verdict: LocalVerdict }> = []
+    const requests: Array<ReallocationRequest> = []
+    for (const host of hosts) {
+      if (host.power !== "active") continue
+      const samples: Array<VmSample> = []
+      for (const uuid of host.vms) {
+        const vm = vms.get(uuid)
+        if (vm === undefined) continue
+        const cpuMhz = yield* cloud.vmCpuHistory(uuid, options.vmHistoryLength)
+        samples.push({ uuid, cpuMhz, ramMb: vm.ramMb })
+      }
+      const total = samples.length > 0 ? yield* cloud.hostCpuHistory(host.name, options.vmHistoryLength) : []
+      const before = local.get(host.name) ?? initialLocalStates(algorithms)
+      const decision = decideLocally(
+        {
+          host: host.name,
+          capacityMhz: usableCpuMhz(hostCpuMhz(host), options.hostCpuUsableByVms),
+          vms: samples,
+          hostOwnMhz: hostOwnCpuMhz(
+            total,
+            samples.map((vm) => vm.cpuMhz)
+          )
+        },
+        algorithms,
+        before
+      )
+      local.set(host.name, decision.states)
+      verdicts.push({ host: host.name, verdict: decision.verdict })
+      if (decision.request !== undefined) requests.push(decision.request)
+    }
+
+    let placerState = state.placer
+    const decisions: Array<RecordedDecision> = []
+    for (const request of requests) {
+      const result = yield* reallocate(request, algorithms.placer, placerState, options)
+      placerState = result.placerState
+      decisions.push(result.decision)
+    }
+    return { state: { local, placer: placerState }, verdicts, requests, decisions }
+  })

@@ -1,0 +1,60 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { type ControlAlgorithms, controlStep, initialControlState } from "../../../src/core/control/ControlStep.js"
+import { DecisionLog } from "../../../src/core/control/DecisionLog.js"
+import { bestFitDecreasing, busiestVm, overloadAbove, underloadBelow } from "../../support/algorithms.js"
+import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+
+const algorithms: ControlAlgorithms = {
+  underload: underloadBelow(0.2),
+  overload: overloadAbove(0.9),
+  selector: busiestVm,
+  placer: bestFitDecreasing()
+}
+const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
+const options = { hostCpuUsableByVms: 1, suspendIdleHosts: true, vmHistoryLength: 5 }
+
+describe("controlStep", () => {
+  it.effect("decides locally on every active host, then handles the requests in host order", () => {
+    const cloud = new InMemoryCloud({
+      hosts: [
+        { name: "h1", ...spec },
+        { name: "h2", ...spec },
+        { name: "h3", ...spec },
+        { name: "h4", ...spec, power: "suspended" }
+      ],
+      vms: [
+        { uuid: "a", host: "h1", ramMb: 1024, cpuMhz: [200, 150] },
+        { uuid: "b", host: "h2", ramMb: 1024, cpuMhz: [800, 900] },
+        { uuid: "c", host: "h2", ramMb: 1024, cpuMhz: [700, 1000] },
+        { uuid: "d", host: "h3", ramMb: 1024, cpuMhz: [600, 600] }
+      ]
+    })
+    return Effect.gen(function* () {
+      const first = yield* controlStep(algorithms, initialControlState(algorithms), options)
+      assert.deepStrictEqual(
+        first.verdicts.map((v) => `${v.host}:${v.verdict}`),
+        ["h1:underload", "h2:overload", "h3:normal"]
+      )
+      assert.deepStrictEqual(
+        first.requests.map((r) => `${r.host}:${r.reason}:${r.vmUuids.join(",")}`),
+        ["h1:underload:a", "h2:overload:c"]
+      )
+      assert.deepStrictEqual(
+        first.decisions.map((d) => d.outcome),
+        ["done", "done"]
+      )
+      // h1's VM fits only on h3; then h2's busiest VM fits on h3 too, so h4 stays asleep.
+      assert.strictEqual(cloud.hosts.get("h1")!.power, "suspended")
+      assert.deepStrictEqual(cloud.vmsOn("h3").sort(), ["a", "c", "d"])
+      assert.strictEqual(cloud.hosts.get("h4")!.power, "suspended")
+      assert.strictEqual(first.state.local.get("h2")?.overload !== undefined, true)
+      const log = yield* DecisionLog
+      assert.strictEqual((yield* log.selectDecisions(10)).length, 2)
+
+      const second = yield* controlStep(algorithms, first.state, options)
+      assert.isFalse(second.verdicts.some((v) => v.host === "h1"))
+      assert.deepStrictEqual(second.state.local.get("h2")?.overload, { calls: 2 })
+    }).pipe(Effect.provide(Layer.merge(cloud.layer, DecisionLog.memory)))
+  })
+})

@@ -40,6 +40,8 @@ export interface CloudSetup {
 export class InMemoryCloud {
   readonly hosts = new Map<string, MemoryHost>()
   readonly vms = new Map<string, MemoryVm>()
+  /** Host name → UUIDs of its VMs, in arrival order. */
+  private readonly residents = new Map<string, Set<string>>()
   /** Migrations to these hosts fail (as a refused live migration would). */
   readonly failMigrationsTo = new Set<string>()
   /** Waking these hosts fails. */
@@ -61,6 +63,7 @@ export class InMemoryCloud {
         power: host.power ?? "active",
         ownCpuMhz: [...(host.ownCpuMhz ?? [])]
       })
+      this.residents.set(host.name, new Set())
     }
     for (const vm of setup.vms) {
       if (!this.hosts.has(vm.host)) throw new Error(`VM ${vm.uuid} is on unknown host ${vm.host}`)
@@ -71,25 +74,27 @@ export class InMemoryCloud {
         host: vm.host,
         cpuMhz: [...(vm.cpuMhz ?? [])]
       })
+      this.residents.get(vm.host)!.add(vm.uuid)
     }
   }
 
   /** UUIDs of the VMs on `host`, in insertion order. */
   vmsOn(host: string): Array<string> {
-    const uuids: Array<string> = []
-    for (const vm of this.vms.values()) if (vm.host === host) uuids.push(vm.uuid)
-    return uuids
+    return [...(this.residents.get(host) ?? [])]
   }
 
   /** Removes a VM, as a user deleting it would. */
   deleteVm(uuid: string): void {
+    const vm = this.vms.get(uuid)
+    if (vm !== undefined) this.residents.get(vm.host)?.delete(uuid)
     this.vms.delete(uuid)
   }
 
   /** Removes a host (and its VMs), as a host leaving the cloud would. */
   removeHost(name: string): void {
-    this.hosts.delete(name)
     for (const uuid of this.vmsOn(name)) this.vms.delete(uuid)
+    this.hosts.delete(name)
+    this.residents.delete(name)
   }
 
   private hostState(host: MemoryHost): HostState {
@@ -122,6 +127,8 @@ export class InMemoryCloud {
     let ramUsed = 0
     for (const uuid of this.vmsOn(target.name)) ramUsed += this.vms.get(uuid)!.ramMb
     if (ramUsed + vm.ramMb > target.ramMb) return fail("not enough memory on the target")
+    this.residents.get(vm.host)?.delete(vm.uuid)
+    this.residents.get(target.name)?.add(vm.uuid)
     vm.host = target.name
     return { _tag: "Migrated", migration, seconds: vm.ramMb / 1000 }
   }

@@ -6,15 +6,18 @@ import type { ReallocationRequest } from "./ReallocationRequest.js"
 
 /**
  * `done`: planned and every step succeeded; `partial`: planned but some step failed; `skipped`:
- * nothing to do (see `status`); `failed`: the cloud could not be read.
+ * nothing to do (see `status`); `failed`: the cloud could not be read or the placement algorithm threw.
  */
 export type DecisionOutcome = "done" | "partial" | "skipped" | "failed"
 
 export interface Decision {
   readonly request: ReallocationRequest
   readonly outcome: DecisionOutcome
-  /** The planner's status, or `cloudError` when the snapshot could not be taken. */
-  readonly status: PlanStatus | "cloudError"
+  /**
+   * The planner's status; `cloudError` when the snapshot could not be taken, `placementError` when
+   * the placement algorithm threw.
+   */
+  readonly status: PlanStatus | "cloudError" | "placementError"
   readonly detail: string
   readonly inputs: {
     readonly activeHosts: number

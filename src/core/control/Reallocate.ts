@@ -67,8 +67,28 @@ export const reallocate = (
     }
     const view = snapshot.right
     const t2 = yield* Clock.currentTimeNanos
-    const planned = planReallocation(view, request, placer, placerState, options)
+    const attempt = yield* Effect.either(
+      Effect.try(() => planReallocation(view, request, placer, placerState, options))
+    )
     const t3 = yield* Clock.currentTimeNanos
+    if (attempt._tag === "Left") {
+      const cause = attempt.left.error
+      const decision: Decision = {
+        ...base,
+        outcome: "failed",
+        status: "placementError",
+        detail: `the placement algorithm failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        inputs: { activeHosts: 0, inactiveHosts: 0, vmsToPlace: [] },
+        placement: {},
+        plan: emptyPlan,
+        execution: emptyOutcome,
+        finishedAtMs: yield* Clock.currentTimeMillis,
+        timings: { snapshotMs: elapsedMs(t0, t2), placementMs: elapsedMs(t2, t3), executionMs: 0 }
+      }
+      const id = yield* log.insertDecision(decision)
+      return { decision: { ...decision, id }, placerState }
+    }
+    const planned = attempt.right
     const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
     const execution = hasWork ? yield* executePlan(planned.plan) : emptyOutcome
     const t4 = yield* Clock.currentTimeNanos

@@ -48,6 +48,8 @@ export class InMemoryCloud {
   readonly failWake = new Set<string>()
   /** Suspending these hosts fails. */
   readonly failSuspend = new Set<string>()
+  /** How long each batch of migrations takes, milliseconds (0: instantly). */
+  migrationDelayMs = 0
   /** When set, every call fails as if the cloud could not be reached. */
   unreachable = false
   /** Every action that reached the cloud, in order. */
@@ -171,13 +173,17 @@ export class InMemoryCloud {
         return Effect.as(this.check("history", name), total.slice(Math.max(0, total.length - n)))
       }),
     migrate: (migrations) =>
-      Effect.suspend(() =>
-        Effect.as(
-          this.check("migrate", migrations.map((m) => m.vm).join(",")),
-          migrations.map((migration) => {
-            this.actions.push(`migrate ${migration.vm} ${migration.from}->${migration.to}`)
-            return this.migrateOne(migration)
-          })
+      Effect.suspend(() => (this.migrationDelayMs > 0 ? Effect.sleep(this.migrationDelayMs) : Effect.void)).pipe(
+        Effect.zipRight(
+          Effect.suspend(() =>
+            Effect.as(
+              this.check("migrate", migrations.map((m) => m.vm).join(",")),
+              migrations.map((migration) => {
+                this.actions.push(`migrate ${migration.vm} ${migration.from}->${migration.to}`)
+                return this.migrateOne(migration)
+              })
+            )
+          )
         )
       ),
     suspendHost: (name) =>

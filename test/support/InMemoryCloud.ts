@@ -139,7 +139,9 @@ export class InMemoryCloud {
     hosts: Effect.suspend(() =>
       Effect.as(
         this.check("inventory", "hosts"),
-        [...this.hosts.values()].sort((a, b) => a.name.localeCompare(b.name)).map((host) => this.hostState(host))
+        [...this.hosts.values()]
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+          .map((host) => this.hostState(host))
       )
     ),
     vms: Effect.suspend(() =>

@@ -1,0 +1,204 @@
+/**
+ * Global manager throughput and latency on a 1000-host in-memory cloud: the server runs in a child
+ * process, the load generator here, over loopback. Then the placement decision on its own (tinybench).
+ *
+ *   npx tsx bench/globalManager.bench.ts
+ *
+ * Each load scenario is bounded by a request count and a time limit; the child is stopped at the end.
+ */
+import { spawn } from "node:child_process"
+import { performance } from "node:perf_hooks"
+import { createInterface } from "node:readline"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import { Bench } from "tinybench"
+import { takeSnapshot } from "../src/core/control/CloudSnapshot.js"
+import { defaultPlanningOptions, planReallocation } from "../src/core/control/GlobalPlanning.js"
+import { sha1Hex } from "../src/server/http/RequestSigning.js"
+import { bestFitDecreasing } from "../test/support/algorithms.js"
+import { startGlobalManager } from "../test/support/globalManager.js"
+import { type CloudSetup, InMemoryCloud } from "../test/support/InMemoryCloud.js"
+
+const HOSTS = 1000
+const VMS_PER_HOST = 3
+const CONCURRENCY = 50
+const MAX_REQUESTS = 20_000
+const MAX_SECONDS = 5
+
+/** 1000 hosts (PlanetLab-like: 2 cores at 1860 or 2660 MHz), three VMs each, 10 samples per VM. */
+const setup = (): CloudSetup => {
+  const hosts = []
+  const vms = []
+  let seed = 42
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed / 2147483648
+  }
+  for (let h = 0; h < HOSTS; h++) {
+    const name = `host-${String(h).padStart(4, "0")}`
+    hosts.push({ name, cores: 2, mhzPerCore: h % 2 === 0 ? 1860 : 2660, ramMb: 4096, ownCpuMhz: [100] })
+    for (let v = 0; v < VMS_PER_HOST; v++) {
+      const cpuMhz = Array.from({ length: 10 }, () => Math.round(random() * 800))
+      vms.push({ uuid: `${name}-vm${v}`, host: name, ramMb: [613, 870, 1740][v % 3]!, cpuMhz })
+    }
+  }
+  return { hosts, vms }
+}
+
+const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+
+interface LoadResult {
+  readonly scenario: string
+  readonly requests: number
+  readonly seconds: number
+  readonly perSecond: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly statuses: string
+}
+
+/** Runs `CONCURRENCY` clients until `MAX_REQUESTS` were sent or `MAX_SECONDS` passed. */
+const load = async (
+  scenario: string,
+  url: string,
+  body: (i: number) => URLSearchParams,
+  maxSeconds = MAX_SECONDS
+): Promise<LoadResult> => {
+  const latencies: Array<number> = []
+  const statuses = new Map<number, number>()
+  let next = 0
+  const start = performance.now()
+  const deadline = start + maxSeconds * 1000
+  const client = async () => {
+    while (next < MAX_REQUESTS && performance.now() < deadline) {
+      const i = next++
+      const sent = performance.now()
+      const response = await fetch(url, { method: "PUT", body: body(i) })
+      await response.arrayBuffer()
+      latencies.push(performance.now() - sent)
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, client))
+  const seconds = (performance.now() - start) / 1000
+  latencies.sort((a, b) => a - b)
+  return {
+    scenario,
+    requests: latencies.length,
+    seconds: Number(seconds.toFixed(2)),
+    perSecond: Math.round(latencies.length / seconds),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    statuses: [...statuses].map(([status, count]) => `${status}×${count}`).join(" ")
+  }
+}
+
+const credentials = { username: sha1Hex("admin"), password: sha1Hex("s3cret") }
+const hostName = (i: number) => `host-${String((i * 7919) % HOSTS).padStart(4, "0")}`
+const now = () => String(Date.now() / 1000)
+
+/** In the child: serve until stdin closes. */
+const serve = async () => {
+  const cloud = new InMemoryCloud(setup())
+  const gm = await startGlobalManager(cloud, { data_collector_data_length: 10 }, bestFitDecreasing(0.8, 0.95))
+  process.stdout.write(`${JSON.stringify({ port: gm.port })}\n`)
+  process.stdin.resume()
+  process.stdin.on("end", () => {
+    void gm.close().then(() => process.exit(0))
+  })
+}
+
+/** Starts the server child and waits for its port. */
+const startServer = async () => {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve"], {
+    stdio: ["pipe", "pipe", "inherit"]
+  })
+  const lines = createInterface({ input: child.stdout })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the server exited (${code})`)))
+    lines.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners("exit")
+        child.once("exit", () => resolve())
+        child.stdin.end()
+        setTimeout(() => child.kill(), 5000).unref()
+      })
+  }
+}
+
+if (process.argv.includes("--serve")) {
+  await serve()
+} else {
+  await main()
+}
+
+async function main() {
+  const gm = await startServer()
+  const results: Array<LoadResult> = []
+  try {
+    results.push(
+      await load(
+        "rejected (403, wrong password)",
+        `${gm.url}/`,
+        (i) =>
+          new URLSearchParams({ ...credentials, password: sha1Hex("x"), time: now(), host: hostName(i), reason: "0" })
+      )
+    )
+    results.push(
+      await load(
+        "rejected (412, stale)",
+        `${gm.url}/`,
+        (i) => new URLSearchParams({ ...credentials, time: "1000", host: hostName(i), reason: "0" })
+      )
+    )
+    // Overloads naming a VM of the original layout: once it has moved, the request is still fully
+    // processed (snapshot, planning) and recorded as skipped.
+    results.push(
+      await load("accepted overloads (full reallocation each)", `${gm.url}/`, (i) => {
+        const host = hostName(i)
+        return new URLSearchParams({ ...credentials, time: now(), host, reason: "1", vm_uuids: `${host}-vm${i % 3}` })
+      })
+    )
+    results.push(
+      await load("mixed: 1 accepted, 3 rejected", `${gm.url}/`, (i) => {
+        const host = hostName(i)
+        if (i % 4 !== 0) return new URLSearchParams({ ...credentials, time: "1000", host, reason: "0" })
+        return new URLSearchParams({ ...credentials, time: now(), host, reason: "1", vm_uuids: `${host}-vm${i % 3}` })
+      })
+    )
+  } finally {
+    await gm.stop()
+  }
+  console.log(`Global manager load: ${HOSTS} hosts, ${HOSTS * VMS_PER_HOST} VMs, ${CONCURRENCY} concurrent clients`)
+  console.table(results)
+
+  // The placement decision alone: planning an overload and an underload on the 1000-host snapshot.
+  const fresh = new InMemoryCloud(setup())
+  const snapshot = Effect.runSync(takeSnapshot({ historyLength: 10 }).pipe(Effect.provide(fresh.layer)))
+  const placer = bestFitDecreasing(0.8, 0.95)
+  const options = { ...defaultPlanningOptions, hostCpuUsableByVms: 1 }
+  const bench = new Bench({ time: 500, warmupTime: 100 })
+  bench
+    .add("plan overload (1 VM, 1000 hosts)", () => {
+      planReallocation(
+        snapshot,
+        { host: "host-0500", reason: "overload", vmUuids: ["host-0500-vm0"] },
+        placer,
+        null,
+        options
+      )
+    })
+    .add("plan underload (3 VMs, 1000 hosts)", () => {
+      planReallocation(snapshot, { host: "host-0501", reason: "underload", vmUuids: [] }, placer, null, options)
+    })
+    .add("snapshot of 1000 hosts from the in-memory cloud", () => {
+      Effect.runSync(takeSnapshot({ historyLength: 10 }).pipe(Effect.provide(fresh.layer)))
+    })
+  await bench.run()
+  console.table(bench.table())
+}

@@ -161,7 +161,8 @@ export class NeatGroup extends HttpApiGroup.make("neat")
   .add(HttpApiEndpoint.get("getRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true))
   .add(HttpApiEndpoint.post("postRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true))
   .add(HttpApiEndpoint.patch("patchRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true))
-  .add(HttpApiEndpoint.del("deleteRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true)) {}
+  .add(HttpApiEndpoint.del("deleteRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true))
+  .add(HttpApiEndpoint.options("optionsRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true)) {}
 
 /** The JSON API; every call is signed. */
 export class V1Group extends HttpApiGroup.make("v1")

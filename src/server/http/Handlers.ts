@@ -175,6 +175,7 @@ const neatHandlers = HttpApiBuilder.group(GlobalManagerApi, "neat", (handlers) =
       .handle("postRoot", () => notPut)
       .handle("patchRoot", () => notPut)
       .handle("deleteRoot", () => notPut)
+      .handle("optionsRoot", () => notPut)
   })
 )
 

@@ -106,7 +106,7 @@ describe("global manager: Neat's PUT /", () => {
     expect((await errorOf(response)).message).toMatch(message)
   })
 
-  it.each(["GET", "POST", "PATCH", "DELETE"])("answers 405 to %s", async (method) => {
+  it.each(["GET", "POST", "PATCH", "DELETE", "OPTIONS"])("answers 405 to %s", async (method) => {
     const response = await fetch(`${gm.url}/`, { method })
     expect(response.status).toBe(405)
     expect(response.headers.get("content-type")).toMatch(/json/)

@@ -56,3 +56,53 @@ export const takeSnapshot = (options: SnapshotOptions): Effect.Effect<CloudSnaps
     }
     return { hosts, vms, vmCpuMhz, hostOwnMhz }
   })
+
+/**
+ * The snapshot after an execution, without reading the cloud again: VMs that migrated are on their
+ * target, woken hosts are active, suspended hosts are suspended. CPU histories stay as they were
+ * (they describe the past), and a host's own use does not move with the VMs.
+ */
+export const applyExecution = (
+  snapshot: CloudSnapshot,
+  execution: {
+    readonly woken: ReadonlyArray<string>
+    readonly suspended: ReadonlyArray<string>
+    readonly migrations: ReadonlyArray<{
+      readonly _tag: string
+      readonly migration: { vm: string; from: string; to: string }
+    }>
+  }
+): CloudSnapshot => {
+  const moved = execution.migrations
+    .filter((outcome) => outcome._tag === "Migrated")
+    .map((outcome) => outcome.migration)
+  if (moved.length === 0 && execution.woken.length === 0 && execution.suspended.length === 0) return snapshot
+  const woken = new Set(execution.woken)
+  const suspended = new Set(execution.suspended)
+  const leaving = new Map<string, Set<string>>()
+  const arriving = new Map<string, Array<string>>()
+  for (const migration of moved) {
+    const out = leaving.get(migration.from) ?? new Set<string>()
+    out.add(migration.vm)
+    leaving.set(migration.from, out)
+    const into = arriving.get(migration.to) ?? []
+    into.push(migration.vm)
+    arriving.set(migration.to, into)
+  }
+  const hosts = snapshot.hosts.map((host) => {
+    const out = leaving.get(host.name)
+    const into = arriving.get(host.name)
+    const power = suspended.has(host.name) ? "suspended" : woken.has(host.name) ? "active" : host.power
+    if (out === undefined && into === undefined && power === host.power) return host
+    const vms = host.vms.filter((uuid) => out?.has(uuid) !== true)
+    return { ...host, power, vms: into === undefined ? vms : [...vms, ...into] }
+  })
+  const vms = new Map(snapshot.vms)
+  for (const migration of moved) {
+    const vm = vms.get(migration.vm)
+    if (vm !== undefined) vms.set(migration.vm, { ...vm, host: migration.to })
+  }
+  const hostOwnMhz = new Map(snapshot.hostOwnMhz)
+  for (const host of woken) if (!hostOwnMhz.has(host)) hostOwnMhz.set(host, 0)
+  return { hosts, vms, vmCpuMhz: snapshot.vmCpuMhz, hostOwnMhz }
+}

@@ -9,6 +9,7 @@ import { Cloud } from "../Cloud.js"
 import type { CloudError } from "../errors.js"
 import { hostCpuMhz } from "../Host.js"
 import type { VmSample, VmState } from "../Vm.js"
+import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { RecordedDecision } from "./Decision.js"
 import type { DecisionLog } from "./DecisionLog.js"
 import { defaultPlanningOptions } from "./GlobalPlanning.js"
@@ -20,7 +21,7 @@ import {
   type LocalStates,
   type LocalVerdict
 } from "./LocalDecision.js"
-import { type GlobalOptions, reallocate } from "./Reallocate.js"
+import { type GlobalOptions, reallocateOn } from "./Reallocate.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
 
 /** The four algorithms of a Neat deployment. */
@@ -53,8 +54,9 @@ export interface ControlStepResult {
 }
 
 /**
- * Runs one round. Fails only when the cloud's inventory cannot be read; every failure after that
- * (a migration, a wake, a suspend) is recorded in the decisions.
+ * Runs one round. The cloud is read once; each request is planned on that view, updated with the
+ * outcome of the requests before it. Fails only when the cloud cannot be read; every failure after
+ * that (a migration, a wake, a suspend) is recorded in the decisions.
  */
 export const controlStep = (
   algorithms: ControlAlgorithms,
@@ -68,6 +70,9 @@ export const controlStep = (
     const vms = new Map<string, VmState>()
     for (const vm of vmList) vms.set(vm.uuid, vm)
 
+    // One read of the cloud per round: the local decisions and the global planning share it.
+    const vmCpuMhz = new Map<string, ReadonlyArray<number>>()
+    const hostOwnMhz = new Map<string, number>()
     const local = new Map(state.local)
     const verdicts: Array<{ host: string; verdict: LocalVerdict }> = []
     const requests: Array<ReallocationRequest> = []
@@ -78,19 +83,22 @@ export const controlStep = (
         const vm = vms.get(uuid)
         if (vm === undefined) continue
         const cpuMhz = yield* cloud.vmCpuHistory(uuid, options.vmHistoryLength)
+        vmCpuMhz.set(uuid, cpuMhz)
         samples.push({ uuid, cpuMhz, ramMb: vm.ramMb })
       }
       const total = samples.length > 0 ? yield* cloud.hostCpuHistory(host.name, options.vmHistoryLength) : []
+      const own = hostOwnCpuMhz(
+        total,
+        samples.map((vm) => vm.cpuMhz)
+      )
+      hostOwnMhz.set(host.name, own.length > 0 ? own[own.length - 1]! : 0)
       const before = local.get(host.name) ?? initialLocalStates(algorithms)
       const decision = decideLocally(
         {
           host: host.name,
           capacityMhz: usableCpuMhz(hostCpuMhz(host), options.hostCpuUsableByVms),
           vms: samples,
-          hostOwnMhz: hostOwnCpuMhz(
-            total,
-            samples.map((vm) => vm.cpuMhz)
-          )
+          hostOwnMhz: own
         },
         algorithms,
         before
@@ -101,10 +109,12 @@ export const controlStep = (
     }
 
     let placerState = state.placer
+    let snapshot: CloudSnapshot = { hosts, vms, vmCpuMhz, hostOwnMhz }
     const decisions: Array<RecordedDecision> = []
     for (const request of requests) {
-      const result = yield* reallocate(request, algorithms.placer, placerState, options)
+      const result = yield* reallocateOn(snapshot, request, algorithms.placer, placerState, options)
       placerState = result.placerState
+      snapshot = result.snapshot ?? snapshot
       decisions.push(result.decision)
     }
     return { state: { local, placer: placerState }, verdicts, requests, decisions }

@@ -9,7 +9,7 @@ import type { VmPlacer } from "../../algorithms/types.js"
 import type { Cloud } from "../Cloud.js"
 import { describeError } from "../errors.js"
 import { emptyPlan } from "../Placement.js"
-import { takeSnapshot } from "./CloudSnapshot.js"
+import { applyExecution, type CloudSnapshot, takeSnapshot } from "./CloudSnapshot.js"
 import type { Decision, DecisionOutcome, RecordedDecision } from "./Decision.js"
 import { DecisionLog } from "./DecisionLog.js"
 import { type PlanningOptions, planReallocation } from "./GlobalPlanning.js"
@@ -24,11 +24,13 @@ export interface GlobalOptions extends PlanningOptions {
 export interface ReallocationResult {
   readonly decision: RecordedDecision
   readonly placerState: unknown
+  /** The snapshot with the executed plan applied (the input snapshot when nothing was read). */
+  readonly snapshot: CloudSnapshot | undefined
 }
 
 const elapsedMs = (fromNanos: bigint, toNanos: bigint): number => Number(toNanos - fromNanos) / 1e6
 
-/** Handles one request; `receivedAtMs` is when it arrived (defaults to now). */
+/** Handles one request on a fresh snapshot of the cloud; `receivedAtMs` is when it arrived (defaults to now). */
 export const reallocate = (
   request: ReallocationRequest,
   placer: VmPlacer,
@@ -37,8 +39,6 @@ export const reallocate = (
   receivedAtMs?: number
 ): Effect.Effect<ReallocationResult, never, Cloud | DecisionLog> =>
   Effect.gen(function* () {
-    const log = yield* DecisionLog
-    const startedAtMs = yield* Clock.currentTimeMillis
     const t0 = yield* Clock.currentTimeNanos
     const snapshot = yield* Effect.either(
       takeSnapshot(
@@ -48,27 +48,50 @@ export const reallocate = (
       )
     )
     const t1 = yield* Clock.currentTimeNanos
-    const base = { request, receivedAtMs: receivedAtMs ?? startedAtMs, startedAtMs }
-    if (snapshot._tag === "Left") {
-      const decision: Decision = {
-        ...base,
-        outcome: "failed",
-        status: "cloudError",
-        detail: describeError(snapshot.left),
-        inputs: { activeHosts: 0, inactiveHosts: 0, vmsToPlace: [] },
-        placement: {},
-        plan: emptyPlan,
-        execution: emptyOutcome,
-        finishedAtMs: yield* Clock.currentTimeMillis,
-        timings: { snapshotMs: elapsedMs(t0, t1), placementMs: 0, executionMs: 0 }
-      }
-      const id = yield* log.insertDecision(decision)
-      return { decision: { ...decision, id }, placerState }
+    if (snapshot._tag === "Right") {
+      return yield* reallocateOn(snapshot.right, request, placer, placerState, options, receivedAtMs, elapsedMs(t0, t1))
     }
-    const view = snapshot.right
+    const log = yield* DecisionLog
+    const nowMs = yield* Clock.currentTimeMillis
+    const decision: Decision = {
+      request,
+      receivedAtMs: receivedAtMs ?? nowMs,
+      startedAtMs: nowMs,
+      outcome: "failed",
+      status: "cloudError",
+      detail: describeError(snapshot.left),
+      inputs: { activeHosts: 0, inactiveHosts: 0, vmsToPlace: [] },
+      placement: {},
+      plan: emptyPlan,
+      execution: emptyOutcome,
+      finishedAtMs: nowMs,
+      timings: { snapshotMs: elapsedMs(t0, t1), placementMs: 0, executionMs: 0 }
+    }
+    const id = yield* log.insertDecision(decision)
+    return { decision: { ...decision, id }, placerState, snapshot: undefined }
+  })
+
+/**
+ * Handles one request on a snapshot already read (the control step reads the cloud once per
+ * round); returns the snapshot with the executed plan applied. `snapshotMs` is the time the caller
+ * spent reading it.
+ */
+export const reallocateOn = (
+  snapshot: CloudSnapshot,
+  request: ReallocationRequest,
+  placer: VmPlacer,
+  placerState: unknown,
+  options: GlobalOptions,
+  receivedAtMs?: number,
+  snapshotMs = 0
+): Effect.Effect<ReallocationResult, never, Cloud | DecisionLog> =>
+  Effect.gen(function* () {
+    const log = yield* DecisionLog
+    const startedAtMs = yield* Clock.currentTimeMillis
+    const base = { request, receivedAtMs: receivedAtMs ?? startedAtMs, startedAtMs }
     const t2 = yield* Clock.currentTimeNanos
     const attempt = yield* Effect.either(
-      Effect.try(() => planReallocation(view, request, placer, placerState, options))
+      Effect.try(() => planReallocation(snapshot, request, placer, placerState, options))
     )
     const t3 = yield* Clock.currentTimeNanos
     if (attempt._tag === "Left") {
@@ -83,10 +106,10 @@ export const reallocate = (
         plan: emptyPlan,
         execution: emptyOutcome,
         finishedAtMs: yield* Clock.currentTimeMillis,
-        timings: { snapshotMs: elapsedMs(t0, t2), placementMs: elapsedMs(t2, t3), executionMs: 0 }
+        timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: 0 }
       }
       const id = yield* log.insertDecision(decision)
-      return { decision: { ...decision, id }, placerState }
+      return { decision: { ...decision, id }, placerState, snapshot }
     }
     const planned = attempt.right
     const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
@@ -111,8 +134,12 @@ export const reallocate = (
       plan: planned.plan,
       execution,
       finishedAtMs: yield* Clock.currentTimeMillis,
-      timings: { snapshotMs: elapsedMs(t0, t2), placementMs: elapsedMs(t2, t3), executionMs: elapsedMs(t3, t4) }
+      timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: elapsedMs(t3, t4) }
     }
     const id = yield* log.insertDecision(decision)
-    return { decision: { ...decision, id }, placerState: planned.placerState }
+    return {
+      decision: { ...decision, id },
+      placerState: planned.placerState,
+      snapshot: hasWork ? applyExecution(snapshot, execution) : snapshot
+    }
   })

@@ -1,11 +1,11 @@
 import { Effect, Layer } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { takeSnapshot } from "../../../src/core/control/CloudSnapshot.js"
+import { applyExecution, takeSnapshot } from "../../../src/core/control/CloudSnapshot.js"
 import { controlStep, initialControlState } from "../../../src/core/control/ControlStep.js"
 import { DecisionLog } from "../../../src/core/control/DecisionLog.js"
 import { defaultPlanningOptions, planReallocation } from "../../../src/core/control/GlobalPlanning.js"
-import { reallocate } from "../../../src/core/control/Reallocate.js"
+import { reallocate, reallocateOn } from "../../../src/core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../../src/core/control/ReallocationRequest.js"
 import type { PowerState } from "../../../src/core/Host.js"
 import { bestFitDecreasing, busiestVm, overloadAbove, underloadBelow } from "../../support/algorithms.js"
@@ -111,6 +111,26 @@ describe("control properties", () => {
         for (const host of decision.execution.suspended) expect(cloud.vmsOn(host)).toEqual([])
       }),
       { numRuns: 300 }
+    )
+  })
+
+  it("updates a snapshot with an execution exactly as reading the cloud again would", () => {
+    fc.assert(
+      fc.property(scenario, fc.subarray(["h0", "h1", "h2"]), ({ setup, request }, refusing) => {
+        const cloud = new InMemoryCloud(setup)
+        for (const host of refusing) cloud.failMigrationsTo.add(host)
+        const layer = Layer.merge(cloud.layer, DecisionLog.memory)
+        const before = Effect.runSync(takeSnapshot({ historyLength: 3 }).pipe(Effect.provide(cloud.layer)))
+        const result = Effect.runSync(reallocateOn(before, request, placer, null, options).pipe(Effect.provide(layer)))
+        const after = Effect.runSync(takeSnapshot({ historyLength: 3 }).pipe(Effect.provide(cloud.layer)))
+        const applied = applyExecution(before, result.decision.execution)
+        const view = (snapshot: typeof before) =>
+          snapshot.hosts.map((host) => `${host.name}:${host.power}:${[...host.vms].sort().join(",")}`)
+        expect(view(applied)).toEqual(view(after))
+        expect(view(result.snapshot ?? before)).toEqual(view(after))
+        for (const [uuid, vm] of after.vms) expect(applied.vms.get(uuid)?.host).toBe(vm.host)
+      }),
+      { numRuns: 200 }
     )
   })
 

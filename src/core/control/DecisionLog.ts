@@ -32,33 +32,47 @@ export interface DecisionLogApi {
 const newest = <A>(rows: ReadonlyArray<A>, limit: number): ReadonlyArray<A> =>
   limit <= 0 ? [] : rows.slice(Math.max(0, rows.length - limit))
 
-/** An in-memory log, for tests, benchmarks and the simulator (appends are O(1)). */
-export const makeMemoryDecisionLog: Effect.Effect<DecisionLogApi> = Effect.sync(() => {
-  const decisions: Array<RecordedDecision> = []
-  const migrations: Array<VmMigrationRecord> = []
-  const hostStates = new Map<string, 0 | 1>()
-  return {
-    insertDecision: (decision) =>
-      Effect.sync(() => {
-        const id = decisions.length + 1
-        decisions.push({ ...decision, id })
-        return id
-      }),
-    insertVmMigration: (vm, host) =>
-      Effect.map(Clock.currentTimeMillis, (timestampMs) => {
-        migrations.push({ vm, host, timestampMs })
-      }),
-    insertHostStates: (states) =>
-      Effect.sync(() => {
-        for (const [host, state] of Object.entries(states)) hostStates.set(host, state)
-      }),
-    selectHostStates: Effect.sync(() => Object.fromEntries(hostStates)),
-    selectDecisions: (limit) => Effect.sync(() => newest(decisions, limit)),
-    selectVmMigrations: (limit) => Effect.sync(() => newest(migrations, limit))
-  }
-})
+/** Rows an in-memory log keeps per table before it drops the oldest. */
+export const memoryLogCapacity = 100_000
+
+const append = <A>(rows: Array<A>, row: A, capacity: number): void => {
+  rows.push(row)
+  // Drop in chunks so that appends stay O(1) on average.
+  if (rows.length > capacity + capacity / 10) rows.splice(0, rows.length - capacity)
+}
+
+/**
+ * An in-memory log, for tests, benchmarks and the simulator. It keeps the newest `capacity` rows of
+ * each table (ids keep counting), so a long-running service does not grow without bound.
+ */
+export const makeMemoryDecisionLog = (capacity: number = memoryLogCapacity): Effect.Effect<DecisionLogApi> =>
+  Effect.sync(() => {
+    const decisions: Array<RecordedDecision> = []
+    const migrations: Array<VmMigrationRecord> = []
+    const hostStates = new Map<string, 0 | 1>()
+    let lastId = 0
+    return {
+      insertDecision: (decision) =>
+        Effect.sync(() => {
+          const id = ++lastId
+          append(decisions, { ...decision, id }, capacity)
+          return id
+        }),
+      insertVmMigration: (vm, host) =>
+        Effect.map(Clock.currentTimeMillis, (timestampMs) => {
+          append(migrations, { vm, host, timestampMs }, capacity)
+        }),
+      insertHostStates: (states) =>
+        Effect.sync(() => {
+          for (const [host, state] of Object.entries(states)) hostStates.set(host, state)
+        }),
+      selectHostStates: Effect.sync(() => Object.fromEntries(hostStates)),
+      selectDecisions: (limit) => Effect.sync(() => newest(decisions, Math.min(limit, capacity))),
+      selectVmMigrations: (limit) => Effect.sync(() => newest(migrations, Math.min(limit, capacity)))
+    }
+  })
 
 export class DecisionLog extends Context.Tag("neat/DecisionLog")<DecisionLog, DecisionLogApi>() {
   /** A fresh in-memory log. */
-  static readonly memory: Layer.Layer<DecisionLog> = Layer.effect(DecisionLog, makeMemoryDecisionLog)
+  static readonly memory: Layer.Layer<DecisionLog> = Layer.effect(DecisionLog, makeMemoryDecisionLog())
 }

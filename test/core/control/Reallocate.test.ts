@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { DecisionLog } from "../../../src/core/control/DecisionLog.js"
+import { DecisionLog, makeMemoryDecisionLog } from "../../../src/core/control/DecisionLog.js"
 import { defaultPlanningOptions } from "../../../src/core/control/GlobalPlanning.js"
 import { type GlobalOptions, reallocate } from "../../../src/core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../../src/core/control/ReallocationRequest.js"
@@ -174,6 +174,25 @@ describe("reallocate", () => {
       const { decision } = yield* run(cloud, { host: "h1", reason: "underload", vmUuids: [] })
       assert.strictEqual(decision.outcome, "failed")
       assert.include(decision.detail, "cloud unreachable")
+    })
+  )
+})
+
+describe("the in-memory decision log", () => {
+  it.effect("keeps the newest rows up to its capacity while ids keep counting", () =>
+    Effect.gen(function* () {
+      const log = yield* makeMemoryDecisionLog(10)
+      const cloud = new InMemoryCloud(setup())
+      const decision = (yield* reallocate(
+        { host: "ghost", reason: "underload", vmUuids: [] },
+        placer,
+        null,
+        options
+      ).pipe(Effect.provide(Layer.merge(cloud.layer, DecisionLog.memory)))).decision
+      for (let i = 0; i < 25; i++) yield* log.insertDecision(decision)
+      const kept = yield* log.selectDecisions(100)
+      assert.isAtMost(kept.length, 11)
+      assert.strictEqual(kept[kept.length - 1]!.id, 25)
     })
   )
 })

@@ -50,6 +50,10 @@ const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
 
 interface LoadResult {
   readonly scenario: string
+  /** Server CPU time per request, microseconds (user + system). */
+  serverCpuUs?: number
+  /** Requests per second one fully available core would serve at that cost. */
+  perCoreSecond?: number
   readonly requests: number
   readonly seconds: number
   readonly perSecond: number
@@ -103,6 +107,11 @@ const serve = async () => {
   const cloud = new InMemoryCloud(setup())
   const gm = await startGlobalManager(cloud, { data_collector_data_length: 10 }, bestFitDecreasing(0.8, 0.95))
   process.stdout.write(`${JSON.stringify({ port: gm.port })}\n`)
+  // The parent asks for the CPU time used so far, to relate work to requests on a busy machine.
+  process.on("message", () => {
+    const usage = process.cpuUsage()
+    process.send?.({ cpuMicros: usage.user + usage.system })
+  })
   process.stdin.resume()
   process.stdin.on("end", () => {
     void gm.close().then(() => process.exit(0))
@@ -112,20 +121,27 @@ const serve = async () => {
 /** Starts the server child and waits for its port. */
 const startServer = async () => {
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve"], {
-    stdio: ["pipe", "pipe", "inherit"]
+    stdio: ["pipe", "pipe", "inherit", "ipc"]
   })
-  const lines = createInterface({ input: child.stdout })
+  const cpuMicros = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (message) => resolve((message as { cpuMicros: number }).cpuMicros))
+      child.send("cpu")
+    })
+  const lines = createInterface({ input: child.stdout! })
   const port = await new Promise<number>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the server exited (${code})`)))
     lines.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port))
   })
   return {
     url: `http://127.0.0.1:${port}`,
+    cpuMicros,
     stop: () =>
       new Promise<void>((resolve) => {
         child.removeAllListeners("exit")
         child.once("exit", () => resolve())
-        child.stdin.end()
+        child.disconnect()
+        child.stdin?.end()
         setTimeout(() => child.kill(), 5000).unref()
       })
   }
@@ -140,36 +156,33 @@ if (process.argv.includes("--serve")) {
 async function main() {
   const gm = await startServer()
   const results: Array<LoadResult> = []
+  /** Runs a scenario and adds the server's CPU cost per request. */
+  const measured = async (run: () => Promise<LoadResult>) => {
+    const before = await gm.cpuMicros()
+    const result = await run()
+    const used = (await gm.cpuMicros()) - before
+    result.serverCpuUs = Math.round(used / result.requests)
+    result.perCoreSecond = Math.round(1e6 / result.serverCpuUs)
+    results.push(result)
+  }
+  const rejected403 = (i: number) =>
+    new URLSearchParams({ ...credentials, password: sha1Hex("x"), time: now(), host: hostName(i), reason: "0" })
+  const rejected412 = (i: number) =>
+    new URLSearchParams({ ...credentials, time: "1000", host: hostName(i), reason: "0" })
+  // Overloads naming a VM of the original layout: once it has moved, the request is still fully
+  // processed (snapshot, planning) and recorded as skipped.
+  const overload = (i: number) => {
+    const host = hostName(i)
+    return new URLSearchParams({ ...credentials, time: now(), host, reason: "1", vm_uuids: `${host}-vm${i % 3}` })
+  }
   try {
-    results.push(
-      await load(
-        "rejected (403, wrong password)",
-        `${gm.url}/`,
-        (i) =>
-          new URLSearchParams({ ...credentials, password: sha1Hex("x"), time: now(), host: hostName(i), reason: "0" })
-      )
-    )
-    results.push(
-      await load(
-        "rejected (412, stale)",
-        `${gm.url}/`,
-        (i) => new URLSearchParams({ ...credentials, time: "1000", host: hostName(i), reason: "0" })
-      )
-    )
-    // Overloads naming a VM of the original layout: once it has moved, the request is still fully
-    // processed (snapshot, planning) and recorded as skipped.
-    results.push(
-      await load("accepted overloads (full reallocation each)", `${gm.url}/`, (i) => {
-        const host = hostName(i)
-        return new URLSearchParams({ ...credentials, time: now(), host, reason: "1", vm_uuids: `${host}-vm${i % 3}` })
-      })
-    )
-    results.push(
-      await load("mixed: 1 accepted, 3 rejected", `${gm.url}/`, (i) => {
-        const host = hostName(i)
-        if (i % 4 !== 0) return new URLSearchParams({ ...credentials, time: "1000", host, reason: "0" })
-        return new URLSearchParams({ ...credentials, time: now(), host, reason: "1", vm_uuids: `${host}-vm${i % 3}` })
-      })
+    // Warm-up, not reported: both processes compile their hot paths.
+    await load("warm-up", `${gm.url}/`, (i) => (i % 2 === 0 ? rejected403(i) : rejected412(i)), 3)
+    await measured(() => load("rejected (403, wrong password)", `${gm.url}/`, rejected403))
+    await measured(() => load("rejected (412, stale)", `${gm.url}/`, rejected412))
+    await measured(() => load("accepted overloads (full reallocation each)", `${gm.url}/`, overload))
+    await measured(() =>
+      load("mixed: 1 accepted, 3 rejected", `${gm.url}/`, (i) => (i % 4 === 0 ? overload(i) : rejected412(i)))
     )
   } finally {
     await gm.stop()

@@ -59,6 +59,10 @@ export const serveFlags = {
   keepIdleHosts: Options.boolean("keep-idle-hosts").pipe(
     Options.withDescription("do not suspend hosts without VMs while handling an underload")
   ),
+  snapshotMaxAge: Options.float("snapshot-max-age").pipe(
+    Options.withDefault(defaultGlobalManagerOptions.snapshot_max_age),
+    Options.withDescription("seconds a snapshot of the cloud may serve several requests (0: read it every time)")
+  ),
   placement: Options.text("algorithm-vm-placement-factory").pipe(Options.withDefault(defaultPlacement)),
   placementParams: Options.text("algorithm-vm-placement-parameters").pipe(Options.withDefault(defaultPlacementParams)),
   cloud: Options.text("cloud").pipe(Options.withDescription("the cloud to drive (sim, ...)")),
@@ -79,6 +83,7 @@ export const serveOptions = (flags: ServeFlags): Effect.Effect<GlobalManagerOpti
       "must be 0-65535"
     )
     yield* check(flags.requestFreshnessWindow > 0, "request_freshness_window", "must be positive (seconds)")
+    yield* check(flags.snapshotMaxAge >= 0, "snapshot_max_age", "must be 0 or more (seconds)")
     yield* check(flags.dataCollectorDataLength >= 1, "data_collector_data_length", "must be at least 1")
     yield* check(
       flags.hostCpuUsableByVms > 0 && flags.hostCpuUsableByVms <= 1,
@@ -109,7 +114,8 @@ export const serveOptions = (flags: ServeFlags): Effect.Effect<GlobalManagerOpti
       request_freshness_window: flags.requestFreshnessWindow,
       data_collector_data_length: flags.dataCollectorDataLength,
       host_cpu_usable_by_vms: flags.hostCpuUsableByVms,
-      suspend_idle_hosts: !flags.keepIdleHosts
+      suspend_idle_hosts: !flags.keepIdleHosts,
+      snapshot_max_age: flags.snapshotMaxAge
     }
   })
 

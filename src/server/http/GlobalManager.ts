@@ -51,7 +51,7 @@ export const globalManagerApp = (options: GlobalManagerOptions, placer: VmPlacer
   HttpApiBuilder.serve(requestMetrics).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(HttpApiBuilder.api(GlobalManagerApi).pipe(Layer.provide(HandlersLive))),
-    Layer.provide(ReallocationQueue.layer(placer, globalOptionsOf(options))),
+    Layer.provide(ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)),
     Layer.provide(ServerMetrics.layer),
     Layer.provide(Layer.succeed(GlobalManagerConfig, options))
   )

@@ -26,6 +26,12 @@ export interface GlobalManagerOptions {
   readonly host_cpu_usable_by_vms: number
   /** Suspend active hosts without VMs while handling an underload, as Neat does. */
   readonly suspend_idle_hosts: boolean
+  /**
+   * Seconds a snapshot of the cloud may be reused across requests (kept up to date with the
+   * manager's own migrations; the VMs to place always get fresh histories). 0 reads the whole cloud
+   * for every request, as Neat does.
+   */
+  readonly snapshot_max_age: number
 }
 
 export const defaultGlobalManagerOptions: GlobalManagerOptions = {
@@ -38,7 +44,8 @@ export const defaultGlobalManagerOptions: GlobalManagerOptions = {
   request_freshness_window: 5,
   data_collector_data_length: 100,
   host_cpu_usable_by_vms: 1,
-  suspend_idle_hosts: defaultPlanningOptions.suspendIdleHosts
+  suspend_idle_hosts: defaultPlanningOptions.suspendIdleHosts,
+  snapshot_max_age: 0
 }
 
 /** The planning options the control core takes, from the manager's settings. */

@@ -80,23 +80,13 @@ export const SignedRequestAuthLive = Layer.effect(
 const cloudUnavailable = (error: { readonly _tag: string }) =>
   new ServiceUnavailable({ message: `the cloud cannot be read: ${describeError(error)}` })
 
-/** Checks the request against the cloud (422 for unknown hosts or VMs), then queues it. */
+/** Queues the request; 422 when the cloud has no such host or VMs. */
 const submit = (request: ReallocationRequest) =>
   Effect.gen(function* () {
-    const cloud = yield* Cloud
-    const hosts = yield* Effect.mapError(cloud.hosts, cloudUnavailable)
-    if (!hosts.some((host) => host.name === request.host)) {
-      return yield* new UnprocessableEntity({ message: `unknown host: ${request.host}` })
-    }
-    if (request.reason === "overload") {
-      const vms = yield* Effect.mapError(cloud.vms, cloudUnavailable)
-      const known = new Set(vms.map((vm) => vm.uuid))
-      const unknown = request.vmUuids.filter((uuid) => !known.has(uuid))
-      if (unknown.length > 0) return yield* new UnprocessableEntity({ message: `unknown VMs: ${unknown.join(", ")}` })
-    }
     const queue = yield* ReallocationQueue
     const outcome = yield* queue.submit(request)
-    return { coalesced: outcome.coalesced, decision: decisionView(outcome.decision) }
+    if (outcome.result._tag === "Rejected") return yield* new UnprocessableEntity({ message: outcome.result.message })
+    return { coalesced: outcome.coalesced, decision: decisionView(outcome.result.decision) }
   })
 
 const text = (value: string | number | ReadonlyArray<string> | undefined): string | undefined =>

@@ -261,6 +261,48 @@ describe("global manager: serialisation", () => {
     }
   })
 
+  it("reuses its snapshot when allowed, staying true to its own migrations", async () => {
+    const cloud = new InMemoryCloud(setup())
+    const gm = await startGlobalManager(cloud, { snapshot_max_age: 60 })
+    try {
+      const hosts = Array.from({ length: 30 }, (_, i) => `h${String(i).padStart(2, "0")}`)
+      const responses = await Promise.all(
+        hosts.map((host) => put(gm, { ...credentials, time: String(nowSec()), host, reason: "0" }))
+      )
+      expect(responses.map((response) => response.status)).toEqual(hosts.map(() => 200))
+      // Nothing ever landed on a host that this manager had suspended before.
+      const decisions = await read(gm.log.selectDecisions(1000))
+      const asleep = new Set<string>()
+      for (const decision of decisions) {
+        for (const migration of decision.plan.migrations) expect(asleep.has(migration.to)).toBe(false)
+        for (const host of decision.execution.suspended) asleep.add(host)
+      }
+      for (const vm of cloud.vms.values()) expect(cloud.hosts.get(vm.host)?.power).toBe("active")
+      expect(cloud.vms.size).toBe(120)
+      const unknown = await put(gm, { ...credentials, time: String(nowSec()), host: "h40", reason: "1", vm_uuids: "x" })
+      expect(unknown.status).toBe(422)
+      expect((await read(gm.log.selectDecisions(1000))).length).toBe(30)
+    } finally {
+      await gm.close()
+    }
+  })
+
+  it("records a failed decision when the cloud cannot be read", async () => {
+    const cloud = new InMemoryCloud(setup())
+    const gm = await startGlobalManager(cloud)
+    try {
+      cloud.unreachable = true
+      const response = await put(gm, { ...credentials, time: String(nowSec()), host: "h00", reason: "0" })
+      expect(response.status).toBe(200)
+      const body = (await response.json()) as { decision: { outcome: string; detail: string } }
+      expect(body.decision.outcome).toBe("failed")
+      expect(body.decision.detail).toMatch(/cloud unreachable/)
+      expect((await signed(gm, "GET", "/v1/hosts").send()).status).toBe(503)
+    } finally {
+      await gm.close()
+    }
+  })
+
   it("refuses Neat's credentials when the Neat scheme is switched off", async () => {
     const cloud = new InMemoryCloud(setup())
     const gm = await startGlobalManager(cloud, { neat_compatible_auth: false })

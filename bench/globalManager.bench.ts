@@ -103,9 +103,13 @@ const hostName = (i: number) => `host-${String((i * 7919) % HOSTS).padStart(4, "
 const now = () => String(Date.now() / 1000)
 
 /** In the child: serve until stdin closes. */
-const serve = async () => {
+const serve = async (snapshotMaxAge: number) => {
   const cloud = new InMemoryCloud(setup())
-  const gm = await startGlobalManager(cloud, { data_collector_data_length: 10 }, bestFitDecreasing(0.8, 0.95))
+  const gm = await startGlobalManager(
+    cloud,
+    { data_collector_data_length: 10, snapshot_max_age: snapshotMaxAge },
+    bestFitDecreasing(0.8, 0.95)
+  )
   process.stdout.write(`${JSON.stringify({ port: gm.port })}\n`)
   // The parent asks for the CPU time used so far, to relate work to requests on a busy machine.
   process.on("message", () => {
@@ -119,10 +123,14 @@ const serve = async () => {
 }
 
 /** Starts the server child and waits for its port. */
-const startServer = async () => {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve"], {
-    stdio: ["pipe", "pipe", "inherit", "ipc"]
-  })
+const startServer = async (snapshotMaxAge: number) => {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), "--serve", String(snapshotMaxAge)],
+    {
+      stdio: ["pipe", "pipe", "inherit", "ipc"]
+    }
+  )
   const cpuMicros = () =>
     new Promise<number>((resolve) => {
       child.once("message", (message) => resolve((message as { cpuMicros: number }).cpuMicros))
@@ -147,24 +155,15 @@ const startServer = async () => {
   }
 }
 
-if (process.argv.includes("--serve")) {
-  await serve()
+const serveAt = process.argv.indexOf("--serve")
+if (serveAt >= 0) {
+  await serve(Number(process.argv[serveAt + 1] ?? "0"))
 } else {
   await main()
 }
 
 async function main() {
-  const gm = await startServer()
   const results: Array<LoadResult> = []
-  /** Runs a scenario and adds the server's CPU cost per request. */
-  const measured = async (run: () => Promise<LoadResult>) => {
-    const before = await gm.cpuMicros()
-    const result = await run()
-    const used = (await gm.cpuMicros()) - before
-    result.serverCpuUs = Math.round(used / result.requests)
-    result.perCoreSecond = Math.round(1e6 / result.serverCpuUs)
-    results.push(result)
-  }
   const rejected403 = (i: number) =>
     new URLSearchParams({ ...credentials, password: sha1Hex("x"), time: now(), host: hostName(i), reason: "0" })
   const rejected412 = (i: number) =>
@@ -175,17 +174,32 @@ async function main() {
     const host = hostName(i)
     return new URLSearchParams({ ...credentials, time: now(), host, reason: "1", vm_uuids: `${host}-vm${i % 3}` })
   }
-  try {
-    // Warm-up, not reported: both processes compile their hot paths.
-    await load("warm-up", `${gm.url}/`, (i) => (i % 2 === 0 ? rejected403(i) : rejected412(i)), 3)
-    await measured(() => load("rejected (403, wrong password)", `${gm.url}/`, rejected403))
-    await measured(() => load("rejected (412, stale)", `${gm.url}/`, rejected412))
-    await measured(() => load("accepted overloads (full reallocation each)", `${gm.url}/`, overload))
-    await measured(() =>
-      load("mixed: 1 accepted, 3 rejected", `${gm.url}/`, (i) => (i % 4 === 0 ? overload(i) : rejected412(i)))
-    )
-  } finally {
-    await gm.stop()
+  for (const snapshotMaxAge of [0, 1]) {
+    const gm = await startServer(snapshotMaxAge)
+    /** Runs a scenario and adds the server's CPU cost per request. */
+    const measured = async (run: () => Promise<LoadResult>) => {
+      const before = await gm.cpuMicros()
+      const result = await run()
+      const used = (await gm.cpuMicros()) - before
+      result.serverCpuUs = Math.round(used / result.requests)
+      result.perCoreSecond = Math.round(1e6 / result.serverCpuUs)
+      results.push(result)
+    }
+    const suffix = ` [snapshot_max_age ${snapshotMaxAge}]`
+    try {
+      // Warm-up, not reported: both processes compile their hot paths.
+      await load("warm-up", `${gm.url}/`, (i) => (i % 2 === 0 ? rejected403(i) : rejected412(i)), 3)
+      if (snapshotMaxAge === 0) {
+        await measured(() => load("rejected (403, wrong password)", `${gm.url}/`, rejected403))
+        await measured(() => load("rejected (412, stale)", `${gm.url}/`, rejected412))
+      }
+      await measured(() => load(`accepted overloads${suffix}`, `${gm.url}/`, overload))
+      await measured(() =>
+        load(`mixed 1:3 accepted:rejected${suffix}`, `${gm.url}/`, (i) => (i % 4 === 0 ? overload(i) : rejected412(i)))
+      )
+    } finally {
+      await gm.stop()
+    }
   }
   console.log(`Global manager load: ${HOSTS} hosts, ${HOSTS * VMS_PER_HOST} VMs, ${CONCURRENCY} concurrent clients`)
   console.table(results)

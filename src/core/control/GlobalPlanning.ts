@@ -61,16 +61,19 @@ interface HostView {
   readonly host: HostState
   /** VMs present in the snapshot, in the host's order. */
   readonly vms: ReadonlyArray<string>
-  /** Every VM has at least one CPU sample. */
+  /** Every VM has at least one CPU sample (and every VM the host lists is known). */
   readonly hasData: boolean
+  /** The host lists no VM at all. */
+  readonly empty: boolean
 }
 
 const viewHosts = (snapshot: CloudSnapshot): Map<string, HostView> => {
   const views = new Map<string, HostView>()
   for (const host of snapshot.hosts) {
     const vms = host.vms.filter((uuid) => snapshot.vms.has(uuid))
-    const hasData = vms.every((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) > 0)
-    views.set(host.name, { host, vms, hasData })
+    const hasData =
+      vms.length === host.vms.length && vms.every((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) > 0)
+    views.set(host.name, { host, vms, hasData, empty: host.vms.length === 0 })
   }
   return views
 }
@@ -167,6 +170,10 @@ export const planUnderload = (
   const source = sourceHost(views, request, placerState)
   if (isResult(source)) return source
   const vms = source.vms
+  // A VM the host lists but the inventory does not know is in flux: the host is not emptied.
+  const unlisted = source.host.vms.find((uuid) => !snapshot.vms.has(uuid))
+  if (unlisted !== undefined)
+    return nothing("noData", `VM ${unlisted} of the host is not in the inventory`, placerState)
   const missing = vms.find((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) === 0)
   if (missing !== undefined) return nothing("noData", `no CPU data yet for VM ${missing}`, placerState, vms)
 
@@ -174,7 +181,7 @@ export const planUnderload = (
   const idle: Array<string> = []
   for (const view of views.values()) {
     if (view.host.name === source.host.name || view.host.power !== "active") continue
-    if (view.vms.length === 0) idle.push(view.host.name)
+    if (view.empty) idle.push(view.host.name)
     else if (view.hasData) targets.push(placementHost(snapshot, view, options, false))
   }
   const idleToSuspend = options.suspendIdleHosts ? idle : []
@@ -239,7 +246,7 @@ export const planOverload = (
       suspended.add(view.host.name)
       inactive.push(placementHost(snapshot, view, options, true))
     } else if (view.host.power === "active") {
-      if (view.vms.length === 0) inactive.push(placementHost(snapshot, view, options, true))
+      if (view.empty) inactive.push(placementHost(snapshot, view, options, true))
       else if (view.hasData) targets.push(placementHost(snapshot, view, options, false))
     }
   }

@@ -6,13 +6,14 @@ import { createServer } from "node:http"
 import {
   HttpApiBuilder,
   type HttpApp,
+  HttpIncomingMessage,
   HttpMiddleware,
   HttpServer,
   HttpServerError,
   HttpServerRequest
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Clock, Effect, Layer } from "effect"
+import { Clock, Effect, Layer, Option } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { GlobalManagerApi } from "./Api.js"
 import { GlobalManagerConfig, type GlobalManagerOptions, globalOptionsOf } from "./GlobalManagerOptions.js"
@@ -28,7 +29,10 @@ const routeOf = (url: string): string => {
     : "other"
 }
 
-/** Counts every request by method, route and status, and observes its latency. */
+/** The largest request body read, bytes: a reallocation request is a few kilobytes at most. */
+export const maxBodyBytes = 1024 * 1024
+
+/** Counts every request by method, route and status, and observes its latency; caps body sizes. */
 const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetrics> =>
   Effect.gen(function* () {
     const metrics = yield* ServerMetrics
@@ -39,6 +43,7 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
         metrics.requestServed(request.method, routeOf(request.url), status, Number(end - start) / 1e9)
       )
     return yield* app.pipe(
+      HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
       Effect.tap((response) => record(response.status)),
       Effect.tapErrorCause((cause) =>
         Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) => record(response.status))

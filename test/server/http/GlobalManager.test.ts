@@ -133,6 +133,21 @@ describe("global manager: Neat's PUT /", () => {
     expect(host.status).toBe(422)
   })
 
+  it("refuses a body larger than 1 MB without reading it all", async () => {
+    const huge = `username=${"x".repeat(2 * 1024 * 1024)}`
+    // The server stops reading and either answers with an error or drops the connection.
+    const outcome = await fetch(`${gm.url}/`, {
+      method: "PUT",
+      body: huge,
+      headers: { "content-type": "application/x-www-form-urlencoded" }
+    }).then(
+      (response) => response.status,
+      () => "reset"
+    )
+    expect(outcome === "reset" || (typeof outcome === "number" && outcome >= 400)).toBe(true)
+    expect((await fetch(`${gm.url}/healthz`)).status).toBe(200)
+  })
+
   it("serves health, Prometheus metrics and the OpenAPI document", async () => {
     expect(await (await fetch(`${gm.url}/healthz`)).json()).toEqual({ status: "ok" })
     const metrics = await (await fetch(`${gm.url}/metrics`)).text()

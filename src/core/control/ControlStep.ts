@@ -3,15 +3,15 @@
  * manager handling each resulting request in order. The simulator's `neat` policy and the live
  * server on a simulated cloud call this once per interval.
  */
-import { Effect } from "effect"
+import { Effect, type Either } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
-import { Cloud } from "../Cloud.js"
+import { Cloud, type CloudApi } from "../Cloud.js"
 import type { CloudError } from "../errors.js"
 import { hostCpuMhz } from "../Host.js"
 import type { VmSample, VmState } from "../Vm.js"
 import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { RecordedDecision } from "./Decision.js"
-import type { DecisionLog } from "./DecisionLog.js"
+import { DecisionLog, type DecisionLogApi } from "./DecisionLog.js"
 import { defaultPlanningOptions } from "./GlobalPlanning.js"
 import { hostOwnCpuMhz, usableCpuMhz } from "./HostUtilization.js"
 import {
@@ -119,3 +119,24 @@ export const controlStep = (
     }
     return { state: { local, placer: placerState }, verdicts, requests, decisions }
   })
+
+/**
+ * `controlStep` for synchronous callers such as the simulator: `cloud` must answer without
+ * suspending (an in-memory or simulated cloud), and `log` is kept across steps (see
+ * `makeMemoryDecisionLog`). Decision timestamps come from the default clock.
+ */
+export const controlStepSync = (
+  cloud: CloudApi,
+  log: DecisionLogApi,
+  algorithms: ControlAlgorithms,
+  state: ControlState,
+  options: ControlOptions = defaultControlOptions
+): Either.Either<ControlStepResult, CloudError> =>
+  Effect.runSync(
+    Effect.either(
+      controlStep(algorithms, state, options).pipe(
+        Effect.provideService(Cloud, cloud),
+        Effect.provideService(DecisionLog, log)
+      )
+    )
+  )

@@ -1,7 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
-import { type ControlAlgorithms, controlStep, initialControlState } from "../../../src/core/control/ControlStep.js"
-import { DecisionLog } from "../../../src/core/control/DecisionLog.js"
+import { Effect, Either, Layer } from "effect"
+import {
+  type ControlAlgorithms,
+  controlStep,
+  controlStepSync,
+  initialControlState
+} from "../../../src/core/control/ControlStep.js"
+import { DecisionLog, makeMemoryDecisionLog } from "../../../src/core/control/DecisionLog.js"
 import { bestFitDecreasing, busiestVm, overloadAbove, underloadBelow } from "../../support/algorithms.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
 
@@ -56,5 +61,35 @@ describe("controlStep", () => {
       assert.isFalse(second.verdicts.some((v) => v.host === "h1"))
       assert.deepStrictEqual(second.state.local.get("h2")?.overload, { calls: 2 })
     }).pipe(Effect.provide(Layer.merge(cloud.layer, DecisionLog.memory)))
+  })
+})
+
+describe("controlStepSync", () => {
+  it("runs a round synchronously and keeps its log across rounds", () => {
+    const cloud = new InMemoryCloud({
+      hosts: [
+        { name: "h1", ...spec },
+        { name: "h2", ...spec }
+      ],
+      vms: [
+        { uuid: "a", host: "h1", ramMb: 1024, cpuMhz: [100] },
+        { uuid: "b", host: "h2", ramMb: 1024, cpuMhz: [900] }
+      ]
+    })
+    const log = Effect.runSync(makeMemoryDecisionLog())
+    const first = controlStepSync(cloud.api, log, algorithms, initialControlState(algorithms), options)
+    assert.isTrue(Either.isRight(first))
+    if (Either.isRight(first)) {
+      assert.deepStrictEqual(
+        first.right.decisions.map((d) => d.outcome),
+        ["done"]
+      )
+      assert.strictEqual(cloud.hosts.get("h1")!.power, "suspended")
+      const second = controlStepSync(cloud.api, log, algorithms, first.right.state, options)
+      assert.isTrue(Either.isRight(second))
+    }
+    assert.strictEqual(Effect.runSync(log.selectDecisions(10)).length, 1)
+    cloud.unreachable = true
+    assert.isTrue(Either.isLeft(controlStepSync(cloud.api, log, algorithms, initialControlState(algorithms), options)))
   })
 })

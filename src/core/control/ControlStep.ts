@@ -24,6 +24,8 @@ import {
 import { type GlobalOptions, reallocateOn } from "./Reallocate.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
 
+const lastOf = (values: ReadonlyArray<number>): number => (values.length === 0 ? 0 : values[values.length - 1]!)
+
 /** The four algorithms of a Neat deployment. */
 export interface ControlAlgorithms extends LocalAlgorithms {
   readonly placer: VmPlacer
@@ -87,11 +89,17 @@ export const controlStep = (
         samples.push({ uuid, cpuMhz, ramMb: vm.ramMb })
       }
       const total = samples.length > 0 ? yield* cloud.hostCpuHistory(host.name, options.vmHistoryLength) : []
-      const own = hostOwnCpuMhz(
-        total,
-        samples.map((vm) => vm.cpuMhz)
+      // The host's own use now: its latest total minus its VMs' latest samples. It stands for the
+      // whole window because the cloud's past totals include VMs that have left since, whereas
+      // Neat's utilisation counts the VMs on the host now (whole histories) plus the host's own use.
+      const latestOwn = lastOf(
+        hostOwnCpuMhz(
+          total.slice(-1),
+          samples.map((vm) => vm.cpuMhz)
+        )
       )
-      hostOwnMhz.set(host.name, own.length > 0 ? own[own.length - 1]! : 0)
+      const own = new Array<number>(total.length).fill(latestOwn)
+      hostOwnMhz.set(host.name, latestOwn)
       const before = local.get(host.name) ?? initialLocalStates(algorithms)
       const decision = decideLocally(
         {

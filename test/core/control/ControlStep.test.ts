@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Either, Layer } from "effect"
+import type { CloudApi } from "../../../src/core/Cloud.js"
 import {
   type ControlAlgorithms,
   controlStep,
@@ -91,5 +92,43 @@ describe("controlStepSync", () => {
     assert.strictEqual(Effect.runSync(log.selectDecisions(10)).length, 1)
     cloud.unreachable = true
     assert.isTrue(Either.isLeft(controlStepSync(cloud.api, log, algorithms, initialControlState(algorithms), options)))
+  })
+})
+
+describe("controlStep on a cloud whose host history remembers departed VMs", () => {
+  it("counts the VMs on the host now plus the host's own use, as Neat's local manager does", () => {
+    // h1's VM of 1200 MHz left before the last sample; h1 now runs only "a" (300 MHz) and uses 50 itself.
+    const api: CloudApi = {
+      hosts: Effect.succeed([
+        { name: "h1", ...spec, power: "active" as const, vms: ["a"] },
+        { name: "h2", ...spec, power: "active" as const, vms: ["b"] }
+      ]),
+      vms: Effect.succeed([
+        { uuid: "a", ramMb: 1024, host: "h1", vcpus: 1 },
+        { uuid: "b", ramMb: 1024, host: "h2", vcpus: 1 }
+      ]),
+      vmCpuHistory: (uuid) => Effect.succeed(uuid === "a" ? [300, 300, 300] : [1200, 1200, 1200]),
+      hostCpuHistory: (host) => Effect.succeed(host === "h1" ? [1550, 1550, 350] : [50, 50, 1250]),
+      migrate: () => Effect.succeed([]),
+      suspendHost: () => Effect.void,
+      wakeHost: () => Effect.void
+    }
+    const seen: Array<ReadonlyArray<number>> = []
+    const recording: ControlAlgorithms = {
+      ...algorithms,
+      underload: {
+        initialState: null,
+        decide: (utilization, state) => {
+          seen.push(utilization)
+          return [false, state]
+        }
+      }
+    }
+    const log = Effect.runSync(makeMemoryDecisionLog())
+    controlStepSync(api, log, recording, initialControlState(recording), options)
+    assert.deepStrictEqual(seen, [
+      [0.175, 0.175, 0.175],
+      [0.625, 0.625, 0.625]
+    ])
   })
 })

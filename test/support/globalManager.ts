@@ -1,5 +1,5 @@
 /** Starts a real global manager on 127.0.0.1 (a free port) over an in-memory cloud, for tests and benchmarks. */
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import type { VmPlacer } from "../../src/algorithms/types.js"
 import { DecisionLog, type DecisionLogApi } from "../../src/core/control/DecisionLog.js"
 import { globalManagerLayer, serverPort } from "../../src/server/http/GlobalManager.js"
@@ -31,8 +31,11 @@ export const startGlobalManager = async (
   options: Partial<GlobalManagerOptions> = {},
   placer: VmPlacer = bestFitDecreasing()
 ): Promise<RunningGlobalManager> => {
+  // Decisions are logged at info level (warnings for partial ones); tests and benchmarks read them
+  // from the log instead.
   const layer = globalManagerLayer({ ...testOptions, ...options }, placer).pipe(
-    Layer.provideMerge(Layer.merge(cloud.layer, DecisionLog.memory))
+    Layer.provideMerge(Layer.merge(cloud.layer, DecisionLog.memory)),
+    Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
   )
   const runtime = ManagedRuntime.make(layer)
   const port = await runtime.runPromise(serverPort)

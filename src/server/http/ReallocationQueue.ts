@@ -70,6 +70,19 @@ const withFreshHistories = (
     return { ...snapshot, vmCpuMhz }
   })
 
+/** One line per decision for operators: what was asked, what happened, how long it took. */
+const logDecision = (decision: RecordedDecision) => {
+  const migrated = decision.execution.migrations.filter((outcome) => outcome._tag === "Migrated").length
+  const failed = decision.execution.migrations.length - migrated
+  const line =
+    `decision ${decision.id}: ${decision.request.reason} of ${decision.request.host}: ${decision.outcome} ` +
+    `(${decision.status}: ${decision.detail}); ${migrated} migrated, ${failed} failed, ` +
+    `woken [${decision.execution.woken.join(", ")}], suspended [${decision.execution.suspended.join(", ")}], ` +
+    `${decision.finishedAtMs - decision.startedAtMs} ms`
+  const log = decision.outcome === "done" || decision.outcome === "skipped" ? Effect.logInfo : Effect.logWarning
+  return log(line).pipe(Effect.annotateLogs({ service: "GlobalManager" }))
+}
+
 export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
   ReallocationQueue,
   ReallocationQueueApi
@@ -132,6 +145,7 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
             }
             placerState = result.placerState
             yield* metrics.decisionRecorded(result.decision)
+            yield* logDecision(result.decision)
             return { _tag: "Decided" as const, decision: result.decision }
           })
 

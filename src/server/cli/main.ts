@@ -3,12 +3,14 @@ import { Command } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect } from "effect"
 import { decideCommand } from "./decide.js"
+import { localManagerCommand } from "./localManager.js"
 import { reportFailure } from "./reportFailure.js"
+import { serveCommand } from "./serve.js"
 import { sweepCommand } from "./sweep.js"
 
 const neat = Command.make("neat").pipe(
   Command.withDescription("Energy-efficient dynamic consolidation of virtual machines"),
-  Command.withSubcommands([decideCommand, sweepCommand])
+  Command.withSubcommands([decideCommand, sweepCommand, serveCommand, localManagerCommand])
 )
 const cli = Command.run(neat, { name: "neat", version: "0.1.0" })
 cli(process.argv).pipe(

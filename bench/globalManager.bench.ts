@@ -1,0 +1,231 @@
+/**
+ * Global manager throughput and latency on a 1000-host in-memory cloud: the server runs in a child
+ * process, the load generator here, over loopback. Then the placement decision on its own (tinybench).
+ *
+ *   npx tsx bench/globalManager.bench.ts
+ *
+ * Each load scenario is bounded by a request count and a time limit; the child is stopped at the end.
+ */
+import { spawn } from "node:child_process"
+import { performance } from "node:perf_hooks"
+import { createInterface } from "node:readline"
+import { fileURLToPath } from "node:url"
+import { Effect } from "effect"
+import { Bench } from "tinybench"
+import { takeSnapshot } from "../src/core/control/CloudSnapshot.js"
+import { defaultPlanningOptions, planReallocation } from "../src/core/control/GlobalPlanning.js"
+import { sha1Hex } from "../src/server/http/RequestSigning.js"
+import { bestFitDecreasing } from "../test/support/algorithms.js"
+import { startGlobalManager } from "../test/support/globalManager.js"
+import { type CloudSetup, InMemoryCloud } from "../test/support/InMemoryCloud.js"
+
+const HOSTS = 1000
+const VMS_PER_HOST = 3
+const CONCURRENCY = 50
+const MAX_REQUESTS = 20_000
+const MAX_SECONDS = 5
+
+/** 1000 hosts (PlanetLab-like: 2 cores at 1860 or 2660 MHz), three VMs each, 10 samples per VM. */
+const setup = (): CloudSetup => {
+  const hosts = []
+  const vms = []
+  let seed = 42
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed / 2147483648
+  }
+  for (let h = 0; h < HOSTS; h++) {
+    const name = `host-${String(h).padStart(4, "0")}`
+    hosts.push({ name, cores: 2, mhzPerCore: h % 2 === 0 ? 1860 : 2660, ramMb: 4096, ownCpuMhz: [100] })
+    for (let v = 0; v < VMS_PER_HOST; v++) {
+      const cpuMhz = Array.from({ length: 10 }, () => Math.round(random() * 800))
+      vms.push({ uuid: `${name}-vm${v}`, host: name, ramMb: [613, 870, 1740][v % 3]!, cpuMhz })
+    }
+  }
+  return { hosts, vms }
+}
+
+const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+
+interface LoadResult {
+  readonly scenario: string
+  /** Server CPU time per request, microseconds (user + system). */
+  serverCpuUs?: number
+  /** Requests per second one fully available core would serve at that cost. */
+  perCoreSecond?: number
+  readonly requests: number
+  readonly seconds: number
+  readonly perSecond: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly statuses: string
+}
+
+/** Runs `CONCURRENCY` clients until `MAX_REQUESTS` were sent or `MAX_SECONDS` passed. */
+const load = async (
+  scenario: string,
+  url: string,
+  body: (i: number) => URLSearchParams,
+  maxSeconds = MAX_SECONDS
+): Promise<LoadResult> => {
+  const latencies: Array<number> = []
+  const statuses = new Map<number, number>()
+  let next = 0
+  const start = performance.now()
+  const deadline = start + maxSeconds * 1000
+  const client = async () => {
+    while (next < MAX_REQUESTS && performance.now() < deadline) {
+      const i = next++
+      const sent = performance.now()
+      const response = await fetch(url, { method: "PUT", body: body(i) })
+      await response.arrayBuffer()
+      latencies.push(performance.now() - sent)
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, client))
+  const seconds = (performance.now() - start) / 1000
+  latencies.sort((a, b) => a - b)
+  return {
+    scenario,
+    requests: latencies.length,
+    seconds: Number(seconds.toFixed(2)),
+    perSecond: Math.round(latencies.length / seconds),
+    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    statuses: [...statuses].map(([status, count]) => `${status}×${count}`).join(" ")
+  }
+}
+
+const credentials = { username: sha1Hex("admin"), password: sha1Hex("s3cret") }
+const hostName = (i: number) => `host-${String((i * 7919) % HOSTS).padStart(4, "0")}`
+const now = () => String(Date.now() / 1000)
+
+/** In the child: serve until stdin closes. */
+const serve = async (snapshotMaxAge: number) => {
+  const cloud = new InMemoryCloud(setup())
+  const gm = await startGlobalManager(
+    cloud,
+    { data_collector_data_length: 10, snapshot_max_age: snapshotMaxAge },
+    bestFitDecreasing(0.8, 0.95)
+  )
+  process.stdout.write(`${JSON.stringify({ port: gm.port })}\n`)
+  // The parent asks for the CPU time used so far, to relate work to requests on a busy machine.
+  process.on("message", () => {
+    const usage = process.cpuUsage()
+    process.send?.({ cpuMicros: usage.user + usage.system })
+  })
+  process.stdin.resume()
+  process.stdin.on("end", () => {
+    void gm.close().then(() => process.exit(0))
+  })
+}
+
+/** Starts the server child and waits for its port. */
+const startServer = async (snapshotMaxAge: number) => {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), "--serve", String(snapshotMaxAge)],
+    {
+      stdio: ["pipe", "pipe", "inherit", "ipc"]
+    }
+  )
+  const cpuMicros = () =>
+    new Promise<number>((resolve) => {
+      child.once("message", (message) => resolve((message as { cpuMicros: number }).cpuMicros))
+      child.send("cpu")
+    })
+  const lines = createInterface({ input: child.stdout! })
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the server exited (${code})`)))
+    lines.once("line", (line) => resolve((JSON.parse(line) as { port: number }).port))
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cpuMicros,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners("exit")
+        child.once("exit", () => resolve())
+        child.disconnect()
+        child.stdin?.end()
+        setTimeout(() => child.kill(), 5000).unref()
+      })
+  }
+}
+
+const serveAt = process.argv.indexOf("--serve")
+if (serveAt >= 0) {
+  await serve(Number(process.argv[serveAt + 1] ?? "0"))
+} else {
+  await main()
+}
+
+async function main() {
+  const results: Array<LoadResult> = []
+  const rejected403 = (i: number) =>
+    new URLSearchParams({ ...credentials, password: sha1Hex("x"), time: now(), host: hostName(i), reason: "0" })
+  const rejected412 = (i: number) =>
+    new URLSearchParams({ ...credentials, time: "1000", host: hostName(i), reason: "0" })
+  // Overloads naming a VM of the original layout: once it has moved, the request is still fully
+  // processed (snapshot, planning) and recorded as skipped.
+  const overload = (i: number) => {
+    const host = hostName(i)
+    return new URLSearchParams({ ...credentials, time: now(), host, reason: "1", vm_uuids: `${host}-vm${i % 3}` })
+  }
+  for (const snapshotMaxAge of [0, 1]) {
+    const gm = await startServer(snapshotMaxAge)
+    /** Runs a scenario and adds the server's CPU cost per request. */
+    const measured = async (run: () => Promise<LoadResult>) => {
+      const before = await gm.cpuMicros()
+      const result = await run()
+      const used = (await gm.cpuMicros()) - before
+      result.serverCpuUs = Math.round(used / result.requests)
+      result.perCoreSecond = Math.round(1e6 / result.serverCpuUs)
+      results.push(result)
+    }
+    const suffix = ` [snapshot_max_age ${snapshotMaxAge}]`
+    try {
+      // Warm-up, not reported: both processes compile their hot paths.
+      await load("warm-up", `${gm.url}/`, (i) => (i % 2 === 0 ? rejected403(i) : rejected412(i)), 3)
+      if (snapshotMaxAge === 0) {
+        await measured(() => load("rejected (403, wrong password)", `${gm.url}/`, rejected403))
+        await measured(() => load("rejected (412, stale)", `${gm.url}/`, rejected412))
+      }
+      await measured(() => load(`accepted overloads${suffix}`, `${gm.url}/`, overload))
+      await measured(() =>
+        load(`mixed 1:3 accepted:rejected${suffix}`, `${gm.url}/`, (i) => (i % 4 === 0 ? overload(i) : rejected412(i)))
+      )
+    } finally {
+      await gm.stop()
+    }
+  }
+  console.log(`Global manager load: ${HOSTS} hosts, ${HOSTS * VMS_PER_HOST} VMs, ${CONCURRENCY} concurrent clients`)
+  console.table(results)
+
+  // The placement decision alone: planning an overload and an underload on the 1000-host snapshot.
+  const fresh = new InMemoryCloud(setup())
+  const snapshot = Effect.runSync(takeSnapshot({ historyLength: 10 }).pipe(Effect.provide(fresh.layer)))
+  const placer = bestFitDecreasing(0.8, 0.95)
+  const options = { ...defaultPlanningOptions, hostCpuUsableByVms: 1 }
+  const bench = new Bench({ time: 500, warmupTime: 100 })
+  bench
+    .add("plan overload (1 VM, 1000 hosts)", () => {
+      planReallocation(
+        snapshot,
+        { host: "host-0500", reason: "overload", vmUuids: ["host-0500-vm0"] },
+        placer,
+        null,
+        options
+      )
+    })
+    .add("plan underload (3 VMs, 1000 hosts)", () => {
+      planReallocation(snapshot, { host: "host-0501", reason: "underload", vmUuids: [] }, placer, null, options)
+    })
+    .add("snapshot of 1000 hosts from the in-memory cloud", () => {
+      Effect.runSync(takeSnapshot({ historyLength: 10 }).pipe(Effect.provide(fresh.layer)))
+    })
+  await bench.run()
+  console.table(bench.table())
+}

@@ -1,0 +1,108 @@
+/**
+ * What the global manager knows about the cloud when it plans one reallocation: hosts, VMs, the
+ * VMs' recent CPU use and each host's own use, read from `Cloud` at one moment.
+ */
+import { Effect } from "effect"
+import { Cloud } from "../Cloud.js"
+import type { CloudError } from "../errors.js"
+import type { HostState } from "../Host.js"
+import type { VmState } from "../Vm.js"
+import { hostOwnCpuMhz } from "./HostUtilization.js"
+
+export interface CloudSnapshot {
+  /** Every host, in the cloud's order (by name). */
+  readonly hosts: ReadonlyArray<HostState>
+  /** Every VM by UUID. */
+  readonly vms: ReadonlyMap<string, VmState>
+  /** CPU history of VMs, MHz, oldest first; empty (or absent) while no sample was collected yet. */
+  readonly vmCpuMhz: ReadonlyMap<string, ReadonlyArray<number>>
+  /** The latest own CPU use (hypervisor overhead) of each active host, MHz. */
+  readonly hostOwnMhz: ReadonlyMap<string, number>
+}
+
+export interface SnapshotOptions {
+  /** Samples to read for the VMs that are to be placed (Neat's `data_collector_data_length`). */
+  readonly historyLength: number
+  /** The VMs that get `historyLength` samples; the others get their latest one only. */
+  readonly fullHistory?: ReadonlySet<string> | undefined
+  /** A host whose VMs all get `historyLength` samples (the host an underload request empties). */
+  readonly fullHistoryHost?: string | undefined
+}
+
+/** Reads a snapshot: histories for VMs on active hosts only (the others cannot be placed or receive). */
+export const takeSnapshot = (options: SnapshotOptions): Effect.Effect<CloudSnapshot, CloudError, Cloud> =>
+  Effect.gen(function* () {
+    const cloud = yield* Cloud
+    const hosts = yield* cloud.hosts
+    const vmList = yield* cloud.vms
+    const vms = new Map<string, VmState>()
+    for (const vm of vmList) vms.set(vm.uuid, vm)
+    const vmCpuMhz = new Map<string, ReadonlyArray<number>>()
+    const hostOwnMhz = new Map<string, number>()
+    for (const host of hosts) {
+      if (host.power !== "active") continue
+      const histories: Array<ReadonlyArray<number>> = []
+      for (const uuid of host.vms) {
+        if (!vms.has(uuid)) continue
+        const full = host.name === options.fullHistoryHost || options.fullHistory?.has(uuid) === true
+        const samples = full ? options.historyLength : 1
+        const history = yield* cloud.vmCpuHistory(uuid, samples)
+        vmCpuMhz.set(uuid, history)
+        histories.push(history.length > 0 ? history.slice(-1) : history)
+      }
+      const total = yield* cloud.hostCpuHistory(host.name, 1)
+      const own = hostOwnCpuMhz(total, histories)
+      hostOwnMhz.set(host.name, own.length > 0 ? own[own.length - 1]! : 0)
+    }
+    return { hosts, vms, vmCpuMhz, hostOwnMhz }
+  })
+
+/**
+ * The snapshot after an execution, without reading the cloud again: VMs that migrated are on their
+ * target, woken hosts are active, suspended hosts are suspended. CPU histories stay as they were
+ * (they describe the past), and a host's own use does not move with the VMs.
+ */
+export const applyExecution = (
+  snapshot: CloudSnapshot,
+  execution: {
+    readonly woken: ReadonlyArray<string>
+    readonly suspended: ReadonlyArray<string>
+    readonly migrations: ReadonlyArray<{
+      readonly _tag: string
+      readonly migration: { vm: string; from: string; to: string }
+    }>
+  }
+): CloudSnapshot => {
+  const moved = execution.migrations
+    .filter((outcome) => outcome._tag === "Migrated")
+    .map((outcome) => outcome.migration)
+  if (moved.length === 0 && execution.woken.length === 0 && execution.suspended.length === 0) return snapshot
+  const woken = new Set(execution.woken)
+  const suspended = new Set(execution.suspended)
+  const leaving = new Map<string, Set<string>>()
+  const arriving = new Map<string, Array<string>>()
+  for (const migration of moved) {
+    const out = leaving.get(migration.from) ?? new Set<string>()
+    out.add(migration.vm)
+    leaving.set(migration.from, out)
+    const into = arriving.get(migration.to) ?? []
+    into.push(migration.vm)
+    arriving.set(migration.to, into)
+  }
+  const hosts = snapshot.hosts.map((host) => {
+    const out = leaving.get(host.name)
+    const into = arriving.get(host.name)
+    const power = suspended.has(host.name) ? "suspended" : woken.has(host.name) ? "active" : host.power
+    if (out === undefined && into === undefined && power === host.power) return host
+    const vms = host.vms.filter((uuid) => out?.has(uuid) !== true)
+    return { ...host, power, vms: into === undefined ? vms : [...vms, ...into] }
+  })
+  const vms = new Map(snapshot.vms)
+  for (const migration of moved) {
+    const vm = vms.get(migration.vm)
+    if (vm !== undefined) vms.set(migration.vm, { ...vm, host: migration.to })
+  }
+  const hostOwnMhz = new Map(snapshot.hostOwnMhz)
+  for (const host of woken) if (!hostOwnMhz.has(host)) hostOwnMhz.set(host, 0)
+  return { hosts, vms, vmCpuMhz: snapshot.vmCpuMhz, hostOwnMhz }
+}

@@ -1,0 +1,150 @@
+/**
+ * One control round over the whole cloud: every active host's local decision, then the global
+ * manager handling each resulting request in order. The simulator's `neat` policy and the live
+ * server on a simulated cloud call this once per interval.
+ */
+import { Effect, type Either } from "effect"
+import type { VmPlacer } from "../../algorithms/types.js"
+import { Cloud, type CloudApi } from "../Cloud.js"
+import type { CloudError } from "../errors.js"
+import { hostCpuMhz } from "../Host.js"
+import type { VmSample, VmState } from "../Vm.js"
+import type { CloudSnapshot } from "./CloudSnapshot.js"
+import type { RecordedDecision } from "./Decision.js"
+import { DecisionLog, type DecisionLogApi } from "./DecisionLog.js"
+import { defaultPlanningOptions } from "./GlobalPlanning.js"
+import { hostOwnCpuMhz, usableCpuMhz } from "./HostUtilization.js"
+import {
+  decideLocally,
+  initialLocalStates,
+  type LocalAlgorithms,
+  type LocalStates,
+  type LocalVerdict
+} from "./LocalDecision.js"
+import { type GlobalOptions, reallocateOn } from "./Reallocate.js"
+import type { ReallocationRequest } from "./ReallocationRequest.js"
+
+const lastOf = (values: ReadonlyArray<number>): number => (values.length === 0 ? 0 : values[values.length - 1]!)
+
+/** The four algorithms of a Neat deployment. */
+export interface ControlAlgorithms extends LocalAlgorithms {
+  readonly placer: VmPlacer
+}
+
+/** Everything that carries over between rounds: each host's local algorithm states and the placer's. */
+export interface ControlState {
+  readonly local: ReadonlyMap<string, LocalStates>
+  readonly placer: unknown
+}
+
+export const initialControlState = (algorithms: ControlAlgorithms): ControlState => ({
+  local: new Map(),
+  placer: algorithms.placer.initialState
+})
+
+export type ControlOptions = GlobalOptions
+
+export const defaultControlOptions: ControlOptions = { ...defaultPlanningOptions, vmHistoryLength: 100 }
+
+export interface ControlStepResult {
+  readonly state: ControlState
+  /** Each active host's local verdict, in host order. */
+  readonly verdicts: ReadonlyArray<{ readonly host: string; readonly verdict: LocalVerdict }>
+  readonly requests: ReadonlyArray<ReallocationRequest>
+  /** One recorded decision per request, in the same order. */
+  readonly decisions: ReadonlyArray<RecordedDecision>
+}
+
+/**
+ * Runs one round. The cloud is read once; each request is planned on that view, updated with the
+ * outcome of the requests before it. Fails only when the cloud cannot be read; every failure after
+ * that (a migration, a wake, a suspend) is recorded in the decisions.
+ */
+export const controlStep = (
+  algorithms: ControlAlgorithms,
+  state: ControlState,
+  options: ControlOptions = defaultControlOptions
+): Effect.Effect<ControlStepResult, CloudError, Cloud | DecisionLog> =>
+  Effect.gen(function* () {
+    const cloud = yield* Cloud
+    const hosts = yield* cloud.hosts
+    const vmList = yield* cloud.vms
+    const vms = new Map<string, VmState>()
+    for (const vm of vmList) vms.set(vm.uuid, vm)
+
+    // One read of the cloud per round: the local decisions and the global planning share it.
+    const vmCpuMhz = new Map<string, ReadonlyArray<number>>()
+    const hostOwnMhz = new Map<string, number>()
+    const local = new Map(state.local)
+    const verdicts: Array<{ host: string; verdict: LocalVerdict }> = []
+    const requests: Array<ReallocationRequest> = []
+    for (const host of hosts) {
+      if (host.power !== "active") continue
+      const samples: Array<VmSample> = []
+      for (const uuid of host.vms) {
+        const vm = vms.get(uuid)
+        if (vm === undefined) continue
+        const cpuMhz = yield* cloud.vmCpuHistory(uuid, options.vmHistoryLength)
+        vmCpuMhz.set(uuid, cpuMhz)
+        samples.push({ uuid, cpuMhz, ramMb: vm.ramMb })
+      }
+      const total = samples.length > 0 ? yield* cloud.hostCpuHistory(host.name, options.vmHistoryLength) : []
+      // The host's own use now: its latest total minus its VMs' latest samples. It stands for the
+      // whole window because the cloud's past totals include VMs that have left since, whereas
+      // Neat's utilisation counts the VMs on the host now (whole histories) plus the host's own use.
+      const latestOwn = lastOf(
+        hostOwnCpuMhz(
+          total.slice(-1),
+          samples.map((vm) => vm.cpuMhz)
+        )
+      )
+      const own = new Array<number>(total.length).fill(latestOwn)
+      hostOwnMhz.set(host.name, latestOwn)
+      const before = local.get(host.name) ?? initialLocalStates(algorithms)
+      const decision = decideLocally(
+        {
+          host: host.name,
+          capacityMhz: usableCpuMhz(hostCpuMhz(host), options.hostCpuUsableByVms),
+          vms: samples,
+          hostOwnMhz: own
+        },
+        algorithms,
+        before
+      )
+      local.set(host.name, decision.states)
+      verdicts.push({ host: host.name, verdict: decision.verdict })
+      if (decision.request !== undefined) requests.push(decision.request)
+    }
+
+    let placerState = state.placer
+    let snapshot: CloudSnapshot = { hosts, vms, vmCpuMhz, hostOwnMhz }
+    const decisions: Array<RecordedDecision> = []
+    for (const request of requests) {
+      const result = yield* reallocateOn(snapshot, request, algorithms.placer, placerState, options)
+      placerState = result.placerState
+      snapshot = result.snapshot ?? snapshot
+      decisions.push(result.decision)
+    }
+    return { state: { local, placer: placerState }, verdicts, requests, decisions }
+  })
+
+/**
+ * `controlStep` for synchronous callers such as the simulator: `cloud` must answer without
+ * suspending (an in-memory or simulated cloud), and `log` is kept across steps (see
+ * `makeMemoryDecisionLog`). Decision timestamps come from the default clock.
+ */
+export const controlStepSync = (
+  cloud: CloudApi,
+  log: DecisionLogApi,
+  algorithms: ControlAlgorithms,
+  state: ControlState,
+  options: ControlOptions = defaultControlOptions
+): Either.Either<ControlStepResult, CloudError> =>
+  Effect.runSync(
+    Effect.either(
+      controlStep(algorithms, state, options).pipe(
+        Effect.provideService(Cloud, cloud),
+        Effect.provideService(DecisionLog, log)
+      )
+    )
+  )

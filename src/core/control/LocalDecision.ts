@@ -1,0 +1,90 @@
+/**
+ * The local manager's decision for one host, as Neat's local manager makes it: underload detection
+ * first; only when the host is not underloaded, overload detection and then VM selection.
+ * Pure: the algorithms' states go in and come out.
+ */
+import type { Detector, VmSelector } from "../../algorithms/types.js"
+import type { VmSample } from "../Vm.js"
+import { hostUtilization } from "./HostUtilization.js"
+import type { ReallocationRequest } from "./ReallocationRequest.js"
+
+/** The three algorithms a local manager runs. */
+export interface LocalAlgorithms {
+  readonly underload: Detector
+  readonly overload: Detector
+  readonly selector: VmSelector
+}
+
+/** The states of the local algorithms of one host (plain JSON for the stateful ones). */
+export interface LocalStates {
+  readonly underload: unknown
+  readonly overload: unknown
+  readonly selection: unknown
+}
+
+export const initialLocalStates = (algorithms: LocalAlgorithms): LocalStates => ({
+  underload: algorithms.underload.initialState,
+  overload: algorithms.overload.initialState,
+  selection: algorithms.selector.initialState
+})
+
+/** What a local manager knows about its host at one interval. */
+export interface LocalInput {
+  readonly host: string
+  /** CPU the VMs may use, MHz (the host's total times `host_cpu_usable_by_vms`). */
+  readonly capacityMhz: number
+  /** The host's VMs with their CPU histories in MHz, oldest first. */
+  readonly vms: ReadonlyArray<VmSample>
+  /** The host's own CPU use (hypervisor overhead), MHz, oldest first. */
+  readonly hostOwnMhz: ReadonlyArray<number>
+}
+
+/**
+ * `idle`: no VMs; `noData`: VMs but no sample yet; `underload` / `overload`: a request follows
+ * (for an overload only when the selection picked VMs); `normal`: neither.
+ */
+export type LocalVerdict = "idle" | "noData" | "underload" | "overload" | "normal"
+
+export interface LocalDecision {
+  readonly verdict: LocalVerdict
+  readonly request: ReallocationRequest | undefined
+  readonly utilization: ReadonlyArray<number>
+  readonly states: LocalStates
+}
+
+/** Runs the local algorithms on one host's data. */
+export const decideLocally = (input: LocalInput, algorithms: LocalAlgorithms, states: LocalStates): LocalDecision => {
+  if (input.vms.length === 0) return { verdict: "idle", request: undefined, utilization: [], states }
+  const utilization = hostUtilization(
+    input.vms.map((vm) => vm.cpuMhz),
+    input.hostOwnMhz,
+    input.capacityMhz
+  )
+  if (utilization.length === 0) return { verdict: "noData", request: undefined, utilization, states }
+  const [underloaded, underloadState] = algorithms.underload.decide(utilization, states.underload)
+  if (underloaded) {
+    return {
+      verdict: "underload",
+      request: { host: input.host, reason: "underload", vmUuids: input.vms.map((vm) => vm.uuid) },
+      utilization,
+      states: { ...states, underload: underloadState }
+    }
+  }
+  const [overloaded, overloadState] = algorithms.overload.decide(utilization, states.overload)
+  if (!overloaded) {
+    return {
+      verdict: "normal",
+      request: undefined,
+      utilization,
+      states: { ...states, underload: underloadState, overload: overloadState }
+    }
+  }
+  const [selected, selectionState] = algorithms.selector.select(input.vms, states.selection)
+  const next = { underload: underloadState, overload: overloadState, selection: selectionState }
+  return {
+    verdict: "overload",
+    request: selected.length === 0 ? undefined : { host: input.host, reason: "overload", vmUuids: selected },
+    utilization,
+    states: next
+  }
+}

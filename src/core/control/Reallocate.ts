@@ -1,0 +1,145 @@
+/**
+ * One reallocation from start to end, as the global manager handles a request: read the cloud,
+ * plan, execute, and record the decision, the migrations and the host power changes. Never fails:
+ * a cloud that cannot be read gives a `failed` decision.
+ */
+
+import { Clock, Effect } from "effect"
+import type { VmPlacer } from "../../algorithms/types.js"
+import type { Cloud } from "../Cloud.js"
+import { describeError } from "../errors.js"
+import { emptyPlan } from "../Placement.js"
+import { applyExecution, type CloudSnapshot, takeSnapshot } from "./CloudSnapshot.js"
+import type { Decision, DecisionOutcome, RecordedDecision } from "./Decision.js"
+import { DecisionLog } from "./DecisionLog.js"
+import { type PlanningOptions, planReallocation } from "./GlobalPlanning.js"
+import { emptyOutcome, executePlan, outcomeSucceeded } from "./PlanExecution.js"
+import type { ReallocationRequest } from "./ReallocationRequest.js"
+
+export interface GlobalOptions extends PlanningOptions {
+  /** CPU samples of each VM handed to the placement (Neat's `data_collector_data_length`). */
+  readonly vmHistoryLength: number
+}
+
+export interface ReallocationResult {
+  readonly decision: RecordedDecision
+  readonly placerState: unknown
+  /** The snapshot with the executed plan applied (the input snapshot when nothing was read). */
+  readonly snapshot: CloudSnapshot | undefined
+}
+
+const elapsedMs = (fromNanos: bigint, toNanos: bigint): number => Number(toNanos - fromNanos) / 1e6
+
+/** Handles one request on a fresh snapshot of the cloud; `receivedAtMs` is when it arrived (defaults to now). */
+export const reallocate = (
+  request: ReallocationRequest,
+  placer: VmPlacer,
+  placerState: unknown,
+  options: GlobalOptions,
+  receivedAtMs?: number
+): Effect.Effect<ReallocationResult, never, Cloud | DecisionLog> =>
+  Effect.gen(function* () {
+    const t0 = yield* Clock.currentTimeNanos
+    const snapshot = yield* Effect.either(
+      takeSnapshot(
+        request.reason === "overload"
+          ? { historyLength: options.vmHistoryLength, fullHistory: new Set(request.vmUuids) }
+          : { historyLength: options.vmHistoryLength, fullHistoryHost: request.host }
+      )
+    )
+    const t1 = yield* Clock.currentTimeNanos
+    if (snapshot._tag === "Right") {
+      return yield* reallocateOn(snapshot.right, request, placer, placerState, options, receivedAtMs, elapsedMs(t0, t1))
+    }
+    const log = yield* DecisionLog
+    const nowMs = yield* Clock.currentTimeMillis
+    const decision: Decision = {
+      request,
+      receivedAtMs: receivedAtMs ?? nowMs,
+      startedAtMs: nowMs,
+      outcome: "failed",
+      status: "cloudError",
+      detail: describeError(snapshot.left),
+      inputs: { activeHosts: 0, inactiveHosts: 0, vmsToPlace: [] },
+      placement: {},
+      plan: emptyPlan,
+      execution: emptyOutcome,
+      finishedAtMs: nowMs,
+      timings: { snapshotMs: elapsedMs(t0, t1), placementMs: 0, executionMs: 0 }
+    }
+    const id = yield* log.insertDecision(decision)
+    return { decision: { ...decision, id }, placerState, snapshot: undefined }
+  })
+
+/**
+ * Handles one request on a snapshot already read (the control step reads the cloud once per
+ * round); returns the snapshot with the executed plan applied. `snapshotMs` is the time the caller
+ * spent reading it.
+ */
+export const reallocateOn = (
+  snapshot: CloudSnapshot,
+  request: ReallocationRequest,
+  placer: VmPlacer,
+  placerState: unknown,
+  options: GlobalOptions,
+  receivedAtMs?: number,
+  snapshotMs = 0
+): Effect.Effect<ReallocationResult, never, Cloud | DecisionLog> =>
+  Effect.gen(function* () {
+    const log = yield* DecisionLog
+    const startedAtMs = yield* Clock.currentTimeMillis
+    const base = { request, receivedAtMs: receivedAtMs ?? startedAtMs, startedAtMs }
+    const t2 = yield* Clock.currentTimeNanos
+    const attempt = yield* Effect.either(
+      Effect.try(() => planReallocation(snapshot, request, placer, placerState, options))
+    )
+    const t3 = yield* Clock.currentTimeNanos
+    if (attempt._tag === "Left") {
+      const cause = attempt.left.error
+      const decision: Decision = {
+        ...base,
+        outcome: "failed",
+        status: "placementError",
+        detail: `the placement algorithm failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        inputs: { activeHosts: 0, inactiveHosts: 0, vmsToPlace: [] },
+        placement: {},
+        plan: emptyPlan,
+        execution: emptyOutcome,
+        finishedAtMs: yield* Clock.currentTimeMillis,
+        timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: 0 }
+      }
+      const id = yield* log.insertDecision(decision)
+      return { decision: { ...decision, id }, placerState, snapshot }
+    }
+    const planned = attempt.right
+    const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
+    const execution = hasWork ? yield* executePlan(planned.plan) : emptyOutcome
+    const t4 = yield* Clock.currentTimeNanos
+    for (const outcome of execution.migrations) {
+      if (outcome._tag === "Migrated") yield* log.insertVmMigration(outcome.migration.vm, outcome.migration.to)
+    }
+    const powerChanges: Record<string, 0 | 1> = {}
+    for (const host of execution.woken) powerChanges[host] = 1
+    for (const host of execution.suspended) powerChanges[host] = 0
+    if (Object.keys(powerChanges).length > 0) yield* log.insertHostStates(powerChanges)
+    const outcome: DecisionOutcome =
+      planned.status !== "planned" && !hasWork ? "skipped" : outcomeSucceeded(execution) ? "done" : "partial"
+    const decision: Decision = {
+      ...base,
+      outcome,
+      status: planned.status,
+      detail: planned.detail,
+      inputs: planned.inputs,
+      placement: planned.placement,
+      plan: planned.plan,
+      execution,
+      finishedAtMs: yield* Clock.currentTimeMillis,
+      timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: elapsedMs(t3, t4) }
+    }
+    const id = yield* log.insertDecision(decision)
+    return {
+      decision: { ...decision, id },
+      placerState: planned.placerState,
+      snapshot: hasWork ? applyExecution(snapshot, execution) : snapshot
+    }
+  })

@@ -1,0 +1,12 @@
+/** The one decision core shared by the simulator's `neat` policy and the live global and local managers. */
+export * from "./CloudSnapshot.js"
+export * from "./ControlStep.js"
+export * from "./Decision.js"
+export * from "./DecisionLog.js"
+export * from "./GlobalPlanning.js"
+export * from "./HostUtilization.js"
+export * from "./LocalDecision.js"
+export * from "./OpaqueState.js"
+export * from "./PlanExecution.js"
+export * from "./Reallocate.js"
+export * from "./ReallocationRequest.js"

@@ -1,0 +1,197 @@
+/**
+ * The global manager's HTTP API, declared once: Neat's `PUT /` for its local managers, the JSON
+ * API under `/v1`, health and metrics. Handlers live in `Handlers.ts`.
+ */
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, OpenApi } from "@effect/platform"
+import { Schema } from "effect"
+
+export class BadRequest extends Schema.TaggedError<BadRequest>()(
+  "BadRequest",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 400 })
+) {}
+
+export class Unauthorized extends Schema.TaggedError<Unauthorized>()(
+  "Unauthorized",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 401 })
+) {}
+
+export class Forbidden extends Schema.TaggedError<Forbidden>()(
+  "Forbidden",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 403 })
+) {}
+
+export class MethodNotAllowed extends Schema.TaggedError<MethodNotAllowed>()(
+  "MethodNotAllowed",
+  { message: Schema.String, allow: Schema.String },
+  HttpApiSchema.annotations({ status: 405 })
+) {}
+
+export class PreconditionFailed extends Schema.TaggedError<PreconditionFailed>()(
+  "PreconditionFailed",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 412 })
+) {}
+
+export class UnprocessableEntity extends Schema.TaggedError<UnprocessableEntity>()(
+  "UnprocessableEntity",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 422 })
+) {}
+
+export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()(
+  "ServiceUnavailable",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 503 })
+) {}
+
+/** Verifies the HMAC signature of every `/v1` request before its body is even decoded. */
+export class SignedRequestAuth extends HttpApiMiddleware.Tag<SignedRequestAuth>()("SignedRequestAuth", {
+  failure: Schema.Union(Unauthorized, Forbidden, PreconditionFailed)
+}) {}
+
+const Scalar = Schema.Union(Schema.String, Schema.Number)
+
+/**
+ * Neat's request parameters, form-encoded or JSON. Every field is optional here so that the handler
+ * can answer in Neat's order: 401 for missing credentials before 400 for missing parameters.
+ */
+export const NeatRequestParams = Schema.Struct({
+  username: Schema.optional(Scalar),
+  password: Schema.optional(Scalar),
+  time: Schema.optional(Scalar),
+  host: Schema.optional(Scalar),
+  reason: Schema.optional(Scalar),
+  vm_uuids: Schema.optional(Schema.Union(Scalar, Schema.Array(Schema.String)))
+})
+
+/** The body of `POST /v1/reallocations` (signed). */
+export const ReallocationBody = Schema.Struct({
+  host: Schema.String,
+  reason: Schema.Union(Schema.Literal("underload", "overload"), Schema.Literal(0, 1)),
+  vm_uuids: Schema.optional(Schema.Array(Schema.String))
+})
+
+const MigrationView = Schema.Struct({ vm: Schema.String, from: Schema.String, to: Schema.String })
+const HostFailure = Schema.Struct({ host: Schema.String, reason: Schema.String })
+
+export const MigrationResultView = Schema.Struct({
+  vm: Schema.String,
+  from: Schema.String,
+  to: Schema.String,
+  migrated: Schema.Boolean,
+  seconds: Schema.optional(Schema.Number),
+  reason: Schema.optional(Schema.String)
+})
+
+/** A recorded decision as the API shows it. */
+export const DecisionView = Schema.Struct({
+  id: Schema.Number,
+  host: Schema.String,
+  reason: Schema.Literal("underload", "overload"),
+  vm_uuids: Schema.Array(Schema.String),
+  outcome: Schema.Literal("done", "partial", "skipped", "failed"),
+  status: Schema.String,
+  detail: Schema.String,
+  received_at_ms: Schema.Number,
+  started_at_ms: Schema.Number,
+  finished_at_ms: Schema.Number,
+  timings_ms: Schema.Struct({ snapshot: Schema.Number, placement: Schema.Number, execution: Schema.Number }),
+  inputs: Schema.Struct({
+    active_hosts: Schema.Number,
+    inactive_hosts: Schema.Number,
+    vms_to_place: Schema.Array(Schema.String)
+  }),
+  placement: Schema.Record({ key: Schema.String, value: Schema.String }),
+  plan: Schema.Struct({
+    migrations: Schema.Array(MigrationView),
+    wake: Schema.Array(Schema.String),
+    suspend: Schema.Array(Schema.String)
+  }),
+  execution: Schema.Struct({
+    migrations: Schema.Array(MigrationResultView),
+    woken: Schema.Array(Schema.String),
+    wake_failures: Schema.Array(HostFailure),
+    suspended: Schema.Array(Schema.String),
+    suspend_failures: Schema.Array(HostFailure)
+  })
+})
+
+/** The answer to a reallocation request: its decision, and whether it joined one already queued. */
+export const ReallocationView = Schema.Struct({ coalesced: Schema.Boolean, decision: DecisionView })
+
+export const HostView = Schema.Struct({
+  name: Schema.String,
+  cores: Schema.Number,
+  mhz_per_core: Schema.Number,
+  ram_mb: Schema.Number,
+  power: Schema.String,
+  vms: Schema.Array(Schema.String)
+})
+
+export const VmView = Schema.Struct({
+  uuid: Schema.String,
+  host: Schema.String,
+  ram_mb: Schema.Number,
+  vcpus: Schema.Number
+})
+
+export const VmMigrationView = Schema.Struct({ vm: Schema.String, host: Schema.String, timestamp_ms: Schema.Number })
+
+const Limit = Schema.Struct({
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 10000)))
+})
+
+/** Neat's protocol: one `PUT /`; every other method on `/` answers 405. */
+export class NeatGroup extends HttpApiGroup.make("neat")
+  .add(
+    HttpApiEndpoint.put("reallocate", "/")
+      .setPayload(NeatRequestParams)
+      .addSuccess(ReallocationView)
+      .addError(BadRequest)
+      .addError(Unauthorized)
+      .addError(Forbidden)
+      .addError(PreconditionFailed)
+      .addError(UnprocessableEntity)
+      .annotate(OpenApi.Summary, "Neat-compatible reallocation request")
+  )
+  .add(HttpApiEndpoint.get("getRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true))
+  .add(HttpApiEndpoint.post("postRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true))
+  .add(HttpApiEndpoint.patch("patchRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true))
+  .add(HttpApiEndpoint.del("deleteRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true))
+  .add(HttpApiEndpoint.options("optionsRoot", "/").addError(MethodNotAllowed).annotate(OpenApi.Exclude, true)) {}
+
+/** The JSON API; every call is signed. */
+export class V1Group extends HttpApiGroup.make("v1")
+  .add(
+    HttpApiEndpoint.post("reallocations", "/v1/reallocations")
+      .setPayload(ReallocationBody)
+      .addSuccess(ReallocationView)
+      .addError(BadRequest)
+      .addError(UnprocessableEntity)
+  )
+  .add(HttpApiEndpoint.get("hosts", "/v1/hosts").addSuccess(Schema.Array(HostView)).addError(ServiceUnavailable))
+  .add(HttpApiEndpoint.get("vms", "/v1/vms").addSuccess(Schema.Array(VmView)).addError(ServiceUnavailable))
+  .add(
+    HttpApiEndpoint.get("migrations", "/v1/migrations").setUrlParams(Limit).addSuccess(Schema.Array(VmMigrationView))
+  )
+  .add(HttpApiEndpoint.get("decisions", "/v1/decisions").setUrlParams(Limit).addSuccess(Schema.Array(DecisionView)))
+  .middleware(SignedRequestAuth) {}
+
+/** Liveness and Prometheus metrics; open, they reveal no VM or host names. */
+export class OpsGroup extends HttpApiGroup.make("ops")
+  .add(HttpApiEndpoint.get("healthz", "/healthz").addSuccess(Schema.Struct({ status: Schema.Literal("ok") })))
+  .add(
+    HttpApiEndpoint.get("metrics", "/metrics").addSuccess(
+      Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/plain; version=0.0.4" }))
+    )
+  ) {}
+
+export class GlobalManagerApi extends HttpApi.make("neat-global-manager")
+  .add(NeatGroup)
+  .add(V1Group)
+  .add(OpsGroup)
+  .annotate(OpenApi.Title, "Neat global manager")
+  .annotate(OpenApi.Version, "0.1.0") {}

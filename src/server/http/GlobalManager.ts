@@ -1,0 +1,80 @@
+/**
+ * The global manager service: the HTTP API over the reallocation queue, listening on the
+ * configured address. Needs a `Cloud` and a `DecisionLog`; the placement algorithm is given.
+ */
+import { createServer } from "node:http"
+import {
+  HttpApiBuilder,
+  type HttpApp,
+  HttpIncomingMessage,
+  HttpMiddleware,
+  HttpServer,
+  HttpServerError,
+  HttpServerRequest
+} from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Clock, Effect, Layer, Option } from "effect"
+import type { VmPlacer } from "../../algorithms/types.js"
+import { GlobalManagerApi } from "./Api.js"
+import { GlobalManagerConfig, type GlobalManagerOptions, globalOptionsOf } from "./GlobalManagerOptions.js"
+import { HandlersLive } from "./Handlers.js"
+import { ReallocationQueue } from "./ReallocationQueue.js"
+import { ServerMetrics } from "./ServerMetrics.js"
+
+const knownRoutes = new Set(["/", "/v1/reallocations", "/v1/hosts", "/v1/vms", "/v1/migrations", "/v1/decisions"])
+const routeOf = (url: string): string => {
+  const path = url.split("?")[0] ?? url
+  return knownRoutes.has(path) || path === "/healthz" || path === "/metrics" || path === "/openapi.json"
+    ? path
+    : "other"
+}
+
+/** The largest request body read, bytes: a reallocation request is a few kilobytes at most. */
+export const maxBodyBytes = 1024 * 1024
+
+/** Counts every request by method, route and status, and observes its latency; caps body sizes. */
+const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetrics> =>
+  Effect.gen(function* () {
+    const metrics = yield* ServerMetrics
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const start = yield* Clock.currentTimeNanos
+    const record = (status: number) =>
+      Effect.flatMap(Clock.currentTimeNanos, (end) =>
+        metrics.requestServed(request.method, routeOf(request.url), status, Number(end - start) / 1e9)
+      )
+    return yield* app.pipe(
+      HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
+      Effect.tap((response) => record(response.status)),
+      Effect.tapErrorCause((cause) =>
+        Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) => record(response.status))
+      )
+    )
+  })
+
+/** The HTTP app and its services, without a listening server. */
+export const globalManagerApp = (options: GlobalManagerOptions, placer: VmPlacer) =>
+  HttpApiBuilder.serve(requestMetrics).pipe(
+    Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(HttpApiBuilder.api(GlobalManagerApi).pipe(Layer.provide(HandlersLive))),
+    Layer.provide(ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)),
+    Layer.provide(ServerMetrics.layer),
+    Layer.provide(Layer.succeed(GlobalManagerConfig, options))
+  )
+
+/**
+ * The global manager listening on `global_manager_host:global_manager_port` (per-request tracing
+ * spans are off: no exporter is configured, and they cost a quarter of a rejected request). The `HttpServer`
+ * stays visible so callers can read the bound address (port 0 picks a free one).
+ */
+export const globalManagerLayer = (options: GlobalManagerOptions, placer: VmPlacer) =>
+  globalManagerApp(options, placer).pipe(
+    HttpMiddleware.withTracerDisabledWhen(() => true),
+    Layer.provideMerge(
+      NodeHttpServer.layer(createServer, { host: options.global_manager_host, port: options.global_manager_port })
+    )
+  )
+
+/** The bound port of the running server. */
+export const serverPort = Effect.map(HttpServer.HttpServer, (server) =>
+  server.address._tag === "TcpAddress" ? server.address.port : 0
+)

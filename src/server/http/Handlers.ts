@@ -1,0 +1,215 @@
+/** The global manager's request handlers, implementing `GlobalManagerApi`. */
+import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
+import { Clock, Effect, Layer } from "effect"
+import { Cloud } from "../../core/Cloud.js"
+import { DecisionLog } from "../../core/control/DecisionLog.js"
+import type { ReallocationReason, ReallocationRequest } from "../../core/control/ReallocationRequest.js"
+import { reasonFromCode } from "../../core/control/ReallocationRequest.js"
+import { describeError } from "../../core/errors.js"
+import {
+  BadRequest,
+  Forbidden,
+  GlobalManagerApi,
+  MethodNotAllowed,
+  PreconditionFailed,
+  ServiceUnavailable,
+  SignedRequestAuth,
+  Unauthorized,
+  UnprocessableEntity
+} from "./Api.js"
+import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
+import { ReallocationQueue } from "./ReallocationQueue.js"
+import {
+  constantTimeEqual,
+  NonceCache,
+  nonceHeader,
+  type SignatureRejection,
+  sha1Hex,
+  signatureHeader,
+  timestampHeader,
+  verifySignedRequest
+} from "./RequestSigning.js"
+import { ServerMetrics } from "./ServerMetrics.js"
+import { decisionView, hostView, migrationView, vmView } from "./Views.js"
+
+/** The nonces of accepted signed requests, shared by every endpoint. */
+export class Nonces extends Effect.Service<Nonces>()("neat/Nonces", { sync: () => new NonceCache() }) {}
+
+const rejection = (rejected: SignatureRejection): Unauthorized | Forbidden | PreconditionFailed =>
+  rejected.status === 401
+    ? new Unauthorized({ message: rejected.message })
+    : rejected.status === 403
+      ? new Forbidden({ message: rejected.message })
+      : new PreconditionFailed({ message: rejected.message })
+
+const nowSeconds = Effect.map(Clock.currentTimeMillis, (ms) => ms / 1000)
+
+/** Verifies the signature of the current request. */
+const verifySignature = Effect.gen(function* () {
+  const config = yield* GlobalManagerConfig
+  const nonces = yield* Nonces
+  const request = yield* HttpServerRequest.HttpServerRequest
+  const secret = config.request_signing_secret
+  if (secret === undefined || secret === "") {
+    return yield* new Unauthorized({ message: "signed requests are not configured on this server" })
+  }
+  const body = yield* Effect.orElseSucceed(request.text, () => "")
+  const rejected = verifySignedRequest(
+    { method: request.method, path: request.url, body, headers: request.headers },
+    secret,
+    yield* nowSeconds,
+    config.request_freshness_window,
+    nonces
+  )
+  if (rejected !== undefined) return yield* rejection(rejected)
+})
+
+/** The `/v1` signature middleware. */
+export const SignedRequestAuthLive = Layer.effect(
+  SignedRequestAuth,
+  Effect.gen(function* () {
+    const config = yield* GlobalManagerConfig
+    const nonces = yield* Nonces
+    return verifySignature.pipe(
+      Effect.provideService(GlobalManagerConfig, config),
+      Effect.provideService(Nonces, nonces)
+    )
+  })
+)
+
+const cloudUnavailable = (error: { readonly _tag: string }) =>
+  new ServiceUnavailable({ message: `the cloud cannot be read: ${describeError(error)}` })
+
+/** Queues the request; 422 when the cloud has no such host or VMs. */
+const submit = (request: ReallocationRequest) =>
+  Effect.gen(function* () {
+    const queue = yield* ReallocationQueue
+    const outcome = yield* queue.submit(request)
+    if (outcome.result._tag === "Rejected") return yield* new UnprocessableEntity({ message: outcome.result.message })
+    return { coalesced: outcome.coalesced, decision: decisionView(outcome.result.decision) }
+  })
+
+const text = (value: string | number | ReadonlyArray<string> | undefined): string | undefined =>
+  value === undefined ? undefined : Array.isArray(value) ? value.join(",") : String(value)
+
+const splitUuids = (value: string | undefined): Array<string> =>
+  value === undefined
+    ? []
+    : value
+        .split(",")
+        .map((uuid) => uuid.trim())
+        .filter((uuid) => uuid !== "")
+
+const hasSignatureHeaders = (headers: Readonly<Record<string, string | undefined>>): boolean =>
+  headers[timestampHeader] !== undefined || headers[nonceHeader] !== undefined || headers[signatureHeader] !== undefined
+
+const neatHandlers = HttpApiBuilder.group(GlobalManagerApi, "neat", (handlers) =>
+  Effect.gen(function* () {
+    const config = yield* GlobalManagerConfig
+    const hashedUser = sha1Hex(config.os_admin_user)
+    const hashedPassword = sha1Hex(config.os_admin_password)
+    const notPut = Effect.fail(
+      new MethodNotAllowed({ message: "method not allowed: the only supported method is PUT", allow: "PUT" })
+    )
+    return handlers
+      .handle("reallocate", ({ payload, request }) =>
+        Effect.gen(function* () {
+          const signed = hasSignatureHeaders(request.headers)
+          if (signed) {
+            yield* verifySignature
+          } else {
+            if (!config.neat_compatible_auth) {
+              return yield* new Unauthorized({
+                message: "Neat-compatible credentials are switched off on this server: sign the request"
+              })
+            }
+            const username = text(payload.username)
+            const password = text(payload.password)
+            if (username === undefined || password === undefined) {
+              return yield* new Unauthorized({ message: "user credentials are missing: username and password" })
+            }
+            const userOk = constantTimeEqual(username.toLowerCase(), hashedUser)
+            const passwordOk = constantTimeEqual(password.toLowerCase(), hashedPassword)
+            if (!(userOk && passwordOk)) {
+              return yield* new Forbidden({
+                message: "user credentials do not match the ones in the configuration (send SHA-1 hex digests)"
+              })
+            }
+          }
+          const reasonText = text(payload.reason)
+          const reasonCode = reasonText === undefined || reasonText.trim() === "" ? Number.NaN : Number(reasonText)
+          const reason: ReallocationReason | undefined = reasonFromCode(reasonCode)
+          if (reason === undefined) {
+            return yield* new BadRequest({ message: "reason must be 0 (underload) or 1 (overload)" })
+          }
+          const host = text(payload.host)
+          if (host === undefined || host === "") return yield* new BadRequest({ message: "host is required" })
+          const timeText = text(payload.time)
+          const time = timeText === undefined || timeText.trim() === "" ? Number.NaN : Number(timeText)
+          if (!signed && !Number.isFinite(time)) {
+            return yield* new BadRequest({ message: "time must be the sending time in seconds since the epoch" })
+          }
+          const vmUuids = splitUuids(text(payload.vm_uuids))
+          if (reason === "overload" && vmUuids.length === 0) {
+            return yield* new BadRequest({ message: "vm_uuids is required for an overload (comma-separated UUIDs)" })
+          }
+          if (!signed && time + config.request_freshness_window < (yield* nowSeconds)) {
+            return yield* new PreconditionFailed({
+              message: `the request was sent more than ${config.request_freshness_window} s ago; the states of the hosts and VMs may have changed: retry`
+            })
+          }
+          return yield* submit({ host, reason, vmUuids })
+        })
+      )
+      .handle("getRoot", () => notPut)
+      .handle("postRoot", () => notPut)
+      .handle("patchRoot", () => notPut)
+      .handle("deleteRoot", () => notPut)
+      .handle("optionsRoot", () => notPut)
+  })
+)
+
+const v1Handlers = HttpApiBuilder.group(GlobalManagerApi, "v1", (handlers) =>
+  Effect.gen(function* () {
+    const cloud = yield* Cloud
+    const log = yield* DecisionLog
+    return handlers
+      .handle("reallocations", ({ payload }) => {
+        const reason: ReallocationReason =
+          payload.reason === 0 || payload.reason === "underload" ? "underload" : "overload"
+        const vmUuids = [...(payload.vm_uuids ?? [])]
+        if (reason === "overload" && vmUuids.length === 0) {
+          return Effect.fail(new BadRequest({ message: "vm_uuids is required for an overload" }))
+        }
+        if (payload.host === "") return Effect.fail(new BadRequest({ message: "host is required" }))
+        return submit({ host: payload.host, reason, vmUuids })
+      })
+      .handle("hosts", () =>
+        Effect.mapBoth(cloud.hosts, { onFailure: cloudUnavailable, onSuccess: (hosts) => hosts.map(hostView) })
+      )
+      .handle("vms", () =>
+        Effect.mapBoth(cloud.vms, { onFailure: cloudUnavailable, onSuccess: (vms) => vms.map(vmView) })
+      )
+      .handle("migrations", ({ urlParams }) =>
+        Effect.map(log.selectVmMigrations(urlParams.limit ?? 100), (rows) => rows.map(migrationView))
+      )
+      .handle("decisions", ({ urlParams }) =>
+        Effect.map(log.selectDecisions(urlParams.limit ?? 100), (rows) => rows.map(decisionView))
+      )
+  })
+)
+
+const opsHandlers = HttpApiBuilder.group(GlobalManagerApi, "ops", (handlers) =>
+  Effect.gen(function* () {
+    const metrics = yield* ServerMetrics
+    return handlers
+      .handle("healthz", () => Effect.succeed({ status: "ok" as const }))
+      .handle("metrics", () => metrics.render)
+  })
+)
+
+/** Every handler of the API, with the signature middleware. */
+export const HandlersLive = Layer.mergeAll(neatHandlers, v1Handlers, opsHandlers).pipe(
+  Layer.provide(SignedRequestAuthLive),
+  Layer.provide(Nonces.Default)
+)

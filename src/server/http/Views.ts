@@ -1,0 +1,65 @@
+/** Conversions from the control core's records to the API's JSON shapes (snake_case, like Neat). */
+import type { Schema } from "effect"
+import type { RecordedDecision } from "../../core/control/Decision.js"
+import type { VmMigrationRecord } from "../../core/control/DecisionLog.js"
+import type { HostState } from "../../core/Host.js"
+import type { VmState } from "../../core/Vm.js"
+import type { DecisionView, HostView, VmMigrationView, VmView } from "./Api.js"
+
+export const decisionView = (decision: RecordedDecision): Schema.Schema.Type<typeof DecisionView> => ({
+  id: decision.id,
+  host: decision.request.host,
+  reason: decision.request.reason,
+  vm_uuids: decision.request.vmUuids,
+  outcome: decision.outcome,
+  status: decision.status,
+  detail: decision.detail,
+  received_at_ms: decision.receivedAtMs,
+  started_at_ms: decision.startedAtMs,
+  finished_at_ms: decision.finishedAtMs,
+  timings_ms: {
+    snapshot: decision.timings.snapshotMs,
+    placement: decision.timings.placementMs,
+    execution: decision.timings.executionMs
+  },
+  inputs: {
+    active_hosts: decision.inputs.activeHosts,
+    inactive_hosts: decision.inputs.inactiveHosts,
+    vms_to_place: decision.inputs.vmsToPlace
+  },
+  placement: decision.placement,
+  plan: decision.plan,
+  execution: {
+    migrations: decision.execution.migrations.map((outcome) =>
+      outcome._tag === "Migrated"
+        ? { ...outcome.migration, migrated: true, seconds: outcome.seconds }
+        : { ...outcome.migration, migrated: false, reason: outcome.reason }
+    ),
+    woken: decision.execution.woken,
+    wake_failures: decision.execution.wakeFailures,
+    suspended: decision.execution.suspended,
+    suspend_failures: decision.execution.suspendFailures
+  }
+})
+
+export const hostView = (host: HostState): Schema.Schema.Type<typeof HostView> => ({
+  name: host.name,
+  cores: host.cores,
+  mhz_per_core: host.mhzPerCore,
+  ram_mb: host.ramMb,
+  power: host.power,
+  vms: host.vms
+})
+
+export const vmView = (vm: VmState): Schema.Schema.Type<typeof VmView> => ({
+  uuid: vm.uuid,
+  host: vm.host,
+  ram_mb: vm.ramMb,
+  vcpus: vm.vcpus
+})
+
+export const migrationView = (row: VmMigrationRecord): Schema.Schema.Type<typeof VmMigrationView> => ({
+  vm: row.vm,
+  host: row.host,
+  timestamp_ms: row.timestampMs
+})

@@ -1,0 +1,137 @@
+/**
+ * The local manager of one compute host, as Neat runs it: every `local_manager_interval` it reads
+ * the host's local data, runs underload detection, else overload detection and VM selection, and
+ * sends the resulting request to the global manager. The algorithms' states are saved after every
+ * iteration and resumed after a restart.
+ */
+import { join } from "node:path"
+import { Duration, Effect, Schedule } from "effect"
+import { usableCpuMhz } from "../../core/control/HostUtilization.js"
+import {
+  decideLocally,
+  initialLocalStates,
+  type LocalAlgorithms,
+  type LocalDecision,
+  type LocalStates
+} from "../../core/control/LocalDecision.js"
+import { describeError, type InputError } from "../../core/errors.js"
+import type { VmSample } from "../../core/Vm.js"
+import {
+  type ClientOptions,
+  fetchVmRam,
+  type GlobalManagerResponse,
+  type GlobalManagerUnreachable,
+  sendReallocation
+} from "./GlobalManagerClient.js"
+import { readLocalData } from "./LocalData.js"
+import { type AlgorithmNames, loadStates, saveStates } from "./StateFile.js"
+
+export interface LocalManagerOptions extends ClientOptions {
+  /** Neat's local data directory (`vms/<uuid>` files and the `host` file). */
+  readonly local_data_directory: string
+  /** Seconds between iterations. */
+  readonly local_manager_interval: number
+  /** This host's name in the cloud (Nova's hypervisor hostname). */
+  readonly host_name: string
+  /** The host's total CPU, MHz (cores × MHz per core). */
+  readonly host_cpu_mhz: number
+  /** Fraction of the CPU that VMs may use (0-1). */
+  readonly host_cpu_usable_by_vms: number
+  /** Memory assumed for a VM when the global manager's VM list is not available, MB. */
+  readonly vm_ram_mb: number
+  /** Where the algorithm states are kept; defaults to `<local_data_directory>/local-manager-state.json`. */
+  readonly state_file?: string | undefined
+}
+
+export const stateFileOf = (options: LocalManagerOptions): string =>
+  options.state_file ?? join(options.local_data_directory, "local-manager-state.json")
+
+export interface IterationResult {
+  readonly decision: LocalDecision
+  /** The global manager's answer, when a request was sent. */
+  readonly response: GlobalManagerResponse | undefined
+}
+
+/** The memory of the host's VMs: from the global manager when requests are signed, else the default. */
+const vmRam = (options: LocalManagerOptions, uuids: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const secret = options.request_signing_secret
+    const fallback = new Map(uuids.map((uuid) => [uuid, options.vm_ram_mb]))
+    if (secret === undefined || secret === "") return fallback
+    const known = yield* Effect.either(fetchVmRam({ ...options, request_signing_secret: secret }))
+    if (known._tag === "Left") {
+      yield* Effect.logWarning(`VM sizes unavailable, assuming ${options.vm_ram_mb} MB: ${describeError(known.left)}`)
+      return fallback
+    }
+    // As Neat does with VMs its hypervisor does not know: VMs the cloud does not list are left out.
+    return new Map(uuids.flatMap((uuid) => (known.right.has(uuid) ? [[uuid, known.right.get(uuid)!] as const] : [])))
+  })
+
+/** One iteration: read, decide, send. */
+export const localManagerIteration = (
+  options: LocalManagerOptions,
+  algorithms: LocalAlgorithms,
+  states: LocalStates
+): Effect.Effect<IterationResult, InputError | GlobalManagerUnreachable> =>
+  Effect.gen(function* () {
+    const data = yield* readLocalData(options.local_data_directory)
+    const ram = yield* vmRam(options, [...data.vms.keys()])
+    const vms: Array<VmSample> = []
+    for (const [uuid, cpuMhz] of data.vms) {
+      const ramMb = ram.get(uuid)
+      if (ramMb !== undefined) vms.push({ uuid, cpuMhz, ramMb })
+    }
+    const decision = decideLocally(
+      {
+        host: options.host_name,
+        capacityMhz: usableCpuMhz(options.host_cpu_mhz, options.host_cpu_usable_by_vms),
+        vms,
+        hostOwnMhz: data.host
+      },
+      algorithms,
+      states
+    )
+    if (decision.request === undefined) return { decision, response: undefined }
+    const response = yield* sendReallocation(options, decision.request)
+    return { decision, response }
+  })
+
+/**
+ * Runs the local manager: resumes the saved states, then iterates every `local_manager_interval`
+ * seconds (`iterations` times, or forever). A failed iteration is logged and the next one runs.
+ */
+export const runLocalManager = (
+  options: LocalManagerOptions,
+  algorithms: LocalAlgorithms,
+  names: AlgorithmNames,
+  iterations?: number
+): Effect.Effect<LocalStates> =>
+  Effect.gen(function* () {
+    const file = stateFileOf(options)
+    const loaded = yield* loadStates(file, options.host_name, names, initialLocalStates(algorithms))
+    if (loaded.note !== undefined) yield* Effect.logWarning(loaded.note)
+    let states = loaded.states
+    const iteration = Effect.gen(function* () {
+      const result = yield* Effect.either(localManagerIteration(options, algorithms, states))
+      if (result._tag === "Left") {
+        yield* Effect.logError(`iteration failed: ${describeError(result.left)}`)
+        return
+      }
+      const { decision, response } = result.right
+      states = decision.states
+      const saved = yield* Effect.either(saveStates(file, options.host_name, names, states))
+      if (saved._tag === "Left")
+        yield* Effect.logError(`cannot save the algorithm states: ${describeError(saved.left)}`)
+      if (response === undefined) yield* Effect.logInfo(`host ${options.host_name}: ${decision.verdict}`)
+      else {
+        yield* Effect.logInfo(
+          `host ${options.host_name}: ${decision.verdict}, request for ${decision.request?.vmUuids.length ?? 0} VMs answered ${response.status}`
+        )
+      }
+    })
+    const schedule = Schedule.fixed(Duration.seconds(options.local_manager_interval))
+    if (iterations === undefined) yield* Effect.repeat(iteration, schedule)
+    else if (iterations > 0)
+      yield* Effect.repeat(iteration, Schedule.intersect(schedule, Schedule.recurs(iterations - 1)))
+    return states
+  })

@@ -1,0 +1,158 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Command } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { Effect, Fiber } from "effect"
+import { describe, expect, it } from "vitest"
+import { describeError } from "../../../src/core/errors.js"
+import { makeLocalManagerCommand } from "../../../src/server/cli/localManager.js"
+import { makeServeCommand } from "../../../src/server/cli/serve.js"
+import { sha1Hex } from "../../../src/server/http/RequestSigning.js"
+import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { testWiring } from "../../support/testWiring.js"
+
+const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
+const newCloud = () =>
+  new InMemoryCloud({
+    hosts: [
+      { name: "h1", ...spec },
+      { name: "h2", ...spec }
+    ],
+    vms: [
+      { uuid: "vm-a", host: "h1", ramMb: 1024, cpuMhz: [100] },
+      { uuid: "vm-b", host: "h2", ramMb: 1024, cpuMhz: [600] }
+    ]
+  })
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+const runServe = (cloud: InMemoryCloud, args: ReadonlyArray<string>) =>
+  Command.run(makeServeCommand(testWiring(cloud)), { name: "neat", version: "test" })(["node", "neat", ...args]).pipe(
+    Effect.provide(NodeContext.layer)
+  )
+
+const waitForHealth = async (url: string): Promise<void> => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`no answer from ${url}`)
+}
+
+describe("neat serve and neat local-manager", () => {
+  it("serve answers Neat's requests and a local manager run drives it", async () => {
+    const cloud = newCloud()
+    const port = await freePort()
+    const dir = await mkdtemp(join(tmpdir(), "neat-cli-"))
+    const fiber = Effect.runFork(
+      runServe(cloud, [
+        "--global-manager-port",
+        String(port),
+        "--os-admin-password",
+        "pw",
+        "--algorithm-vm-placement-factory",
+        "test/bfd",
+        "--cloud",
+        "memory"
+      ])
+    )
+    try {
+      const url = `http://127.0.0.1:${port}`
+      await waitForHealth(url)
+      const form = new URLSearchParams({ username: sha1Hex("admin"), password: sha1Hex("wrong"), time: "0" })
+      expect((await fetch(`${url}/`, { method: "PUT", body: form })).status).toBe(403)
+
+      await mkdir(join(dir, "vms"))
+      await writeFile(join(dir, "vms", "vm-a"), "100\n")
+      await writeFile(join(dir, "host"), "0\n")
+      const local = Command.run(makeLocalManagerCommand(testWiring(cloud)), { name: "neat", version: "test" })
+      await Effect.runPromise(
+        local([
+          "node",
+          "neat",
+          "--local-data-directory",
+          dir,
+          "--global-manager-port",
+          String(port),
+          "--os-admin-password",
+          "pw",
+          "--host-name",
+          "h1",
+          "--host-cpu-mhz",
+          "2000",
+          "--algorithm-underload-detection-factory",
+          "test/threshold",
+          "--algorithm-underload-detection-parameters",
+          '{"threshold": 0.2}',
+          "--algorithm-overload-detection-factory",
+          "test/threshold",
+          "--algorithm-overload-detection-parameters",
+          '{"threshold": 0.9}',
+          "--algorithm-vm-selection-factory",
+          "test/busiest",
+          "--iterations",
+          "1"
+        ]).pipe(Effect.provide(NodeContext.layer))
+      )
+      expect(cloud.vms.get("vm-a")?.host).toBe("h2")
+      expect(cloud.hosts.get("h1")?.power).toBe("suspended")
+    } finally {
+      await Effect.runPromise(Fiber.interrupt(fiber))
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it("serve names the option that is wrong", async () => {
+    const cloud = newCloud()
+    const fail = (args: ReadonlyArray<string>) => Effect.runPromise(Effect.flip(runServe(cloud, args)))
+    const unknownPlacer = await fail([
+      "--os-admin-password",
+      "pw",
+      "--algorithm-vm-placement-factory",
+      "nope",
+      "--cloud",
+      "memory"
+    ])
+    expect(describeError(unknownPlacer)).toBe("configuration: algorithm_vm_placement_factory: unknown: nope")
+    const badJson = await fail([
+      "--os-admin-password",
+      "pw",
+      "--algorithm-vm-placement-parameters",
+      "{x",
+      "--cloud",
+      "memory"
+    ])
+    expect(describeError(badJson)).toMatch(/^configuration: algorithm_vm_placement_parameters: not JSON/)
+    const noSecret = await fail([
+      "--disable-neat-auth",
+      "--algorithm-vm-placement-factory",
+      "test/bfd",
+      "--cloud",
+      "memory"
+    ])
+    expect(describeError(noSecret)).toMatch(/^configuration: request_signing_secret: required/)
+    const badCloud = await fail([
+      "--os-admin-password",
+      "pw",
+      "--algorithm-vm-placement-factory",
+      "test/bfd",
+      "--cloud",
+      "moon"
+    ])
+    expect(describeError(badCloud)).toBe('configuration: cloud: unknown cloud "moon"')
+  })
+})

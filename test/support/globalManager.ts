@@ -1,0 +1,52 @@
+/** Starts a real global manager on 127.0.0.1 (a free port) over an in-memory cloud, for tests and benchmarks. */
+import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+import type { VmPlacer } from "../../src/algorithms/types.js"
+import { DecisionLog, type DecisionLogApi } from "../../src/core/control/DecisionLog.js"
+import { globalManagerLayer, serverPort } from "../../src/server/http/GlobalManager.js"
+import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../../src/server/http/GlobalManagerOptions.js"
+import { bestFitDecreasing } from "./algorithms.js"
+import type { InMemoryCloud } from "./InMemoryCloud.js"
+
+export interface RunningGlobalManager {
+  readonly url: string
+  readonly port: number
+  readonly log: DecisionLogApi
+  readonly close: () => Promise<void>
+}
+
+export const testSecret = "test-secret-0123456789"
+
+export const testOptions: GlobalManagerOptions = {
+  ...defaultGlobalManagerOptions,
+  global_manager_host: "127.0.0.1",
+  global_manager_port: 0,
+  os_admin_user: "admin",
+  os_admin_password: "s3cret",
+  request_signing_secret: testSecret,
+  data_collector_data_length: 10
+}
+
+export const startGlobalManager = async (
+  cloud: InMemoryCloud,
+  options: Partial<GlobalManagerOptions> = {},
+  placer: VmPlacer = bestFitDecreasing()
+): Promise<RunningGlobalManager> => {
+  // Decisions are logged at info level (warnings for partial ones); tests and benchmarks read them
+  // from the log instead.
+  const layer = globalManagerLayer({ ...testOptions, ...options }, placer).pipe(
+    Layer.provideMerge(Layer.merge(cloud.layer, DecisionLog.memory)),
+    Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
+  )
+  const runtime = ManagedRuntime.make(layer)
+  const port = await runtime.runPromise(serverPort)
+  const log = await runtime.runPromise(DecisionLog)
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    log,
+    close: () => runtime.dispose()
+  }
+}
+
+/** Runs an Effect that reads the log (its services need no context). */
+export const read = <A>(effect: Effect.Effect<A>): Promise<A> => Effect.runPromise(effect)

@@ -1,0 +1,390 @@
+/** The Store operations over a Kysely instance; dialect-neutral SQL only. */
+import { Clock, Effect, type Scope } from "effect"
+import type { Kysely, Transaction } from "kysely"
+import { UnknownHost } from "../../core/errors.js"
+import type {
+  DecisionQuery,
+  DecisionReason,
+  HostStateFlag,
+  MigrationQuery,
+  StoredDecision,
+  StoreService
+} from "./Store.js"
+import { type StoreError, toStoreError } from "./StoreError.js"
+import type { StoreTables } from "./Tables.js"
+
+type Db = Kysely<StoreTables> | Transaction<StoreTables>
+
+const maxPage = 1000
+const defaultPage = 100
+
+const pageLimit = (limit: number | undefined): number =>
+  limit === undefined || !Number.isFinite(limit) ? defaultPage : Math.min(maxPage, Math.max(1, Math.floor(limit)))
+const pageOffset = (offset: number | undefined): number =>
+  offset === undefined || !Number.isFinite(offset) ? 0 : Math.max(0, Math.floor(offset))
+
+/** SQLite hands timestamps back as the ISO strings we wrote; PostgreSQL as Dates. */
+const readTime = (value: string | Date): Date => (value instanceof Date ? value : new Date(value))
+const writeTime = (ms: number): string => new Date(ms).toISOString()
+
+const readReason = (value: string): DecisionReason => (value === "overload" ? "overload" : "underload")
+
+const parseJson = (text: string): unknown => JSON.parse(text)
+const toJson = (value: unknown): string => JSON.stringify(value ?? null)
+
+/** Builds the service; `open` yields the migrated database for the life of the scope. */
+export const makeStore = (
+  open: Effect.Effect<Kysely<StoreTables>, StoreError, Scope.Scope>
+): Effect.Effect<StoreService, StoreError, Scope.Scope> =>
+  Effect.map(open, (db): StoreService => {
+    const run = <A>(operation: string, query: () => Promise<A>): Effect.Effect<A, StoreError> =>
+      Effect.tryPromise({ try: query, catch: toStoreError(operation) })
+
+    const withNow = <A>(operation: string, query: (now: string) => Promise<A>): Effect.Effect<A, StoreError> =>
+      Effect.flatMap(Clock.currentTimeMillis, (ms) => run(operation, () => query(writeTime(ms))))
+
+    const vmId = async (tx: Db, uuid: string): Promise<number> => {
+      await tx
+        .insertInto("vms")
+        .values({ uuid })
+        .onConflict((oc) => oc.column("uuid").doNothing())
+        .execute()
+      const row = await tx.selectFrom("vms").select("id").where("uuid", "=", uuid).executeTakeFirstOrThrow()
+      return Number(row.id)
+    }
+
+    const hostId = async (tx: Db, hostname: string): Promise<number | undefined> => {
+      const row = await tx.selectFrom("hosts").select("id").where("hostname", "=", hostname).executeTakeFirst()
+      return row === undefined ? undefined : Number(row.id)
+    }
+
+    /** Runs `query` with the id of a registered host, failing with UnknownHost otherwise. */
+    const withHost = (
+      operation: string,
+      hostname: string,
+      query: (tx: Db, id: number, now: string) => Promise<void>
+    ): Effect.Effect<void, StoreError | UnknownHost> =>
+      Effect.flatMap(
+        withNow(operation, (now) =>
+          db.transaction().execute(async (tx) => {
+            const id = await hostId(tx, hostname)
+            if (id === undefined) return false
+            await query(tx, id, now)
+            return true
+          })
+        ),
+        (found) => (found ? Effect.void : Effect.fail(new UnknownHost({ host: hostname })))
+      )
+
+    const hostStates = async (): Promise<Record<string, HostStateFlag>> => {
+      const latest = db
+        .selectFrom("host_states")
+        .select((eb) => eb.fn.max("id").as("id"))
+        .groupBy("host_id")
+      const rows = await db
+        .selectFrom("hosts")
+        .leftJoin("host_states", (join) =>
+          join.onRef("host_states.host_id", "=", "hosts.id").on("host_states.id", "in", latest)
+        )
+        .select(["hosts.hostname", "host_states.state"])
+        .orderBy("hosts.hostname")
+        .execute()
+      const states: Record<string, HostStateFlag> = {}
+      for (const row of rows) states[row.hostname] = row.state === null || Number(row.state) !== 0 ? 1 : 0
+      return states
+    }
+
+    const decisionFilter = (query: DecisionQuery) => {
+      let select = db.selectFrom("decisions")
+      if (query.host !== undefined) select = select.where("host", "=", query.host)
+      if (query.reason !== undefined) select = select.where("reason", "=", query.reason)
+      if (query.outcome !== undefined) select = select.where("outcome", "=", query.outcome)
+      if (query.since !== undefined) select = select.where("time", ">=", query.since.toISOString())
+      if (query.until !== undefined) select = select.where("time", "<", query.until.toISOString())
+      return select
+    }
+
+    return {
+      selectCpuMhzForVm: (uuid, n) =>
+        run("selectCpuMhzForVm", async () => {
+          const rows = await db
+            .selectFrom("vm_resource_usage")
+            .innerJoin("vms", "vms.id", "vm_resource_usage.vm_id")
+            .select("vm_resource_usage.cpu_mhz")
+            .where("vms.uuid", "=", uuid)
+            .orderBy("vm_resource_usage.id", "desc")
+            .limit(Math.max(0, Math.floor(n)))
+            .execute()
+          return rows.map((row) => Number(row.cpu_mhz)).reverse()
+        }),
+
+      selectLastCpuMhzForVms: () =>
+        run("selectLastCpuMhzForVms", async () => {
+          const latest = db
+            .selectFrom("vm_resource_usage")
+            .select((eb) => eb.fn.max("id").as("id"))
+            .groupBy("vm_id")
+          const rows = await db
+            .selectFrom("vms")
+            .leftJoin("vm_resource_usage", (join) =>
+              join.onRef("vm_resource_usage.vm_id", "=", "vms.id").on("vm_resource_usage.id", "in", latest)
+            )
+            .select(["vms.uuid", "vm_resource_usage.cpu_mhz"])
+            .execute()
+          const result: Record<string, number> = {}
+          for (const row of rows) result[row.uuid] = row.cpu_mhz === null ? 0 : Number(row.cpu_mhz)
+          return result
+        }),
+
+      selectVmId: (uuid) => run("selectVmId", () => vmId(db, uuid)),
+
+      insertVmCpuMhz: (data) =>
+        withNow("insertVmCpuMhz", async (now) => {
+          const entries = Object.entries(data)
+          if (entries.length === 0) return
+          await db.transaction().execute(async (tx) => {
+            const rows = []
+            for (const [uuid, cpuMhz] of entries) {
+              rows.push({ vm_id: await vmId(tx, uuid), cpu_mhz: Math.round(cpuMhz), timestamp: now })
+            }
+            await tx.insertInto("vm_resource_usage").values(rows).execute()
+          })
+        }),
+
+      updateHost: (hostname, cpuMhz, cpuCores, ram) =>
+        run("updateHost", async () => {
+          const values = { cpu_mhz: Math.round(cpuMhz), cpu_cores: Math.round(cpuCores), ram: Math.round(ram) }
+          const row = await db
+            .insertInto("hosts")
+            .values({ hostname, ...values })
+            .onConflict((oc) => oc.column("hostname").doUpdateSet(values))
+            .returning("id")
+            .executeTakeFirstOrThrow()
+          return Number(row.id)
+        }),
+
+      selectHostId: (hostname) =>
+        Effect.flatMap(
+          run("selectHostId", () => hostId(db, hostname)),
+          (id) => (id === undefined ? Effect.fail(new UnknownHost({ host: hostname })) : Effect.succeed(id))
+        ),
+
+      selectHostIds: () =>
+        run("selectHostIds", async () => {
+          const rows = await db.selectFrom("hosts").select(["id", "hostname"]).orderBy("hostname").execute()
+          return Object.fromEntries(rows.map((row) => [row.hostname, Number(row.id)]))
+        }),
+
+      selectHostCharacteristics: () =>
+        run("selectHostCharacteristics", async () => {
+          const rows = await db.selectFrom("hosts").selectAll().orderBy("hostname").execute()
+          const cpuMhz: Record<string, number> = {}
+          const cpuCores: Record<string, number> = {}
+          const ram: Record<string, number> = {}
+          for (const row of rows) {
+            cpuMhz[row.hostname] = Number(row.cpu_mhz)
+            cpuCores[row.hostname] = Number(row.cpu_cores)
+            ram[row.hostname] = Number(row.ram)
+          }
+          return { cpuMhz, cpuCores, ram }
+        }),
+
+      insertHostCpuMhz: (hostname, cpuMhz) =>
+        withHost("insertHostCpuMhz", hostname, async (tx, id, now) => {
+          await tx
+            .insertInto("host_resource_usage")
+            .values({ host_id: id, cpu_mhz: Math.round(cpuMhz), timestamp: now })
+            .execute()
+        }),
+
+      selectCpuMhzForHost: (hostname, n) =>
+        run("selectCpuMhzForHost", async () => {
+          const rows = await db
+            .selectFrom("host_resource_usage")
+            .innerJoin("hosts", "hosts.id", "host_resource_usage.host_id")
+            .select("host_resource_usage.cpu_mhz")
+            .where("hosts.hostname", "=", hostname)
+            .orderBy("host_resource_usage.id", "desc")
+            .limit(Math.max(0, Math.floor(n)))
+            .execute()
+          return rows.map((row) => Number(row.cpu_mhz)).reverse()
+        }),
+
+      selectLastCpuMhzForHosts: () =>
+        run("selectLastCpuMhzForHosts", async () => {
+          const latest = db
+            .selectFrom("host_resource_usage")
+            .select((eb) => eb.fn.max("id").as("id"))
+            .groupBy("host_id")
+          const rows = await db
+            .selectFrom("hosts")
+            .leftJoin("host_resource_usage", (join) =>
+              join.onRef("host_resource_usage.host_id", "=", "hosts.id").on("host_resource_usage.id", "in", latest)
+            )
+            .select(["hosts.hostname", "host_resource_usage.cpu_mhz"])
+            .execute()
+          const result: Record<string, number> = {}
+          for (const row of rows) result[row.hostname] = row.cpu_mhz === null ? 0 : Number(row.cpu_mhz)
+          return result
+        }),
+
+      insertHostStates: (states) =>
+        Effect.flatMap(
+          withNow("insertHostStates", (now) =>
+            db.transaction().execute(async (tx) => {
+              const rows = []
+              for (const [hostname, state] of Object.entries(states)) {
+                const id = await hostId(tx, hostname)
+                if (id === undefined) return hostname
+                rows.push({ host_id: id, state, timestamp: now })
+              }
+              if (rows.length > 0) await tx.insertInto("host_states").values(rows).execute()
+              return undefined
+            })
+          ),
+          (missing) => (missing === undefined ? Effect.void : Effect.fail(new UnknownHost({ host: missing })))
+        ),
+
+      selectHostStates: () => run("selectHostStates", hostStates),
+
+      selectActiveHosts: () =>
+        run("selectActiveHosts", async () =>
+          Object.entries(await hostStates())
+            .filter(([, state]) => state === 1)
+            .map(([host]) => host)
+        ),
+
+      selectInactiveHosts: () =>
+        run("selectInactiveHosts", async () =>
+          Object.entries(await hostStates())
+            .filter(([, state]) => state === 0)
+            .map(([host]) => host)
+        ),
+
+      insertHostOverload: (hostname, overload) =>
+        withHost("insertHostOverload", hostname, async (tx, id, now) => {
+          await tx
+            .insertInto("host_overload")
+            .values({ host_id: id, overload: overload ? 1 : 0, timestamp: now })
+            .execute()
+        }),
+
+      insertVmMigration: (vm, hostname) =>
+        withHost("insertVmMigration", hostname, async (tx, id, now) => {
+          await tx
+            .insertInto("vm_migrations")
+            .values({ vm_id: await vmId(tx, vm), host_id: id, timestamp: now })
+            .execute()
+        }),
+
+      cleanupVmResourceUsage: (threshold) =>
+        run("cleanupVmResourceUsage", async () => {
+          const result = await db
+            .deleteFrom("vm_resource_usage")
+            .where("timestamp", "<", threshold.toISOString())
+            .executeTakeFirst()
+          return Number(result.numDeletedRows)
+        }),
+
+      cleanupHostResourceUsage: (threshold) =>
+        run("cleanupHostResourceUsage", async () => {
+          const result = await db
+            .deleteFrom("host_resource_usage")
+            .where("timestamp", "<", threshold.toISOString())
+            .executeTakeFirst()
+          return Number(result.numDeletedRows)
+        }),
+
+      selectHostOverloads: (hostname) =>
+        run("selectHostOverloads", async () => {
+          let select = db
+            .selectFrom("host_overload")
+            .innerJoin("hosts", "hosts.id", "host_overload.host_id")
+            .select(["hosts.hostname", "host_overload.overload", "host_overload.timestamp"])
+            .orderBy("host_overload.id", "asc")
+          if (hostname !== undefined) select = select.where("hosts.hostname", "=", hostname)
+          const rows = await select.execute()
+          return rows.map((row) => ({
+            host: row.hostname,
+            overload: Number(row.overload) !== 0,
+            timestamp: readTime(row.timestamp)
+          }))
+        }),
+
+      insertDecision: (decision) =>
+        run("insertDecision", async () => {
+          const row = await db
+            .insertInto("decisions")
+            .values({
+              time: decision.time.toISOString(),
+              host: decision.host,
+              reason: decision.reason,
+              inputs: toJson(decision.inputs),
+              placement: toJson(decision.placement),
+              migrations: toJson(decision.migrations),
+              outcome: decision.outcome,
+              timings: toJson(decision.timings)
+            })
+            .returning("id")
+            .executeTakeFirstOrThrow()
+          return Number(row.id)
+        }),
+
+      listDecisions: (query = {}) =>
+        run("listDecisions", async () => {
+          const rows = await decisionFilter(query)
+            .selectAll()
+            .orderBy("id", "desc")
+            .limit(pageLimit(query.limit))
+            .offset(pageOffset(query.offset))
+            .execute()
+          return rows.map(
+            (row): StoredDecision => ({
+              id: Number(row.id),
+              time: readTime(row.time),
+              host: row.host,
+              reason: readReason(row.reason),
+              inputs: parseJson(row.inputs),
+              placement: parseJson(row.placement),
+              migrations: parseJson(row.migrations),
+              outcome: row.outcome,
+              timings: parseJson(row.timings)
+            })
+          )
+        }),
+
+      countDecisions: (query = {}) =>
+        run("countDecisions", async () => {
+          const row = await decisionFilter(query)
+            .select((eb) => eb.fn.countAll().as("count"))
+            .executeTakeFirstOrThrow()
+          return Number(row.count)
+        }),
+
+      listMigrations: (query: MigrationQuery = {}) =>
+        run("listMigrations", async () => {
+          let select = db
+            .selectFrom("vm_migrations")
+            .innerJoin("vms", "vms.id", "vm_migrations.vm_id")
+            .innerJoin("hosts", "hosts.id", "vm_migrations.host_id")
+            .select(["vm_migrations.id", "vms.uuid", "hosts.hostname", "vm_migrations.timestamp"])
+          if (query.vm !== undefined) select = select.where("vms.uuid", "=", query.vm)
+          if (query.host !== undefined) select = select.where("hosts.hostname", "=", query.host)
+          if (query.since !== undefined)
+            select = select.where("vm_migrations.timestamp", ">=", query.since.toISOString())
+          if (query.until !== undefined)
+            select = select.where("vm_migrations.timestamp", "<", query.until.toISOString())
+          const rows = await select
+            .orderBy("vm_migrations.id", "desc")
+            .limit(pageLimit(query.limit))
+            .offset(pageOffset(query.offset))
+            .execute()
+          return rows.map((row) => ({
+            id: Number(row.id),
+            vm: row.uuid,
+            host: row.hostname,
+            timestamp: readTime(row.timestamp)
+          }))
+        })
+    }
+  })

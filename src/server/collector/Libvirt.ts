@@ -57,7 +57,7 @@ const makeVirsh = (options: VirshOptions): LibvirtService => {
         (error, stdout, stderr) => {
           if (error === null) return resume(Effect.succeed(stdout))
           const detail = stderr.trim().split("\n").filter(Boolean).join("; ") || error.message
-          resume(Effect.fail(new LibvirtError({ command, message: detail, cause: error })))
+          resume(Effect.fail(new LibvirtError({ command, message: `${command}: ${detail}`, cause: error })))
         }
       )
       return Effect.sync(() => child.kill())

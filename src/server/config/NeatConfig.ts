@@ -57,7 +57,9 @@ const distance = (a: string, b: string): number => {
 
 const unknownOption = (name: string): string => {
   const closest = optionNames.map((known) => ({ known, d: distance(name, known) })).sort((x, y) => x.d - y.d)[0]
-  return closest !== undefined && closest.d <= 3 ? `unknown option; did you mean ${closest.known}?` : "unknown option"
+  return closest !== undefined && closest.d <= Math.min(3, Math.floor(name.length / 4))
+    ? `unknown option; did you mean ${closest.known}?`
+    : "unknown option"
 }
 
 /** Merges files (in order) and the environment, then decodes every option. Pure: no I/O. */

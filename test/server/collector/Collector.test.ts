@@ -15,6 +15,7 @@ import { Libvirt } from "../../../src/server/collector/Libvirt.js"
 import { ProcStat } from "../../../src/server/collector/ProcStat.js"
 import { runCollector } from "../../../src/server/collector/runCollector.js"
 import { Store } from "../../../src/server/db/Store.js"
+import { waitForSleeper, waitUntil } from "../../support/waitUntil.js"
 
 const root = mkdtempSync(join(tmpdir(), "neat-collector-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -61,16 +62,6 @@ const makeWorld = () => {
   )
   return { world, settings, layer }
 }
-
-/** Waits (in real time, up to 5 s) for a forked daemon to reach a state. */
-const waitUntil = <E, R>(condition: Effect.Effect<boolean, E, R>) =>
-  Effect.gen(function* () {
-    for (let tries = 0; tries < 500; tries++) {
-      if (yield* condition) return
-      yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 10)))
-    }
-    return yield* Effect.die(new Error("the collector did not get there within 5 s"))
-  })
 
 const fileText = (path: string) => (existsSync(path) ? readFileSync(path, "utf8") : undefined)
 
@@ -180,7 +171,7 @@ describe("runCollector", () => {
         world.cpuNs.set(A, i * 300e9)
         world.setProcStat(1000 + i * 1000, i * 250)
         // The daemon must be asleep before the clock moves.
-        yield* waitUntil(Effect.map(TestClock.sleeps(), (sleeps) => sleeps.length > 0))
+        yield* waitForSleeper
         yield* TestClock.adjust("300 seconds")
         yield* waitUntil(Effect.map(store.selectCpuMhzForHost("compute1", 10), (values) => values.length === i))
       }

@@ -89,6 +89,14 @@ export type HostStateFlag = 0 | 1
 export interface StoreService {
   /** The last `n` CPU values of a VM, MHz, oldest first (empty for an unknown VM). */
   readonly selectCpuMhzForVm: (uuid: string, n: number) => Effect.Effect<ReadonlyArray<number>, StoreError>
+  /**
+   * The last `n` CPU values of each of several VMs in one query, MHz, oldest first; VMs without data
+   * map to an empty list. What the global manager needs for a placement over many VMs.
+   */
+  readonly selectCpuMhzForVms: (
+    uuids: ReadonlyArray<string>,
+    n: number
+  ) => Effect.Effect<Readonly<Record<string, ReadonlyArray<number>>>, StoreError>
   /** The last CPU value of every known VM, MHz (0 for a VM without data). */
   readonly selectLastCpuMhzForVms: () => Effect.Effect<Readonly<Record<string, number>>, StoreError>
   /** The id of a VM, registering it when new. */

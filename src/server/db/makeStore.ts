@@ -16,6 +16,7 @@ import type { StoreTables } from "./Tables.js"
 type Db = Kysely<StoreTables> | Transaction<StoreTables>
 
 const maxPage = 1000
+const batchSize = 500
 const defaultPage = 100
 
 const pageLimit = (limit: number | undefined): number =>
@@ -51,6 +52,24 @@ export const makeStore = (
         .execute()
       const row = await tx.selectFrom("vms").select("id").where("uuid", "=", uuid).executeTakeFirstOrThrow()
       return Number(row.id)
+    }
+
+    /** The ids of many VMs, registering new ones: two statements per chunk, whatever the count. */
+    const vmIds = async (tx: Db, uuids: ReadonlyArray<string>): Promise<Map<string, number>> => {
+      const ids = new Map<string, number>()
+      // Sorted, so concurrent writers take row locks in the same order (no deadlock on PostgreSQL).
+      const unique = [...new Set(uuids)].sort()
+      for (let start = 0; start < unique.length; start += batchSize) {
+        const chunk = unique.slice(start, start + batchSize)
+        await tx
+          .insertInto("vms")
+          .values(chunk.map((uuid) => ({ uuid })))
+          .onConflict((oc) => oc.column("uuid").doNothing())
+          .execute()
+        const rows = await tx.selectFrom("vms").select(["id", "uuid"]).where("uuid", "in", chunk).execute()
+        for (const row of rows) ids.set(row.uuid, Number(row.id))
+      }
+      return ids
     }
 
     const hostId = async (tx: Db, hostname: string): Promise<number | undefined> => {
@@ -118,6 +137,39 @@ export const makeStore = (
           return rows.map((row) => Number(row.cpu_mhz)).reverse()
         }),
 
+      selectCpuMhzForVms: (uuids, n) =>
+        run("selectCpuMhzForVms", async () => {
+          const result: Record<string, Array<number>> = {}
+          for (const uuid of uuids) result[uuid] = []
+          const limit = Math.max(0, Math.floor(n))
+          const unique = [...new Set(uuids)]
+          if (limit === 0) return result
+          // Chunks keep the IN list far below both dialects' bound-parameter limits.
+          for (let start = 0; start < unique.length; start += batchSize) {
+            const ranked = db
+              .selectFrom("vm_resource_usage")
+              .innerJoin("vms", "vms.id", "vm_resource_usage.vm_id")
+              .select((eb) => [
+                "vms.uuid",
+                "vm_resource_usage.cpu_mhz",
+                "vm_resource_usage.id",
+                eb.fn
+                  .agg<number>("row_number")
+                  .over((over) => over.partitionBy("vm_resource_usage.vm_id").orderBy("vm_resource_usage.id", "desc"))
+                  .as("rank")
+              ])
+              .where("vms.uuid", "in", unique.slice(start, start + batchSize))
+            const rows = await db
+              .selectFrom(ranked.as("ranked"))
+              .select(["ranked.uuid", "ranked.cpu_mhz"])
+              .where("ranked.rank", "<=", limit)
+              .orderBy("ranked.id", "asc")
+              .execute()
+            for (const row of rows) result[row.uuid]?.push(Number(row.cpu_mhz))
+          }
+          return result
+        }),
+
       selectLastCpuMhzForVms: () =>
         run("selectLastCpuMhzForVms", async () => {
           const latest = db
@@ -143,11 +195,21 @@ export const makeStore = (
           const entries = Object.entries(data)
           if (entries.length === 0) return
           await db.transaction().execute(async (tx) => {
-            const rows = []
-            for (const [uuid, cpuMhz] of entries) {
-              rows.push({ vm_id: await vmId(tx, uuid), cpu_mhz: Math.round(cpuMhz), timestamp: now })
+            const ids = await vmIds(
+              tx,
+              entries.map(([uuid]) => uuid)
+            )
+            const rows = entries.map(([uuid, cpuMhz]) => ({
+              vm_id: ids.get(uuid)!,
+              cpu_mhz: Math.round(cpuMhz),
+              timestamp: now
+            }))
+            for (let start = 0; start < rows.length; start += batchSize) {
+              await tx
+                .insertInto("vm_resource_usage")
+                .values(rows.slice(start, start + batchSize))
+                .execute()
             }
-            await tx.insertInto("vm_resource_usage").values(rows).execute()
           })
         }),
 

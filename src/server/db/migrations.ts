@@ -1,7 +1,9 @@
 /**
  * The store's schema as an ordered list of migrations, run at start by Kysely's Migrator. Append new
  * migrations; never edit one that has shipped. DDL differs per dialect (identity vs autoincrement,
- * timestamp types), so each migration is built for the dialect it runs on.
+ * timestamp types), so each migration is built for the dialect it runs on. Every statement is
+ * idempotent ("if not exists"): SQLite runs DDL outside a transaction, so two services starting at
+ * once on a fresh file may both run a migration; the loser retries (openDatabase) and finds it done.
  */
 import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type Migration, sql } from "kysely"
 import type { StoreConnection } from "./StoreConnection.js"
@@ -23,13 +25,13 @@ const foreignKeyType = (dialect: Dialect) => (dialect === "sqlite" ? "integer" :
 const neatTables = (dialect: Dialect): Migration => ({
   async up(db: Kysely<unknown>) {
     const fk = foreignKeyType(dialect)
-    await withId(db.schema.createTable("hosts"), dialect)
+    await withId(db.schema.createTable("hosts").ifNotExists(), dialect)
       .addColumn("hostname", "varchar(255)", (col) => col.notNull().unique())
       .addColumn("cpu_mhz", "integer", (col) => col.notNull())
       .addColumn("cpu_cores", "integer", (col) => col.notNull())
       .addColumn("ram", "integer", (col) => col.notNull())
       .execute()
-    await withId(db.schema.createTable("vms"), dialect)
+    await withId(db.schema.createTable("vms").ifNotExists(), dialect)
       .addColumn("uuid", "varchar(36)", (col) => col.notNull().unique())
       .execute()
     const usage = [
@@ -39,16 +41,16 @@ const neatTables = (dialect: Dialect): Migration => ({
       ["host_overload", "host_id", "hosts", "overload"]
     ] as const
     for (const [table, owner, ownerTable, value] of usage) {
-      await withId(db.schema.createTable(table), dialect)
+      await withId(db.schema.createTable(table).ifNotExists(), dialect)
         .addColumn(owner, fk, (col) => col.notNull().references(`${ownerTable}.id`).onDelete("cascade"))
         .addColumn("timestamp", timestampType(dialect), timestampDefault(dialect))
         .addColumn(value, "integer", (col) => col.notNull())
         .execute()
       // "Last n values of one owner" and the cleaner's "older than" are the hot queries.
-      await db.schema.createIndex(`${table}_${owner}_id`).on(table).columns([owner, "id"]).execute()
-      await db.schema.createIndex(`${table}_timestamp`).on(table).column("timestamp").execute()
+      await db.schema.createIndex(`${table}_${owner}_id`).ifNotExists().on(table).columns([owner, "id"]).execute()
+      await db.schema.createIndex(`${table}_timestamp`).ifNotExists().on(table).column("timestamp").execute()
     }
-    await withId(db.schema.createTable("vm_migrations"), dialect)
+    await withId(db.schema.createTable("vm_migrations").ifNotExists(), dialect)
       .addColumn("vm_id", fk, (col) => col.notNull().references("vms.id").onDelete("cascade"))
       .addColumn("host_id", fk, (col) => col.notNull().references("hosts.id").onDelete("cascade"))
       .addColumn("timestamp", timestampType(dialect), timestampDefault(dialect))
@@ -58,7 +60,7 @@ const neatTables = (dialect: Dialect): Migration => ({
 
 const decisions = (dialect: Dialect): Migration => ({
   async up(db: Kysely<unknown>) {
-    await withId(db.schema.createTable("decisions"), dialect)
+    await withId(db.schema.createTable("decisions").ifNotExists(), dialect)
       .addColumn("time", timestampType(dialect), timestampDefault(dialect))
       .addColumn("host", "varchar(255)", (col) => col.notNull())
       .addColumn("reason", "varchar(32)", (col) => col.notNull())
@@ -68,8 +70,8 @@ const decisions = (dialect: Dialect): Migration => ({
       .addColumn("outcome", "varchar(64)", (col) => col.notNull())
       .addColumn("timings", "text", (col) => col.notNull())
       .execute()
-    await db.schema.createIndex("decisions_host_id").on("decisions").columns(["host", "id"]).execute()
-    await db.schema.createIndex("decisions_time").on("decisions").column("time").execute()
+    await db.schema.createIndex("decisions_host_id").ifNotExists().on("decisions").columns(["host", "id"]).execute()
+    await db.schema.createIndex("decisions_time").ifNotExists().on("decisions").column("time").execute()
   }
 })
 

@@ -4,7 +4,7 @@
  * file; PostgreSQL BIGINT and NUMERIC come back as numbers rather than pg's default strings.
  */
 import Database from "better-sqlite3"
-import { Effect, type Scope } from "effect"
+import { Effect, Schedule, type Scope } from "effect"
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from "kysely"
 import pg from "pg"
 import { storeMigrations } from "./migrations.js"
@@ -103,6 +103,9 @@ export const openDatabase = (
       connection.dialect === "sqlite" ? openSqlite(connection.path) : openPostgres(connection.url, options),
       (db) => Effect.promise(() => db.destroy()).pipe(Effect.orElse(() => Effect.void))
     )
-    yield* migrate(db, connection.dialect)
+    // Another service may be migrating the same database right now: give it time to finish.
+    yield* migrate(db, connection.dialect).pipe(
+      Effect.retry({ times: 5, schedule: Schedule.exponential("100 millis") })
+    )
     return db
   })

@@ -32,6 +32,51 @@ export const storeSuite = (backend: StoreBackend) =>
     )
 
     test(
+      "selects the last n values of many VMs in one call",
+      Effect.gen(function* () {
+        const store = yield* Store
+        for (const mhz of [1, 2, 3]) yield* store.insertVmCpuMhz({ [vm1]: mhz * 10, [vm2]: mhz * 100 })
+        yield* store.selectVmId(vm3)
+        assert.deepStrictEqual(yield* store.selectCpuMhzForVms([vm1, vm2, vm3, "unknown"], 2), {
+          [vm1]: [20, 30],
+          [vm2]: [200, 300],
+          [vm3]: [],
+          unknown: []
+        })
+        assert.deepStrictEqual(yield* store.selectCpuMhzForVms([vm1], 0), { [vm1]: [] })
+        assert.deepStrictEqual(yield* store.selectCpuMhzForVms([], 5), {})
+        const many = Array.from({ length: 1200 }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`)
+        yield* store.insertVmCpuMhz(Object.fromEntries(many.map((uuid, i) => [uuid, i])))
+        const values = yield* store.selectCpuMhzForVms(many, 3)
+        assert.strictEqual(Object.keys(values).length, 1200)
+        assert.deepStrictEqual(values[many[1199]!], [1199])
+      })
+    )
+
+    test(
+      "registers a VM and a host once under concurrent writers",
+      Effect.gen(function* () {
+        const store = yield* Store
+        const ids = yield* Effect.all(
+          Array.from({ length: 20 }, () => store.selectVmId(vm1)),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(new Set(ids).size, 1)
+        yield* Effect.all(
+          Array.from({ length: 20 }, (_, i) => store.insertVmCpuMhz({ [vm2]: i })),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual((yield* store.selectCpuMhzForVm(vm2, 100)).length, 20)
+        const hostIds = yield* Effect.all(
+          Array.from({ length: 10 }, (_, i) => store.updateHost("compute1", 1000 + i, 2, 4096)),
+          { concurrency: "unbounded" }
+        )
+        assert.strictEqual(new Set(hostIds).size, 1)
+        assert.deepStrictEqual(Object.keys(yield* store.selectHostIds()), ["compute1"])
+      })
+    )
+
+    test(
       "registers a VM once and reports 0 MHz for a VM without data",
       Effect.gen(function* () {
         const store = yield* Store

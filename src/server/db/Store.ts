@@ -146,8 +146,11 @@ export interface StoreService {
 /** The store service. Build it with `Store.layer(sql_connection)`. */
 export class Store extends Context.Tag("neat/Store")<Store, StoreService>() {
   /** A store on an already parsed connection; the database is opened, migrated and closed with the layer. */
-  static readonly layerConnection = (connection: StoreConnection, options: OpenOptions = {}) =>
-    Layer.scoped(Store, makeStore(openDatabase(connection, options)))
+  static readonly layerConnection = (
+    connection: StoreConnection,
+    options: OpenOptions = {}
+  ): Layer.Layer<Store, StoreError> =>
+    Layer.scoped(Store, makeStore(openDatabase(connection, options), connection.dialect))
 
   /** A store from Neat's `sql_connection` string (sqlite:///path, a path, or postgresql://...). */
   static readonly layer = (sqlConnection: string, options: OpenOptions = {}): Layer.Layer<Store, StoreError> =>

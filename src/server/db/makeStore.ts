@@ -1,4 +1,4 @@
-/** The Store operations over a Kysely instance; dialect-neutral SQL only. */
+/** The Store operations over a Kysely instance: portable SQL, except one query written per dialect. */
 import { Clock, Effect, type Scope } from "effect"
 import type { Kysely, Transaction } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
@@ -10,6 +10,7 @@ import type {
   StoredDecision,
   StoreService
 } from "./Store.js"
+import type { StoreConnection } from "./StoreConnection.js"
 import { type StoreError, toStoreError } from "./StoreError.js"
 import type { StoreTables } from "./Tables.js"
 
@@ -35,7 +36,8 @@ const toJson = (value: unknown): string => JSON.stringify(value ?? null)
 
 /** Builds the service; `open` yields the migrated database for the life of the scope. */
 export const makeStore = (
-  open: Effect.Effect<Kysely<StoreTables>, StoreError, Scope.Scope>
+  open: Effect.Effect<Kysely<StoreTables>, StoreError, Scope.Scope>,
+  dialect: StoreConnection["dialect"]
 ): Effect.Effect<StoreService, StoreError, Scope.Scope> =>
   Effect.map(open, (db): StoreService => {
     const run = <A>(operation: string, query: () => Promise<A>): Effect.Effect<A, StoreError> =>
@@ -95,17 +97,68 @@ export const makeStore = (
         (found) => (found ? Effect.void : Effect.fail(new UnknownHost({ host: hostname })))
       )
 
+    /** PostgreSQL: a LATERAL subquery per VM reads its n newest rows backwards along (vm_id, id). */
+    const recentPostgres = (uuids: ReadonlyArray<string>, n: number) =>
+      db
+        .selectFrom("vms")
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom("vm_resource_usage")
+              .select(["vm_resource_usage.id", "vm_resource_usage.cpu_mhz"])
+              .whereRef("vm_resource_usage.vm_id", "=", "vms.id")
+              .orderBy("vm_resource_usage.id", "desc")
+              .limit(n)
+              .as("recent"),
+          (join) => join.onTrue()
+        )
+        .select(["vms.uuid", "recent.cpu_mhz"])
+        .where("vms.uuid", "in", uuids)
+        .orderBy("recent.id", "asc")
+        .execute()
+
+    /**
+     * SQLite (no LATERAL): per VM, the id of its n-th newest row (one index seek each) bounds a range
+     * scan on (vm_id, id).
+     */
+    const recentSqlite = (uuids: ReadonlyArray<string>, n: number) => {
+      const bounds = db
+        .selectFrom("vms")
+        .select((eb) => [
+          "vms.id",
+          "vms.uuid",
+          eb
+            .selectFrom("vm_resource_usage as older")
+            .select("older.id")
+            .whereRef("older.vm_id", "=", "vms.id")
+            .orderBy("older.id", "desc")
+            .limit(1)
+            .offset(n - 1)
+            .as("since")
+        ])
+        .where("vms.uuid", "in", uuids)
+      return db
+        .selectFrom(bounds.as("bounds"))
+        .innerJoin("vm_resource_usage", "vm_resource_usage.vm_id", "bounds.id")
+        .select(["bounds.uuid", "vm_resource_usage.cpu_mhz"])
+        .where((eb) => eb("vm_resource_usage.id", ">=", eb.fn.coalesce("bounds.since", eb.lit(0))))
+        .orderBy("vm_resource_usage.id", "asc")
+        .execute()
+    }
+
     const hostStates = async (): Promise<Record<string, HostStateFlag>> => {
-      const latest = db
-        .selectFrom("host_states")
-        .select((eb) => eb.fn.max("id").as("id"))
-        .groupBy("host_id")
       const rows = await db
         .selectFrom("hosts")
-        .leftJoin("host_states", (join) =>
-          join.onRef("host_states.host_id", "=", "hosts.id").on("host_states.id", "in", latest)
-        )
-        .select(["hosts.hostname", "host_states.state"])
+        .select((eb) => [
+          "hosts.hostname",
+          eb
+            .selectFrom("host_states")
+            .select("host_states.state")
+            .whereRef("host_states.host_id", "=", "hosts.id")
+            .orderBy("host_states.id", "desc")
+            .limit(1)
+            .as("state")
+        ])
         .orderBy("hosts.hostname")
         .execute()
       const states: Record<string, HostStateFlag> = {}
@@ -146,25 +199,8 @@ export const makeStore = (
           if (limit === 0) return result
           // Chunks keep the IN list far below both dialects' bound-parameter limits.
           for (let start = 0; start < unique.length; start += batchSize) {
-            const ranked = db
-              .selectFrom("vm_resource_usage")
-              .innerJoin("vms", "vms.id", "vm_resource_usage.vm_id")
-              .select((eb) => [
-                "vms.uuid",
-                "vm_resource_usage.cpu_mhz",
-                "vm_resource_usage.id",
-                eb.fn
-                  .agg<number>("row_number")
-                  .over((over) => over.partitionBy("vm_resource_usage.vm_id").orderBy("vm_resource_usage.id", "desc"))
-                  .as("rank")
-              ])
-              .where("vms.uuid", "in", unique.slice(start, start + batchSize))
-            const rows = await db
-              .selectFrom(ranked.as("ranked"))
-              .select(["ranked.uuid", "ranked.cpu_mhz"])
-              .where("ranked.rank", "<=", limit)
-              .orderBy("ranked.id", "asc")
-              .execute()
+            const chunk = unique.slice(start, start + batchSize)
+            const rows = await (dialect === "postgres" ? recentPostgres : recentSqlite)(chunk, limit)
             for (const row of rows) result[row.uuid]?.push(Number(row.cpu_mhz))
           }
           return result
@@ -172,16 +208,18 @@ export const makeStore = (
 
       selectLastCpuMhzForVms: () =>
         run("selectLastCpuMhzForVms", async () => {
-          const latest = db
-            .selectFrom("vm_resource_usage")
-            .select((eb) => eb.fn.max("id").as("id"))
-            .groupBy("vm_id")
           const rows = await db
             .selectFrom("vms")
-            .leftJoin("vm_resource_usage", (join) =>
-              join.onRef("vm_resource_usage.vm_id", "=", "vms.id").on("vm_resource_usage.id", "in", latest)
-            )
-            .select(["vms.uuid", "vm_resource_usage.cpu_mhz"])
+            .select((eb) => [
+              "vms.uuid",
+              eb
+                .selectFrom("vm_resource_usage")
+                .select("vm_resource_usage.cpu_mhz")
+                .whereRef("vm_resource_usage.vm_id", "=", "vms.id")
+                .orderBy("vm_resource_usage.id", "desc")
+                .limit(1)
+                .as("cpu_mhz")
+            ])
             .execute()
           const result: Record<string, number> = {}
           for (const row of rows) result[row.uuid] = row.cpu_mhz === null ? 0 : Number(row.cpu_mhz)
@@ -274,16 +312,18 @@ export const makeStore = (
 
       selectLastCpuMhzForHosts: () =>
         run("selectLastCpuMhzForHosts", async () => {
-          const latest = db
-            .selectFrom("host_resource_usage")
-            .select((eb) => eb.fn.max("id").as("id"))
-            .groupBy("host_id")
           const rows = await db
             .selectFrom("hosts")
-            .leftJoin("host_resource_usage", (join) =>
-              join.onRef("host_resource_usage.host_id", "=", "hosts.id").on("host_resource_usage.id", "in", latest)
-            )
-            .select(["hosts.hostname", "host_resource_usage.cpu_mhz"])
+            .select((eb) => [
+              "hosts.hostname",
+              eb
+                .selectFrom("host_resource_usage")
+                .select("host_resource_usage.cpu_mhz")
+                .whereRef("host_resource_usage.host_id", "=", "hosts.id")
+                .orderBy("host_resource_usage.id", "desc")
+                .limit(1)
+                .as("cpu_mhz")
+            ])
             .execute()
           const result: Record<string, number> = {}
           for (const row of rows) result[row.hostname] = row.cpu_mhz === null ? 0 : Number(row.cpu_mhz)

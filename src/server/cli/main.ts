@@ -4,11 +4,12 @@ import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect } from "effect"
 import { collectCommand } from "./collect.js"
 import { dbCleanCommand } from "./dbClean.js"
+import { decideCommand } from "./decide.js"
 import { reportFailure } from "./reportFailure.js"
 
 const neat = Command.make("neat").pipe(
   Command.withDescription("Energy-efficient dynamic consolidation of virtual machines"),
-  Command.withSubcommands([collectCommand, dbCleanCommand])
+  Command.withSubcommands([decideCommand, collectCommand, dbCleanCommand])
 )
 const cli = Command.run(neat, { name: "neat", version: "0.1.0" })
 cli(process.argv).pipe(

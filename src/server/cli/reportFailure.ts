@@ -2,6 +2,7 @@
  * Turns a failed command into one clear line on stderr and exit code 1: users see what was
  * wrong (file, line, field), never a stack trace. Defects (bugs) still print their cause.
  */
+import { ValidationError } from "@effect/cli"
 import { Cause, Effect } from "effect"
 import { describeError } from "../../core/errors.js"
 
@@ -16,7 +17,7 @@ export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.
         if (failure._tag === "Some") {
           const error = failure.value
           // @effect/cli has already printed its own validation errors.
-          if (isTagged(error) && error._tag !== "ValidationError") {
+          if (isTagged(error) && !ValidationError.isValidationError(error)) {
             process.stderr.write(`neat: ${describeError(error)}\n`)
           }
         } else if (!Cause.isInterruptedOnly(cause)) {

@@ -1,0 +1,140 @@
+/**
+ * Neat's Best Fit Decreasing VM placement (`bin_packing.best_fit_decreasing`).
+ *
+ * VMs are taken in decreasing order of (mean CPU over their last `last_n_vm_cpu` samples, RAM,
+ * UUID). Active hosts are ordered once by increasing (available CPU, available RAM, name), where
+ * available = `trunc(threshold * total - used)`; each VM goes to the first host in that order
+ * with room for it (the least spare capacity that fits), and the order is not revised as hosts
+ * fill. When no host fits, the smallest inactive host (by total CPU, RAM, name) is activated and
+ * inserted into the order by its own key. Either every VM is placed or none is.
+ *
+ * As in Neat, an activated host offers its whole capacity (minus any use it reports); set
+ * `threshold_inactive_hosts` to hold activated hosts to the thresholds too.
+ */
+import { Schema } from "effect"
+import type { Placement } from "../../core/Placement.js"
+import { compareCodePoints } from "../compareCodePoints.js"
+import { Bool, Fraction, NonNegativeInteger } from "../schemaFields.js"
+import { meanOfLast } from "../series.js"
+import { type NoState, noState } from "../stateless.js"
+import type { PlacementInput, VmPlacer } from "../types.js"
+
+export const BestFitDecreasingParamsSchema = Schema.Struct({
+  /** Highest CPU use a host may reach, fraction of its capacity. */
+  cpu_threshold: Fraction,
+  /** Highest memory use a host may reach, fraction of its capacity. */
+  ram_threshold: Fraction,
+  /** How many of each VM's most recent CPU samples to average (0: all of them, as Python's `[-0:]`). */
+  last_n_vm_cpu: NonNegativeInteger,
+  /** Apply the thresholds to hosts woken for the placement too (Neat does not). */
+  threshold_inactive_hosts: Schema.optionalWith(Bool, { default: () => false })
+})
+export type BestFitDecreasingParams = typeof BestFitDecreasingParamsSchema.Type
+
+/** Places every VM of `input`, or returns `undefined` when they do not all fit. */
+export const bestFitDecreasing = (params: BestFitDecreasingParams, input: PlacementInput): Placement | undefined => {
+  const { hosts, inactiveHosts, vms } = input
+  const vmCount = vms.length
+  const activeCount = hosts.length
+  const hostCount = activeCount + inactiveHosts.length
+
+  const vmCpu = new Float64Array(vmCount)
+  const vmOrder: Array<number> = new Array(vmCount)
+  for (let v = 0; v < vmCount; v++) {
+    vmCpu[v] = meanOfLast(vms[v]!.cpuMhz, params.last_n_vm_cpu)
+    vmOrder[v] = v
+  }
+  vmOrder.sort((a, b) => {
+    const byCpu = vmCpu[b]! - vmCpu[a]!
+    if (byCpu !== 0) return byCpu
+    const byRam = vms[b]!.ramMb - vms[a]!.ramMb
+    return byRam !== 0 ? byRam : compareCodePoints(vms[b]!.uuid, vms[a]!.uuid)
+  })
+
+  // Host h < activeCount is hosts[h], otherwise inactiveHosts[h - activeCount].
+  const names: Array<string> = new Array(hostCount)
+  const freeCpu = new Float64Array(hostCount)
+  const freeRam = new Float64Array(hostCount)
+  for (let h = 0; h < activeCount; h++) {
+    const host = hosts[h]!
+    names[h] = host.name
+    freeCpu[h] = Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
+    freeRam[h] = Math.trunc(params.ram_threshold * host.ramMb - host.ramUsedMb)
+  }
+  for (let i = 0; i < inactiveHosts.length; i++) {
+    const host = inactiveHosts[i]!
+    const h = activeCount + i
+    names[h] = host.name
+    freeCpu[h] = params.threshold_inactive_hosts
+      ? Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
+      : host.cpuMhz - host.cpuUsedMhz
+    freeRam[h] = params.threshold_inactive_hosts
+      ? Math.trunc(params.ram_threshold * host.ramMb - host.ramUsedMb)
+      : host.ramMb - host.ramUsedMb
+  }
+  // The sort keys are the capacities before any placement.
+  const keyCpu = freeCpu.slice()
+  const keyRam = freeRam.slice()
+  const byKey = (a: number, b: number): number => {
+    const byCpu = keyCpu[a]! - keyCpu[b]!
+    if (byCpu !== 0) return byCpu
+    const byRam = keyRam[a]! - keyRam[b]!
+    return byRam !== 0 ? byRam : compareCodePoints(names[a]!, names[b]!)
+  }
+
+  const order = new Int32Array(hostCount)
+  for (let h = 0; h < activeCount; h++) order[h] = h
+  order.subarray(0, activeCount).sort(byKey)
+  let ordered = activeCount
+  const waiting = new Int32Array(hostCount - activeCount)
+  for (let i = 0; i < waiting.length; i++) waiting[i] = activeCount + i
+  waiting.sort(byKey)
+  let nextWaiting = 0
+
+  const placed: Array<[string, string]> = []
+  for (let k = 0; k < vmCount; k++) {
+    const v = vmOrder[k]!
+    const cpu = vmCpu[v]!
+    const ram = vms[v]!.ramMb
+    for (;;) {
+      let target = -1
+      for (let i = 0; i < ordered; i++) {
+        const h = order[i]!
+        if (freeCpu[h]! >= cpu && freeRam[h]! >= ram) {
+          target = h
+          break
+        }
+      }
+      if (target >= 0) {
+        freeCpu[target] = freeCpu[target]! - cpu
+        freeRam[target] = freeRam[target]! - ram
+        placed.push([vms[v]!.uuid, names[target]!])
+        break
+      }
+      if (nextWaiting === waiting.length) return undefined
+      insertInOrder(order, ordered, waiting[nextWaiting++]!, byKey)
+      ordered++
+    }
+  }
+  return Object.fromEntries(placed)
+}
+
+/** Inserts `host` into the sorted prefix `order[0 .. length)`, keeping it sorted. */
+const insertInOrder = (
+  order: Int32Array,
+  length: number,
+  host: number,
+  compare: (a: number, b: number) => number
+): void => {
+  let i = length
+  while (i > 0 && compare(order[i - 1]!, host) > 0) {
+    order[i] = order[i - 1]!
+    i--
+  }
+  order[i] = host
+}
+
+export const bestFitDecreasingPlacer = (params: BestFitDecreasingParams): VmPlacer<NoState> => ({
+  initialState: noState,
+  place: (input, state) => [bestFitDecreasing(params, input), state]
+})

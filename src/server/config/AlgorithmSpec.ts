@@ -1,7 +1,8 @@
 /**
  * An algorithm choice from neat.conf: a factory name and its JSON parameters. The name is either
- * Neat's dotted Python factory (`neat.locals.overload.mhod.core.mhod_factory`) or a registry name
- * (`overload/mhod`); resolving it to code is the algorithm registry's job.
+ * Neat's dotted Python factory (`neat.locals.overload.mhod.core.mhod_factory`), a registry name
+ * (`overload/mhod`) or a bare name within the option's family (`mhod`); resolving it to code is the
+ * algorithm registry's job.
  */
 import { Either } from "effect"
 
@@ -16,6 +17,7 @@ export interface AlgorithmSpec {
 }
 
 const registryName = /^([a-z]+)\/([a-z0-9_]+)$/
+const bareName = /^[a-z0-9_]+$/
 const dottedName = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/
 
 /** Checks the form of a factory name for a role; `Left` says what is wrong. */
@@ -28,7 +30,8 @@ export const parseAlgorithmName = (value: string, role: AlgorithmRole): Either.E
       ? Either.right(name)
       : Either.left(`'${name}' is in the ${registry[1]} family, but this option needs ${role}/<name>`)
   }
-  if (dottedName.test(name)) return Either.right(name)
+  // A bare name is looked up within the option's family.
+  if (dottedName.test(name) || bareName.test(name)) return Either.right(name)
   return Either.left(
     `'${name}' is neither a registry name like '${role}/<name>' nor a dotted factory name like 'neat.locals.<module>.<factory>'`
   )

@@ -12,6 +12,7 @@ import {
   initialState
 } from "../../../src/server/collector/Collector.js"
 import { Libvirt } from "../../../src/server/collector/Libvirt.js"
+import { LibvirtError } from "../../../src/server/collector/LibvirtError.js"
 import { ProcStat } from "../../../src/server/collector/ProcStat.js"
 import { runCollector } from "../../../src/server/collector/runCollector.js"
 import { Store } from "../../../src/server/db/Store.js"
@@ -182,6 +183,44 @@ describe("runCollector", () => {
       assert.deepStrictEqual(yield* store.selectCpuMhzForHost("compute1", 10), [0, 0, 0])
       assert.strictEqual(fileText(join(settings.localDataDirectory, "vms", A)), "2000\n2000\n2000\n")
     }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("logs a failed iteration and measures the next one from the last good counters", () => {
+    const { world, settings, layer } = makeWorld()
+    let failNext = false
+    const flaky = Layer.effect(
+      Libvirt,
+      Effect.map(Libvirt, (libvirt) => ({
+        ...libvirt,
+        activeDomains: Effect.suspend(() => {
+          if (!failNext) return libvirt.activeDomains
+          failNext = false
+          return Effect.fail(new LibvirtError({ command: "virsh list", message: "virsh list: connection lost" }))
+        })
+      }))
+    )
+    return Effect.gen(function* () {
+      const store = yield* Store
+      world.domains = [{ uuid: A, name: "a", running: true }]
+      world.cpuNs.set(A, 0)
+      world.setProcStat(1000, 0)
+      yield* TestClock.setTime(1_000_000)
+      const fiber = yield* Effect.fork(runCollector(settings, { once: false }))
+      yield* waitUntil(Effect.sync(() => existsSync(join(settings.localDataDirectory, "collector-state.json"))))
+      // The iteration at 300 s fails; the one at 600 s covers the whole 600 s.
+      failNext = true
+      yield* waitForSleeper
+      yield* TestClock.adjust("300 seconds")
+      yield* waitUntil(Effect.sync(() => !failNext))
+      world.cpuNs.set(A, 300e9)
+      world.setProcStat(3000, 500)
+      yield* waitForSleeper
+      yield* TestClock.adjust("300 seconds")
+      yield* waitUntil(Effect.map(store.selectCpuMhzForHost("compute1", 10), (rows) => rows.length === 1))
+      yield* Fiber.interrupt(fiber)
+      // Half a core over 600 s.
+      assert.deepStrictEqual(yield* store.selectCpuMhzForVm(A, 10), [1000])
+    }).pipe(Effect.provide(Layer.provideMerge(flaky, layer)))
   })
 
   it.effect("resumes the saved counters in once mode", () => {

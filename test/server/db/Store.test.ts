@@ -17,7 +17,7 @@ storeSuite({
   layer: () => Store.layer(`sqlite:///${join(directory, `store-${++files}.db`)}`)
 })
 
-describe("Store on SQLite", () => {
+describe("Store.layer", () => {
   it.effect("keeps data in its file across openings, in WAL mode", () =>
     Effect.gen(function* () {
       const path = join(directory, "reopen.db")
@@ -45,6 +45,15 @@ describe("Store on SQLite", () => {
       const error = yield* Effect.flip(Effect.provide(Store, Store.layer(join(directory, "missing", "x.db"))))
       assert.strictEqual(error._tag, "StoreError")
       assert.include(error.message, join(directory, "missing", "x.db"))
+    })
+  )
+
+  it.live("fails with a StoreError when PostgreSQL cannot be reached, after retrying", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(Effect.provide(Store, Store.layer("postgresql://neat@127.0.0.1:1/neat")))
+      assert.strictEqual(error._tag, "StoreError")
+      assert.include(error.message, "migrate")
+      assert.include(error.message, "ECONNREFUSED")
     })
   )
 

@@ -6,6 +6,7 @@ import { ProcStat } from "../collector/ProcStat.js"
 import { runCollector } from "../collector/runCollector.js"
 import { Store } from "../db/Store.js"
 import { configOption, loadCliConfig } from "./configOption.js"
+import { daemonLogging } from "./daemonLogging.js"
 
 export const collectCommand = Command.make(
   "collect",
@@ -23,7 +24,8 @@ export const collectCommand = Command.make(
         Libvirt.virsh({ uri: settings.libvirtUri, command: settings.virshCommand }),
         ProcStat.file(settings.procStatPath)
       )
-      yield* runCollector(settings, { once }).pipe(Effect.provide(services))
+      const logging = yield* daemonLogging(settings, "data-collector.log")
+      yield* runCollector(settings, { once }).pipe(Effect.provide(Layer.merge(services, logging)))
     })
 ).pipe(
   Command.withDescription(

@@ -1,9 +1,10 @@
 /** `neat db-clean`: the store cleaner. */
 import { Command, Options } from "@effect/cli"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import { runDbCleaner } from "../cleaner/DbCleaner.js"
 import { Store } from "../db/Store.js"
 import { configOption, loadCliConfig } from "./configOption.js"
+import { daemonLogging } from "./daemonLogging.js"
 
 export const dbCleanCommand = Command.make(
   "db-clean",
@@ -14,8 +15,9 @@ export const dbCleanCommand = Command.make(
   ({ config, once }) =>
     Effect.gen(function* () {
       const settings = yield* loadCliConfig(config)
+      const logging = yield* daemonLogging(settings, "db-cleaner.log")
       yield* runDbCleaner(settings.dbCleanerInterval, { once }).pipe(
-        Effect.provide(Store.layerConnection(settings.sqlConnection))
+        Effect.provide(Layer.merge(Store.layerConnection(settings.sqlConnection), logging))
       )
     })
 ).pipe(

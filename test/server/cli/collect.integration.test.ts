@@ -34,6 +34,8 @@ describe.skipIf(virsh.value === undefined)(
         "[DEFAULT]",
         `sql_connection = sqlite:///${database}`,
         `local_data_directory = ${data}`,
+        `log_directory = ${join(directory, "log")}`,
+        "log_level = 2",
         "libvirt_uri = test:///default",
         `virsh_command = ${virsh.value ?? "virsh"}`,
         `proc_stat_path = ${stat}`,

@@ -4,6 +4,7 @@
  * Decisions, migrations, host states and overloads are kept.
  */
 import { Clock, Duration, Effect } from "effect"
+import { describeError } from "../../core/errors.js"
 import { Store } from "../db/Store.js"
 import type { StoreError } from "../db/StoreError.js"
 
@@ -38,7 +39,7 @@ export const runDbCleaner = (
     : Effect.logInfo(`cleaning every ${intervalSec} s`).pipe(
         Effect.zipRight(
           cleanOnce(intervalSec).pipe(
-            Effect.catchAll((error) => Effect.logError(`clean-up failed: ${error.message}`)),
+            Effect.catchAll((error) => Effect.logError(`clean-up failed: ${describeError(error)}`)),
             Effect.zipRight(Effect.sleep(Duration.seconds(intervalSec))),
             Effect.forever
           )

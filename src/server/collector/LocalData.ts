@@ -3,7 +3,7 @@
  * `<local_data_directory>/vms/<VM UUID>` and `<local_data_directory>/host`, each a list of integers
  * (MHz), one per line, oldest first, at most `data_collector_data_length` of them.
  */
-import { FileSystem, type Path } from "@effect/platform"
+import { FileSystem, Path } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
 import { Effect } from "effect"
 import { InputError } from "../../core/errors.js"
@@ -82,3 +82,25 @@ export const listVmFiles = (
 
 export const removeFile = (file: string): Effect.Effect<void, InputError, FileSystem.FileSystem> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) => fs.remove(file, { force: true }).pipe(Effect.mapError(failure(file))))
+
+/** What the local manager reads: every VM's history and the host's, MHz, oldest first. */
+export interface LocalData {
+  readonly vms: Readonly<Record<string, ReadonlyArray<number>>>
+  readonly host: ReadonlyArray<number>
+}
+
+/** Reads the collector's files under `directory` (local_data_directory); missing files read as empty. */
+export const readLocalData = (
+  directory: string
+): Effect.Effect<LocalData, InputError, FileSystem.FileSystem | Path.Path> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const paths = localDataPaths(directory, path)
+    const vms: Record<string, ReadonlyArray<number>> = {}
+    const hasVms = yield* fs.exists(paths.vms).pipe(Effect.mapError(failure(paths.vms)))
+    for (const uuid of hasVms ? yield* listVmFiles(paths.vms) : []) {
+      vms[uuid] = yield* readValues(path.join(paths.vms, uuid))
+    }
+    return { vms, host: yield* readValues(paths.host) }
+  })

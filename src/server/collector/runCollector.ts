@@ -1,15 +1,16 @@
 /**
- * The collector as a daemon: register the host, prepare the local files, then one iteration every
- * data_collector_interval. The counters are saved after each iteration, so `once` mode (one
+ * The collector as a service and a daemon. `Collector.layer` registers the host, prepares the local
+ * files and holds the counters; `collect` runs one iteration and saves them, so `once` mode (one
  * iteration per invocation, e.g. from a systemd timer) resumes where the previous run stopped.
  */
 import { FileSystem, Path } from "@effect/platform"
-import { Duration, Effect, Either, Schema } from "effect"
-import { InputError } from "../../core/errors.js"
+import { Context, Duration, Effect, Either, Layer, Ref, Schema } from "effect"
+import { describeError, InputError } from "../../core/errors.js"
 import type { Store } from "../db/Store.js"
 import {
   type CollectionReport,
   type CollectorError,
+  type CollectorHost,
   type CollectorSettings,
   CollectorState,
   collectOnce,
@@ -67,6 +68,41 @@ export const prepareLocalData = (
     yield* removeFile(paths.state)
   })
 
+export interface CollectorService {
+  readonly host: CollectorHost
+  /** One collection; the counters advance (and are saved) only when it succeeds. */
+  readonly collect: Effect.Effect<CollectionReport, CollectorError>
+}
+
+export class Collector extends Context.Tag("neat/Collector")<Collector, CollectorService>() {
+  /**
+   * A collector for this host. With `resume`, it continues from the counters and files a previous run
+   * left; otherwise it starts afresh and clears old local files, as Neat does.
+   */
+  static readonly layer = (
+    settings: CollectorSettings,
+    options: { readonly resume: boolean }
+  ): Layer.Layer<Collector, CollectorError, Env> =>
+    Layer.effect(
+      Collector,
+      Effect.gen(function* () {
+        const host = yield* initCollector(settings)
+        const paths = localDataPaths(settings.localDataDirectory, yield* Path.Path)
+        const saved = options.resume ? yield* loadState(paths.state, host.hostname) : undefined
+        yield* prepareLocalData(paths, saved === undefined)
+        const state = yield* Ref.make(saved ?? initialState(host.hostname))
+        const context = yield* Effect.context<Env>()
+        const collect = Effect.gen(function* () {
+          const result = yield* collectOnce(settings, host, yield* Ref.get(state))
+          yield* saveState(paths.state, result.state)
+          yield* Ref.set(state, result.state)
+          return result.report
+        }).pipe(Effect.provide(context))
+        return { host, collect }
+      })
+    )
+}
+
 const logReport = (report: CollectionReport) =>
   Effect.logInfo(
     report.recorded
@@ -74,31 +110,22 @@ const logReport = (report: CollectionReport) =>
       : "started the CPU counters; values are recorded from the next interval"
   ).pipe(Effect.annotateLogs({ added: report.added.join(","), removed: report.removed.join(",") }))
 
-/** Runs the collector: forever, or one iteration when `once` is set. */
+/** Runs the collector: forever, or one iteration (resuming the saved counters) when `once` is set. */
 export const runCollector = (
   settings: CollectorSettings,
   options: { readonly once: boolean }
 ): Effect.Effect<void, CollectorError, Env> =>
   Effect.gen(function* () {
-    const host = yield* initCollector(settings)
-    const paths = localDataPaths(settings.localDataDirectory, yield* Path.Path)
-    const saved = options.once ? yield* loadState(paths.state, host.hostname) : undefined
-    yield* prepareLocalData(paths, saved === undefined)
-    let state = saved ?? initialState(host.hostname)
-
-    const iteration = Effect.gen(function* () {
-      const result = yield* collectOnce(settings, host, state)
-      state = result.state
-      yield* saveState(paths.state, state)
-      yield* logReport(result.report)
-    })
-
-    if (options.once) return yield* iteration
-    yield* Effect.logInfo(`collecting every ${settings.dataCollectorInterval} s for ${host.hostname}`)
+    const collector = yield* Collector
+    if (options.once) return yield* Effect.flatMap(collector.collect, logReport)
+    yield* Effect.logInfo(`collecting every ${settings.dataCollectorInterval} s for ${collector.host.hostname}`)
     // A failed iteration is logged and the next one runs from the last good counters.
-    yield* iteration.pipe(
-      Effect.catchAll((error) => Effect.logError(`collection failed: ${error._tag}: ${error.message}`)),
+    yield* Effect.flatMap(collector.collect, logReport).pipe(
+      Effect.catchAll((error) => Effect.logError(`collection failed: ${describeError(error)}`)),
       Effect.zipRight(Effect.sleep(Duration.seconds(settings.dataCollectorInterval))),
       Effect.forever
     )
-  }).pipe(Effect.annotateLogs({ service: "collector" }))
+  }).pipe(
+    Effect.provide(Collector.layer(settings, { resume: options.once })),
+    Effect.annotateLogs({ service: "collector" })
+  )

@@ -140,7 +140,11 @@ export interface StoreService {
   readonly listDecisions: (query?: DecisionQuery) => Effect.Effect<ReadonlyArray<StoredDecision>, StoreError>
   /** How many decisions match the filters of `query` (its limit and offset are ignored). */
   readonly countDecisions: (query?: DecisionQuery) => Effect.Effect<number, StoreError>
+  /** One decision by id, or undefined when there is none. */
+  readonly selectDecision: (id: number) => Effect.Effect<StoredDecision | undefined, StoreError>
   readonly listMigrations: (query?: MigrationQuery) => Effect.Effect<ReadonlyArray<StoredMigration>, StoreError>
+  /** How many migrations match the filters of `query` (its limit and offset are ignored). */
+  readonly countMigrations: (query?: MigrationQuery) => Effect.Effect<number, StoreError>
 }
 
 /** The store service. Build it with `Store.layer(sql_connection)`. */

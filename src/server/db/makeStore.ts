@@ -1,6 +1,6 @@
 /** The Store operations over a Kysely instance: portable SQL, except one query written per dialect. */
 import { Clock, Effect, type Scope } from "effect"
-import type { Kysely, Transaction } from "kysely"
+import type { Kysely, Selectable, Transaction } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
 import type {
   DecisionQuery,
@@ -12,7 +12,7 @@ import type {
 } from "./Store.js"
 import type { StoreConnection } from "./StoreConnection.js"
 import { type StoreError, toStoreError } from "./StoreError.js"
-import type { StoreTables } from "./Tables.js"
+import type { DecisionsTable, StoreTables } from "./Tables.js"
 
 type Db = Kysely<StoreTables> | Transaction<StoreTables>
 
@@ -32,6 +32,18 @@ const writeTime = (ms: number): string => new Date(ms).toISOString()
 const readReason = (value: string): DecisionReason => (value === "overload" ? "overload" : "underload")
 
 const parseJson = (text: string): unknown => JSON.parse(text)
+
+const readDecision = (row: Selectable<DecisionsTable>): StoredDecision => ({
+  id: Number(row.id),
+  time: readTime(row.time),
+  host: row.host,
+  reason: readReason(row.reason),
+  inputs: parseJson(row.inputs),
+  placement: parseJson(row.placement),
+  migrations: parseJson(row.migrations),
+  outcome: row.outcome,
+  timings: parseJson(row.timings)
+})
 const toJson = (value: unknown): string => JSON.stringify(value ?? null)
 
 /** Builds the service; `open` yields the migrated database for the life of the scope. */
@@ -173,6 +185,18 @@ export const makeStore = (
       if (query.outcome !== undefined) select = select.where("outcome", "=", query.outcome)
       if (query.since !== undefined) select = select.where("time", ">=", query.since.toISOString())
       if (query.until !== undefined) select = select.where("time", "<", query.until.toISOString())
+      return select
+    }
+
+    const migrationFilter = (query: MigrationQuery) => {
+      let select = db
+        .selectFrom("vm_migrations")
+        .innerJoin("vms", "vms.id", "vm_migrations.vm_id")
+        .innerJoin("hosts", "hosts.id", "vm_migrations.host_id")
+      if (query.vm !== undefined) select = select.where("vms.uuid", "=", query.vm)
+      if (query.host !== undefined) select = select.where("hosts.hostname", "=", query.host)
+      if (query.since !== undefined) select = select.where("vm_migrations.timestamp", ">=", query.since.toISOString())
+      if (query.until !== undefined) select = select.where("vm_migrations.timestamp", "<", query.until.toISOString())
       return select
     }
 
@@ -440,19 +464,7 @@ export const makeStore = (
             .limit(pageLimit(query.limit))
             .offset(pageOffset(query.offset))
             .execute()
-          return rows.map(
-            (row): StoredDecision => ({
-              id: Number(row.id),
-              time: readTime(row.time),
-              host: row.host,
-              reason: readReason(row.reason),
-              inputs: parseJson(row.inputs),
-              placement: parseJson(row.placement),
-              migrations: parseJson(row.migrations),
-              outcome: row.outcome,
-              timings: parseJson(row.timings)
-            })
-          )
+          return rows.map(readDecision)
         }),
 
       countDecisions: (query = {}) =>
@@ -463,19 +475,28 @@ export const makeStore = (
           return Number(row.count)
         }),
 
+      selectDecision: (id) =>
+        run("selectDecision", async () => {
+          const row = await db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst()
+          return row === undefined ? undefined : readDecision(row)
+        }),
+
+      countMigrations: (query: MigrationQuery = {}) =>
+        run("countMigrations", async () => {
+          const row = await migrationFilter(query)
+            .select((eb) => eb.fn.countAll().as("count"))
+            .executeTakeFirstOrThrow()
+          return Number(row.count)
+        }),
+
       listMigrations: (query: MigrationQuery = {}) =>
         run("listMigrations", async () => {
-          let select = db
-            .selectFrom("vm_migrations")
-            .innerJoin("vms", "vms.id", "vm_migrations.vm_id")
-            .innerJoin("hosts", "hosts.id", "vm_migrations.host_id")
-            .select(["vm_migrations.id", "vms.uuid", "hosts.hostname", "vm_migrations.timestamp"])
-          if (query.vm !== undefined) select = select.where("vms.uuid", "=", query.vm)
-          if (query.host !== undefined) select = select.where("hosts.hostname", "=", query.host)
-          if (query.since !== undefined)
-            select = select.where("vm_migrations.timestamp", ">=", query.since.toISOString())
-          if (query.until !== undefined)
-            select = select.where("vm_migrations.timestamp", "<", query.until.toISOString())
+          const select = migrationFilter(query).select([
+            "vm_migrations.id",
+            "vms.uuid",
+            "hosts.hostname",
+            "vm_migrations.timestamp"
+          ])
           const rows = await select
             .orderBy("vm_migrations.id", "desc")
             .limit(pageLimit(query.limit))

@@ -1,50 +1,14 @@
-/** The Store operations over a Kysely instance: portable SQL, except one query written per dialect. */
-import { Clock, Effect, type Scope } from "effect"
-import type { Kysely, Selectable, Transaction } from "kysely"
+/** The Store operations over a Kysely instance: OpenStack Neat's operations plus the decision log. */
+import { Effect, type Scope } from "effect"
+import type { Kysely } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
-import type {
-  DecisionQuery,
-  DecisionReason,
-  HostStateFlag,
-  MigrationQuery,
-  StoredDecision,
-  StoreService
-} from "./Store.js"
+import { makeDecisionLog } from "./decisionLog.js"
+import { recentVmHistory } from "./recentVmHistory.js"
+import type { HostStateFlag, StoreService } from "./Store.js"
 import type { StoreConnection } from "./StoreConnection.js"
-import { type StoreError, toStoreError } from "./StoreError.js"
-import type { DecisionsTable, StoreTables } from "./Tables.js"
-
-type Db = Kysely<StoreTables> | Transaction<StoreTables>
-
-const maxPage = 1000
-const batchSize = 500
-const defaultPage = 100
-
-const pageLimit = (limit: number | undefined): number =>
-  limit === undefined || !Number.isFinite(limit) ? defaultPage : Math.min(maxPage, Math.max(1, Math.floor(limit)))
-const pageOffset = (offset: number | undefined): number =>
-  offset === undefined || !Number.isFinite(offset) ? 0 : Math.max(0, Math.floor(offset))
-
-/** SQLite hands timestamps back as the ISO strings we wrote; PostgreSQL as Dates. */
-const readTime = (value: string | Date): Date => (value instanceof Date ? value : new Date(value))
-const writeTime = (ms: number): string => new Date(ms).toISOString()
-
-const readReason = (value: string): DecisionReason => (value === "overload" ? "overload" : "underload")
-
-const parseJson = (text: string): unknown => JSON.parse(text)
-
-const readDecision = (row: Selectable<DecisionsTable>): StoredDecision => ({
-  id: Number(row.id),
-  time: readTime(row.time),
-  host: row.host,
-  reason: readReason(row.reason),
-  inputs: parseJson(row.inputs),
-  placement: parseJson(row.placement),
-  migrations: parseJson(row.migrations),
-  outcome: row.outcome,
-  timings: parseJson(row.timings)
-})
-const toJson = (value: unknown): string => JSON.stringify(value ?? null)
+import type { StoreError } from "./StoreError.js"
+import { batchSize, type Db, readTime, run, withNow } from "./storeQueries.js"
+import type { StoreTables } from "./Tables.js"
 
 /** Builds the service; `open` yields the migrated database for the life of the scope. */
 export const makeStore = (
@@ -52,12 +16,6 @@ export const makeStore = (
   dialect: StoreConnection["dialect"]
 ): Effect.Effect<StoreService, StoreError, Scope.Scope> =>
   Effect.map(open, (db): StoreService => {
-    const run = <A>(operation: string, query: () => Promise<A>): Effect.Effect<A, StoreError> =>
-      Effect.tryPromise({ try: query, catch: toStoreError(operation) })
-
-    const withNow = <A>(operation: string, query: (now: string) => Promise<A>): Effect.Effect<A, StoreError> =>
-      Effect.flatMap(Clock.currentTimeMillis, (ms) => run(operation, () => query(writeTime(ms))))
-
     const vmId = async (tx: Db, uuid: string): Promise<number> => {
       await tx
         .insertInto("vms")
@@ -109,55 +67,6 @@ export const makeStore = (
         (found) => (found ? Effect.void : Effect.fail(new UnknownHost({ host: hostname })))
       )
 
-    /** PostgreSQL: a LATERAL subquery per VM reads its n newest rows backwards along (vm_id, id). */
-    const recentPostgres = (uuids: ReadonlyArray<string>, n: number) =>
-      db
-        .selectFrom("vms")
-        .innerJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom("vm_resource_usage")
-              .select(["vm_resource_usage.id", "vm_resource_usage.cpu_mhz"])
-              .whereRef("vm_resource_usage.vm_id", "=", "vms.id")
-              .orderBy("vm_resource_usage.id", "desc")
-              .limit(n)
-              .as("recent"),
-          (join) => join.onTrue()
-        )
-        .select(["vms.uuid", "recent.cpu_mhz"])
-        .where("vms.uuid", "in", uuids)
-        .orderBy("recent.id", "asc")
-        .execute()
-
-    /**
-     * SQLite (no LATERAL): per VM, the id of its n-th newest row (one index seek each) bounds a range
-     * scan on (vm_id, id).
-     */
-    const recentSqlite = (uuids: ReadonlyArray<string>, n: number) => {
-      const bounds = db
-        .selectFrom("vms")
-        .select((eb) => [
-          "vms.id",
-          "vms.uuid",
-          eb
-            .selectFrom("vm_resource_usage as older")
-            .select("older.id")
-            .whereRef("older.vm_id", "=", "vms.id")
-            .orderBy("older.id", "desc")
-            .limit(1)
-            .offset(n - 1)
-            .as("since")
-        ])
-        .where("vms.uuid", "in", uuids)
-      return db
-        .selectFrom(bounds.as("bounds"))
-        .innerJoin("vm_resource_usage", "vm_resource_usage.vm_id", "bounds.id")
-        .select(["bounds.uuid", "vm_resource_usage.cpu_mhz"])
-        .where((eb) => eb("vm_resource_usage.id", ">=", eb.fn.coalesce("bounds.since", eb.lit(0))))
-        .orderBy("vm_resource_usage.id", "asc")
-        .execute()
-    }
-
     const hostStates = async (): Promise<Record<string, HostStateFlag>> => {
       const rows = await db
         .selectFrom("hosts")
@@ -176,28 +85,6 @@ export const makeStore = (
       const states: Record<string, HostStateFlag> = {}
       for (const row of rows) states[row.hostname] = row.state === null || Number(row.state) !== 0 ? 1 : 0
       return states
-    }
-
-    const decisionFilter = (query: DecisionQuery) => {
-      let select = db.selectFrom("decisions")
-      if (query.host !== undefined) select = select.where("host", "=", query.host)
-      if (query.reason !== undefined) select = select.where("reason", "=", query.reason)
-      if (query.outcome !== undefined) select = select.where("outcome", "=", query.outcome)
-      if (query.since !== undefined) select = select.where("time", ">=", query.since.toISOString())
-      if (query.until !== undefined) select = select.where("time", "<", query.until.toISOString())
-      return select
-    }
-
-    const migrationFilter = (query: MigrationQuery) => {
-      let select = db
-        .selectFrom("vm_migrations")
-        .innerJoin("vms", "vms.id", "vm_migrations.vm_id")
-        .innerJoin("hosts", "hosts.id", "vm_migrations.host_id")
-      if (query.vm !== undefined) select = select.where("vms.uuid", "=", query.vm)
-      if (query.host !== undefined) select = select.where("hosts.hostname", "=", query.host)
-      if (query.since !== undefined) select = select.where("vm_migrations.timestamp", ">=", query.since.toISOString())
-      if (query.until !== undefined) select = select.where("vm_migrations.timestamp", "<", query.until.toISOString())
-      return select
     }
 
     return {
@@ -224,7 +111,7 @@ export const makeStore = (
           // Chunks keep the IN list far below both dialects' bound-parameter limits.
           for (let start = 0; start < unique.length; start += batchSize) {
             const chunk = unique.slice(start, start + batchSize)
-            const rows = await (dialect === "postgres" ? recentPostgres : recentSqlite)(chunk, limit)
+            const rows = await recentVmHistory(db, dialect, chunk, limit)
             for (const row of rows) result[row.uuid]?.push(Number(row.cpu_mhz))
           }
           return result
@@ -437,77 +324,6 @@ export const makeStore = (
           }))
         }),
 
-      insertDecision: (decision) =>
-        run("insertDecision", async () => {
-          const row = await db
-            .insertInto("decisions")
-            .values({
-              time: decision.time.toISOString(),
-              host: decision.host,
-              reason: decision.reason,
-              inputs: toJson(decision.inputs),
-              placement: toJson(decision.placement),
-              migrations: toJson(decision.migrations),
-              outcome: decision.outcome,
-              timings: toJson(decision.timings)
-            })
-            .returning("id")
-            .executeTakeFirstOrThrow()
-          return Number(row.id)
-        }),
-
-      listDecisions: (query = {}) =>
-        run("listDecisions", async () => {
-          const rows = await decisionFilter(query)
-            .selectAll()
-            .orderBy("id", "desc")
-            .limit(pageLimit(query.limit))
-            .offset(pageOffset(query.offset))
-            .execute()
-          return rows.map(readDecision)
-        }),
-
-      countDecisions: (query = {}) =>
-        run("countDecisions", async () => {
-          const row = await decisionFilter(query)
-            .select((eb) => eb.fn.countAll().as("count"))
-            .executeTakeFirstOrThrow()
-          return Number(row.count)
-        }),
-
-      selectDecision: (id) =>
-        run("selectDecision", async () => {
-          const row = await db.selectFrom("decisions").selectAll().where("id", "=", id).executeTakeFirst()
-          return row === undefined ? undefined : readDecision(row)
-        }),
-
-      countMigrations: (query: MigrationQuery = {}) =>
-        run("countMigrations", async () => {
-          const row = await migrationFilter(query)
-            .select((eb) => eb.fn.countAll().as("count"))
-            .executeTakeFirstOrThrow()
-          return Number(row.count)
-        }),
-
-      listMigrations: (query: MigrationQuery = {}) =>
-        run("listMigrations", async () => {
-          const select = migrationFilter(query).select([
-            "vm_migrations.id",
-            "vms.uuid",
-            "hosts.hostname",
-            "vm_migrations.timestamp"
-          ])
-          const rows = await select
-            .orderBy("vm_migrations.id", "desc")
-            .limit(pageLimit(query.limit))
-            .offset(pageOffset(query.offset))
-            .execute()
-          return rows.map((row) => ({
-            id: Number(row.id),
-            vm: row.uuid,
-            host: row.hostname,
-            timestamp: readTime(row.timestamp)
-          }))
-        })
+      ...makeDecisionLog(db)
     }
   })

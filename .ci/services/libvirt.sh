@@ -4,10 +4,10 @@ neat_libvirt_setup() {
   if ! command -v virsh >/dev/null 2>&1; then
     echo "libvirt: installing Debian's libvirt-clients"
     if [ -z "${NEAT_APT_UPDATED:-}" ]; then
-      apt-get update -qq >/dev/null || return 1
+      apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null || return 1
       export NEAT_APT_UPDATED=1
     fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvirt-clients >/dev/null || return 1
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends libvirt-clients >/dev/null || return 1
   fi
   NEAT_TEST_VIRSH="$(command -v virsh)"
   export NEAT_TEST_VIRSH

@@ -8,10 +8,10 @@ neat_pg_setup() {
   if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     echo "postgres: installing Debian's postgresql"
     if [ -z "${NEAT_APT_UPDATED:-}" ]; then
-      apt-get update -qq >/dev/null || return 1
+      apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null || return 1
       export NEAT_APT_UPDATED=1
     fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null || return 1
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq postgresql >/dev/null || return 1
   fi
   bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   local as_postgres=(runuser -u postgres --)

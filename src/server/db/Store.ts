@@ -3,9 +3,7 @@
  * operations are OpenStack Neat's (neat/db.py) under camelCase names, plus the decision log and the
  * migration history. Timestamps come from Effect's Clock, so simulated and test clocks apply.
  */
-
-import type { Effect } from "effect"
-import { Context, Either, Layer } from "effect"
+import { Context, type Effect, Either, Layer } from "effect"
 import type { UnknownHost } from "../../core/errors.js"
 import { makeStore } from "./makeStore.js"
 import { type OpenOptions, openDatabase } from "./openDatabase.js"

@@ -2,6 +2,8 @@
 import { Command } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect } from "effect"
+import { collectCommand } from "./collect.js"
+import { dbCleanCommand } from "./dbClean.js"
 import { decideCommand } from "./decide.js"
 import { localManagerCommand } from "./localManager.js"
 import { reportFailure } from "./reportFailure.js"
@@ -10,7 +12,14 @@ import { sweepCommand } from "./sweep.js"
 
 const neat = Command.make("neat").pipe(
   Command.withDescription("Energy-efficient dynamic consolidation of virtual machines"),
-  Command.withSubcommands([decideCommand, sweepCommand, serveCommand, localManagerCommand])
+  Command.withSubcommands([
+    decideCommand,
+    sweepCommand,
+    serveCommand,
+    localManagerCommand,
+    collectCommand,
+    dbCleanCommand
+  ])
 )
 const cli = Command.run(neat, { name: "neat", version: "0.1.0" })
 cli(process.argv).pipe(

@@ -1,0 +1,31 @@
+/** The `--config FILE` option every daemon command takes, and loading the configuration it names. */
+import { Options } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
+import { Effect, Option } from "effect"
+import type { InvalidConfig } from "../config/InvalidConfig.js"
+import { type AlgorithmValidator, loadNeatConfig, type NeatConfig } from "../config/NeatConfig.js"
+
+/** Where OpenStack Neat looks for the operator's configuration. */
+export const systemConfigFile = "/etc/neat/neat.conf"
+
+export const configOption = Options.file("config").pipe(
+  Options.withDescription(
+    `neat.conf to read after Neat's defaults (config/neat.conf); without it, ${systemConfigFile} if present. NEAT_<OPTION> environment variables override both`
+  ),
+  Options.optional
+)
+
+/** Neat's defaults, then the file given with --config (else /etc/neat/neat.conf if present), then the environment. */
+export const loadCliConfig = (
+  file: Option.Option<string>,
+  validateAlgorithm?: AlgorithmValidator
+): Effect.Effect<NeatConfig, InvalidConfig, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const configFile = Option.isSome(file)
+      ? file.value
+      : (yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false)))
+        ? systemConfigFile
+        : undefined
+    return yield* loadNeatConfig({ configFile, validateAlgorithm })
+  })

@@ -1,0 +1,25 @@
+/** `neat db-clean`: the store cleaner. */
+import { Command, Options } from "@effect/cli"
+import { Effect, Layer } from "effect"
+import { runDbCleaner } from "../cleaner/DbCleaner.js"
+import { Store } from "../db/Store.js"
+import { configOption, loadCliConfig } from "./configOption.js"
+import { daemonLogging } from "./daemonLogging.js"
+
+export const dbCleanCommand = Command.make(
+  "db-clean",
+  {
+    config: configOption,
+    once: Options.boolean("once").pipe(Options.withDescription("clean once and exit"))
+  },
+  ({ config, once }) =>
+    Effect.gen(function* () {
+      const settings = yield* loadCliConfig(config)
+      const logging = yield* daemonLogging(settings, "db-cleaner.log")
+      yield* runDbCleaner(settings.dbCleanerInterval, { once }).pipe(
+        Effect.provide(Layer.merge(Store.layerConnection(settings.sqlConnection), logging))
+      )
+    })
+).pipe(
+  Command.withDescription("Delete VM and host usage rows older than db_cleaner_interval, every db_cleaner_interval")
+)

@@ -1,0 +1,163 @@
+/**
+ * The central store: what data collectors, local managers and the global manager share. The
+ * operations are OpenStack Neat's (neat/db.py) under camelCase names, plus the decision log and the
+ * migration history. Timestamps come from Effect's Clock, so simulated and test clocks apply.
+ */
+import { Context, type Effect, Either, Layer } from "effect"
+import type { UnknownHost } from "../../core/errors.js"
+import { makeStore } from "./makeStore.js"
+import { type OpenOptions, openDatabase } from "./openDatabase.js"
+import { parseStoreConnection, type StoreConnection } from "./StoreConnection.js"
+import { StoreError } from "./StoreError.js"
+
+/** Why a reallocation was requested: Neat's reason 0 is underload, 1 is overload. */
+export type DecisionReason = "underload" | "overload"
+
+/** One reallocation decision of the global manager, as it is recorded. */
+export interface DecisionRecord {
+  readonly time: Date
+  /** The host whose local manager asked. */
+  readonly host: string
+  readonly reason: DecisionReason
+  /** JSON-serialisable summary of what the decision saw (VMs, hosts, utilisation). */
+  readonly inputs: unknown
+  /** JSON-serialisable placement (VM UUID → host), or null when none was found. */
+  readonly placement: unknown
+  /** JSON-serialisable list of the migrations issued and how each ended. */
+  readonly migrations: unknown
+  /** How the decision ended, e.g. "migrated", "no-placement", "failed". */
+  readonly outcome: string
+  /** JSON-serialisable durations of the phases, seconds. */
+  readonly timings: unknown
+}
+
+export interface StoredDecision extends DecisionRecord {
+  readonly id: number
+}
+
+/** Filters and page of a decision listing; newest first. `limit` is clamped to 1..1000 (default 100). */
+export interface DecisionQuery {
+  readonly host?: string | undefined
+  readonly reason?: DecisionReason | undefined
+  readonly outcome?: string | undefined
+  /** Inclusive lower bound on `time`. */
+  readonly since?: Date | undefined
+  /** Exclusive upper bound on `time`. */
+  readonly until?: Date | undefined
+  readonly limit?: number | undefined
+  readonly offset?: number | undefined
+}
+
+export interface StoredMigration {
+  readonly id: number
+  readonly vm: string
+  /** The destination host. */
+  readonly host: string
+  readonly timestamp: Date
+}
+
+/** Filters and page of a migration listing; newest first. `limit` is clamped to 1..1000 (default 100). */
+export interface MigrationQuery {
+  readonly vm?: string | undefined
+  readonly host?: string | undefined
+  readonly since?: Date | undefined
+  readonly until?: Date | undefined
+  readonly limit?: number | undefined
+  readonly offset?: number | undefined
+}
+
+export interface HostOverloadRecord {
+  readonly host: string
+  readonly overload: boolean
+  readonly timestamp: Date
+}
+
+/** Neat's select_host_characteristics: three maps from host name. */
+export interface HostCharacteristics {
+  /** Capacity usable by VMs, MHz. */
+  readonly cpuMhz: Readonly<Record<string, number>>
+  readonly cpuCores: Readonly<Record<string, number>>
+  /** Memory, MB. */
+  readonly ram: Readonly<Record<string, number>>
+}
+
+/** A host state as Neat records it: 1 active, 0 inactive. */
+export type HostStateFlag = 0 | 1
+
+export interface StoreService {
+  /** The last `n` CPU values of a VM, MHz, oldest first (empty for an unknown VM). */
+  readonly selectCpuMhzForVm: (uuid: string, n: number) => Effect.Effect<ReadonlyArray<number>, StoreError>
+  /**
+   * The last `n` CPU values of each of several VMs in one query, MHz, oldest first; VMs without data
+   * map to an empty list. What the global manager needs for a placement over many VMs.
+   */
+  readonly selectCpuMhzForVms: (
+    uuids: ReadonlyArray<string>,
+    n: number
+  ) => Effect.Effect<Readonly<Record<string, ReadonlyArray<number>>>, StoreError>
+  /** The last CPU value of every known VM, MHz (0 for a VM without data). */
+  readonly selectLastCpuMhzForVms: () => Effect.Effect<Readonly<Record<string, number>>, StoreError>
+  /** The id of a VM, registering it when new. */
+  readonly selectVmId: (uuid: string) => Effect.Effect<number, StoreError>
+  /** One CPU value per VM, MHz, stamped now. */
+  readonly insertVmCpuMhz: (data: Readonly<Record<string, number>>) => Effect.Effect<void, StoreError>
+  /** Registers or updates a host; returns its id. `cpuMhz` is the capacity usable by VMs, `ram` MB. */
+  readonly updateHost: (
+    hostname: string,
+    cpuMhz: number,
+    cpuCores: number,
+    ram: number
+  ) => Effect.Effect<number, StoreError>
+  readonly selectHostId: (hostname: string) => Effect.Effect<number, StoreError | UnknownHost>
+  readonly selectHostIds: () => Effect.Effect<Readonly<Record<string, number>>, StoreError>
+  readonly selectHostCharacteristics: () => Effect.Effect<HostCharacteristics, StoreError>
+  /** One hypervisor CPU value for a host, MHz, stamped now. */
+  readonly insertHostCpuMhz: (hostname: string, cpuMhz: number) => Effect.Effect<void, StoreError | UnknownHost>
+  /** The last `n` CPU values of a host, MHz, oldest first. */
+  readonly selectCpuMhzForHost: (hostname: string, n: number) => Effect.Effect<ReadonlyArray<number>, StoreError>
+  /** The last CPU value of every host, MHz (0 for a host without data). */
+  readonly selectLastCpuMhzForHosts: () => Effect.Effect<Readonly<Record<string, number>>, StoreError>
+  readonly insertHostStates: (
+    states: Readonly<Record<string, HostStateFlag>>
+  ) => Effect.Effect<void, StoreError | UnknownHost>
+  /** The current state of every host; a host never recorded counts as active (1), as in Neat. */
+  readonly selectHostStates: () => Effect.Effect<Readonly<Record<string, HostStateFlag>>, StoreError>
+  readonly selectActiveHosts: () => Effect.Effect<ReadonlyArray<string>, StoreError>
+  readonly selectInactiveHosts: () => Effect.Effect<ReadonlyArray<string>, StoreError>
+  readonly insertHostOverload: (hostname: string, overload: boolean) => Effect.Effect<void, StoreError | UnknownHost>
+  /** Records that `vm` was migrated to `hostname`. */
+  readonly insertVmMigration: (vm: string, hostname: string) => Effect.Effect<void, StoreError | UnknownHost>
+  /** Deletes VM usage rows older than `threshold`; returns how many. */
+  readonly cleanupVmResourceUsage: (threshold: Date) => Effect.Effect<number, StoreError>
+  /** Deletes host usage rows older than `threshold`; returns how many. */
+  readonly cleanupHostResourceUsage: (threshold: Date) => Effect.Effect<number, StoreError>
+  /** Host overload transitions, oldest first, optionally for one host. */
+  readonly selectHostOverloads: (hostname?: string) => Effect.Effect<ReadonlyArray<HostOverloadRecord>, StoreError>
+  /** Records a decision; returns its id. */
+  readonly insertDecision: (decision: DecisionRecord) => Effect.Effect<number, StoreError>
+  readonly listDecisions: (query?: DecisionQuery) => Effect.Effect<ReadonlyArray<StoredDecision>, StoreError>
+  /** How many decisions match the filters of `query` (its limit and offset are ignored). */
+  readonly countDecisions: (query?: DecisionQuery) => Effect.Effect<number, StoreError>
+  /** One decision by id, or undefined when there is none. */
+  readonly selectDecision: (id: number) => Effect.Effect<StoredDecision | undefined, StoreError>
+  readonly listMigrations: (query?: MigrationQuery) => Effect.Effect<ReadonlyArray<StoredMigration>, StoreError>
+  /** How many migrations match the filters of `query` (its limit and offset are ignored). */
+  readonly countMigrations: (query?: MigrationQuery) => Effect.Effect<number, StoreError>
+}
+
+/** The store service. Build it with `Store.layer(sql_connection)`. */
+export class Store extends Context.Tag("neat/Store")<Store, StoreService>() {
+  /** A store on an already parsed connection; the database is opened, migrated and closed with the layer. */
+  static readonly layerConnection = (
+    connection: StoreConnection,
+    options: OpenOptions = {}
+  ): Layer.Layer<Store, StoreError> =>
+    Layer.scoped(Store, makeStore(openDatabase(connection, options), connection.dialect))
+
+  /** A store from Neat's `sql_connection` string (sqlite:///path, a path, or postgresql://...). */
+  static readonly layer = (sqlConnection: string, options: OpenOptions = {}): Layer.Layer<Store, StoreError> =>
+    Either.match(parseStoreConnection(sqlConnection), {
+      onLeft: (message) => Layer.fail(new StoreError({ operation: "open", message: `sql_connection ${message}` })),
+      onRight: (connection) => Store.layerConnection(connection, options)
+    })
+}

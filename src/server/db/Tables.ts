@@ -1,0 +1,88 @@
+/**
+ * Row types of the store's tables, as Kysely sees them. The column names are OpenStack Neat's
+ * (neat/db_utils.py) so existing SQL against a Neat database keeps working; `decisions` is ours.
+ * Timestamps are written as ISO-8601 strings and read back as strings (SQLite) or Dates (PostgreSQL).
+ */
+import type { ColumnType, Generated } from "kysely"
+
+/** A timestamp column: written as an ISO-8601 string (or left to the database default), never updated. */
+export type TimestampColumn = ColumnType<string | Date, string | undefined, never>
+
+export interface HostsTable {
+  readonly id: Generated<number>
+  readonly hostname: string
+  /** Capacity usable by VMs, MHz (all cores). */
+  readonly cpu_mhz: number
+  readonly cpu_cores: number
+  /** Memory, MB. */
+  readonly ram: number
+}
+
+export interface HostResourceUsageTable {
+  readonly id: Generated<number>
+  readonly host_id: number
+  readonly timestamp: TimestampColumn
+  /** Hypervisor overhead: host CPU use not attributed to VMs, MHz. */
+  readonly cpu_mhz: number
+}
+
+export interface VmsTable {
+  readonly id: Generated<number>
+  readonly uuid: string
+}
+
+export interface VmResourceUsageTable {
+  readonly id: Generated<number>
+  readonly vm_id: number
+  readonly timestamp: TimestampColumn
+  /** Average CPU use over the last collection interval, MHz. */
+  readonly cpu_mhz: number
+}
+
+export interface VmMigrationsTable {
+  readonly id: Generated<number>
+  readonly vm_id: number
+  /** The destination host. */
+  readonly host_id: number
+  readonly timestamp: TimestampColumn
+}
+
+export interface HostStatesTable {
+  readonly id: Generated<number>
+  readonly host_id: number
+  readonly timestamp: TimestampColumn
+  /** 1 active, 0 inactive (suspended). */
+  readonly state: number
+}
+
+export interface HostOverloadTable {
+  readonly id: Generated<number>
+  readonly host_id: number
+  readonly timestamp: TimestampColumn
+  /** 1 overloaded, 0 not. */
+  readonly overload: number
+}
+
+export interface DecisionsTable {
+  readonly id: Generated<number>
+  readonly time: TimestampColumn
+  readonly host: string
+  readonly reason: string
+  /** JSON documents, stored as text so both dialects read them the same way. */
+  readonly inputs: string
+  readonly placement: string
+  readonly migrations: string
+  readonly outcome: string
+  readonly timings: string
+}
+
+export interface StoreTables {
+  readonly hosts: HostsTable
+  readonly host_resource_usage: HostResourceUsageTable
+  readonly vms: VmsTable
+  readonly vm_resource_usage: VmResourceUsageTable
+  readonly vm_migrations: VmMigrationsTable
+  readonly host_states: HostStatesTable
+  readonly host_overload: HostOverloadTable
+  readonly decisions: DecisionsTable
+}

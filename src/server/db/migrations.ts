@@ -1,0 +1,82 @@
+/**
+ * The store's schema as an ordered list of migrations, run at start by Kysely's Migrator. Append new
+ * migrations; never edit one that has shipped. DDL differs per dialect (identity vs autoincrement,
+ * timestamp types), so each migration is built for the dialect it runs on. Every statement is
+ * idempotent ("if not exists"): SQLite runs DDL outside a transaction, so two services starting at
+ * once on a fresh file may both run a migration; the loser retries (openDatabase) and finds it done.
+ */
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type Migration, sql } from "kysely"
+import type { StoreConnection } from "./StoreConnection.js"
+
+type Dialect = StoreConnection["dialect"]
+
+const withId = <T extends string>(table: CreateTableBuilder<T>, dialect: Dialect): CreateTableBuilder<T, "id"> =>
+  dialect === "sqlite"
+    ? table.addColumn("id", "integer", (col) => col.primaryKey().autoIncrement())
+    : table.addColumn("id", "bigint", (col) => col.primaryKey().generatedByDefaultAsIdentity())
+
+const timestampType = (dialect: Dialect) => (dialect === "sqlite" ? "text" : "timestamptz")
+
+const timestampDefault = (dialect: Dialect) => (col: ColumnDefinitionBuilder) =>
+  col.notNull().defaultTo(dialect === "sqlite" ? sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` : sql`now()`)
+
+const foreignKeyType = (dialect: Dialect) => (dialect === "sqlite" ? "integer" : "bigint")
+
+const neatTables = (dialect: Dialect): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const fk = foreignKeyType(dialect)
+    await withId(db.schema.createTable("hosts").ifNotExists(), dialect)
+      .addColumn("hostname", "varchar(255)", (col) => col.notNull().unique())
+      .addColumn("cpu_mhz", "integer", (col) => col.notNull())
+      .addColumn("cpu_cores", "integer", (col) => col.notNull())
+      .addColumn("ram", "integer", (col) => col.notNull())
+      .execute()
+    await withId(db.schema.createTable("vms").ifNotExists(), dialect)
+      .addColumn("uuid", "varchar(36)", (col) => col.notNull().unique())
+      .execute()
+    const usage = [
+      ["host_resource_usage", "host_id", "hosts", "cpu_mhz"],
+      ["vm_resource_usage", "vm_id", "vms", "cpu_mhz"],
+      ["host_states", "host_id", "hosts", "state"],
+      ["host_overload", "host_id", "hosts", "overload"]
+    ] as const
+    for (const [table, owner, ownerTable, value] of usage) {
+      await withId(db.schema.createTable(table).ifNotExists(), dialect)
+        .addColumn(owner, fk, (col) => col.notNull().references(`${ownerTable}.id`).onDelete("cascade"))
+        .addColumn("timestamp", timestampType(dialect), timestampDefault(dialect))
+        .addColumn(value, "integer", (col) => col.notNull())
+        .execute()
+      // "Last n values of one owner" and the cleaner's "older than" are the hot queries.
+      await db.schema.createIndex(`${table}_${owner}_id`).ifNotExists().on(table).columns([owner, "id"]).execute()
+      await db.schema.createIndex(`${table}_timestamp`).ifNotExists().on(table).column("timestamp").execute()
+    }
+    await withId(db.schema.createTable("vm_migrations").ifNotExists(), dialect)
+      .addColumn("vm_id", fk, (col) => col.notNull().references("vms.id").onDelete("cascade"))
+      .addColumn("host_id", fk, (col) => col.notNull().references("hosts.id").onDelete("cascade"))
+      .addColumn("timestamp", timestampType(dialect), timestampDefault(dialect))
+      .execute()
+  }
+})
+
+const decisions = (dialect: Dialect): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await withId(db.schema.createTable("decisions").ifNotExists(), dialect)
+      .addColumn("time", timestampType(dialect), timestampDefault(dialect))
+      .addColumn("host", "varchar(255)", (col) => col.notNull())
+      .addColumn("reason", "varchar(32)", (col) => col.notNull())
+      .addColumn("inputs", "text", (col) => col.notNull())
+      .addColumn("placement", "text", (col) => col.notNull())
+      .addColumn("migrations", "text", (col) => col.notNull())
+      .addColumn("outcome", "varchar(64)", (col) => col.notNull())
+      .addColumn("timings", "text", (col) => col.notNull())
+      .execute()
+    await db.schema.createIndex("decisions_host_id").ifNotExists().on("decisions").columns(["host", "id"]).execute()
+    await db.schema.createIndex("decisions_time").ifNotExists().on("decisions").column("time").execute()
+  }
+})
+
+/** Every migration, keyed by a name that sorts in the order they must run. */
+export const storeMigrations = (dialect: Dialect): Record<string, Migration> => ({
+  "0001_neat_tables": neatTables(dialect),
+  "0002_decisions": decisions(dialect)
+})

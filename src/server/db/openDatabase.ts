@@ -1,0 +1,111 @@
+/**
+ * Opens the store's database as a scoped Kysely instance and brings its schema up to date.
+ * SQLite runs in WAL mode with a busy timeout, so a collector and a manager on one host can share a
+ * file; PostgreSQL BIGINT and NUMERIC come back as numbers rather than pg's default strings.
+ */
+import Database from "better-sqlite3"
+import { Effect, Schedule, type Scope } from "effect"
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from "kysely"
+import pg from "pg"
+import { storeMigrations } from "./migrations.js"
+import { type StoreConnection, sqliteInMemory } from "./StoreConnection.js"
+import { StoreError, toStoreError } from "./StoreError.js"
+import type { StoreTables } from "./Tables.js"
+
+export interface OpenOptions {
+  /**
+   * PostgreSQL only: the schema the tables live in (created when missing). Lets several deployments,
+   * or test runs, share one database.
+   */
+  readonly pgSchema?: string | undefined
+}
+
+const schemaName = /^[a-z_][a-z0-9_]{0,62}$/
+
+const parseBigint = (value: string): number => Number(value)
+
+/** pg type parsers: int8 (BIGINT, COUNT) and numeric as JS numbers; every id and count stays well below 2^53. */
+const getTypeParser = ((oid: number, format?: "text" | "binary") => {
+  if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return parseBigint
+  return pg.types.getTypeParser(oid, format)
+}) as typeof pg.types.getTypeParser
+
+const openSqlite = (path: string): Effect.Effect<Kysely<StoreTables>, StoreError> =>
+  Effect.try({
+    try: () => {
+      const database = new Database(path)
+      try {
+        database.pragma("busy_timeout = 5000")
+        database.pragma("foreign_keys = ON")
+        if (path !== sqliteInMemory) database.pragma("journal_mode = WAL")
+      } catch (error) {
+        database.close()
+        throw error
+      }
+      return new Kysely<StoreTables>({ dialect: new SqliteDialect({ database }) })
+    },
+    catch: toStoreError(`open sqlite ${path}`)
+  })
+
+const openPostgres = (url: string, options: OpenOptions): Effect.Effect<Kysely<StoreTables>, StoreError> =>
+  Effect.gen(function* () {
+    const schema = options.pgSchema
+    if (schema !== undefined && !schemaName.test(schema)) {
+      return yield* new StoreError({ operation: "open", message: `invalid PostgreSQL schema name '${schema}'` })
+    }
+    if (schema !== undefined) {
+      yield* Effect.tryPromise({
+        try: async () => {
+          const client = new pg.Client({ connectionString: url })
+          await client.connect()
+          try {
+            await client.query(`create schema if not exists "${schema}"`)
+          } finally {
+            await client.end()
+          }
+        },
+        catch: toStoreError("open postgresql")
+      })
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      types: { getTypeParser },
+      ...(schema === undefined ? {} : { options: `-c search_path=${schema}` })
+    })
+    return new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) })
+  })
+
+const migrate = (db: Kysely<StoreTables>, dialect: StoreConnection["dialect"]): Effect.Effect<void, StoreError> => {
+  const migrations = storeMigrations(dialect)
+  const provider: MigrationProvider = {
+    getMigrations: (): Promise<Record<string, Migration>> => Promise.resolve(migrations)
+  }
+  return Effect.tryPromise({
+    try: () => new Migrator({ db, provider }).migrateToLatest(),
+    catch: toStoreError("migrate")
+  }).pipe(
+    Effect.flatMap(({ error, results }) => {
+      if (error === undefined) return Effect.void
+      const failed = results?.find((result) => result.status === "Error")?.migrationName
+      return Effect.fail(toStoreError(`migrate${failed === undefined ? "" : ` ${failed}`}`)(error))
+    })
+  )
+}
+
+/** The database, migrated; destroyed (pool ended, file closed) when the scope closes. */
+export const openDatabase = (
+  connection: StoreConnection,
+  options: OpenOptions = {}
+): Effect.Effect<Kysely<StoreTables>, StoreError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const db = yield* Effect.acquireRelease(
+      connection.dialect === "sqlite" ? openSqlite(connection.path) : openPostgres(connection.url, options),
+      (db) => Effect.promise(() => db.destroy()).pipe(Effect.orElse(() => Effect.void))
+    )
+    // Another service may be migrating the same database right now: give it time to finish.
+    yield* migrate(db, connection.dialect).pipe(
+      Effect.retry({ times: 5, schedule: Schedule.exponential("100 millis") })
+    )
+    return db
+  })

@@ -1,0 +1,22 @@
+/** Pieces shared by the Store's query modules. */
+import { Clock, Effect } from "effect"
+import type { Kysely, Transaction } from "kysely"
+import { type StoreError, toStoreError } from "./StoreError.js"
+import type { StoreTables } from "./Tables.js"
+
+export type Db = Kysely<StoreTables> | Transaction<StoreTables>
+
+/** Rows or ids per statement in bulk operations: far below both dialects' bound-parameter limits. */
+export const batchSize = 500
+
+/** SQLite hands timestamps back as the ISO strings we wrote; PostgreSQL as Dates. */
+export const readTime = (value: string | Date): Date => (value instanceof Date ? value : new Date(value))
+export const writeTime = (ms: number): string => new Date(ms).toISOString()
+
+/** Runs one database call, wrapping what it throws into a StoreError naming `operation`. */
+export const run = <A>(operation: string, query: () => Promise<A>): Effect.Effect<A, StoreError> =>
+  Effect.tryPromise({ try: query, catch: toStoreError(operation) })
+
+/** Like `run`, with the Clock's current time as an ISO timestamp. */
+export const withNow = <A>(operation: string, query: (now: string) => Promise<A>): Effect.Effect<A, StoreError> =>
+  Effect.flatMap(Clock.currentTimeMillis, (ms) => run(operation, () => query(writeTime(ms))))

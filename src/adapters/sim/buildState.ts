@@ -1,0 +1,58 @@
+/** Builds the initial simulator state: hosts by alternating type, VMs by index-block type. */
+import { type HostType, hostTypeIndex, type VmType, vmTypeIndex } from "./Datacenter.js"
+import { historyCapacity, type SimState } from "./SimState.js"
+
+export const buildState = (
+  hostCount: number,
+  vmCount: number,
+  hostTypes: ReadonlyArray<HostType>,
+  vmTypes: ReadonlyArray<VmType>
+): { readonly state: SimState; readonly hostRamMb: Float64Array } => {
+  const hostTotalMips = new Float64Array(hostCount)
+  const hostPeMips = new Float64Array(hostCount)
+  const hostBandwidthMbps = new Float64Array(hostCount)
+  const hostRamMb = new Float64Array(hostCount)
+  const hostPower = []
+  for (let h = 0; h < hostCount; h++) {
+    const type = hostTypes[hostTypeIndex(h, hostTypes.length)]!
+    hostTotalMips[h] = type.mhzPerCore * type.cores
+    hostPeMips[h] = type.mhzPerCore
+    hostBandwidthMbps[h] = type.bandwidthMbps
+    hostRamMb[h] = type.ramMb
+    hostPower.push(type.power)
+  }
+  const vmMips = new Float64Array(vmCount)
+  const vmRamMb = new Float64Array(vmCount)
+  const vmBandwidthMbps = new Float64Array(vmCount)
+  for (let v = 0; v < vmCount; v++) {
+    const type = vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!
+    vmMips[v] = type.mhz
+    vmRamMb[v] = type.ramMb
+    vmBandwidthMbps[v] = type.bandwidthMbps
+  }
+  const state: SimState = {
+    hostCount,
+    vmCount,
+    hostTotalMips,
+    hostPeMips,
+    hostBandwidthMbps,
+    hostPower,
+    hostVms: Array.from({ length: hostCount }, () => []),
+    hostAlloc: Array.from({ length: hostCount }, () => []),
+    hostMigIn: Array.from({ length: hostCount }, () => []),
+    hostAvailableMips: Float64Array.from(hostTotalMips),
+    hostAllocatedMips: new Float64Array(hostCount),
+    hostUtilMips: new Float64Array(hostCount),
+    hostRequestedMips: new Float64Array(hostCount),
+    vmMips,
+    vmRamMb,
+    vmBandwidthMbps,
+    vmHost: new Int32Array(vmCount).fill(-1),
+    vmInMigration: new Uint8Array(vmCount),
+    vmDemandMips: new Float64Array(vmCount),
+    history: new Float64Array(vmCount * historyCapacity),
+    historyHead: historyCapacity - 1,
+    historyLength: 0
+  }
+  return { state, hostRamMb }
+}

@@ -1,0 +1,310 @@
+/**
+ * CloudSim 3.0.3's `optimizeAllocation`, step for step: detect overloaded hosts; take VMs off
+ * each until it is no longer overloaded; place them by power-aware best fit (sorted by demand,
+ * switched-off hosts allowed); then try to drain under-utilised hosts one by one in increasing
+ * order of their last measured utilisation, all of a host's VMs or none; finally restore every
+ * tentative change and return the migration list.
+ *
+ * Quirk kept on purpose (CloudSim line 140): hosts that received VMs from overloaded hosts are
+ * not protected from being drained, so one VM can be listed twice in one round.
+ */
+import { type HostLoad, makeHostLoad, trimmedLength } from "../../../algorithms/cloudsim/HostLoad.js"
+import type { OverloadDetector } from "../../../algorithms/cloudsim/overload/OverloadDetector.js"
+import {
+  type BestFitHosts,
+  type BestFitWorkspace,
+  findHostForVm,
+  makeBestFitWorkspace
+} from "../../../algorithms/cloudsim/placement/powerAwareBestFit.js"
+import type { SelectionInput, VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
+import { allocateCpu } from "../CpuScheduler.js"
+import { migrationSeconds } from "../Datacenter.js"
+import { powerAt } from "../PowerModel.js"
+import { addToHost, historyAt, historyCapacity, indexOnHost, removeFromHost, type SimState } from "../SimState.js"
+import { clampedUtilization } from "../Simulator.js"
+
+export class CloudsimOptimizer {
+  /** The migrations decided by the last `optimize`, in CloudSim's list order. */
+  readonly plannedVms: Array<number> = []
+  readonly plannedHosts: Array<number> = []
+  /** Hosts found overloaded in the last round. */
+  overloadedCount = 0
+
+  private readonly staleUtilization: Float64Array
+  private readonly stalePower: Float64Array
+  private readonly overloaded: Uint8Array
+  private readonly excludedUnder: Uint8Array
+  private readonly excludedPlace: Uint8Array
+  private readonly touched: Uint8Array
+  private readonly touchedHosts: Array<number> = []
+  private readonly savedVms: Array<Array<number>>
+  private readonly savedMigIn: Array<Array<number>>
+  private readonly load: HostLoad
+  private readonly selection: SelectionInput
+  private readonly workspace: BestFitWorkspace
+  private readonly hostsView: BestFitHosts
+  private readonly order: Int32Array
+  private readonly toPlace: Array<number> = []
+  private readonly placedVms: Array<number> = []
+  private readonly placedHosts: Array<number> = []
+
+  constructor(
+    private readonly state: SimState,
+    private readonly detector: OverloadDetector,
+    private readonly selector: VmSelection,
+    intervalSec: number
+  ) {
+    const hosts = state.hostCount
+    this.staleUtilization = new Float64Array(hosts)
+    this.stalePower = new Float64Array(hosts)
+    this.overloaded = new Uint8Array(hosts)
+    this.excludedUnder = new Uint8Array(hosts)
+    this.excludedPlace = new Uint8Array(hosts)
+    this.touched = new Uint8Array(hosts)
+    this.savedVms = new Array<Array<number>>(hosts)
+    this.savedMigIn = new Array<Array<number>>(hosts)
+    this.load = makeHostLoad(historyCapacity)
+    this.load.intervalSec = intervalSec
+    this.selection = {
+      vms: new Int32Array(state.vmCount),
+      count: 0,
+      ramMb: state.vmRamMb,
+      mips: state.vmMips,
+      demandMips: state.vmDemandMips,
+      history: new Float64Array(state.vmCount * historyCapacity),
+      historyLength: 0
+    }
+    this.workspace = makeBestFitWorkspace(hosts)
+    this.order = new Int32Array(hosts)
+    this.hostsView = {
+      hostCount: hosts,
+      suitable: (h, v) => {
+        const demand = state.vmDemandMips[v]!
+        return state.hostPeMips[h]! >= demand && state.hostAvailableMips[h]! >= demand
+      },
+      busy: (h) => state.hostAllocatedMips[h] !== 0,
+      powerIncrease: (h, v) =>
+        powerAt(state.hostPower[h]!, (state.hostAllocatedMips[h]! + state.vmDemandMips[v]!) / state.hostTotalMips[h]!) -
+        this.stalePower[h]!,
+      overloadedWith: (h, v) => this.isOverloaded(h, v)
+    }
+  }
+
+  /** One decision round at the current state; fills `plannedVms` / `plannedHosts`. */
+  optimize(): void {
+    const state = this.state
+    const hosts = state.hostCount
+    this.plannedVms.length = 0
+    this.plannedHosts.length = 0
+    for (let h = 0; h < hosts; h++) {
+      const u = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
+      this.staleUtilization[h] = u
+      this.stalePower[h] = powerAt(state.hostPower[h]!, u)
+    }
+    // 1. Overloaded hosts, in host order.
+    this.overloaded.fill(0)
+    const overloadedHosts: Array<number> = []
+    for (let h = 0; h < hosts; h++) {
+      if (state.hostVms[h]!.length > 0 && this.isOverloaded(h, -1)) {
+        this.overloaded[h] = 1
+        overloadedHosts.push(h)
+      }
+    }
+    this.overloadedCount = overloadedHosts.length
+    // 2. Selection: VMs leave each overloaded host until it is no longer overloaded.
+    const toPlace = this.toPlace
+    toPlace.length = 0
+    for (const h of overloadedHosts) {
+      for (;;) {
+        const vm = this.selectFrom(h)
+        if (vm < 0) break
+        toPlace.push(vm)
+        this.touch(h)
+        removeFromHost(state, h, indexOnHost(state, h, vm, 0))
+        allocateCpu(state, h)
+        if (!this.isOverloaded(h, -1)) break
+      }
+    }
+    // 3. Placement of the selected VMs; switched-off hosts may be woken.
+    const demand = state.vmDemandMips
+    toPlace.sort((a, b) => demand[b]! - demand[a]!)
+    this.excludedPlace.set(this.overloaded)
+    for (const vm of toPlace) {
+      const host = findHostForVm(this.hostsView, vm, this.excludedPlace, this.workspace)
+      if (host < 0) continue
+      this.createOn(host, vm)
+      this.plannedVms.push(vm)
+      this.plannedHosts.push(host)
+    }
+    // 4. Under-utilised hosts, least utilised first (by the utilisation of the last update).
+    this.consolidateUnderloaded()
+    // 5. Undo every tentative change.
+    this.restore()
+  }
+
+  private consolidateUnderloaded(): void {
+    const state = this.state
+    const hosts = state.hostCount
+    const excludedUnder = this.excludedUnder
+    const excludedPlace = this.excludedPlace
+    excludedUnder.set(this.overloaded)
+    excludedPlace.set(this.overloaded)
+    let excludedCount = 0
+    for (let h = 0; h < hosts; h++) {
+      if (this.staleUtilization[h] === 0) {
+        excludedUnder[h] = 1
+        excludedPlace[h] = 1
+      }
+      if (excludedUnder[h] === 1) excludedCount++
+    }
+    const order = this.order
+    for (let h = 0; h < hosts; h++) order[h] = h
+    const u = this.staleUtilization
+    order.sort((a, b) => u[a]! - u[b]! || a - b)
+    let start = 0
+    const demand = state.vmDemandMips
+    while (excludedCount < hosts) {
+      while (
+        start < hosts &&
+        (excludedUnder[order[start]!] === 1 || !(u[order[start]!]! > 0 && u[order[start]!]! < 1))
+      ) {
+        start++
+      }
+      let host = -1
+      for (let i = start; i < hosts; i++) {
+        const h = order[i]!
+        if (excludedUnder[h] === 1) continue
+        const uh = u[h]!
+        if (!(uh > 0 && uh < 1)) continue
+        if (this.allMigratingOutOrAnyIn(h)) continue
+        host = h
+        break
+      }
+      if (host < 0) break
+      excludedUnder[host] = 1
+      excludedCount++
+      excludedPlace[host] = 1
+      const vms = this.toPlace
+      vms.length = 0
+      for (const v of state.hostVms[host]!) if (state.vmInMigration[v] === 0) vms.push(v)
+      if (vms.length === 0) continue
+      vms.sort((a, b) => demand[b]! - demand[a]!)
+      this.placedVms.length = 0
+      this.placedHosts.length = 0
+      let complete = true
+      for (const vm of vms) {
+        const target = findHostForVm(this.hostsView, vm, excludedPlace, this.workspace)
+        if (target < 0) {
+          complete = false
+          break
+        }
+        this.createOn(target, vm)
+        this.placedVms.push(vm)
+        this.placedHosts.push(target)
+      }
+      if (!complete) {
+        for (let i = 0; i < this.placedVms.length; i++) {
+          const target = this.placedHosts[i]!
+          removeFromHost(state, target, indexOnHost(state, target, this.placedVms[i]!, 0))
+          allocateCpu(state, target)
+        }
+        continue
+      }
+      for (let i = 0; i < this.placedVms.length; i++) {
+        const target = this.placedHosts[i]!
+        if (excludedUnder[target] === 0) {
+          excludedUnder[target] = 1
+          excludedCount++
+        }
+        this.plannedVms.push(this.placedVms[i]!)
+        this.plannedHosts.push(target)
+      }
+    }
+  }
+
+  /** CloudSim skips hosts whose VMs are all migrating out or that receive one (and empty hosts). */
+  private allMigratingOutOrAnyIn(host: number): boolean {
+    const vms = this.state.hostVms[host]!
+    const migIn = this.state.hostMigIn[host]!
+    for (let i = 0; i < vms.length; i++) {
+      if (this.state.vmInMigration[vms[i]!] === 0) return false
+      if (migIn[i] === 1) return true
+    }
+    return true
+  }
+
+  /** The selection policy's choice among the host's VMs that are not migrating, or -1. */
+  private selectFrom(host: number): number {
+    const state = this.state
+    const input = this.selection
+    let count = 0
+    for (const v of state.hostVms[host]!) if (state.vmInMigration[v] === 0) input.vms[count++] = v
+    input.count = count
+    if (this.selector.needsHistory) {
+      const m = state.historyLength
+      input.historyLength = m
+      for (let i = 0; i < count; i++) {
+        const v = input.vms[i]!
+        for (let j = 0; j < m; j++) input.history[i * m + j] = historyAt(state, v, j)
+      }
+    }
+    const index = this.selector.select(input)
+    return index < 0 ? -1 : input.vms[index]!
+  }
+
+  /** The detector's verdict on `host`'s current VMs, plus `extraVm` when ≥ 0 (as if created there). */
+  private isOverloaded(host: number, extraVm: number): boolean {
+    const state = this.state
+    const load = this.load
+    const vms = state.hostVms[host]!
+    const total = state.hostTotalMips[host]!
+    let requested = 0
+    for (const v of vms) requested += state.vmDemandMips[v]!
+    if (extraVm >= 0) requested += state.vmDemandMips[extraVm]!
+    load.totalMips = total
+    load.requestedMips = requested
+    if (this.detector.needsHistory) {
+      const history = load.history
+      history.fill(0)
+      const m = state.historyLength
+      let maxRam = -2147483648
+      const count = vms.length + (extraVm >= 0 ? 1 : 0)
+      for (let k = 0; k < count; k++) {
+        const v = k < vms.length ? vms[k]! : extraVm
+        const mips = state.vmMips[v]!
+        for (let i = 0; i < m; i++) history[i] = history[i]! + (historyAt(state, v, i) * mips) / total
+        if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
+      }
+      load.historyLength = trimmedLength(history, historyCapacity)
+      load.maxMigrationSec = migrationSeconds(maxRam, state.hostBandwidthMbps[host]!)
+    }
+    return this.detector.isOverloaded(load)
+  }
+
+  private createOn(host: number, vm: number): void {
+    this.touch(host)
+    addToHost(this.state, host, vm, 0)
+    allocateCpu(this.state, host)
+  }
+
+  private touch(host: number): void {
+    if (this.touched[host] === 1) return
+    this.touched[host] = 1
+    this.touchedHosts.push(host)
+    this.savedVms[host] = this.state.hostVms[host]!.slice()
+    this.savedMigIn[host] = this.state.hostMigIn[host]!.slice()
+  }
+
+  private restore(): void {
+    const state = this.state
+    for (const h of this.touchedHosts) {
+      const vms = this.savedVms[h]!
+      state.hostVms[h] = vms
+      state.hostMigIn[h] = this.savedMigIn[h]!
+      state.hostAlloc[h] = new Array<number>(vms.length).fill(0)
+      allocateCpu(state, h)
+      this.touched[h] = 0
+    }
+    this.touchedHosts.length = 0
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * `runSimulation`: one trace-driven run of a control policy over CloudSim's data centre model.
+ * Synchronous and deterministic given its options (RS selection is seeded). Invalid options
+ * throw a `ConfigError` naming the field; `runSimulationEffect` puts it in the error channel.
+ */
+import { Effect } from "effect"
+import { cloudsimOverloadDetector } from "../../algorithms/cloudsim/overload/OverloadDetector.js"
+import { makePrng } from "../../algorithms/cloudsim/selection/Prng.js"
+import {
+  maximumCorrelation,
+  minimumMigrationTime,
+  minimumUtilization,
+  randomSelection,
+  type VmSelection
+} from "../../algorithms/cloudsim/selection/VmSelection.js"
+import { ConfigError } from "../../core/errors.js"
+import { buildState } from "./buildState.js"
+import { type CloudsimMetrics, sampleStdev } from "./CloudsimMetrics.js"
+import { planetLabHostCount, planetLabHostTypes, planetLabVmTypes } from "./Datacenter.js"
+import { placeInitially } from "./InitialPlacement.js"
+import { powerAt } from "./PowerModel.js"
+import { CloudsimOptimizer } from "./policies/CloudsimOptimizer.js"
+import { type CloudsimSelectionName, defaultOverloadParam, type SimulationOptions } from "./SimulationOptions.js"
+import type { SimulationResult, Timeline } from "./SimulationResult.js"
+import { clampedUtilization, Simulator } from "./Simulator.js"
+
+/** The instant of the first update: CloudSim's workloads start 0.1 s after the VMs are created. */
+export const firstEventSec = 0.1
+
+const selectionFor = (name: CloudsimSelectionName, seed: number): VmSelection => {
+  switch (name) {
+    case "mmt":
+      return minimumMigrationTime
+    case "mu":
+      return minimumUtilization
+    case "mc":
+      return maximumCorrelation()
+    case "rs":
+      return randomSelection(makePrng(seed))
+  }
+}
+
+const positive = (field: string, value: number, integer: boolean): void => {
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new ConfigError({ field, message: `must be a positive ${integer ? "integer" : "number"}, got ${value}` })
+  }
+}
+
+/** Runs one simulation. Throws `ConfigError` for invalid options or a VM that fits on no host. */
+export const runSimulation = (options: SimulationOptions): SimulationResult & { readonly metrics: CloudsimMetrics } => {
+  const started = performance.now()
+  const trace = options.trace
+  const vmCount = trace.names.length
+  if (vmCount === 0) throw new ConfigError({ field: "trace", message: "the trace has no VMs" })
+  if (trace.samples < 1 || trace.cpu.length !== vmCount * trace.samples) {
+    throw new ConfigError({
+      field: "trace",
+      message: `expected ${vmCount} × ${trace.samples} samples, got ${trace.cpu.length}`
+    })
+  }
+  const hostCount = options.hosts ?? planetLabHostCount
+  positive("hosts", hostCount, true)
+  const hostTypes = options.hostTypes ?? planetLabHostTypes
+  const vmTypes = options.vmTypes ?? planetLabVmTypes
+  if (hostTypes.length === 0) throw new ConfigError({ field: "hostTypes", message: "at least one host type is needed" })
+  if (vmTypes.length === 0) throw new ConfigError({ field: "vmTypes", message: "at least one VM type is needed" })
+  const intervalSec = options.schedulingIntervalSec ?? trace.intervalSec
+  positive("schedulingIntervalSec", intervalSec, false)
+  const durationSec = options.durationSec ?? trace.samples * trace.intervalSec
+  positive("durationSec", durationSec, false)
+  const policy = options.policy ?? "cloudsim"
+  const overload = options.overload ?? { name: "thr", param: defaultOverloadParam.thr }
+  if (!Number.isFinite(overload.param)) {
+    throw new ConfigError({ field: "overload", message: `parameter must be a number, got ${overload.param}` })
+  }
+  const detector = cloudsimOverloadDetector(overload.name, overload.param)
+
+  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes)
+  const migrating = policy === "cloudsim"
+  const failure = placeInitially(
+    state,
+    migrating ? "best-fit" : "first-fit",
+    hostRamMb,
+    migrating ? detector : undefined,
+    intervalSec
+  )
+  if (failure !== undefined) throw failure
+  const sim = new Simulator(state, trace, intervalSec, policy === "npa" ? "max-power" : "interpolated")
+  const optimizer = migrating
+    ? new CloudsimOptimizer(state, detector, selectionFor(options.selection ?? "mmt", options.seed ?? 1), intervalSec)
+    : undefined
+
+  const timeSec: Array<number> = []
+  const activeHosts: Array<number> = []
+  const powerW: Array<number> = []
+  const overloadedHosts: Array<number> = []
+  const migrations: Array<number> = []
+  let time = firstEventSec
+  for (;;) {
+    time += intervalSec
+    if (time >= durationSec) break
+    sim.completeMigrationsBefore(time)
+    sim.forceUpdate(time, true)
+    let active = 0
+    let power = 0
+    let overloaded = 0
+    for (let h = 0; h < hostCount; h++) {
+      const total = state.hostTotalMips[h]!
+      if (policy === "npa") power += powerAt(state.hostPower[h]!, 1)
+      if (state.hostUtilMips[h]! > 0) {
+        active++
+        if (policy !== "npa") power += powerAt(state.hostPower[h]!, clampedUtilization(state.hostUtilMips[h]!, total))
+      }
+      if (state.hostRequestedMips[h]! > total) overloaded++
+    }
+    const before = sim.migrations
+    if (optimizer !== undefined) {
+      optimizer.optimize()
+      for (let i = 0; i < optimizer.plannedVms.length; i++) {
+        sim.startMigration(optimizer.plannedVms[i]!, optimizer.plannedHosts[i]!, time)
+      }
+    }
+    timeSec.push(time)
+    activeHosts.push(active)
+    powerW.push(power)
+    overloadedHosts.push(overloaded)
+    migrations.push(sim.migrations - before)
+  }
+  sim.completeMigrationsBefore(durationSec)
+  const histories = sim.histories
+  histories.finish()
+
+  const energyKwh = sim.energyWs / 3_600_000
+  const slatah = histories.violationTime / histories.activeTime
+  const totals = histories.vmTotals()
+  const pdm = totals.migrationDeficit / totals.requested
+  const slav = slatah * pdm
+  const timeline: Timeline = {
+    timeSec: Float64Array.from(timeSec),
+    activeHosts: Int32Array.from(activeHosts),
+    powerW: Float64Array.from(powerW),
+    overloadedHosts: Int32Array.from(overloadedHosts),
+    migrations: Int32Array.from(migrations)
+  }
+  const observed = histories.activeTime + histories.idleTime
+  const metrics: CloudsimMetrics = {
+    energyKwh,
+    migrations: sim.migrations,
+    slatahPct: slatah * 100,
+    pdmPct: pdm * 100,
+    slavPct: slav * 100,
+    esv: energyKwh * slav,
+    hostShutdowns: histories.shutdowns,
+    meanTimeBeforeHostShutdownSec: histories.shutdownTimeSum / histories.shutdowns,
+    meanTimeBeforeMigrationSec: histories.migrationTimeSum / histories.migrationsFinished,
+    overloadTimeFraction: histories.activeTime > 0 ? histories.overloadTime / histories.activeTime : 0,
+    idleTimeFraction: observed > 0 ? histories.idleTime / observed : 0,
+    vms: vmCount,
+    hosts: hostCount,
+    wallSeconds: (performance.now() - started) / 1000,
+    slaOverallFrac: (totals.requested - totals.allocated) / totals.requested,
+    slaAverageFrac: histories.violationShareCount > 0 ? histories.violationShareSum / histories.violationShareCount : 0,
+    stdevTimeBeforeHostShutdownSec: sampleStdev(
+      histories.shutdowns,
+      histories.shutdownTimeSum,
+      histories.shutdownTimeSumSquares
+    ),
+    stdevTimeBeforeMigrationSec: sampleStdev(
+      histories.migrationsFinished,
+      histories.migrationTimeSum,
+      histories.migrationTimeSumSquares
+    )
+  }
+  return { metrics, timeline }
+}
+
+/** `runSimulation` as an Effect: option errors in the error channel. */
+export const runSimulationEffect = (
+  options: SimulationOptions
+): Effect.Effect<SimulationResult & { readonly metrics: CloudsimMetrics }, ConfigError> =>
+  Effect.try({
+    try: () => runSimulation(options),
+    catch: (error) =>
+      error instanceof ConfigError ? error : new ConfigError({ field: "simulation", message: String(error) })
+  })

@@ -25,7 +25,7 @@ export const allocateCpu = (state: SimState, host: number): void => {
   for (let i = 0; i < vms.length; i++) {
     const v = vms[i]!
     const request = demand[v]!
-    const capped = request > pe ? pe : request
+    const capped = Math.min(request, pe)
     const incoming = migIn[i] === 1
     const needed = incoming ? capped * migrationTargetShare : capped
     if (!oversubscribed && available >= needed) {
@@ -43,14 +43,14 @@ export const allocateCpu = (state: SimState, host: number): void => {
     let required = 0
     for (let i = 0; i < vms.length; i++) {
       const request = demand[vms[i]!]!
-      const capped = request > pe ? pe : request
+      const capped = Math.min(request, pe)
       required += migIn[i] === 1 ? capped * migrationTargetShare : capped
     }
     const scaling = capacity / required
     for (let i = 0; i < vms.length; i++) {
       const v = vms[i]!
       const request = demand[v]!
-      const capped = request > pe ? pe : request
+      const capped = Math.min(request, pe)
       if (migIn[i] === 1) alloc[i] = Math.floor(capped * migrationTargetShare * scaling)
       else if (inMigration[v] === 1) alloc[i] = Math.floor(capped * scaling * migrationSourceShare)
       else alloc[i] = Math.floor(capped * scaling)

@@ -18,7 +18,7 @@ export const hpProLiantMl110G5: PowerTable = Float64Array.of(93.7, 97, 101, 105,
  * aborts the run there, which never happens in the configurations it ships.
  */
 export const powerAt = (table: PowerTable, utilization: number): number => {
-  const u = utilization < 0 ? 0 : utilization > 1 ? 1 : utilization
+  const u = utilization < 0 ? 0 : Math.min(utilization, 1)
   if (u % 0.1 === 0) return table[Math.trunc(u * 10)] ?? 0
   const lower = Math.floor(u * 10)
   const upper = Math.ceil(u * 10)

@@ -9,7 +9,7 @@ export const utilizationAt = (trace: Trace, vm: number, time: number, intervalSe
   const samples = trace.samples
   const base = vm * samples
   const last = samples - 1
-  const at = (k: number): number => trace.cpu[base + (k > last ? last : k)] ?? 0
+  const at = (k: number): number => trace.cpu[base + Math.min(k, last)] ?? 0
   if (time % intervalSec === 0) return at(Math.trunc(Math.trunc(time) / Math.trunc(intervalSec)))
   const k1 = Math.floor(time / intervalSec)
   const k2 = Math.ceil(time / intervalSec)

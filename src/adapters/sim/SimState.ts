@@ -25,6 +25,13 @@ export interface SimState {
   readonly hostMigIn: Array<Array<number>>
   /** MHz the CPU scheduler can still hand out (0 once oversubscribed). */
   readonly hostAvailableMips: Float64Array
+  /**
+   * Capacity of the hash table in which CloudSim's scheduler keeps each host's requests (16,
+   * doubling past 75 % load, never shrinking): it decides the order of re-allocation.
+   */
+  readonly hostMapCapacity: Int32Array
+  /** 1 while the host's allocation is the one a re-allocation in hash-table order leaves. */
+  readonly hostHashOrdered: Uint8Array
   /** Sum of the scheduler's allocations, a VM migrating in counted at its full share (CloudSim's `getUtilizationOfCpuMips`). */
   readonly hostAllocatedMips: Float64Array
   /** Utilised MHz from the host's last update (a VM migrating out counts its whole share). */
@@ -38,6 +45,8 @@ export interface SimState {
   /** The host a VM runs on (its source while migrating); -1 once removed. */
   readonly vmHost: Int32Array
   readonly vmInMigration: Uint8Array
+  /** Spread hash of each VM's CloudSim uid ("2-<index>"): its bucket is `hash & (capacity − 1)`. */
+  readonly vmUidHash: Int32Array
   /** Current CPU demand, MHz: trace utilisation at the last update × VM capacity. */
   readonly vmDemandMips: Float64Array
   /** Utilisation history ring: `history[v * historyCapacity + slot]`, fractions of the VM's capacity. */
@@ -70,11 +79,25 @@ export const indexOnHost = (state: SimState, host: number, vm: number, migrating
   return -1
 }
 
+/** Java's `HashMap.hash` of the `String.hashCode` of a VM's CloudSim uid (broker 2, so "2-<index>"). */
+export const cloudsimUidHash = (vm: number): number => {
+  const uid = `2-${vm}`
+  let h = 0
+  for (let i = 0; i < uid.length; i++) h = (Math.imul(31, h) + uid.charCodeAt(i)) | 0
+  return h ^ (h >>> 16)
+}
+
+/** Grows a host's request table as Java's HashMap would for `size` entries. */
+export const reserveMapCapacity = (state: SimState, host: number, size: number): void => {
+  while (size > state.hostMapCapacity[host]! * 0.75) state.hostMapCapacity[host] = state.hostMapCapacity[host]! * 2
+}
+
 /** Appends a VM to a host's list. */
 export const addToHost = (state: SimState, host: number, vm: number, migratingIn: number): void => {
   state.hostVms[host]!.push(vm)
   state.hostAlloc[host]!.push(0)
   state.hostMigIn[host]!.push(migratingIn)
+  reserveMapCapacity(state, host, state.hostVms[host]!.length)
 }
 
 /** Removes entry `index` from a host's list. */

@@ -127,7 +127,7 @@ export class Simulator {
         const index = indexOnHost(state, home, v, 0)
         if (index >= 0) removeFromHost(state, home, index)
         state.vmHost[v] = -1
-        allocateCpu(state, home)
+        allocateCpu(state, home, true)
         if (home === h) i--
       }
     }

@@ -1,6 +1,6 @@
 /** Builds the initial simulator state: hosts by alternating type, VMs by index-block type. */
 import { type HostType, hostTypeIndex, type VmType, vmTypeIndex } from "./Datacenter.js"
-import { historyCapacity, type SimState } from "./SimState.js"
+import { cloudsimUidHash, historyCapacity, type SimState } from "./SimState.js"
 
 export const buildState = (
   hostCount: number,
@@ -41,6 +41,8 @@ export const buildState = (
     hostAlloc: Array.from({ length: hostCount }, () => []),
     hostMigIn: Array.from({ length: hostCount }, () => []),
     hostAvailableMips: Float64Array.from(hostTotalMips),
+    hostMapCapacity: new Int32Array(hostCount).fill(16),
+    hostHashOrdered: new Uint8Array(hostCount),
     hostAllocatedMips: new Float64Array(hostCount),
     hostUtilMips: new Float64Array(hostCount),
     hostRequestedMips: new Float64Array(hostCount),
@@ -49,6 +51,7 @@ export const buildState = (
     vmBandwidthMbps,
     vmHost: new Int32Array(vmCount).fill(-1),
     vmInMigration: new Uint8Array(vmCount),
+    vmUidHash: Int32Array.from({ length: vmCount }, (_, v) => cloudsimUidHash(v)),
     vmDemandMips: new Float64Array(vmCount),
     history: new Float64Array(vmCount * historyCapacity),
     historyHead: historyCapacity - 1,

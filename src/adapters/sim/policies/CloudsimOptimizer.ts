@@ -17,10 +17,18 @@ import {
   makeBestFitWorkspace
 } from "../../../algorithms/cloudsim/placement/powerAwareBestFit.js"
 import type { SelectionInput, VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
-import { allocateCpu } from "../CpuScheduler.js"
+import { allocateCpu, allocateCpuForLast } from "../CpuScheduler.js"
 import { migrationSeconds } from "../Datacenter.js"
 import { powerAt } from "../PowerModel.js"
-import { addToHost, historyAt, historyCapacity, indexOnHost, removeFromHost, type SimState } from "../SimState.js"
+import {
+  addToHost,
+  historyAt,
+  historyCapacity,
+  indexOnHost,
+  removeFromHost,
+  reserveMapCapacity,
+  type SimState
+} from "../SimState.js"
 import { clampedUtilization } from "../Simulator.js"
 
 export class CloudsimOptimizer {
@@ -86,7 +94,12 @@ export class CloudsimOptimizer {
       powerIncrease: (h, v) =>
         powerAt(state.hostPower[h]!, (state.hostAllocatedMips[h]! + state.vmDemandMips[v]!) / state.hostTotalMips[h]!) -
         this.stalePower[h]!,
-      overloadedWith: (h, v) => this.isOverloaded(h, v)
+      overloadedWith: (h, v) => this.isOverloaded(h, v),
+      probed: (h) => {
+        const capacity = state.hostMapCapacity[h]
+        reserveMapCapacity(state, h, state.hostVms[h]!.length + 1)
+        if (state.hostHashOrdered[h] === 0 || capacity !== state.hostMapCapacity[h]) allocateCpu(state, h, true)
+      }
     }
   }
 
@@ -121,7 +134,7 @@ export class CloudsimOptimizer {
         toPlace.push(vm)
         this.touch(h)
         removeFromHost(state, h, indexOnHost(state, h, vm, 0))
-        allocateCpu(state, h)
+        allocateCpu(state, h, true)
         if (!this.isOverloaded(h, -1)) break
       }
     }
@@ -206,7 +219,7 @@ export class CloudsimOptimizer {
         for (let i = 0; i < this.placedVms.length; i++) {
           const target = this.placedHosts[i]!
           removeFromHost(state, target, indexOnHost(state, target, this.placedVms[i]!, 0))
-          allocateCpu(state, target)
+          allocateCpu(state, target, true)
         }
         continue
       }
@@ -284,7 +297,7 @@ export class CloudsimOptimizer {
   private createOn(host: number, vm: number): void {
     this.touch(host)
     addToHost(this.state, host, vm, 0)
-    allocateCpu(this.state, host)
+    allocateCpuForLast(this.state, host)
   }
 
   private touch(host: number): void {

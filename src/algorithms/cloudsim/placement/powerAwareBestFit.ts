@@ -17,6 +17,11 @@ export interface BestFitHosts {
   readonly powerIncrease: (host: number, vm: number) => number
   /** The host's overload detector says it would be overloaded with the VM added. */
   readonly overloadedWith: (host: number, vm: number) => boolean
+  /**
+   * Called for every suitable busy host, in host order, where CloudSim runs its overload test by
+   * creating and destroying the VM there, which re-allocates the host's CPU as a side effect.
+   */
+  readonly probed?: ((host: number, vm: number) => void) | undefined
 }
 
 /** Reusable buffers for `findHostForVm`. */
@@ -45,6 +50,7 @@ export const findHostForVm = (
   let count = 0
   for (let h = 0; h < hosts.hostCount; h++) {
     if (excluded[h] === 1 || !hosts.suitable(h, vm)) continue
+    if (hosts.probed !== undefined && hosts.busy(h)) hosts.probed(h, vm)
     const score = hosts.powerIncrease(h, vm)
     if (!(score < Number.MAX_VALUE)) continue
     ids[count] = h

@@ -9,10 +9,3 @@ export interface CloudsimMetrics extends SimulationMetrics {
   readonly stdevTimeBeforeHostShutdownSec: number
   readonly stdevTimeBeforeMigrationSec: number
 }
-
-/** Sample standard deviation from a count, a sum and a sum of squares (NaN below 2 values). */
-export const sampleStdev = (count: number, sum: number, sumSquares: number): number => {
-  if (count < 2) return Number.NaN
-  const mean = sum / count
-  return Math.sqrt(Math.max(0, (sumSquares - count * mean * mean) / (count - 1)))
-}

@@ -58,7 +58,11 @@ export const allocateCpu = (state: SimState, host: number, hashOrder = false): v
     const incoming = migIn[i] === 1
     const needed = incoming ? capped * migrationTargetShare : capped
     if (!oversubscribed && available >= needed) {
-      alloc[i] = incoming ? capped * migrationTargetShare : inMigration[v] === 1 ? capped * migrationSourceShare : capped
+      alloc[i] = incoming
+        ? capped * migrationTargetShare
+        : inMigration[v] === 1
+          ? capped * migrationSourceShare
+          : capped
       available -= needed
     } else {
       oversubscribed = true

@@ -4,6 +4,8 @@
  * state of an instant counts; each entry is accounted once the next instant's entry arrives.
  */
 
+import { meanAndStdev, RecordLog } from "./RecordLog.js"
+
 /** Running sums behind SLATAH, PDM, host shutdowns, migration durations and Neat's time fractions. */
 export class StateHistories {
   // Host entries not yet followed by a later one.
@@ -27,22 +29,26 @@ export class StateHistories {
   private readonly vmRequestedTime: Float64Array
   private readonly vmMigrationDeficit: Float64Array
 
-  /** Active host time (s) and the part of it with allocated < requested. */
+  /** Active host intervals (duration, violated), summed host by host at the end as CloudSim does. */
+  private readonly activeIntervals = new RecordLog(1 << 16)
+  private readonly shutdownLog = new RecordLog()
+  private readonly migrationLog = new RecordLog()
+  private readonly violationShareLog = new RecordLog(1 << 14)
+  /** Active host time (s) and the part of it with allocated < requested (valid after `finish`). */
   activeTime = 0
   violationTime = 0
+  meanTimeBeforeShutdown = Number.NaN
+  stdevTimeBeforeShutdown = Number.NaN
+  meanMigrationTime = Number.NaN
+  stdevMigrationTime = Number.NaN
   /** Active host time with demand above capacity (s). */
   overloadTime = 0
   /** Host time spent inactive (s). */
   idleTime = 0
   shutdowns = 0
-  shutdownTimeSum = 0
-  shutdownTimeSumSquares = 0
   migrationsFinished = 0
-  migrationTimeSum = 0
-  migrationTimeSumSquares = 0
-  /** Sum and count of (requested − allocated) / requested over under-allocated VM intervals. */
-  violationShareSum = 0
-  violationShareCount = 0
+  /** Mean of (requested − allocated) / requested over under-allocated VM intervals (valid after `finish`). */
+  meanViolationShare = 0
 
   constructor(
     hosts: number,
@@ -106,8 +112,39 @@ export class StateHistories {
 
   /** Accounts the last entries, which have no successor (transitions only, no duration). */
   finish(): void {
-    for (let h = 0; h < this.hostPending.length; h++) if (this.hostPending[h] === 1) this.hostTransition(h)
-    for (let v = 0; v < this.vmPending.length; v++) if (this.vmPending[v] === 1) this.vmTransition(v)
+    const hosts = this.hostPending.length
+    const vms = this.vmPending.length
+    for (let h = 0; h < hosts; h++) if (this.hostPending[h] === 1) this.hostTransition(h)
+    for (let v = 0; v < vms; v++) if (this.vmPending[v] === 1) this.vmTransition(v)
+    let active = 0
+    let violation = 0
+    this.activeIntervals.forEachByOwner(hosts, (dt, violated) => {
+      active += dt
+      if (violated === 1) violation += dt
+    })
+    this.activeTime = active
+    this.violationTime = violation
+    let shareSum = 0
+    this.violationShareLog.forEachByOwner(vms, (share) => {
+      shareSum += share
+    })
+    this.meanViolationShare = this.violationShareLog.length > 0 ? shareSum / this.violationShareLog.length : 0
+    const shutdownTimes = new Float64Array(this.shutdownLog.length)
+    let i = 0
+    this.shutdownLog.forEachByOwner(hosts, (time) => {
+      shutdownTimes[i++] = time
+    })
+    const shutdown = meanAndStdev(shutdownTimes)
+    this.meanTimeBeforeShutdown = shutdown.mean
+    this.stdevTimeBeforeShutdown = shutdown.stdev
+    const migrationTimes = new Float64Array(this.migrationLog.length)
+    i = 0
+    this.migrationLog.forEachByOwner(vms, (time) => {
+      migrationTimes[i++] = time
+    })
+    const migration = meanAndStdev(migrationTimes)
+    this.meanMigrationTime = migration.mean
+    this.stdevMigrationTime = migration.stdev
   }
 
   /** Σ over VMs of ∫ requested dt, ∫ allocated dt and the migration deficit, summed VM by VM. */
@@ -126,8 +163,7 @@ export class StateHistories {
   private closeHost(host: number, next: number): void {
     const dt = next - this.hostTime[host]!
     if (this.hostActive[host] === 1) {
-      this.activeTime += dt
-      if (this.hostAllocated[host]! < this.hostRequested[host]!) this.violationTime += dt
+      this.activeIntervals.push(host, dt, this.hostAllocated[host]! < this.hostRequested[host]! ? 1 : 0)
       if (this.hostRequested[host]! > this.hostCapacity[host]!) this.overloadTime += dt
     } else {
       this.idleTime += dt
@@ -138,10 +174,8 @@ export class StateHistories {
   private hostTransition(host: number): void {
     const active = this.hostActive[host]!
     if (this.hostWasActive[host] === 1 && active === 0) {
-      const lived = this.hostTime[host]! - this.hostSwitchedOnAt[host]!
       this.shutdowns++
-      this.shutdownTimeSum += lived
-      this.shutdownTimeSumSquares += lived * lived
+      this.shutdownLog.push(host, this.hostTime[host]! - this.hostSwitchedOnAt[host]!)
     }
     if (this.hostWasActive[host] === 0 && active === 1) this.hostSwitchedOnAt[host] = this.hostTime[host]!
     this.hostWasActive[host] = active
@@ -154,8 +188,7 @@ export class StateHistories {
     this.vmAllocatedTime[vm] = this.vmAllocatedTime[vm]! + allocated * dt
     this.vmRequestedTime[vm] = this.vmRequestedTime[vm]! + requested * dt
     if (allocated < requested) {
-      this.violationShareSum += (requested - allocated) / requested
-      this.violationShareCount++
+      this.violationShareLog.push(vm, (requested - allocated) / requested)
       if (this.vmMigrating[vm] === 1)
         this.vmMigrationDeficit[vm] = this.vmMigrationDeficit[vm]! + (requested - allocated) * dt
     }
@@ -165,10 +198,8 @@ export class StateHistories {
   private vmTransition(vm: number): void {
     const migrating = this.vmMigrating[vm]!
     if (this.vmWasMigrating[vm] === 1 && migrating === 0) {
-      const duration = this.vmTime[vm]! - this.vmMigrationStart[vm]!
       this.migrationsFinished++
-      this.migrationTimeSum += duration
-      this.migrationTimeSumSquares += duration * duration
+      this.migrationLog.push(vm, this.vmTime[vm]! - this.vmMigrationStart[vm]!)
     }
     if (this.vmWasMigrating[vm] === 0 && migrating === 1) this.vmMigrationStart[vm] = this.vmTime[vm]!
     this.vmWasMigrating[vm] = migrating

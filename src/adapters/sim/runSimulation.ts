@@ -15,7 +15,7 @@ import {
 } from "../../algorithms/cloudsim/selection/VmSelection.js"
 import { ConfigError } from "../../core/errors.js"
 import { buildState } from "./buildState.js"
-import { type CloudsimMetrics, sampleStdev } from "./CloudsimMetrics.js"
+import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import { planetLabHostCount, planetLabHostTypes, planetLabVmTypes } from "./Datacenter.js"
 import { placeInitially } from "./InitialPlacement.js"
 import { powerAt } from "./PowerModel.js"
@@ -151,25 +151,17 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
     slavPct: slav * 100,
     esv: energyKwh * slav,
     hostShutdowns: histories.shutdowns,
-    meanTimeBeforeHostShutdownSec: histories.shutdownTimeSum / histories.shutdowns,
-    meanTimeBeforeMigrationSec: histories.migrationTimeSum / histories.migrationsFinished,
+    meanTimeBeforeHostShutdownSec: histories.meanTimeBeforeShutdown,
+    meanTimeBeforeMigrationSec: histories.meanMigrationTime,
     overloadTimeFraction: histories.activeTime > 0 ? histories.overloadTime / histories.activeTime : 0,
     idleTimeFraction: observed > 0 ? histories.idleTime / observed : 0,
     vms: vmCount,
     hosts: hostCount,
     wallSeconds: (performance.now() - started) / 1000,
     slaOverallFrac: (totals.requested - totals.allocated) / totals.requested,
-    slaAverageFrac: histories.violationShareCount > 0 ? histories.violationShareSum / histories.violationShareCount : 0,
-    stdevTimeBeforeHostShutdownSec: sampleStdev(
-      histories.shutdowns,
-      histories.shutdownTimeSum,
-      histories.shutdownTimeSumSquares
-    ),
-    stdevTimeBeforeMigrationSec: sampleStdev(
-      histories.migrationsFinished,
-      histories.migrationTimeSum,
-      histories.migrationTimeSumSquares
-    )
+    slaAverageFrac: histories.meanViolationShare,
+    stdevTimeBeforeHostShutdownSec: histories.stdevTimeBeforeShutdown,
+    stdevTimeBeforeMigrationSec: histories.stdevMigrationTime
   }
   return { metrics, timeline }
 }

@@ -43,21 +43,22 @@ export const placeInitially = (
   const excluded = new Uint8Array(hosts)
   const workspace = makeBestFitWorkspace(hosts)
   const view: BestFitHosts = {
-    hostCount: hosts,
-    suitable: (h, v) => {
+    score: (v, skip, ids, scores) => {
       const mips = state.vmMips[v]!
-      return (
-        state.hostPeMips[h]! >= mips &&
-        availableMips[h]! >= mips &&
-        availableRam[h]! >= state.vmRamMb[v]! &&
-        availableBandwidth[h]! >= state.vmBandwidthMbps[v]!
-      )
+      const ram = state.vmRamMb[v]!
+      const bandwidth = state.vmBandwidthMbps[v]!
+      let count = 0
+      for (let h = 0; h < hosts; h++) {
+        if (skip[h] === 1 || state.hostPeMips[h]! < mips || availableMips[h]! < mips) continue
+        if (availableRam[h]! < ram || availableBandwidth[h]! < bandwidth) continue
+        const table = state.hostPower[h]!
+        ids[count] = h
+        scores[count] = powerAt(table, (reservedMips[h]! + mips) / state.hostTotalMips[h]!) - powerAt(table, 0)
+        count++
+      }
+      return count
     },
     busy: (h) => reservedMips[h] !== 0,
-    powerIncrease: (h, v) => {
-      const table = state.hostPower[h]!
-      return powerAt(table, (reservedMips[h]! + state.vmMips[v]!) / state.hostTotalMips[h]!) - powerAt(table, 0)
-    },
     overloadedWith: (h, v) => {
       if (detector === undefined) return false
       // Only the VM being created demands CPU; nobody has history yet.
@@ -70,7 +71,8 @@ export const placeInitially = (
     }
   }
   for (let v = 0; v < state.vmCount; v++) {
-    const host = rule === "best-fit" ? findHostForVm(view, v, excluded, workspace) : findFirstFit(view, v, excluded)
+    const host =
+      rule === "best-fit" ? findHostForVm(view, v, excluded, workspace) : findFirstFit(view, v, excluded, workspace)
     if (host < 0) {
       return new ConfigError({
         field: "hosts",

@@ -6,14 +6,16 @@
 import type { Trace } from "./Trace.js"
 
 export const utilizationAt = (trace: Trace, vm: number, time: number, intervalSec: number): number => {
-  const samples = trace.samples
-  const base = vm * samples
-  const last = samples - 1
-  const at = (k: number): number => trace.cpu[base + Math.min(k, last)] ?? 0
-  if (time % intervalSec === 0) return at(Math.trunc(Math.trunc(time) / Math.trunc(intervalSec)))
+  const cpu = trace.cpu
+  const base = vm * trace.samples
+  const last = trace.samples - 1
+  if (time % intervalSec === 0) {
+    const k = Math.trunc(Math.trunc(time) / Math.trunc(intervalSec))
+    return cpu[base + (k > last ? last : k)]!
+  }
   const k1 = Math.floor(time / intervalSec)
   const k2 = Math.ceil(time / intervalSec)
-  const u1 = at(k1)
-  const delta = (at(k2) - u1) / ((k2 - k1) * intervalSec)
+  const u1 = cpu[base + (k1 > last ? last : k1)]!
+  const delta = (cpu[base + (k2 > last ? last : k2)]! - u1) / ((k2 - k1) * intervalSec)
   return u1 + delta * (time - k1 * intervalSec)
 }

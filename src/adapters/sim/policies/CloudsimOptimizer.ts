@@ -84,22 +84,36 @@ export class CloudsimOptimizer {
     }
     this.workspace = makeBestFitWorkspace(hosts)
     this.order = new Int32Array(hosts)
+    const probe = (h: number): void => {
+      const capacity = state.hostMapCapacity[h]
+      reserveMapCapacity(state, h, state.hostVms[h]!.length + 1)
+      if (state.hostHashOrdered[h] === 0 || capacity !== state.hostMapCapacity[h]) allocateCpu(state, h, true)
+    }
     this.hostsView = {
-      hostCount: hosts,
-      suitable: (h, v) => {
-        const demand = state.vmDemandMips[v]!
-        return state.hostPeMips[h]! >= demand && state.hostAvailableMips[h]! >= demand
+      score: (vm, excluded, ids, scores) => {
+        const demand = state.vmDemandMips[vm]!
+        const pe = state.hostPeMips
+        const available = state.hostAvailableMips
+        const allocated = state.hostAllocatedMips
+        const total = state.hostTotalMips
+        const power = state.hostPower
+        const stale = this.stalePower
+        let count = 0
+        for (let h = 0; h < hosts; h++) {
+          if (excluded[h] === 1 || pe[h]! < demand || available[h]! < demand) continue
+          // CloudSim's overload test creates and destroys the VM on every suitable busy host,
+          // which leaves that host's CPU re-allocated in hash-table order.
+          if (allocated[h] !== 0) probe(h)
+          const score = powerAt(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
+          if (!(score < Number.MAX_VALUE)) continue
+          ids[count] = h
+          scores[count] = score
+          count++
+        }
+        return count
       },
       busy: (h) => state.hostAllocatedMips[h] !== 0,
-      powerIncrease: (h, v) =>
-        powerAt(state.hostPower[h]!, (state.hostAllocatedMips[h]! + state.vmDemandMips[v]!) / state.hostTotalMips[h]!) -
-        this.stalePower[h]!,
-      overloadedWith: (h, v) => this.isOverloaded(h, v),
-      probed: (h) => {
-        const capacity = state.hostMapCapacity[h]
-        reserveMapCapacity(state, h, state.hostVms[h]!.length + 1)
-        if (state.hostHashOrdered[h] === 0 || capacity !== state.hostMapCapacity[h]) allocateCpu(state, h, true)
-      }
+      overloadedWith: (h, v) => this.isOverloaded(h, v)
     }
   }
 

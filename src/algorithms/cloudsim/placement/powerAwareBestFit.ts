@@ -8,20 +8,16 @@
 
 /** The hosts as placement sees them. */
 export interface BestFitHosts {
-  readonly hostCount: number
-  /** The host can take the VM now (core size, free capacity, memory). */
-  readonly suitable: (host: number, vm: number) => boolean
+  /**
+   * Writes, in host order, every host that is not excluded and can take the VM now (core size,
+   * free capacity, memory) into `ids`, with its power increase in watts (power after adding the
+   * VM minus the host's power at its last update) into `scores`; returns how many.
+   */
+  readonly score: (vm: number, excluded: Uint8Array, ids: Int32Array, scores: Float64Array) => number
   /** The host's scheduler currently hands out CPU (CloudSim: allocated MHz ≠ 0). */
   readonly busy: (host: number) => boolean
-  /** Power after adding the VM minus the host's power at its last update, watts. */
-  readonly powerIncrease: (host: number, vm: number) => number
   /** The host's overload detector says it would be overloaded with the VM added. */
   readonly overloadedWith: (host: number, vm: number) => boolean
-  /**
-   * Called for every suitable busy host, in host order, where CloudSim runs its overload test by
-   * creating and destroying the VM there, which re-allocates the host's CPU as a side effect.
-   */
-  readonly probed?: ((host: number, vm: number) => void) | undefined
 }
 
 /** Reusable buffers for `findHostForVm`. */
@@ -47,33 +43,24 @@ export const findHostForVm = (
 ): number => {
   const ids = workspace.hosts
   const scores = workspace.scores
-  let count = 0
-  for (let h = 0; h < hosts.hostCount; h++) {
-    if (excluded[h] === 1 || !hosts.suitable(h, vm)) continue
-    if (hosts.probed !== undefined && hosts.busy(h)) hosts.probed(h, vm)
-    const score = hosts.powerIncrease(h, vm)
-    if (!(score < Number.MAX_VALUE)) continue
-    ids[count] = h
-    scores[count] = score
-    count++
-  }
+  let count = hosts.score(vm, excluded, ids, scores)
   while (count > 0) {
     let best = 0
     for (let i = 1; i < count; i++) if (scores[i]! < scores[best]!) best = i
     const host = ids[best]!
     if (!hosts.busy(host) || !hosts.overloadedWith(host, vm)) return host
     // Drop the rejected host, keeping the rest in host order so ties still go to the lowest number.
-    for (let i = best + 1; i < count; i++) {
-      ids[i - 1] = ids[i]!
-      scores[i - 1] = scores[i]!
-    }
+    ids.copyWithin(best, best + 1, count)
+    scores.copyWithin(best, best + 1, count)
     count--
   }
   return -1
 }
 
 /** The first host, in host order, that is not excluded and can take the VM; -1 if none. */
-export const findFirstFit = (hosts: BestFitHosts, vm: number, excluded: Uint8Array): number => {
-  for (let h = 0; h < hosts.hostCount; h++) if (excluded[h] !== 1 && hosts.suitable(h, vm)) return h
-  return -1
-}
+export const findFirstFit = (
+  hosts: BestFitHosts,
+  vm: number,
+  excluded: Uint8Array,
+  workspace: BestFitWorkspace
+): number => (hosts.score(vm, excluded, workspace.hosts, workspace.scores) > 0 ? workspace.hosts[0]! : -1)

@@ -22,7 +22,7 @@ export const hpProLiantMl110G5: PowerTable = Float64Array.of(93.7, 97, 101, 105,
  * test is written as comparisons, which is much cheaper than a floating-point remainder.
  */
 export const powerAt = (table: PowerTable, utilization: number): number => {
-  const u = utilization < 0 ? 0 : utilization > 1 ? 1 : utilization
+  const u = utilization < 0 ? 0 : Math.min(utilization, 1)
   if (u === 0 || u === 0.1 || u === 0.2 || u === 0.4 || u === 0.8) return table[Math.trunc(u * 10)]!
   const lower = Math.floor(u * 10)
   const upper = Math.ceil(u * 10)

@@ -11,11 +11,11 @@ export const utilizationAt = (trace: Trace, vm: number, time: number, intervalSe
   const last = trace.samples - 1
   if (time % intervalSec === 0) {
     const k = Math.trunc(Math.trunc(time) / Math.trunc(intervalSec))
-    return cpu[base + (k > last ? last : k)]!
+    return cpu[base + Math.min(k, last)]!
   }
   const k1 = Math.floor(time / intervalSec)
   const k2 = Math.ceil(time / intervalSec)
-  const u1 = cpu[base + (k1 > last ? last : k1)]!
-  const delta = (cpu[base + (k2 > last ? last : k2)]! - u1) / ((k2 - k1) * intervalSec)
+  const u1 = cpu[base + Math.min(k1, last)]!
+  const delta = (cpu[base + Math.min(k2, last)]! - u1) / ((k2 - k1) * intervalSec)
   return u1 + delta * (time - k1 * intervalSec)
 }

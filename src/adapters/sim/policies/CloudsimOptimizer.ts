@@ -19,10 +19,9 @@ import {
 import type { SelectionInput, VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
 import { allocateCpu, allocateCpuForLast } from "../CpuScheduler.js"
 import { migrationSeconds } from "../Datacenter.js"
-import { powerAt } from "../PowerModel.js"
+import { type PowerTable, powerAt } from "../PowerModel.js"
 import {
   addToHost,
-  historyAt,
   historyCapacity,
   indexOnHost,
   removeFromHost,
@@ -52,6 +51,13 @@ export class CloudsimOptimizer {
   private readonly workspace: BestFitWorkspace
   private readonly hostsView: BestFitHosts
   private readonly order: Int32Array
+  // Groups of idle hosts already scored in the current placement call.
+  private readonly idleTables: Array<PowerTable> = new Array<PowerTable>(16)
+  private readonly idleTotals = new Float64Array(16)
+  private readonly idlePe = new Float64Array(16)
+  private readonly idleStale = new Float64Array(16)
+  /** History ring slot of the i-th newest value, refreshed each round. */
+  private readonly slots = new Int32Array(historyCapacity)
   private readonly toPlace: Array<number> = []
   private readonly placedVms: Array<number> = []
   private readonly placedHosts: Array<number> = []
@@ -98,13 +104,41 @@ export class CloudsimOptimizer {
         const total = state.hostTotalMips
         const power = state.hostPower
         const stale = this.stalePower
+        // Idle hosts of one type with the same stale power all score the same and are never
+        // tested, so only the first (lowest-numbered) of each such group can win.
+        let idleGroups = 0
         let count = 0
         for (let h = 0; h < hosts; h++) {
           if (excluded[h] === 1 || pe[h]! < demand || available[h]! < demand) continue
-          // CloudSim's overload test creates and destroys the VM on every suitable busy host,
-          // which leaves that host's CPU re-allocated in hash-table order.
-          if (allocated[h] !== 0) probe(h)
-          const score = powerAt(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
+          let score: number
+          if (allocated[h] !== 0) {
+            // CloudSim's overload test creates and destroys the VM on every suitable busy host,
+            // which leaves that host's CPU re-allocated in hash-table order.
+            probe(h)
+            score = powerAt(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
+          } else {
+            let seen = false
+            for (let g = 0; g < idleGroups; g++) {
+              if (
+                this.idleTables[g] === power[h] &&
+                this.idleTotals[g] === total[h] &&
+                this.idlePe[g] === pe[h] &&
+                this.idleStale[g] === stale[h]
+              ) {
+                seen = true
+                break
+              }
+            }
+            if (seen) continue
+            if (idleGroups < this.idleTotals.length) {
+              this.idleTables[idleGroups] = power[h]!
+              this.idleTotals[idleGroups] = total[h]!
+              this.idlePe[idleGroups] = pe[h]!
+              this.idleStale[idleGroups] = stale[h]!
+              idleGroups++
+            }
+            score = powerAt(power[h]!, demand / total[h]!) - stale[h]!
+          }
           if (!(score < Number.MAX_VALUE)) continue
           ids[count] = h
           scores[count] = score
@@ -123,6 +157,9 @@ export class CloudsimOptimizer {
     const hosts = state.hostCount
     this.plannedVms.length = 0
     this.plannedHosts.length = 0
+    for (let i = 0; i < historyCapacity; i++) {
+      this.slots[i] = (state.historyHead - i + historyCapacity) % historyCapacity
+    }
     for (let h = 0; h < hosts; h++) {
       const u = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
       this.staleUtilization[h] = u
@@ -270,9 +307,11 @@ export class CloudsimOptimizer {
     if (this.selector.needsHistory) {
       const m = state.historyLength
       input.historyLength = m
+      const slots = this.slots
+      const ring = state.history
       for (let i = 0; i < count; i++) {
-        const v = input.vms[i]!
-        for (let j = 0; j < m; j++) input.history[i * m + j] = historyAt(state, v, j)
+        const base = input.vms[i]! * historyCapacity
+        for (let j = 0; j < m; j++) input.history[i * m + j] = ring[base + slots[j]!]!
       }
     }
     const index = this.selector.select(input)
@@ -296,10 +335,13 @@ export class CloudsimOptimizer {
       const m = state.historyLength
       let maxRam = -2147483648
       const count = vms.length + (extraVm >= 0 ? 1 : 0)
+      const slots = this.slots
+      const ring = state.history
       for (let k = 0; k < count; k++) {
         const v = k < vms.length ? vms[k]! : extraVm
         const mips = state.vmMips[v]!
-        for (let i = 0; i < m; i++) history[i] = history[i]! + (historyAt(state, v, i) * mips) / total
+        const base = v * historyCapacity
+        for (let i = 0; i < m; i++) history[i] = history[i]! + (ring[base + slots[i]!]! * mips) / total
         if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
       }
       load.historyLength = trimmedLength(history, historyCapacity)

@@ -166,12 +166,14 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   return { metrics, timeline }
 }
 
-/** `runSimulation` as an Effect: option errors in the error channel. */
+/** `runSimulation` as an Effect: invalid options in the error channel, anything else a defect. */
 export const runSimulationEffect = (
   options: SimulationOptions
 ): Effect.Effect<SimulationResult & { readonly metrics: CloudsimMetrics }, ConfigError> =>
-  Effect.try({
-    try: () => runSimulation(options),
-    catch: (error) =>
-      error instanceof ConfigError ? error : new ConfigError({ field: "simulation", message: String(error) })
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(runSimulation(options))
+    } catch (error) {
+      return error instanceof ConfigError ? Effect.fail(error) : Effect.die(error)
+    }
   })

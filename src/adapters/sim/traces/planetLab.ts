@@ -102,3 +102,7 @@ export const loadPlanetLabTrace = (dir: string, options: PlanetLabOptions = {}):
     const result = readPlanetLabTrace(dir, options)
     return result instanceof InputError ? Effect.fail(result) : Effect.succeed(result)
   })
+
+/** The loader shape trace-format dispatch expects: a directory, optionally with file names in VM order. */
+export const loadPlanetLab = (dir: string, order?: ReadonlyArray<string>): Effect.Effect<Trace, InputError> =>
+  loadPlanetLabTrace(dir, { order })

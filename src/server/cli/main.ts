@@ -1,0 +1,17 @@
+/** `neat`: the command-line entry point. Each subcommand lives in its own module beside this one. */
+import { Command } from "@effect/cli"
+import { NodeContext, NodeRuntime } from "@effect/platform-node"
+import { Effect } from "effect"
+import { reportFailure } from "./reportFailure.js"
+import { simCommand } from "./sim.js"
+
+const neat = Command.make("neat").pipe(
+  Command.withDescription("Energy-efficient dynamic consolidation of virtual machines"),
+  Command.withSubcommands([simCommand])
+)
+const cli = Command.run(neat, { name: "neat", version: "0.1.0" })
+cli(process.argv).pipe(
+  reportFailure,
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({ disableErrorReporting: true })
+)

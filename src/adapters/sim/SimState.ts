@@ -17,6 +17,8 @@ export interface SimState {
   readonly hostPeMips: Float64Array
   readonly hostBandwidthMbps: Float64Array
   readonly hostPower: ReadonlyArray<PowerTable>
+  /** Index of each host's type: hosts of one type share capacity, cores and power table. */
+  readonly hostType: Int32Array
   /** VMs on each host in list order, including VMs migrating in. */
   readonly hostVms: Array<Array<number>>
   /** MHz allocated to each entry of `hostVms`. */

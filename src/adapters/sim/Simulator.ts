@@ -33,6 +33,7 @@ export class Simulator {
   private readonly completionHost: Array<number> = []
   private readonly completionTime: Array<number> = []
   private readonly previousUtilMips: Float64Array
+  private readonly touched: Array<number> = []
 
   constructor(
     readonly state: SimState,
@@ -61,8 +62,17 @@ export class Simulator {
   /** Re-allocates a host's CPU and writes its and its VMs' state at `time`. */
   updateHost(host: number, time: number): void {
     const state = this.state
-    allocateCpu(state, host)
     const vms = state.hostVms[host]!
+    if (vms.length === 0) {
+      state.hostAvailableMips[host] = state.hostTotalMips[host]!
+      state.hostAllocatedMips[host] = 0
+      state.hostHashOrdered[host] = 0
+      state.hostUtilMips[host] = 0
+      state.hostRequestedMips[host] = 0
+      this.histories.host(host, time, 0, 0)
+      return
+    }
+    allocateCpu(state, host)
     const alloc = state.hostAlloc[host]!
     const migIn = state.hostMigIn[host]!
     let utilized = 0
@@ -155,10 +165,16 @@ export class Simulator {
       for (const t of this.completionTime) if (t < earliest) earliest = t
       if (!(earliest < until)) return
       if (earliest > this.lastProcessTime) this.forceUpdate(earliest, false)
+      const touched = this.touched
+      touched.length = 0
       let i = 0
       while (i < this.completionTime.length) {
         if (this.completionTime[i] === earliest) {
-          this.finishMigration(this.completionVm[i]!, this.completionHost[i]!)
+          const vm = this.completionVm[i]!
+          const source = this.state.vmHost[vm]!
+          if (source >= 0) touched.push(source)
+          touched.push(this.completionHost[i]!)
+          this.finishMigration(vm, this.completionHost[i]!)
           this.completionVm.splice(i, 1)
           this.completionHost.splice(i, 1)
           this.completionTime.splice(i, 1)
@@ -166,8 +182,24 @@ export class Simulator {
           i++
         }
       }
-      this.forceUpdate(earliest, false)
+      // CloudSim then updates every host again at the same instant. Hosts the completions did
+      // not touch would rewrite the state they have just written, so only the others are updated.
+      this.updateHosts(touched, earliest)
     }
+  }
+
+  /** Updates the given hosts (in host order, once each) at `time`, without energy (no time passes). */
+  private updateHosts(hosts: Array<number>, time: number): void {
+    hosts.sort((a, b) => a - b)
+    let previous = -1
+    for (const h of hosts) {
+      if (h === previous) continue
+      previous = h
+      this.previousUtilMips[h] = this.state.hostUtilMips[h]!
+      this.updateHost(h, time)
+    }
+    this.removeIdleVms()
+    this.lastProcessTime = time
   }
 
   /** The VM leaves its source and becomes an ordinary VM at the end of the target's list. */

@@ -13,8 +13,10 @@ export const buildState = (
   const hostBandwidthMbps = new Float64Array(hostCount)
   const hostRamMb = new Float64Array(hostCount)
   const hostPower = []
+  const hostType = new Int32Array(hostCount)
   for (let h = 0; h < hostCount; h++) {
-    const type = hostTypes[hostTypeIndex(h, hostTypes.length)]!
+    hostType[h] = hostTypeIndex(h, hostTypes.length)
+    const type = hostTypes[hostType[h]!]!
     hostTotalMips[h] = type.mhzPerCore * type.cores
     hostPeMips[h] = type.mhzPerCore
     hostBandwidthMbps[h] = type.bandwidthMbps
@@ -37,6 +39,7 @@ export const buildState = (
     hostPeMips,
     hostBandwidthMbps,
     hostPower,
+    hostType,
     hostVms: Array.from({ length: hostCount }, () => []),
     hostAlloc: Array.from({ length: hostCount }, () => []),
     hostMigIn: Array.from({ length: hostCount }, () => []),

@@ -19,7 +19,7 @@ import {
 import type { SelectionInput, VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
 import { allocateCpu, allocateCpuForLast } from "../CpuScheduler.js"
 import { migrationSeconds } from "../Datacenter.js"
-import { type PowerTable, powerAt } from "../PowerModel.js"
+import { powerAt } from "../PowerModel.js"
 import {
   addToHost,
   historyCapacity,
@@ -51,11 +51,12 @@ export class CloudsimOptimizer {
   private readonly workspace: BestFitWorkspace
   private readonly hostsView: BestFitHosts
   private readonly order: Int32Array
-  // Groups of idle hosts already scored in the current placement call.
-  private readonly idleTables: Array<PowerTable> = new Array<PowerTable>(16)
-  private readonly idleTotals = new Float64Array(16)
-  private readonly idlePe = new Float64Array(16)
-  private readonly idleStale = new Float64Array(16)
+  /** Per host: its class of (type, stale power), the hosts that score alike when idle. */
+  private readonly idleGroup: Int32Array
+  /** Per class: the placement call that last scored one of its idle hosts. */
+  private readonly groupSeen: Int32Array
+  private scoreStamp = 0
+  private readonly groupIds: Array<Map<number, number>> = []
   /** History ring slot of the i-th newest value, refreshed each round. */
   private readonly slots = new Int32Array(historyCapacity)
   private readonly toPlace: Array<number> = []
@@ -70,6 +71,8 @@ export class CloudsimOptimizer {
   ) {
     const hosts = state.hostCount
     this.staleUtilization = new Float64Array(hosts)
+    this.idleGroup = new Int32Array(hosts)
+    this.groupSeen = new Int32Array(hosts)
     this.stalePower = new Float64Array(hosts)
     this.overloaded = new Uint8Array(hosts)
     this.excludedUnder = new Uint8Array(hosts)
@@ -106,7 +109,7 @@ export class CloudsimOptimizer {
         const stale = this.stalePower
         // Idle hosts of one type with the same stale power all score the same and are never
         // tested, so only the first (lowest-numbered) of each such group can win.
-        let idleGroups = 0
+        const stamp = ++this.scoreStamp
         let count = 0
         for (let h = 0; h < hosts; h++) {
           if (excluded[h] === 1 || pe[h]! < demand || available[h]! < demand) continue
@@ -117,26 +120,9 @@ export class CloudsimOptimizer {
             probe(h)
             score = powerAt(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
           } else {
-            let seen = false
-            for (let g = 0; g < idleGroups; g++) {
-              if (
-                this.idleTables[g] === power[h] &&
-                this.idleTotals[g] === total[h] &&
-                this.idlePe[g] === pe[h] &&
-                this.idleStale[g] === stale[h]
-              ) {
-                seen = true
-                break
-              }
-            }
-            if (seen) continue
-            if (idleGroups < this.idleTotals.length) {
-              this.idleTables[idleGroups] = power[h]!
-              this.idleTotals[idleGroups] = total[h]!
-              this.idlePe[idleGroups] = pe[h]!
-              this.idleStale[idleGroups] = stale[h]!
-              idleGroups++
-            }
+            const group = this.idleGroup[h]!
+            if (this.groupSeen[group] === stamp) continue
+            this.groupSeen[group] = stamp
             score = powerAt(power[h]!, demand / total[h]!) - stale[h]!
           }
           if (!(score < Number.MAX_VALUE)) continue
@@ -160,11 +146,25 @@ export class CloudsimOptimizer {
     for (let i = 0; i < historyCapacity; i++) {
       this.slots[i] = (state.historyHead - i + historyCapacity) % historyCapacity
     }
+    for (const ids of this.groupIds) ids.clear()
+    let groups = 0
     for (let h = 0; h < hosts; h++) {
       const u = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
       this.staleUtilization[h] = u
-      this.stalePower[h] = powerAt(state.hostPower[h]!, u)
+      const stale = powerAt(state.hostPower[h]!, u)
+      this.stalePower[h] = stale
+      const type = state.hostType[h]!
+      while (this.groupIds.length <= type) this.groupIds.push(new Map())
+      const ids = this.groupIds[type]!
+      let group = ids.get(stale)
+      if (group === undefined) {
+        group = groups++
+        ids.set(stale, group)
+      }
+      this.idleGroup[h] = group
     }
+    this.groupSeen.fill(0)
+    this.scoreStamp = 0
     // 1. Overloaded hosts, in host order.
     this.overloaded.fill(0)
     const overloadedHosts: Array<number> = []

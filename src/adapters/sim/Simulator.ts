@@ -69,7 +69,7 @@ export class Simulator {
       state.hostHashOrdered[host] = 0
       state.hostUtilMips[host] = 0
       state.hostRequestedMips[host] = 0
-      this.histories.host(host, time, 0, 0)
+      this.histories.idleHost(host, time)
       return
     }
     allocateCpu(state, host)

@@ -92,6 +92,15 @@ export class StateHistories {
     this.hostActive[host] = allocated > 0 ? 1 : 0
   }
 
+  /**
+   * An idle host's state (nothing utilised or requested) at `time`. While a host stays idle its
+   * entries change nothing but the idle time, which the next differing entry accounts at once.
+   */
+  idleHost(host: number, time: number): void {
+    if (this.hostPending[host] === 1 && this.hostActive[host] === 0 && this.hostRequested[host] === 0) return
+    this.host(host, time, 0, 0)
+  }
+
   /** VM state at `time`: allocated and requested MHz, and whether it is migrating out. */
   vm(vm: number, time: number, allocated: number, requested: number, migrating: boolean): void {
     if (this.vmPending[vm] === 1) {

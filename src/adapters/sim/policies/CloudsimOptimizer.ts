@@ -57,6 +57,12 @@ export class CloudsimOptimizer {
   private readonly groupSeen: Int32Array
   private scoreStamp = 0
   private readonly groupIds: Array<Map<number, number>> = []
+  /**
+   * The hosts placement scans, in host order: all of them while placing VMs of overloaded hosts;
+   * while draining, only those switched on at the last update (the others are excluded then).
+   */
+  private readonly scanHosts: Int32Array
+  private scanCount = 0
   /** History ring slot of the i-th newest value, refreshed each round. */
   private readonly slots = new Int32Array(historyCapacity)
   private readonly toPlace: Array<number> = []
@@ -72,6 +78,7 @@ export class CloudsimOptimizer {
     const hosts = state.hostCount
     this.staleUtilization = new Float64Array(hosts)
     this.idleGroup = new Int32Array(hosts)
+    this.scanHosts = new Int32Array(hosts)
     this.groupSeen = new Int32Array(hosts)
     this.stalePower = new Float64Array(hosts)
     this.overloaded = new Uint8Array(hosts)
@@ -110,8 +117,11 @@ export class CloudsimOptimizer {
         // Idle hosts of one type with the same stale power all score the same and are never
         // tested, so only the first (lowest-numbered) of each such group can win.
         const stamp = ++this.scoreStamp
+        const scan = this.scanHosts
+        const scanCount = this.scanCount
         let count = 0
-        for (let h = 0; h < hosts; h++) {
+        for (let k = 0; k < scanCount; k++) {
+          const h = scan[k]!
           if (excluded[h] === 1 || pe[h]! < demand || available[h]! < demand) continue
           let score: number
           if (allocated[h] !== 0) {
@@ -193,6 +203,8 @@ export class CloudsimOptimizer {
     const demand = state.vmDemandMips
     toPlace.sort((a, b) => demand[b]! - demand[a]!)
     this.excludedPlace.set(this.overloaded)
+    for (let h = 0; h < hosts; h++) this.scanHosts[h] = h
+    this.scanCount = hosts
     for (const vm of toPlace) {
       const host = findHostForVm(this.hostsView, vm, this.excludedPlace, this.workspace)
       if (host < 0) continue
@@ -221,6 +233,9 @@ export class CloudsimOptimizer {
       }
       if (excludedUnder[h] === 1) excludedCount++
     }
+    let scanCount = 0
+    for (let h = 0; h < hosts; h++) if (excludedPlace[h] === 0) this.scanHosts[scanCount++] = h
+    this.scanCount = scanCount
     const order = this.order
     for (let h = 0; h < hosts; h++) order[h] = h
     const u = this.staleUtilization

@@ -63,6 +63,11 @@ export class CloudsimOptimizer {
    */
   private readonly scanHosts: Int32Array
   private scanCount = 0
+  /** Per host, valid while its list is unchanged: demand, rebuilt history, largest VM memory. */
+  private readonly baseValid: Uint8Array
+  private readonly baseRequested: Float64Array
+  private readonly baseHistory: Float64Array
+  private readonly baseMaxRam: Float64Array
   /** History ring slot of the i-th newest value, refreshed each round. */
   private readonly slots = new Int32Array(historyCapacity)
   private readonly toPlace: Array<number> = []
@@ -79,6 +84,10 @@ export class CloudsimOptimizer {
     this.staleUtilization = new Float64Array(hosts)
     this.idleGroup = new Int32Array(hosts)
     this.scanHosts = new Int32Array(hosts)
+    this.baseValid = new Uint8Array(hosts)
+    this.baseRequested = new Float64Array(hosts)
+    this.baseHistory = new Float64Array(hosts * historyCapacity)
+    this.baseMaxRam = new Float64Array(hosts)
     this.groupSeen = new Int32Array(hosts)
     this.stalePower = new Float64Array(hosts)
     this.overloaded = new Uint8Array(hosts)
@@ -156,6 +165,7 @@ export class CloudsimOptimizer {
     for (let i = 0; i < historyCapacity; i++) {
       this.slots[i] = (state.historyHead - i + historyCapacity) % historyCapacity
     }
+    this.baseValid.fill(0)
     for (const ids of this.groupIds) ids.clear()
     let groups = 0
     for (let h = 0; h < hosts; h++) {
@@ -195,6 +205,7 @@ export class CloudsimOptimizer {
         toPlace.push(vm)
         this.touch(h)
         removeFromHost(state, h, indexOnHost(state, h, vm, 0))
+        this.baseValid[h] = 0
         allocateCpu(state, h, true)
         if (!this.isOverloaded(h, -1)) break
       }
@@ -285,6 +296,7 @@ export class CloudsimOptimizer {
         for (let i = 0; i < this.placedVms.length; i++) {
           const target = this.placedHosts[i]!
           removeFromHost(state, target, indexOnHost(state, target, this.placedVms[i]!, 0))
+          this.baseValid[target] = 0
           allocateCpu(state, target, true)
         }
         continue
@@ -337,36 +349,65 @@ export class CloudsimOptimizer {
   private isOverloaded(host: number, extraVm: number): boolean {
     const state = this.state
     const load = this.load
-    const vms = state.hostVms[host]!
-    const total = state.hostTotalMips[host]!
-    let requested = 0
-    for (const v of vms) requested += state.vmDemandMips[v]!
-    if (extraVm >= 0) requested += state.vmDemandMips[extraVm]!
-    load.totalMips = total
-    load.requestedMips = requested
+    if (this.baseValid[host] === 0) this.computeBase(host)
+    load.totalMips = state.hostTotalMips[host]!
+    // CloudSim sums over the host's list with a created VM last: the cached sums plus that VM
+    // give the same doubles.
+    load.requestedMips =
+      extraVm >= 0 ? this.baseRequested[host]! + state.vmDemandMips[extraVm]! : this.baseRequested[host]!
     if (this.detector.needsHistory) {
-      const history = load.history
-      history.fill(0)
       const m = state.historyLength
-      let maxRam = -2147483648
-      const count = vms.length + (extraVm >= 0 ? 1 : 0)
-      const slots = this.slots
-      const ring = state.history
-      for (let k = 0; k < count; k++) {
-        const v = k < vms.length ? vms[k]! : extraVm
-        const mips = state.vmMips[v]!
-        const base = v * historyCapacity
-        for (let i = 0; i < m; i++) history[i] = history[i]! + (ring[base + slots[i]!]! * mips) / total
-        if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
+      const history = load.history
+      const base = this.baseHistory
+      const offset = host * historyCapacity
+      let maxRam = this.baseMaxRam[host]!
+      if (extraVm >= 0) {
+        const mips = state.vmMips[extraVm]!
+        const total = state.hostTotalMips[host]!
+        const ring = state.history
+        const slots = this.slots
+        const vmBase = extraVm * historyCapacity
+        for (let i = 0; i < m; i++) history[i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
+        if (state.vmRamMb[extraVm]! > maxRam) maxRam = state.vmRamMb[extraVm]!
+      } else {
+        for (let i = 0; i < m; i++) history[i] = base[offset + i]!
       }
-      load.historyLength = trimmedLength(history, historyCapacity)
+      load.historyLength = trimmedLength(history, m)
       load.maxMigrationSec = migrationSeconds(maxRam, state.hostBandwidthMbps[host]!)
     }
     return this.detector.isOverloaded(load)
   }
 
+  /** Caches a host's demand, rebuilt history and largest VM memory from its current list. */
+  private computeBase(host: number): void {
+    const state = this.state
+    const vms = state.hostVms[host]!
+    let requested = 0
+    for (const v of vms) requested += state.vmDemandMips[v]!
+    this.baseRequested[host] = requested
+    if (this.detector.needsHistory) {
+      const m = state.historyLength
+      const base = this.baseHistory
+      const offset = host * historyCapacity
+      const total = state.hostTotalMips[host]!
+      const slots = this.slots
+      const ring = state.history
+      for (let i = 0; i < m; i++) base[offset + i] = 0
+      let maxRam = -2147483648
+      for (const v of vms) {
+        const mips = state.vmMips[v]!
+        const vmBase = v * historyCapacity
+        for (let i = 0; i < m; i++) base[offset + i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
+        if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
+      }
+      this.baseMaxRam[host] = maxRam
+    }
+    this.baseValid[host] = 1
+  }
+
   private createOn(host: number, vm: number): void {
     this.touch(host)
+    this.baseValid[host] = 0
     addToHost(this.state, host, vm, 0)
     allocateCpuForLast(this.state, host)
   }

@@ -16,6 +16,8 @@ export class StateHistories {
   private readonly hostPending: Uint8Array
   private readonly hostWasActive: Uint8Array
   private readonly hostSwitchedOnAt: Float64Array
+  /** Time of the last skipped idle entry, for the idle time of a host idle to the end. */
+  private readonly hostIdleUntil: Float64Array
   // VM entries not yet followed by a later one.
   private readonly vmTime: Float64Array
   private readonly vmAllocated: Float64Array
@@ -62,6 +64,7 @@ export class StateHistories {
     this.hostPending = new Uint8Array(hosts)
     this.hostWasActive = new Uint8Array(hosts).fill(1)
     this.hostSwitchedOnAt = new Float64Array(hosts)
+    this.hostIdleUntil = new Float64Array(hosts)
     this.vmTime = new Float64Array(vms)
     this.vmAllocated = new Float64Array(vms)
     this.vmRequested = new Float64Array(vms)
@@ -87,6 +90,7 @@ export class StateHistories {
     }
     this.hostPending[host] = 1
     this.hostTime[host] = time
+    this.hostIdleUntil[host] = time
     this.hostAllocated[host] = allocated
     this.hostRequested[host] = requested
     this.hostActive[host] = allocated > 0 ? 1 : 0
@@ -97,7 +101,10 @@ export class StateHistories {
    * entries change nothing but the idle time, which the next differing entry accounts at once.
    */
   idleHost(host: number, time: number): void {
-    if (this.hostPending[host] === 1 && this.hostActive[host] === 0 && this.hostRequested[host] === 0) return
+    if (this.hostPending[host] === 1 && this.hostActive[host] === 0 && this.hostRequested[host] === 0) {
+      this.hostIdleUntil[host] = time
+      return
+    }
     this.host(host, time, 0, 0)
   }
 
@@ -123,7 +130,11 @@ export class StateHistories {
   finish(): void {
     const hosts = this.hostPending.length
     const vms = this.vmPending.length
-    for (let h = 0; h < hosts; h++) if (this.hostPending[h] === 1) this.hostTransition(h)
+    for (let h = 0; h < hosts; h++) {
+      if (this.hostPending[h] !== 1) continue
+      if (this.hostActive[h] === 0) this.idleTime += this.hostIdleUntil[h]! - this.hostTime[h]!
+      this.hostTransition(h)
+    }
     for (let v = 0; v < vms; v++) if (this.vmPending[v] === 1) this.vmTransition(v)
     let active = 0
     let violation = 0

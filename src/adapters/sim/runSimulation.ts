@@ -16,13 +16,14 @@ import {
 import { ConfigError } from "../../core/errors.js"
 import { buildState } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
+import { collectMetrics } from "./collectMetrics.js"
 import { planetLabHostCount, planetLabHostTypes, planetLabVmTypes } from "./Datacenter.js"
 import { placeInitially } from "./InitialPlacement.js"
-import { powerAt } from "./PowerModel.js"
 import { CloudsimOptimizer } from "./policies/CloudsimOptimizer.js"
 import { type CloudsimSelectionName, defaultOverloadParam, type SimulationOptions } from "./SimulationOptions.js"
-import type { SimulationResult, Timeline } from "./SimulationResult.js"
-import { clampedUtilization, Simulator } from "./Simulator.js"
+import type { SimulationResult } from "./SimulationResult.js"
+import { Simulator } from "./Simulator.js"
+import { TimelineRecorder } from "./TimelineRecorder.js"
 
 /** The instant of the first update: CloudSim's workloads start 0.1 s after the VMs are created. */
 export const firstEventSec = 0.1
@@ -90,80 +91,25 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
     ? new CloudsimOptimizer(state, detector, selectionFor(options.selection ?? "mmt", options.seed ?? 1), intervalSec)
     : undefined
 
-  const timeSec: Array<number> = []
-  const activeHosts: Array<number> = []
-  const powerW: Array<number> = []
-  const overloadedHosts: Array<number> = []
-  const migrations: Array<number> = []
+  const recorder = new TimelineRecorder()
   let time = firstEventSec
   for (;;) {
     time += intervalSec
     if (time >= durationSec) break
     sim.completeMigrationsBefore(time)
     sim.forceUpdate(time, true)
-    let active = 0
-    let power = 0
-    let overloaded = 0
-    for (let h = 0; h < hostCount; h++) {
-      const total = state.hostTotalMips[h]!
-      if (policy === "npa") power += powerAt(state.hostPower[h]!, 1)
-      if (state.hostUtilMips[h]! > 0) {
-        active++
-        if (policy !== "npa") power += powerAt(state.hostPower[h]!, clampedUtilization(state.hostUtilMips[h]!, total))
-      }
-      if (state.hostRequestedMips[h]! > total) overloaded++
-    }
-    const before = sim.migrations
+    recorder.record(state, time, 0, policy === "npa")
     if (optimizer !== undefined) {
+      const before = sim.migrations
       optimizer.optimize()
       for (let i = 0; i < optimizer.plannedVms.length; i++) {
         sim.startMigration(optimizer.plannedVms[i]!, optimizer.plannedHosts[i]!, time)
       }
+      recorder.setLastMigrations(sim.migrations - before)
     }
-    timeSec.push(time)
-    activeHosts.push(active)
-    powerW.push(power)
-    overloadedHosts.push(overloaded)
-    migrations.push(sim.migrations - before)
   }
   sim.completeMigrationsBefore(durationSec)
-  const histories = sim.histories
-  histories.finish()
-
-  const energyKwh = sim.energyWs / 3_600_000
-  const slatah = histories.violationTime / histories.activeTime
-  const totals = histories.vmTotals()
-  const pdm = totals.migrationDeficit / totals.requested
-  const slav = slatah * pdm
-  const timeline: Timeline = {
-    timeSec: Float64Array.from(timeSec),
-    activeHosts: Int32Array.from(activeHosts),
-    powerW: Float64Array.from(powerW),
-    overloadedHosts: Int32Array.from(overloadedHosts),
-    migrations: Int32Array.from(migrations)
-  }
-  const observed = histories.activeTime + histories.idleTime
-  const metrics: CloudsimMetrics = {
-    energyKwh,
-    migrations: sim.migrations,
-    slatahPct: slatah * 100,
-    pdmPct: pdm * 100,
-    slavPct: slav * 100,
-    esv: energyKwh * slav,
-    hostShutdowns: histories.shutdowns,
-    meanTimeBeforeHostShutdownSec: histories.meanTimeBeforeShutdown,
-    meanTimeBeforeMigrationSec: histories.meanMigrationTime,
-    overloadTimeFraction: histories.activeTime > 0 ? histories.overloadTime / histories.activeTime : 0,
-    idleTimeFraction: observed > 0 ? histories.idleTime / observed : 0,
-    vms: vmCount,
-    hosts: hostCount,
-    wallSeconds: (performance.now() - started) / 1000,
-    slaOverallFrac: (totals.requested - totals.allocated) / totals.requested,
-    slaAverageFrac: histories.meanViolationShare,
-    stdevTimeBeforeHostShutdownSec: histories.stdevTimeBeforeShutdown,
-    stdevTimeBeforeMigrationSec: histories.stdevMigrationTime
-  }
-  return { metrics, timeline }
+  return { metrics: collectMetrics(sim, started), timeline: recorder.timeline() }
 }
 
 /** `runSimulation` as an Effect: invalid options in the error channel, anything else a defect. */

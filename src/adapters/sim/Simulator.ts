@@ -12,8 +12,12 @@ import { StateHistories } from "./StateHistories.js"
 import type { Trace } from "./Trace.js"
 import { utilizationAt } from "./TraceUtilization.js"
 
-/** How energy is counted: interpolated SPECpower between updates, or every host at full power (NPA). */
-export type EnergyRule = "interpolated" | "max-power"
+/**
+ * How energy is counted: interpolated SPECpower between updates for hosts with load (CloudSim),
+ * every host at full power (NPA), or every host that is not suspended, idle or not ("awake":
+ * hosts are switched off explicitly, as Neat does).
+ */
+export type EnergyRule = "interpolated" | "max-power" | "awake"
 
 /** Host utilisation as CloudSim reports it: values in (1, 1.01) count as 1. */
 export const clampedUtilization = (mips: number, total: number): number => {
@@ -39,7 +43,9 @@ export class Simulator {
     readonly state: SimState,
     readonly trace: Trace,
     readonly intervalSec: number,
-    readonly energyRule: EnergyRule
+    readonly energyRule: EnergyRule,
+    /** Hosts switched off (1), for the "awake" rule. */
+    readonly suspended: Uint8Array = new Uint8Array(state.hostCount)
   ) {
     this.histories = new StateHistories(state.hostCount, state.vmCount, state.hostTotalMips)
     this.utilization = new Float64Array(state.vmCount)
@@ -114,7 +120,7 @@ export class Simulator {
           continue
         }
         const from = clampedUtilization(this.previousUtilMips[h]!, state.hostTotalMips[h]!)
-        if (from === 0) continue
+        if (this.energyRule === "awake" ? this.suspended[h] === 1 : from === 0) continue
         const fromPower = powerAt(table, from)
         const toPower = powerAt(table, clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!))
         frame += (fromPower + (toPower - fromPower) / 2) * dt

@@ -58,8 +58,9 @@ export class CloudsimOptimizer {
   private scoreStamp = 0
   private readonly groupIds: Array<Map<number, number>> = []
   /**
-   * The hosts placement scans, in host order: all of them while placing VMs of overloaded hosts;
-   * while draining, only those switched on at the last update (the others are excluded then).
+   * The hosts placement scans, in host order: while placing VMs of overloaded hosts, the busy ones
+   * and enough idle ones of each kind; while draining, only those switched on at the last update
+   * (the others are excluded then).
    */
   private readonly scanHosts: Int32Array
   private scanCount = 0
@@ -214,8 +215,24 @@ export class CloudsimOptimizer {
     const demand = state.vmDemandMips
     toPlace.sort((a, b) => demand[b]! - demand[a]!)
     this.excludedPlace.set(this.overloaded)
-    for (let h = 0; h < hosts; h++) this.scanHosts[h] = h
-    this.scanCount = hosts
+    // Idle hosts alike score alike and only the first still idle can win; each placement makes at
+    // most one of them busy, so the first (VMs to place + 1) of each kind are enough to scan.
+    const quota = toPlace.length + 1
+    const taken = this.groupSeen
+    taken.fill(0)
+    let scanCount = 0
+    for (let h = 0; h < hosts; h++) {
+      if (this.excludedPlace[h] === 1) continue
+      if (state.hostAllocatedMips[h] === 0) {
+        const group = this.idleGroup[h]!
+        if (taken[group]! >= quota) continue
+        taken[group] = taken[group]! + 1
+      }
+      this.scanHosts[scanCount++] = h
+    }
+    this.scanCount = scanCount
+    taken.fill(0)
+    this.scoreStamp = 0
     for (const vm of toPlace) {
       const host = findHostForVm(this.hostsView, vm, this.excludedPlace, this.workspace)
       if (host < 0) continue

@@ -102,9 +102,17 @@ export const addToHost = (state: SimState, host: number, vm: number, migratingIn
   reserveMapCapacity(state, host, state.hostVms[host]!.length)
 }
 
-/** Removes entry `index` from a host's list. */
+/** Removes entry `index` from a host's list, keeping the order (without allocating). */
 export const removeFromHost = (state: SimState, host: number, index: number): void => {
-  state.hostVms[host]!.splice(index, 1)
-  state.hostAlloc[host]!.splice(index, 1)
-  state.hostMigIn[host]!.splice(index, 1)
+  const vms = state.hostVms[host]!
+  const alloc = state.hostAlloc[host]!
+  const migIn = state.hostMigIn[host]!
+  for (let i = index + 1; i < vms.length; i++) {
+    vms[i - 1] = vms[i]!
+    alloc[i - 1] = alloc[i]!
+    migIn[i - 1] = migIn[i]!
+  }
+  vms.pop()
+  alloc.pop()
+  migIn.pop()
 }

@@ -25,6 +25,8 @@ export const clampedUtilization = (mips: number, total: number): number => {
   return u > 1 && u < 1.01 ? 1 : u
 }
 
+const ascending = (a: number, b: number): number => a - b
+
 export class Simulator {
   readonly histories: StateHistories
   /** Trace utilisation of every VM at the last update, fraction of VM capacity. */
@@ -173,21 +175,27 @@ export class Simulator {
       if (earliest > this.lastProcessTime) this.forceUpdate(earliest, false)
       const touched = this.touched
       touched.length = 0
-      let i = 0
-      while (i < this.completionTime.length) {
-        if (this.completionTime[i] === earliest) {
-          const vm = this.completionVm[i]!
+      // Apply the completions due now, in start order, and keep the others in order.
+      let kept = 0
+      for (let i = 0; i < this.completionTime.length; i++) {
+        const vm = this.completionVm[i]!
+        const target = this.completionHost[i]!
+        const time = this.completionTime[i]!
+        if (time === earliest) {
           const source = this.state.vmHost[vm]!
           if (source >= 0) touched.push(source)
-          touched.push(this.completionHost[i]!)
-          this.finishMigration(vm, this.completionHost[i]!)
-          this.completionVm.splice(i, 1)
-          this.completionHost.splice(i, 1)
-          this.completionTime.splice(i, 1)
+          touched.push(target)
+          this.finishMigration(vm, target)
         } else {
-          i++
+          this.completionVm[kept] = vm
+          this.completionHost[kept] = target
+          this.completionTime[kept] = time
+          kept++
         }
       }
+      this.completionVm.length = kept
+      this.completionHost.length = kept
+      this.completionTime.length = kept
       // CloudSim then updates every host again at the same instant. Hosts the completions did
       // not touch would rewrite the state they have just written, so only the others are updated.
       this.updateHosts(touched, earliest)
@@ -196,7 +204,7 @@ export class Simulator {
 
   /** Updates the given hosts (in host order, once each) at `time`, without energy (no time passes). */
   private updateHosts(hosts: Array<number>, time: number): void {
-    hosts.sort((a, b) => a - b)
+    hosts.sort(ascending)
     let previous = -1
     for (const h of hosts) {
       if (h === previous) continue

@@ -70,7 +70,8 @@ export const makeSimCloud = (
       hostCount,
       trace.names.length,
       options.hostTypes ?? planetLabHostTypes,
-      options.vmTypes ?? planetLabVmTypes
+      options.vmTypes ?? planetLabVmTypes,
+      trace.ramMb
     )
     const intervalSec = trace.intervalSec
     const failure = placeInitially(state, options.initialPlacement ?? "best-fit", hostRamMb, undefined, intervalSec)

@@ -1,4 +1,7 @@
-/** Builds the initial simulator state: hosts by alternating type, VMs by index-block type. */
+/**
+ * Builds the initial simulator state: hosts by alternating type, VMs by index-block type. A
+ * trace's own per-VM memory (`ramMb`, when given and positive) replaces the type's.
+ */
 import { type HostType, hostTypeIndex, type VmType, vmTypeIndex } from "./Datacenter.js"
 import { cloudsimUidHash, historyCapacity, type SimState } from "./SimState.js"
 
@@ -6,7 +9,8 @@ export const buildState = (
   hostCount: number,
   vmCount: number,
   hostTypes: ReadonlyArray<HostType>,
-  vmTypes: ReadonlyArray<VmType>
+  vmTypes: ReadonlyArray<VmType>,
+  vmRamOverride?: Float64Array | undefined
 ): { readonly state: SimState; readonly hostRamMb: Float64Array } => {
   const hostTotalMips = new Float64Array(hostCount)
   const hostPeMips = new Float64Array(hostCount)
@@ -29,7 +33,8 @@ export const buildState = (
   for (let v = 0; v < vmCount; v++) {
     const type = vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!
     vmMips[v] = type.mhz
-    vmRamMb[v] = type.ramMb
+    const own = vmRamOverride?.[v]
+    vmRamMb[v] = own !== undefined && own > 0 ? own : type.ramMb
     vmBandwidthMbps[v] = type.bandwidthMbps
   }
   const state: SimState = {

@@ -76,7 +76,7 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   }
   const detector = cloudsimOverloadDetector(overload.name, overload.param)
 
-  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes)
+  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes, trace.ramMb)
   const migrating = policy === "cloudsim"
   const failure = placeInitially(
     state,

@@ -114,6 +114,14 @@ describe("runSimulation", () => {
     expect(metrics.meanTimeBeforeHostShutdownSec).toBeCloseTo(316.1, 9)
   })
 
+  it("takes a trace's own VM memory for migration times", () => {
+    const trace = { ...traceOf([0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5]), ramMb: Float64Array.of(625, 625) }
+    const { metrics } = runSimulation({ trace, hosts: 2, hostTypes: [g4], vmTypes: [small] })
+    expect(metrics.migrations).toBe(1)
+    // 625 MB at 62.5 MB/s.
+    expect(metrics.meanTimeBeforeMigrationSec).toBeCloseTo(10, 9)
+  })
+
   it("rejects options it cannot run with a ConfigError naming the field", () => {
     const trace = traceOf([0.5, 0.5])
     const fieldOf = (run: () => unknown): string => {

@@ -42,6 +42,7 @@ export const placeInitially = (
   load.intervalSec = intervalSec
   const excluded = new Uint8Array(hosts)
   const workspace = makeBestFitWorkspace(hosts)
+  const firstFitStart = new Map<string, number>()
   const view: BestFitHosts = {
     score: (v, skip, ids, scores) => {
       const mips = state.vmMips[v]!
@@ -57,6 +58,22 @@ export const placeInitially = (
         count++
       }
       return count
+    },
+    firstSuitable: (v, skip) => {
+      // Capacities only shrink at time 0, so no host before the first that took a VM of this
+      // size can take another: each size resumes where it stopped.
+      const mips = state.vmMips[v]!
+      const ram = state.vmRamMb[v]!
+      const bandwidth = state.vmBandwidthMbps[v]!
+      const key = `${mips}/${ram}/${bandwidth}`
+      for (let h = firstFitStart.get(key) ?? 0; h < hosts; h++) {
+        if (skip[h] === 1 || state.hostPeMips[h]! < mips || availableMips[h]! < mips) continue
+        if (availableRam[h]! < ram || availableBandwidth[h]! < bandwidth) continue
+        firstFitStart.set(key, h)
+        return h
+      }
+      firstFitStart.set(key, hosts)
+      return -1
     },
     busy: (h) => reservedMips[h] !== 0,
     overloadedWith: (h, v) => {

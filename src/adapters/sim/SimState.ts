@@ -51,7 +51,10 @@ export interface SimState {
   readonly vmUidHash: Int32Array
   /** Current CPU demand, MHz: trace utilisation at the last update × VM capacity. */
   readonly vmDemandMips: Float64Array
-  /** Utilisation history ring: `history[v * historyCapacity + slot]`, fractions of the VM's capacity. */
+  /**
+   * Utilisation history ring: `history[v * historyCapacity + slot]`, fractions of the VM's
+   * capacity; empty when nothing reads histories (the counters still advance).
+   */
   readonly history: Float64Array
   /** Slot of the newest history value (shared: every live VM records at the same instants). */
   historyHead: number
@@ -68,6 +71,7 @@ export const recordHistory = (state: SimState, utilization: Float64Array): void 
   state.historyHead = (state.historyHead + 1) % historyCapacity
   if (state.historyLength < historyCapacity) state.historyLength++
   const head = state.historyHead
+  if (state.history.length === 0) return
   for (let v = 0; v < state.vmCount; v++) {
     if (state.vmHost[v]! >= 0) state.history[v * historyCapacity + head] = utilization[v]!
   }

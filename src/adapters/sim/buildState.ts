@@ -10,7 +10,8 @@ export const buildState = (
   vmCount: number,
   hostTypes: ReadonlyArray<HostType>,
   vmTypes: ReadonlyArray<VmType>,
-  vmRamOverride?: Float64Array | undefined
+  vmRamOverride?: Float64Array | undefined,
+  keepHistory = true
 ): { readonly state: SimState; readonly hostRamMb: Float64Array } => {
   const hostTotalMips = new Float64Array(hostCount)
   const hostPeMips = new Float64Array(hostCount)
@@ -61,7 +62,7 @@ export const buildState = (
     vmInMigration: new Uint8Array(vmCount),
     vmUidHash: Int32Array.from({ length: vmCount }, (_, v) => cloudsimUidHash(v)),
     vmDemandMips: new Float64Array(vmCount),
-    history: new Float64Array(vmCount * historyCapacity),
+    history: new Float64Array(keepHistory ? vmCount * historyCapacity : 0),
     historyHead: historyCapacity - 1,
     historyLength: 0
   }

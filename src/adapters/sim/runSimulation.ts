@@ -76,8 +76,11 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   }
   const detector = cloudsimOverloadDetector(overload.name, overload.param)
 
-  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes, trace.ramMb)
   const migrating = policy === "cloudsim"
+  const selection = options.selection ?? "mmt"
+  // VM histories (30 values per VM) are kept only for the detectors and selections that read them.
+  const keepHistory = migrating && (detector.needsHistory || selection === "mc")
+  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes, trace.ramMb, keepHistory)
   const failure = placeInitially(
     state,
     migrating ? "best-fit" : "first-fit",
@@ -88,7 +91,7 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   if (failure !== undefined) throw failure
   const sim = new Simulator(state, trace, intervalSec, policy === "npa" ? "max-power" : "interpolated")
   const optimizer = migrating
-    ? new CloudsimOptimizer(state, detector, selectionFor(options.selection ?? "mmt", options.seed ?? 1), intervalSec)
+    ? new CloudsimOptimizer(state, detector, selectionFor(selection, options.seed ?? 1), intervalSec)
     : undefined
 
   const recorder = new TimelineRecorder()

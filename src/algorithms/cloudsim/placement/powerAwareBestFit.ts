@@ -18,6 +18,8 @@ export interface BestFitHosts {
   readonly busy: (host: number) => boolean
   /** The host's overload detector says it would be overloaded with the VM added. */
   readonly overloadedWith: (host: number, vm: number) => boolean
+  /** First fit's shortcut: the first host, in host order, that is not excluded and can take the VM; -1 if none. */
+  readonly firstSuitable?: ((vm: number, excluded: Uint8Array) => number) | undefined
 }
 
 /** Reusable buffers for `findHostForVm`. */
@@ -63,4 +65,7 @@ export const findFirstFit = (
   vm: number,
   excluded: Uint8Array,
   workspace: BestFitWorkspace
-): number => (hosts.score(vm, excluded, workspace.hosts, workspace.scores) > 0 ? workspace.hosts[0]! : -1)
+): number => {
+  if (hosts.firstSuitable !== undefined) return hosts.firstSuitable(vm, excluded)
+  return hosts.score(vm, excluded, workspace.hosts, workspace.scores) > 0 ? workspace.hosts[0]! : -1
+}

@@ -61,7 +61,7 @@ export class Simulator {
     const { vmCount, vmHost, vmMips, vmDemandMips } = this.state
     for (let v = 0; v < vmCount; v++) {
       if (vmHost[v]! < 0) continue
-      const u = utilizationAt(this.trace, v, time, this.intervalSec)
+      const u = utilizationAt(this.trace, v, time, this.trace.intervalSec)
       this.utilization[v] = u
       vmDemandMips[v] = vmMips[v]! * u
     }

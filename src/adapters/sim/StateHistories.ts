@@ -31,8 +31,16 @@ export class StateHistories {
   private readonly vmRequestedTime: Float64Array
   private readonly vmMigrationDeficit: Float64Array
 
-  /** Active host intervals (duration, violated), summed host by host at the end as CloudSim does. */
-  private readonly activeIntervals = new RecordLog(1 << 16)
+  /**
+   * Active host intervals, summed host by host at the end as CloudSim does. Every entry is
+   * written at an update instant that all hosts share, and an active host writes one at the next
+   * instant too, so an interval is an instant index: per host, 1 = active, 2 = active and short of
+   * CPU at instant j, lasting `instants[j + 1] − instants[j]`. Anything else goes to a plain log.
+   */
+  private readonly instants: Array<number> = []
+  private readonly hostInstant: Int32Array
+  private readonly activeMarks: Array<Uint8Array | undefined>
+  private readonly irregularIntervals = new RecordLog(16)
   private readonly shutdownLog = new RecordLog()
   private readonly migrationLog = new RecordLog()
   private readonly violationShareLog = new RecordLog(1 << 14)
@@ -65,6 +73,8 @@ export class StateHistories {
     this.hostWasActive = new Uint8Array(hosts).fill(1)
     this.hostSwitchedOnAt = new Float64Array(hosts)
     this.hostIdleUntil = new Float64Array(hosts)
+    this.hostInstant = new Int32Array(hosts)
+    this.activeMarks = new Array<Uint8Array | undefined>(hosts)
     this.vmTime = new Float64Array(vms)
     this.vmAllocated = new Float64Array(vms)
     this.vmRequested = new Float64Array(vms)
@@ -79,6 +89,7 @@ export class StateHistories {
 
   /** Host state at `time`: utilised and requested MHz; active when utilised > 0. */
   host(host: number, time: number, allocated: number, requested: number): void {
+    const instant = this.instantOf(time)
     if (this.hostPending[host] === 1) {
       if (this.hostTime[host] === time) {
         this.hostAllocated[host] = allocated
@@ -90,6 +101,7 @@ export class StateHistories {
     }
     this.hostPending[host] = 1
     this.hostTime[host] = time
+    this.hostInstant[host] = instant
     this.hostIdleUntil[host] = time
     this.hostAllocated[host] = allocated
     this.hostRequested[host] = requested
@@ -138,7 +150,20 @@ export class StateHistories {
     for (let v = 0; v < vms; v++) if (this.vmPending[v] === 1) this.vmTransition(v)
     let active = 0
     let violation = 0
-    this.activeIntervals.forEachByOwner(hosts, (dt, violated) => {
+    const instants = this.instants
+    for (let h = 0; h < hosts; h++) {
+      const marks = this.activeMarks[h]
+      if (marks !== undefined) {
+        for (let j = 0; j < marks.length; j++) {
+          const mark = marks[j]!
+          if (mark === 0) continue
+          const dt = instants[j + 1]! - instants[j]!
+          active += dt
+          if (mark === 2) violation += dt
+        }
+      }
+    }
+    this.irregularIntervals.forEachByOwner(hosts, (dt, violated) => {
       active += dt
       if (violated === 1) violation += dt
     })
@@ -183,12 +208,40 @@ export class StateHistories {
   private closeHost(host: number, next: number): void {
     const dt = next - this.hostTime[host]!
     if (this.hostActive[host] === 1) {
-      this.activeIntervals.push(host, dt, this.hostAllocated[host]! < this.hostRequested[host]! ? 1 : 0)
+      const violated = this.hostAllocated[host]! < this.hostRequested[host]!
+      const j = this.hostInstant[host]!
+      if (this.instants[j + 1] === next) this.mark(host, j, violated ? 2 : 1)
+      else this.irregularIntervals.push(host, dt, violated ? 1 : 0)
       if (this.hostRequested[host]! > this.hostCapacity[host]!) this.overloadTime += dt
     } else {
       this.idleTime += dt
     }
     this.hostTransition(host)
+  }
+
+  /** Index of the update instant `time`, registering it when it is new. */
+  private instantOf(time: number): number {
+    const instants = this.instants
+    const last = instants.length - 1
+    if (last >= 0 && instants[last] === time) return last
+    if (last < 0 || time > instants[last]!) {
+      instants.push(time)
+      return last + 1
+    }
+    // An earlier instant (not expected: time only moves forward); find it.
+    const index = instants.lastIndexOf(time)
+    return index >= 0 ? index : -2
+  }
+
+  private mark(host: number, instant: number, value: number): void {
+    let marks = this.activeMarks[host]
+    if (marks === undefined || instant >= marks.length) {
+      const grown = new Uint8Array(Math.max(64, instant + 1, (marks?.length ?? 0) * 2))
+      if (marks !== undefined) grown.set(marks)
+      marks = grown
+      this.activeMarks[host] = marks
+    }
+    marks[instant] = value
   }
 
   private hostTransition(host: number): void {

@@ -82,20 +82,21 @@ describe("VM order files", () => {
     expect(Either.getOrThrow(order)).toEqual(["b", "a"])
   })
 
-  it("names the line of a bad entry", () => {
-    const cases: ReadonlyArray<readonly [string, number | undefined, RegExp]> = [
-      ["0,a\nx,b\n", 2, /not a VM index/],
-      ["0,a\n0,b\n", 2, /given twice/],
-      ["0,a\n1,a\n", 2, /already listed on line 1/],
-      ["0,a,b\n", 1, /column/],
-      ["0,a\n2,b\n", undefined, /1 is missing/],
-      ["", undefined, /no VM/]
+  it("names the line and field of a bad entry", () => {
+    const cases: ReadonlyArray<readonly [string, number | undefined, string | undefined, RegExp]> = [
+      ["0,a\nx,b\n", 2, "index", /x/],
+      ["0,a\n0,b\n", 2, "index", /index 0/],
+      ["0,a\n1,a\n", 2, "filename", /already listed on line 1/],
+      ["0,a,b\n", 1, "columns", /column/],
+      ["0,a\n2,b\n", undefined, "index", /1 is missing/],
+      ["", undefined, undefined, /no VM/]
     ]
-    for (const [text, line, message] of cases) {
+    for (const [text, line, field, message] of cases) {
       const result = parseVmOrder(text, "order.csv")
       expect(Either.isLeft(result), text).toBe(true)
       if (Either.isLeft(result)) {
-        expect(result.left.line).toBe(line)
+        if (line !== undefined) expect(result.left.line).toBe(line)
+        expect(result.left.field).toBe(field)
         expect(result.left.message).toMatch(message)
       }
     }

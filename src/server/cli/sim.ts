@@ -1,0 +1,60 @@
+/**
+ * `neat sim`: one trace-driven simulation of CloudSim's PlanetLab data centre under a control
+ * policy; prints the study's metrics as a table or as one JSON object. See docs/simulation.md.
+ */
+import { Command, Options } from "@effect/cli"
+import { Console, Effect, Option } from "effect"
+import { formatMetricsJson, formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
+import { parseOverload } from "../../adapters/sim/parseOverload.js"
+import { runSimulationEffect } from "../../adapters/sim/runSimulation.js"
+import { cloudsimSelectionNames, policyNames } from "../../adapters/sim/SimulationOptions.js"
+import { loadPlanetLabTrace } from "../../adapters/sim/traces/planetLab.js"
+import { readVmOrder } from "../../adapters/sim/traces/vmOrder.js"
+
+const trace = Options.directory("trace", { exists: "yes" }).pipe(
+  Options.withDescription("PlanetLab day: a directory with one file per VM (288 CPU percentages)")
+)
+const vmOrder = Options.file("vm-order", { exists: "yes" }).pipe(
+  Options.withDescription("file of 'index,filename' lines giving each VM's trace file (default: sorted names)"),
+  Options.optional
+)
+const hosts = Options.integer("hosts").pipe(Options.withDescription("number of hosts"), Options.withDefault(800))
+const policy = Options.choice("policy", policyNames).pipe(
+  Options.withDescription("control policy"),
+  Options.withDefault("cloudsim" as const)
+)
+const overload = Options.text("overload").pipe(
+  Options.withDescription("overload detector NAME[:PARAM]: thr (threshold), iqr, mad, lr, lrr (safety parameter)"),
+  Options.withDefault("thr:0.8")
+)
+const selection = Options.choice("selection", cloudsimSelectionNames).pipe(
+  Options.withDescription("VM selection: mmt, mu, mc, rs"),
+  Options.withDefault("mmt" as const)
+)
+const seed = Options.integer("seed").pipe(
+  Options.withDescription("seed of random selection (rs)"),
+  Options.withDefault(1)
+)
+const format = Options.choice("format", ["table", "json"] as const).pipe(Options.withDefault("table" as const))
+
+export const simCommand = Command.make(
+  "sim",
+  { trace, vmOrder, hosts, policy, overload, selection, seed, format },
+  (options) =>
+    Effect.gen(function* () {
+      const detector = yield* parseOverload(options.overload)
+      const order = Option.isSome(options.vmOrder) ? yield* readVmOrder(options.vmOrder.value) : undefined
+      const loaded = yield* loadPlanetLabTrace(options.trace, { order })
+      const result = yield* runSimulationEffect({
+        trace: loaded,
+        hosts: options.hosts,
+        policy: options.policy,
+        overload: detector,
+        selection: options.selection,
+        seed: options.seed
+      })
+      yield* Console.log(
+        options.format === "json" ? formatMetricsJson(result.metrics) : formatMetricsTable(result.metrics)
+      )
+    })
+).pipe(Command.withDescription("Simulate a PlanetLab day under a consolidation policy and print its metrics"))

@@ -1,6 +1,6 @@
 /** `neat sim` end to end: a tiny PlanetLab-style directory, JSON output, and clear errors. */
 import { spawnSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -66,6 +66,44 @@ describe("neat sim", () => {
     writeFileSync(order, "0,d\n1,nope\n")
     const badOrder = neat("sim", "--trace", traceDir, "--vm-order", order)
     expect(badOrder.status).toBe(1)
-    expect(badOrder.stderr).toContain(join(traceDir, "nope"))
+    expect(badOrder.stderr).toContain(`${order}, line 2, filename: 'nope' is not in the trace`)
+  })
+
+  it("simulates the built-in synthetic workload by default and writes a self-contained report", () => {
+    const report = join(work, "report.html")
+    const run = neat(
+      "sim",
+      "--trace",
+      "synthetic:vms=60,seed=7",
+      "--hosts",
+      "40",
+      "--report",
+      report,
+      "--format",
+      "json"
+    )
+    expect(run.status).toBe(0)
+    const metrics = JSON.parse(run.stdout) as Record<string, number>
+    expect(metrics.vms).toBe(60)
+    expect(metrics.migrations).toBeGreaterThan(0)
+    const html = readFileSync(report, "utf8")
+    expect(html).toContain("<svg")
+    expect(html).not.toMatch(/(src|href)="https?:/)
+  })
+
+  it("reads a CSV trace and names the line of a bad row", () => {
+    const rows = ["vm,time,cpu_percent"]
+    for (const vm of ["x", "y"]) for (let k = 0; k < 12; k++) rows.push(`${vm},${k * 300},${vm === "x" ? 30 : 70}`)
+    const csv = join(work, "trace.csv")
+    writeFileSync(csv, `${rows.join("\n")}\n`)
+    const run = neat("sim", "--trace", csv, "--hosts", "2", "--format", "json")
+    expect(run.status).toBe(0)
+    expect((JSON.parse(run.stdout) as Record<string, number>).vms).toBe(2)
+
+    writeFileSync(csv, `${rows.join("\n")}\nx,3600,lots\n`)
+    const bad = neat("sim", "--trace", csv)
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toContain(`${csv}, line ${rows.length + 1}`)
+    expect(bad.stderr).not.toContain("    at ")
   })
 })

@@ -8,6 +8,7 @@
  */
 import { Either, type ParseResult, Schema } from "effect"
 import { ConfigError } from "../core/errors.js"
+import { withCheckedState } from "./checkedState.js"
 import { describeParseError, joinPath } from "./describeParseError.js"
 import { IqrThresholdParamsSchema, iqrThreshold } from "./overload/iqr_threshold.js"
 import {
@@ -16,9 +17,9 @@ import {
 } from "./overload/last_n_average_threshold.js"
 import { LoessParamsSchema, loess, loessRobust } from "./overload/loess.js"
 import { MadThresholdParamsSchema, madThreshold } from "./overload/mad_threshold.js"
-import { MhodParamsSchema, mhod } from "./overload/mhod/index.js"
+import { MhodParamsSchema, MhodStateSchema, mhod } from "./overload/mhod/index.js"
 import { NeverOverloadedParamsSchema, neverOverloaded } from "./overload/never_overloaded.js"
-import { OtfParamsSchema, otf } from "./overload/otf.js"
+import { OtfParamsSchema, OtfStateSchema, otf } from "./overload/otf.js"
 import { OverloadThresholdParamsSchema, overloadThreshold } from "./overload/threshold.js"
 import { BestFitDecreasingParamsSchema, bestFitDecreasingPlacer } from "./placement/best_fit_decreasing.js"
 import { MinimumMigrationTimeParamsSchema, minimumMigrationTime } from "./selection/minimum_migration_time.js"
@@ -168,8 +169,21 @@ export const algorithmTable: ReadonlyArray<AlgorithmEntry> = [
   ]),
   detector("overload", "loess", LoessParamsSchema, loess, [`${overloadStatistics}.loess_factory`]),
   detector("overload", "loess_robust", LoessParamsSchema, loessRobust, [`${overloadStatistics}.loess_robust_factory`]),
-  detector("overload", "otf", OtfParamsSchema, otf, ["neat.locals.overload.otf.otf_factory"]),
-  detector("overload", "mhod", MhodParamsSchema, mhod, ["neat.locals.overload.mhod.core.mhod_factory"]),
+  // Stateful detectors check a state handed back to them (e.g. resumed from a file) against its schema.
+  detector(
+    "overload",
+    "otf",
+    OtfParamsSchema,
+    (params, ctx) => withCheckedState("overload/otf", otf(params, ctx), OtfStateSchema),
+    ["neat.locals.overload.otf.otf_factory"]
+  ),
+  detector(
+    "overload",
+    "mhod",
+    MhodParamsSchema,
+    (params, ctx) => withCheckedState("overload/mhod", mhod(params, ctx), MhodStateSchema),
+    ["neat.locals.overload.mhod.core.mhod_factory"]
+  ),
   selector("random", RandomSelectionParamsSchema, randomSelection, [`${vmSelection}.random_factory`]),
   selector("minimum_utilization", MinimumUtilizationParamsSchema, minimumUtilization, [
     `${vmSelection}.minimum_utilization_factory`

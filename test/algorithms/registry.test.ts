@@ -1,5 +1,6 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
+import { InvalidDetectorState } from "../../src/algorithms/checkedState.js"
 import {
   algorithmNames,
   algorithmTable,
@@ -113,5 +114,31 @@ describe("algorithm registry", () => {
     const unseeded = Either.getOrThrow(makeSelector("random", undefined, ctx))
     expect(unseeded.initialState).toEqual(seeded.initialState)
     expect(unseeded.select(vms, unseeded.initialState)).toEqual(seeded.select(vms, seeded.initialState))
+  })
+})
+
+describe("stateful detectors from the registry", () => {
+  it.each([
+    [
+      "mhod",
+      {
+        state_config: [0.8],
+        otf: 0.2,
+        history_size: 500,
+        window_sizes: [30, 40],
+        bruteforce_step: 0.5,
+        learning_steps: 10
+      }
+    ],
+    ["otf", { otf: 0.2, threshold: 0.8, limit: 5 }]
+  ])("%s refuses a state that is not its own, naming the algorithm", (name, params) => {
+    const made = makeDetector("overload", name, params, ctx)
+    if (Either.isLeft(made)) throw new Error(made.left.message)
+    const detector = made.right
+    const [, state] = detector.decide([0.5, 0.9, 0.95], detector.initialState)
+    // Its own state, even after a JSON round trip, is accepted.
+    expect(() => detector.decide([0.5, 0.9], JSON.parse(JSON.stringify(state)))).not.toThrow()
+    expect(() => detector.decide([0.5, 0.9], { foo: 1 })).toThrow(InvalidDetectorState)
+    expect(() => detector.decide([0.5, 0.9], { foo: 1 })).toThrow(`overload/${name} state`)
   })
 })

@@ -75,7 +75,8 @@ export const listVmFiles = (
 ): Effect.Effect<ReadonlyArray<string>, InputError, FileSystem.FileSystem> =>
   Effect.flatMap(FileSystem.FileSystem, (fs) =>
     fs.readDirectory(vmsDirectory).pipe(
-      Effect.map((names) => names.filter((name) => !name.endsWith(".tmp")).sort()),
+      // Skips files being written (`.tmp`, renamed when complete) and hidden files.
+      Effect.map((names) => names.filter((name) => !name.endsWith(".tmp") && !name.startsWith(".")).sort()),
       Effect.mapError(failure(vmsDirectory))
     )
   )

@@ -5,7 +5,9 @@
  * iteration and resumed after a restart.
  */
 import { join } from "node:path"
+import { NodeFileSystem, NodePath } from "@effect/platform-node"
 import { Duration, Effect, Schedule } from "effect"
+import { InvalidDetectorState } from "../../algorithms/checkedState.js"
 import { usableCpuMhz } from "../../core/control/HostUtilization.js"
 import {
   decideLocally,
@@ -16,6 +18,7 @@ import {
 } from "../../core/control/LocalDecision.js"
 import { describeError, type InputError } from "../../core/errors.js"
 import type { VmSample } from "../../core/Vm.js"
+import { readLocalData } from "../collector/LocalData.js"
 import {
   type ClientOptions,
   fetchVmRam,
@@ -23,7 +26,6 @@ import {
   type GlobalManagerUnreachable,
   sendReallocation
 } from "./GlobalManagerClient.js"
-import { readLocalData } from "./LocalData.js"
 import { type AlgorithmNames, loadStates, saveStates } from "./StateFile.js"
 
 export interface LocalManagerOptions extends ClientOptions {
@@ -67,30 +69,48 @@ const vmRam = (options: LocalManagerOptions, uuids: ReadonlyArray<string>) =>
     return new Map(uuids.flatMap((uuid) => (known.right.has(uuid) ? [[uuid, known.right.get(uuid)!] as const] : [])))
   })
 
+/** Reads the local data and decides; the algorithms' new states are in the decision. */
+export const decideFromLocalData = (
+  options: LocalManagerOptions,
+  algorithms: LocalAlgorithms,
+  states: LocalStates
+): Effect.Effect<LocalDecision, InputError | InvalidDetectorState> =>
+  Effect.gen(function* () {
+    const data = yield* readLocalData(options.local_data_directory).pipe(
+      Effect.provide([NodeFileSystem.layer, NodePath.layer])
+    )
+    const uuids = Object.keys(data.vms)
+    const ram = yield* vmRam(options, uuids)
+    const vms: Array<VmSample> = []
+    for (const uuid of uuids) {
+      const cpuMhz = data.vms[uuid]!
+      const ramMb = ram.get(uuid)
+      if (ramMb !== undefined) vms.push({ uuid, cpuMhz, ramMb })
+    }
+    const input = {
+      host: options.host_name,
+      capacityMhz: usableCpuMhz(options.host_cpu_mhz, options.host_cpu_usable_by_vms),
+      vms,
+      hostOwnMhz: data.host
+    }
+    return yield* Effect.try({
+      try: () => decideLocally(input, algorithms, states),
+      // A detector refuses a state that is not its own (a corrupted or foreign state file).
+      catch: (error) =>
+        error instanceof InvalidDetectorState
+          ? error
+          : new InvalidDetectorState({ algorithm: "?", message: String(error) })
+    })
+  })
+
 /** One iteration: read, decide, send. */
 export const localManagerIteration = (
   options: LocalManagerOptions,
   algorithms: LocalAlgorithms,
   states: LocalStates
-): Effect.Effect<IterationResult, InputError | GlobalManagerUnreachable> =>
+): Effect.Effect<IterationResult, InputError | InvalidDetectorState | GlobalManagerUnreachable> =>
   Effect.gen(function* () {
-    const data = yield* readLocalData(options.local_data_directory)
-    const ram = yield* vmRam(options, [...data.vms.keys()])
-    const vms: Array<VmSample> = []
-    for (const [uuid, cpuMhz] of data.vms) {
-      const ramMb = ram.get(uuid)
-      if (ramMb !== undefined) vms.push({ uuid, cpuMhz, ramMb })
-    }
-    const decision = decideLocally(
-      {
-        host: options.host_name,
-        capacityMhz: usableCpuMhz(options.host_cpu_mhz, options.host_cpu_usable_by_vms),
-        vms,
-        hostOwnMhz: data.host
-      },
-      algorithms,
-      states
-    )
+    const decision = yield* decideFromLocalData(options, algorithms, states)
     if (decision.request === undefined) return { decision, response: undefined }
     const response = yield* sendReallocation(options, decision.request)
     return { decision, response }
@@ -112,22 +132,33 @@ export const runLocalManager = (
     if (loaded.note !== undefined) yield* Effect.logWarning(loaded.note)
     let states = loaded.states
     const iteration = Effect.gen(function* () {
-      const result = yield* Effect.either(localManagerIteration(options, algorithms, states))
-      if (result._tag === "Left") {
-        yield* Effect.logError(`iteration failed: ${describeError(result.left)}`)
+      const decided = yield* Effect.either(decideFromLocalData(options, algorithms, states))
+      if (decided._tag === "Left") {
+        if (decided.left._tag === "InvalidDetectorState") {
+          yield* Effect.logWarning(`${decided.left.message}; starting the algorithms afresh`)
+          states = initialLocalStates(algorithms)
+        } else yield* Effect.logError(`iteration failed: ${describeError(decided.left)}`)
         return
       }
-      const { decision, response } = result.right
+      const decision = decided.right
+      // The detectors have seen this data whether or not the request gets through, as in Neat.
       states = decision.states
       const saved = yield* Effect.either(saveStates(file, options.host_name, names, states))
       if (saved._tag === "Left")
         yield* Effect.logError(`cannot save the algorithm states: ${describeError(saved.left)}`)
-      if (response === undefined) yield* Effect.logInfo(`host ${options.host_name}: ${decision.verdict}`)
-      else {
-        yield* Effect.logInfo(
-          `host ${options.host_name}: ${decision.verdict}, request for ${decision.request?.vmUuids.length ?? 0} VMs answered ${response.status}`
-        )
+      if (decision.request === undefined) {
+        yield* Effect.logInfo(`host ${options.host_name}: ${decision.verdict}`)
+        return
       }
+      const sent = yield* Effect.either(sendReallocation(options, decision.request))
+      if (sent._tag === "Left") {
+        yield* Effect.logError(`iteration failed: ${describeError(sent.left)}`)
+        return
+      }
+      const response = sent.right
+      yield* Effect.logInfo(
+        `host ${options.host_name}: ${decision.verdict}, request for ${decision.request?.vmUuids.length ?? 0} VMs answered ${response.status}`
+      )
     })
     const schedule = Schedule.fixed(Duration.seconds(options.local_manager_interval))
     if (iterations === undefined) yield* Effect.repeat(iteration, schedule)

@@ -90,7 +90,10 @@ describe("neat sweep", () => {
     while (started() < 8 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
     const exited = new Promise((resolve) => child.once("exit", resolve))
     // The whole process group, worker threads included, as a crash or an evicted pod would.
-    process.kill(-(child.pid ?? 0), "SIGKILL")
+    // (Never -0: that would be this test runner's own group.)
+    const pid = child.pid
+    if (pid === undefined || pid <= 0) throw new Error("the sweep process did not start")
+    process.kill(-pid, "SIGKILL")
     await exited
     const before = started()
     expect(before).toBeGreaterThanOrEqual(8)

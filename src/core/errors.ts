@@ -33,7 +33,14 @@ export class CloudActionError extends Data.TaggedError("CloudActionError")<{
 export type CloudError = UnknownHost | UnknownVm | CloudActionError
 
 /** One line for a person: what went wrong and where. */
-export const describeError = (tagged: { readonly _tag: string }): string => {
+export const describeError = (tagged: { readonly _tag: string }): string =>
+  // One line: multi-line causes (a JSON parser's excerpt, a driver's message) are folded.
+  describeErrorLines(tagged)
+    .split(/\s*\n\s*/)
+    .filter((part) => part !== "")
+    .join("; ")
+
+const describeErrorLines = (tagged: { readonly _tag: string }): string => {
   const error: Readonly<Record<string, unknown>> & { readonly _tag: string } = { ...tagged, _tag: tagged._tag }
   if (tagged instanceof Error && !("message" in error)) Object.assign(error, { message: tagged.message })
   switch (error._tag) {

@@ -1,4 +1,9 @@
-/** A small seeded pseudo-random generator (mulberry32): runs are reproducible given the seed. */
+/**
+ * A stateful face of the seeded generator of `selection/prng.ts` (mulberry32), for the
+ * simulator's loop: runs are reproducible given the seed.
+ */
+import { nextUniform, prngState } from "../../selection/prng.js"
+
 export interface Prng {
   /** A uniform float in [0, 1). */
   readonly next: () => number
@@ -7,13 +12,11 @@ export interface Prng {
 }
 
 export const makePrng = (seed: number): Prng => {
-  let a = seed >>> 0
+  let state = prngState(seed)
   const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    const [uniform, following] = nextUniform(state)
+    state = following
+    return uniform
   }
   return { next, nextInt: (n) => Math.floor(next() * n) }
 }

@@ -92,7 +92,7 @@ export const DecisionView = Schema.Struct({
   host: Schema.String,
   reason: Schema.Literal("underload", "overload"),
   vm_uuids: Schema.Array(Schema.String),
-  outcome: Schema.Literal("done", "partial", "skipped", "failed"),
+  outcome: Schema.Literal("done", "partial", "skipped", "failed", "recommended"),
   status: Schema.String,
   detail: Schema.String,
   received_at_ms: Schema.Number,

@@ -105,6 +105,7 @@ export const serveOptions = (flags: ServeFlags): Effect.Effect<GlobalManagerOpti
       })
     }
     return {
+      ...defaultGlobalManagerOptions,
       global_manager_host: flags.globalManagerHost,
       global_manager_port: flags.globalManagerPort,
       os_admin_user: flags.osAdminUser,

@@ -18,6 +18,8 @@ import type { VmPlacer } from "../../algorithms/types.js"
 import { GlobalManagerApi } from "./Api.js"
 import { GlobalManagerConfig, type GlobalManagerOptions, globalOptionsOf } from "./GlobalManagerOptions.js"
 import { HandlersLive } from "./Handlers.js"
+import { OperatorControls } from "./OperatorControls.js"
+import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 
@@ -57,7 +59,7 @@ export const globalManagerApp = (options: GlobalManagerOptions, placer: VmPlacer
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(HttpApiBuilder.api(GlobalManagerApi).pipe(Layer.provide(HandlersLive))),
     Layer.provide(ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)),
-    Layer.provide(ServerMetrics.layer),
+    Layer.provideMerge(Layer.mergeAll(ServerMetrics.layer, OperatorControls.layer, PlanBook.layer)),
     Layer.provide(Layer.succeed(GlobalManagerConfig, options))
   )
 

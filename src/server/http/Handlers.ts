@@ -21,6 +21,7 @@ import {
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanActions } from "./PlanActions.js"
+import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import {
   constantTimeEqual,
@@ -227,9 +228,22 @@ const v1Handlers = HttpApiBuilder.group(GlobalManagerApi, "v1", (handlers) =>
 const opsHandlers = HttpApiBuilder.group(GlobalManagerApi, "ops", (handlers) =>
   Effect.gen(function* () {
     const metrics = yield* ServerMetrics
+    const cloud = yield* Cloud
+    const book = yield* PlanBook
+    const count = (keys: ReadonlyArray<string>): Record<string, number> => {
+      const counts: Record<string, number> = {}
+      for (const key of keys) counts[key] = (counts[key] ?? 0) + 1
+      return counts
+    }
+    // Hosts by power state are read at scrape time; an unreachable cloud keeps the last reading.
+    const refresh = Effect.gen(function* () {
+      const hosts = yield* Effect.either(cloud.hosts)
+      if (hosts._tag === "Right") yield* metrics.hostsByPower(count(hosts.right.map((host) => host.power)))
+      yield* metrics.plansByStatus(count((yield* book.list).map((plan) => plan.status)))
+    })
     return handlers
       .handle("healthz", () => Effect.succeed({ status: "ok" as const }))
-      .handle("metrics", () => metrics.render)
+      .handle("metrics", () => Effect.zipRight(refresh, metrics.render))
   })
 )
 

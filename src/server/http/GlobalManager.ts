@@ -16,6 +16,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Clock, Effect, Layer, Option } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { GlobalManagerApi } from "./Api.js"
+import { dashboardRoutes } from "./Dashboard.js"
 import { GlobalManagerConfig, type GlobalManagerOptions, globalOptionsOf } from "./GlobalManagerOptions.js"
 import { HandlersLive } from "./Handlers.js"
 import { OperatorControls } from "./OperatorControls.js"
@@ -23,9 +24,26 @@ import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 
-const knownRoutes = new Set(["/", "/v1/reallocations", "/v1/hosts", "/v1/vms", "/v1/migrations", "/v1/decisions"])
+const knownRoutes = new Set([
+  "/",
+  "/v1/reallocations",
+  "/v1/hosts",
+  "/v1/vms",
+  "/v1/migrations",
+  "/v1/decisions",
+  "/v1/plans",
+  "/v1/policy",
+  "/v1/exclusions",
+  "/v1/maintenance",
+  "/dashboard",
+  "/dashboard/login",
+  "/dashboard/logout",
+  "/dashboard/state"
+])
 const routeOf = (url: string): string => {
   const path = url.split("?")[0] ?? url
+  if (path.startsWith("/v1/plans/")) return "/v1/plans/:id"
+  if (path.startsWith("/dashboard/plans/")) return "/dashboard/plans/:id"
   return knownRoutes.has(path) || path === "/healthz" || path === "/metrics" || path === "/openapi.json"
     ? path
     : "other"
@@ -57,6 +75,7 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
 export const globalManagerApp = (options: GlobalManagerOptions, placer: VmPlacer) =>
   HttpApiBuilder.serve(requestMetrics).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(dashboardRoutes),
     Layer.provide(HttpApiBuilder.api(GlobalManagerApi).pipe(Layer.provide(HandlersLive))),
     Layer.provide(ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)),
     Layer.provideMerge(Layer.mergeAll(ServerMetrics.layer, OperatorControls.layer, PlanBook.layer)),

@@ -70,7 +70,7 @@ export const executeApproved = (
       ...base,
       outcome: outcomeSucceeded(execution) ? "done" : "partial",
       status: "approved",
-      detail: `plan of decision ${subject.decision.id} approved${partOf}: ${subject.decision.detail}`,
+      detail: `plan of decision ${subject.decision.id}${partOf}: ${subject.decision.detail}`,
       execution,
       finishedAtMs: yield* Clock.currentTimeMillis,
       timings: { snapshotMs: 0, placementMs: 0, executionMs: Number(t1 - t0) / 1e6 }

@@ -42,13 +42,16 @@ svg.spark { display:block; }
 table { width:100%; border-collapse:collapse; font-size:13px; }
 th, td { text-align:left; padding:5px 6px; border-bottom:1px solid var(--line); vertical-align:top; }
 th { color:var(--muted); font-weight:600; font-size:12px; }
-td.actions { white-space:nowrap; }
+td.actions, td.nowrap { white-space:nowrap; }
 button.approve { background:var(--ok); color:#fff; border:0; border-radius:4px; padding:4px 10px; cursor:pointer; }
 button.reject { background:#fff; color:var(--bad); border:1px solid var(--bad); border-radius:4px; padding:3px 10px; cursor:pointer; margin-left:4px; }
 .two { display:grid; grid-template-columns:1fr 1fr; gap:16px; }
 @media (max-width:900px) { .two { grid-template-columns:1fr; } }
 pre { max-height:240px; overflow:auto; background:#f0f2f5; padding:8px; font-size:11px; }
 .muted { color:var(--muted); }
+.error:empty, .policy:empty { display:none; }
+.policy { margin-top:8px; font-size:12px; color:var(--muted); }
+svg.spark.wide { width:100%; }
 .error { color:var(--bad); font-weight:600; }
 .login { max-width:360px; margin:80px auto; background:var(--card); border:1px solid var(--line); border-radius:8px; padding:20px; }
 .login input { width:100%; padding:7px; margin:8px 0 12px; border:1px solid var(--line); border-radius:4px; }
@@ -72,9 +75,10 @@ function h(tag, attrs, ...children) {
   return node;
 }
 const SVG = "http://www.w3.org/2000/svg";
-function sparkline(values, max, width, height) {
+function sparkline(values, max, width, height, wide) {
   const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("class", "spark");
+  svg.setAttribute("class", wide ? "spark wide" : "spark");
+  svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("width", String(width));
   svg.setAttribute("height", String(height));
   svg.setAttribute("viewBox", "0 0 " + width + " " + height);
@@ -135,8 +139,17 @@ function render(state) {
     stat("decisions", metricValue(m, "neat_decisions_total"), "stat-decisions"),
     stat("migrations ok / failed", metricValue(m, "neat_migrations_total", ['outcome="migrated"']) + " / " + metricValue(m, "neat_migrations_total", ['outcome="failed"']), "stat-migrations"),
     stat("pending plans", pending.length, "stat-pending"),
-    stat("HTTP errors", metricValue(m, "neat_errors_total"), "stat-errors")
+    stat("errors", metricValue(m, "neat_errors_total"), "stat-errors")
   );
+  const p = state.policy;
+  const rules = [
+    p.excluded_hosts.length ? "excluded hosts: " + p.excluded_hosts.join(", ") : "",
+    p.excluded_vms.length ? "excluded VMs: " + p.excluded_vms.join(", ") : "",
+    p.maintenance_hosts.length ? "in maintenance: " + p.maintenance_hosts.join(", ") : "",
+    p.min_spare_hosts ? "spare hosts kept: " + p.min_spare_hosts : "",
+    p.max_migrations_per_interval ? "at most " + p.max_migrations_per_interval + " migrations per " + p.migration_cap_interval + " s" : ""
+  ].filter((x) => x !== "");
+  $("policy").textContent = rules.join(" · ");
   $("hosts").replaceChildren(...state.hosts.map((host) => {
     const vms = host.vms.map((vm) => h("li", { "data-testid": "vm-" + vm.uuid },
       h("code", { title: vm.uuid }, vm.uuid),
@@ -148,7 +161,7 @@ function render(state) {
       bar(host.cpu_used_mhz, host.cpu_mhz),
       h("div", { class: "meter" }, h("span", {}, "RAM"), h("span", {}, host.ram_used_mb + " / " + host.ram_mb + " MB (" + pct(host.ram_used_mb, host.ram_mb) + "%)")),
       bar(host.ram_used_mb, host.ram_mb),
-      sparkline(host.cpu_history_mhz, host.cpu_mhz, 230, 34),
+      sparkline(host.cpu_history_mhz, host.cpu_mhz, 230, 34, true),
       h("ul", { class: "vms" }, vms));
   }));
   $("plans").replaceChildren(...(state.plans.length === 0 ? [h("tr", {}, h("td", { colspan: "6", class: "muted" }, "no recommended plan"))] : state.plans.map((plan) => {
@@ -163,14 +176,14 @@ function render(state) {
       h("td", {}, d.reason + " of " + d.host, h("div", { class: "muted" }, d.detail)),
       h("td", {}, h("ul", { class: "vms" }, actions.map((a) => h("li", {}, a)))),
       h("td", {}, h("span", { class: "badge " + plan.status }, plan.status), plan.resolution ? h("div", { class: "muted" }, plan.resolution) : null),
-      h("td", {}, time(plan.created_at_ms)),
+      h("td", { class: "nowrap" }, time(plan.created_at_ms)),
       h("td", { class: "actions" }, plan.status === "pending" ? [
         h("button", { class: "approve", "data-testid": "approve-" + plan.id, onclick: () => post("/dashboard/plans/" + plan.id + "/approve", {}) }, "Approve"),
         h("button", { class: "reject", "data-testid": "reject-" + plan.id, onclick: () => post("/dashboard/plans/" + plan.id + "/reject") }, "Reject")
       ] : null));
   })));
   $("decisions").replaceChildren(...state.decisions.map((d) => h("tr", { "data-testid": "decision-" + d.id },
-    h("td", {}, "#" + d.id), h("td", {}, time(d.finished_at_ms)), h("td", {}, d.reason + " of " + d.host),
+    h("td", {}, "#" + d.id), h("td", { class: "nowrap" }, time(d.finished_at_ms)), h("td", {}, d.reason + " of " + d.host),
     h("td", {}, h("span", { class: "badge " + d.outcome }, d.outcome)), h("td", {}, d.status + ": " + d.detail))));
   $("migrations").replaceChildren(...state.migrations.map((x) => h("tr", {}, h("td", {}, time(x.timestamp_ms)), h("td", {}, h("code", {}, x.vm)), h("td", {}, x.host))));
   const failed = state.decisions.flatMap((d) => d.execution.migrations.filter((x) => !x.migrated).map((x) => h("tr", {}, h("td", {}, "#" + d.id), h("td", {}, h("code", {}, x.vm)), h("td", {}, x.from + " → " + x.to), h("td", { class: "error" }, x.reason || "failed"))));
@@ -203,7 +216,7 @@ export const dashboardPage = (nonce: string): string =>
 <span id="updated" data-testid="updated"></span><form method="post" action="/dashboard/logout"><button type="submit">Log out</button></form></header>
 <main>
 <div id="notice" class="error" data-testid="notice"></div><div id="cloud-error" class="error"></div>
-<section><h2>Overview</h2><div class="cards" id="stats"></div></section>
+<section><h2>Overview</h2><div class="cards" id="stats"></div><div class="policy" id="policy" data-testid="policy"></div></section>
 <section><h2>Hosts</h2><div class="hosts" id="hosts" data-testid="hosts"></div></section>
 <section><h2>Recommended plans</h2><table><thead><tr><th>plan</th><th>request</th><th>actions</th><th>status</th><th>made</th><th></th></tr></thead><tbody id="plans"></tbody></table></section>
 <div class="two">

@@ -10,8 +10,8 @@ const list = (name: string, description: string) =>
   Options.text(name).pipe(Options.withDefault(""), Options.withDescription(`${description} (comma-separated)`))
 
 export const operatorFlags = {
-  mode: Options.choice("mode", ["auto", "recommend"]).pipe(
-    Options.withDefault(defaultGlobalManagerOptions.mode),
+  controlMode: Options.choice("control-mode", ["auto", "recommend"]).pipe(
+    Options.withDefault(defaultGlobalManagerOptions.control_mode),
     Options.withDescription("auto: execute plans; recommend: record them for approval")
   ),
   excludedHosts: list("excluded-hosts", "hosts never touched"),
@@ -52,7 +52,7 @@ const names = (text: string): Array<string> =>
 
 /** The operator settings from the flags. */
 export const operatorSettings = (flags: {
-  readonly mode: "auto" | "recommend"
+  readonly controlMode: "auto" | "recommend"
   readonly excludedHosts: string
   readonly excludedVms: string
   readonly maintenanceHosts: string
@@ -63,7 +63,7 @@ export const operatorSettings = (flags: {
   readonly dashboardToken: Option.Option<Redacted.Redacted<string>>
 }): Pick<
   GlobalManagerOptions,
-  | "mode"
+  | "control_mode"
   | "excluded_hosts"
   | "excluded_vms"
   | "maintenance_hosts"
@@ -73,7 +73,7 @@ export const operatorSettings = (flags: {
   | "plan_max_age"
   | "dashboard_token"
 > => ({
-  mode: flags.mode,
+  control_mode: flags.controlMode,
   excluded_hosts: names(flags.excludedHosts),
   excluded_vms: names(flags.excludedVms),
   maintenance_hosts: names(flags.maintenanceHosts),

@@ -34,7 +34,7 @@ export interface GlobalManagerOptions {
    */
   readonly snapshot_max_age: number
   /** `auto` executes plans; `recommend` records them for an operator to approve or reject. */
-  readonly mode: ControlMode
+  readonly control_mode: ControlMode
   /** Hosts never touched (no migration from or to them, never suspended or woken). */
   readonly excluded_hosts: ReadonlyArray<string>
   /** VMs never migrated. */
@@ -67,7 +67,7 @@ export const defaultGlobalManagerOptions: GlobalManagerOptions = {
   host_cpu_usable_by_vms: 1,
   suspend_idle_hosts: defaultPlanningOptions.suspendIdleHosts,
   snapshot_max_age: 0,
-  mode: "auto",
+  control_mode: "auto",
   excluded_hosts: [],
   excluded_vms: [],
   maintenance_hosts: [],

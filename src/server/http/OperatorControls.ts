@@ -26,7 +26,7 @@ export class OperatorControls extends Context.Tag("neat/OperatorControls")<Opera
       let policy = policyOf(config)
       let ends: Array<number> = []
       return {
-        mode: Effect.succeed(config.mode),
+        mode: Effect.succeed(config.control_mode),
         policy: Effect.sync(() => policy),
         update: (change) =>
           Effect.sync(() => {

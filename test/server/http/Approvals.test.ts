@@ -36,7 +36,7 @@ describe("recommend-only mode and approvals over /v1", () => {
 
   it("records a plan without executing it, lists it, and executes it once approved", async () => {
     const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud, { mode: "recommend" })
+    gm = await startGlobalManager(cloud, { control_mode: "recommend" })
     const answer = await call(gm, "POST", "/v1/reallocations", underload)
     expect(answer.status).toBe(200)
     const asked = { body: decode(ReallocationView, answer) }
@@ -80,7 +80,7 @@ describe("recommend-only mode and approvals over /v1", () => {
 
   it("a plan expires when its hosts or VMs changed; a rejected plan cannot be approved", async () => {
     const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud, { mode: "recommend" })
+    gm = await startGlobalManager(cloud, { control_mode: "recommend" })
     const first = { body: decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", underload)) }
     cloud.deleteVm("b")
     const listed = { body: decode(Schema.Array(PlanView), await call(gm, "GET", "/v1/plans")) }
@@ -102,7 +102,7 @@ describe("recommend-only mode and approvals over /v1", () => {
 
   it("a plan expires at its age limit", async () => {
     const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud, { mode: "recommend", plan_max_age: 0.05 })
+    gm = await startGlobalManager(cloud, { control_mode: "recommend", plan_max_age: 0.05 })
     const asked = { body: decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", underload)) }
     await new Promise((resolve) => setTimeout(resolve, 80))
     const approve = await call(gm, "POST", `/v1/plans/${asked.body.decision.id}/approve`, {})

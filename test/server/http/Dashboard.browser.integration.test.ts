@@ -48,7 +48,7 @@ describeWithService("dashboard in a browser", env, (values) => {
     cloud = cloudOf()
     gm = await startGlobalManager(cloud, {
       dashboard_token: token,
-      mode: "recommend",
+      control_mode: "recommend",
       excluded_vms: ["vm-cache-1"],
       min_spare_hosts: 0,
       max_migrations_per_interval: 20

@@ -38,7 +38,7 @@ describe("dashboard access", () => {
   })
 
   it("shows a login form, exchanges the token for an HttpOnly session cookie, and guards state and approvals", async () => {
-    gm = await startGlobalManager(cloudOf(), { dashboard_token: token, mode: "recommend" })
+    gm = await startGlobalManager(cloudOf(), { dashboard_token: token, control_mode: "recommend" })
     const page = await fetch(`${gm.url}/dashboard`)
     expect(page.status).toBe(200)
     expect(page.headers.get("content-security-policy")).toMatch(/default-src 'none'/)

@@ -8,13 +8,15 @@ import { decideCommand } from "./decide.js"
 import { localManagerCommand } from "./localManager.js"
 import { reportFailure } from "./reportFailure.js"
 import { serveCommand } from "./serve.js"
+import { simCommand } from "./sim.js"
 import { sweepCommand } from "./sweep.js"
 
 const neat = Command.make("neat").pipe(
   Command.withDescription("Energy-efficient dynamic consolidation of virtual machines"),
   Command.withSubcommands([
-    decideCommand,
+    simCommand,
     sweepCommand,
+    decideCommand,
     serveCommand,
     localManagerCommand,
     collectCommand,

@@ -1,0 +1,129 @@
+/**
+ * A PlanetLab day (20110303, CloudSim's VM order) per policy: time of one run and the peak RSS of
+ * a process that loads the trace and runs it, next to CloudSim 3.0.3's own figures from the
+ * reference CSV. Each policy runs in a fresh child process so that its peak RSS is its own; the
+ * child runs this file bundled by esbuild under plain node, so the TypeScript loader's own memory
+ * is not counted (without esbuild it runs under tsx and says so).
+ * Run: `npx tsx bench/sim.bench.ts` (about a minute on a busy 2-core machine); figures go to
+ * docs/performance.md. Needs ../shared (or NEAT_SHARED_DIR).
+ */
+import { spawnSync } from "node:child_process"
+import { existsSync, readFileSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Either } from "effect"
+import { Bench } from "tinybench"
+import { runSimulation } from "../src/adapters/sim/runSimulation.js"
+import type { SimulationOptions } from "../src/adapters/sim/SimulationOptions.js"
+import { readPlanetLabTrace } from "../src/adapters/sim/traces/planetLab.js"
+import { parseVmOrder } from "../src/adapters/sim/traces/vmOrder.js"
+import { InputError } from "../src/core/errors.js"
+
+const self = fileURLToPath(import.meta.url)
+const shared = process.env.NEAT_SHARED_DIR ?? resolve(dirname(self), "../../shared")
+const dayDir = join(shared, "traces/planetlab/20110303")
+const orderFile = join(shared, "reference/cloudsim-file-order-20110303.csv")
+const referenceFile = join(shared, "reference/cloudsim-3.0.3-20110303.csv")
+
+const policies: Readonly<Record<string, Omit<SimulationOptions, "trace">>> = {
+  "THR-MMT-0.8": { overload: { name: "thr", param: 0.8 }, selection: "mmt" },
+  "IQR-MMT-1.5": { overload: { name: "iqr", param: 1.5 }, selection: "mmt" },
+  "MAD-MMT-2.5": { overload: { name: "mad", param: 2.5 }, selection: "mmt" },
+  "LR-MMT-1.2": { overload: { name: "lr", param: 1.2 }, selection: "mmt" },
+  "LR-MC-1.2": { overload: { name: "lr", param: 1.2 }, selection: "mc" },
+  "LR-MU-1.2": { overload: { name: "lr", param: 1.2 }, selection: "mu" },
+  "LR-RS-1.2": { overload: { name: "lr", param: 1.2 }, selection: "rs", seed: 1 },
+  "THR-MMT-1.0": { overload: { name: "thr", param: 1.0 }, selection: "mmt" },
+  NPA: { policy: "npa" },
+  DVFS: { policy: "dvfs" }
+}
+
+/** Child: load, run the policy a few times, print {meanMs, minMs, maxRssKb} as JSON. */
+const child = async (label: string): Promise<void> => {
+  const order = parseVmOrder(readFileSync(orderFile, "utf8"), orderFile)
+  if (Either.isLeft(order)) throw new Error(order.left.message)
+  const trace = readPlanetLabTrace(dayDir, { order: order.right })
+  if (trace instanceof InputError) throw new Error(trace.message)
+  const options: SimulationOptions = { trace, ...policies[label] }
+  const bench = new Bench({ iterations: 5, time: 0, warmupIterations: 1, warmupTime: 0 })
+  bench.add(label, () => {
+    runSimulation(options)
+  })
+  await bench.run()
+  const result = bench.tasks[0]?.result
+  if (result === undefined || !("latency" in result)) throw new Error(`${label}: the benchmark did not complete`)
+  process.stdout.write(
+    `${JSON.stringify({ meanMs: result.latency.mean, minMs: result.latency.min, maxRssKb: process.resourceUsage().maxRSS })}\n`
+  )
+}
+
+/** This file bundled for plain node, or undefined when esbuild is not available. */
+const bundleSelf = async (): Promise<string | undefined> => {
+  try {
+    const esbuild = (await import(createRequire(import.meta.url).resolve("esbuild"))) as {
+      buildSync: (options: Record<string, unknown>) => unknown
+    }
+    const out = resolve(dirname(self), "../.neat/sim.bench.mjs")
+    esbuild.buildSync({
+      entryPoints: [self],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: out,
+      logLevel: "warning"
+    })
+    return out
+  } catch {
+    return undefined
+  }
+}
+
+const parent = async (): Promise<void> => {
+  if (!existsSync(dayDir) || !existsSync(orderFile) || !existsSync(referenceFile)) {
+    process.stderr.write(`sim.bench: shared traces not found under ${shared} (set NEAT_SHARED_DIR)\n`)
+    process.exitCode = 1
+    return
+  }
+  const [header = "", ...rows] = readFileSync(referenceFile, "utf8").trim().split(/\r?\n/)
+  const columns = header.split(",")
+  const cloudsim = (label: string): { wall: string; rss: string } => {
+    const [policy = "", selection = "", parameter = ""] = label.split("-")
+    const row = rows
+      .map((line) => line.split(","))
+      .find(
+        (f) =>
+          f[columns.indexOf("trace_file_order")] === "listFiles" &&
+          f[columns.indexOf("policy")] === policy &&
+          f[columns.indexOf("selection")] === selection &&
+          f[columns.indexOf("parameter")] === parameter
+      )
+    return { wall: row?.[columns.indexOf("wall_clock_s")] ?? "?", rss: row?.[columns.indexOf("peak_rss_kb")] ?? "?" }
+  }
+  const bundle = await bundleSelf()
+  const command = bundle === undefined ? [...process.execArgv, self] : [bundle]
+  if (bundle === undefined)
+    console.log("(esbuild not found: children run under tsx, whose loader adds about 70 MB of RSS)")
+  console.log(
+    "| policy | mean run (s) | fastest run (s) | peak RSS (MB) | CloudSim 3.0.3 run (s) | CloudSim peak RSS (MB) |"
+  )
+  console.log("|---|---|---|---|---|---|")
+  for (const label of Object.keys(policies)) {
+    const run = spawnSync(process.execPath, [...command, label], { encoding: "utf8", timeout: 300_000 })
+    const line = run.stdout.trim().split("\n").pop() ?? ""
+    if (run.status !== 0 || line === "") {
+      console.log(`| ${label} | failed: ${run.stderr.trim().split("\n")[0] ?? ""} |`)
+      continue
+    }
+    const result = JSON.parse(line) as { meanMs: number; minMs: number; maxRssKb: number }
+    const reference = cloudsim(label)
+    const referenceRss = reference.rss === "?" ? "?" : (Number(reference.rss) / 1024).toFixed(0)
+    console.log(
+      `| ${label} | ${(result.meanMs / 1000).toFixed(3)} | ${(result.minMs / 1000).toFixed(3)} | ${(result.maxRssKb / 1024).toFixed(0)} | ${reference.wall} | ${referenceRss} |`
+    )
+  }
+}
+
+const label = process.argv[2]
+if (label !== undefined && label in policies) await child(label)
+else await parent()

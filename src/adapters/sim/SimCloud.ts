@@ -1,0 +1,238 @@
+/**
+ * The `Cloud` service over the simulator, so that Neat's own control loop (the code the live
+ * service runs) can drive a simulated data centre. Time moves only through `advance`: each call
+ * runs the next periodic update (every `interval` seconds from 300.1 s on, as in CloudSim's
+ * study). Migrations start at the simulator's current instant and complete before `migrate`
+ * returns (each takes RAM / 62.5 MB/s and costs the CPU shares of the model); suspended hosts
+ * draw no power and take no VMs, awake hosts draw at least their idle power.
+ */
+import { Context, Effect, Layer } from "effect"
+import { Cloud, type CloudApi } from "../../core/Cloud.js"
+import { CloudActionError, ConfigError, UnknownHost, UnknownVm } from "../../core/errors.js"
+import type { HostState } from "../../core/Host.js"
+import type { MigrationOutcome } from "../../core/Placement.js"
+import type { VmState } from "../../core/Vm.js"
+import { buildState } from "./buildState.js"
+import type { CloudsimMetrics } from "./CloudsimMetrics.js"
+import { collectMetrics } from "./collectMetrics.js"
+import {
+  type HostType,
+  migrationSeconds,
+  planetLabHostCount,
+  planetLabHostTypes,
+  planetLabVmTypes,
+  type VmType
+} from "./Datacenter.js"
+import { type InitialPlacementRule, placeInitially } from "./InitialPlacement.js"
+import { historyAt } from "./SimState.js"
+import type { SimulationResult } from "./SimulationResult.js"
+import { Simulator } from "./Simulator.js"
+import { TimelineRecorder } from "./TimelineRecorder.js"
+import type { Trace } from "./Trace.js"
+
+export interface SimCloudOptions {
+  readonly trace: Trace
+  readonly hosts?: number | undefined
+  readonly hostTypes?: ReadonlyArray<HostType> | undefined
+  readonly vmTypes?: ReadonlyArray<VmType> | undefined
+  /** How VMs are placed at time 0 ("best-fit": CloudSim's power-aware best fit). */
+  readonly initialPlacement?: InitialPlacementRule | undefined
+  /** Host CPU samples kept for `hostCpuHistory` (100). */
+  readonly hostHistoryLength?: number | undefined
+}
+
+/** What drives a simulated cloud besides the `Cloud` interface. */
+export interface SimCloudControlApi {
+  /** Runs the next periodic update; false (and nothing done) once the trace is over. */
+  readonly advance: Effect.Effect<boolean>
+  /** The simulator's current time, seconds. */
+  readonly timeSec: Effect.Effect<number>
+  /** Finishes the run and returns its metrics and timeline (call once, at the end). */
+  readonly result: Effect.Effect<SimulationResult & { readonly metrics: CloudsimMetrics }>
+}
+
+export class SimCloudControl extends Context.Tag("neat/SimCloudControl")<SimCloudControl, SimCloudControlApi>() {}
+
+/** Builds a simulated cloud; a ConfigError when the VMs do not fit on the hosts at time 0. */
+export const makeSimCloud = (
+  options: SimCloudOptions
+): Effect.Effect<{ readonly cloud: CloudApi; readonly control: SimCloudControlApi }, ConfigError> =>
+  Effect.suspend(() => {
+    const started = performance.now()
+    const trace = options.trace
+    const hostCount = options.hosts ?? planetLabHostCount
+    if (!Number.isInteger(hostCount) || hostCount <= 0) {
+      return Effect.fail(new ConfigError({ field: "hosts", message: `must be a positive integer, got ${hostCount}` }))
+    }
+    if (trace.names.length === 0)
+      return Effect.fail(new ConfigError({ field: "trace", message: "the trace has no VMs" }))
+    const { state, hostRamMb } = buildState(
+      hostCount,
+      trace.names.length,
+      options.hostTypes ?? planetLabHostTypes,
+      options.vmTypes ?? planetLabVmTypes,
+      trace.ramMb
+    )
+    const intervalSec = trace.intervalSec
+    const failure = placeInitially(state, options.initialPlacement ?? "best-fit", hostRamMb, undefined, intervalSec)
+    if (failure !== undefined) return Effect.fail(failure)
+    const suspended = new Uint8Array(hostCount)
+    const sim = new Simulator(state, trace, intervalSec, "awake", suspended)
+    const recorder = new TimelineRecorder()
+    const durationSec = trace.samples * intervalSec
+    const historyLength = options.hostHistoryLength ?? 100
+    const hostHistory = new Float64Array(hostCount * historyLength)
+    let hostHistoryHead = -1
+    let hostHistoryCount = 0
+    let periodicTime = 0.1
+    let outcome: (SimulationResult & { readonly metrics: CloudsimMetrics }) | undefined
+    let migrationsAtStep = 0
+
+    const digits = String(hostCount - 1).length
+    const hostNames = Array.from({ length: hostCount }, (_, h) => `host-${String(h).padStart(digits, "0")}`)
+    const hostIndex = new Map(hostNames.map((name, h) => [name, h] as const))
+    const vmIndex = new Map(trace.names.map((name, v) => [name, v] as const))
+
+    const findHost = (name: string): Effect.Effect<number, UnknownHost> => {
+      const h = hostIndex.get(name)
+      return h === undefined ? Effect.fail(new UnknownHost({ host: name })) : Effect.succeed(h)
+    }
+    const findVm = (uuid: string): Effect.Effect<number, UnknownVm> => {
+      const v = vmIndex.get(uuid)
+      return v === undefined || state.vmHost[v]! < 0 ? Effect.fail(new UnknownVm({ vm: uuid })) : Effect.succeed(v)
+    }
+    /** VMs resident on a host (not those migrating in). */
+    const residents = (h: number): Array<string> => {
+      const vms = state.hostVms[h]!
+      const migIn = state.hostMigIn[h]!
+      const out: Array<string> = []
+      for (let i = 0; i < vms.length; i++) if (migIn[i] === 0) out.push(trace.names[vms[i]!]!)
+      return out
+    }
+
+    const cloud: CloudApi = {
+      hosts: Effect.sync(() =>
+        hostNames.map(
+          (name, h): HostState => ({
+            name,
+            cores: state.hostTotalMips[h]! / state.hostPeMips[h]!,
+            mhzPerCore: state.hostPeMips[h]!,
+            ramMb: hostRamMb[h]!,
+            power: suspended[h] === 1 ? "suspended" : "active",
+            vms: residents(h)
+          })
+        )
+      ),
+      vms: Effect.sync(() => {
+        const out: Array<VmState> = []
+        for (let v = 0; v < state.vmCount; v++) {
+          const h = state.vmHost[v]!
+          if (h >= 0) out.push({ uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[h]!, vcpus: 1 })
+        }
+        return out
+      }),
+      vmCpuHistory: (uuid, n) =>
+        Effect.map(findVm(uuid), (v) => {
+          const count = Math.max(0, Math.min(Math.floor(n), state.historyLength))
+          return Array.from({ length: count }, (_, j) => historyAt(state, v, count - 1 - j) * state.vmMips[v]!)
+        }),
+      hostCpuHistory: (host, n) =>
+        Effect.map(findHost(host), (h) => {
+          const count = Math.max(0, Math.min(Math.floor(n), hostHistoryCount))
+          return Array.from(
+            { length: count },
+            (_, j) =>
+              hostHistory[h * historyLength + ((hostHistoryHead - (count - 1 - j) + historyLength) % historyLength)]!
+          )
+        }),
+      migrate: (migrations) =>
+        Effect.gen(function* () {
+          const outcomes: Array<MigrationOutcome | undefined> = []
+          const started: Array<number> = []
+          const now = sim.lastProcessTime
+          for (const migration of migrations) {
+            const v = yield* findVm(migration.vm)
+            const from = yield* findHost(migration.from)
+            const to = yield* findHost(migration.to)
+            const reason =
+              state.vmHost[v] !== from
+                ? `the VM runs on ${hostNames[state.vmHost[v]!]}, not ${migration.from}`
+                : state.vmInMigration[v] === 1
+                  ? "the VM is already migrating"
+                  : from === to
+                    ? "source and target are the same host"
+                    : suspended[to] === 1
+                      ? `${migration.to} is suspended`
+                      : undefined
+            if (reason !== undefined) {
+              outcomes.push({ _tag: "MigrationFailed", migration, reason })
+              continue
+            }
+            sim.startMigration(v, to, now)
+            started.push(outcomes.length)
+            outcomes.push(undefined)
+          }
+          sim.completeMigrationsBefore(Math.min(durationSec, periodicTime + intervalSec))
+          for (const i of started) {
+            const migration = migrations[i]!
+            const v = vmIndex.get(migration.vm)!
+            const to = hostIndex.get(migration.to)!
+            outcomes[i] = {
+              _tag: "Migrated",
+              migration,
+              seconds: migrationSeconds(state.vmRamMb[v]!, state.hostBandwidthMbps[to]!)
+            }
+          }
+          return outcomes.filter((outcome): outcome is MigrationOutcome => outcome !== undefined)
+        }),
+      suspendHost: (host) =>
+        Effect.flatMap(findHost(host), (h) => {
+          const running = state.hostVms[h]!.length
+          if (running > 0) {
+            return Effect.fail(
+              new CloudActionError({ action: "suspend", target: host, message: `the host still has ${running} VM(s)` })
+            )
+          }
+          suspended[h] = 1
+          return Effect.void
+        }),
+      wakeHost: (host) =>
+        Effect.map(findHost(host), (h) => {
+          suspended[h] = 0
+        })
+    }
+
+    const control: SimCloudControlApi = {
+      advance: Effect.sync(() => {
+        if (outcome !== undefined || periodicTime + intervalSec >= durationSec) return false
+        recorder.setLastMigrations(sim.migrations - migrationsAtStep)
+        migrationsAtStep = sim.migrations
+        periodicTime += intervalSec
+        sim.completeMigrationsBefore(periodicTime)
+        sim.forceUpdate(periodicTime, true)
+        hostHistoryHead = (hostHistoryHead + 1) % historyLength
+        if (hostHistoryCount < historyLength) hostHistoryCount++
+        for (let h = 0; h < hostCount; h++) hostHistory[h * historyLength + hostHistoryHead] = state.hostUtilMips[h]!
+        recorder.record(state, periodicTime, 0, false)
+        return true
+      }),
+      timeSec: Effect.sync(() => sim.lastProcessTime),
+      result: Effect.sync(() => {
+        if (outcome === undefined) {
+          recorder.setLastMigrations(sim.migrations - migrationsAtStep)
+          sim.completeMigrationsBefore(durationSec)
+          outcome = { metrics: collectMetrics(sim, started), timeline: recorder.timeline() }
+        }
+        return outcome
+      })
+    }
+    return Effect.succeed({ cloud, control })
+  })
+
+/** A layer providing the simulated `Cloud` and its `SimCloudControl`. */
+export const layer = (options: SimCloudOptions): Layer.Layer<Cloud | SimCloudControl, ConfigError> =>
+  Layer.effectContext(
+    Effect.map(makeSimCloud(options), ({ cloud, control }) =>
+      Context.make(Cloud, cloud).pipe(Context.add(SimCloudControl, control))
+    )
+  )

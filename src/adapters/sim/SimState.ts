@@ -1,0 +1,122 @@
+/**
+ * The simulator's mutable state, in typed arrays indexed by host and VM number. Host VM lists
+ * keep CloudSim's list order (placement order, migrated VMs appended), which decides ties in
+ * selection and the order of CPU allocation.
+ */
+import type { PowerTable } from "./PowerModel.js"
+
+/** Values of utilisation history kept per VM (CloudSim's `PowerVm.HISTORY_LENGTH`). */
+export const historyCapacity = 30
+
+export interface SimState {
+  readonly hostCount: number
+  readonly vmCount: number
+  /** Host CPU capacity, MHz. */
+  readonly hostTotalMips: Float64Array
+  /** Capacity of one host core, MHz: no VM core gets more. */
+  readonly hostPeMips: Float64Array
+  readonly hostBandwidthMbps: Float64Array
+  readonly hostPower: ReadonlyArray<PowerTable>
+  /** Index of each host's type: hosts of one type share capacity, cores and power table. */
+  readonly hostType: Int32Array
+  /** VMs on each host in list order, including VMs migrating in. */
+  readonly hostVms: Array<Array<number>>
+  /** MHz allocated to each entry of `hostVms`. */
+  readonly hostAlloc: Array<Array<number>>
+  /** 1 where the entry of `hostVms` is a VM migrating in. */
+  readonly hostMigIn: Array<Array<number>>
+  /** MHz the CPU scheduler can still hand out (0 once oversubscribed). */
+  readonly hostAvailableMips: Float64Array
+  /**
+   * Capacity of the hash table in which CloudSim's scheduler keeps each host's requests (16,
+   * doubling past 75 % load, never shrinking): it decides the order of re-allocation.
+   */
+  readonly hostMapCapacity: Int32Array
+  /** 1 while the host's allocation is the one a re-allocation in hash-table order leaves. */
+  readonly hostHashOrdered: Uint8Array
+  /** Sum of the scheduler's allocations, a VM migrating in counted at its full share (CloudSim's `getUtilizationOfCpuMips`). */
+  readonly hostAllocatedMips: Float64Array
+  /** Utilised MHz from the host's last update (a VM migrating out counts its whole share). */
+  readonly hostUtilMips: Float64Array
+  /** Demanded MHz from the host's last update (uncapped). */
+  readonly hostRequestedMips: Float64Array
+  /** VM CPU capacity, MHz. */
+  readonly vmMips: Float64Array
+  readonly vmRamMb: Float64Array
+  readonly vmBandwidthMbps: Float64Array
+  /** The host a VM runs on (its source while migrating); -1 once removed. */
+  readonly vmHost: Int32Array
+  readonly vmInMigration: Uint8Array
+  /** Spread hash of each VM's CloudSim uid ("2-<index>"): its bucket is `hash & (capacity − 1)`. */
+  readonly vmUidHash: Int32Array
+  /** Current CPU demand, MHz: trace utilisation at the last update × VM capacity. */
+  readonly vmDemandMips: Float64Array
+  /**
+   * Utilisation history ring: `history[v * historyCapacity + slot]`, fractions of the VM's
+   * capacity; empty when nothing reads histories (the counters still advance).
+   */
+  readonly history: Float64Array
+  /** Slot of the newest history value (shared: every live VM records at the same instants). */
+  historyHead: number
+  /** Number of history values recorded so far, at most `historyCapacity`. */
+  historyLength: number
+}
+
+/** The `i`-th newest history value of VM `v` (i = 0 is the newest). */
+export const historyAt = (state: SimState, vm: number, i: number): number =>
+  state.history[vm * historyCapacity + ((state.historyHead - i + historyCapacity) % historyCapacity)] ?? 0
+
+/** Appends the current demand fraction of every live VM to its history. */
+export const recordHistory = (state: SimState, utilization: Float64Array): void => {
+  state.historyHead = (state.historyHead + 1) % historyCapacity
+  if (state.historyLength < historyCapacity) state.historyLength++
+  const head = state.historyHead
+  if (state.history.length === 0) return
+  for (let v = 0; v < state.vmCount; v++) {
+    if (state.vmHost[v]! >= 0) state.history[v * historyCapacity + head] = utilization[v]!
+  }
+}
+
+/** Index of `vm` in host `host`'s list among entries with the given migrating-in flag, or -1. */
+export const indexOnHost = (state: SimState, host: number, vm: number, migratingIn: number): number => {
+  const vms = state.hostVms[host]!
+  const migIn = state.hostMigIn[host]!
+  for (let i = 0; i < vms.length; i++) if (vms[i] === vm && migIn[i] === migratingIn) return i
+  return -1
+}
+
+/** Java's `HashMap.hash` of the `String.hashCode` of a VM's CloudSim uid (broker 2, so "2-<index>"). */
+export const cloudsimUidHash = (vm: number): number => {
+  const uid = `2-${vm}`
+  let h = 0
+  for (let i = 0; i < uid.length; i++) h = (Math.imul(31, h) + uid.charCodeAt(i)) | 0
+  return h ^ (h >>> 16)
+}
+
+/** Grows a host's request table as Java's HashMap would for `size` entries. */
+export const reserveMapCapacity = (state: SimState, host: number, size: number): void => {
+  while (size > state.hostMapCapacity[host]! * 0.75) state.hostMapCapacity[host] = state.hostMapCapacity[host]! * 2
+}
+
+/** Appends a VM to a host's list. */
+export const addToHost = (state: SimState, host: number, vm: number, migratingIn: number): void => {
+  state.hostVms[host]!.push(vm)
+  state.hostAlloc[host]!.push(0)
+  state.hostMigIn[host]!.push(migratingIn)
+  reserveMapCapacity(state, host, state.hostVms[host]!.length)
+}
+
+/** Removes entry `index` from a host's list, keeping the order (without allocating). */
+export const removeFromHost = (state: SimState, host: number, index: number): void => {
+  const vms = state.hostVms[host]!
+  const alloc = state.hostAlloc[host]!
+  const migIn = state.hostMigIn[host]!
+  for (let i = index + 1; i < vms.length; i++) {
+    vms[i - 1] = vms[i]!
+    alloc[i - 1] = alloc[i]!
+    migIn[i - 1] = migIn[i]!
+  }
+  vms.pop()
+  alloc.pop()
+  migIn.pop()
+}

@@ -1,0 +1,52 @@
+/** What a simulation run needs: the workload, the data centre and the control policy. */
+import type { HostType, VmType } from "./Datacenter.js"
+import type { Trace } from "./Trace.js"
+
+/** Control policies the simulator runs. */
+export type PolicyName = "cloudsim" | "npa" | "dvfs"
+export const policyNames: ReadonlyArray<PolicyName> = ["cloudsim", "npa", "dvfs"]
+
+/** CloudSim's host overload detectors. */
+export type CloudsimOverloadName = "thr" | "iqr" | "mad" | "lr" | "lrr"
+export const cloudsimOverloadNames: ReadonlyArray<CloudsimOverloadName> = ["thr", "iqr", "mad", "lr", "lrr"]
+
+/** CloudSim's VM selection policies. */
+export type CloudsimSelectionName = "mmt" | "mu" | "mc" | "rs"
+export const cloudsimSelectionNames: ReadonlyArray<CloudsimSelectionName> = ["mmt", "mu", "mc", "rs"]
+
+/** Default parameter of each detector: the values of CloudSim's PlanetLab study. */
+export const defaultOverloadParam: Readonly<Record<CloudsimOverloadName, number>> = {
+  thr: 0.8,
+  iqr: 1.5,
+  mad: 2.5,
+  lr: 1.2,
+  lrr: 1.2
+}
+
+export interface OverloadChoice {
+  readonly name: CloudsimOverloadName
+  /** THR: utilisation threshold (fraction); IQR, MAD, LR, LRR: the safety parameter. */
+  readonly param: number
+}
+
+export interface SimulationOptions {
+  readonly trace: Trace
+  /** Number of hosts (800). */
+  readonly hosts?: number | undefined
+  /** Host types; host i gets type i mod length (CloudSim's G4/G5). */
+  readonly hostTypes?: ReadonlyArray<HostType> | undefined
+  /** VM types; VM v gets type floor(v / ceil(N / length)) (CloudSim's four types). */
+  readonly vmTypes?: ReadonlyArray<VmType> | undefined
+  /** Control policy ("cloudsim"). */
+  readonly policy?: PolicyName | undefined
+  /** Overload detector of the `cloudsim` policy (THR 0.8). */
+  readonly overload?: OverloadChoice | undefined
+  /** VM selection of the `cloudsim` policy ("mmt"). */
+  readonly selection?: CloudsimSelectionName | undefined
+  /** Seed of random selection (RS). */
+  readonly seed?: number | undefined
+  /** Seconds between decisions (the trace's interval). */
+  readonly schedulingIntervalSec?: number | undefined
+  /** Simulated duration, seconds (samples × interval: 86 400 for a PlanetLab day). */
+  readonly durationSec?: number | undefined
+}

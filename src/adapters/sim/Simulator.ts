@@ -1,0 +1,233 @@
+/**
+ * The simulation engine: CloudSim's PowerDatacenter event sequence over the typed-array state.
+ * Periodic updates at 0.1 + k·interval advance every host (CPU allocation, state histories,
+ * energy, removal of VMs whose demand is exactly 0), then the policy may start migrations, whose
+ * completions are applied in time order before the next periodic update.
+ */
+import { allocateCpu, migrationSourceShare } from "./CpuScheduler.js"
+import { migrationSeconds } from "./Datacenter.js"
+import { maxPower, powerAt } from "./PowerModel.js"
+import { addToHost, indexOnHost, recordHistory, removeFromHost, type SimState } from "./SimState.js"
+import { StateHistories } from "./StateHistories.js"
+import type { Trace } from "./Trace.js"
+import { utilizationAt } from "./TraceUtilization.js"
+
+/**
+ * How energy is counted: interpolated SPECpower between updates for hosts with load (CloudSim),
+ * every host at full power (NPA), or every host that is not suspended, idle or not ("awake":
+ * hosts are switched off explicitly, as Neat does).
+ */
+export type EnergyRule = "interpolated" | "max-power" | "awake"
+
+/** Host utilisation as CloudSim reports it: values in (1, 1.01) count as 1. */
+export const clampedUtilization = (mips: number, total: number): number => {
+  const u = mips / total
+  return u > 1 && u < 1.01 ? 1 : u
+}
+
+const ascending = (a: number, b: number): number => a - b
+
+export class Simulator {
+  readonly histories: StateHistories
+  /** Trace utilisation of every VM at the last update, fraction of VM capacity. */
+  readonly utilization: Float64Array
+  energyWs = 0
+  migrations = 0
+  lastProcessTime = 0
+  private demandTime = Number.NaN
+  private readonly completionVm: Array<number> = []
+  private readonly completionHost: Array<number> = []
+  private readonly completionTime: Array<number> = []
+  private readonly previousUtilMips: Float64Array
+  private readonly touched: Array<number> = []
+
+  constructor(
+    readonly state: SimState,
+    readonly trace: Trace,
+    readonly intervalSec: number,
+    readonly energyRule: EnergyRule,
+    /** Hosts switched off (1), for the "awake" rule. */
+    readonly suspended: Uint8Array = new Uint8Array(state.hostCount)
+  ) {
+    this.histories = new StateHistories(state.hostCount, state.vmCount, state.hostTotalMips)
+    this.utilization = new Float64Array(state.vmCount)
+    this.previousUtilMips = new Float64Array(state.hostCount)
+  }
+
+  /** Demand of every live VM at `time`: trace utilisation × capacity. */
+  private updateDemand(time: number): void {
+    if (time === this.demandTime) return
+    this.demandTime = time
+    const { vmCount, vmHost, vmMips, vmDemandMips } = this.state
+    for (let v = 0; v < vmCount; v++) {
+      if (vmHost[v]! < 0) continue
+      const u = utilizationAt(this.trace, v, time, this.trace.intervalSec)
+      this.utilization[v] = u
+      vmDemandMips[v] = vmMips[v]! * u
+    }
+  }
+
+  /** Re-allocates a host's CPU and writes its and its VMs' state at `time`. */
+  updateHost(host: number, time: number): void {
+    const state = this.state
+    const vms = state.hostVms[host]!
+    if (vms.length === 0) {
+      state.hostAvailableMips[host] = state.hostTotalMips[host]!
+      state.hostAllocatedMips[host] = 0
+      state.hostHashOrdered[host] = 0
+      state.hostUtilMips[host] = 0
+      state.hostRequestedMips[host] = 0
+      this.histories.idleHost(host, time)
+      return
+    }
+    allocateCpu(state, host)
+    const alloc = state.hostAlloc[host]!
+    const migIn = state.hostMigIn[host]!
+    let utilized = 0
+    let requested = 0
+    for (let i = 0; i < vms.length; i++) {
+      const v = vms[i]!
+      const allocated = alloc[i]!
+      const demand = state.vmDemandMips[v]!
+      if (migIn[i] === 1) {
+        utilized += allocated
+      } else {
+        const migrating = state.vmInMigration[v] === 1
+        this.histories.vm(v, time, allocated, demand, migrating)
+        utilized += migrating ? allocated / migrationSourceShare : allocated
+      }
+      requested += demand
+    }
+    state.hostUtilMips[host] = utilized
+    state.hostRequestedMips[host] = requested
+    this.histories.host(host, time, utilized, requested)
+  }
+
+  /** CloudSim's forced update of every host at `time`, with energy and zero-demand VM removal. */
+  forceUpdate(time: number, periodic: boolean): void {
+    const state = this.state
+    this.updateDemand(time)
+    if (periodic) recordHistory(state, this.utilization)
+    const dt = time - this.lastProcessTime
+    for (let h = 0; h < state.hostCount; h++) {
+      this.previousUtilMips[h] = state.hostUtilMips[h]!
+      this.updateHost(h, time)
+    }
+    if (dt > 0) {
+      let frame = 0
+      for (let h = 0; h < state.hostCount; h++) {
+        const table = state.hostPower[h]!
+        if (this.energyRule === "max-power") {
+          frame += maxPower(table) * dt
+          continue
+        }
+        const from = clampedUtilization(this.previousUtilMips[h]!, state.hostTotalMips[h]!)
+        if (this.energyRule === "awake" ? this.suspended[h] === 1 : from === 0) continue
+        const fromPower = powerAt(table, from)
+        const toPower = powerAt(table, clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!))
+        frame += (fromPower + (toPower - fromPower) / 2) * dt
+      }
+      this.energyWs += frame
+    }
+    this.removeIdleVms()
+    this.lastProcessTime = time
+  }
+
+  /** VMs not migrating whose demand is exactly 0 leave the data centre for good (CloudSim's completed VMs). */
+  private removeIdleVms(): void {
+    const state = this.state
+    for (let h = 0; h < state.hostCount; h++) {
+      const vms = state.hostVms[h]!
+      for (let i = 0; i < vms.length; i++) {
+        const v = vms[i]!
+        if (state.vmInMigration[v] === 1 || state.vmDemandMips[v] !== 0) continue
+        const home = state.vmHost[v]!
+        const index = indexOnHost(state, home, v, 0)
+        if (index >= 0) removeFromHost(state, home, index)
+        state.vmHost[v] = -1
+        allocateCpu(state, home, true)
+        if (home === h) i--
+      }
+    }
+  }
+
+  /** Starts migrating `vm` to `target` at `time`: capacity is reserved on the target from now on. */
+  startMigration(vm: number, target: number, time: number): void {
+    const state = this.state
+    state.vmInMigration[vm] = 1
+    if (indexOnHost(state, target, vm, 1) < 0) {
+      addToHost(state, target, vm, 1)
+      this.updateHost(target, time)
+      this.updateHost(state.vmHost[vm]!, time)
+    }
+    this.migrations++
+    this.completionVm.push(vm)
+    this.completionHost.push(target)
+    this.completionTime.push(time + migrationSeconds(state.vmRamMb[vm]!, state.hostBandwidthMbps[target]!))
+  }
+
+  /** Applies, in time order, every migration completing strictly before `until`. */
+  completeMigrationsBefore(until: number): void {
+    while (this.completionTime.length > 0) {
+      let earliest = Number.POSITIVE_INFINITY
+      for (const t of this.completionTime) if (t < earliest) earliest = t
+      if (!(earliest < until)) return
+      if (earliest > this.lastProcessTime) this.forceUpdate(earliest, false)
+      const touched = this.touched
+      touched.length = 0
+      // Apply the completions due now, in start order, and keep the others in order.
+      let kept = 0
+      for (let i = 0; i < this.completionTime.length; i++) {
+        const vm = this.completionVm[i]!
+        const target = this.completionHost[i]!
+        const time = this.completionTime[i]!
+        if (time === earliest) {
+          const source = this.state.vmHost[vm]!
+          if (source >= 0) touched.push(source)
+          touched.push(target)
+          this.finishMigration(vm, target)
+        } else {
+          this.completionVm[kept] = vm
+          this.completionHost[kept] = target
+          this.completionTime[kept] = time
+          kept++
+        }
+      }
+      this.completionVm.length = kept
+      this.completionHost.length = kept
+      this.completionTime.length = kept
+      // CloudSim then updates every host again at the same instant. Hosts the completions did
+      // not touch would rewrite the state they have just written, so only the others are updated.
+      this.updateHosts(touched, earliest)
+    }
+  }
+
+  /** Updates the given hosts (in host order, once each) at `time`, without energy (no time passes). */
+  private updateHosts(hosts: Array<number>, time: number): void {
+    hosts.sort(ascending)
+    let previous = -1
+    for (const h of hosts) {
+      if (h === previous) continue
+      previous = h
+      this.previousUtilMips[h] = this.state.hostUtilMips[h]!
+      this.updateHost(h, time)
+    }
+    this.removeIdleVms()
+    this.lastProcessTime = time
+  }
+
+  /** The VM leaves its source and becomes an ordinary VM at the end of the target's list. */
+  private finishMigration(vm: number, target: number): void {
+    const state = this.state
+    const source = state.vmHost[vm]!
+    if (source >= 0) {
+      const index = indexOnHost(state, source, vm, 0)
+      if (index >= 0) removeFromHost(state, source, index)
+    }
+    const incoming = indexOnHost(state, target, vm, 1)
+    if (incoming >= 0) removeFromHost(state, target, incoming)
+    addToHost(state, target, vm, 0)
+    state.vmHost[vm] = target
+    state.vmInMigration[vm] = 0
+  }
+}

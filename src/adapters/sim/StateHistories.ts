@@ -1,0 +1,280 @@
+/**
+ * CloudSim's per-host and per-VM state histories, folded into the study's metrics as they are
+ * written. An entry written at the same instant as the previous one replaces it, so only the last
+ * state of an instant counts; each entry is accounted once the next instant's entry arrives.
+ */
+
+import { meanAndStdev, RecordLog } from "./RecordLog.js"
+
+/** Running sums behind SLATAH, PDM, host shutdowns, migration durations and Neat's time fractions. */
+export class StateHistories {
+  // Host entries not yet followed by a later one.
+  private readonly hostTime: Float64Array
+  private readonly hostAllocated: Float64Array
+  private readonly hostRequested: Float64Array
+  private readonly hostActive: Uint8Array
+  private readonly hostPending: Uint8Array
+  private readonly hostWasActive: Uint8Array
+  private readonly hostSwitchedOnAt: Float64Array
+  /** Time of the last skipped idle entry, for the idle time of a host idle to the end. */
+  private readonly hostIdleUntil: Float64Array
+  // VM entries not yet followed by a later one.
+  private readonly vmTime: Float64Array
+  private readonly vmAllocated: Float64Array
+  private readonly vmRequested: Float64Array
+  private readonly vmMigrating: Uint8Array
+  private readonly vmPending: Uint8Array
+  private readonly vmWasMigrating: Uint8Array
+  private readonly vmMigrationStart: Float64Array
+  /** Per VM: ∫ allocated dt, ∫ requested dt, ∫ (requested − allocated) dt while migrating out (MHz·s). */
+  private readonly vmAllocatedTime: Float64Array
+  private readonly vmRequestedTime: Float64Array
+  private readonly vmMigrationDeficit: Float64Array
+
+  /**
+   * Active host intervals, summed host by host at the end as CloudSim does. Every entry is
+   * written at an update instant that all hosts share, and an active host writes one at the next
+   * instant too, so an interval is an instant index: per host, 1 = active, 2 = active and short of
+   * CPU at instant j, lasting `instants[j + 1] − instants[j]`. Anything else goes to a plain log.
+   */
+  private readonly instants: Array<number> = []
+  private readonly hostInstant: Int32Array
+  private readonly activeMarks: Array<Uint8Array | undefined>
+  private readonly irregularIntervals = new RecordLog(16)
+  private readonly shutdownLog = new RecordLog()
+  private readonly migrationLog = new RecordLog()
+  private readonly violationShareLog = new RecordLog(1 << 14)
+  /** Active host time (s) and the part of it with allocated < requested (valid after `finish`). */
+  activeTime = 0
+  violationTime = 0
+  meanTimeBeforeShutdown = Number.NaN
+  stdevTimeBeforeShutdown = Number.NaN
+  meanMigrationTime = Number.NaN
+  stdevMigrationTime = Number.NaN
+  /** Active host time with demand above capacity (s). */
+  overloadTime = 0
+  /** Host time spent inactive (s). */
+  idleTime = 0
+  shutdowns = 0
+  migrationsFinished = 0
+  /** Mean of (requested − allocated) / requested over under-allocated VM intervals (valid after `finish`). */
+  meanViolationShare = 0
+
+  constructor(
+    hosts: number,
+    vms: number,
+    private readonly hostCapacity: Float64Array
+  ) {
+    this.hostTime = new Float64Array(hosts)
+    this.hostAllocated = new Float64Array(hosts)
+    this.hostRequested = new Float64Array(hosts)
+    this.hostActive = new Uint8Array(hosts)
+    this.hostPending = new Uint8Array(hosts)
+    this.hostWasActive = new Uint8Array(hosts).fill(1)
+    this.hostSwitchedOnAt = new Float64Array(hosts)
+    this.hostIdleUntil = new Float64Array(hosts)
+    this.hostInstant = new Int32Array(hosts)
+    this.activeMarks = new Array<Uint8Array | undefined>(hosts)
+    this.vmTime = new Float64Array(vms)
+    this.vmAllocated = new Float64Array(vms)
+    this.vmRequested = new Float64Array(vms)
+    this.vmMigrating = new Uint8Array(vms)
+    this.vmPending = new Uint8Array(vms)
+    this.vmWasMigrating = new Uint8Array(vms)
+    this.vmMigrationStart = new Float64Array(vms)
+    this.vmAllocatedTime = new Float64Array(vms)
+    this.vmRequestedTime = new Float64Array(vms)
+    this.vmMigrationDeficit = new Float64Array(vms)
+  }
+
+  /** Host state at `time`: utilised and requested MHz; active when utilised > 0. */
+  host(host: number, time: number, allocated: number, requested: number): void {
+    const instant = this.instantOf(time)
+    if (this.hostPending[host] === 1) {
+      if (this.hostTime[host] === time) {
+        this.hostAllocated[host] = allocated
+        this.hostRequested[host] = requested
+        this.hostActive[host] = allocated > 0 ? 1 : 0
+        return
+      }
+      this.closeHost(host, time)
+    }
+    this.hostPending[host] = 1
+    this.hostTime[host] = time
+    this.hostInstant[host] = instant
+    this.hostIdleUntil[host] = time
+    this.hostAllocated[host] = allocated
+    this.hostRequested[host] = requested
+    this.hostActive[host] = allocated > 0 ? 1 : 0
+  }
+
+  /**
+   * An idle host's state (nothing utilised or requested) at `time`. While a host stays idle its
+   * entries change nothing but the idle time, which the next differing entry accounts at once.
+   */
+  idleHost(host: number, time: number): void {
+    if (this.hostPending[host] === 1 && this.hostActive[host] === 0 && this.hostRequested[host] === 0) {
+      this.hostIdleUntil[host] = time
+      return
+    }
+    this.host(host, time, 0, 0)
+  }
+
+  /** VM state at `time`: allocated and requested MHz, and whether it is migrating out. */
+  vm(vm: number, time: number, allocated: number, requested: number, migrating: boolean): void {
+    if (this.vmPending[vm] === 1) {
+      if (this.vmTime[vm] === time) {
+        this.vmAllocated[vm] = allocated
+        this.vmRequested[vm] = requested
+        this.vmMigrating[vm] = migrating ? 1 : 0
+        return
+      }
+      this.closeVm(vm, time)
+    }
+    this.vmPending[vm] = 1
+    this.vmTime[vm] = time
+    this.vmAllocated[vm] = allocated
+    this.vmRequested[vm] = requested
+    this.vmMigrating[vm] = migrating ? 1 : 0
+  }
+
+  /** Accounts the last entries, which have no successor (transitions only, no duration). */
+  finish(): void {
+    const hosts = this.hostPending.length
+    const vms = this.vmPending.length
+    for (let h = 0; h < hosts; h++) {
+      if (this.hostPending[h] !== 1) continue
+      if (this.hostActive[h] === 0) this.idleTime += this.hostIdleUntil[h]! - this.hostTime[h]!
+      this.hostTransition(h)
+    }
+    for (let v = 0; v < vms; v++) if (this.vmPending[v] === 1) this.vmTransition(v)
+    let active = 0
+    let violation = 0
+    const instants = this.instants
+    for (let h = 0; h < hosts; h++) {
+      const marks = this.activeMarks[h]
+      if (marks !== undefined) {
+        for (let j = 0; j < marks.length; j++) {
+          const mark = marks[j]!
+          if (mark === 0) continue
+          const dt = instants[j + 1]! - instants[j]!
+          active += dt
+          if (mark === 2) violation += dt
+        }
+      }
+    }
+    this.irregularIntervals.forEachByOwner(hosts, (dt, violated) => {
+      active += dt
+      if (violated === 1) violation += dt
+    })
+    this.activeTime = active
+    this.violationTime = violation
+    let shareSum = 0
+    this.violationShareLog.forEachByOwner(vms, (share) => {
+      shareSum += share
+    })
+    this.meanViolationShare = this.violationShareLog.length > 0 ? shareSum / this.violationShareLog.length : 0
+    const shutdownTimes = new Float64Array(this.shutdownLog.length)
+    let i = 0
+    this.shutdownLog.forEachByOwner(hosts, (time) => {
+      shutdownTimes[i++] = time
+    })
+    const shutdown = meanAndStdev(shutdownTimes)
+    this.meanTimeBeforeShutdown = shutdown.mean
+    this.stdevTimeBeforeShutdown = shutdown.stdev
+    const migrationTimes = new Float64Array(this.migrationLog.length)
+    i = 0
+    this.migrationLog.forEachByOwner(vms, (time) => {
+      migrationTimes[i++] = time
+    })
+    const migration = meanAndStdev(migrationTimes)
+    this.meanMigrationTime = migration.mean
+    this.stdevMigrationTime = migration.stdev
+  }
+
+  /** Σ over VMs of ∫ requested dt, ∫ allocated dt and the migration deficit, summed VM by VM. */
+  vmTotals(): { readonly requested: number; readonly allocated: number; readonly migrationDeficit: number } {
+    let requested = 0
+    let allocated = 0
+    let migrationDeficit = 0
+    for (let v = 0; v < this.vmPending.length; v++) {
+      allocated += this.vmAllocatedTime[v]!
+      requested += this.vmRequestedTime[v]!
+      migrationDeficit += this.vmMigrationDeficit[v]!
+    }
+    return { requested, allocated, migrationDeficit }
+  }
+
+  private closeHost(host: number, next: number): void {
+    const dt = next - this.hostTime[host]!
+    if (this.hostActive[host] === 1) {
+      const violated = this.hostAllocated[host]! < this.hostRequested[host]!
+      const j = this.hostInstant[host]!
+      if (this.instants[j + 1] === next) this.mark(host, j, violated ? 2 : 1)
+      else this.irregularIntervals.push(host, dt, violated ? 1 : 0)
+      if (this.hostRequested[host]! > this.hostCapacity[host]!) this.overloadTime += dt
+    } else {
+      this.idleTime += dt
+    }
+    this.hostTransition(host)
+  }
+
+  /** Index of the update instant `time`, registering it when it is new. */
+  private instantOf(time: number): number {
+    const instants = this.instants
+    const last = instants.length - 1
+    if (last >= 0 && instants[last] === time) return last
+    if (last < 0 || time > instants[last]!) {
+      instants.push(time)
+      return last + 1
+    }
+    // An earlier instant (not expected: time only moves forward); find it.
+    const index = instants.lastIndexOf(time)
+    return index >= 0 ? index : -2
+  }
+
+  private mark(host: number, instant: number, value: number): void {
+    let marks = this.activeMarks[host]
+    if (marks === undefined || instant >= marks.length) {
+      const grown = new Uint8Array(Math.max(64, instant + 1, (marks?.length ?? 0) * 2))
+      if (marks !== undefined) grown.set(marks)
+      marks = grown
+      this.activeMarks[host] = marks
+    }
+    marks[instant] = value
+  }
+
+  private hostTransition(host: number): void {
+    const active = this.hostActive[host]!
+    if (this.hostWasActive[host] === 1 && active === 0) {
+      this.shutdowns++
+      this.shutdownLog.push(host, this.hostTime[host]! - this.hostSwitchedOnAt[host]!)
+    }
+    if (this.hostWasActive[host] === 0 && active === 1) this.hostSwitchedOnAt[host] = this.hostTime[host]!
+    this.hostWasActive[host] = active
+  }
+
+  private closeVm(vm: number, next: number): void {
+    const dt = next - this.vmTime[vm]!
+    const allocated = this.vmAllocated[vm]!
+    const requested = this.vmRequested[vm]!
+    this.vmAllocatedTime[vm] = this.vmAllocatedTime[vm]! + allocated * dt
+    this.vmRequestedTime[vm] = this.vmRequestedTime[vm]! + requested * dt
+    if (allocated < requested) {
+      this.violationShareLog.push(vm, (requested - allocated) / requested)
+      if (this.vmMigrating[vm] === 1)
+        this.vmMigrationDeficit[vm] = this.vmMigrationDeficit[vm]! + (requested - allocated) * dt
+    }
+    this.vmTransition(vm)
+  }
+
+  private vmTransition(vm: number): void {
+    const migrating = this.vmMigrating[vm]!
+    if (this.vmWasMigrating[vm] === 1 && migrating === 0) {
+      this.migrationsFinished++
+      this.migrationLog.push(vm, this.vmTime[vm]! - this.vmMigrationStart[vm]!)
+    }
+    if (this.vmWasMigrating[vm] === 0 && migrating === 1) this.vmMigrationStart[vm] = this.vmTime[vm]!
+    this.vmWasMigrating[vm] = migrating
+  }
+}

@@ -1,0 +1,33 @@
+/** Human-readable and JSON renderings of a run's metrics. */
+import type { SimulationMetrics } from "./SimulationResult.js"
+
+const rows: ReadonlyArray<readonly [string, (m: SimulationMetrics) => string]> = [
+  ["hosts", (m) => String(m.hosts)],
+  ["VMs", (m) => String(m.vms)],
+  ["energy (kWh)", (m) => m.energyKwh.toFixed(2)],
+  ["migrations", (m) => String(m.migrations)],
+  ["SLATAH (%)", (m) => m.slatahPct.toFixed(2)],
+  ["PDM (%)", (m) => m.pdmPct.toFixed(4)],
+  ["SLAV (%)", (m) => m.slavPct.toFixed(5)],
+  ["ESV (kWh × SLAV)", (m) => m.esv.toFixed(5)],
+  ["host shutdowns", (m) => String(m.hostShutdowns)],
+  ["mean time before a host shutdown (s)", (m) => m.meanTimeBeforeHostShutdownSec.toFixed(1)],
+  ["mean time before a VM migration (s)", (m) => m.meanTimeBeforeMigrationSec.toFixed(2)],
+  ["overload time fraction", (m) => m.overloadTimeFraction.toFixed(4)],
+  ["idle time fraction", (m) => m.idleTimeFraction.toFixed(4)],
+  ["wall time (s)", (m) => m.wallSeconds.toFixed(3)]
+]
+
+/** A two-column table, labels left, values right-aligned. */
+export const formatMetricsTable = (metrics: SimulationMetrics): string => {
+  const cells = rows.map(([label, value]) => [label, value(metrics)] as const)
+  const labelWidth = Math.max(...cells.map(([label]) => label.length))
+  const valueWidth = Math.max(...cells.map(([, value]) => value.length))
+  return cells.map(([label, value]) => `${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`).join("\n")
+}
+
+/** One JSON object; NaN (e.g. no migration to time) becomes null. */
+export const formatMetricsJson = (metrics: SimulationMetrics): string =>
+  JSON.stringify(metrics, (_key, value: unknown) =>
+    typeof value === "number" && !Number.isFinite(value) ? null : value
+  )

@@ -1,0 +1,452 @@
+/**
+ * CloudSim 3.0.3's `optimizeAllocation`, step for step: detect overloaded hosts; take VMs off
+ * each until it is no longer overloaded; place them by power-aware best fit (sorted by demand,
+ * switched-off hosts allowed); then try to drain under-utilised hosts one by one in increasing
+ * order of their last measured utilisation, all of a host's VMs or none; finally restore every
+ * tentative change and return the migration list.
+ *
+ * Quirk kept on purpose (CloudSim line 140): hosts that received VMs from overloaded hosts are
+ * not protected from being drained, so one VM can be listed twice in one round.
+ */
+import { type HostLoad, makeHostLoad, trimmedLength } from "../../../algorithms/cloudsim/HostLoad.js"
+import type { OverloadDetector } from "../../../algorithms/cloudsim/overload/OverloadDetector.js"
+import {
+  type BestFitHosts,
+  type BestFitWorkspace,
+  findHostForVm,
+  makeBestFitWorkspace
+} from "../../../algorithms/cloudsim/placement/powerAwareBestFit.js"
+import type { SelectionInput, VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
+import { allocateCpu, allocateCpuForLast } from "../CpuScheduler.js"
+import { migrationSeconds } from "../Datacenter.js"
+import { powerAt } from "../PowerModel.js"
+import {
+  addToHost,
+  historyCapacity,
+  indexOnHost,
+  removeFromHost,
+  reserveMapCapacity,
+  type SimState
+} from "../SimState.js"
+import { clampedUtilization } from "../Simulator.js"
+
+export class CloudsimOptimizer {
+  /** The migrations decided by the last `optimize`, in CloudSim's list order. */
+  readonly plannedVms: Array<number> = []
+  readonly plannedHosts: Array<number> = []
+  /** Hosts found overloaded in the last round. */
+  overloadedCount = 0
+
+  private readonly staleUtilization: Float64Array
+  private readonly stalePower: Float64Array
+  private readonly overloaded: Uint8Array
+  private readonly excludedUnder: Uint8Array
+  private readonly excludedPlace: Uint8Array
+  private readonly touched: Uint8Array
+  private readonly touchedHosts: Array<number> = []
+  private readonly savedVms: Array<Array<number>>
+  private readonly savedMigIn: Array<Array<number>>
+  private readonly load: HostLoad
+  private readonly selection: SelectionInput
+  private readonly workspace: BestFitWorkspace
+  private readonly hostsView: BestFitHosts
+  private readonly order: Int32Array
+  /** Per host: its class of (type, stale power), the hosts that score alike when idle. */
+  private readonly idleGroup: Int32Array
+  /** Per class: the placement call that last scored one of its idle hosts. */
+  private readonly groupSeen: Int32Array
+  private scoreStamp = 0
+  private readonly groupIds: Array<Map<number, number>> = []
+  /**
+   * The hosts placement scans, in host order: while placing VMs of overloaded hosts, the busy ones
+   * and enough idle ones of each kind; while draining, only those switched on at the last update
+   * (the others are excluded then).
+   */
+  private readonly scanHosts: Int32Array
+  private scanCount = 0
+  /** Per host, valid while its list is unchanged: demand, rebuilt history, largest VM memory. */
+  private readonly baseValid: Uint8Array
+  private readonly baseRequested: Float64Array
+  private readonly baseHistory: Float64Array
+  private readonly baseMaxRam: Float64Array
+  /** History ring slot of the i-th newest value, refreshed each round. */
+  private readonly slots = new Int32Array(historyCapacity)
+  private readonly toPlace: Array<number> = []
+  private readonly placedVms: Array<number> = []
+  private readonly placedHosts: Array<number> = []
+
+  constructor(
+    private readonly state: SimState,
+    private readonly detector: OverloadDetector,
+    private readonly selector: VmSelection,
+    intervalSec: number
+  ) {
+    const hosts = state.hostCount
+    this.staleUtilization = new Float64Array(hosts)
+    this.idleGroup = new Int32Array(hosts)
+    this.scanHosts = new Int32Array(hosts)
+    this.baseValid = new Uint8Array(hosts)
+    this.baseRequested = new Float64Array(hosts)
+    this.baseHistory = new Float64Array(hosts * historyCapacity)
+    this.baseMaxRam = new Float64Array(hosts)
+    this.groupSeen = new Int32Array(hosts)
+    this.stalePower = new Float64Array(hosts)
+    this.overloaded = new Uint8Array(hosts)
+    this.excludedUnder = new Uint8Array(hosts)
+    this.excludedPlace = new Uint8Array(hosts)
+    this.touched = new Uint8Array(hosts)
+    this.savedVms = new Array<Array<number>>(hosts)
+    this.savedMigIn = new Array<Array<number>>(hosts)
+    this.load = makeHostLoad(historyCapacity)
+    this.load.intervalSec = intervalSec
+    this.selection = {
+      vms: new Int32Array(state.vmCount),
+      count: 0,
+      ramMb: state.vmRamMb,
+      mips: state.vmMips,
+      demandMips: state.vmDemandMips,
+      history: new Float64Array(state.vmCount * historyCapacity),
+      historyLength: 0
+    }
+    this.workspace = makeBestFitWorkspace(hosts)
+    this.order = new Int32Array(hosts)
+    const probe = (h: number): void => {
+      const capacity = state.hostMapCapacity[h]
+      reserveMapCapacity(state, h, state.hostVms[h]!.length + 1)
+      if (state.hostHashOrdered[h] === 0 || capacity !== state.hostMapCapacity[h]) allocateCpu(state, h, true)
+    }
+    this.hostsView = {
+      score: (vm, excluded, ids, scores) => {
+        const demand = state.vmDemandMips[vm]!
+        const pe = state.hostPeMips
+        const available = state.hostAvailableMips
+        const allocated = state.hostAllocatedMips
+        const total = state.hostTotalMips
+        const power = state.hostPower
+        const stale = this.stalePower
+        // Idle hosts of one type with the same stale power all score the same and are never
+        // tested, so only the first (lowest-numbered) of each such group can win.
+        const stamp = ++this.scoreStamp
+        const scan = this.scanHosts
+        const scanCount = this.scanCount
+        let count = 0
+        for (let k = 0; k < scanCount; k++) {
+          const h = scan[k]!
+          if (excluded[h] === 1 || pe[h]! < demand || available[h]! < demand) continue
+          let score: number
+          if (allocated[h] !== 0) {
+            // CloudSim's overload test creates and destroys the VM on every suitable busy host,
+            // which leaves that host's CPU re-allocated in hash-table order.
+            probe(h)
+            score = powerAt(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
+          } else {
+            const group = this.idleGroup[h]!
+            if (this.groupSeen[group] === stamp) continue
+            this.groupSeen[group] = stamp
+            score = powerAt(power[h]!, demand / total[h]!) - stale[h]!
+          }
+          if (!(score < Number.MAX_VALUE)) continue
+          ids[count] = h
+          scores[count] = score
+          count++
+        }
+        return count
+      },
+      busy: (h) => state.hostAllocatedMips[h] !== 0,
+      overloadedWith: (h, v) => this.isOverloaded(h, v)
+    }
+  }
+
+  /** One decision round at the current state; fills `plannedVms` / `plannedHosts`. */
+  optimize(): void {
+    const state = this.state
+    const hosts = state.hostCount
+    this.plannedVms.length = 0
+    this.plannedHosts.length = 0
+    for (let i = 0; i < historyCapacity; i++) {
+      this.slots[i] = (state.historyHead - i + historyCapacity) % historyCapacity
+    }
+    this.baseValid.fill(0)
+    for (const ids of this.groupIds) ids.clear()
+    let groups = 0
+    for (let h = 0; h < hosts; h++) {
+      const u = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
+      this.staleUtilization[h] = u
+      const stale = powerAt(state.hostPower[h]!, u)
+      this.stalePower[h] = stale
+      const type = state.hostType[h]!
+      while (this.groupIds.length <= type) this.groupIds.push(new Map())
+      const ids = this.groupIds[type]!
+      let group = ids.get(stale)
+      if (group === undefined) {
+        group = groups++
+        ids.set(stale, group)
+      }
+      this.idleGroup[h] = group
+    }
+    this.groupSeen.fill(0)
+    this.scoreStamp = 0
+    // 1. Overloaded hosts, in host order.
+    this.overloaded.fill(0)
+    const overloadedHosts: Array<number> = []
+    for (let h = 0; h < hosts; h++) {
+      if (state.hostVms[h]!.length > 0 && this.isOverloaded(h, -1)) {
+        this.overloaded[h] = 1
+        overloadedHosts.push(h)
+      }
+    }
+    this.overloadedCount = overloadedHosts.length
+    // 2. Selection: VMs leave each overloaded host until it is no longer overloaded.
+    const toPlace = this.toPlace
+    toPlace.length = 0
+    for (const h of overloadedHosts) {
+      for (;;) {
+        const vm = this.selectFrom(h)
+        if (vm < 0) break
+        toPlace.push(vm)
+        this.touch(h)
+        removeFromHost(state, h, indexOnHost(state, h, vm, 0))
+        this.baseValid[h] = 0
+        allocateCpu(state, h, true)
+        if (!this.isOverloaded(h, -1)) break
+      }
+    }
+    // 3. Placement of the selected VMs; switched-off hosts may be woken.
+    const demand = state.vmDemandMips
+    toPlace.sort((a, b) => demand[b]! - demand[a]!)
+    this.excludedPlace.set(this.overloaded)
+    // Idle hosts alike score alike and only the first still idle can win; each placement makes at
+    // most one of them busy, so the first (VMs to place + 1) of each kind are enough to scan.
+    const quota = toPlace.length + 1
+    const taken = this.groupSeen
+    taken.fill(0)
+    let scanCount = 0
+    for (let h = 0; h < hosts; h++) {
+      if (this.excludedPlace[h] === 1) continue
+      if (state.hostAllocatedMips[h] === 0) {
+        const group = this.idleGroup[h]!
+        if (taken[group]! >= quota) continue
+        taken[group] = taken[group]! + 1
+      }
+      this.scanHosts[scanCount++] = h
+    }
+    this.scanCount = scanCount
+    taken.fill(0)
+    this.scoreStamp = 0
+    for (const vm of toPlace) {
+      const host = findHostForVm(this.hostsView, vm, this.excludedPlace, this.workspace)
+      if (host < 0) continue
+      this.createOn(host, vm)
+      this.plannedVms.push(vm)
+      this.plannedHosts.push(host)
+    }
+    // 4. Under-utilised hosts, least utilised first (by the utilisation of the last update).
+    this.consolidateUnderloaded()
+    // 5. Undo every tentative change.
+    this.restore()
+  }
+
+  private consolidateUnderloaded(): void {
+    const state = this.state
+    const hosts = state.hostCount
+    const excludedUnder = this.excludedUnder
+    const excludedPlace = this.excludedPlace
+    excludedUnder.set(this.overloaded)
+    excludedPlace.set(this.overloaded)
+    let excludedCount = 0
+    for (let h = 0; h < hosts; h++) {
+      if (this.staleUtilization[h] === 0) {
+        excludedUnder[h] = 1
+        excludedPlace[h] = 1
+      }
+      if (excludedUnder[h] === 1) excludedCount++
+    }
+    let scanCount = 0
+    for (let h = 0; h < hosts; h++) if (excludedPlace[h] === 0) this.scanHosts[scanCount++] = h
+    this.scanCount = scanCount
+    const order = this.order
+    for (let h = 0; h < hosts; h++) order[h] = h
+    const u = this.staleUtilization
+    order.sort((a, b) => u[a]! - u[b]! || a - b)
+    let start = 0
+    const demand = state.vmDemandMips
+    while (excludedCount < hosts) {
+      while (
+        start < hosts &&
+        (excludedUnder[order[start]!] === 1 || !(u[order[start]!]! > 0 && u[order[start]!]! < 1))
+      ) {
+        start++
+      }
+      let host = -1
+      for (let i = start; i < hosts; i++) {
+        const h = order[i]!
+        if (excludedUnder[h] === 1) continue
+        const uh = u[h]!
+        if (!(uh > 0 && uh < 1)) continue
+        if (this.allMigratingOutOrAnyIn(h)) continue
+        host = h
+        break
+      }
+      if (host < 0) break
+      excludedUnder[host] = 1
+      excludedCount++
+      excludedPlace[host] = 1
+      const vms = this.toPlace
+      vms.length = 0
+      for (const v of state.hostVms[host]!) if (state.vmInMigration[v] === 0) vms.push(v)
+      if (vms.length === 0) continue
+      vms.sort((a, b) => demand[b]! - demand[a]!)
+      this.placedVms.length = 0
+      this.placedHosts.length = 0
+      let complete = true
+      for (const vm of vms) {
+        const target = findHostForVm(this.hostsView, vm, excludedPlace, this.workspace)
+        if (target < 0) {
+          complete = false
+          break
+        }
+        this.createOn(target, vm)
+        this.placedVms.push(vm)
+        this.placedHosts.push(target)
+      }
+      if (!complete) {
+        for (let i = 0; i < this.placedVms.length; i++) {
+          const target = this.placedHosts[i]!
+          removeFromHost(state, target, indexOnHost(state, target, this.placedVms[i]!, 0))
+          this.baseValid[target] = 0
+          allocateCpu(state, target, true)
+        }
+        continue
+      }
+      for (let i = 0; i < this.placedVms.length; i++) {
+        const target = this.placedHosts[i]!
+        if (excludedUnder[target] === 0) {
+          excludedUnder[target] = 1
+          excludedCount++
+        }
+        this.plannedVms.push(this.placedVms[i]!)
+        this.plannedHosts.push(target)
+      }
+    }
+  }
+
+  /** CloudSim skips hosts whose VMs are all migrating out or that receive one (and empty hosts). */
+  private allMigratingOutOrAnyIn(host: number): boolean {
+    const vms = this.state.hostVms[host]!
+    const migIn = this.state.hostMigIn[host]!
+    for (let i = 0; i < vms.length; i++) {
+      if (this.state.vmInMigration[vms[i]!] === 0) return false
+      if (migIn[i] === 1) return true
+    }
+    return true
+  }
+
+  /** The selection policy's choice among the host's VMs that are not migrating, or -1. */
+  private selectFrom(host: number): number {
+    const state = this.state
+    const input = this.selection
+    let count = 0
+    for (const v of state.hostVms[host]!) if (state.vmInMigration[v] === 0) input.vms[count++] = v
+    input.count = count
+    if (this.selector.needsHistory) {
+      const m = state.historyLength
+      input.historyLength = m
+      const slots = this.slots
+      const ring = state.history
+      for (let i = 0; i < count; i++) {
+        const base = input.vms[i]! * historyCapacity
+        for (let j = 0; j < m; j++) input.history[i * m + j] = ring[base + slots[j]!]!
+      }
+    }
+    const index = this.selector.select(input)
+    return index < 0 ? -1 : input.vms[index]!
+  }
+
+  /** The detector's verdict on `host`'s current VMs, plus `extraVm` when ≥ 0 (as if created there). */
+  private isOverloaded(host: number, extraVm: number): boolean {
+    const state = this.state
+    const load = this.load
+    if (this.baseValid[host] === 0) this.computeBase(host)
+    load.totalMips = state.hostTotalMips[host]!
+    // CloudSim sums over the host's list with a created VM last: the cached sums plus that VM
+    // give the same doubles.
+    load.requestedMips =
+      extraVm >= 0 ? this.baseRequested[host]! + state.vmDemandMips[extraVm]! : this.baseRequested[host]!
+    if (this.detector.needsHistory) {
+      const m = state.historyLength
+      const history = load.history
+      const base = this.baseHistory
+      const offset = host * historyCapacity
+      let maxRam = this.baseMaxRam[host]!
+      if (extraVm >= 0) {
+        const mips = state.vmMips[extraVm]!
+        const total = state.hostTotalMips[host]!
+        const ring = state.history
+        const slots = this.slots
+        const vmBase = extraVm * historyCapacity
+        for (let i = 0; i < m; i++) history[i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
+        if (state.vmRamMb[extraVm]! > maxRam) maxRam = state.vmRamMb[extraVm]!
+      } else {
+        for (let i = 0; i < m; i++) history[i] = base[offset + i]!
+      }
+      load.historyLength = trimmedLength(history, m)
+      load.maxMigrationSec = migrationSeconds(maxRam, state.hostBandwidthMbps[host]!)
+    }
+    return this.detector.isOverloaded(load)
+  }
+
+  /** Caches a host's demand, rebuilt history and largest VM memory from its current list. */
+  private computeBase(host: number): void {
+    const state = this.state
+    const vms = state.hostVms[host]!
+    let requested = 0
+    for (const v of vms) requested += state.vmDemandMips[v]!
+    this.baseRequested[host] = requested
+    if (this.detector.needsHistory) {
+      const m = state.historyLength
+      const base = this.baseHistory
+      const offset = host * historyCapacity
+      const total = state.hostTotalMips[host]!
+      const slots = this.slots
+      const ring = state.history
+      for (let i = 0; i < m; i++) base[offset + i] = 0
+      let maxRam = -2147483648
+      for (const v of vms) {
+        const mips = state.vmMips[v]!
+        const vmBase = v * historyCapacity
+        for (let i = 0; i < m; i++) base[offset + i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
+        if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
+      }
+      this.baseMaxRam[host] = maxRam
+    }
+    this.baseValid[host] = 1
+  }
+
+  private createOn(host: number, vm: number): void {
+    this.touch(host)
+    this.baseValid[host] = 0
+    addToHost(this.state, host, vm, 0)
+    allocateCpuForLast(this.state, host)
+  }
+
+  private touch(host: number): void {
+    if (this.touched[host] === 1) return
+    this.touched[host] = 1
+    this.touchedHosts.push(host)
+    this.savedVms[host] = this.state.hostVms[host]!.slice()
+    this.savedMigIn[host] = this.state.hostMigIn[host]!.slice()
+  }
+
+  private restore(): void {
+    const state = this.state
+    for (const h of this.touchedHosts) {
+      const vms = this.savedVms[h]!
+      state.hostVms[h] = vms
+      state.hostMigIn[h] = this.savedMigIn[h]!
+      state.hostAlloc[h] = new Array<number>(vms.length).fill(0)
+      allocateCpu(state, h)
+      this.touched[h] = 0
+    }
+    this.touchedHosts.length = 0
+  }
+}

@@ -1,0 +1,36 @@
+/** What CloudSim's host overload detectors read about a host. */
+export interface HostLoad {
+  /** Host CPU capacity, MHz. */
+  totalMips: number
+  /** Current CPU demand of the VMs on the host, MHz (may exceed capacity). */
+  requestedMips: number
+  /**
+   * Utilisation history rebuilt from the resident VMs' own histories, newest first, as fractions
+   * of host capacity, with trailing zeros (the oldest end) cut: `history[0..historyLength)`.
+   */
+  readonly history: Float64Array
+  historyLength: number
+  /** Longest live migration of a resident VM, seconds. */
+  maxMigrationSec: number
+  /** Seconds between decisions. */
+  intervalSec: number
+}
+
+/** An empty load with room for `capacity` history values. */
+export const makeHostLoad = (capacity: number): HostLoad => ({
+  totalMips: 0,
+  requestedMips: 0,
+  history: new Float64Array(capacity),
+  historyLength: 0,
+  maxMigrationSec: 0,
+  intervalSec: 300
+})
+
+/** CloudSim's trimZeroTail: the length up to the last non-zero value, at least 1. */
+export const trimmedLength = (values: Float64Array, length: number): number => {
+  let i = length - 1
+  while (i >= 0) {
+    if (values[i--] !== 0) break
+  }
+  return i + 2
+}

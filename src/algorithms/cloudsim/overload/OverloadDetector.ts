@@ -1,0 +1,109 @@
+/**
+ * CloudSim's host overload detectors (THR, IQR, MAD, LR, LRR) as `HostLoad → boolean`. Each
+ * detector owns its scratch buffers, so a call allocates nothing.
+ */
+import type { HostLoad } from "../HostLoad.js"
+import { legacyMedian } from "../stats/percentile.js"
+import { simpleRegression } from "../stats/simpleRegression.js"
+
+export interface OverloadDetector {
+  readonly name: string
+  /** Whether the detector reads `history` (THR does not, so callers can skip building it). */
+  readonly needsHistory: boolean
+  readonly isOverloaded: (load: HostLoad) => boolean
+}
+
+/** Utilisation threshold of the fallback every adaptive detector uses while history is short. */
+export const fallbackThreshold = 0.7
+/** History values IQR and MAD need. */
+export const minHistoryQuartiles = 12
+/** History values LR and LRR need (and regress on). */
+export const regressionLength = 10
+
+const utilization = (load: HostLoad): number => load.requestedMips / load.totalMips
+
+/** THR: overloaded when demand / capacity exceeds `threshold`. */
+export const staticThreshold = (threshold: number): OverloadDetector => ({
+  name: `thr-${threshold}`,
+  needsHistory: false,
+  isOverloaded: (load) => utilization(load) > threshold
+})
+
+/** IQR: threshold 1 − s·IQR of the host history (quartile indices round(0.25(n+1))−1, round(0.75(n+1))−1). */
+export const interQuartileRange = (safety: number): OverloadDetector => {
+  const sorted = new Float64Array(64)
+  return {
+    name: `iqr-${safety}`,
+    needsHistory: true,
+    isOverloaded: (load) => {
+      const n = load.historyLength
+      if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
+      for (let i = 0; i < n; i++) sorted[i] = load.history[i]!
+      const view = sorted.subarray(0, n).sort()
+      const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
+      const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
+      const iqr = view[q3]! - view[q1]!
+      return utilization(load) > 1 - safety * iqr
+    }
+  }
+}
+
+/** MAD: threshold 1 − s·MAD, MAD = median |h − median(h)|. */
+export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
+  const scratch = new Float64Array(64)
+  const deviations = new Float64Array(64)
+  return {
+    name: `mad-${safety}`,
+    needsHistory: true,
+    isOverloaded: (load) => {
+      const n = load.historyLength
+      if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
+      const median = legacyMedian(load.history, n, scratch)
+      for (let i = 0; i < n; i++) deviations[i] = Math.abs(median - load.history[i]!)
+      const mad = legacyMedian(deviations, n, scratch)
+      return utilization(load) > 1 - safety * mad
+    }
+  }
+}
+
+/**
+ * LR (and LRR, identical in CloudSim 3.0.3, whose loess weights are never applied): plain OLS on
+ * the 10 newest values at x = 1..10, predicted `ceil(max migration / interval)` steps past the
+ * last, times the safety parameter; overloaded when that reaches 1. It ignores current demand.
+ */
+export const localRegression = (safety: number, robust = false): OverloadDetector => {
+  const x = Float64Array.from({ length: regressionLength }, (_, i) => i + 1)
+  const y = new Float64Array(regressionLength)
+  const estimates = new Float64Array(2)
+  return {
+    name: `${robust ? "lrr" : "lr"}-${safety}`,
+    needsHistory: true,
+    isOverloaded: (load) => {
+      if (load.historyLength < regressionLength) return utilization(load) > fallbackThreshold
+      for (let i = 0; i < regressionLength; i++) y[i] = load.history[regressionLength - i - 1]!
+      simpleRegression(x, y, regressionLength, estimates)
+      const migrationIntervals = Math.ceil(load.maxMigrationSec / load.intervalSec)
+      const predicted = (estimates[0]! + estimates[1]! * (regressionLength + migrationIntervals)) * safety
+      return predicted >= 1
+    }
+  }
+}
+
+/** The detector named `name` ("thr", "iqr", "mad", "lr", "lrr") with its parameter. */
+export const cloudsimOverloadDetector = (
+  name: "thr" | "iqr" | "mad" | "lr" | "lrr",
+  param: number
+): OverloadDetector => {
+  switch (name) {
+    case "thr":
+      return staticThreshold(param)
+    case "iqr":
+      return interQuartileRange(param)
+    case "mad":
+      return medianAbsoluteDeviation(param)
+    case "lr":
+      return localRegression(param)
+    case "lrr":
+      return localRegression(param, true)
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * CloudSim's power-aware best fit (`findHostForVm`): among the hosts that are not excluded, can
+ * take the VM and (if they already run something) would not be overloaded with it, the one whose
+ * power would grow least; ties go to the lowest host number. The growth is measured against the
+ * host's power at its last update (stale while a decision round places VMs), and an empty host
+ * costs only P(load) − P(idle): nothing is charged for switching it on.
+ */
+
+/** The hosts as placement sees them. */
+export interface BestFitHosts {
+  /**
+   * Writes, in host order, every host that is not excluded and can take the VM now (core size,
+   * free capacity, memory) into `ids`, with its power increase in watts (power after adding the
+   * VM minus the host's power at its last update) into `scores`; returns how many.
+   */
+  readonly score: (vm: number, excluded: Uint8Array, ids: Int32Array, scores: Float64Array) => number
+  /** The host's scheduler currently hands out CPU (CloudSim: allocated MHz ≠ 0). */
+  readonly busy: (host: number) => boolean
+  /** The host's overload detector says it would be overloaded with the VM added. */
+  readonly overloadedWith: (host: number, vm: number) => boolean
+  /** First fit's shortcut: the first host, in host order, that is not excluded and can take the VM; -1 if none. */
+  readonly firstSuitable?: ((vm: number, excluded: Uint8Array) => number) | undefined
+}
+
+/** Reusable buffers for `findHostForVm`. */
+export interface BestFitWorkspace {
+  readonly hosts: Int32Array
+  readonly scores: Float64Array
+}
+
+export const makeBestFitWorkspace = (hostCount: number): BestFitWorkspace => ({
+  hosts: new Int32Array(hostCount),
+  scores: new Float64Array(hostCount)
+})
+
+/**
+ * The host for `vm`, or -1. Hosts are scored first and the overload test (the costly part) runs
+ * only on the best-scored candidates until one passes, which selects the same host as testing all.
+ */
+export const findHostForVm = (
+  hosts: BestFitHosts,
+  vm: number,
+  excluded: Uint8Array,
+  workspace: BestFitWorkspace
+): number => {
+  const ids = workspace.hosts
+  const scores = workspace.scores
+  let count = hosts.score(vm, excluded, ids, scores)
+  while (count > 0) {
+    let best = 0
+    for (let i = 1; i < count; i++) if (scores[i]! < scores[best]!) best = i
+    const host = ids[best]!
+    if (!hosts.busy(host) || !hosts.overloadedWith(host, vm)) return host
+    // Drop the rejected host, keeping the rest in host order so ties still go to the lowest number.
+    ids.copyWithin(best, best + 1, count)
+    scores.copyWithin(best, best + 1, count)
+    count--
+  }
+  return -1
+}
+
+/** The first host, in host order, that is not excluded and can take the VM; -1 if none. */
+export const findFirstFit = (
+  hosts: BestFitHosts,
+  vm: number,
+  excluded: Uint8Array,
+  workspace: BestFitWorkspace
+): number => {
+  if (hosts.firstSuitable !== undefined) return hosts.firstSuitable(vm, excluded)
+  return hosts.score(vm, excluded, workspace.hosts, workspace.scores) > 0 ? workspace.hosts[0]! : -1
+}

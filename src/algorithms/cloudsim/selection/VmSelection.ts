@@ -1,0 +1,114 @@
+/**
+ * CloudSim's VM selection policies. Each picks one VM out of a host's candidates (its VMs not in
+ * migration, in host-list order) and returns the candidate's position, or -1 when there is none.
+ */
+import { makeOlsWorkspace, olsRSquared } from "../stats/olsRSquared.js"
+import type { Prng } from "./Prng.js"
+
+/** What selection reads about the candidates. */
+export interface SelectionInput {
+  /** Candidate VM ids, `vms[0..count)`. */
+  readonly vms: Int32Array
+  count: number
+  /** Per VM id: configured memory (MB), capacity (MHz), current demand (MHz). */
+  readonly ramMb: Float64Array
+  readonly mips: Float64Array
+  readonly demandMips: Float64Array
+  /** History matrix for MC, row-major: candidate i's j-th newest value at `history[i * historyLength + j]`. */
+  readonly history: Float64Array
+  historyLength: number
+}
+
+export interface VmSelection {
+  readonly name: string
+  /** Whether `history` must be filled before `select`. */
+  readonly needsHistory: boolean
+  readonly select: (input: SelectionInput) => number
+}
+
+/** MMT: the smallest configured memory (shortest migration); the first of equals. */
+export const minimumMigrationTime: VmSelection = {
+  name: "mmt",
+  needsHistory: false,
+  select: (input) => {
+    let best = -1
+    let min = Number.MAX_VALUE
+    for (let i = 0; i < input.count; i++) {
+      const ram = input.ramMb[input.vms[i]!]!
+      if (ram < min) {
+        min = ram
+        best = i
+      }
+    }
+    return best
+  }
+}
+
+/** MU: the smallest current utilisation (demand / capacity); the first of equals. */
+export const minimumUtilization: VmSelection = {
+  name: "mu",
+  needsHistory: false,
+  select: (input) => {
+    let best = -1
+    let min = Number.MAX_VALUE
+    for (let i = 0; i < input.count; i++) {
+      const v = input.vms[i]!
+      const metric = input.demandMips[v]! / input.mips[v]!
+      if (metric < min) {
+        min = metric
+        best = i
+      }
+    }
+    return best
+  }
+}
+
+/** RS: a uniformly random candidate, from a seeded generator (CloudSim's is unseeded). */
+export const randomSelection = (prng: Prng): VmSelection => ({
+  name: "rs",
+  needsHistory: false,
+  select: (input) => (input.count === 0 ? -1 : prng.nextInt(input.count))
+})
+
+/**
+ * MC: the VM whose history is best explained (largest R² of an OLS fit with intercept) by the
+ * other candidates' histories. Falls back to MMT when the regression cannot run: one candidate,
+ * fewer history values than candidates, or a singular design.
+ */
+export const maximumCorrelation = (maxCandidates = 64, maxHistory = 30): VmSelection => {
+  const workspace = makeOlsWorkspace(maxCandidates, maxHistory)
+  const others = new Float64Array(maxCandidates * maxHistory)
+  const metrics = new Float64Array(maxCandidates)
+  const own = new Float64Array(maxHistory)
+  return {
+    name: "mc",
+    needsHistory: true,
+    select: (input) => {
+      const n = input.count
+      if (n === 0) return -1
+      const m = input.historyLength
+      if (n === 1 || n > m || n > maxCandidates) return minimumMigrationTime.select(input)
+      for (let i = 0; i < n; i++) {
+        let k = 0
+        for (let j = 0; j < n; j++) {
+          if (j === i) continue
+          for (let c = 0; c < m; c++) others[k * m + c] = input.history[j * m + c]!
+          k++
+        }
+        for (let c = 0; c < m; c++) own[c] = input.history[i * m + c]!
+        const r2 = olsRSquared(others, n - 1, own, m, workspace)
+        if (typeof r2 === "string") return minimumMigrationTime.select(input)
+        metrics[i] = r2
+      }
+      let best = 0
+      let max = Number.MIN_VALUE
+      for (let i = 0; i < n; i++) {
+        if (metrics[i]! > max) {
+          max = metrics[i]!
+          best = i
+        }
+      }
+      return best
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * R² of a multiple linear regression with intercept, by Householder QR as commons-math's
+ * `OLSMultipleLinearRegression` computes it (CloudSim's maximum-correlation selection).
+ */
+
+/** Why no R² exists: too few observations, or an exactly singular design. */
+export type OlsFailure = "too-few-observations" | "singular"
+
+/** Reusable buffers for `olsRSquared`, sized for up to `maxPredictors` predictors and `maxObservations` rows. */
+export interface OlsWorkspace {
+  readonly qrt: Float64Array
+  readonly rDiag: Float64Array
+  readonly y: Float64Array
+  readonly beta: Float64Array
+}
+
+export const makeOlsWorkspace = (maxPredictors: number, maxObservations: number): OlsWorkspace => ({
+  qrt: new Float64Array((maxPredictors + 1) * maxObservations),
+  rDiag: new Float64Array(maxPredictors + 1),
+  y: new Float64Array(maxObservations),
+  beta: new Float64Array(maxPredictors + 1)
+})
+
+/**
+ * R² of regressing `y[0..m)` on the `p` predictor rows `x[k*m .. k*m+m)` (k < p) plus an
+ * intercept; a failure string when commons-math would throw.
+ */
+export const olsRSquared = (
+  x: Float64Array,
+  p: number,
+  y: Float64Array,
+  m: number,
+  ws: OlsWorkspace
+): number | OlsFailure => {
+  if (p + 1 > m) return "too-few-observations"
+  const n = p + 1
+  const qrt = ws.qrt
+  // qrt holds the transposed design matrix: row 0 the intercept column, row k+1 predictor k.
+  for (let r = 0; r < m; r++) qrt[r] = 1
+  for (let k = 0; k < p; k++) for (let r = 0; r < m; r++) qrt[(k + 1) * m + r] = x[k * m + r]!
+  const columns = Math.min(m, n)
+  for (let minor = 0; minor < columns; minor++) {
+    const base = minor * m
+    let normSquared = 0
+    for (let r = minor; r < m; r++) {
+      const c = qrt[base + r]!
+      normSquared += c * c
+    }
+    const a = qrt[base + minor]! > 0 ? -Math.sqrt(normSquared) : Math.sqrt(normSquared)
+    ws.rDiag[minor] = a
+    if (a !== 0) {
+      qrt[base + minor] = qrt[base + minor]! - a
+      for (let col = minor + 1; col < n; col++) {
+        const colBase = col * m
+        let alpha = 0
+        for (let r = minor; r < m; r++) alpha -= qrt[colBase + r]! * qrt[base + r]!
+        alpha /= a * qrt[base + minor]!
+        for (let r = minor; r < m; r++) qrt[colBase + r] = qrt[colBase + r]! - alpha * qrt[base + r]!
+      }
+    }
+  }
+  for (let i = 0; i < columns; i++) if (Math.abs(ws.rDiag[i]!) <= 0) return "singular"
+  const work = ws.y
+  for (let r = 0; r < m; r++) work[r] = y[r]!
+  for (let minor = 0; minor < columns; minor++) {
+    const base = minor * m
+    let dot = 0
+    for (let r = minor; r < m; r++) dot += work[r]! * qrt[base + r]!
+    dot /= ws.rDiag[minor]! * qrt[base + minor]!
+    for (let r = minor; r < m; r++) work[r] = work[r]! + dot * qrt[base + r]!
+  }
+  const beta = ws.beta
+  for (let row = n - 1; row >= 0; row--) {
+    work[row] = work[row]! / ws.rDiag[row]!
+    const yRow = work[row]!
+    beta[row] = yRow
+    for (let i = 0; i < row; i++) work[i] = work[i]! - yRow * qrt[row * m + i]!
+  }
+  let residualSquares = 0
+  for (let r = 0; r < m; r++) {
+    let fitted = 0
+    for (let c = 0; c < n; c++) fitted += (c === 0 ? 1 : x[(c - 1) * m + r]!) * beta[c]!
+    const residual = y[r]! - fitted
+    residualSquares += residual * residual
+  }
+  // commons-math SecondMoment: running mean and sum of squared deviations.
+  let mean = 0
+  let secondMoment = 0
+  for (let r = 0; r < m; r++) {
+    const count = r + 1
+    const dev = y[r]! - mean
+    const nDev = dev / count
+    mean += nDev
+    secondMoment += (count - 1) * dev * nDev
+  }
+  return 1 - residualSquares / secondMoment
+}

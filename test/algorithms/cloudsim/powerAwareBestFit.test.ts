@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest"
+import {
+  type BestFitHosts,
+  findFirstFit,
+  findHostForVm,
+  makeBestFitWorkspace
+} from "../../../src/algorithms/cloudsim/placement/powerAwareBestFit.js"
+
+/** Hosts with fixed scores; `fits` false hosts are unsuitable; `overloaded` reject the VM. */
+const hosts = (spec: ReadonlyArray<{ score: number; fits?: boolean; busy?: boolean; overloaded?: boolean }>) => {
+  const tested: Array<number> = []
+  const view: BestFitHosts = {
+    score: (_vm, excluded, ids, scores) => {
+      let n = 0
+      spec.forEach((h, i) => {
+        if (excluded[i] === 1 || h.fits === false) return
+        ids[n] = i
+        scores[n++] = h.score
+      })
+      return n
+    },
+    busy: (h) => spec[h]?.busy ?? true,
+    overloadedWith: (h) => {
+      tested.push(h)
+      return spec[h]?.overloaded ?? false
+    }
+  }
+  return { view, tested }
+}
+
+describe("power-aware best fit", () => {
+  const workspace = makeBestFitWorkspace(8)
+  const none = new Uint8Array(8)
+
+  it("picks the smallest power increase, the lowest host of equals", () => {
+    const { view } = hosts([{ score: 5 }, { score: 3 }, { score: 3 }, { score: 4 }])
+    expect(findHostForVm(view, 0, none, workspace)).toBe(1)
+  })
+
+  it("skips excluded and unsuitable hosts", () => {
+    const excluded = Uint8Array.of(0, 1, 0, 0)
+    const { view } = hosts([{ score: 5 }, { score: 1 }, { score: 2, fits: false }, { score: 4 }])
+    expect(findHostForVm(view, 0, excluded, workspace)).toBe(3)
+  })
+
+  it("takes the next best when the best would be overloaded, testing only busy hosts", () => {
+    const { view, tested } = hosts([
+      { score: 5 },
+      { score: 1, overloaded: true },
+      { score: 2, busy: false, overloaded: true },
+      { score: 3 }
+    ])
+    expect(findHostForVm(view, 0, none, workspace)).toBe(2)
+    expect(tested).toEqual([1])
+  })
+
+  it("returns -1 when nothing fits; first fit takes the lowest suitable host", () => {
+    const { view } = hosts([{ score: 1, overloaded: true }])
+    expect(findHostForVm(view, 0, none, workspace)).toBe(-1)
+    const second = hosts([{ score: 9, fits: false }, { score: 7 }, { score: 1 }])
+    expect(findFirstFit(second.view, 0, none, workspace)).toBe(1)
+  })
+})

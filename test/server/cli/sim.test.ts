@@ -1,0 +1,109 @@
+/** `neat sim` end to end: a tiny PlanetLab-style directory, JSON output, and clear errors. */
+import { spawnSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, describe, expect, it } from "vitest"
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
+const work = mkdtempSync(join(tmpdir(), "neat-sim-cli-"))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+const traceDir = join(work, "day")
+mkdirSync(traceDir)
+for (const [name, percent] of [
+  ["a", 40],
+  ["b", 60],
+  ["c", 20],
+  ["d", 80]
+] as const) {
+  writeFileSync(join(traceDir, name), `${Array.from({ length: 288 }, () => String(percent)).join("\n")}\n`)
+}
+
+const neat = (...args: ReadonlyArray<string>) =>
+  spawnSync(process.execPath, ["--import", "tsx", join(root, "src/server/cli/main.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 60_000
+  })
+
+describe("neat sim", () => {
+  it("prints one JSON object with the study's metrics", () => {
+    const run = neat("sim", "--trace", traceDir, "--hosts", "4", "--format", "json")
+    expect(run.stderr).toBe("")
+    expect(run.status).toBe(0)
+    const metrics = JSON.parse(run.stdout) as Record<string, unknown>
+    for (const key of [
+      "energyKwh",
+      "migrations",
+      "slatahPct",
+      "pdmPct",
+      "slavPct",
+      "esv",
+      "hostShutdowns",
+      "vms",
+      "hosts",
+      "wallSeconds"
+    ]) {
+      expect(typeof metrics[key], key).toBe("number")
+    }
+    expect(metrics.vms).toBe(4)
+    expect(metrics.hosts).toBe(4)
+  })
+
+  it("follows a VM order file and reports bad options in one line", () => {
+    const order = join(work, "order.csv")
+    writeFileSync(order, "0,d\n1,c\n2,b\n3,a\n")
+    const table = neat("sim", "--trace", traceDir, "--vm-order", order, "--hosts", "4", "--policy", "dvfs")
+    expect(table.status).toBe(0)
+    expect(table.stdout).toMatch(/energy \(kWh\)\s+\d/)
+
+    const badOverload = neat("sim", "--trace", traceDir, "--overload", "zzz:1")
+    expect(badOverload.status).toBe(1)
+    expect(badOverload.stderr).toContain('overload: unknown detector "zzz"')
+
+    writeFileSync(order, "0,d\n1,nope\n")
+    const badOrder = neat("sim", "--trace", traceDir, "--vm-order", order)
+    expect(badOrder.status).toBe(1)
+    expect(badOrder.stderr).toContain(`${order}, line 2, filename: 'nope' is not in the trace`)
+  })
+
+  it("simulates the built-in synthetic workload by default and writes a self-contained report", () => {
+    const report = join(work, "report.html")
+    const run = neat(
+      "sim",
+      "--trace",
+      "synthetic:vms=60,seed=7",
+      "--hosts",
+      "40",
+      "--report",
+      report,
+      "--format",
+      "json"
+    )
+    expect(run.status).toBe(0)
+    const metrics = JSON.parse(run.stdout) as Record<string, number>
+    expect(metrics.vms).toBe(60)
+    expect(metrics.migrations).toBeGreaterThan(0)
+    const html = readFileSync(report, "utf8")
+    expect(html).toContain("<svg")
+    expect(html).not.toMatch(/(src|href)="https?:/)
+  })
+
+  it("reads a CSV trace and names the line of a bad row", () => {
+    const rows = ["vm,time,cpu_percent"]
+    for (const vm of ["x", "y"]) for (let k = 0; k < 12; k++) rows.push(`${vm},${k * 300},${vm === "x" ? 30 : 70}`)
+    const csv = join(work, "trace.csv")
+    writeFileSync(csv, `${rows.join("\n")}\n`)
+    const run = neat("sim", "--trace", csv, "--hosts", "2", "--format", "json")
+    expect(run.status).toBe(0)
+    expect((JSON.parse(run.stdout) as Record<string, number>).vms).toBe(2)
+
+    writeFileSync(csv, `${rows.join("\n")}\nx,3600,lots\n`)
+    const bad = neat("sim", "--trace", csv)
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toContain(`${csv}, line ${rows.length + 1}`)
+    expect(bad.stderr).not.toContain("    at ")
+  })
+})

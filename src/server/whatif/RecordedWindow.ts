@@ -14,6 +14,7 @@ export interface RecordedHost {
   readonly name: string
   /** Total CPU capacity, MHz (cores × MHz per core). */
   readonly cpuMhz: number
+  readonly cores: number
   readonly ramMb: number
   /** Watts at 0 %, 10 %, ..., 100 % CPU, for the energy estimate. */
   readonly power: PowerTable

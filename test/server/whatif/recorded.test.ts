@@ -18,6 +18,7 @@ const window: RecordedWindow = {
     {
       name: "h1",
       cpuMhz: 2000,
+      cores: 2,
       ramMb: 4096,
       power: hpProLiantMl110G4,
       activeAtStart: true,
@@ -30,6 +31,7 @@ const window: RecordedWindow = {
     {
       name: "h2",
       cpuMhz: 2000,
+      cores: 2,
       ramMb: 4096,
       power: hpProLiantMl110G4,
       activeAtStart: true,

@@ -29,13 +29,14 @@ export const testOptions: GlobalManagerOptions = {
 export const startGlobalManager = async (
   cloud: InMemoryCloud,
   options: Partial<GlobalManagerOptions> = {},
-  placer: VmPlacer = bestFitDecreasing()
+  placer: VmPlacer = bestFitDecreasing(),
+  logging: Layer.Layer<never> = Logger.minimumLogLevel(LogLevel.Error)
 ): Promise<RunningGlobalManager> => {
   // Decisions are logged at info level (warnings for partial ones); tests and benchmarks read them
-  // from the log instead.
+  // from the log instead, unless they pass their own logging.
   const layer = globalManagerLayer({ ...testOptions, ...options }, placer).pipe(
     Layer.provideMerge(Layer.merge(cloud.layer, DecisionLog.memory)),
-    Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
+    Layer.provide(logging)
   )
   const runtime = ManagedRuntime.make(layer)
   const port = await runtime.runPromise(serverPort)

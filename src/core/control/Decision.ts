@@ -6,9 +6,10 @@ import type { ReallocationRequest } from "./ReallocationRequest.js"
 
 /**
  * `done`: planned and every step succeeded; `partial`: planned but some step failed; `skipped`:
- * nothing to do (see `status`); `failed`: the cloud could not be read or the placement algorithm threw.
+ * nothing to do (see `status`); `failed`: the cloud could not be read or the placement algorithm threw;
+ * `recommended`: planned in recommend-only mode, waiting for an operator's approval.
  */
-export type DecisionOutcome = "done" | "partial" | "skipped" | "failed"
+export type DecisionOutcome = "done" | "partial" | "skipped" | "failed" | "recommended"
 
 export interface Decision {
   readonly request: ReallocationRequest
@@ -17,7 +18,7 @@ export interface Decision {
    * The planner's status; `cloudError` when the snapshot could not be taken, `placementError` when
    * the placement algorithm threw.
    */
-  readonly status: PlanStatus | "cloudError" | "placementError"
+  readonly status: PlanStatus | "cloudError" | "placementError" | "approved" | "expired"
   readonly detail: string
   readonly inputs: {
     readonly activeHosts: number

@@ -27,6 +27,8 @@ export interface PlanningOptions {
   readonly hostCpuUsableByVms: number
   /** Suspend active hosts without VMs during an underload round, as Neat does. */
   readonly suspendIdleHosts: boolean
+  /** Hosts the placement is never offered and that are never suspended (operator exclusions, maintenance). */
+  readonly untouchableHosts?: ReadonlySet<string> | undefined
 }
 
 export const defaultPlanningOptions: PlanningOptions = { hostCpuUsableByVms: 1, suspendIdleHosts: true }
@@ -37,9 +39,20 @@ export const defaultPlanningOptions: PlanningOptions = { hostCpuUsableByVms: 1, 
  * - `noData`: a VM to place has no CPU sample yet, the request is dropped;
  * - `noVms`: none of the requested VMs is still on the host;
  * - `unknownHost` / `hostNotActive`: the host vanished or is not running;
- * - `invalidPlacement`: the algorithm chose a host it was not offered.
+ * - `invalidPlacement`: the algorithm chose a host it was not offered;
+ * - `excluded`: the operator's exclusions forbid the plan (see `OperatorPolicy`);
+ * - `deferred`: the cap on migrations per interval leaves no room for it now.
  */
-export type PlanStatus = "planned" | "noFit" | "noData" | "noVms" | "unknownHost" | "hostNotActive" | "invalidPlacement"
+export type PlanStatus =
+  | "planned"
+  | "noFit"
+  | "noData"
+  | "noVms"
+  | "unknownHost"
+  | "hostNotActive"
+  | "invalidPlacement"
+  | "excluded"
+  | "deferred"
 
 export interface PlanningResult {
   readonly status: PlanStatus
@@ -181,6 +194,7 @@ export const planUnderload = (
   const idle: Array<string> = []
   for (const view of views.values()) {
     if (view.host.name === source.host.name || view.host.power !== "active") continue
+    if (options.untouchableHosts?.has(view.host.name) === true) continue
     if (view.empty) idle.push(view.host.name)
     else if (view.hasData) targets.push(placementHost(snapshot, view, options, false))
   }
@@ -242,6 +256,7 @@ export const planOverload = (
   const suspended = new Set<string>()
   for (const view of views.values()) {
     if (view.host.name === source.host.name) continue
+    if (options.untouchableHosts?.has(view.host.name) === true) continue
     if (view.host.power === "suspended") {
       suspended.add(view.host.name)
       inactive.push(placementHost(snapshot, view, options, true))

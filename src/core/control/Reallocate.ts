@@ -13,12 +13,23 @@ import { applyExecution, type CloudSnapshot, takeSnapshot } from "./CloudSnapsho
 import type { Decision, DecisionOutcome, RecordedDecision } from "./Decision.js"
 import { DecisionLog } from "./DecisionLog.js"
 import { type PlanningOptions, planReallocation } from "./GlobalPlanning.js"
-import { emptyOutcome, executePlan, outcomeSucceeded } from "./PlanExecution.js"
+import { type OperatorPolicy, untouchableHosts } from "./OperatorPolicy.js"
+import { emptyOutcome, executePlan, outcomeSucceeded, type PlanOutcome } from "./PlanExecution.js"
+import { applyPolicy } from "./PlanPolicy.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
+
+/** `auto` executes every plan; `recommend` records it (outcome `recommended`) and executes nothing. */
+export type ControlMode = "auto" | "recommend"
 
 export interface GlobalOptions extends PlanningOptions {
   /** CPU samples of each VM handed to the placement (Neat's `data_collector_data_length`). */
   readonly vmHistoryLength: number
+  /** Defaults to `auto`. */
+  readonly mode?: ControlMode | undefined
+  /** The operator's rules applied to every plan (none when absent). */
+  readonly policy?: OperatorPolicy | undefined
+  /** Migrations executed within the policy's cap window before this request. */
+  readonly recentMigrations?: number | undefined
 }
 
 export interface ReallocationResult {
@@ -90,8 +101,13 @@ export const reallocateOn = (
     const startedAtMs = yield* Clock.currentTimeMillis
     const base = { request, receivedAtMs: receivedAtMs ?? startedAtMs, startedAtMs }
     const t2 = yield* Clock.currentTimeNanos
+    const policy = options.policy
+    const planningOptions = policy === undefined ? options : { ...options, untouchableHosts: untouchableHosts(policy) }
     const attempt = yield* Effect.either(
-      Effect.try(() => planReallocation(snapshot, request, placer, placerState, options))
+      Effect.try(() => {
+        const raw = planReallocation(snapshot, request, placer, placerState, planningOptions)
+        return policy === undefined ? raw : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0)
+      })
     )
     const t3 = yield* Clock.currentTimeNanos
     if (attempt._tag === "Left") {
@@ -113,17 +129,25 @@ export const reallocateOn = (
     }
     const planned = attempt.right
     const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
-    const execution = hasWork ? yield* executePlan(planned.plan) : emptyOutcome
+    const recommendOnly = options.mode === "recommend" && hasWork
+    yield* Effect.logDebug(`planned: ${planned.status}: ${planned.detail}`).pipe(
+      Effect.annotateLogs({ step: "plan", migrations: planned.plan.migrations.length })
+    )
+    const execution = hasWork && !recommendOnly ? yield* executePlan(planned.plan) : emptyOutcome
     const t4 = yield* Clock.currentTimeNanos
-    for (const outcome of execution.migrations) {
-      if (outcome._tag === "Migrated") yield* log.insertVmMigration(outcome.migration.vm, outcome.migration.to)
+    if (hasWork && !recommendOnly) {
+      yield* Effect.logDebug(`executed in ${elapsedMs(t3, t4).toFixed(1)} ms`).pipe(
+        Effect.annotateLogs({ step: "execute" })
+      )
     }
-    const powerChanges: Record<string, 0 | 1> = {}
-    for (const host of execution.woken) powerChanges[host] = 1
-    for (const host of execution.suspended) powerChanges[host] = 0
-    if (Object.keys(powerChanges).length > 0) yield* log.insertHostStates(powerChanges)
-    const outcome: DecisionOutcome =
-      planned.status !== "planned" && !hasWork ? "skipped" : outcomeSucceeded(execution) ? "done" : "partial"
+    yield* recordExecution(execution)
+    const outcome: DecisionOutcome = recommendOnly
+      ? "recommended"
+      : planned.status !== "planned" && !hasWork
+        ? "skipped"
+        : outcomeSucceeded(execution)
+          ? "done"
+          : "partial"
     const decision: Decision = {
       ...base,
       outcome,
@@ -140,6 +164,19 @@ export const reallocateOn = (
     return {
       decision: { ...decision, id },
       placerState: planned.placerState,
-      snapshot: hasWork ? applyExecution(snapshot, execution) : snapshot
+      snapshot: hasWork && !recommendOnly ? applyExecution(snapshot, execution) : snapshot
     }
+  })
+
+/** Records the migrations and power changes of an execution in the decision log. */
+export const recordExecution = (execution: PlanOutcome): Effect.Effect<void, never, DecisionLog> =>
+  Effect.gen(function* () {
+    const log = yield* DecisionLog
+    for (const outcome of execution.migrations) {
+      if (outcome._tag === "Migrated") yield* log.insertVmMigration(outcome.migration.vm, outcome.migration.to)
+    }
+    const powerChanges: Record<string, 0 | 1> = {}
+    for (const host of execution.woken) powerChanges[host] = 1
+    for (const host of execution.suspended) powerChanges[host] = 0
+    if (Object.keys(powerChanges).length > 0) yield* log.insertHostStates(powerChanges)
   })

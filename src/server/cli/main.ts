@@ -10,6 +10,7 @@ import { reportFailure } from "./reportFailure.js"
 import { serveCommand } from "./serve.js"
 import { simCommand } from "./sim.js"
 import { sweepCommand } from "./sweep.js"
+import { whatifCommand } from "./whatif.js"
 
 const neat = Command.make("neat").pipe(
   Command.withDescription("Energy-efficient dynamic consolidation of virtual machines"),
@@ -20,7 +21,8 @@ const neat = Command.make("neat").pipe(
     serveCommand,
     localManagerCommand,
     collectCommand,
-    dbCleanCommand
+    dbCleanCommand,
+    whatifCommand
   ])
 )
 const cli = Command.run(neat, { name: "neat", version: "0.1.0" })

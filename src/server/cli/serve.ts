@@ -8,6 +8,8 @@ import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
 import { globalManagerLayer } from "../http/GlobalManager.js"
 import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
+import { jsonLogging } from "../http/JsonLogging.js"
+import { operatorFlags, operatorSettings } from "./operatorFlags.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
 
 /** Neat's default placement: best fit decreasing with its default thresholds. */
@@ -66,7 +68,8 @@ export const serveFlags = {
   placement: Options.text("algorithm-vm-placement-factory").pipe(Options.withDefault(defaultPlacement)),
   placementParams: Options.text("algorithm-vm-placement-parameters").pipe(Options.withDefault(defaultPlacementParams)),
   cloud: Options.text("cloud").pipe(Options.withDescription("the cloud to drive (sim, ...)")),
-  trace: Options.text("trace").pipe(Options.optional, Options.withDescription("trace of the simulated cloud"))
+  trace: Options.text("trace").pipe(Options.optional, Options.withDescription("trace of the simulated cloud")),
+  ...operatorFlags
 }
 
 type ServeFlags = Command.Command.ParseConfig<typeof serveFlags>
@@ -105,6 +108,7 @@ export const serveOptions = (flags: ServeFlags): Effect.Effect<GlobalManagerOpti
       })
     }
     return {
+      ...defaultGlobalManagerOptions,
       global_manager_host: flags.globalManagerHost,
       global_manager_port: flags.globalManagerPort,
       os_admin_user: flags.osAdminUser,
@@ -115,7 +119,8 @@ export const serveOptions = (flags: ServeFlags): Effect.Effect<GlobalManagerOpti
       data_collector_data_length: flags.dataCollectorDataLength,
       host_cpu_usable_by_vms: flags.hostCpuUsableByVms,
       suspend_idle_hosts: !flags.keepIdleHosts,
-      snapshot_max_age: flags.snapshotMaxAge
+      snapshot_max_age: flags.snapshotMaxAge,
+      ...operatorSettings(flags)
     }
   })
 
@@ -133,7 +138,8 @@ export const makeServeCommand = (wiring: Wiring) =>
       const cloud = yield* wiring.cloud({ kind: flags.cloud, trace: Option.getOrUndefined(flags.trace) })
       const server = globalManagerLayer(options, placer).pipe(
         HttpServer.withLogAddress,
-        Layer.provide(Layer.merge(cloud, wiring.decisionLog))
+        Layer.provide(Layer.merge(cloud, wiring.decisionLog)),
+        Layer.provide(flags.logFormat === "json" ? jsonLogging() : Layer.empty)
       )
       return yield* Layer.launch(server)
     })

@@ -41,6 +41,18 @@ export class UnprocessableEntity extends Schema.TaggedError<UnprocessableEntity>
   HttpApiSchema.annotations({ status: 422 })
 ) {}
 
+export class NotFound extends Schema.TaggedError<NotFound>()(
+  "NotFound",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+export class Conflict extends Schema.TaggedError<Conflict>()(
+  "Conflict",
+  { message: Schema.String },
+  HttpApiSchema.annotations({ status: 409 })
+) {}
+
 export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>()(
   "ServiceUnavailable",
   { message: Schema.String },
@@ -71,7 +83,9 @@ export const NeatRequestParams = Schema.Struct({
 export const ReallocationBody = Schema.Struct({
   host: Schema.String,
   reason: Schema.Union(Schema.Literal("underload", "overload"), Schema.Literal(0, 1)),
-  vm_uuids: Schema.optional(Schema.Array(Schema.String))
+  vm_uuids: Schema.optional(Schema.Array(Schema.String)),
+  /** Overrides the deployment's mode for this request. */
+  mode: Schema.optional(Schema.Literal("auto", "recommend"))
 })
 
 const MigrationView = Schema.Struct({ vm: Schema.String, from: Schema.String, to: Schema.String })
@@ -92,7 +106,7 @@ export const DecisionView = Schema.Struct({
   host: Schema.String,
   reason: Schema.Literal("underload", "overload"),
   vm_uuids: Schema.Array(Schema.String),
-  outcome: Schema.Literal("done", "partial", "skipped", "failed"),
+  outcome: Schema.Literal("done", "partial", "skipped", "failed", "recommended"),
   status: Schema.String,
   detail: Schema.String,
   received_at_ms: Schema.Number,
@@ -120,7 +134,61 @@ export const DecisionView = Schema.Struct({
 })
 
 /** The answer to a reallocation request: its decision, and whether it joined one already queued. */
-export const ReallocationView = Schema.Struct({ coalesced: Schema.Boolean, decision: DecisionView })
+export const ReallocationView = Schema.Struct({
+  coalesced: Schema.Boolean,
+  decision: DecisionView,
+  request_id: Schema.optional(Schema.String)
+})
+
+/** A recommended plan and what became of it. */
+export const PlanView = Schema.Struct({
+  id: Schema.Number,
+  status: Schema.Literal("pending", "approved", "rejected", "expired"),
+  created_at_ms: Schema.Number,
+  expires_at_ms: Schema.Number,
+  resolution: Schema.optional(Schema.String),
+  executed_by: Schema.optional(Schema.Number),
+  /** The state of the hosts and VMs involved when the plan was made. */
+  fingerprint: Schema.Struct({
+    hosts: Schema.Record({ key: Schema.String, value: Schema.String }),
+    vms: Schema.Record({ key: Schema.String, value: Schema.String })
+  }),
+  decision: DecisionView
+})
+
+/** Which actions to approve; an absent list approves all of its kind (wakes follow the migrations). */
+export const ApprovalBody = Schema.Struct({
+  migrations: Schema.optional(Schema.Array(Schema.String)),
+  wake: Schema.optional(Schema.Array(Schema.String)),
+  suspend: Schema.optional(Schema.Array(Schema.String))
+})
+
+export const ApprovalView = Schema.Struct({
+  result: Schema.Literal("executed"),
+  plan: PlanView,
+  decision: DecisionView
+})
+
+/** The operator's rules in force. */
+export const PolicyView = Schema.Struct({
+  mode: Schema.Literal("auto", "recommend"),
+  excluded_hosts: Schema.Array(Schema.String),
+  excluded_vms: Schema.Array(Schema.String),
+  maintenance_hosts: Schema.Array(Schema.String),
+  min_spare_hosts: Schema.Number,
+  max_migrations_per_interval: Schema.Number,
+  migration_cap_interval: Schema.Number
+})
+
+export const ExclusionsBody = Schema.Struct({
+  hosts: Schema.optional(Schema.Array(Schema.String)),
+  vms: Schema.optional(Schema.Array(Schema.String))
+})
+
+export const MaintenanceBody = Schema.Struct({ host: Schema.String, enabled: Schema.Boolean })
+export const MaintenanceView = Schema.Struct({ policy: PolicyView, drain: Schema.optional(ReallocationView) })
+
+const PlanId = Schema.Struct({ id: Schema.NumberFromString.pipe(Schema.int(), Schema.positive()) })
 
 export const HostView = Schema.Struct({
   name: Schema.String,
@@ -178,6 +246,33 @@ export class V1Group extends HttpApiGroup.make("v1")
     HttpApiEndpoint.get("migrations", "/v1/migrations").setUrlParams(Limit).addSuccess(Schema.Array(VmMigrationView))
   )
   .add(HttpApiEndpoint.get("decisions", "/v1/decisions").setUrlParams(Limit).addSuccess(Schema.Array(DecisionView)))
+  .add(HttpApiEndpoint.get("plans", "/v1/plans").addSuccess(Schema.Array(PlanView)))
+  .add(
+    HttpApiEndpoint.post("approvePlan", "/v1/plans/:id/approve")
+      .setPath(PlanId)
+      .setPayload(ApprovalBody)
+      .addSuccess(ApprovalView)
+      .addError(NotFound)
+      .addError(Conflict)
+      .addError(UnprocessableEntity)
+      .addError(ServiceUnavailable)
+  )
+  .add(
+    HttpApiEndpoint.post("rejectPlan", "/v1/plans/:id/reject")
+      .setPath(PlanId)
+      .addSuccess(PlanView)
+      .addError(NotFound)
+      .addError(Conflict)
+  )
+  .add(HttpApiEndpoint.get("policy", "/v1/policy").addSuccess(PolicyView))
+  .add(HttpApiEndpoint.put("exclusions", "/v1/exclusions").setPayload(ExclusionsBody).addSuccess(PolicyView))
+  .add(
+    HttpApiEndpoint.post("maintenance", "/v1/maintenance")
+      .setPayload(MaintenanceBody)
+      .addSuccess(MaintenanceView)
+      .addError(UnprocessableEntity)
+      .addError(ServiceUnavailable)
+  )
   .middleware(SignedRequestAuth) {}
 
 /** Liveness and Prometheus metrics; open, they reveal no VM or host names. */

@@ -16,14 +16,34 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Clock, Effect, Layer, Option } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { GlobalManagerApi } from "./Api.js"
+import { dashboardRoutes } from "./Dashboard.js"
 import { GlobalManagerConfig, type GlobalManagerOptions, globalOptionsOf } from "./GlobalManagerOptions.js"
 import { HandlersLive } from "./Handlers.js"
+import { OperatorControls } from "./OperatorControls.js"
+import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 
-const knownRoutes = new Set(["/", "/v1/reallocations", "/v1/hosts", "/v1/vms", "/v1/migrations", "/v1/decisions"])
+const knownRoutes = new Set([
+  "/",
+  "/v1/reallocations",
+  "/v1/hosts",
+  "/v1/vms",
+  "/v1/migrations",
+  "/v1/decisions",
+  "/v1/plans",
+  "/v1/policy",
+  "/v1/exclusions",
+  "/v1/maintenance",
+  "/dashboard",
+  "/dashboard/login",
+  "/dashboard/logout",
+  "/dashboard/state"
+])
 const routeOf = (url: string): string => {
   const path = url.split("?")[0] ?? url
+  if (path.startsWith("/v1/plans/")) return "/v1/plans/:id"
+  if (path.startsWith("/dashboard/plans/")) return "/dashboard/plans/:id"
   return knownRoutes.has(path) || path === "/healthz" || path === "/metrics" || path === "/openapi.json"
     ? path
     : "other"
@@ -55,9 +75,10 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
 export const globalManagerApp = (options: GlobalManagerOptions, placer: VmPlacer) =>
   HttpApiBuilder.serve(requestMetrics).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
+    Layer.provide(dashboardRoutes),
     Layer.provide(HttpApiBuilder.api(GlobalManagerApi).pipe(Layer.provide(HandlersLive))),
     Layer.provide(ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)),
-    Layer.provide(ServerMetrics.layer),
+    Layer.provideMerge(Layer.mergeAll(ServerMetrics.layer, OperatorControls.layer, PlanBook.layer)),
     Layer.provide(Layer.succeed(GlobalManagerConfig, options))
   )
 

@@ -4,7 +4,8 @@
  */
 import { Context } from "effect"
 import { defaultPlanningOptions } from "../../core/control/GlobalPlanning.js"
-import type { GlobalOptions } from "../../core/control/Reallocate.js"
+import type { OperatorPolicy } from "../../core/control/OperatorPolicy.js"
+import type { ControlMode, GlobalOptions } from "../../core/control/Reallocate.js"
 
 export interface GlobalManagerOptions {
   /** Address to listen on (loopback by default). */
@@ -32,6 +33,26 @@ export interface GlobalManagerOptions {
    * for every request, as Neat does.
    */
   readonly snapshot_max_age: number
+  /** `auto` executes plans; `recommend` records them for an operator to approve or reject. */
+  readonly control_mode: ControlMode
+  /** Hosts never touched (no migration from or to them, never suspended or woken). */
+  readonly excluded_hosts: ReadonlyArray<string>
+  /** VMs never migrated. */
+  readonly excluded_vms: ReadonlyArray<string>
+  /** Hosts in maintenance at start: never a target, never suspended (drain them through the API). */
+  readonly maintenance_hosts: ReadonlyArray<string>
+  /** Active hosts without VMs kept running after every plan. */
+  readonly min_spare_hosts: number
+  /** Migrations allowed per `migration_cap_interval` seconds; 0 means no cap. */
+  readonly max_migrations_per_interval: number
+  readonly migration_cap_interval: number
+  /** Seconds a recommended plan stays approvable. */
+  readonly plan_max_age: number
+  /**
+   * Token of the dashboard's login (the browser never sees the signing secret); the dashboard is
+   * off while it is unset.
+   */
+  readonly dashboard_token: string | undefined
 }
 
 export const defaultGlobalManagerOptions: GlobalManagerOptions = {
@@ -45,8 +66,27 @@ export const defaultGlobalManagerOptions: GlobalManagerOptions = {
   data_collector_data_length: 100,
   host_cpu_usable_by_vms: 1,
   suspend_idle_hosts: defaultPlanningOptions.suspendIdleHosts,
-  snapshot_max_age: 0
+  snapshot_max_age: 0,
+  control_mode: "auto",
+  excluded_hosts: [],
+  excluded_vms: [],
+  maintenance_hosts: [],
+  min_spare_hosts: 0,
+  max_migrations_per_interval: 0,
+  migration_cap_interval: 300,
+  plan_max_age: 600,
+  dashboard_token: undefined
 }
+
+/** The operator's rules from the manager's settings. */
+export const policyOf = (options: GlobalManagerOptions): OperatorPolicy => ({
+  excludedHosts: new Set(options.excluded_hosts),
+  excludedVms: new Set(options.excluded_vms),
+  maintenanceHosts: new Set(options.maintenance_hosts),
+  minSpareHosts: options.min_spare_hosts,
+  maxMigrationsPerInterval: options.max_migrations_per_interval > 0 ? options.max_migrations_per_interval : undefined,
+  migrationCapIntervalSec: options.migration_cap_interval
+})
 
 /** The planning options the control core takes, from the manager's settings. */
 export const globalOptionsOf = (options: GlobalManagerOptions): GlobalOptions => ({

@@ -3,6 +3,7 @@ import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
 import { Clock, Effect, Layer } from "effect"
 import { Cloud } from "../../core/Cloud.js"
 import { DecisionLog } from "../../core/control/DecisionLog.js"
+import type { ControlMode } from "../../core/control/Reallocate.js"
 import type { ReallocationReason, ReallocationRequest } from "../../core/control/ReallocationRequest.js"
 import { reasonFromCode } from "../../core/control/ReallocationRequest.js"
 import { describeError } from "../../core/errors.js"
@@ -18,6 +19,9 @@ import {
   UnprocessableEntity
 } from "./Api.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
+import { OperatorControls } from "./OperatorControls.js"
+import { PlanActions } from "./PlanActions.js"
+import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import {
   constantTimeEqual,
@@ -30,7 +34,7 @@ import {
   verifySignedRequest
 } from "./RequestSigning.js"
 import { ServerMetrics } from "./ServerMetrics.js"
-import { decisionView, hostView, migrationView, vmView } from "./Views.js"
+import { decisionView, hostView, migrationView, policyView, vmView } from "./Views.js"
 
 /** The nonces of accepted signed requests, shared by every endpoint. */
 export class Nonces extends Effect.Service<Nonces>()("neat/Nonces", { sync: () => new NonceCache() }) {}
@@ -81,12 +85,16 @@ const cloudUnavailable = (error: { readonly _tag: string }) =>
   new ServiceUnavailable({ message: `the cloud cannot be read: ${describeError(error)}` })
 
 /** Queues the request; 422 when the cloud has no such host or VMs. */
-const submit = (request: ReallocationRequest) =>
+const submit = (request: ReallocationRequest, mode?: ControlMode) =>
   Effect.gen(function* () {
     const queue = yield* ReallocationQueue
-    const outcome = yield* queue.submit(request)
+    const outcome = yield* queue.submit(request, mode)
     if (outcome.result._tag === "Rejected") return yield* new UnprocessableEntity({ message: outcome.result.message })
-    return { coalesced: outcome.coalesced, decision: decisionView(outcome.result.decision) }
+    return {
+      coalesced: outcome.coalesced,
+      decision: decisionView(outcome.result.decision),
+      request_id: outcome.requestId
+    }
   })
 
 const text = (value: string | number | ReadonlyArray<string> | undefined): string | undefined =>
@@ -173,6 +181,9 @@ const v1Handlers = HttpApiBuilder.group(GlobalManagerApi, "v1", (handlers) =>
   Effect.gen(function* () {
     const cloud = yield* Cloud
     const log = yield* DecisionLog
+    const plans = yield* PlanActions
+    const controls = yield* OperatorControls
+    const policyNow = Effect.zipWith(controls.mode, controls.policy, policyView)
     return handlers
       .handle("reallocations", ({ payload }) => {
         const reason: ReallocationReason =
@@ -182,8 +193,23 @@ const v1Handlers = HttpApiBuilder.group(GlobalManagerApi, "v1", (handlers) =>
           return Effect.fail(new BadRequest({ message: "vm_uuids is required for an overload" }))
         }
         if (payload.host === "") return Effect.fail(new BadRequest({ message: "host is required" }))
-        return submit({ host: payload.host, reason, vmUuids })
+        return submit({ host: payload.host, reason, vmUuids }, payload.mode)
       })
+      .handle("plans", () => plans.list)
+      .handle("approvePlan", ({ path, payload }) => plans.approve(path.id, payload))
+      .handle("rejectPlan", ({ path }) => plans.reject(path.id))
+      .handle("policy", () => policyNow)
+      .handle("exclusions", ({ payload }) =>
+        Effect.zipRight(
+          controls.update((policy) => ({
+            ...policy,
+            excludedHosts: payload.hosts === undefined ? policy.excludedHosts : new Set(payload.hosts),
+            excludedVms: payload.vms === undefined ? policy.excludedVms : new Set(payload.vms)
+          })),
+          policyNow
+        )
+      )
+      .handle("maintenance", ({ payload }) => plans.maintenance(payload.host, payload.enabled))
       .handle("hosts", () =>
         Effect.mapBoth(cloud.hosts, { onFailure: cloudUnavailable, onSuccess: (hosts) => hosts.map(hostView) })
       )
@@ -202,14 +228,28 @@ const v1Handlers = HttpApiBuilder.group(GlobalManagerApi, "v1", (handlers) =>
 const opsHandlers = HttpApiBuilder.group(GlobalManagerApi, "ops", (handlers) =>
   Effect.gen(function* () {
     const metrics = yield* ServerMetrics
+    const cloud = yield* Cloud
+    const book = yield* PlanBook
+    const count = (keys: ReadonlyArray<string>): Record<string, number> => {
+      const counts: Record<string, number> = {}
+      for (const key of keys) counts[key] = (counts[key] ?? 0) + 1
+      return counts
+    }
+    // Hosts by power state are read at scrape time; an unreachable cloud keeps the last reading.
+    const refresh = Effect.gen(function* () {
+      const hosts = yield* Effect.either(cloud.hosts)
+      if (hosts._tag === "Right") yield* metrics.hostsByPower(count(hosts.right.map((host) => host.power)))
+      yield* metrics.plansByStatus(count((yield* book.list).map((plan) => plan.status)))
+    })
     return handlers
       .handle("healthz", () => Effect.succeed({ status: "ok" as const }))
-      .handle("metrics", () => metrics.render)
+      .handle("metrics", () => Effect.zipRight(refresh, metrics.render))
   })
 )
 
 /** Every handler of the API, with the signature middleware. */
 export const HandlersLive = Layer.mergeAll(neatHandlers, v1Handlers, opsHandlers).pipe(
   Layer.provide(SignedRequestAuthLive),
+  Layer.provide(PlanActions.layer),
   Layer.provide(Nonces.Default)
 )

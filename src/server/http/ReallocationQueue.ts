@@ -13,9 +13,17 @@ import { Cloud } from "../../core/Cloud.js"
 import { type CloudSnapshot, takeSnapshot } from "../../core/control/CloudSnapshot.js"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { DecisionLog } from "../../core/control/DecisionLog.js"
-import { type GlobalOptions, type ReallocationResult, reallocate, reallocateOn } from "../../core/control/Reallocate.js"
+import {
+  type ControlMode,
+  type GlobalOptions,
+  type ReallocationResult,
+  reallocate,
+  reallocateOn
+} from "../../core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../core/control/ReallocationRequest.js"
 import type { CloudError } from "../../core/errors.js"
+import { OperatorControls } from "./OperatorControls.js"
+import { PlanBook } from "./PlanBook.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 
 export type QueueResult =
@@ -27,20 +35,32 @@ export interface QueuedOutcome {
   readonly result: QueueResult
   /** True when the request joined one for the same host that was already queued or running. */
   readonly coalesced: boolean
+  /** The id every log line of this reallocation carries (`request_id`). */
+  readonly requestId: string
 }
 
 export interface ReallocationQueueApi {
-  /** Queues a request and waits for its outcome. */
-  readonly submit: (request: ReallocationRequest) => Effect.Effect<QueuedOutcome>
+  /** Queues a request and waits for its outcome; `mode` overrides the deployment's for this request. */
+  readonly submit: (request: ReallocationRequest, mode?: ControlMode) => Effect.Effect<QueuedOutcome>
+  /**
+   * Runs `task` on the worker, between reallocations (approvals execute plans this way, so that
+   * nothing else changes the cloud meanwhile).
+   */
+  readonly exclusive: <A>(task: Effect.Effect<A, never, Cloud | DecisionLog>) => Effect.Effect<A>
   /** Requests waiting or in progress. */
   readonly pending: Effect.Effect<number>
 }
 
-interface Job {
-  readonly request: ReallocationRequest
-  readonly receivedAtMs: number
-  readonly done: Deferred.Deferred<QueueResult>
-}
+type Job =
+  | {
+      readonly _tag: "Reallocation"
+      readonly request: ReallocationRequest
+      readonly mode: ControlMode | undefined
+      readonly requestId: string
+      readonly receivedAtMs: number
+      readonly done: Deferred.Deferred<QueueResult>
+    }
+  | { readonly _tag: "Task"; readonly run: Effect.Effect<void, never, Cloud | DecisionLog> }
 
 /** Why the request cannot be handled on this snapshot, or undefined. */
 export const rejectionOf = (snapshot: CloudSnapshot, request: ReallocationRequest): string | undefined => {
@@ -90,15 +110,19 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
   /** The queue and its worker, which lives as long as the layer. */
   static readonly layer = (
     placer: VmPlacer,
-    options: GlobalOptions,
+    baseOptions: GlobalOptions,
     snapshotMaxAgeSec = 0
-  ): Layer.Layer<ReallocationQueue, never, Cloud | DecisionLog | ServerMetrics> =>
+  ): Layer.Layer<ReallocationQueue, never, Cloud | DecisionLog | ServerMetrics | OperatorControls | PlanBook> =>
     Layer.scoped(
       ReallocationQueue,
       Effect.gen(function* () {
         const metrics = yield* ServerMetrics
+        const controls = yield* OperatorControls
+        const book = yield* PlanBook
+        const context = yield* Effect.context<Cloud | DecisionLog>()
+        let sequence = 0
         const jobs = yield* Queue.unbounded<Job>()
-        const byHost = new Map<string, Deferred.Deferred<QueueResult>>()
+        const byHost = new Map<string, { done: Deferred.Deferred<QueueResult>; requestId: string }>()
         let placerState = placer.initialState
         let cache: { snapshot: CloudSnapshot; readAtMs: number } | undefined
 
@@ -107,19 +131,29 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
           Effect.gen(function* () {
             if (cache !== undefined && nowMs - cache.readAtMs <= snapshotMaxAgeSec * 1000) {
               const uuids = vmsToPlace(cache.snapshot, request)
-              return yield* withFreshHistories(cache.snapshot, uuids, options.vmHistoryLength)
+              return yield* withFreshHistories(cache.snapshot, uuids, baseOptions.vmHistoryLength)
             }
             const fresh = yield* takeSnapshot(
               request.reason === "overload"
-                ? { historyLength: options.vmHistoryLength, fullHistory: new Set(request.vmUuids) }
-                : { historyLength: options.vmHistoryLength, fullHistoryHost: request.host }
+                ? { historyLength: baseOptions.vmHistoryLength, fullHistory: new Set(request.vmUuids) }
+                : { historyLength: baseOptions.vmHistoryLength, fullHistoryHost: request.host }
             )
             if (snapshotMaxAgeSec > 0) cache = { snapshot: fresh, readAtMs: nowMs }
             return fresh
           })
 
-        const handle = (job: Job) =>
+        const handle = (job: Extract<Job, { _tag: "Reallocation" }>) =>
           Effect.gen(function* () {
+            yield* Effect.logDebug(`received: ${job.request.reason} of ${job.request.host}`).pipe(
+              Effect.annotateLogs({ step: "receive" })
+            )
+            const nowMs = yield* Clock.currentTimeMillis
+            const options = {
+              ...baseOptions,
+              mode: job.mode ?? (yield* controls.mode),
+              policy: yield* controls.policy,
+              recentMigrations: yield* controls.recentMigrations(nowMs)
+            }
             const t0 = yield* Clock.currentTimeNanos
             const snapshot = yield* Effect.either(snapshotFor(job.request, yield* Clock.currentTimeMillis))
             const t1 = yield* Clock.currentTimeNanos
@@ -142,15 +176,32 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
                 snapshotMs
               )
               if (cache !== undefined && result.snapshot !== undefined) cache.snapshot = result.snapshot
+              if (result.decision.outcome === "recommended") {
+                yield* book.add(result.decision, snapshot.right, yield* Clock.currentTimeMillis)
+              }
             }
             placerState = result.placerState
-            yield* metrics.decisionRecorded(result.decision)
-            yield* logDecision(result.decision)
+            yield* decided(result.decision)
             return { _tag: "Decided" as const, decision: result.decision }
+          }).pipe(Effect.annotateLogs({ request_id: job.requestId }))
+
+        /** Metrics, the migration cap's count and the log line of a recorded decision. */
+        const decided = (decision: RecordedDecision) =>
+          Effect.gen(function* () {
+            const migrated = decision.execution.migrations.filter((outcome) => outcome._tag === "Migrated").length
+            if (migrated > 0) yield* controls.migrationsDone(migrated, decision.finishedAtMs)
+            yield* metrics.decisionRecorded(decision)
+            yield* logDecision(decision)
           })
 
         const work = Effect.gen(function* () {
           const job = yield* Queue.take(jobs)
+          if (job._tag === "Task") {
+            // The task's own caller waits for it; a change of the cloud invalidates the cached reading.
+            cache = undefined
+            yield* job.run
+            return
+          }
           const exit = yield* Effect.exit(handle(job))
           byHost.delete(job.request.host)
           yield* metrics.queueLength(byHost.size)
@@ -162,28 +213,37 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
         })
         yield* Effect.forkScoped(Effect.forever(work))
 
-        const submit = (request: ReallocationRequest): Effect.Effect<QueuedOutcome> =>
+        const submit = (request: ReallocationRequest, mode?: ControlMode): Effect.Effect<QueuedOutcome> =>
           Effect.gen(function* () {
             const existing = byHost.get(request.host)
             if (existing !== undefined) {
               yield* metrics.requestCoalesced
-              return { result: yield* Deferred.await(existing), coalesced: true }
+              return { result: yield* Deferred.await(existing.done), coalesced: true, requestId: existing.requestId }
             }
             const done = yield* Deferred.make<QueueResult>()
             const receivedAtMs = yield* Clock.currentTimeMillis
+            const requestId = `${receivedAtMs.toString(36)}-${(++sequence).toString(36)}`
             // Registered and queued together, so no caller can wait on a job that never runs.
             yield* Effect.uninterruptible(
               Effect.suspend(() => {
-                byHost.set(request.host, done)
+                byHost.set(request.host, { done, requestId })
                 return Effect.zipRight(
                   metrics.queueLength(byHost.size),
-                  Queue.offer(jobs, { request, receivedAtMs, done })
+                  Queue.offer(jobs, { _tag: "Reallocation", request, mode, requestId, receivedAtMs, done })
                 )
               })
             )
-            return { result: yield* Deferred.await(done), coalesced: false }
+            return { result: yield* Deferred.await(done), coalesced: false, requestId }
           })
-        return { submit, pending: Effect.sync(() => byHost.size) }
+
+        const exclusive = <A>(task: Effect.Effect<A, never, Cloud | DecisionLog>): Effect.Effect<A> =>
+          Effect.gen(function* () {
+            const done = yield* Deferred.make<A>()
+            const run = Effect.flatMap(Effect.exit(task), (exit) => Deferred.done(done, exit))
+            yield* Queue.offer(jobs, { _tag: "Task", run: Effect.asVoid(run) })
+            return yield* Deferred.await(done)
+          }).pipe(Effect.provide(context))
+        return { submit, exclusive, pending: Effect.sync(() => byHost.size) }
       })
     )
 }

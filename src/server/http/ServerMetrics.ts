@@ -64,12 +64,64 @@ class Histogram {
 }
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+/** Live migrations take seconds to minutes. */
+const migrationBuckets = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600]
+
+class Gauge {
+  private readonly values = new Map<string, number>()
+  constructor(
+    readonly name: string,
+    readonly help: string
+  ) {}
+  /** Replaces every series by `series` (label value → value of `label`). */
+  setAll(label: string, series: Readonly<Record<string, number>>): void {
+    this.values.clear()
+    for (const [value, count] of Object.entries(series)) this.values.set(labelText({ [label]: value }), count)
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`]
+    for (const [labels, value] of this.values) lines.push(`${this.name}${labels} ${value}`)
+    return lines.join("\n")
+  }
+}
+
+/** Error types of a recorded decision: why it failed, and each failed step. */
+const decisionErrors = (decision: RecordedDecision): Array<string> => {
+  const types: Array<string> = []
+  if (decision.outcome === "failed") types.push(decision.status)
+  for (const outcome of decision.execution.migrations)
+    if (outcome._tag === "MigrationFailed") types.push("migrationFailed")
+  for (const _ of decision.execution.wakeFailures) types.push("wakeFailed")
+  for (const _ of decision.execution.suspendFailures) types.push("suspendFailed")
+  return types
+}
+
+/** The error type of an HTTP status the API answers with. */
+const httpErrorType = (status: number): string | undefined =>
+  (
+    ({
+      400: "BadRequest",
+      401: "Unauthorized",
+      403: "Forbidden",
+      404: "NotFound",
+      405: "MethodNotAllowed",
+      409: "Conflict",
+      412: "PreconditionFailed",
+      413: "PayloadTooLarge",
+      422: "UnprocessableEntity",
+      503: "ServiceUnavailable"
+    }) as Readonly<Record<number, string>>
+  )[status] ?? (status >= 500 ? "InternalError" : status >= 400 ? `Http${status}` : undefined)
 
 export interface ServerMetricsApi {
   readonly requestServed: (method: string, route: string, status: number, seconds: number) => Effect.Effect<void>
   readonly decisionRecorded: (decision: RecordedDecision) => Effect.Effect<void>
   readonly requestCoalesced: Effect.Effect<void>
   readonly queueLength: (length: number) => Effect.Effect<void>
+  /** Hosts by power state, as last read from the cloud. */
+  readonly hostsByPower: (counts: Readonly<Record<string, number>>) => Effect.Effect<void>
+  /** Recommended plans by status. */
+  readonly plansByStatus: (counts: Readonly<Record<string, number>>) => Effect.Effect<void>
   /** The metrics in Prometheus' text exposition format. */
   readonly render: Effect.Effect<string>
 }
@@ -81,19 +133,31 @@ const make = Effect.sync((): ServerMetricsApi => {
   const migrations = new Counter("neat_migrations_total", "VM migrations by outcome.")
   const coalesced = new Counter("neat_reallocations_coalesced_total", "Requests joined to one already queued.")
   const placement = new Histogram("neat_placement_duration_seconds", "Time spent planning a placement.", latencyBuckets)
+  const migrationTime = new Histogram(
+    "neat_migration_duration_seconds",
+    "Duration of successful live migrations.",
+    migrationBuckets
+  )
+  const errors = new Counter("neat_errors_total", "Errors by type: HTTP error answers and failed decision steps.")
+  const hosts = new Gauge("neat_hosts", "Hosts by power state, as last read from the cloud.")
+  const plans = new Gauge("neat_plans", "Recommended plans by status.")
   let queued = 0
   return {
     requestServed: (method, route, status, seconds) =>
       Effect.sync(() => {
         requests.inc({ method, route, status: String(status) })
         latency.observe(seconds, { route })
+        const type = httpErrorType(status)
+        if (type !== undefined) errors.inc({ type })
       }),
     decisionRecorded: (decision) =>
       Effect.sync(() => {
         decisions.inc({ reason: decision.request.reason, outcome: decision.outcome })
         for (const outcome of decision.execution.migrations) {
           migrations.inc({ outcome: outcome._tag === "Migrated" ? "migrated" : "failed" })
+          if (outcome._tag === "Migrated") migrationTime.observe(outcome.seconds)
         }
+        for (const type of decisionErrors(decision)) errors.inc({ type })
         placement.observe(decision.timings.placementMs / 1000)
       }),
     requestCoalesced: Effect.sync(() => coalesced.inc()),
@@ -101,6 +165,8 @@ const make = Effect.sync((): ServerMetricsApi => {
       Effect.sync(() => {
         queued = length
       }),
+    hostsByPower: (counts) => Effect.sync(() => hosts.setAll("power", counts)),
+    plansByStatus: (counts) => Effect.sync(() => plans.setAll("status", counts)),
     render: Effect.sync(
       () =>
         `${[
@@ -110,6 +176,10 @@ const make = Effect.sync((): ServerMetricsApi => {
           migrations.render(),
           coalesced.render(),
           placement.render(),
+          migrationTime.render(),
+          errors.render(),
+          hosts.render(),
+          plans.render(),
           "# HELP neat_reallocation_queue_length Requests waiting or in progress.",
           "# TYPE neat_reallocation_queue_length gauge",
           `neat_reallocation_queue_length ${queued}`

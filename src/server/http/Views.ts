@@ -2,9 +2,12 @@
 import type { Schema } from "effect"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { VmMigrationRecord } from "../../core/control/DecisionLog.js"
+import type { OperatorPolicy } from "../../core/control/OperatorPolicy.js"
+import type { ControlMode } from "../../core/control/Reallocate.js"
 import type { HostState } from "../../core/Host.js"
 import type { VmState } from "../../core/Vm.js"
-import type { DecisionView, HostView, VmMigrationView, VmView } from "./Api.js"
+import type { DecisionView, HostView, PlanView, PolicyView, VmMigrationView, VmView } from "./Api.js"
+import type { BookedPlan } from "./PlanBook.js"
 
 export const decisionView = (decision: RecordedDecision): Schema.Schema.Type<typeof DecisionView> => ({
   id: decision.id,
@@ -62,4 +65,25 @@ export const migrationView = (row: VmMigrationRecord): Schema.Schema.Type<typeof
   vm: row.vm,
   host: row.host,
   timestamp_ms: row.timestampMs
+})
+
+export const planView = (plan: BookedPlan, maxAgeSec: number): Schema.Schema.Type<typeof PlanView> => ({
+  id: plan.id,
+  status: plan.status,
+  created_at_ms: plan.createdAtMs,
+  expires_at_ms: plan.createdAtMs + maxAgeSec * 1000,
+  ...(plan.resolution === undefined ? {} : { resolution: plan.resolution }),
+  ...(plan.executedBy === undefined ? {} : { executed_by: plan.executedBy }),
+  fingerprint: plan.fingerprint,
+  decision: decisionView(plan.decision)
+})
+
+export const policyView = (mode: ControlMode, policy: OperatorPolicy): Schema.Schema.Type<typeof PolicyView> => ({
+  mode,
+  excluded_hosts: [...policy.excludedHosts].sort(),
+  excluded_vms: [...policy.excludedVms].sort(),
+  maintenance_hosts: [...policy.maintenanceHosts].sort(),
+  min_spare_hosts: policy.minSpareHosts,
+  max_migrations_per_interval: policy.maxMigrationsPerInterval ?? 0,
+  migration_cap_interval: policy.migrationCapIntervalSec
 })

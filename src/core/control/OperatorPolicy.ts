@@ -1,0 +1,33 @@
+/**
+ * What operators impose on the global manager's plans: hosts and VMs never touched, hosts in
+ * maintenance (drained and kept empty), a minimum of active spare hosts, a cap on migrations per
+ * interval. Each rule is a pure transform of a `PlanningResult`, in its own module.
+ */
+
+export interface OperatorPolicy {
+  /** Hosts never touched: no VM leaves or arrives, never suspended or woken, their requests refused. */
+  readonly excludedHosts: ReadonlySet<string>
+  /** VMs never migrated. */
+  readonly excludedVms: ReadonlySet<string>
+  /** Hosts in maintenance: drained by the placement, never a target, never suspended. */
+  readonly maintenanceHosts: ReadonlySet<string>
+  /** Active hosts without VMs kept running after every plan (0: none). */
+  readonly minSpareHosts: number
+  /** Migrations allowed per `migrationCapIntervalSec`; undefined: no cap. */
+  readonly maxMigrationsPerInterval: number | undefined
+  /** Length of the window of the migration cap, seconds. */
+  readonly migrationCapIntervalSec: number
+}
+
+export const noPolicy: OperatorPolicy = {
+  excludedHosts: new Set(),
+  excludedVms: new Set(),
+  maintenanceHosts: new Set(),
+  minSpareHosts: 0,
+  maxMigrationsPerInterval: undefined,
+  migrationCapIntervalSec: 300
+}
+
+/** Hosts the placement must never be offered: excluded and in maintenance. */
+export const untouchableHosts = (policy: OperatorPolicy): ReadonlySet<string> =>
+  new Set([...policy.excludedHosts, ...policy.maintenanceHosts])

@@ -1,0 +1,119 @@
+/**
+ * Reads a `RecordedWindow` from the store (Neat's tables): hosts, host and VM CPU samples, power
+ * changes and migrations between `startMs` and `endMs`, and the state at the start (the latest
+ * power change and migration before it). Neat's tables do not hold each VM's capacity and memory
+ * nor the hosts' power models: they come from `assumptions`.
+ */
+
+import type { Effect } from "effect"
+import type { Kysely } from "kysely"
+import type { PowerTable } from "../../adapters/sim/PowerModel.js"
+import type { StoreError } from "../db/StoreError.js"
+import { readTime, run } from "../db/storeQueries.js"
+import type { StoreTables } from "../db/Tables.js"
+import type { RecordedWindow, TimedValue } from "./RecordedWindow.js"
+
+export interface WindowAssumptions {
+  readonly intervalSec: number
+  /** Power model of every host. */
+  readonly power: PowerTable
+  /** CPU capacity of every VM, MHz (Neat's store keeps no vCPU count). */
+  readonly vmCapacityMhz: number
+  /** Memory of every VM, MB. */
+  readonly vmRamMb: number
+}
+
+const push = (map: Map<number, Array<TimedValue>>, id: number, timeMs: number, value: number): void => {
+  const list = map.get(id) ?? []
+  list.push({ timeMs, value })
+  map.set(id, list)
+}
+
+export const readRecordedWindow = (
+  db: Kysely<StoreTables>,
+  startMs: number,
+  endMs: number,
+  assumptions: WindowAssumptions
+): Effect.Effect<RecordedWindow, StoreError> =>
+  run("read the recorded window", async () => {
+    const until = new Date(endMs).toISOString()
+    // Samples from one interval before the start stand for the state at the start.
+    const from = new Date(startMs - assumptions.intervalSec * 1000).toISOString()
+    const hosts = await db.selectFrom("hosts").selectAll().orderBy("hostname").execute()
+    const vms = await db.selectFrom("vms").selectAll().orderBy("uuid").execute()
+    const hostCpu = new Map<number, Array<TimedValue>>()
+    for (const row of await db
+      .selectFrom("host_resource_usage")
+      .select(["host_id", "timestamp", "cpu_mhz"])
+      .where("timestamp", ">=", from)
+      .where("timestamp", "<", until)
+      .orderBy("timestamp")
+      .execute()) {
+      push(hostCpu, row.host_id, readTime(row.timestamp).getTime(), row.cpu_mhz)
+    }
+    const vmCpu = new Map<number, Array<TimedValue>>()
+    for (const row of await db
+      .selectFrom("vm_resource_usage")
+      .select(["vm_id", "timestamp", "cpu_mhz"])
+      .where("timestamp", ">=", from)
+      .where("timestamp", "<", until)
+      .orderBy("timestamp")
+      .execute()) {
+      push(vmCpu, row.vm_id, readTime(row.timestamp).getTime(), row.cpu_mhz)
+    }
+    const states = new Map<number, Array<TimedValue>>()
+    const stateAtStart = new Map<number, number>()
+    for (const row of await db
+      .selectFrom("host_states")
+      .select(["host_id", "timestamp", "state"])
+      .where("timestamp", "<", until)
+      .orderBy("timestamp")
+      .orderBy("id")
+      .execute()) {
+      const at = readTime(row.timestamp).getTime()
+      if (at < startMs) stateAtStart.set(row.host_id, row.state)
+      else push(states, row.host_id, at, row.state)
+    }
+    const hostNames = new Map(hosts.map((host) => [host.id, host.hostname]))
+    const hostAtStart = new Map<number, string>()
+    const migrations: Array<{ vm: string; host: string; timeMs: number }> = []
+    const uuids = new Map(vms.map((vm) => [vm.id, vm.uuid]))
+    for (const row of await db
+      .selectFrom("vm_migrations")
+      .select(["vm_id", "host_id", "timestamp"])
+      .where("timestamp", "<", until)
+      .orderBy("timestamp")
+      .orderBy("id")
+      .execute()) {
+      const at = readTime(row.timestamp).getTime()
+      const host = hostNames.get(row.host_id) ?? `host ${row.host_id}`
+      if (at < startMs) hostAtStart.set(row.vm_id, host)
+      else migrations.push({ vm: uuids.get(row.vm_id) ?? `vm ${row.vm_id}`, host, timeMs: at })
+    }
+    return {
+      startMs,
+      endMs,
+      intervalSec: assumptions.intervalSec,
+      hosts: hosts.map((host) => ({
+        name: host.hostname,
+        cpuMhz: host.cpu_mhz,
+        cores: host.cpu_cores,
+        ramMb: host.ram,
+        power: assumptions.power,
+        activeAtStart: (stateAtStart.get(host.id) ?? 1) === 1,
+        cpu: hostCpu.get(host.id) ?? [],
+        states: states.get(host.id) ?? []
+      })),
+      // Only VMs that ran in the window.
+      vms: vms
+        .filter((vm) => (vmCpu.get(vm.id)?.length ?? 0) > 0)
+        .map((vm) => ({
+          uuid: vm.uuid,
+          capacityMhz: assumptions.vmCapacityMhz,
+          ramMb: assumptions.vmRamMb,
+          cpu: vmCpu.get(vm.id) ?? [],
+          hostAtStart: hostAtStart.get(vm.id)
+        })),
+      migrations
+    }
+  })

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Command } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { Effect, Either } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+import { makeWhatifCommand, parseDuration } from "../../../src/server/cli/whatif.js"
+import { defaultWiring } from "../../../src/server/cli/wiring.js"
+import { openDatabase } from "../../../src/server/db/openDatabase.js"
+import { parseStoreConnection } from "../../../src/server/db/StoreConnection.js"
+
+const directory = mkdtempSync(join(tmpdir(), "neat-whatif-"))
+afterAll(() => rmSync(directory, { recursive: true, force: true }))
+
+/** Four hosts and eight light VMs sampled every 5 minutes over the last two hours; nothing moved. */
+const fillStore = (file: string) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const db = yield* openDatabase(Either.getOrThrow(parseStoreConnection(`sqlite:///${file}`)))
+      yield* Effect.promise(async () => {
+        await db
+          .insertInto("hosts")
+          .values(["h1", "h2", "h3", "h4"].map((hostname) => ({ hostname, cpu_mhz: 5320, cpu_cores: 2, ram: 8192 })))
+          .execute()
+        const uuids = Array.from({ length: 8 }, (_, i) => `vm-${i}`)
+        await db
+          .insertInto("vms")
+          .values(uuids.map((uuid) => ({ uuid })))
+          .execute()
+        const now = Date.now()
+        const vmRows = []
+        const hostRows = []
+        for (let k = 0; k < 24; k++) {
+          const timestamp = new Date(now - (24 - k) * 300_000).toISOString()
+          for (let v = 0; v < 8; v++) vmRows.push({ vm_id: v + 1, cpu_mhz: 100 + 20 * v + (k % 3) * 10, timestamp })
+          for (let h = 0; h < 4; h++) hostRows.push({ host_id: h + 1, cpu_mhz: 400, timestamp })
+        }
+        await db.insertInto("vm_resource_usage").values(vmRows).execute()
+        await db.insertInto("host_resource_usage").values(hostRows).execute()
+      })
+    })
+  )
+
+const run = (args: ReadonlyArray<string>) =>
+  Command.run(makeWhatifCommand(defaultWiring), { name: "neat", version: "test" })(["node", "neat", ...args]).pipe(
+    Effect.provide(NodeContext.layer),
+    Effect.either
+  )
+
+describe("neat whatif", () => {
+  it("parses window durations", () => {
+    expect([parseDuration("24h"), parseDuration("90m"), parseDuration("2d"), parseDuration("10 hours")]).toEqual([
+      86400,
+      5400,
+      172800,
+      undefined
+    ])
+  })
+
+  it("replays the store's last hours with other algorithms and writes the comparison report", async () => {
+    const store = join(directory, "neat.db")
+    await Effect.runPromise(fillStore(store))
+    const config = join(directory, "neat.conf")
+    writeFileSync(config, `[DEFAULT]\nsql_connection = sqlite:///${store}\nlocal_manager_interval = 300\n`)
+    const report = join(directory, "whatif.html")
+    const result = await Effect.runPromise(
+      run([
+        "--config",
+        config,
+        "--since",
+        "2h",
+        "--underload",
+        "underload/threshold",
+        "--underload-parameters",
+        '{"threshold": 0.3}',
+        "--report",
+        report
+      ])
+    )
+    expect(Either.isRight(result), String(Either.isLeft(result) ? JSON.stringify(result.left) : "")).toBe(true)
+    const html = readFileSync(report, "utf8")
+    expect(html).toContain("recorded")
+    expect(html).toContain("what-if: underload/threshold")
+    const bad = await Effect.runPromise(run(["--config", config, "--since", "yesterday"]))
+    expect(Either.isLeft(bad)).toBe(true)
+  })
+})

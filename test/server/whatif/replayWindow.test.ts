@@ -1,0 +1,66 @@
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { hpProLiantMl110G4 } from "../../../src/adapters/sim/PowerModel.js"
+import { renderReport } from "../../../src/adapters/sim/report/renderReport.js"
+import { defaultControlOptions } from "../../../src/core/control/ControlStep.js"
+import type { RecordedHost, RecordedVm, RecordedWindow } from "../../../src/server/whatif/RecordedWindow.js"
+import { recordedResult } from "../../../src/server/whatif/recordedResult.js"
+import { replayWindow } from "../../../src/server/whatif/replayWindow.js"
+import { bestFitDecreasing, busiestVm, overloadAbove, underloadBelow } from "../../support/algorithms.js"
+
+const t0 = Date.UTC(2026, 10, 24)
+const steps = 24
+const host = (name: string): RecordedHost => ({
+  name,
+  cpuMhz: 3720,
+  cores: 2,
+  ramMb: 4096,
+  power: hpProLiantMl110G4,
+  activeAtStart: true,
+  cpu: Array.from({ length: steps }, (_, k) => ({ timeMs: t0 + k * 300_000, value: 600 })),
+  states: []
+})
+/** Light VMs: the recorded cloud kept all four hosts up; a consolidating policy should not. */
+const vm = (uuid: string, level: number): RecordedVm => ({
+  uuid,
+  capacityMhz: 1000,
+  ramMb: 512,
+  hostAtStart: undefined,
+  cpu: Array.from({ length: steps }, (_, k) => ({ timeMs: t0 + k * 300_000, value: level * (1 + 0.2 * Math.sin(k)) }))
+})
+const window: RecordedWindow = {
+  startMs: t0,
+  endMs: t0 + steps * 300_000,
+  intervalSec: 300,
+  hosts: ["h1", "h2", "h3", "h4"].map(host),
+  vms: [vm("a", 150), vm("b", 100), vm("c", 200), vm("d", 120), vm("e", 90), vm("f", 60)],
+  migrations: []
+}
+
+describe("what-if replay", () => {
+  it("replays the recorded use through the control core and compares with what happened", () => {
+    const algorithms = {
+      underload: underloadBelow(0.3),
+      overload: overloadAbove(0.9),
+      selector: busiestVm,
+      placer: bestFitDecreasing(0.9, 1)
+    }
+    const replay = Effect.runSync(replayWindow(window, algorithms, { ...defaultControlOptions, vmHistoryLength: 10 }))
+    const actual = recordedResult(window)
+    expect(actual.metrics.hostShutdowns).toBe(0)
+    expect(actual.timeline.activeHosts.every((n) => n === 4)).toBe(true)
+    expect(replay.metrics.vms).toBe(6)
+    expect(replay.metrics.hosts).toBe(4)
+    const lastActive = replay.timeline.activeHosts[replay.timeline.activeHosts.length - 1]!
+    expect(lastActive).toBeLessThan(4)
+    expect(replay.metrics.energyKwh).toBeLessThan(actual.metrics.energyKwh)
+    const html = renderReport(
+      [
+        { label: "recorded", result: actual },
+        { label: "what-if: threshold 0.3 / 0.9", result: replay }
+      ],
+      { title: "What-if" }
+    )
+    expect(html).toContain("what-if: threshold 0.3 / 0.9")
+  })
+})

@@ -23,7 +23,7 @@ import { type HostType, migrationSeconds, planetLabHostTypes } from "../Datacent
 import { makeSimCloud, type SimCloudOptions } from "../SimCloud.js"
 import type { SimulationResult } from "../SimulationResult.js"
 import { buildNeatAlgorithms, type NeatAlgorithmChoices } from "./NeatAlgorithms.js"
-import { wholeMhzCloud } from "./WholeMhzCloud.js"
+import { makeNeatCloudView } from "./NeatCloudView.js"
 
 /** Neat's `data_collector_data_length`: CPU samples per VM the managers see. */
 export const neatHistoryLength = 100
@@ -81,13 +81,14 @@ export const runNeatPolicy = (options: NeatPolicyOptions): SimulationResult & { 
   const built = Effect.runSync(Effect.either(makeSimCloud(options)))
   if (Either.isLeft(built)) throw built.left
   const { control } = built.right
-  const cloud = wholeMhzCloud(built.right.cloud)
+  const view = makeNeatCloudView(built.right.cloud, control)
+  const cloud = view.cloud
   const algorithms = neatAlgorithmsFor(cloud, options)
   if (Either.isLeft(algorithms)) throw algorithms.left
   // Decisions are handed to `onStep`; the log keeps only the newest few.
   const log = Effect.runSync(makeMemoryDecisionLog(16))
   let state = initialControlState(algorithms.right)
-  while (Effect.runSync(control.advance)) {
+  while (Effect.runSync(view.advance)) {
     const step = controlStepSync(cloud, log, algorithms.right, state, neatControlOptions)
     if (Either.isLeft(step)) {
       // The simulated cloud answers every read; a failure here is a bug, not bad input.

@@ -8,6 +8,8 @@ import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
 import { globalManagerLayer } from "../http/GlobalManager.js"
 import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
+import { serveSimulated } from "../simulated/serveSimulated.js"
+import { simulatedServeFlags, simulatedServeSettings } from "./simulatedServeFlags.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
 
 /** Neat's default placement: best fit decreasing with its default thresholds. */
@@ -66,7 +68,8 @@ export const serveFlags = {
   placement: Options.text("algorithm-vm-placement-factory").pipe(Options.withDefault(defaultPlacement)),
   placementParams: Options.text("algorithm-vm-placement-parameters").pipe(Options.withDefault(defaultPlacementParams)),
   cloud: Options.text("cloud").pipe(Options.withDescription("the cloud to drive (sim, ...)")),
-  trace: Options.text("trace").pipe(Options.optional, Options.withDescription("trace of the simulated cloud"))
+  trace: Options.text("trace").pipe(Options.optional, Options.withDescription("trace of the simulated cloud")),
+  ...simulatedServeFlags
 }
 
 type ServeFlags = Command.Command.ParseConfig<typeof serveFlags>
@@ -130,6 +133,9 @@ export const makeServeCommand = (wiring: Wiring) =>
         migrationTimeSec: flags.vmRamMb / flags.networkMigrationBandwidth
       }
       const placer = yield* wiring.algorithms.makePlacer(flags.placement, params, ctx)
+      if (flags.cloud === "sim") {
+        return yield* serveSimulated(options, placer, wiring.decisionLog, simulatedServeSettings(flags))
+      }
       const cloud = yield* wiring.cloud({ kind: flags.cloud, trace: Option.getOrUndefined(flags.trace) })
       const server = globalManagerLayer(options, placer).pipe(
         HttpServer.withLogAddress,

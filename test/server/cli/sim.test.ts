@@ -106,4 +106,38 @@ describe("neat sim", () => {
     expect(bad.stderr).toContain(`${csv}, line ${rows.length + 1}`)
     expect(bad.stderr).not.toContain("    at ")
   })
+
+  it("runs Neat's loop with registry algorithms and names a bad one", () => {
+    const run = neat(
+      "sim",
+      "--trace",
+      traceDir,
+      "--hosts",
+      "4",
+      "--policy",
+      "neat",
+      "--overload",
+      "threshold:0.9",
+      "--format",
+      "json"
+    )
+    expect(run.stderr).toBe("")
+    expect(run.status).toBe(0)
+    const metrics = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(metrics.vms).toBe(4)
+    const bad = neat(
+      "sim",
+      "--trace",
+      traceDir,
+      "--hosts",
+      "4",
+      "--policy",
+      "neat",
+      "--placement",
+      "best_fit_decreasing:{oops"
+    )
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toContain("placement: parameters are not JSON")
+    expect(bad.stderr).not.toContain("    at ")
+  })
 })

@@ -1,10 +1,11 @@
 /** What a simulation run needs: the workload, the data centre and the control policy. */
 import type { HostType, VmType } from "./Datacenter.js"
+import type { NeatAlgorithmChoices } from "./policies/NeatAlgorithms.js"
 import type { Trace } from "./Trace.js"
 
 /** Control policies the simulator runs. */
-export type PolicyName = "cloudsim" | "npa" | "dvfs"
-export const policyNames: ReadonlyArray<PolicyName> = ["cloudsim", "npa", "dvfs"]
+export type PolicyName = "cloudsim" | "npa" | "dvfs" | "neat"
+export const policyNames: ReadonlyArray<PolicyName> = ["cloudsim", "npa", "dvfs", "neat"]
 
 /** CloudSim's host overload detectors. */
 export type CloudsimOverloadName = "thr" | "iqr" | "mad" | "lr" | "lrr"
@@ -43,6 +44,8 @@ export interface SimulationOptions {
   readonly overload?: OverloadChoice | undefined
   /** VM selection of the `cloudsim` policy ("mmt"). */
   readonly selection?: CloudsimSelectionName | undefined
+  /** Algorithms of the `neat` policy (registry names and parameters; Neat's neat.conf by default). */
+  readonly neat?: NeatAlgorithmChoices | undefined
   /** Seed of random selection (RS). */
   readonly seed?: number | undefined
   /** Seconds between decisions (the trace's interval). */

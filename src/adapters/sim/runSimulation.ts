@@ -20,6 +20,7 @@ import { collectMetrics } from "./collectMetrics.js"
 import { planetLabHostCount, planetLabHostTypes, planetLabVmTypes } from "./Datacenter.js"
 import { placeInitially } from "./InitialPlacement.js"
 import { CloudsimOptimizer } from "./policies/CloudsimOptimizer.js"
+import { runNeatPolicy } from "./policies/NeatPolicy.js"
 import { type CloudsimSelectionName, defaultOverloadParam, type SimulationOptions } from "./SimulationOptions.js"
 import type { SimulationResult } from "./SimulationResult.js"
 import { Simulator } from "./Simulator.js"
@@ -70,6 +71,9 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   const durationSec = options.durationSec ?? trace.samples * trace.intervalSec
   positive("durationSec", durationSec, false)
   const policy = options.policy ?? "cloudsim"
+  if (policy === "neat") {
+    return runNeatPolicy({ trace, hosts: hostCount, hostTypes, vmTypes, algorithms: options.neat })
+  }
   const overload = options.overload ?? { name: "thr", param: defaultOverloadParam.thr }
   if (!Number.isFinite(overload.param)) {
     throw new ConfigError({ field: "overload", message: `parameter must be a number, got ${overload.param}` })

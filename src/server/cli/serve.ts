@@ -9,7 +9,9 @@ import { ConfigError } from "../../core/errors.js"
 import { globalManagerLayer } from "../http/GlobalManager.js"
 import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
 import { jsonLogging } from "../http/JsonLogging.js"
+import { serveSimulated } from "../simulated/serveSimulated.js"
 import { operatorFlags, operatorSettings } from "./operatorFlags.js"
+import { simulatedServeFlags, simulatedServeSettings } from "./simulatedServeFlags.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
 
 /** Neat's default placement: best fit decreasing with its default thresholds. */
@@ -69,7 +71,8 @@ export const serveFlags = {
   placementParams: Options.text("algorithm-vm-placement-parameters").pipe(Options.withDefault(defaultPlacementParams)),
   cloud: Options.text("cloud").pipe(Options.withDescription("the cloud to drive (sim, ...)")),
   trace: Options.text("trace").pipe(Options.optional, Options.withDescription("trace of the simulated cloud")),
-  ...operatorFlags
+  ...operatorFlags,
+  ...simulatedServeFlags
 }
 
 type ServeFlags = Command.Command.ParseConfig<typeof serveFlags>
@@ -135,6 +138,9 @@ export const makeServeCommand = (wiring: Wiring) =>
         migrationTimeSec: flags.vmRamMb / flags.networkMigrationBandwidth
       }
       const placer = yield* wiring.algorithms.makePlacer(flags.placement, params, ctx)
+      if (flags.cloud === "sim") {
+        return yield* serveSimulated(options, placer, wiring.decisionLog, simulatedServeSettings(flags))
+      }
       const cloud = yield* wiring.cloud({ kind: flags.cloud, trace: Option.getOrUndefined(flags.trace) })
       const server = globalManagerLayer(options, placer).pipe(
         HttpServer.withLogAddress,

@@ -6,10 +6,10 @@
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { formatMetricsJson, formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
-import { parseOverload } from "../../adapters/sim/parseOverload.js"
 import { writeReport } from "../../adapters/sim/report/writeReport.js"
 import { runSimulationEffect } from "../../adapters/sim/runSimulation.js"
-import { cloudsimSelectionNames, policyNames } from "../../adapters/sim/SimulationOptions.js"
+import { policyNames } from "../../adapters/sim/SimulationOptions.js"
+import { simulationOptionsFromParams } from "../../adapters/sim/simulationParams.js"
 import { loadTrace } from "../../adapters/sim/traces/loadTrace.js"
 import { loadPlanetLab } from "../../adapters/sim/traces/planetLab.js"
 
@@ -34,42 +34,52 @@ const policy = Options.choice("policy", policyNames).pipe(
   Options.withDefault("cloudsim" as const)
 )
 const overload = Options.text("overload").pipe(
-  Options.withDescription("overload detector NAME[:PARAM]: thr (threshold), iqr, mad, lr, lrr (safety parameter)"),
-  Options.withDefault("thr:0.8")
+  Options.withDescription(
+    "overload detector NAME[:PARAM]: thr (threshold, 0.8 by default), iqr, mad, lr, lrr (safety parameter); " +
+      "for --policy neat any registry detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...)"
+  ),
+  Options.optional
 )
-const selection = Options.choice("selection", cloudsimSelectionNames).pipe(
-  Options.withDescription("VM selection: mmt, mu, mc, rs"),
-  Options.withDefault("mmt" as const)
+const selection = Options.text("selection").pipe(
+  Options.withDescription(
+    "VM selection: mmt (default), mu, mc, rs; for --policy neat a registry selection NAME[:JSON] " +
+      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random)"
+  ),
+  Options.optional
 )
-const seed = Options.integer("seed").pipe(
-  Options.withDescription("seed of random selection (rs)"),
-  Options.withDefault(1)
+const underload = Options.text("underload").pipe(
+  Options.withDescription("--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5)"),
+  Options.optional
 )
+const placement = Options.text("placement").pipe(
+  Options.withDescription("--policy neat: VM placement NAME[:JSON] (best_fit_decreasing)"),
+  Options.optional
+)
+const seed = Options.integer("seed").pipe(Options.withDescription("seed of random selection (rs)"), Options.optional)
 const format = Options.choice("format", ["table", "json"] as const).pipe(Options.withDefault("table" as const))
 
 export const simCommand = Command.make(
   "sim",
-  { trace, vmOrder, hosts, policy, overload, selection, seed, format, report },
+  { trace, vmOrder, hosts, policy, overload, selection, underload, placement, seed, format, report },
   (options) =>
     Effect.gen(function* () {
-      const detector = yield* parseOverload(options.overload)
+      const given = { overload: options.overload, selection: options.selection, underload: options.underload }
+      const params: Record<string, string | number> = { hosts: options.hosts }
+      for (const [name, value] of Object.entries({ ...given, placement: options.placement })) {
+        if (Option.isSome(value)) params[name] = value.value
+      }
+      if (Option.isSome(options.seed)) params.seed = options.seed.value
       const loaded = yield* loadTrace(options.trace, {
         planetLab: loadPlanetLab,
         vmOrder: Option.getOrUndefined(options.vmOrder)
       })
-      const result = yield* runSimulationEffect({
-        trace: loaded,
-        hosts: options.hosts,
-        policy: options.policy,
-        overload: detector,
-        selection: options.selection,
-        seed: options.seed
-      })
+      const result = yield* runSimulationEffect(yield* simulationOptionsFromParams(options.policy, params, loaded))
       yield* Console.log(
         options.format === "json" ? formatMetricsJson(result.metrics) : formatMetricsTable(result.metrics)
       )
       if (Option.isSome(options.report)) {
-        const label = options.policy === "cloudsim" ? `${options.overload}-${options.selection}` : options.policy
+        const chosen = Object.values(given).flatMap((value) => (Option.isSome(value) ? [value.value] : []))
+        const label = chosen.length === 0 ? options.policy : `${options.policy} ${chosen.join(" ")}`
         yield* writeReport(options.report.value, [{ label, result }], { title: `neat sim: ${options.trace}` })
         yield* Console.error(`report: ${options.report.value}`)
       }

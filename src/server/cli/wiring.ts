@@ -9,6 +9,7 @@ import type { AlgorithmContext, Detector, VmPlacer, VmSelector } from "../../alg
 import type { Cloud } from "../../core/Cloud.js"
 import { DecisionLog } from "../../core/control/DecisionLog.js"
 import { ConfigError } from "../../core/errors.js"
+import { simulatedCloudLayer } from "../simulated/SimulatedCloudLayer.js"
 
 /** The algorithm registry's factories (names as in the registry, or Neat's dotted factory names). */
 export interface AlgorithmFactories {
@@ -43,7 +44,9 @@ export interface Wiring {
 export const defaultWiring: Wiring = {
   algorithms: { makeDetector, makeSelector, makePlacer },
   cloud: (choice) =>
-    Either.left(new ConfigError({ field: "cloud", message: `unknown cloud "${choice.kind}"; this build knows none` })),
+    choice.kind === "sim"
+      ? Either.right(simulatedCloudLayer(choice.trace))
+      : Either.left(new ConfigError({ field: "cloud", message: `unknown cloud "${choice.kind}" (known: sim)` })),
   decisionLog: DecisionLog.memory
 }
 

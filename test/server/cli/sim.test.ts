@@ -1,5 +1,5 @@
 /** `neat sim` end to end: a tiny PlanetLab-style directory, JSON output, and clear errors. */
-import { spawnSync } from "node:child_process"
+import { execFile, spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, resolve } from "node:path"
@@ -26,6 +26,18 @@ const neat = (...args: ReadonlyArray<string>) =>
     cwd: root,
     encoding: "utf8",
     timeout: 60_000
+  })
+
+/** Runs the CLI without blocking the test worker. */
+const neatAsync = (...args: ReadonlyArray<string>) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", join(root, "src/server/cli/main.ts"), ...args],
+      { cwd: root, encoding: "utf8", timeout: 60_000 },
+      (error, stdout, stderr) =>
+        done({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr })
+    )
   })
 
 describe("neat sim", () => {
@@ -104,6 +116,40 @@ describe("neat sim", () => {
     const bad = neat("sim", "--trace", csv)
     expect(bad.status).toBe(1)
     expect(bad.stderr).toContain(`${csv}, line ${rows.length + 1}`)
+    expect(bad.stderr).not.toContain("    at ")
+  })
+
+  it("runs Neat's loop with registry algorithms and names a bad one", async () => {
+    const run = await neatAsync(
+      "sim",
+      "--trace",
+      traceDir,
+      "--hosts",
+      "4",
+      "--policy",
+      "neat",
+      "--overload",
+      "threshold:0.9",
+      "--format",
+      "json"
+    )
+    expect(run.stderr).toBe("")
+    expect(run.status).toBe(0)
+    const metrics = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(metrics.vms).toBe(4)
+    const bad = neat(
+      "sim",
+      "--trace",
+      traceDir,
+      "--hosts",
+      "4",
+      "--policy",
+      "neat",
+      "--placement",
+      "best_fit_decreasing:{oops"
+    )
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toContain("placement: parameters are not JSON")
     expect(bad.stderr).not.toContain("    at ")
   })
 })

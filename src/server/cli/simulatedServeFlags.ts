@@ -1,0 +1,32 @@
+/** The flags of `neat serve --cloud sim`: the simulated data centre and its accelerated clock. */
+import { Options } from "@effect/cli"
+import { Option } from "effect"
+import type { SimulatedServeSettings } from "../simulated/serveSimulated.js"
+
+export const simulatedServeFlags = {
+  hosts: Options.integer("hosts").pipe(
+    Options.optional,
+    Options.withDescription("--cloud sim: number of simulated hosts (800, CloudSim's PlanetLab data centre)")
+  ),
+  stepSeconds: Options.float("step-seconds").pipe(
+    Options.optional,
+    Options.withDescription("--cloud sim: real seconds per simulated interval (0: as fast as possible; default 1)")
+  ),
+  speedup: Options.float("speedup").pipe(
+    Options.optional,
+    Options.withDescription("--cloud sim: simulated seconds per real second (300 runs one PlanetLab interval a second)")
+  )
+}
+
+/** The simulated run's settings from the parsed flags. */
+export const simulatedServeSettings = (flags: {
+  readonly trace: Option.Option<string>
+  readonly hosts: Option.Option<number>
+  readonly stepSeconds: Option.Option<number>
+  readonly speedup: Option.Option<number>
+}): SimulatedServeSettings => ({
+  trace: Option.getOrUndefined(flags.trace),
+  hosts: Option.getOrUndefined(flags.hosts),
+  stepSeconds: Option.getOrUndefined(flags.stepSeconds),
+  speedup: Option.getOrUndefined(flags.speedup)
+})

@@ -1,0 +1,113 @@
+/**
+ * `neat serve --cloud sim`: the whole live stack on a simulated cloud with an accelerated clock.
+ * The global manager (HTTP, as configured) drives the simulated cloud; one simulated interval passes
+ * every `stepSeconds` real seconds, after which the simulated data collector writes each active
+ * host's local files and the hosts' local managers (in process, Neat's default algorithms) send
+ * their requests to the global manager. At the end of the trace the run's metrics are printed.
+ */
+import { randomBytes } from "node:crypto"
+import { FileSystem, HttpServer, type HttpServerError, type Path } from "@effect/platform"
+import { Console, Effect, Layer } from "effect"
+import { formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
+import { buildNeatAlgorithms, type NeatAlgorithmChoices } from "../../adapters/sim/policies/NeatAlgorithms.js"
+import { neatAlgorithmContext } from "../../adapters/sim/policies/NeatPolicy.js"
+import type { VmPlacer } from "../../algorithms/types.js"
+import { Cloud } from "../../core/Cloud.js"
+import type { DecisionLog } from "../../core/control/DecisionLog.js"
+import { ConfigError, describeError } from "../../core/errors.js"
+import { globalManagerLayer, serverPort } from "../http/GlobalManager.js"
+import type { GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
+import { makeSimulatedCloud } from "./SimulatedCloudLayer.js"
+import { runSimulatedStack } from "./SimulatedStack.js"
+
+export interface SimulatedServeSettings {
+  /** Trace spec: a PlanetLab directory, a CSV file or `synthetic[:...]`. */
+  readonly trace: string | undefined
+  readonly hosts?: number | undefined
+  /** Real seconds per simulated interval (0: as fast as possible). */
+  readonly stepSeconds?: number | undefined
+  /** Simulated seconds per real second; the interval over it gives `stepSeconds`. */
+  readonly speedup?: number | undefined
+  /** The local managers' algorithms (Neat's neat.conf defaults). */
+  readonly algorithms?: NeatAlgorithmChoices | undefined
+}
+
+/** Seconds between simulated intervals from `--step-seconds` or `--speedup` (default: one a second). */
+export const stepSecondsOf = (
+  settings: SimulatedServeSettings,
+  intervalSec: number
+): Effect.Effect<number, ConfigError> => {
+  const { stepSeconds, speedup } = settings
+  if (stepSeconds !== undefined && speedup !== undefined) {
+    return Effect.fail(
+      new ConfigError({ field: "step-seconds", message: "give --step-seconds or --speedup, not both" })
+    )
+  }
+  if (stepSeconds !== undefined) {
+    return Number.isFinite(stepSeconds) && stepSeconds >= 0
+      ? Effect.succeed(stepSeconds)
+      : Effect.fail(
+          new ConfigError({ field: "step-seconds", message: `must be 0 or more seconds, got ${stepSeconds}` })
+        )
+  }
+  if (speedup !== undefined) {
+    return Number.isFinite(speedup) && speedup > 0
+      ? Effect.succeed(intervalSec / speedup)
+      : Effect.fail(new ConfigError({ field: "speedup", message: `must be a positive factor, got ${speedup}` }))
+  }
+  return Effect.succeed(1)
+}
+
+/** Where the in-process local managers reach the global manager. */
+const connectHost = (listen: string): string =>
+  listen === "0.0.0.0" || listen === "" ? "127.0.0.1" : listen === "::" ? "::1" : listen
+
+export const serveSimulated = (
+  options: GlobalManagerOptions,
+  placer: VmPlacer,
+  decisionLog: Layer.Layer<DecisionLog, ConfigError>,
+  settings: SimulatedServeSettings
+): Effect.Effect<void, ConfigError | HttpServerError.ServeError, FileSystem.FileSystem | Path.Path> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const simulated = yield* makeSimulatedCloud(settings.trace, settings.hosts)
+      const stepSeconds = yield* stepSecondsOf(settings, simulated.trace.intervalSec)
+      const algorithms = yield* buildNeatAlgorithms(
+        settings.algorithms ?? {},
+        neatAlgorithmContext(simulated.view.cloud, simulated.trace.intervalSec)
+      )
+      // The in-process local managers sign their requests; without a configured secret, one for this run.
+      const secret = options.request_signing_secret ?? randomBytes(32).toString("hex")
+      const managerOptions = { ...options, request_signing_secret: secret }
+      const server = globalManagerLayer(managerOptions, placer).pipe(
+        HttpServer.withLogAddress,
+        Layer.provideMerge(Layer.merge(Layer.succeed(Cloud, simulated.view.cloud), decisionLog))
+      )
+      const context = yield* Layer.build(server)
+      const port = yield* Effect.provide(serverPort, context)
+      const fs = yield* FileSystem.FileSystem
+      const dataDirectory = yield* fs
+        .makeTempDirectoryScoped({ prefix: "neat-sim-" })
+        .pipe(Effect.mapError((error) => new ConfigError({ field: "local_data_directory", message: error.message })))
+      yield* Effect.logInfo(
+        `simulated cloud: ${simulated.trace.names.length} VMs, one ${simulated.trace.intervalSec} s interval every ${stepSeconds} s`
+      )
+      const report = yield* runSimulatedStack(simulated.view, {
+        globalManager: {
+          global_manager_host: connectHost(options.global_manager_host),
+          global_manager_port: port,
+          os_admin_user: options.os_admin_user,
+          os_admin_password: options.os_admin_password,
+          request_signing_secret: secret
+        },
+        algorithms,
+        dataDirectory,
+        historyLength: options.data_collector_data_length,
+        stepSeconds
+      }).pipe(Effect.mapError((error) => new ConfigError({ field: "cloud", message: describeError(error) })))
+      const result = yield* simulated.control.result
+      yield* Console.log(
+        `${report.steps} intervals, ${report.requests} requests (${report.accepted} accepted)\n${formatMetricsTable(result.metrics)}`
+      )
+    })
+  )

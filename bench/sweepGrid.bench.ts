@@ -1,7 +1,8 @@
 /**
  * The issue's sweep target: 5 detectors (THR 0.8, IQR 1.5, MAD 2.5, LR 1.2, LRR 1.2) × 4
  * selections (MMT, MC, MU, RS) × the 10 PlanetLab days, run by the sweep engine (`runSweep`: worker
- * threads, SQLite store) on 2 workers. Prints the grid's wall time, the distribution of the runs'
+ * threads, SQLite store) on 2 workers. Prints the grid's wall time, its CPU time (all threads; on
+ * a shared machine the wall time mostly measures the other load), the distribution of the runs'
  * own times per selection, and the machine's load average before and after.
  * Run: `npx tsx bench/sweepGrid.bench.ts` (about a minute); figures go to docs/performance.md.
  * Needs ../shared (or NEAT_SHARED_DIR).
@@ -33,6 +34,7 @@ const dir = mkdtempSync(join(tmpdir(), "neat-grid-"))
 try {
   const loadBefore = load()
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   const summary = await Effect.runPromise(
     runSweep({
       grid: {
@@ -52,6 +54,9 @@ try {
     })
   )
   const wall = (performance.now() - started) / 1000
+  // CPU time of the whole process, worker threads included: what the grid costs without other load.
+  const cpu = process.cpuUsage(cpuBefore)
+  const cpuSec = (cpu.user + cpu.system) / 1e6
   const loadAfter = load()
   if (summary.failed.length > 0) {
     for (const { job, message } of summary.failed) console.log(`failed: ${job.key}: ${message}`)
@@ -66,6 +71,9 @@ try {
     return `| ${label} | ${xs.length} | ${sum.toFixed(1)} | ${(sum / xs.length).toFixed(3)} | ${quantile(xs, 0).toFixed(3)} | ${quantile(xs, 0.5).toFixed(3)} | ${quantile(xs, 0.9).toFixed(3)} | ${(xs[xs.length - 1] ?? 0).toFixed(3)} |`
   }
   console.log(`grid: ${summary.gridJobs} jobs, ${summary.ran} ran, ${workers} workers, wall ${wall.toFixed(1)} s`)
+  console.log(
+    `CPU time (all threads): ${cpuSec.toFixed(1)} s, i.e. ${(cpuSec / workers).toFixed(1)} s on ${workers} idle cores`
+  )
   console.log(`load average before: ${loadBefore}; after: ${loadAfter}`)
   console.log("| runs | count | sum (s) | mean (s) | min (s) | median (s) | p90 (s) | max (s) |")
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|")

@@ -47,11 +47,12 @@ const householderStep = (a: Float64Array, diag: Float64Array, minor: number, col
   diag[minor] = pivot
   if (pivot === 0) return
   a[base + minor] = a[base + minor]! - pivot
+  const scale = pivot * a[base + minor]! // the same product for every column
   for (let col = minor + 1; col < columns; col++) {
     const colBase = col * m
     let alpha = 0
     for (let r = minor; r < m; r++) alpha -= a[colBase + r]! * a[base + r]!
-    alpha /= pivot * a[base + minor]!
+    alpha /= scale
     for (let r = minor; r < m; r++) a[colBase + r] = a[colBase + r]! - alpha * a[base + r]!
   }
 }

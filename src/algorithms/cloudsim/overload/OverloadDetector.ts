@@ -5,6 +5,7 @@
 import type { HostLoad } from "../HostLoad.js"
 import { legacyMedian } from "../stats/percentile.js"
 import { simpleRegression } from "../stats/simpleRegression.js"
+import { sortSmall } from "../stats/sortSmall.js"
 
 export interface OverloadDetector {
   readonly name: string
@@ -39,10 +40,10 @@ export const interQuartileRange = (safety: number): OverloadDetector => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
       for (let i = 0; i < n; i++) sorted[i] = load.history[i]!
-      const view = sorted.subarray(0, n).sort()
+      sortSmall(sorted, n)
       const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
       const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
-      const iqr = view[q3]! - view[q1]!
+      const iqr = sorted[q3]! - sorted[q1]!
       return utilization(load) > 1 - safety * iqr
     }
   }

@@ -2,7 +2,7 @@
  * CloudSim's VM selection policies. Each picks one VM out of a host's candidates (its VMs not in
  * migration, in host-list order) and returns the candidate's position, or -1 when there is none.
  */
-import { makeOlsWorkspace, olsRSquared } from "../stats/olsRSquared.js"
+import { leaveOneOutRSquared, makeLeaveOneOutWorkspace } from "../stats/leaveOneOutRSquared.js"
 import type { Prng } from "./Prng.js"
 
 /** What selection reads about the candidates. */
@@ -76,10 +76,8 @@ export const randomSelection = (prng: Prng): VmSelection => ({
  * fewer history values than candidates, or a singular design.
  */
 export const maximumCorrelation = (maxCandidates = 64, maxHistory = 30): VmSelection => {
-  const workspace = makeOlsWorkspace(maxCandidates, maxHistory)
-  const others = new Float64Array(maxCandidates * maxHistory)
+  const workspace = makeLeaveOneOutWorkspace(maxCandidates, maxHistory)
   const metrics = new Float64Array(maxCandidates)
-  const own = new Float64Array(maxHistory)
   return {
     name: "mc",
     needsHistory: true,
@@ -88,18 +86,9 @@ export const maximumCorrelation = (maxCandidates = 64, maxHistory = 30): VmSelec
       if (n === 0) return -1
       const m = input.historyLength
       if (n === 1 || n > m || n > maxCandidates) return minimumMigrationTime.select(input)
-      for (let i = 0; i < n; i++) {
-        let k = 0
-        for (let j = 0; j < n; j++) {
-          if (j === i) continue
-          for (let c = 0; c < m; c++) others[k * m + c] = input.history[j * m + c]!
-          k++
-        }
-        for (let c = 0; c < m; c++) own[c] = input.history[i * m + c]!
-        const r2 = olsRSquared(others, n - 1, own, m, workspace)
-        if (typeof r2 === "string") return minimumMigrationTime.select(input)
-        metrics[i] = r2
-      }
+      // Each candidate regressed on the others, in candidate order (bit-identical to one QR per candidate).
+      const failure = leaveOneOutRSquared(input.history, n, m, workspace, metrics)
+      if (failure !== undefined) return minimumMigrationTime.select(input)
       let best = 0
       let max = Number.MIN_VALUE
       for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 /** The store-backed live services on SQLite, and on PostgreSQL when NEAT_TEST_PG_URL is set. */
-import { describe, it } from "vitest"
+import pg from "pg"
+import { afterAll, describe, it } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
 import { requireServerEnv } from "../../support/requireEnv.js"
 import { storeLayersSuite } from "./storeLayers.js"
@@ -13,9 +14,20 @@ if (server.value === undefined) {
   })
 } else {
   const url = server.value
-  storeLayersSuite("PostgreSQL", () =>
-    Store.layer(url, {
-      pgSchema: `neat_live_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`
-    })
-  )
+  // A fresh schema per test, dropped at the end.
+  const schemas: Array<string> = []
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`)
+    } finally {
+      await client.end()
+    }
+  })
+  storeLayersSuite("PostgreSQL", () => {
+    const schema = `neat_live_${process.pid}_${Date.now().toString(36)}_${schemas.length}`
+    schemas.push(schema)
+    return Store.layer(url, { pgSchema: schema })
+  })
 }

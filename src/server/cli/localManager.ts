@@ -1,13 +1,18 @@
 /**
- * `neat local-manager`: the local manager of this compute host. Settings carry Neat's option names;
- * secrets may come from the environment (NEAT_OS_ADMIN_PASSWORD, NEAT_REQUEST_SIGNING_SECRET).
+ * `neat local-manager`: the local manager of this compute host. Settings come from neat.conf
+ * (`--config`) and flags named after Neat's options, which override it; secrets may come from the
+ * environment (NEAT_OS_ADMIN_PASSWORD, NEAT_REQUEST_SIGNING_SECRET).
  */
 import { cpus, hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
+import { FileSystem } from "@effect/platform"
 import { Config, Effect, Option, Redacted } from "effect"
 import type { LocalAlgorithms } from "../../core/control/LocalDecision.js"
 import { ConfigError } from "../../core/errors.js"
+import type { NeatConfig } from "../config/NeatConfig.js"
+import { registryAlgorithmValidator } from "../config/registryValidator.js"
 import { type LocalManagerOptions, runLocalManager } from "../localManager/LocalManager.js"
+import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
 
 /** Neat's default local algorithms and parameters (neat.conf). */
@@ -28,42 +33,50 @@ const secretOption = (name: string, env: string) =>
     Options.withDescription(`or ${env}`)
   )
 
+const optionalText = (name: string) => Options.text(name).pipe(Options.optional)
+const optionalFloat = (name: string) => Options.float(name).pipe(Options.optional)
+
+/**
+ * The flags. Those with a neat.conf option override it; without a configuration, the defaults
+ * named in each description apply.
+ */
 export const localManagerFlags = {
+  config: configOption,
   localDataDirectory: Options.directory("local-data-directory", { exists: "yes" }).pipe(
-    Options.withDescription("Neat's local data directory (vms/<uuid> and host files)")
+    Options.optional,
+    Options.withDescription("Neat's local data directory, vms/<uuid> and host files (local_data_directory)")
   ),
-  localManagerInterval: Options.float("local-manager-interval").pipe(Options.withDefault(300)),
-  globalManagerHost: Options.text("global-manager-host").pipe(Options.withDefault("127.0.0.1")),
-  globalManagerPort: Options.integer("global-manager-port").pipe(Options.withDefault(60080)),
-  osAdminUser: Options.text("os-admin-user").pipe(Options.withDefault("admin")),
+  localManagerInterval: optionalFloat("local-manager-interval").pipe(Options.withDescription("seconds (default 300)")),
+  globalManagerHost: optionalText("global-manager-host").pipe(Options.withDescription("default 127.0.0.1")),
+  globalManagerPort: Options.integer("global-manager-port").pipe(
+    Options.optional,
+    Options.withDescription("default 60080")
+  ),
+  osAdminUser: optionalText("os-admin-user").pipe(Options.withDescription("default admin")),
   osAdminPassword: secretOption("os-admin-password", "NEAT_OS_ADMIN_PASSWORD"),
   requestSigningSecret: secretOption("request-signing-secret", "NEAT_REQUEST_SIGNING_SECRET"),
-  hostName: Options.text("host-name").pipe(Options.optional, Options.withDescription("default: this machine's name")),
+  hostName: optionalText("host-name").pipe(
+    Options.withDescription("this host's name as Nova knows it (local_host_name; default: this machine's name)")
+  ),
   hostCpuMhz: Options.float("host-cpu-mhz").pipe(
     Options.optional,
     Options.withDescription("total CPU, MHz (default: cores × MHz reported by the system)")
   ),
-  hostCpuUsableByVms: Options.float("host-cpu-usable-by-vms").pipe(Options.withDefault(1)),
+  hostCpuUsableByVms: optionalFloat("host-cpu-usable-by-vms").pipe(Options.withDescription("fraction (default 1)")),
   vmRamMb: Options.float("vm-ram-mb").pipe(Options.withDefault(1024)),
-  dataCollectorInterval: Options.float("data-collector-interval").pipe(Options.withDefault(300)),
-  networkMigrationBandwidth: Options.float("network-migration-bandwidth").pipe(Options.withDefault(10)),
+  dataCollectorInterval: optionalFloat("data-collector-interval").pipe(
+    Options.withDescription("seconds (default 300)")
+  ),
+  networkMigrationBandwidth: optionalFloat("network-migration-bandwidth").pipe(
+    Options.withDescription("MB/s (default 10)")
+  ),
   stateFile: Options.text("state-file").pipe(Options.optional),
-  underload: Options.text("algorithm-underload-detection-factory").pipe(
-    Options.withDefault(defaultLocalAlgorithms.underload)
-  ),
-  underloadParams: Options.text("algorithm-underload-detection-parameters").pipe(
-    Options.withDefault(defaultLocalAlgorithms.underloadParams)
-  ),
-  overload: Options.text("algorithm-overload-detection-factory").pipe(
-    Options.withDefault(defaultLocalAlgorithms.overload)
-  ),
-  overloadParams: Options.text("algorithm-overload-detection-parameters").pipe(
-    Options.withDefault(defaultLocalAlgorithms.overloadParams)
-  ),
-  selection: Options.text("algorithm-vm-selection-factory").pipe(Options.withDefault(defaultLocalAlgorithms.selection)),
-  selectionParams: Options.text("algorithm-vm-selection-parameters").pipe(
-    Options.withDefault(defaultLocalAlgorithms.selectionParams)
-  ),
+  underload: optionalText("algorithm-underload-detection-factory"),
+  underloadParams: optionalText("algorithm-underload-detection-parameters"),
+  overload: optionalText("algorithm-overload-detection-factory"),
+  overloadParams: optionalText("algorithm-overload-detection-parameters"),
+  selection: optionalText("algorithm-vm-selection-factory"),
+  selectionParams: optionalText("algorithm-vm-selection-parameters"),
   iterations: Options.integer("iterations").pipe(Options.optional, Options.withDescription("stop after this many"))
 }
 
@@ -71,65 +84,152 @@ type LocalManagerFlags = Command.Command.ParseConfig<typeof localManagerFlags>
 
 const systemCpuMhz = (): number => cpus().reduce((total, cpu) => total + cpu.speed, 0)
 
-/** The manager's settings from the flags, each checked. */
-export const localManagerOptions = (flags: LocalManagerFlags): Effect.Effect<LocalManagerOptions, ConfigError> =>
+/** A flag, else the configuration's value (when there is a configuration), else the built-in default. */
+const pick = <A>(
+  flag: Option.Option<A>,
+  config: NeatConfig | undefined,
+  fromConfig: (c: NeatConfig) => A,
+  fallback: A
+): A => Option.getOrElse(flag, () => (config === undefined ? fallback : fromConfig(config)))
+
+/** The manager's settings from the flags over the configuration, each checked. */
+export const localManagerOptions = (
+  flags: LocalManagerFlags,
+  config?: NeatConfig
+): Effect.Effect<LocalManagerOptions, ConfigError> =>
   Effect.gen(function* () {
     const fail = (field: string, message: string) => Effect.fail(new ConfigError({ field, message }))
-    if (!(flags.localManagerInterval > 0)) return yield* fail("local_manager_interval", "must be positive (seconds)")
-    if (!(flags.hostCpuUsableByVms > 0 && flags.hostCpuUsableByVms <= 1)) {
-      return yield* fail("host_cpu_usable_by_vms", "must be in (0, 1]")
-    }
+    const interval = pick(flags.localManagerInterval, config, (c) => c.localManagerInterval, 300)
+    if (!(interval > 0)) return yield* fail("local_manager_interval", "must be positive (seconds)")
+    const usable = pick(flags.hostCpuUsableByVms, config, (c) => c.hostCpuUsableByVms, 1)
+    if (!(usable > 0 && usable <= 1)) return yield* fail("host_cpu_usable_by_vms", "must be in (0, 1]")
     const hostCpuMhz = Option.getOrElse(flags.hostCpuMhz, systemCpuMhz)
     if (!(hostCpuMhz > 0)) return yield* fail("host_cpu_mhz", "must be positive (the system reports no CPU speed)")
-    const secret = Option.getOrUndefined(Option.map(flags.requestSigningSecret, Redacted.value))
-    const password = Option.getOrUndefined(Option.map(flags.osAdminPassword, Redacted.value))
+    const directory = Option.getOrUndefined(flags.localDataDirectory) ?? config?.localDataDirectory
+    if (directory === undefined) {
+      return yield* fail(
+        "local_data_directory",
+        "required: --local-data-directory, or local_data_directory in neat.conf"
+      )
+    }
+    const secret =
+      Option.getOrUndefined(Option.map(flags.requestSigningSecret, Redacted.value)) ??
+      (config?.globalManagerSigningSecret === undefined ? undefined : Redacted.value(config.globalManagerSigningSecret))
+    const password =
+      Option.getOrUndefined(Option.map(flags.osAdminPassword, Redacted.value)) ??
+      (config === undefined ? undefined : Redacted.value(config.osAdminPassword))
     if (secret === undefined && password === undefined) {
       return yield* fail("os_admin_password", "required unless requests are signed (request_signing_secret)")
     }
+    const configuredName = config?.localHostName.trim()
     return {
-      global_manager_host: flags.globalManagerHost,
-      global_manager_port: flags.globalManagerPort,
-      os_admin_user: flags.osAdminUser,
+      global_manager_host: pick(flags.globalManagerHost, config, (c) => c.globalManagerHost, "127.0.0.1"),
+      global_manager_port: pick(flags.globalManagerPort, config, (c) => c.globalManagerPort, 60080),
+      os_admin_user: pick(flags.osAdminUser, config, (c) => c.osAdminUser, "admin"),
       os_admin_password: password ?? "",
       request_signing_secret: secret,
-      local_data_directory: flags.localDataDirectory,
-      local_manager_interval: flags.localManagerInterval,
-      host_name: Option.getOrElse(flags.hostName, hostname),
+      local_data_directory: directory,
+      local_manager_interval: interval,
+      host_name: Option.getOrElse(flags.hostName, () =>
+        configuredName === undefined || configuredName === "" ? hostname() : configuredName
+      ),
       host_cpu_mhz: hostCpuMhz,
-      host_cpu_usable_by_vms: flags.hostCpuUsableByVms,
+      host_cpu_usable_by_vms: usable,
       vm_ram_mb: flags.vmRamMb,
       state_file: Option.getOrUndefined(flags.stateFile)
     }
   })
 
-/** The local algorithms from the flags, through the registry. */
+/** One algorithm: the flags' name and parameters, else the configuration's, else Neat's defaults. */
+const algorithmChoice = (
+  name: Option.Option<string>,
+  params: Option.Option<string>,
+  paramsField: string,
+  configured: { readonly name: string; readonly params: unknown } | undefined,
+  defaults: { readonly name: string; readonly params: string }
+): Effect.Effect<{ readonly name: string; readonly params: unknown }, ConfigError> =>
+  Effect.gen(function* () {
+    const chosen = Option.getOrElse(name, () => configured?.name ?? defaults.name)
+    if (Option.isSome(params)) return { name: chosen, params: yield* parseParams(paramsField, params.value) }
+    if (configured !== undefined) return { name: chosen, params: configured.params }
+    return { name: chosen, params: yield* parseParams(paramsField, defaults.params) }
+  })
+
+/** The algorithms' names and parameters from the flags over the configuration. */
+export const localAlgorithmChoices = (flags: LocalManagerFlags, config?: NeatConfig) =>
+  Effect.all({
+    underload: algorithmChoice(
+      flags.underload,
+      flags.underloadParams,
+      "algorithm_underload_detection_parameters",
+      config?.algorithms.underload,
+      { name: defaultLocalAlgorithms.underload, params: defaultLocalAlgorithms.underloadParams }
+    ),
+    overload: algorithmChoice(
+      flags.overload,
+      flags.overloadParams,
+      "algorithm_overload_detection_parameters",
+      config?.algorithms.overload,
+      { name: defaultLocalAlgorithms.overload, params: defaultLocalAlgorithms.overloadParams }
+    ),
+    selection: algorithmChoice(
+      flags.selection,
+      flags.selectionParams,
+      "algorithm_vm_selection_parameters",
+      config?.algorithms.selection,
+      { name: defaultLocalAlgorithms.selection, params: defaultLocalAlgorithms.selectionParams }
+    )
+  })
+
+/** The algorithm context: the collector's interval and the expected migration time. */
+const algorithmContext = (flags: LocalManagerFlags, config?: NeatConfig) => ({
+  timeStepSec: pick(flags.dataCollectorInterval, config, (c) => c.dataCollectorInterval, 300),
+  migrationTimeSec:
+    flags.vmRamMb / pick(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
+})
+
+/** The local algorithms from the flags over the configuration, through the registry. */
 export const localAlgorithms = (
   wiring: Wiring,
-  flags: LocalManagerFlags
+  flags: LocalManagerFlags,
+  config?: NeatConfig
 ): Effect.Effect<LocalAlgorithms, ConfigError> =>
   Effect.gen(function* () {
-    const ctx = {
-      timeStepSec: flags.dataCollectorInterval,
-      migrationTimeSec: flags.vmRamMb / flags.networkMigrationBandwidth
-    }
+    const ctx = algorithmContext(flags, config)
+    const choices = yield* localAlgorithmChoices(flags, config)
     const factories = wiring.algorithms
-    const underloadParams = yield* parseParams("algorithm_underload_detection_parameters", flags.underloadParams)
-    const overloadParams = yield* parseParams("algorithm_overload_detection_parameters", flags.overloadParams)
-    const selectionParams = yield* parseParams("algorithm_vm_selection_parameters", flags.selectionParams)
     return {
-      underload: yield* factories.makeDetector("underload", flags.underload, underloadParams, ctx),
-      overload: yield* factories.makeDetector("overload", flags.overload, overloadParams, ctx),
-      selector: yield* factories.makeSelector(flags.selection, selectionParams, ctx)
+      underload: yield* factories.makeDetector("underload", choices.underload.name, choices.underload.params, ctx),
+      overload: yield* factories.makeDetector("overload", choices.overload.name, choices.overload.params, ctx),
+      selector: yield* factories.makeSelector(choices.selection.name, choices.selection.params, ctx)
     }
+  })
+
+/**
+ * The configuration `local-manager` reads: with `--config` or when /etc/neat/neat.conf exists,
+ * Neat's defaults, the file, then NEAT_* variables, algorithms checked against the registry.
+ */
+const localManagerConfig = (flags: LocalManagerFlags) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const systemFile = yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false))
+    if (Option.isNone(flags.config) && !systemFile) return undefined
+    return yield* loadCliConfig(flags.config, registryAlgorithmValidator(algorithmContext(flags)))
   })
 
 /** The `local-manager` command over the given wiring. */
 export const makeLocalManagerCommand = (wiring: Wiring) =>
   Command.make("local-manager", localManagerFlags, (flags) =>
     Effect.gen(function* () {
-      const options = yield* localManagerOptions(flags)
-      const algorithms = yield* localAlgorithms(wiring, flags)
-      const names = { underload: flags.underload, overload: flags.overload, selection: flags.selection }
+      const config = yield* localManagerConfig(flags)
+      const options = yield* localManagerOptions(flags, config)
+      const algorithms = yield* localAlgorithms(wiring, flags, config)
+      const choices = yield* localAlgorithmChoices(flags, config)
+      const names = {
+        underload: choices.underload.name,
+        overload: choices.overload.name,
+        selection: choices.selection.name
+      }
       yield* runLocalManager(options, algorithms, names, Option.getOrUndefined(flags.iterations))
     })
   ).pipe(Command.withDescription("Run the local manager of this host"))

@@ -1,15 +1,22 @@
 /**
- * `neat serve`: the global manager. Settings carry Neat's option names (as flags); secrets may come
- * from the environment (NEAT_OS_ADMIN_PASSWORD, NEAT_REQUEST_SIGNING_SECRET) to stay out of `ps`.
+ * `neat serve`: the global manager. Settings come from neat.conf (`--config`) and flags named after
+ * Neat's options, which override it; secrets may come from the environment (NEAT_OS_ADMIN_PASSWORD,
+ * NEAT_REQUEST_SIGNING_SECRET) to stay out of `ps`. The store (`sql_connection`) holds the decision
+ * log and, for OpenStack, the collectors' histories and the adapter's records.
  */
 import { Command, Options } from "@effect/cli"
-import { HttpServer } from "@effect/platform"
+import { FileSystem, HttpServer } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
+import type { NeatConfig } from "../config/NeatConfig.js"
+import { registryAlgorithmValidator } from "../config/registryValidator.js"
+import { Store } from "../db/Store.js"
+import type { StoreError } from "../db/StoreError.js"
 import { globalManagerLayer } from "../http/GlobalManager.js"
 import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
 import { jsonLogging } from "../http/JsonLogging.js"
 import { serveSimulated } from "../simulated/serveSimulated.js"
+import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
 import { operatorFlags, operatorSettings } from "./operatorFlags.js"
 import { simulatedServeFlags, simulatedServeSettings } from "./simulatedServeFlags.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
@@ -25,41 +32,48 @@ const secretOption = (name: string, env: string, description: string) =>
     Options.withDescription(`${description} (or ${env})`)
   )
 
+const optionalText = (name: string) => Options.text(name).pipe(Options.optional)
+const optionalInteger = (name: string) => Options.integer(name).pipe(Options.optional)
+const optionalFloat = (name: string) => Options.float(name).pipe(Options.optional)
+
+/**
+ * The flags. Those with a neat.conf option override it; without a configuration, the defaults
+ * named in each description apply.
+ */
 export const serveFlags = {
-  globalManagerHost: Options.text("global-manager-host").pipe(
-    Options.withDefault(defaultGlobalManagerOptions.global_manager_host),
-    Options.withDescription("address to listen on")
+  config: configOption,
+  globalManagerHost: optionalText("global-manager-host").pipe(
+    Options.withDescription(
+      `address to listen on (global_manager_host; default ${defaultGlobalManagerOptions.global_manager_host})`
+    )
   ),
-  globalManagerPort: Options.integer("global-manager-port").pipe(
-    Options.withDefault(defaultGlobalManagerOptions.global_manager_port),
-    Options.withDescription("port to listen on (0: any free port)")
+  globalManagerPort: optionalInteger("global-manager-port").pipe(
+    Options.withDescription("port to listen on, 0: any free port (global_manager_port; default 60080)")
   ),
-  osAdminUser: Options.text("os-admin-user").pipe(Options.withDefault(defaultGlobalManagerOptions.os_admin_user)),
+  osAdminUser: optionalText("os-admin-user").pipe(Options.withDescription("os_admin_user (default admin)")),
   osAdminPassword: secretOption("os-admin-password", "NEAT_OS_ADMIN_PASSWORD", "admin password of Neat's scheme"),
   requestSigningSecret: secretOption(
     "request-signing-secret",
     "NEAT_REQUEST_SIGNING_SECRET",
-    "shared secret of signed requests"
+    "shared secret of signed requests (global_manager_signing_secret)"
   ),
   disableNeatAuth: Options.boolean("disable-neat-auth").pipe(
-    Options.withDescription("refuse Neat's SHA-1 credentials; accept signed requests only")
+    Options.withDescription("refuse Neat's SHA-1 credentials; accept signed requests only (neat_compat_auth = false)")
   ),
-  requestFreshnessWindow: Options.float("request-freshness-window").pipe(
-    Options.withDefault(defaultGlobalManagerOptions.request_freshness_window),
-    Options.withDescription("seconds a request stays valid")
+  requestFreshnessWindow: optionalFloat("request-freshness-window").pipe(
+    Options.withDescription("seconds a request stays valid (global_manager_request_max_age; default 5)")
   ),
-  dataCollectorDataLength: Options.integer("data-collector-data-length").pipe(
-    Options.withDefault(defaultGlobalManagerOptions.data_collector_data_length)
+  dataCollectorDataLength: optionalInteger("data-collector-data-length").pipe(
+    Options.withDescription("CPU samples per VM for the placement (default 100)")
   ),
-  dataCollectorInterval: Options.float("data-collector-interval").pipe(Options.withDefault(300)),
-  networkMigrationBandwidth: Options.float("network-migration-bandwidth").pipe(
-    Options.withDefault(10),
-    Options.withDescription("MB/s, for the expected migration time")
+  dataCollectorInterval: optionalFloat("data-collector-interval").pipe(
+    Options.withDescription("seconds (default 300)")
+  ),
+  networkMigrationBandwidth: optionalFloat("network-migration-bandwidth").pipe(
+    Options.withDescription("MB/s, for the expected migration time (default 10)")
   ),
   vmRamMb: Options.float("vm-ram-mb").pipe(Options.withDefault(1024), Options.withDescription("typical VM memory, MB")),
-  hostCpuUsableByVms: Options.float("host-cpu-usable-by-vms").pipe(
-    Options.withDefault(defaultGlobalManagerOptions.host_cpu_usable_by_vms)
-  ),
+  hostCpuUsableByVms: optionalFloat("host-cpu-usable-by-vms").pipe(Options.withDescription("fraction (default 1)")),
   keepIdleHosts: Options.boolean("keep-idle-hosts").pipe(
     Options.withDescription("do not suspend hosts without VMs while handling an underload")
   ),
@@ -67,9 +81,12 @@ export const serveFlags = {
     Options.withDefault(defaultGlobalManagerOptions.snapshot_max_age),
     Options.withDescription("seconds a snapshot of the cloud may serve several requests (0: read it every time)")
   ),
-  placement: Options.text("algorithm-vm-placement-factory").pipe(Options.withDefault(defaultPlacement)),
-  placementParams: Options.text("algorithm-vm-placement-parameters").pipe(Options.withDefault(defaultPlacementParams)),
-  cloud: Options.text("cloud").pipe(Options.withDescription("the cloud to drive (sim, ...)")),
+  placement: optionalText("algorithm-vm-placement-factory"),
+  placementParams: optionalText("algorithm-vm-placement-parameters"),
+  sqlConnection: optionalText("sql-connection").pipe(
+    Options.withDescription("the central store (sql_connection); without a configuration, a private in-memory one")
+  ),
+  cloud: optionalText("cloud").pipe(Options.withDescription("the cloud to drive: openstack or sim (mode)")),
   trace: Options.text("trace").pipe(Options.optional, Options.withDescription("trace of the simulated cloud")),
   ...operatorFlags,
   ...simulatedServeFlags
@@ -80,71 +97,141 @@ type ServeFlags = Command.Command.ParseConfig<typeof serveFlags>
 const check = (ok: boolean, field: string, message: string) =>
   ok ? Effect.void : Effect.fail(new ConfigError({ field, message }))
 
-/** The manager's settings from the flags, each checked. */
-export const serveOptions = (flags: ServeFlags): Effect.Effect<GlobalManagerOptions, ConfigError> =>
+/** A flag, else the configuration's value (when there is a configuration), else the built-in default. */
+const pick = <A>(
+  flag: Option.Option<A>,
+  config: NeatConfig | undefined,
+  fromConfig: (c: NeatConfig) => A,
+  fallback: A
+): A => Option.getOrElse(flag, () => (config === undefined ? fallback : fromConfig(config)))
+
+/** The manager's settings from the flags over the configuration, each checked. */
+export const serveOptions = (
+  flags: ServeFlags,
+  config?: NeatConfig
+): Effect.Effect<GlobalManagerOptions, ConfigError> =>
   Effect.gen(function* () {
-    yield* check(
-      flags.globalManagerPort >= 0 && flags.globalManagerPort <= 65535,
-      "global_manager_port",
-      "must be 0-65535"
+    const defaults = defaultGlobalManagerOptions
+    const port = pick(flags.globalManagerPort, config, (c) => c.globalManagerPort, defaults.global_manager_port)
+    const freshness = pick(
+      flags.requestFreshnessWindow,
+      config,
+      (c) => c.globalManagerRequestMaxAge,
+      defaults.request_freshness_window
     )
-    yield* check(flags.requestFreshnessWindow > 0, "request_freshness_window", "must be positive (seconds)")
+    const dataLength = pick(
+      flags.dataCollectorDataLength,
+      config,
+      (c) => c.dataCollectorDataLength,
+      defaults.data_collector_data_length
+    )
+    const usable = pick(flags.hostCpuUsableByVms, config, (c) => c.hostCpuUsableByVms, defaults.host_cpu_usable_by_vms)
+    yield* check(port >= 0 && port <= 65535, "global_manager_port", "must be 0-65535")
+    yield* check(freshness > 0, "request_freshness_window", "must be positive (seconds)")
     yield* check(flags.snapshotMaxAge >= 0, "snapshot_max_age", "must be 0 or more (seconds)")
-    yield* check(flags.dataCollectorDataLength >= 1, "data_collector_data_length", "must be at least 1")
-    yield* check(
-      flags.hostCpuUsableByVms > 0 && flags.hostCpuUsableByVms <= 1,
-      "host_cpu_usable_by_vms",
-      "must be in (0, 1]"
+    yield* check(dataLength >= 1, "data_collector_data_length", "must be at least 1")
+    yield* check(usable > 0 && usable <= 1, "host_cpu_usable_by_vms", "must be in (0, 1]")
+    const password = Option.orElse(Option.map(flags.osAdminPassword, Redacted.value), () =>
+      config === undefined ? Option.none() : Option.some(Redacted.value(config.osAdminPassword))
     )
-    const password = Option.map(flags.osAdminPassword, Redacted.value)
-    const secret = Option.getOrUndefined(Option.map(flags.requestSigningSecret, Redacted.value))
-    if (!flags.disableNeatAuth && Option.isNone(password)) {
+    const secret =
+      Option.getOrUndefined(Option.map(flags.requestSigningSecret, Redacted.value)) ??
+      (config?.globalManagerSigningSecret === undefined ? undefined : Redacted.value(config.globalManagerSigningSecret))
+    const disableNeatAuth = flags.disableNeatAuth || config?.neatCompatAuth === false
+    if (!disableNeatAuth && Option.isNone(password)) {
       return yield* new ConfigError({
         field: "os_admin_password",
         message: "required for Neat's scheme (or pass --disable-neat-auth and a signing secret)"
       })
     }
-    if (flags.disableNeatAuth && secret === undefined) {
+    if (disableNeatAuth && secret === undefined) {
       return yield* new ConfigError({
         field: "request_signing_secret",
         message: "required when Neat's scheme is disabled, or no request could be accepted"
       })
     }
     return {
-      ...defaultGlobalManagerOptions,
-      global_manager_host: flags.globalManagerHost,
-      global_manager_port: flags.globalManagerPort,
-      os_admin_user: flags.osAdminUser,
+      global_manager_host: pick(
+        flags.globalManagerHost,
+        config,
+        (c) => c.globalManagerHost,
+        defaults.global_manager_host
+      ),
+      global_manager_port: port,
+      os_admin_user: pick(flags.osAdminUser, config, (c) => c.osAdminUser, defaults.os_admin_user),
       os_admin_password: Option.getOrElse(password, () => ""),
-      neat_compatible_auth: !flags.disableNeatAuth,
+      neat_compatible_auth: !disableNeatAuth,
       request_signing_secret: secret,
-      request_freshness_window: flags.requestFreshnessWindow,
-      data_collector_data_length: flags.dataCollectorDataLength,
-      host_cpu_usable_by_vms: flags.hostCpuUsableByVms,
+      request_freshness_window: freshness,
+      data_collector_data_length: dataLength,
+      host_cpu_usable_by_vms: usable,
       suspend_idle_hosts: !flags.keepIdleHosts,
       snapshot_max_age: flags.snapshotMaxAge,
       ...operatorSettings(flags)
     }
   })
 
+/**
+ * The configuration `serve` reads: with `--config`, when /etc/neat/neat.conf exists, or for the
+ * OpenStack cloud (whose options live there): Neat's defaults, the file, then NEAT_* variables, with
+ * the algorithms checked against the registry. Otherwise none: the flags and their defaults suffice.
+ */
+const serveConfig = (flags: ServeFlags) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const systemFile = yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false))
+    const cloudFlag = Option.getOrUndefined(flags.cloud)
+    if (Option.isNone(flags.config) && !systemFile && cloudFlag !== "openstack") return undefined
+    const interval = Option.getOrElse(flags.dataCollectorInterval, () => 300)
+    const bandwidth = Option.getOrElse(flags.networkMigrationBandwidth, () => 10)
+    return yield* loadCliConfig(
+      flags.config,
+      registryAlgorithmValidator({ timeStepSec: interval, migrationTimeSec: flags.vmRamMb / bandwidth })
+    )
+  })
+
+/** The central store: `--sql-connection`, else the configuration's `sql_connection`, else a private in-memory one. */
+const serveStore = (flags: ServeFlags, config: NeatConfig | undefined): Layer.Layer<Store, StoreError> =>
+  Option.match(flags.sqlConnection, {
+    onSome: (connection) => Store.layer(connection),
+    onNone: () => (config === undefined ? Store.layer("sqlite://") : Store.layerConnection(config.sqlConnection))
+  })
+
 /** The `serve` command over the given wiring. */
 export const makeServeCommand = (wiring: Wiring) =>
   Command.make("serve", serveFlags, (flags) =>
     Effect.gen(function* () {
-      const options = yield* serveOptions(flags)
-      const params = yield* parseParams("algorithm_vm_placement_parameters", flags.placementParams)
+      const config = yield* serveConfig(flags)
+      const options = yield* serveOptions(flags, config)
+      const placementName = pick(flags.placement, config, (c) => c.algorithms.placement.name, defaultPlacement)
+      const params = Option.isSome(flags.placementParams)
+        ? yield* parseParams("algorithm_vm_placement_parameters", flags.placementParams.value)
+        : config === undefined
+          ? yield* parseParams("algorithm_vm_placement_parameters", defaultPlacementParams)
+          : config.algorithms.placement.params
       const ctx = {
-        timeStepSec: flags.dataCollectorInterval,
-        migrationTimeSec: flags.vmRamMb / flags.networkMigrationBandwidth
+        timeStepSec: pick(flags.dataCollectorInterval, config, (c) => c.dataCollectorInterval, 300),
+        migrationTimeSec:
+          flags.vmRamMb / pick(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
       }
-      const placer = yield* wiring.algorithms.makePlacer(flags.placement, params, ctx)
-      if (flags.cloud === "sim") {
-        return yield* serveSimulated(options, placer, wiring.decisionLog, simulatedServeSettings(flags))
+      const placer = yield* wiring.algorithms.makePlacer(placementName, params, ctx)
+      const kind = Option.getOrUndefined(flags.cloud) ?? config?.mode
+      if (kind === undefined) {
+        return yield* new ConfigError({
+          field: "cloud",
+          message: "required: --cloud openstack|sim, or mode in neat.conf"
+        })
       }
-      const cloud = yield* wiring.cloud({ kind: flags.cloud, trace: Option.getOrUndefined(flags.trace) })
+      if (kind === "sim") {
+        const decisionLog = wiring.decisionLog.pipe(Layer.provide(serveStore(flags, config)))
+        return yield* serveSimulated(options, placer, decisionLog, simulatedServeSettings(flags))
+      }
+      const loaded = config ?? (yield* loadCliConfig(Option.none()))
+      const cloud = yield* wiring.cloud({ kind, trace: Option.getOrUndefined(flags.trace), config: loaded })
       const server = globalManagerLayer(options, placer).pipe(
         HttpServer.withLogAddress,
         Layer.provide(Layer.merge(cloud, wiring.decisionLog)),
+        Layer.provide(serveStore(flags, config)),
         Layer.provide(flags.logFormat === "json" ? jsonLogging() : Layer.empty)
       )
       return yield* Layer.launch(server)

@@ -4,6 +4,7 @@
  * defaults, and docs/operations.md describes each option.
  */
 import type { Schema } from "effect"
+import { openStackOptions } from "./openStackOptions.js"
 import {
   Flag,
   Fraction,
@@ -64,7 +65,9 @@ export const plainOptions = {
   libvirtUri: option("libvirt_uri", NonEmptyText),
   virshCommand: option("virsh_command", NonEmptyText),
   procStatPath: option("proc_stat_path", NonEmptyText),
-  localHostName: option("local_host_name", Text)
+  localHostName: option("local_host_name", Text),
+  // The OpenStack adapter's (decoded by the adapter)
+  ...openStackOptions
 } as const
 
 /** The algorithm options: a factory name and its JSON parameters, keyed by role. */

@@ -81,6 +81,31 @@ export interface HostCharacteristics {
   readonly ram: Readonly<Record<string, number>>
 }
 
+/** One live-migration attempt and how it ended (the OpenStack adapter's migration log). */
+export interface MigrationAttemptRow {
+  readonly vm: string
+  readonly source: string
+  readonly target: string
+  /** 1 for the first attempt. */
+  readonly attempt: number
+  readonly startedAt: Date
+  readonly finishedAt: Date
+  /** migrated, retryable, failed, vm-error, unexpected-host or timed-out. */
+  readonly result: string
+  readonly lastHost?: string | undefined
+  readonly lastStatus?: string | undefined
+  readonly detail: string
+}
+
+/** A verified power change of a host. */
+export interface HostPowerRow {
+  readonly host: string
+  /** active, suspended or failed (did not wake). */
+  readonly state: string
+  readonly timestamp: Date
+  readonly detail: string
+}
+
 /** A host state as Neat records it: 1 active, 0 inactive. */
 export type HostStateFlag = 0 | 1
 
@@ -143,6 +168,21 @@ export interface StoreService {
   readonly listMigrations: (query?: MigrationQuery) => Effect.Effect<ReadonlyArray<StoredMigration>, StoreError>
   /** How many migrations match the filters of `query` (its limit and offset are ignored). */
   readonly countMigrations: (query?: MigrationQuery) => Effect.Effect<number, StoreError>
+  /** Appends one live-migration attempt. */
+  readonly insertMigrationAttempt: (attempt: MigrationAttemptRow) => Effect.Effect<void, StoreError>
+  /** Migration attempts, oldest first, optionally of one VM; at most `limit` (default 1000) newest. */
+  readonly listMigrationAttempts: (
+    vm?: string,
+    limit?: number
+  ) => Effect.Effect<ReadonlyArray<MigrationAttemptRow>, StoreError>
+  /** Appends a verified power change. */
+  readonly insertHostPower: (row: HostPowerRow) => Effect.Effect<void, StoreError>
+  /** The newest power change of a host, or undefined. */
+  readonly selectLatestHostPower: (host: string) => Effect.Effect<HostPowerRow | undefined, StoreError>
+  /** Records (or replaces) the MAC address of a host. */
+  readonly updateHostMac: (host: string, mac: string) => Effect.Effect<void, StoreError>
+  /** The MAC address recorded for a host, or undefined. */
+  readonly selectHostMac: (host: string) => Effect.Effect<string | undefined, StoreError>
 }
 
 /** The store service. Build it with `Store.layer(sql_connection)`. */

@@ -76,6 +76,38 @@ export interface DecisionsTable {
   readonly timings: string
 }
 
+/** One live-migration attempt of the OpenStack adapter. */
+export interface MigrationAttemptsTable {
+  readonly id: Generated<number>
+  readonly vm: string
+  readonly source: string
+  readonly target: string
+  /** 1 for the first attempt. */
+  readonly attempt: number
+  readonly started_at: TimestampColumn
+  readonly finished_at: TimestampColumn
+  /** migrated, retryable, failed, vm-error, unexpected-host or timed-out. */
+  readonly result: string
+  readonly last_host: string | null
+  readonly last_status: string | null
+  readonly detail: string
+}
+
+/** A verified power change of a host: active, suspended or failed (did not wake). */
+export interface HostPowerTable {
+  readonly id: Generated<number>
+  readonly host: string
+  readonly state: string
+  readonly timestamp: TimestampColumn
+  readonly detail: string
+}
+
+/** The MAC address to wake a host with. */
+export interface HostMacsTable {
+  readonly hostname: string
+  readonly mac: string
+}
+
 export interface StoreTables {
   readonly hosts: HostsTable
   readonly host_resource_usage: HostResourceUsageTable
@@ -85,4 +117,7 @@ export interface StoreTables {
   readonly host_states: HostStatesTable
   readonly host_overload: HostOverloadTable
   readonly decisions: DecisionsTable
+  readonly migration_attempts: MigrationAttemptsTable
+  readonly host_power: HostPowerTable
+  readonly host_macs: HostMacsTable
 }

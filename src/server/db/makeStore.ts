@@ -3,6 +3,7 @@ import { Effect, type Scope } from "effect"
 import type { Kysely } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
 import { makeDecisionLog } from "./decisionLog.js"
+import { makeLiveCloudRecords } from "./liveCloudRecords.js"
 import { recentVmHistory } from "./recentVmHistory.js"
 import type { HostStateFlag, StoreService } from "./Store.js"
 import type { StoreConnection } from "./StoreConnection.js"
@@ -324,6 +325,7 @@ export const makeStore = (
           }))
         }),
 
-      ...makeDecisionLog(db)
+      ...makeDecisionLog(db),
+      ...makeLiveCloudRecords(db)
     }
   })

@@ -75,8 +75,51 @@ const decisions = (dialect: Dialect): Migration => ({
   }
 })
 
+/**
+ * What the OpenStack adapter records beyond Neat's tables: every live-migration attempt, verified
+ * power changes with their detail (including hosts that failed to wake, which Neat's 0/1
+ * `host_states` cannot say), and the MAC address of each host for Wake-on-LAN. Hosts are named,
+ * not referenced: the adapter may act on a host before its collector has registered it.
+ */
+const liveCloud = (dialect: Dialect): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await withId(db.schema.createTable("migration_attempts").ifNotExists(), dialect)
+      .addColumn("vm", "varchar(36)", (col) => col.notNull())
+      .addColumn("source", "varchar(255)", (col) => col.notNull())
+      .addColumn("target", "varchar(255)", (col) => col.notNull())
+      .addColumn("attempt", "integer", (col) => col.notNull())
+      .addColumn("started_at", timestampType(dialect), (col) => col.notNull())
+      .addColumn("finished_at", timestampType(dialect), (col) => col.notNull())
+      .addColumn("result", "varchar(32)", (col) => col.notNull())
+      .addColumn("last_host", "varchar(255)")
+      .addColumn("last_status", "varchar(64)")
+      .addColumn("detail", "text", (col) => col.notNull())
+      .execute()
+    await db.schema
+      .createIndex("migration_attempts_vm_id")
+      .ifNotExists()
+      .on("migration_attempts")
+      .columns(["vm", "id"])
+      .execute()
+    await withId(db.schema.createTable("host_power").ifNotExists(), dialect)
+      .addColumn("host", "varchar(255)", (col) => col.notNull())
+      .addColumn("state", "varchar(32)", (col) => col.notNull())
+      .addColumn("timestamp", timestampType(dialect), (col) => col.notNull())
+      .addColumn("detail", "text", (col) => col.notNull())
+      .execute()
+    await db.schema.createIndex("host_power_host_id").ifNotExists().on("host_power").columns(["host", "id"]).execute()
+    await db.schema
+      .createTable("host_macs")
+      .ifNotExists()
+      .addColumn("hostname", "varchar(255)", (col) => col.primaryKey())
+      .addColumn("mac", "varchar(17)", (col) => col.notNull())
+      .execute()
+  }
+})
+
 /** Every migration, keyed by a name that sorts in the order they must run. */
 export const storeMigrations = (dialect: Dialect): Record<string, Migration> => ({
   "0001_neat_tables": neatTables(dialect),
-  "0002_decisions": decisions(dialect)
+  "0002_decisions": decisions(dialect),
+  "0003_live_cloud": liveCloud(dialect)
 })

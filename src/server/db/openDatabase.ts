@@ -76,13 +76,24 @@ const openPostgres = (url: string, options: OpenOptions): Effect.Effect<Kysely<S
     return new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) })
   })
 
-const migrate = (db: Kysely<StoreTables>, dialect: StoreConnection["dialect"]): Effect.Effect<void, StoreError> => {
+const migrate = (
+  db: Kysely<StoreTables>,
+  dialect: StoreConnection["dialect"],
+  pgSchema: string | undefined
+): Effect.Effect<void, StoreError> => {
   const migrations = storeMigrations(dialect)
   const provider: MigrationProvider = {
     getMigrations: (): Promise<Record<string, Migration>> => Promise.resolve(migrations)
   }
   return Effect.tryPromise({
-    try: () => new Migrator({ db, provider }).migrateToLatest(),
+    // Kysely looks for its migration tables in every schema unless told which: with a schema of
+    // our own, another schema's tables would be taken for ours and ours never created.
+    try: () =>
+      new Migrator({
+        db,
+        provider,
+        ...(dialect === "postgres" && pgSchema !== undefined ? { migrationTableSchema: pgSchema } : {})
+      }).migrateToLatest(),
     catch: toStoreError("migrate")
   }).pipe(
     Effect.flatMap(({ error, results }) => {
@@ -104,7 +115,7 @@ export const openDatabase = (
       (db) => Effect.promise(() => db.destroy()).pipe(Effect.orElse(() => Effect.void))
     )
     // Another service may be migrating the same database right now: give it time to finish.
-    yield* migrate(db, connection.dialect).pipe(
+    yield* migrate(db, connection.dialect, options.pgSchema).pipe(
       Effect.retry({ times: 5, schedule: Schedule.exponential("100 millis") })
     )
     return db

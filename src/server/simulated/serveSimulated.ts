@@ -15,6 +15,7 @@ import type { VmPlacer } from "../../algorithms/types.js"
 import { Cloud } from "../../core/Cloud.js"
 import type { DecisionLog } from "../../core/control/DecisionLog.js"
 import { ConfigError, describeError } from "../../core/errors.js"
+import type { StoreError } from "../db/StoreError.js"
 import { globalManagerLayer, serverPort } from "../http/GlobalManager.js"
 import type { GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
 import { makeSimulatedCloud } from "./SimulatedCloudLayer.js"
@@ -65,9 +66,9 @@ const connectHost = (listen: string): string =>
 export const serveSimulated = (
   options: GlobalManagerOptions,
   placer: VmPlacer,
-  decisionLog: Layer.Layer<DecisionLog, ConfigError>,
+  decisionLog: Layer.Layer<DecisionLog, ConfigError | StoreError>,
   settings: SimulatedServeSettings
-): Effect.Effect<void, ConfigError | HttpServerError.ServeError, FileSystem.FileSystem | Path.Path> =>
+): Effect.Effect<void, ConfigError | StoreError | HttpServerError.ServeError, FileSystem.FileSystem | Path.Path> =>
   Effect.scoped(
     Effect.gen(function* () {
       const simulated = yield* makeSimulatedCloud(settings.trace, settings.hosts)

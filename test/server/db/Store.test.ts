@@ -36,7 +36,11 @@ describe("Store.layer", () => {
       const migrations = raw.prepare("select name from kysely_migration order by name").all()
       raw.close()
       assert.strictEqual(mode, "wal")
-      assert.deepStrictEqual(migrations, [{ name: "0001_neat_tables" }, { name: "0002_decisions" }])
+      assert.deepStrictEqual(migrations, [
+        { name: "0001_neat_tables" },
+        { name: "0002_decisions" },
+        { name: "0003_live_cloud" }
+      ])
     })
   )
 

@@ -1,0 +1,149 @@
+/**
+ * The control loop's `DecisionLog` over the central store: decisions in `decisions`, completed
+ * migrations in Neat's `vm_migrations`, power changes in Neat's `host_states`. The log's operations
+ * cannot fail (the control loop must go on), so a store error is logged and the write dropped; a
+ * read that fails answers empty. A host the store does not know yet (its collector has not
+ * registered it) is registered with unknown capacity (0) so nothing is lost.
+ */
+import { Effect, Layer } from "effect"
+import type { Decision, RecordedDecision } from "../../core/control/Decision.js"
+import { DecisionLog, type DecisionLogApi, type VmMigrationRecord } from "../../core/control/DecisionLog.js"
+import type { UnknownHost } from "../../core/errors.js"
+import { Store, type StoredDecision, type StoreService } from "../db/Store.js"
+import type { StoreError } from "../db/StoreError.js"
+
+/** What the `inputs` column holds: the decision's inputs plus what the other columns do not. */
+interface StoredInputs {
+  readonly request: Decision["request"]
+  readonly status: Decision["status"]
+  readonly detail: string
+  readonly inputs: Decision["inputs"]
+  readonly receivedAtMs: number
+  readonly startedAtMs: number
+}
+
+interface StoredMigrations {
+  readonly plan: Decision["plan"]
+  readonly execution: Decision["execution"]
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null
+
+/** A stored row back into a decision; undefined for a row another writer (or version) shaped differently. */
+export const decisionFromRow = (row: StoredDecision): RecordedDecision | undefined => {
+  const inputs = row.inputs
+  const migrations = row.migrations
+  if (!isObject(inputs) || !isObject(migrations) || !isObject(inputs.request) || !isObject(migrations.plan)) {
+    return undefined
+  }
+  const stored = inputs as unknown as StoredInputs
+  const moved = migrations as unknown as StoredMigrations
+  return {
+    id: row.id,
+    request: stored.request,
+    outcome: row.outcome as Decision["outcome"],
+    status: stored.status,
+    detail: stored.detail,
+    inputs: stored.inputs,
+    placement: (isObject(row.placement) ? row.placement : {}) as Decision["placement"],
+    plan: moved.plan,
+    execution: moved.execution,
+    receivedAtMs: stored.receivedAtMs,
+    startedAtMs: stored.startedAtMs,
+    finishedAtMs: row.time.getTime(),
+    timings: row.timings as Decision["timings"]
+  }
+}
+
+const logged =
+  <A>(operation: string, fallback: A) =>
+  (effect: Effect.Effect<A, StoreError | UnknownHost>): Effect.Effect<A> =>
+    effect.pipe(
+      Effect.catchAll((error) =>
+        Effect.logError(`decision log: ${operation} failed: ${error.message}`).pipe(Effect.as(fallback))
+      )
+    )
+
+/** Runs a write naming a host; registers the host once if the store does not know it. */
+const withHostRegistered = (
+  store: StoreService,
+  hosts: ReadonlyArray<string>,
+  write: Effect.Effect<void, StoreError | UnknownHost>
+): Effect.Effect<void, StoreError | UnknownHost> =>
+  write.pipe(
+    Effect.catchTag("UnknownHost", () =>
+      Effect.forEach(
+        hosts,
+        (host) => Effect.catchTag(store.selectHostId(host), "UnknownHost", () => store.updateHost(host, 0, 0, 0)),
+        {
+          discard: true
+        }
+      ).pipe(Effect.zipRight(write))
+    )
+  )
+
+export const makeStoreDecisionLog = (store: StoreService): DecisionLogApi => ({
+  insertDecision: (decision) => {
+    const inputs: StoredInputs = {
+      request: decision.request,
+      status: decision.status,
+      detail: decision.detail,
+      inputs: decision.inputs,
+      receivedAtMs: decision.receivedAtMs,
+      startedAtMs: decision.startedAtMs
+    }
+    const migrations: StoredMigrations = { plan: decision.plan, execution: decision.execution }
+    return store
+      .insertDecision({
+        time: new Date(decision.finishedAtMs),
+        host: decision.request.host,
+        reason: decision.request.reason,
+        inputs,
+        placement: decision.placement,
+        migrations,
+        outcome: decision.outcome,
+        timings: decision.timings
+      })
+      .pipe(logged("insertDecision", 0))
+  },
+  insertVmMigration: (vm, host) =>
+    withHostRegistered(store, [host], store.insertVmMigration(vm, host)).pipe(
+      logged<void>("insertVmMigration", undefined)
+    ),
+  insertHostStates: (states) =>
+    withHostRegistered(store, Object.keys(states), store.insertHostStates(states)).pipe(
+      logged<void>("insertHostStates", undefined)
+    ),
+  selectHostStates: store.selectHostStates().pipe(logged<Readonly<Record<string, 0 | 1>>>("selectHostStates", {})),
+  selectDecisions: (limit) =>
+    limit <= 0
+      ? Effect.succeed([])
+      : store.listDecisions({ limit }).pipe(
+          Effect.map((rows) =>
+            rows
+              .flatMap((row) => {
+                const decision = decisionFromRow(row)
+                return decision === undefined ? [] : [decision]
+              })
+              .reverse()
+          ),
+          logged<ReadonlyArray<RecordedDecision>>("selectDecisions", [])
+        ),
+  selectVmMigrations: (limit) =>
+    limit <= 0
+      ? Effect.succeed([])
+      : store.listMigrations({ limit }).pipe(
+          Effect.map((rows) =>
+            rows
+              .map((row): VmMigrationRecord => ({ vm: row.vm, host: row.host, timestampMs: row.timestamp.getTime() }))
+              .reverse()
+          ),
+          logged<ReadonlyArray<VmMigrationRecord>>("selectVmMigrations", [])
+        )
+})
+
+/** `DecisionLog` over the `Store` in context. */
+export const StoreDecisionLog: Layer.Layer<DecisionLog, never, Store> = Layer.effect(
+  DecisionLog,
+  Effect.map(Store, makeStoreDecisionLog)
+)

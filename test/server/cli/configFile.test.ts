@@ -1,0 +1,203 @@
+/** `neat serve --config` and `neat local-manager --config`: neat.conf, flags over it, the store from sql_connection. */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Command } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { Effect, Fiber } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+import { describeError } from "../../../src/core/errors.js"
+import { makeLocalManagerCommand } from "../../../src/server/cli/localManager.js"
+import { makeServeCommand } from "../../../src/server/cli/serve.js"
+import { defaultWiring, type Wiring } from "../../../src/server/cli/wiring.js"
+import { Store } from "../../../src/server/db/Store.js"
+import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
+import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { testWiring } from "../../support/testWiring.js"
+
+const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
+const newCloud = () =>
+  new InMemoryCloud({
+    hosts: [
+      { name: "h1", ...spec },
+      { name: "h2", ...spec }
+    ],
+    vms: [
+      { uuid: "vm-a", host: "h1", ramMb: 1024, cpuMhz: [100] },
+      { uuid: "vm-b", host: "h2", ramMb: 1024, cpuMhz: [600] }
+    ]
+  })
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+const waitForHealth = async (url: string): Promise<void> => {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`no answer from ${url}`)
+}
+
+const run = (wiring: Wiring, command: "serve" | "local-manager", args: ReadonlyArray<string>) =>
+  (command === "serve"
+    ? Command.run(makeServeCommand(wiring), { name: "neat", version: "test" })(["node", "neat", ...args])
+    : Command.run(makeLocalManagerCommand(wiring), { name: "neat", version: "test" })(["node", "neat", ...args])
+  ).pipe(Effect.provide(NodeContext.layer))
+
+const dirs: Array<string> = []
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))))
+
+describe("--config", () => {
+  it("serve and local-manager read neat.conf, flags override it, and decisions land in sql_connection", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
+    dirs.push(dir)
+    const port = await freePort()
+    const db = join(dir, "neat.db")
+    const data = join(dir, "h1")
+    await mkdir(join(data, "vms"), { recursive: true })
+    await writeFile(join(data, "vms", "vm-a"), "100\n")
+    await writeFile(join(data, "host"), "0\n")
+    const conf = join(dir, "neat.conf")
+    await writeFile(
+      conf,
+      [
+        "[DEFAULT]",
+        `sql_connection = sqlite:///${db}`,
+        "global_manager_host = 127.0.0.1",
+        "global_manager_port = 1",
+        "os_admin_password = from-file",
+        `local_data_directory = ${data}`,
+        "local_host_name = h1",
+        "mode = sim",
+        ""
+      ].join("\n")
+    )
+    const cloud = newCloud()
+    const wiring: Wiring = { ...testWiring(cloud), decisionLog: StoreDecisionLog }
+    // The file's port (1) is overridden by the flag; the file's password and mode (overridden too) apply.
+    const server = Effect.runFork(
+      run(wiring, "serve", [
+        "--config",
+        conf,
+        "--global-manager-port",
+        String(port),
+        "--algorithm-vm-placement-factory",
+        "test/bfd",
+        "--cloud",
+        "memory"
+      ])
+    )
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`)
+      await Effect.runPromise(
+        run(wiring, "local-manager", [
+          "--config",
+          conf,
+          "--global-manager-port",
+          String(port),
+          "--host-cpu-mhz",
+          "2000",
+          "--algorithm-underload-detection-factory",
+          "test/threshold",
+          "--algorithm-underload-detection-parameters",
+          '{"threshold": 0.2}',
+          "--algorithm-overload-detection-factory",
+          "test/threshold",
+          "--algorithm-overload-detection-parameters",
+          '{"threshold": 0.9}',
+          "--algorithm-vm-selection-factory",
+          "test/busiest",
+          "--iterations",
+          "1"
+        ])
+      )
+      expect(cloud.vms.get("vm-a")?.host).toBe("h2")
+    } finally {
+      await Effect.runPromise(Fiber.interrupt(server))
+    }
+    const stored = await Effect.runPromise(
+      Effect.provide(
+        Effect.flatMap(Store, (store) =>
+          Effect.all({
+            decisions: store.listDecisions(),
+            migrations: store.listMigrations(),
+            states: store.selectHostStates()
+          })
+        ),
+        Store.layer(db)
+      )
+    )
+    expect(stored.decisions.map((d) => [d.host, d.reason, d.outcome])).toEqual([["h1", "underload", "done"]])
+    expect(stored.migrations.map((m) => [m.vm, m.host])).toEqual([["vm-a", "h2"]])
+    expect(stored.states.h1).toBe(0)
+  })
+
+  it("reports every bad option of the file with its line, and an unknown algorithm through the registry", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
+    dirs.push(dir)
+    const conf = join(dir, "neat.conf")
+    await writeFile(
+      conf,
+      [
+        "[DEFAULT]",
+        "global_manager_port = 99999",
+        "algorithm_vm_placement_factory = placement/nope",
+        "wol_adress = 127.0.0.1",
+        ""
+      ].join("\n")
+    )
+    const error = await Effect.runPromise(
+      Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "sim"]))
+    )
+    const text = describeError(error)
+    expect(text).toMatch(/^InvalidConfig: 3 configuration problems:/)
+    expect(text).toContain(`global_manager_port`)
+    expect(text).toContain(`${conf}:2`)
+    expect(text).toMatch(/algorithm_vm_placement_factory: .*nope/)
+    expect(text).toContain("wol_adress: unknown option; did you mean wol_address?")
+    const local = await Effect.runPromise(Effect.flip(run(defaultWiring, "local-manager", ["--config", conf])))
+    expect(describeError(local)).toMatch(/^InvalidConfig: 3 configuration problems:/)
+  })
+
+  it("serve --cloud openstack names the adapter's missing options and where the others were set", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
+    dirs.push(dir)
+    const conf = join(dir, "neat.conf")
+    await writeFile(
+      conf,
+      [
+        "[DEFAULT]",
+        `sql_connection = sqlite:///${join(dir, "neat.db")}`,
+        "os_auth_url = http://127.0.0.1:1/v3",
+        "global_manager_host = 127.0.0.1",
+        `global_manager_port = ${await freePort()}`,
+        "compute_ssh_key = /k",
+        "compute_known_hosts = /kh",
+        "wol_address = broadcast",
+        ""
+      ].join("\n")
+    )
+    const error = await Effect.runPromise(
+      Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "openstack"]))
+    )
+    expect(describeError(error)).toContain("wol_address")
+    expect(describeError(error)).toContain("expected an IP address, got broadcast")
+    expect(describeError(error)).toContain(`${conf}:8`)
+    const sim = await Effect.runPromise(Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "sim"])))
+    // The simulated cloud is part of this build; without a trace it says what it needs.
+    expect(describeError(sim)).toContain("configuration: trace: the sim cloud needs --trace")
+  })
+})

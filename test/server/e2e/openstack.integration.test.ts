@@ -1,0 +1,326 @@
+/**
+ * The whole live stack against the real fake OpenStack: `neat serve --cloud openstack` (in
+ * process, store on SQLite, configured from one neat.conf), and on each of compute5 and compute6 a
+ * data collector fed by `UsageReplay` (each VM replays a utilisation series) and `neat
+ * local-manager`. compute5's VM idles: compute5 is underloaded, its VM is live-migrated through
+ * Nova, its compute service disabled and the sleep command run over the loopback sshd. Then every
+ * VM gets busy: compute6 is overloaded, and placing its selected VM needs compute5, which is woken
+ * with a magic packet to 127.0.0.1 and enabled again before the VM moves there. compute5 plays a
+ * physical host: the sleep command's marker forces its service down, its magic packet lifts that.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Command } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { Effect, Fiber, Layer, Logger, LogLevel } from "effect"
+import { afterAll, assert, beforeAll, it } from "vitest"
+import { makeLocalManagerCommand } from "../../../src/server/cli/localManager.js"
+import { makeServeCommand } from "../../../src/server/cli/serve.js"
+import { defaultWiring } from "../../../src/server/cli/wiring.js"
+import { runCollector } from "../../../src/server/collector/runCollector.js"
+import {
+  makeUsageReplay,
+  type ReplayDomain,
+  type UsageReplay,
+  usageReplayLayer
+} from "../../../src/server/collector/UsageReplay.js"
+import { loadNeatConfig } from "../../../src/server/config/NeatConfig.js"
+import { Store } from "../../../src/server/db/Store.js"
+import {
+  type AdminCredentials,
+  type AdminSession,
+  adminSession,
+  bootServer,
+  computeServices,
+  deleteServer,
+  fakeImageId,
+  serverView,
+  updateService,
+  waitActive,
+  waitDeleted,
+  waitFor
+} from "../../support/fakeCloudAdmin.js"
+import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
+import { expectedMagicPacket, listenForWol, type WolListener } from "../../support/wolListener.js"
+
+const env = serviceEnv(
+  [
+    "NEAT_TEST_OS_AUTH_URL",
+    "NEAT_TEST_OS_USER",
+    "NEAT_TEST_OS_PASSWORD",
+    "NEAT_TEST_OS_PROJECT",
+    "NEAT_TEST_OS_DOMAIN",
+    "NEAT_TEST_SSH_PORT",
+    "NEAT_TEST_SSH_KEY",
+    "NEAT_TEST_SSH_KNOWN_HOSTS"
+  ],
+  "start the fake OpenStack (with compute5 and compute6) and the loopback sshd (.ci/services/openstack.sh, .ci/services/sshd.sh)"
+)
+
+const sleeper = "compute5"
+const busy = "compute6"
+const hosts = [sleeper, busy] as const
+const macs: Record<string, string> = { compute5: "52:54:00:4e:45:05", compute6: "52:54:00:4e:45:06" }
+/** m1.medium: 2 vCPUs, 4096 MB; the fake hosts have 8 vCPUs of 2000 MHz (16000 MHz) and 16384 MB. */
+const flavor = "3"
+const idle = [0.1]
+const steady = [0.6]
+const loaded = [1]
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
+    })
+  })
+
+describeWithService("the live stack consolidates the fake OpenStack (serve --cloud openstack)", env, (values) => {
+  const credentials: AdminCredentials = {
+    authUrl: values.NEAT_TEST_OS_AUTH_URL,
+    user: values.NEAT_TEST_OS_USER,
+    password: values.NEAT_TEST_OS_PASSWORD,
+    project: values.NEAT_TEST_OS_PROJECT,
+    domain: values.NEAT_TEST_OS_DOMAIN
+  }
+  const scratch = mkdtempSync(join(tmpdir(), "neat-live-"))
+  const marker = join(scratch, "asleep")
+  const database = join(scratch, "neat.db")
+  const conf = join(scratch, "neat.conf")
+  let admin: AdminSession
+  let listener: WolListener
+  let watcher: NodeJS.Timeout | undefined
+  let asleep = false
+  const servers: Record<string, string> = {}
+  const replays = new Map<string, UsageReplay>()
+  const fibers: Array<Fiber.RuntimeFiber<unknown, unknown>> = []
+  let port = 0
+
+  /** The servers Nova places on `host` now, as the replay's running domains. */
+  const domainsOn = (host: string) =>
+    Effect.promise(async (): Promise<ReadonlyArray<ReplayDomain>> => {
+      const found: Array<ReplayDomain> = []
+      for (const [name, id] of Object.entries(servers)) {
+        const view = await serverView(admin, id)
+        if (view?.host === host && view.status === "ACTIVE") found.push({ uuid: id, name, vcpus: 2 })
+      }
+      return found
+    })
+
+  const quiet = Logger.minimumLogLevel(LogLevel.Warning)
+
+  beforeAll(async () => {
+    admin = await adminSession(credentials)
+    for (const host of hosts) await updateService(admin, host, { forced_down: false, status: "enabled" })
+    listener = await listenForWol((packet) => {
+      if (asleep && packet.bytes.equals(expectedMagicPacket(macs[sleeper]!))) {
+        asleep = false
+        void updateService(admin, sleeper, { forced_down: false })
+      }
+    })
+    watcher = setInterval(() => {
+      if (existsSync(marker)) {
+        rmSync(marker)
+        asleep = true
+        void updateService(admin, sleeper, { forced_down: true })
+      }
+    }, 100)
+
+    const image = await fakeImageId(admin)
+    const tag = Date.now().toString(36)
+    const placement: Array<[string, string]> = [
+      [`neat-live-a-${tag}`, sleeper],
+      [`neat-live-b-${tag}`, busy],
+      [`neat-live-c-${tag}`, busy]
+    ]
+    for (const [name, host] of placement)
+      servers[name] = await bootServer(admin, { name, imageId: image, flavorId: flavor, host })
+    for (const id of Object.values(servers)) await waitActive(admin, id)
+
+    port = await freePort()
+    const pinned = readFileSync(values.NEAT_TEST_SSH_KNOWN_HOSTS, "utf8")
+    writeFileSync(
+      conf,
+      [
+        "[DEFAULT]",
+        `sql_connection = sqlite:///${database}`,
+        `log_directory = ${join(scratch, "log")}`,
+        `os_auth_url = ${credentials.authUrl}`,
+        `os_admin_user = ${credentials.user}`,
+        `os_admin_password = ${credentials.password}`,
+        `os_admin_tenant_name = ${credentials.project}`,
+        `os_user_domain_name = ${credentials.domain}`,
+        `os_project_domain_name = ${credentials.domain}`,
+        `compute_hosts = ${hosts.join(", ")}`,
+        "global_manager_host = 127.0.0.1",
+        `global_manager_port = ${port}`,
+        "data_collector_interval = 1",
+        "local_manager_interval = 2",
+        "data_collector_data_length = 10",
+        "compute_host_mhz_per_core = 2000",
+        `compute_user = ${process.env.NEAT_TEST_SSH_USER ?? "root"}`,
+        "compute_password =",
+        `compute_ssh_key = ${values.NEAT_TEST_SSH_KEY}`,
+        `compute_known_hosts = ${join(scratch, "known_hosts")}`,
+        `compute_ssh_port = ${values.NEAT_TEST_SSH_PORT}`,
+        `compute_ssh_addresses = ${hosts.map((h) => `${h}=127.0.0.1`).join(", ")}`,
+        `sleep_command = ["touch", "${marker}"]`,
+        "suspend_verify_timeout = 30",
+        "wake_timeout = 15",
+        "wake_resends = 1",
+        "host_state_poll_interval = 0.5",
+        "migration_poll_interval = 1",
+        "wol_address = 127.0.0.1",
+        `wol_port = ${listener.port}`,
+        `host_macs = ${hosts.map((h) => `${h}=${macs[h]}`).join(", ")}`,
+        "algorithm_underload_detection_factory = underload/threshold",
+        'algorithm_underload_detection_parameters = {"threshold": 0.2}',
+        "algorithm_overload_detection_factory = overload/threshold",
+        'algorithm_overload_detection_parameters = {"threshold": 0.7}',
+        "algorithm_vm_selection_factory = selection/minimum_migration_time",
+        "algorithm_vm_selection_parameters = {}",
+        "algorithm_vm_placement_factory = placement/best_fit_decreasing",
+        'algorithm_vm_placement_parameters = {"cpu_threshold": 0.8, "ram_threshold": 0.95, "last_n_vm_cpu": 2}',
+        ""
+      ].join("\n")
+    )
+    writeFileSync(join(scratch, "known_hosts"), pinned)
+
+    const run = <A, E>(effect: Effect.Effect<A, E, never>) => {
+      fibers.push(Effect.runFork(effect.pipe(Effect.provide(quiet))))
+    }
+    run(
+      Command.run(makeServeCommand(defaultWiring), { name: "neat", version: "test" })([
+        "node",
+        "neat",
+        "--config",
+        conf,
+        "--cloud",
+        "openstack"
+      ]).pipe(Effect.provide(NodeContext.layer))
+    )
+    const config = await Effect.runPromise(loadNeatConfig({ configFile: conf }).pipe(Effect.provide(NodeContext.layer)))
+    for (const host of hosts) {
+      const directory = join(scratch, host)
+      mkdirSync(directory, { recursive: true })
+      const replay = await Effect.runPromise(
+        makeUsageReplay({
+          hostname: host,
+          node: { cpus: 8, mhz: 2000, memoryMb: 16384 },
+          domains: domainsOn(host),
+          sampleSec: 60,
+          hostOwnFraction: 0.01,
+          defaultSeries: steady
+        })
+      )
+      replays.set(host, replay)
+      run(
+        runCollector({ ...config, localHostName: host, localDataDirectory: directory }, { once: false }).pipe(
+          Effect.provide(Layer.mergeAll(usageReplayLayer(replay), Store.layer(database), NodeContext.layer))
+        )
+      )
+      run(
+        Command.run(makeLocalManagerCommand(defaultWiring), { name: "neat", version: "test" })([
+          "node",
+          "neat",
+          "--config",
+          conf,
+          "--local-data-directory",
+          directory,
+          "--host-name",
+          host,
+          "--host-cpu-mhz",
+          "16000"
+        ]).pipe(Effect.provide(NodeContext.layer))
+      )
+    }
+  })
+
+  afterAll(async () => {
+    for (const fiber of fibers) await Effect.runPromise(Fiber.interrupt(fiber))
+    if (watcher !== undefined) clearInterval(watcher)
+    if (admin !== undefined) {
+      for (const host of hosts) await updateService(admin, host, { forced_down: false, status: "enabled" })
+      for (const id of Object.values(servers)) await deleteServer(admin, id)
+      for (const id of Object.values(servers)) await waitDeleted(admin, id)
+    }
+    await listener?.close()
+    rmSync(scratch, { recursive: true, force: true })
+  })
+
+  const serviceOf = async (host: string) => (await computeServices(admin)).find((s) => s.host === host)
+  const hostOf = async (name: string) => (await serverView(admin, servers[name]!))?.host
+  const names = () => Object.keys(servers)
+  const withStore = <A>(f: (store: Store["Type"]) => Effect.Effect<A, unknown>) =>
+    Effect.runPromise(Effect.provide(Effect.flatMap(Store, f), Store.layer(database)))
+
+  it("drains the idle host through Nova, disables its service and suspends it over SSH", {
+    timeout: 180_000
+  }, async () => {
+    const [a] = names() as [string]
+    await Effect.runPromise(replays.get(sleeper)!.setSeries(servers[a]!, idle))
+    await waitFor(`${a} to leave ${sleeper}`, 120_000, async () => ((await hostOf(a)) === busy ? true : undefined))
+    await waitFor(`${sleeper} to be suspended`, 60_000, async () => {
+      const service = await serviceOf(sleeper)
+      return service?.status === "disabled" && service.state === "down" ? service : undefined
+    })
+    assert.match((await serviceOf(sleeper))?.disabledReason ?? "", /^Neat: /)
+    assert.isTrue(asleep, "the sleep command ran over SSH")
+    // The decision is recorded once its whole plan (migrations, then the suspend) has run.
+    const stored = await waitFor("the underload decision in the store", 30_000, async () => {
+      const found = await withStore((store) =>
+        Effect.all({
+          migrations: store.listMigrations(),
+          attempts: store.listMigrationAttempts(servers[a]),
+          power: store.selectLatestHostPower(sleeper),
+          decisions: store.listDecisions({ host: sleeper, reason: "underload" })
+        })
+      )
+      return found.decisions.some((d) => d.outcome === "done") ? found : undefined
+    })
+    assert.deepStrictEqual(
+      stored.migrations.map((m) => [m.vm, m.host]),
+      [[servers[a], busy]]
+    )
+    assert.strictEqual(stored.attempts.at(-1)?.result, "migrated")
+    assert.strictEqual(stored.power?.state, "suspended")
+    assert.isTrue(stored.decisions.some((d) => d.outcome === "done"))
+  })
+
+  it("wakes the suspended host with a magic packet when the other host overloads, and moves a VM there", {
+    timeout: 180_000
+  }, async () => {
+    const before = listener.packets.length
+    for (const id of Object.values(servers)) await Effect.runPromise(replays.get(busy)!.setSeries(id, loaded))
+    const moved = await waitFor(`a VM to move to the woken ${sleeper}`, 150_000, async () => {
+      for (const name of names()) if ((await hostOf(name)) === sleeper) return name
+      return undefined
+    })
+    const packets = listener.packets.slice(before)
+    assert.isAtLeast(packets.length, 1)
+    for (const packet of packets) {
+      assert.strictEqual(packet.fromAddress, "127.0.0.1")
+      assert.isTrue(packet.bytes.equals(expectedMagicPacket(macs[sleeper]!)))
+    }
+    const service = await serviceOf(sleeper)
+    assert.strictEqual(service?.status, "enabled")
+    assert.strictEqual(service?.state, "up")
+    const stored = await waitFor("the overload decision in the store", 30_000, async () => {
+      const found = await withStore((store) =>
+        Effect.all({
+          migrations: store.listMigrations({ vm: servers[moved] }),
+          power: store.selectLatestHostPower(sleeper),
+          decisions: store.listDecisions({ host: busy, reason: "overload" })
+        })
+      )
+      return found.decisions.some((d) => d.outcome === "done") ? found : undefined
+    })
+    assert.strictEqual(stored.migrations[0]?.host, sleeper)
+    assert.strictEqual(stored.power?.state, "active")
+    assert.isTrue(stored.decisions.some((d) => d.outcome === "done"))
+  })
+})

@@ -2,7 +2,12 @@
 # Installs Debian's postgresql when missing, keeps everything under $NEAT_CI_STATE/pg, exports
 # NEAT_TEST_PG_URL and registers how to stop the server.
 neat_pg_setup() {
-  local state="${NEAT_CI_STATE:?NEAT_CI_STATE is not set}/pg"
+  # The postgres user must reach its data directory, and a checkout may sit below folders only
+  # root can enter (mktemp -d makes them 0700): keep the cluster in a folder of its own in /tmp.
+  : "${NEAT_CI_STATE:?NEAT_CI_STATE is not set}"
+  local state
+  state="$(mktemp -d /tmp/neat-ci-pg.XXXXXX)" || return 1
+  chmod 755 "$state"
   local port=55432
   local bin
   if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then

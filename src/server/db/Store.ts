@@ -150,6 +150,16 @@ export interface StoreService {
   readonly selectActiveHosts: () => Effect.Effect<ReadonlyArray<string>, StoreError>
   readonly selectInactiveHosts: () => Effect.Effect<ReadonlyArray<string>, StoreError>
   readonly insertHostOverload: (hostname: string, overload: boolean) => Effect.Effect<void, StoreError | UnknownHost>
+  /** Records that the VMs `uuids` run on `hostname` from now on (a collector's newly found VMs). */
+  readonly insertVmPlacements: (
+    hostname: string,
+    uuids: ReadonlyArray<string>
+  ) => Effect.Effect<void, StoreError | UnknownHost>
+  /**
+   * Where each VM ran at `at`: its newest placement or migration at or before then, VM UUID → host
+   * name (VMs never placed nor migrated by then are absent).
+   */
+  readonly selectVmHostsAt: (at: Date) => Effect.Effect<Readonly<Record<string, string>>, StoreError>
   /** Records that `vm` was migrated to `hostname`. */
   readonly insertVmMigration: (vm: string, hostname: string) => Effect.Effect<void, StoreError | UnknownHost>
   /** Deletes VM usage rows older than `threshold`; returns how many. */

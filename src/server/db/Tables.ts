@@ -76,6 +76,14 @@ export interface DecisionsTable {
   readonly timings: string
 }
 
+/** A VM found on a host (by its collector) that was not there before. */
+export interface VmPlacementsTable {
+  readonly id: Generated<number>
+  readonly vm_id: number
+  readonly host_id: number
+  readonly timestamp: TimestampColumn
+}
+
 /** One live-migration attempt of the OpenStack adapter. */
 export interface MigrationAttemptsTable {
   readonly id: Generated<number>
@@ -120,4 +128,5 @@ export interface StoreTables {
   readonly migration_attempts: MigrationAttemptsTable
   readonly host_power: HostPowerTable
   readonly host_macs: HostMacsTable
+  readonly vm_placements: VmPlacementsTable
 }

@@ -10,6 +10,7 @@ import type { StoreConnection } from "./StoreConnection.js"
 import type { StoreError } from "./StoreError.js"
 import { batchSize, type Db, readTime, run, withNow } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
+import { makeVmPlacements } from "./vmPlacements.js"
 
 /** Builds the service; `open` yields the migrated database for the life of the scope. */
 export const makeStore = (
@@ -326,6 +327,7 @@ export const makeStore = (
         }),
 
       ...makeDecisionLog(db),
-      ...makeLiveCloudRecords(db)
+      ...makeLiveCloudRecords(db),
+      ...makeVmPlacements(db, vmIds)
     }
   })

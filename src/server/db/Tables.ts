@@ -84,6 +84,21 @@ export interface VmPlacementsTable {
   readonly timestamp: TimestampColumn
 }
 
+/** A recommended plan of the global manager and what became of it. */
+export interface PlansTable {
+  /** The id of the decision that recommended it. */
+  readonly id: number
+  readonly created_at: TimestampColumn
+  /** pending, approved, rejected or expired. */
+  readonly status: string
+  readonly resolution: string | null
+  /** The decision that executed it, once approved. */
+  readonly executed_by: number | null
+  /** JSON documents. */
+  readonly fingerprint: string
+  readonly decision: string
+}
+
 /** One live-migration attempt of the OpenStack adapter. */
 export interface MigrationAttemptsTable {
   readonly id: Generated<number>
@@ -129,4 +144,5 @@ export interface StoreTables {
   readonly host_power: HostPowerTable
   readonly host_macs: HostMacsTable
   readonly vm_placements: VmPlacementsTable
+  readonly plans: PlansTable
 }

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
 import { makeDecisionLog } from "./decisionLog.js"
 import { makeLiveCloudRecords } from "./liveCloudRecords.js"
+import { makePlanRecords } from "./planRecords.js"
 import { recentVmHistory } from "./recentVmHistory.js"
 import type { HostStateFlag, StoreService } from "./Store.js"
 import type { StoreConnection } from "./StoreConnection.js"
@@ -328,6 +329,7 @@ export const makeStore = (
 
       ...makeDecisionLog(db),
       ...makeLiveCloudRecords(db),
-      ...makeVmPlacements(db, vmIds)
+      ...makeVmPlacements(db, vmIds),
+      ...makePlanRecords(db)
     }
   })

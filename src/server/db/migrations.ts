@@ -140,10 +140,33 @@ const vmPlacements = (dialect: Dialect): Migration => ({
   }
 })
 
+/**
+ * The global manager's recommended plans (recommend mode), so that pending ones survive a restart
+ * and can still be approved or expire. `id` is the id of the decision that recommended the plan;
+ * `decision` and `fingerprint` are JSON documents, as in `decisions`.
+ */
+const plans = (dialect: Dialect): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("plans")
+      .ifNotExists()
+      .addColumn("id", foreignKeyType(dialect), (col) => col.primaryKey())
+      .addColumn("created_at", timestampType(dialect), (col) => col.notNull())
+      .addColumn("status", "varchar(16)", (col) => col.notNull())
+      .addColumn("resolution", "text")
+      .addColumn("executed_by", foreignKeyType(dialect))
+      .addColumn("fingerprint", "text", (col) => col.notNull())
+      .addColumn("decision", "text", (col) => col.notNull())
+      .execute()
+    await db.schema.createIndex("plans_status").ifNotExists().on("plans").columns(["status", "id"]).execute()
+  }
+})
+
 /** Every migration, keyed by a name that sorts in the order they must run. */
 export const storeMigrations = (dialect: Dialect): Record<string, Migration> => ({
   "0001_neat_tables": neatTables(dialect),
   "0002_decisions": decisions(dialect),
   "0003_live_cloud": liveCloud(dialect),
-  "0004_vm_placements": vmPlacements(dialect)
+  "0004_vm_placements": vmPlacements(dialect),
+  "0005_plans": plans(dialect)
 })

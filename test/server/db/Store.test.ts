@@ -42,7 +42,8 @@ describe("Store.layer", () => {
         { name: "0001_neat_tables" },
         { name: "0002_decisions" },
         { name: "0003_live_cloud" },
-        { name: "0004_vm_placements" }
+        { name: "0004_vm_placements" },
+        { name: "0005_plans" }
       ])
     })
   )

@@ -1,6 +1,6 @@
 /**
  * What the store keeps for the operator's tools, on every backend (SQLite, PostgreSQL): where
- * each VM ran over time (the what-if replay's starting placement).
+ * each VM ran over time (the what-if replay's starting placement) and the recommended plans.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
@@ -44,6 +44,51 @@ export const operatorStoreSuite = (backend: StoreBackend) =>
         })
         const unknown = yield* Effect.flip(store.insertVmPlacements("compute9", ["vm-a"]))
         assert.strictEqual(unknown._tag, "UnknownHost")
+      })
+    )
+
+    test(
+      "keeps recommended plans, updates their status, and forgets those it is told to",
+      Effect.gen(function* () {
+        const store = yield* Store
+        const decision = { id: 7, plan: { migrations: [{ vm: "a", from: "h1", to: "h2" }], wake: [], suspend: ["h1"] } }
+        const fingerprint = { hosts: { h1: "active:a", h2: "active:" }, vms: { a: "h1" } }
+        const pending = {
+          id: 7,
+          createdAt: new Date(t0),
+          status: "pending",
+          resolution: undefined,
+          executedBy: undefined,
+          fingerprint,
+          decision
+        }
+        yield* store.upsertPlan(pending)
+        yield* store.upsertPlan({ ...pending, id: 9, decision: { ...decision, id: 9 } })
+        assert.deepStrictEqual(yield* store.listPlans(), [
+          pending,
+          { ...pending, id: 9, decision: { ...decision, id: 9 } }
+        ])
+        // A resolution changes the status, the reason and the executing decision, nothing else.
+        yield* store.upsertPlan({
+          ...pending,
+          createdAt: new Date(t0 + 1000),
+          status: "approved",
+          resolution: "approved whole",
+          executedBy: 12
+        })
+        const [approved] = yield* store.listPlans()
+        assert.deepStrictEqual(approved, {
+          ...pending,
+          status: "approved",
+          resolution: "approved whole",
+          executedBy: 12
+        })
+        yield* store.deletePlans([7])
+        yield* store.deletePlans([])
+        assert.deepStrictEqual(
+          (yield* store.listPlans()).map((plan) => plan.id),
+          [9]
+        )
       })
     )
   })

@@ -2,8 +2,9 @@
  * The what-if replay: the recorded VM use of a window, run through Neat's control core
  * (`controlStep`, the code the live managers run) with the given algorithms over the simulator's
  * cloud, with the recorded hosts (capacity, memory, power model) and VMs (capacity, memory),
- * starting from the recorded placement: each VM on the host it ran on when the window began
- * (`recordedPlacement`); VMs whose host the store never recorded are placed by best fit.
+ * starting from the recorded state: each VM on the host it ran on when the window began
+ * (`recordedPlacement`; VMs whose host the store never recorded are placed by best fit), and the
+ * hosts suspended then suspended.
  */
 import { Effect } from "effect"
 import type { HostType, VmType } from "../../adapters/sim/Datacenter.js"
@@ -66,6 +67,13 @@ export const replayWindow = (
           : error
       )
     )
+    // Hosts suspended when the window began start suspended, unless best fit put a VM there.
+    const simulatedHosts = yield* Effect.orDie(cloud.hosts)
+    for (const [h, host] of window.hosts.entries()) {
+      const simulated = simulatedHosts[h]
+      if (host.activeAtStart || simulated === undefined || simulated.vms.length > 0) continue
+      yield* Effect.orDie(cloud.suspendHost(simulated.name))
+    }
     const log = Effect.runSync(makeMemoryDecisionLog())
     let state = initialControlState(algorithms)
     while (Effect.runSync(control.advance)) {

@@ -112,3 +112,31 @@ describe("what-if replay from the recorded placement", () => {
     expect(failed.message).toMatch(/--vm-capacity-mhz/)
   })
 })
+
+describe("what-if replay from the recorded power states", () => {
+  it("starts the hosts that were suspended suspended", () => {
+    const algorithms = {
+      underload: underloadBelow(0.3),
+      overload: overloadAbove(0.9),
+      selector: busiestVm,
+      placer: bestFitDecreasing(0.9, 1)
+    }
+    const options = { ...defaultControlOptions, vmHistoryLength: 10 }
+    const packed = (activeAtStart: boolean): RecordedWindow => ({
+      ...window,
+      hosts: window.hosts.map((recorded) => ({ ...recorded, activeAtStart: recorded.name === "h1" || activeAtStart })),
+      vms: ["a", "b", "c", "d"].map((uuid) => ({
+        uuid,
+        capacityMhz: 900,
+        ramMb: 512,
+        hostAtStart: "h1",
+        cpu: Array.from({ length: steps }, (_, k) => ({ timeMs: t0 + k * 300_000, value: 500 }))
+      }))
+    })
+    const suspended = Effect.runSync(replayWindow(packed(false), algorithms, options))
+    const awake = Effect.runSync(replayWindow(packed(true), algorithms, options))
+    // Awake idle hosts draw power until the first decision suspends them; suspended ones never do.
+    expect(suspended.metrics.energyKwh).toBeLessThan(awake.metrics.energyKwh)
+    expect(suspended.metrics.migrations).toBe(0)
+  })
+})

@@ -1,15 +1,17 @@
 /**
  * Recommended plans kept in the store: a global manager that starts again on the same store finds
  * its pending plans, can approve or reject them, and still expires those the cloud outgrew or that
- * grew too old.
+ * grew too old. On SQLite files, and on PostgreSQL (a schema per store) when NEAT_TEST_PG_URL is set.
  */
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Layer, Logger, LogLevel, ManagedRuntime, Schema } from "effect"
+import pg from "pg"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
 import { storeDecisionLogLayer } from "../../../src/server/db/StoreDecisionLog.js"
+import type { StoreError } from "../../../src/server/db/StoreError.js"
 import { storePlanBookLayer } from "../../../src/server/db/StorePlanBook.js"
 import { ApprovalView, PlanView, ReallocationView } from "../../../src/server/http/Api.js"
 import { globalManagerLayer, serverPort } from "../../../src/server/http/GlobalManager.js"
@@ -21,7 +23,39 @@ import { call, decode } from "../../support/signedCall.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-plans-"))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
-let files = 0
+let stores = 0
+
+/** A store both managers of a test open: a SQLite file, or a PostgreSQL schema of its own. */
+interface Backend {
+  readonly name: string
+  readonly fresh: () => Layer.Layer<Store, StoreError>
+}
+
+const sqlite: Backend = {
+  name: "SQLite",
+  fresh: () => Store.layer(`sqlite:///${join(directory, `plans-${++stores}.db`)}`)
+}
+
+const pgUrl = process.env.NEAT_TEST_PG_URL ?? ""
+const pgSchemas: Array<string> = []
+const postgres: Backend = {
+  name: "PostgreSQL",
+  fresh: () => {
+    const schema = `neat_plans_${process.pid}_${Date.now().toString(36)}_${++stores}`
+    pgSchemas.push(schema)
+    return Store.layer(pgUrl, { pgSchema: schema })
+  }
+}
+afterAll(async () => {
+  if (pgSchemas.length === 0) return
+  const client = new pg.Client({ connectionString: pgUrl })
+  await client.connect()
+  try {
+    for (const schema of pgSchemas) await client.query(`drop schema if exists "${schema}" cascade`)
+  } finally {
+    await client.end()
+  }
+})
 
 const spec = { cores: 1, mhzPerCore: 1000, ramMb: 4096 }
 /** h1 light (a, b), h2 medium, h3 heavy, h4 suspended. */
@@ -46,10 +80,10 @@ interface Running {
   readonly close: () => Promise<void>
 }
 
-/** A global manager in recommend mode whose decisions and plans live in the SQLite file `store`. */
+/** A global manager in recommend mode whose decisions and plans live in `store`. */
 const start = async (
   cloud: InMemoryCloud,
-  store: string,
+  store: Layer.Layer<Store, StoreError>,
   options: Partial<GlobalManagerOptions> = {}
 ): Promise<Running> => {
   const layer = globalManagerLayer(
@@ -58,7 +92,7 @@ const start = async (
     storePlanBookLayer
   ).pipe(
     Layer.provideMerge(Layer.merge(cloud.layer, storeDecisionLogLayer)),
-    Layer.provide(Store.layer(`sqlite:///${store}`)),
+    Layer.provide(store),
     Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
   )
   const runtime = ManagedRuntime.make(layer)
@@ -70,7 +104,9 @@ const plansOf = async (gm: Running) => decode(Schema.Array(PlanView), await call
 const recommend = async (gm: Running, body: unknown) =>
   decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", body)).decision
 
-describe("recommended plans across a restart of the global manager", () => {
+const backends = pgUrl === "" ? [sqlite] : [sqlite, postgres]
+
+describe.each(backends)("recommended plans across a restart of the global manager, on $name", (backend) => {
   let gm: Running | undefined
   afterEach(async () => {
     await gm?.close()
@@ -79,7 +115,7 @@ describe("recommended plans across a restart of the global manager", () => {
 
   it("keeps pending and resolved plans, and approves a pending one after the restart", async () => {
     const cloud = new InMemoryCloud(setup())
-    const store = join(directory, `plans-${++files}.db`)
+    const store = backend.fresh()
     gm = await start(cloud, store)
     const underload = await recommend(gm, { host: "h1", reason: "underload" })
     const overload = await recommend(gm, { host: "h3", reason: "overload", vm_uuids: ["d"] })
@@ -117,7 +153,7 @@ describe("recommended plans across a restart of the global manager", () => {
 
   it("expires a kept plan the cloud outgrew while the manager was down, or one grown too old", async () => {
     const cloud = new InMemoryCloud(setup())
-    const store = join(directory, `plans-${++files}.db`)
+    const store = backend.fresh()
     gm = await start(cloud, store)
     const first = await recommend(gm, { host: "h1", reason: "underload" })
     await gm.close()

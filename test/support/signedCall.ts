@@ -8,9 +8,9 @@ export interface Answer {
   readonly body: unknown
 }
 
-/** Sends a signed request; the body is the parsed JSON (undefined when empty). */
+/** Sends a signed request (with the tests' secret); the body is the parsed JSON (undefined when empty). */
 export const call = async (
-  gm: RunningGlobalManager,
+  gm: Pick<RunningGlobalManager, "url">,
   method: string,
   path: string,
   payload?: unknown

@@ -22,15 +22,77 @@ import { addToHost, type SimState } from "./SimState.js"
 export type InitialPlacementRule = "best-fit" | "first-fit"
 
 /**
+ * A given placement at time 0: VM name (as in the trace) → host index (0-based). VMs it does not
+ * name are placed by best fit on what the named ones leave.
+ */
+export type ExplicitPlacement = Readonly<Record<string, number>>
+
+/** How VMs are placed at time 0: a rule, or a given placement. */
+export type InitialPlacementOption = InitialPlacementRule | ExplicitPlacement
+
+/** No host given for the VM: the rule places it. */
+const free = -1
+
+/**
+ * The host of each VM (by index) under an explicit placement, `free` for VMs it does not name; a
+ * ConfigError naming the first VM that the trace lacks or whose host index is out of range.
+ */
+export const fixedHostsOf = (
+  placement: ExplicitPlacement,
+  names: ReadonlyArray<string>,
+  hostCount: number
+): Int32Array | ConfigError => {
+  const index = new Map(names.map((name, v) => [name, v] as const))
+  const fixed = new Int32Array(names.length).fill(free)
+  for (const [vm, host] of Object.entries(placement)) {
+    const v = index.get(vm)
+    if (v === undefined) {
+      return new ConfigError({ field: "initialPlacement", message: `VM ${vm} is not in the trace` })
+    }
+    if (!Number.isInteger(host) || host < 0 || host >= hostCount) {
+      return new ConfigError({
+        field: "initialPlacement",
+        message: `VM ${vm}: host index ${host} is not one of the ${hostCount} hosts (0-${hostCount - 1})`
+      })
+    }
+    fixed[v] = host
+  }
+  return fixed
+}
+
+/**
+ * Places every VM at time 0 by `option`: a rule, or an explicit placement (the named VMs first,
+ * each checked to fit, then the others by best fit). A ConfigError names what does not fit.
+ */
+export const placeInitiallyBy = (
+  state: SimState,
+  option: InitialPlacementOption | undefined,
+  names: ReadonlyArray<string>,
+  hostRamMb: Float64Array,
+  intervalSec: number
+): ConfigError | undefined => {
+  if (option === undefined || typeof option === "string") {
+    return placeInitially(state, option ?? "best-fit", hostRamMb, undefined, intervalSec)
+  }
+  const fixed = fixedHostsOf(option, names, state.hostCount)
+  if (fixed instanceof ConfigError) return fixed
+  return placeInitially(state, "best-fit", hostRamMb, undefined, intervalSec, fixed, names)
+}
+
+/**
  * Places every VM on a host (appending to the host lists of `state`); fails with a ConfigError
- * naming the first VM that fits nowhere (CloudSim aborts the run there).
+ * naming the first VM that fits nowhere (CloudSim aborts the run there). VMs with a host in `fixed`
+ * (an index, or -1 for none) go there first, each checked to fit (CPU, memory, bandwidth); the
+ * rule places the others on what they leave.
  */
 export const placeInitially = (
   state: SimState,
   rule: InitialPlacementRule,
   hostRamMb: Float64Array,
   detector: OverloadDetector | undefined,
-  intervalSec: number
+  intervalSec: number,
+  fixed?: Int32Array,
+  names?: ReadonlyArray<string>
 ): ConfigError | undefined => {
   const hosts = state.hostCount
   const availableMips = Float64Array.from(state.hostTotalMips)
@@ -87,7 +149,38 @@ export const placeInitially = (
       return detector.isOverloaded(load)
     }
   }
+  const place = (v: number, host: number): void => {
+    availableMips[host] = availableMips[host]! - state.vmMips[v]!
+    availableRam[host] = availableRam[host]! - state.vmRamMb[v]!
+    availableBandwidth[host] = availableBandwidth[host]! - state.vmBandwidthMbps[v]!
+    reservedMips[host] = reservedMips[host]! + state.vmMips[v]!
+    if (state.vmRamMb[v]! > maxRam[host]!) maxRam[host] = state.vmRamMb[v]!
+    addToHost(state, host, v, 0)
+    state.vmHost[v] = host
+  }
+  for (let v = 0; fixed !== undefined && v < state.vmCount; v++) {
+    const host = fixed[v]!
+    if (host < 0) continue
+    const lacking =
+      state.hostPeMips[host]! < state.vmMips[v]!
+        ? `its ${state.vmMips[v]} MHz exceed a core of the host (${state.hostPeMips[host]} MHz)`
+        : availableMips[host]! < state.vmMips[v]!
+          ? `${state.vmMips[v]} MHz asked, ${availableMips[host]} MHz of ${state.hostTotalMips[host]} left`
+          : availableRam[host]! < state.vmRamMb[v]!
+            ? `${state.vmRamMb[v]} MB asked, ${availableRam[host]} MB of ${hostRamMb[host]} left`
+            : availableBandwidth[host]! < state.vmBandwidthMbps[v]!
+              ? `${state.vmBandwidthMbps[v]} Mbit/s asked, ${availableBandwidth[host]} Mbit/s left`
+              : undefined
+    if (lacking !== undefined) {
+      return new ConfigError({
+        field: "initialPlacement",
+        message: `VM ${names?.[v] ?? v} does not fit on host index ${host} as given: ${lacking}`
+      })
+    }
+    place(v, host)
+  }
   for (let v = 0; v < state.vmCount; v++) {
+    if (fixed !== undefined && fixed[v]! >= 0) continue
     const host =
       rule === "best-fit" ? findHostForVm(view, v, excluded, workspace) : findFirstFit(view, v, excluded, workspace)
     if (host < 0) {
@@ -96,13 +189,7 @@ export const placeInitially = (
         message: `VM ${v} (${state.vmMips[v]} MHz, ${state.vmRamMb[v]} MB) fits on no host at time 0: add hosts or use smaller VM types`
       })
     }
-    availableMips[host] = availableMips[host]! - state.vmMips[v]!
-    availableRam[host] = availableRam[host]! - state.vmRamMb[v]!
-    availableBandwidth[host] = availableBandwidth[host]! - state.vmBandwidthMbps[v]!
-    reservedMips[host] = reservedMips[host]! + state.vmMips[v]!
-    if (state.vmRamMb[v]! > maxRam[host]!) maxRam[host] = state.vmRamMb[v]!
-    addToHost(state, host, v, 0)
-    state.vmHost[v] = host
+    place(v, host)
   }
   return undefined
 }

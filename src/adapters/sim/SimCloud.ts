@@ -23,7 +23,7 @@ import {
   planetLabVmTypes,
   type VmType
 } from "./Datacenter.js"
-import { type InitialPlacementRule, placeInitially } from "./InitialPlacement.js"
+import { type InitialPlacementOption, placeInitiallyBy } from "./InitialPlacement.js"
 import { historyAt } from "./SimState.js"
 import type { SimulationResult } from "./SimulationResult.js"
 import { Simulator } from "./Simulator.js"
@@ -35,8 +35,11 @@ export interface SimCloudOptions {
   readonly hosts?: number | undefined
   readonly hostTypes?: ReadonlyArray<HostType> | undefined
   readonly vmTypes?: ReadonlyArray<VmType> | undefined
-  /** How VMs are placed at time 0 ("best-fit": CloudSim's power-aware best fit). */
-  readonly initialPlacement?: InitialPlacementRule | undefined
+  /**
+   * How VMs are placed at time 0: "best-fit" (CloudSim's power-aware best fit, the default),
+   * "first-fit", or a given placement `{ VM name: host index }` (unnamed VMs by best fit).
+   */
+  readonly initialPlacement?: InitialPlacementOption | undefined
   /** Host CPU samples kept for `hostCpuHistory` (100). */
   readonly hostHistoryLength?: number | undefined
 }
@@ -74,7 +77,7 @@ export const makeSimCloud = (
       trace.ramMb
     )
     const intervalSec = trace.intervalSec
-    const failure = placeInitially(state, options.initialPlacement ?? "best-fit", hostRamMb, undefined, intervalSec)
+    const failure = placeInitiallyBy(state, options.initialPlacement, trace.names, hostRamMb, intervalSec)
     if (failure !== undefined) return Effect.fail(failure)
     const suspended = new Uint8Array(hostCount)
     const sim = new Simulator(state, trace, intervalSec, "awake", suspended)

@@ -12,6 +12,7 @@ import type { NeatConfig } from "../config/NeatConfig.js"
 import { registryAlgorithmValidator } from "../config/registryValidator.js"
 import { Store } from "../db/Store.js"
 import type { StoreError } from "../db/StoreError.js"
+import { storePlanBookLayer } from "../db/StorePlanBook.js"
 import { globalManagerLayer } from "../http/GlobalManager.js"
 import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
 import { jsonLogging } from "../http/JsonLogging.js"
@@ -223,12 +224,14 @@ export const makeServeCommand = (wiring: Wiring) =>
         })
       }
       if (kind === "sim") {
-        const decisionLog = wiring.decisionLog.pipe(Layer.provide(serveStore(flags, config)))
-        return yield* serveSimulated(options, placer, decisionLog, simulatedServeSettings(flags))
+        const records = Layer.merge(wiring.decisionLog, storePlanBookLayer).pipe(
+          Layer.provide(serveStore(flags, config))
+        )
+        return yield* serveSimulated(options, placer, records, simulatedServeSettings(flags))
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))
       const cloud = yield* wiring.cloud({ kind, trace: Option.getOrUndefined(flags.trace), config: loaded })
-      const server = globalManagerLayer(options, placer).pipe(
+      const server = globalManagerLayer(options, placer, storePlanBookLayer).pipe(
         HttpServer.withLogAddress,
         Layer.provide(Layer.merge(cloud, wiring.decisionLog)),
         Layer.provide(serveStore(flags, config)),

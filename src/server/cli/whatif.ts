@@ -14,6 +14,7 @@ import { ConfigError } from "../../core/errors.js"
 import type { AlgorithmSpec } from "../config/AlgorithmSpec.js"
 import { openDatabase } from "../db/openDatabase.js"
 import { readRecordedWindow } from "../whatif/readRecordedWindow.js"
+import { recordedPlacement } from "../whatif/recordedPlacement.js"
 import { recordedResult } from "../whatif/recordedResult.js"
 import { replayWindow } from "../whatif/replayWindow.js"
 import { configOption, loadCliConfig } from "./configOption.js"
@@ -116,7 +117,12 @@ export const makeWhatifCommand = (wiring: Wiring) =>
       // The records cannot give PDM, SLAV, ESV nor the mean times: say so rather than print NaN.
       const recordedTable = formatMetricsTable(actual.metrics).replace(/\bNaN\b/g, "n/a")
       yield* Console.log(`recorded (last ${flags.since})\n${recordedTable}`)
-      yield* Console.log(`\n${label}\n${formatMetricsTable(replay.metrics)}`)
+      const { known } = recordedPlacement(window)
+      const start =
+        known === window.vms.length
+          ? "from the recorded placement"
+          : `from the recorded placement of ${known} of ${window.vms.length} VMs (the others by best fit: the store has no host for them)`
+      yield* Console.log(`\n${label}\nstarting ${start}\n${formatMetricsTable(replay.metrics)}`)
       if (Option.isSome(flags.report)) {
         yield* writeReport(
           flags.report.value,

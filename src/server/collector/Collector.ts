@@ -134,6 +134,8 @@ export const collectOnce = (
       addedVmData[uuid] = history
       yield* writeValues(path.join(paths.vms, uuid), history, length)
     }
+    // Where each VM runs, for the what-if replay's starting placement: recorded when it appears here.
+    if (added.length > 0) yield* store.insertVmPlacements(host.hostname, added)
     const removed = [...previousVms].filter((uuid) => !currentIds.has(uuid))
     for (const uuid of removed) yield* removeFile(path.join(paths.vms, uuid))
 

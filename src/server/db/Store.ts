@@ -106,6 +106,20 @@ export interface HostPowerRow {
   readonly detail: string
 }
 
+/** A recommended plan as the store keeps it (`plans`); the documents are the global manager's. */
+export interface StoredPlan {
+  /** The id of the decision that recommended it. */
+  readonly id: number
+  readonly createdAt: Date
+  /** pending, approved, rejected or expired. */
+  readonly status: string
+  readonly resolution: string | undefined
+  readonly executedBy: number | undefined
+  /** JSON-serialisable documents. */
+  readonly fingerprint: unknown
+  readonly decision: unknown
+}
+
 /** A host state as Neat records it: 1 active, 0 inactive. */
 export type HostStateFlag = 0 | 1
 
@@ -150,6 +164,16 @@ export interface StoreService {
   readonly selectActiveHosts: () => Effect.Effect<ReadonlyArray<string>, StoreError>
   readonly selectInactiveHosts: () => Effect.Effect<ReadonlyArray<string>, StoreError>
   readonly insertHostOverload: (hostname: string, overload: boolean) => Effect.Effect<void, StoreError | UnknownHost>
+  /** Records that the VMs `uuids` run on `hostname` from now on (a collector's newly found VMs). */
+  readonly insertVmPlacements: (
+    hostname: string,
+    uuids: ReadonlyArray<string>
+  ) => Effect.Effect<void, StoreError | UnknownHost>
+  /**
+   * Where each VM ran at `at`: its newest placement or migration at or before then, VM UUID → host
+   * name (VMs never placed nor migrated by then are absent).
+   */
+  readonly selectVmHostsAt: (at: Date) => Effect.Effect<Readonly<Record<string, string>>, StoreError>
   /** Records that `vm` was migrated to `hostname`. */
   readonly insertVmMigration: (vm: string, hostname: string) => Effect.Effect<void, StoreError | UnknownHost>
   /** Deletes VM usage rows older than `threshold`; returns how many. */
@@ -179,6 +203,12 @@ export interface StoreService {
   readonly insertHostPower: (row: HostPowerRow) => Effect.Effect<void, StoreError>
   /** The newest power change of a host, or undefined. */
   readonly selectLatestHostPower: (host: string) => Effect.Effect<HostPowerRow | undefined, StoreError>
+  /** Records a plan, or updates its status, resolution and executing decision when it exists. */
+  readonly upsertPlan: (plan: StoredPlan) => Effect.Effect<void, StoreError>
+  /** Every plan kept, oldest first. */
+  readonly listPlans: () => Effect.Effect<ReadonlyArray<StoredPlan>, StoreError>
+  /** Forgets the given plans. */
+  readonly deletePlans: (ids: ReadonlyArray<number>) => Effect.Effect<void, StoreError>
   /** Records (or replaces) the MAC address of a host. */
   readonly updateHostMac: (host: string, mac: string) => Effect.Effect<void, StoreError>
   /** The MAC address recorded for a host, or undefined. */

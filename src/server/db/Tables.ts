@@ -76,6 +76,29 @@ export interface DecisionsTable {
   readonly timings: string
 }
 
+/** A VM found on a host (by its collector) that was not there before. */
+export interface VmPlacementsTable {
+  readonly id: Generated<number>
+  readonly vm_id: number
+  readonly host_id: number
+  readonly timestamp: TimestampColumn
+}
+
+/** A recommended plan of the global manager and what became of it. */
+export interface PlansTable {
+  /** The id of the decision that recommended it. */
+  readonly id: number
+  readonly created_at: TimestampColumn
+  /** pending, approved, rejected or expired. */
+  readonly status: string
+  readonly resolution: string | null
+  /** The decision that executed it, once approved. */
+  readonly executed_by: number | null
+  /** JSON documents. */
+  readonly fingerprint: string
+  readonly decision: string
+}
+
 /** One live-migration attempt of the OpenStack adapter. */
 export interface MigrationAttemptsTable {
   readonly id: Generated<number>
@@ -120,4 +143,6 @@ export interface StoreTables {
   readonly migration_attempts: MigrationAttemptsTable
   readonly host_power: HostPowerTable
   readonly host_macs: HostMacsTable
+  readonly vm_placements: VmPlacementsTable
+  readonly plans: PlansTable
 }

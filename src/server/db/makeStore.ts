@@ -4,12 +4,14 @@ import type { Kysely } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
 import { makeDecisionLog } from "./decisionLog.js"
 import { makeLiveCloudRecords } from "./liveCloudRecords.js"
+import { makePlanRecords } from "./planRecords.js"
 import { recentVmHistory } from "./recentVmHistory.js"
 import type { HostStateFlag, StoreService } from "./Store.js"
 import type { StoreConnection } from "./StoreConnection.js"
 import type { StoreError } from "./StoreError.js"
 import { batchSize, type Db, readTime, run, withNow } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
+import { makeVmPlacements } from "./vmPlacements.js"
 
 /** Builds the service; `open` yields the migrated database for the life of the scope. */
 export const makeStore = (
@@ -326,6 +328,8 @@ export const makeStore = (
         }),
 
       ...makeDecisionLog(db),
-      ...makeLiveCloudRecords(db)
+      ...makeLiveCloudRecords(db),
+      ...makeVmPlacements(db, vmIds),
+      ...makePlanRecords(db)
     }
   })

@@ -117,9 +117,56 @@ const liveCloud = (dialect: Dialect): Migration => ({
   }
 })
 
+/**
+ * Where each VM ran: a row whenever a collector finds a VM on its host that was not there at its
+ * previous interval (and for every VM at its start). With `vm_migrations`, it gives the placement
+ * at any past time, from which the what-if replay starts. Rows are few (changes only) and are not
+ * cleaned: a VM's latest row stays true until the next one.
+ */
+const vmPlacements = (dialect: Dialect): Migration => ({
+  async up(db: Kysely<unknown>) {
+    const fk = foreignKeyType(dialect)
+    await withId(db.schema.createTable("vm_placements").ifNotExists(), dialect)
+      .addColumn("vm_id", fk, (col) => col.notNull().references("vms.id").onDelete("cascade"))
+      .addColumn("host_id", fk, (col) => col.notNull().references("hosts.id").onDelete("cascade"))
+      .addColumn("timestamp", timestampType(dialect), timestampDefault(dialect))
+      .execute()
+    await db.schema
+      .createIndex("vm_placements_timestamp")
+      .ifNotExists()
+      .on("vm_placements")
+      .column("timestamp")
+      .execute()
+  }
+})
+
+/**
+ * The global manager's recommended plans (recommend mode), so that pending ones survive a restart
+ * and can still be approved or expire. `id` is the id of the decision that recommended the plan;
+ * `decision` and `fingerprint` are JSON documents, as in `decisions`.
+ */
+const plans = (dialect: Dialect): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("plans")
+      .ifNotExists()
+      .addColumn("id", foreignKeyType(dialect), (col) => col.primaryKey())
+      .addColumn("created_at", timestampType(dialect), (col) => col.notNull())
+      .addColumn("status", "varchar(16)", (col) => col.notNull())
+      .addColumn("resolution", "text")
+      .addColumn("executed_by", foreignKeyType(dialect))
+      .addColumn("fingerprint", "text", (col) => col.notNull())
+      .addColumn("decision", "text", (col) => col.notNull())
+      .execute()
+    await db.schema.createIndex("plans_status").ifNotExists().on("plans").columns(["status", "id"]).execute()
+  }
+})
+
 /** Every migration, keyed by a name that sorts in the order they must run. */
 export const storeMigrations = (dialect: Dialect): Record<string, Migration> => ({
   "0001_neat_tables": neatTables(dialect),
   "0002_decisions": decisions(dialect),
-  "0003_live_cloud": liveCloud(dialect)
+  "0003_live_cloud": liveCloud(dialect),
+  "0004_vm_placements": vmPlacements(dialect),
+  "0005_plans": plans(dialect)
 })

@@ -71,14 +71,21 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
     )
   })
 
-/** The HTTP app and its services, without a listening server. */
-export const globalManagerApp = (options: GlobalManagerOptions, placer: VmPlacer) =>
+/**
+ * The HTTP app and its services, without a listening server. The recommended plans live in
+ * `planBook`: in memory by default, or in the store (`storePlanBookLayer`) to survive restarts.
+ */
+export const globalManagerApp = <E = never, R = never>(
+  options: GlobalManagerOptions,
+  placer: VmPlacer,
+  planBook?: Layer.Layer<PlanBook, E, R>
+) =>
   HttpApiBuilder.serve(requestMetrics).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(dashboardRoutes),
     Layer.provide(HttpApiBuilder.api(GlobalManagerApi).pipe(Layer.provide(HandlersLive))),
     Layer.provide(ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)),
-    Layer.provideMerge(Layer.mergeAll(ServerMetrics.layer, OperatorControls.layer, PlanBook.layer)),
+    Layer.provideMerge(Layer.mergeAll(ServerMetrics.layer, OperatorControls.layer, planBook ?? PlanBook.layer)),
     Layer.provide(Layer.succeed(GlobalManagerConfig, options))
   )
 
@@ -87,8 +94,12 @@ export const globalManagerApp = (options: GlobalManagerOptions, placer: VmPlacer
  * spans are off: no exporter is configured, and they cost a quarter of a rejected request). The `HttpServer`
  * stays visible so callers can read the bound address (port 0 picks a free one).
  */
-export const globalManagerLayer = (options: GlobalManagerOptions, placer: VmPlacer) =>
-  globalManagerApp(options, placer).pipe(
+export const globalManagerLayer = <E = never, R = never>(
+  options: GlobalManagerOptions,
+  placer: VmPlacer,
+  planBook?: Layer.Layer<PlanBook, E, R>
+) =>
+  globalManagerApp(options, placer, planBook).pipe(
     HttpMiddleware.withTracerDisabledWhen(() => true),
     Layer.provideMerge(
       NodeHttpServer.layer(createServer, { host: options.global_manager_host, port: options.global_manager_port })

@@ -1,7 +1,8 @@
 /**
  * The recommended plans (`mode = recommend`) and what became of them: pending until an operator
  * approves or rejects them, or until they expire (too old, or the cloud changed under them).
- * In memory: a restarted manager starts with none (the decisions stay in the log).
+ * Held in memory; with a persistence (the store's, `StorePlanBook.ts`) every change is written
+ * through and a restarted manager starts from the kept plans.
  */
 import { Context, Effect, Layer } from "effect"
 import type { CloudSnapshot } from "../../core/control/CloudSnapshot.js"
@@ -24,7 +25,63 @@ export interface BookedPlan {
 }
 
 /** Plans kept after their resolution, for the dashboard and the API. */
-const resolvedKept = 200
+export const resolvedKept = 200
+
+/** Where the book writes its changes through, so that it outlives the process. */
+export interface PlanPersistence {
+  /** Records a new plan, or the new status of a known one. */
+  readonly save: (plan: BookedPlan) => Effect.Effect<void>
+  /** Forgets resolved plans beyond those kept. */
+  readonly remove: (ids: ReadonlyArray<number>) => Effect.Effect<void>
+}
+
+/** A book starting from `initial` (any order), writing its changes through `persistence`. */
+export const makePlanBook = (initial: ReadonlyArray<BookedPlan>, persistence?: PlanPersistence): PlanBookApi => {
+  const plans = new Map<number, BookedPlan>([...initial].sort((a, b) => a.id - b.id).map((plan) => [plan.id, plan]))
+  const save = (plan: BookedPlan) => (persistence === undefined ? Effect.void : persistence.save(plan))
+  /** Drops the oldest resolved plans beyond those kept. */
+  const prune = Effect.suspend(() => {
+    const resolved = [...plans.values()].filter((plan) => plan.status !== "pending")
+    const dropped = resolved.slice(0, Math.max(0, resolved.length - resolvedKept)).map((plan) => plan.id)
+    for (const id of dropped) plans.delete(id)
+    return dropped.length === 0 || persistence === undefined ? Effect.void : persistence.remove(dropped)
+  })
+  const resolve: PlanBookApi["resolve"] = (id, status, resolution, executedBy) =>
+    Effect.suspend(() => {
+      const plan = plans.get(id)
+      if (plan === undefined) return Effect.succeed(undefined)
+      const next = { ...plan, status, resolution, executedBy }
+      plans.set(id, next)
+      return save(next).pipe(Effect.zipRight(prune), Effect.as(next))
+    })
+  return {
+    add: (decision, snapshot, nowMs) =>
+      Effect.suspend(() => {
+        const plan: BookedPlan = {
+          id: decision.id,
+          decision,
+          fingerprint: fingerprintOf(decision.plan, snapshot),
+          createdAtMs: nowMs,
+          status: "pending",
+          resolution: undefined,
+          executedBy: undefined
+        }
+        plans.set(plan.id, plan)
+        return Effect.as(save(plan), plan)
+      }),
+    get: (id) => Effect.sync(() => plans.get(id)),
+    resolve,
+    expireStale: (snapshot, nowMs, maxAgeSec) =>
+      Effect.gen(function* () {
+        for (const plan of [...plans.values()]) {
+          if (plan.status !== "pending") continue
+          const stale = staleReason(plan.fingerprint, plan.createdAtMs, snapshot, nowMs, maxAgeSec)
+          if (stale !== undefined) yield* resolve(plan.id, "expired", stale)
+        }
+      }),
+    list: Effect.sync(() => [...plans.values()].sort((a, b) => b.id - a.id))
+  }
+}
 
 export interface PlanBookApi {
   readonly add: (decision: RecordedDecision, snapshot: CloudSnapshot, nowMs: number) => Effect.Effect<BookedPlan>
@@ -42,47 +99,6 @@ export interface PlanBookApi {
 }
 
 export class PlanBook extends Context.Tag("neat/PlanBook")<PlanBook, PlanBookApi>() {
-  static readonly layer: Layer.Layer<PlanBook> = Layer.sync(PlanBook, (): PlanBookApi => {
-    const plans = new Map<number, BookedPlan>()
-    const prune = () => {
-      const resolved = [...plans.values()].filter((plan) => plan.status !== "pending")
-      for (const plan of resolved.slice(0, Math.max(0, resolved.length - resolvedKept))) plans.delete(plan.id)
-    }
-    const resolve: PlanBookApi["resolve"] = (id, status, resolution, executedBy) =>
-      Effect.sync(() => {
-        const plan = plans.get(id)
-        if (plan === undefined) return undefined
-        const next = { ...plan, status, resolution, executedBy }
-        plans.set(id, next)
-        prune()
-        return next
-      })
-    return {
-      add: (decision, snapshot, nowMs) =>
-        Effect.sync(() => {
-          const plan: BookedPlan = {
-            id: decision.id,
-            decision,
-            fingerprint: fingerprintOf(decision.plan, snapshot),
-            createdAtMs: nowMs,
-            status: "pending",
-            resolution: undefined,
-            executedBy: undefined
-          }
-          plans.set(plan.id, plan)
-          return plan
-        }),
-      get: (id) => Effect.sync(() => plans.get(id)),
-      resolve,
-      expireStale: (snapshot, nowMs, maxAgeSec) =>
-        Effect.gen(function* () {
-          for (const plan of [...plans.values()]) {
-            if (plan.status !== "pending") continue
-            const stale = staleReason(plan.fingerprint, plan.createdAtMs, snapshot, nowMs, maxAgeSec)
-            if (stale !== undefined) yield* resolve(plan.id, "expired", stale)
-          }
-        }),
-      list: Effect.sync(() => [...plans.values()].sort((a, b) => b.id - a.id))
-    }
-  })
+  /** A book in memory only: a restarted manager starts with none (the decisions stay in the log). */
+  static readonly layer: Layer.Layer<PlanBook> = Layer.sync(PlanBook, () => makePlanBook([]))
 }

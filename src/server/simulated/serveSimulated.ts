@@ -18,6 +18,7 @@ import { ConfigError, describeError } from "../../core/errors.js"
 import type { StoreError } from "../db/StoreError.js"
 import { globalManagerLayer, serverPort } from "../http/GlobalManager.js"
 import type { GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
+import type { PlanBook } from "../http/PlanBook.js"
 import { makeSimulatedCloud } from "./SimulatedCloudLayer.js"
 import { runSimulatedStack } from "./SimulatedStack.js"
 
@@ -63,10 +64,14 @@ export const stepSecondsOf = (
 const connectHost = (listen: string): string =>
   listen === "0.0.0.0" || listen === "" ? "127.0.0.1" : listen === "::" ? "::1" : listen
 
+/**
+ * Runs the stack until the trace ends. `records` holds the decision log and the recommended plans
+ * (one layer, so both share one store).
+ */
 export const serveSimulated = (
   options: GlobalManagerOptions,
   placer: VmPlacer,
-  decisionLog: Layer.Layer<DecisionLog, ConfigError | StoreError>,
+  records: Layer.Layer<DecisionLog | PlanBook, ConfigError | StoreError>,
   settings: SimulatedServeSettings
 ): Effect.Effect<void, ConfigError | StoreError | HttpServerError.ServeError, FileSystem.FileSystem | Path.Path> =>
   Effect.scoped(
@@ -80,9 +85,9 @@ export const serveSimulated = (
       // The in-process local managers sign their requests; without a configured secret, one for this run.
       const secret = options.request_signing_secret ?? randomBytes(32).toString("hex")
       const managerOptions = { ...options, request_signing_secret: secret }
-      const server = globalManagerLayer(managerOptions, placer).pipe(
+      const server = globalManagerLayer(managerOptions, placer, records).pipe(
         HttpServer.withLogAddress,
-        Layer.provideMerge(Layer.merge(Layer.succeed(Cloud, simulated.view.cloud), decisionLog))
+        Layer.provideMerge(Layer.merge(Layer.succeed(Cloud, simulated.view.cloud), records))
       )
       const context = yield* Layer.build(server)
       const port = yield* Effect.provide(serverPort, context)

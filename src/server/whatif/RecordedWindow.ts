@@ -33,7 +33,10 @@ export interface RecordedVm {
   readonly ramMb: number
   /** CPU use samples, oldest first. */
   readonly cpu: ReadonlyArray<TimedValue>
-  /** The host it ran on when the window started, when known. */
+  /**
+   * The host it ran on when the window started (for a VM first seen within the window, its first
+   * recorded host); undefined when the store never recorded one.
+   */
   readonly hostAtStart: string | undefined
 }
 

@@ -1,7 +1,8 @@
 /**
  * Reads a `RecordedWindow` from the store (Neat's tables): hosts, host and VM CPU samples, power
  * changes and migrations between `startMs` and `endMs`, and the state at the start (the latest
- * power change and migration before it). Neat's tables do not hold each VM's capacity and memory
+ * power change before it, and each VM's host then from the collectors' placements and the
+ * migrations, or its first recorded host in the window for a VM first seen there). Neat's tables do not hold each VM's capacity and memory
  * nor the hosts' power models: they come from `assumptions`.
  */
 
@@ -11,6 +12,7 @@ import type { PowerTable } from "../../adapters/sim/PowerModel.js"
 import type { StoreError } from "../db/StoreError.js"
 import { readTime, run } from "../db/storeQueries.js"
 import type { StoreTables } from "../db/Tables.js"
+import { vmHostsAt } from "../db/vmPlacements.js"
 import type { RecordedWindow, TimedValue } from "./RecordedWindow.js"
 
 export interface WindowAssumptions {
@@ -75,20 +77,20 @@ export const readRecordedWindow = (
       else push(states, row.host_id, at, row.state)
     }
     const hostNames = new Map(hosts.map((host) => [host.id, host.hostname]))
-    const hostAtStart = new Map<number, string>()
+    const hostAtStart = await vmHostsAt(db, startMs, endMs)
     const migrations: Array<{ vm: string; host: string; timeMs: number }> = []
     const uuids = new Map(vms.map((vm) => [vm.id, vm.uuid]))
     for (const row of await db
       .selectFrom("vm_migrations")
       .select(["vm_id", "host_id", "timestamp"])
+      .where("timestamp", ">=", new Date(startMs).toISOString())
       .where("timestamp", "<", until)
       .orderBy("timestamp")
       .orderBy("id")
       .execute()) {
       const at = readTime(row.timestamp).getTime()
       const host = hostNames.get(row.host_id) ?? `host ${row.host_id}`
-      if (at < startMs) hostAtStart.set(row.vm_id, host)
-      else migrations.push({ vm: uuids.get(row.vm_id) ?? `vm ${row.vm_id}`, host, timeMs: at })
+      migrations.push({ vm: uuids.get(row.vm_id) ?? `vm ${row.vm_id}`, host, timeMs: at })
     }
     return {
       startMs,
@@ -112,7 +114,7 @@ export const readRecordedWindow = (
           capacityMhz: assumptions.vmCapacityMhz,
           ramMb: assumptions.vmRamMb,
           cpu: vmCpu.get(vm.id) ?? [],
-          hostAtStart: hostAtStart.get(vm.id)
+          hostAtStart: hostAtStart.get(vm.uuid)
         })),
       migrations
     }

@@ -1,11 +1,10 @@
 /**
  * The what-if replay: the recorded VM use of a window, run through Neat's control core
  * (`controlStep`, the code the live managers run) with the given algorithms over the simulator's
- * cloud, with the recorded hosts (capacity, memory, power model) and VMs (capacity, memory).
- *
- * The simulated cloud places the VMs at time 0 with CloudSim's power-aware best fit: the store
- * does not record which host each VM ran on (Neat's tables keep usage and migrations, not the
- * placement), so the replay cannot start from the recorded placement yet.
+ * cloud, with the recorded hosts (capacity, memory, power model) and VMs (capacity, memory),
+ * starting from the recorded state: each VM on the host it ran on when the window began
+ * (`recordedPlacement`; VMs whose host the store never recorded are placed by best fit), and the
+ * hosts suspended then suspended.
  */
 import { Effect } from "effect"
 import type { HostType, VmType } from "../../adapters/sim/Datacenter.js"
@@ -18,8 +17,9 @@ import {
   initialControlState
 } from "../../core/control/ControlStep.js"
 import { makeMemoryDecisionLog } from "../../core/control/DecisionLog.js"
-import type { ConfigError } from "../../core/errors.js"
+import { ConfigError } from "../../core/errors.js"
 import type { RecordedWindow } from "./RecordedWindow.js"
+import { recordedPlacement } from "./recordedPlacement.js"
 import { recordedTrace } from "./recordedTrace.js"
 
 /** Network links of the replayed hosts and VMs, Mbit/s (CloudSim's PlanetLab values). */
@@ -48,7 +48,32 @@ export const replayWindow = (
       ramMb: vm.ramMb,
       bandwidthMbps: vmBandwidthMbps
     }))
-    const { cloud, control } = yield* makeSimCloud({ trace, hosts: window.hosts.length, hostTypes, vmTypes })
+    const { cloud, control } = yield* makeSimCloud({
+      trace,
+      hosts: window.hosts.length,
+      hostTypes,
+      vmTypes,
+      initialPlacement: recordedPlacement(window).placement
+    }).pipe(
+      Effect.mapError((error) =>
+        error.field === "initialPlacement"
+          ? new ConfigError({
+              field: "vm-capacity-mhz",
+              message: `the recorded placement does not fit the assumed VM sizes (${error.message.replace(
+                /host index (\d+)/,
+                (text, h: string) => window.hosts[Number(h)]?.name ?? text
+              )}): lower --vm-capacity-mhz or --vm-ram-mb`
+            })
+          : error
+      )
+    )
+    // Hosts suspended when the window began start suspended, unless best fit put a VM there.
+    const simulatedHosts = yield* Effect.orDie(cloud.hosts)
+    for (const [h, host] of window.hosts.entries()) {
+      const simulated = simulatedHosts[h]
+      if (host.activeAtStart || simulated === undefined || simulated.vms.length > 0) continue
+      yield* Effect.orDie(cloud.suspendHost(simulated.name))
+    }
     const log = Effect.runSync(makeMemoryDecisionLog())
     let state = initialControlState(algorithms)
     while (Effect.runSync(control.advance)) {

@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { Effect, Either } from "effect"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it, vi } from "vitest"
 import { makeWhatifCommand, parseDuration } from "../../../src/server/cli/whatif.js"
 import { defaultWiring } from "../../../src/server/cli/wiring.js"
 import { openDatabase } from "../../../src/server/db/openDatabase.js"
@@ -37,6 +37,12 @@ const fillStore = (file: string) =>
           for (let h = 0; h < 4; h++) hostRows.push({ host_id: h + 1, cpu_mhz: 400, timestamp })
         }
         await db.insertInto("vm_resource_usage").values(vmRows).execute()
+        // The collectors found the VMs two per host three hours ago.
+        const placedAt = new Date(now - 3 * 3600_000).toISOString()
+        await db
+          .insertInto("vm_placements")
+          .values(uuids.map((_, v) => ({ vm_id: v + 1, host_id: 1 + (v >> 1), timestamp: placedAt })))
+          .execute()
         await db.insertInto("host_resource_usage").values(hostRows).execute()
       })
     })
@@ -64,6 +70,7 @@ describe("neat whatif", () => {
     const config = join(directory, "neat.conf")
     writeFileSync(config, `[DEFAULT]\nsql_connection = sqlite:///${store}\nlocal_manager_interval = 300\n`)
     const report = join(directory, "whatif.html")
+    const printed = vi.spyOn(console, "log").mockImplementation(() => {})
     const result = await Effect.runPromise(
       run([
         "--config",
@@ -78,7 +85,10 @@ describe("neat whatif", () => {
         report
       ])
     )
+    const output = printed.mock.calls.map((args) => args.join(" ")).join("\n")
+    printed.mockRestore()
     expect(Either.isRight(result), String(Either.isLeft(result) ? JSON.stringify(result.left) : "")).toBe(true)
+    expect(output).toMatch(/what-if: underload\/threshold.*\nstarting from the recorded placement\n/)
     const html = readFileSync(report, "utf8")
     expect(html).toContain("recorded")
     expect(html).toContain("what-if: underload/threshold")

@@ -142,6 +142,11 @@ describe("collectOnce", () => {
       assert.deepStrictEqual(yield* store.selectCpuMhzForVm(A, 10), [100, 200, 1000, 1000])
       assert.deepStrictEqual(yield* store.selectCpuMhzForVm(B, 10), [4000, 7000])
       assert.deepStrictEqual(yield* store.selectCpuMhzForHost("compute1", 10), [3000, 1000])
+      // Where each VM ran: A from the first interval, B from the second (when it ran), A gone later
+      // but its record stays until another host records it.
+      assert.deepStrictEqual(yield* store.selectVmHostsAt(new Date(1_000_000 - 1)), {})
+      assert.deepStrictEqual(yield* store.selectVmHostsAt(new Date(1_000_000)), { [A]: "compute1" })
+      assert.deepStrictEqual(yield* store.selectVmHostsAt(new Date(1_900_000)), { [A]: "compute1", [B]: "compute1" })
       const overloads = yield* store.selectHostOverloads("compute1")
       assert.deepStrictEqual(
         overloads.map((o) => [o.overload, o.timestamp.getTime()]),

@@ -4,6 +4,7 @@ import pg from "pg"
 import { afterAll, describe, it } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
 import { requireServerEnv } from "../../support/requireEnv.js"
+import { operatorStoreSuite } from "./operatorStoreSuite.js"
 import { storeSuite } from "./storeSuite.js"
 
 const server = requireServerEnv("NEAT_TEST_PG_URL", "PostgreSQL store")
@@ -40,8 +41,10 @@ if (url === undefined) {
 
   afterAll(() => withClient((client) => client.query(`drop schema if exists "${schema}" cascade`)))
 
-  storeSuite({
+  const backend = {
     name: "PostgreSQL",
     layer: () => Layer.unwrapEffect(Effect.promise(resetTables).pipe(Effect.as(Store.layer(url, { pgSchema: schema }))))
-  })
+  }
+  storeSuite(backend)
+  operatorStoreSuite(backend)
 }

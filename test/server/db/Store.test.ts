@@ -5,6 +5,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { afterAll } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
+import { operatorStoreSuite } from "./operatorStoreSuite.js"
 import { storeSuite } from "./storeSuite.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-store-"))
@@ -12,6 +13,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }))
 let files = 0
 
 storeSuite({ name: "SQLite in memory", layer: () => Store.layer("sqlite:///:memory:") })
+operatorStoreSuite({ name: "SQLite in memory", layer: () => Store.layer("sqlite:///:memory:") })
 storeSuite({
   name: "a SQLite file",
   layer: () => Store.layer(`sqlite:///${join(directory, `store-${++files}.db`)}`)
@@ -39,7 +41,9 @@ describe("Store.layer", () => {
       assert.deepStrictEqual(migrations, [
         { name: "0001_neat_tables" },
         { name: "0002_decisions" },
-        { name: "0003_live_cloud" }
+        { name: "0003_live_cloud" },
+        { name: "0004_vm_placements" },
+        { name: "0005_plans" }
       ])
     })
   )

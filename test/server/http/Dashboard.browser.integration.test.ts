@@ -1,60 +1,60 @@
 /**
- * The dashboard in a real browser: Debian's chromium driven by playwright-core, against a real
- * global manager on loopback over the in-memory cloud. Needs NEAT_TEST_CHROMIUM (set by
+ * The dashboard in a real browser: Debian's chromium driven by playwright-core, against
+ * `neat serve --cloud sim` started as an operator would (a child process of the CLI, recommend
+ * mode, an accelerated clock, a SQLite store, 127.0.0.1). Needs NEAT_TEST_CHROMIUM (set by
  * .ci/services/chromium.sh); NEAT_UPDATE_DOCS_SCREENSHOT=1 also refreshes docs/dashboard.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { Schema } from "effect"
 import { type BrowserContext, chromium } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
-import { type RunningGlobalManager, startGlobalManager } from "../../support/globalManager.js"
-import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { HostView, PlanView, VmMigrationView, VmView } from "../../../src/server/http/Api.js"
+import { testSecret } from "../../support/globalManager.js"
+import { type ServedCli, startServedCli } from "../../support/servedCli.js"
 import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
-import { call } from "../../support/signedCall.js"
+import { call, decode } from "../../support/signedCall.js"
 
 const env = serviceEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
 const token = "browser-test-dashboard-token"
-const spec = { cores: 4, mhzPerCore: 2500, ramMb: 16384 }
+/** Real seconds per simulated interval: long enough for the page to poll (every 1.5 s) within a step. */
+const stepSeconds = 3
 
-/** A CPU history with some movement, MHz. */
-const wave = (base: number, swing: number, phase: number, n = 30): Array<number> =>
-  Array.from({ length: n }, (_, k) => Math.round(base + swing * Math.sin((k + phase) / 3)))
-
-const cloudOf = () =>
-  new InMemoryCloud({
-    hosts: [
-      { name: "compute-1", ...spec, ownCpuMhz: wave(300, 40, 0) },
-      { name: "compute-2", ...spec, ownCpuMhz: wave(300, 40, 1) },
-      { name: "compute-3", ...spec, ownCpuMhz: wave(300, 40, 2) },
-      { name: "compute-4", ...spec, power: "suspended" }
-    ],
-    vms: [
-      { uuid: "vm-web-1", host: "compute-1", ramMb: 2048, cpuMhz: wave(400, 150, 0) },
-      { uuid: "vm-db-1", host: "compute-1", ramMb: 4096, cpuMhz: wave(300, 100, 4) },
-      { uuid: "vm-web-2", host: "compute-2", ramMb: 2048, cpuMhz: wave(2500, 600, 2) },
-      { uuid: "vm-batch-1", host: "compute-2", ramMb: 4096, cpuMhz: wave(2200, 500, 5) },
-      { uuid: "vm-cache-1", host: "compute-3", ramMb: 8192, cpuMhz: wave(3000, 400, 1) }
-    ]
-  })
-
-describeWithService("dashboard in a browser", env, (values) => {
-  let gm: RunningGlobalManager
-  let cloud: InMemoryCloud
+describeWithService("dashboard in a browser, on neat serve --cloud sim", env, (values) => {
+  let neat: ServedCli
   let context: BrowserContext
-  let profile: string
+  let dir: string
 
   beforeAll(async () => {
-    cloud = cloudOf()
-    gm = await startGlobalManager(cloud, {
-      dashboard_token: token,
-      control_mode: "recommend",
-      excluded_vms: ["vm-cache-1"],
-      min_spare_hosts: 0,
-      max_migrations_per_interval: 20
-    })
-    profile = mkdtempSync(join(tmpdir(), "neat-chromium-"))
-    context = await chromium.launchPersistentContext(profile, {
+    dir = mkdtempSync(join(tmpdir(), "neat-dashboard-"))
+    neat = await startServedCli(
+      [
+        "serve",
+        "--cloud",
+        "sim",
+        "--trace",
+        "synthetic:vms=12,seed=1,days=0.5",
+        "--hosts",
+        "6",
+        "--step-seconds",
+        String(stepSeconds),
+        "--control-mode",
+        "recommend",
+        "--global-manager-host",
+        "127.0.0.1",
+        "--global-manager-port",
+        "0",
+        "--sql-connection",
+        `sqlite:///${join(dir, "neat.db")}`
+      ],
+      {
+        NEAT_OS_ADMIN_PASSWORD: "browser-test-password",
+        NEAT_REQUEST_SIGNING_SECRET: testSecret,
+        NEAT_DASHBOARD_TOKEN: token
+      }
+    )
+    context = await chromium.launchPersistentContext(join(dir, "profile"), {
       executablePath: values.NEAT_TEST_CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 1000 },
@@ -68,54 +68,94 @@ describeWithService("dashboard in a browser", env, (values) => {
         "--disable-sync"
       ]
     })
-  })
+  }, 60_000)
 
   afterAll(async () => {
     await context?.close()
-    await gm?.close()
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true })
+    await neat?.stop()
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true })
   })
 
-  it("logs in, shows the hosts, updates after a step, and executes a plan approved on the page", async () => {
+  it("logs in, shows the simulated hosts, updates after a step, and executes a plan approved on the page", async () => {
     const page = await context.newPage()
     const external: Array<string> = []
     page.on("request", (request) => {
-      if (!request.url().startsWith(gm.url)) external.push(request.url())
+      if (!request.url().startsWith(neat.url)) external.push(request.url())
     })
-    await page.goto(`${gm.url}/dashboard`)
+    await page.goto(`${neat.url}/dashboard`)
     await page.fill("#token", token)
     await page.click("[data-testid=login]")
-    await page.waitForSelector("[data-testid=host-compute-1]")
-    expect(await page.textContent("[data-testid=power-compute-1]")).toBe("active")
-    expect(await page.textContent("[data-testid=power-compute-4]")).toBe("suspended")
-    expect(await page.locator("[data-testid=host-compute-1] svg.spark").count()).toBeGreaterThan(0)
-    expect(await page.locator("[data-testid=vm-vm-db-1]").count()).toBe(1)
 
-    // A step: the local manager of compute-1 reports an underload; in recommend mode it becomes a plan.
-    const asked = await call(gm, "POST", "/v1/reallocations", { host: "compute-1", reason: "underload" })
-    expect(asked.status).toBe(200)
-    const plan = page.locator("[data-testid=plan-1]")
-    await plan.waitFor()
-    expect(await plan.textContent()).toMatch(/vm-web-1: compute-1 →/)
-    expect(await page.textContent("[data-testid=stat-pending] .value")).toBe("1")
-    expect(cloud.vmsOn("compute-1")).toEqual(["vm-web-1", "vm-db-1"])
+    // The simulated data centre: host-0 .. host-5, all active at start, with their VMs.
+    await page.waitForSelector("[data-testid=host-host-0]")
+    const hosts = decode(Schema.Array(HostView), await call(neat, "GET", "/v1/hosts"))
+    expect(hosts.map((host) => host.name)).toEqual(["host-0", "host-1", "host-2", "host-3", "host-4", "host-5"])
+    expect(await page.locator("[data-testid^=host-host-]").count()).toBe(6)
+    const vms = decode(Schema.Array(VmView), await call(neat, "GET", "/v1/vms"))
+    expect(vms).toHaveLength(12)
+    for (const vm of vms) expect(await page.locator(`[data-testid=vm-${vm.uuid}]`).count()).toBe(1)
+    expect(await page.textContent("[data-testid=power-host-0]")).toBe("active")
+    expect(await page.locator("[data-testid=host-host-0] svg.spark").count()).toBeGreaterThan(0)
 
-    await page.click("[data-testid=approve-1]")
-    await expect.poll(() => page.textContent("[data-testid=power-compute-1]"), { timeout: 10_000 }).toBe("suspended")
-    expect(cloud.vmsOn("compute-1")).toEqual([])
-    expect(cloud.hosts.get("compute-1")?.power).toBe("suspended")
-    await page.locator("[data-testid=decision-2]").waitFor()
-    expect(await page.textContent("[data-testid=decision-2]")).toMatch(/done/)
-    expect(await page.textContent("[data-testid=plan-1]")).toMatch(/approved/)
+    // A simulated step: the local managers send their requests, the decisions count on the page grows.
+    const decisionsNow = Number(await page.textContent("[data-testid=stat-decisions] .value"))
+    await expect
+      .poll(async () => Number(await page.textContent("[data-testid=stat-decisions] .value")), {
+        timeout: stepSeconds * 4000
+      })
+      .toBeGreaterThan(decisionsNow)
 
-    // One more plan stays pending for the picture.
-    await call(gm, "POST", "/v1/reallocations", { host: "compute-2", reason: "overload", vm_uuids: ["vm-web-2"] })
-    await page.locator("[data-testid=approve-3]").waitFor()
-    mkdirSync(".neat", { recursive: true })
-    await page.screenshot({ path: ".neat/dashboard.png", fullPage: true })
-    if (process.env.NEAT_UPDATE_DOCS_SCREENSHOT === "1") {
-      await page.screenshot({ path: "docs/dashboard.png", fullPage: true })
+    // Recommend mode: underloads become pending plans, shown with Approve buttons.
+    const approve = page.locator("[data-testid^=approve-]").first()
+    await approve.waitFor({ timeout: stepSeconds * 10_000 })
+    const planId = Number((await approve.getAttribute("data-testid"))?.slice("approve-".length))
+    const plans = decode(Schema.Array(PlanView), await call(neat, "GET", "/v1/plans"))
+    const plan = plans.find((candidate) => candidate.id === planId)
+    expect(plan?.status).toBe("pending")
+    const moves = plan?.decision.plan.migrations ?? []
+    expect(moves.length).toBeGreaterThan(0)
+    expect(await page.textContent(`[data-testid=plan-${planId}]`)).toContain(
+      `${moves[0]?.vm}: ${moves[0]?.from} → ${moves[0]?.to}`
+    )
+    expect(Number(await page.textContent("[data-testid=stat-pending] .value"))).toBeGreaterThan(0)
+
+    await page.click(`[data-testid=approve-${planId}]`)
+    await expect
+      .poll(async () => (await page.textContent(`[data-testid=plan-${planId}]`)) ?? "", { timeout: 15_000 })
+      .toMatch(/approved/)
+
+    // The API agrees: the plan was executed by a new decision, and its VMs now run on their targets.
+    const approved = decode(Schema.Array(PlanView), await call(neat, "GET", "/v1/plans")).find(
+      (candidate) => candidate.id === planId
+    )
+    expect(approved?.status).toBe("approved")
+    expect(approved?.executed_by).toBeGreaterThan(planId)
+    const placed = new Map(
+      decode(Schema.Array(VmView), await call(neat, "GET", "/v1/vms")).map((vm) => [vm.uuid, vm.host])
+    )
+    const migrated = decode(Schema.Array(VmMigrationView), await call(neat, "GET", "/v1/migrations"))
+    for (const move of moves) {
+      expect(placed.get(move.vm)).toBe(move.to)
+      expect(migrated.some((row) => row.vm === move.vm && row.host === move.to)).toBe(true)
     }
+    for (const host of plan?.decision.plan.suspend ?? []) {
+      await expect.poll(() => page.textContent(`[data-testid=power-${host}]`), { timeout: 10_000 }).toBe("suspended")
+    }
+    await expect
+      .poll(async () => (await page.textContent(`[data-testid=decision-${approved?.executed_by}]`)) ?? "", {
+        timeout: 10_000
+      })
+      .toMatch(/done/)
+
+    // The picture: the simulated hosts after the approval, a plan approved and newer ones pending.
+    await page
+      .locator("[data-testid^=approve-]")
+      .first()
+      .waitFor({ timeout: stepSeconds * 10_000 })
+    const screenshot = join(dir, "dashboard.png")
+    await page.screenshot({ path: screenshot, fullPage: true })
+    expect(existsSync(screenshot)).toBe(true)
+    if (process.env.NEAT_UPDATE_DOCS_SCREENSHOT === "1") copyFileSync(screenshot, "docs/dashboard.png")
     expect(external).toEqual([])
-  })
+  }, 120_000)
 })

@@ -25,7 +25,7 @@ describe("reading a recorded window from the store", () => {
               .execute()
             await db
               .insertInto("vms")
-              .values([{ uuid: "a" }, { uuid: "b" }, { uuid: "gone" }])
+              .values([{ uuid: "a" }, { uuid: "b" }, { uuid: "gone" }, { uuid: "late" }])
               .execute()
             await db
               .insertInto("host_resource_usage")
@@ -42,7 +42,8 @@ describe("reading a recorded window from the store", () => {
                 { vm_id: 2, cpu_mhz: 250, timestamp: at(2) },
                 { vm_id: 2, cpu_mhz: 260, timestamp: at(7) },
                 { vm_id: 3, cpu_mhz: 100, timestamp: at(-120) },
-                { vm_id: 1, cpu_mhz: 999, timestamp: at(30) }
+                { vm_id: 1, cpu_mhz: 999, timestamp: at(30) },
+                { vm_id: 4, cpu_mhz: 50, timestamp: at(5) }
               ])
               .execute()
             await db
@@ -57,6 +58,17 @@ describe("reading a recorded window from the store", () => {
               .values([
                 { vm_id: 1, host_id: 2, timestamp: at(-20) },
                 { vm_id: 2, host_id: 1, timestamp: at(8) }
+              ])
+              .execute()
+            // The collectors' placements: a on h1 before it migrated to h2; b on h2 before the
+            // window (it migrates to h1 within it); late appears on h1 within the window.
+            await db
+              .insertInto("vm_placements")
+              .values([
+                { vm_id: 1, host_id: 1, timestamp: at(-60) },
+                { vm_id: 2, host_id: 2, timestamp: at(-5) },
+                { vm_id: 4, host_id: 1, timestamp: at(3) },
+                { vm_id: 2, host_id: 1, timestamp: at(9) }
               ])
               .execute()
           })
@@ -76,7 +88,8 @@ describe("reading a recorded window from the store", () => {
     expect(window.hosts[1]?.states).toEqual([{ timeMs: t0 + 6 * 60_000, value: 1 }])
     expect(window.vms.map((vm) => [vm.uuid, vm.hostAtStart, vm.cpu.length, vm.capacityMhz])).toEqual([
       ["a", "h2", 1, 2000],
-      ["b", undefined, 2, 2000]
+      ["b", "h2", 2, 2000],
+      ["late", "h1", 1, 2000]
     ])
     expect(window.migrations).toEqual([{ vm: "b", host: "h1", timeMs: t0 + 8 * 60_000 }])
   })

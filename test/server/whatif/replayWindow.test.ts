@@ -4,6 +4,7 @@ import { hpProLiantMl110G4 } from "../../../src/adapters/sim/PowerModel.js"
 import { renderReport } from "../../../src/adapters/sim/report/renderReport.js"
 import { defaultControlOptions } from "../../../src/core/control/ControlStep.js"
 import type { RecordedHost, RecordedVm, RecordedWindow } from "../../../src/server/whatif/RecordedWindow.js"
+import { recordedPlacement } from "../../../src/server/whatif/recordedPlacement.js"
 import { recordedResult } from "../../../src/server/whatif/recordedResult.js"
 import { replayWindow } from "../../../src/server/whatif/replayWindow.js"
 import { bestFitDecreasing, busiestVm, overloadAbove, underloadBelow } from "../../support/algorithms.js"
@@ -62,5 +63,80 @@ describe("what-if replay", () => {
       { title: "What-if" }
     )
     expect(html).toContain("what-if: threshold 0.3 / 0.9")
+  })
+})
+
+describe("what-if replay from the recorded placement", () => {
+  const algorithms = {
+    underload: underloadBelow(0.3),
+    overload: overloadAbove(0.9),
+    selector: busiestVm,
+    placer: bestFitDecreasing(0.9, 1)
+  }
+  const options = { ...defaultControlOptions, vmHistoryLength: 10 }
+  /** Six VMs of 600 MHz using 400 MHz each: 2400 of h1's 3720 MHz, neither under- nor overloaded. */
+  const packed = (hostAtStart: string | undefined, capacityMhz = 600): RecordedWindow => ({
+    ...window,
+    vms: ["a", "b", "c", "d", "e", "f"].map((uuid) => ({
+      uuid,
+      capacityMhz,
+      ramMb: 512,
+      hostAtStart,
+      cpu: Array.from({ length: steps }, (_, k) => ({ timeMs: t0 + k * 300_000, value: 400 }))
+    }))
+  })
+
+  it("starts every VM where the store says it ran", () => {
+    expect(recordedPlacement(packed("h1"))).toEqual({
+      placement: { a: 0, b: 0, c: 0, d: 0, e: 0, f: 0 },
+      known: 6
+    })
+    expect(recordedPlacement(packed(undefined)).known).toBe(0)
+    expect(recordedPlacement(packed("not-a-recorded-host")).known).toBe(0)
+  })
+
+  it("keeps a recorded consolidation that best fit would have spread", () => {
+    // From the recorded placement, h1 is busy enough and the idle hosts are suspended: no migration.
+    const recorded = Effect.runSync(replayWindow(packed("h1"), algorithms, options))
+    expect(recorded.metrics.migrations).toBe(0)
+    expect(recorded.timeline.activeHosts[recorded.timeline.activeHosts.length - 1]).toBe(1)
+    // From best fit (no recorded host), the VMs start spread and the policy moves them.
+    const spread = Effect.runSync(replayWindow(packed(undefined), algorithms, options))
+    expect(spread.metrics.migrations).toBeGreaterThan(0)
+  })
+
+  it("names the host and the assumption when the recorded placement does not fit", () => {
+    const failed = Effect.runSync(Effect.flip(replayWindow(packed("h1", 1000), algorithms, options)))
+    expect(failed._tag).toBe("ConfigError")
+    expect(failed.message).toMatch(/VM d does not fit on h1 as given: 1000 MHz asked, 720 MHz of 3720 left/)
+    expect(failed.message).toMatch(/--vm-capacity-mhz/)
+  })
+})
+
+describe("what-if replay from the recorded power states", () => {
+  it("starts the hosts that were suspended suspended", () => {
+    const algorithms = {
+      underload: underloadBelow(0.3),
+      overload: overloadAbove(0.9),
+      selector: busiestVm,
+      placer: bestFitDecreasing(0.9, 1)
+    }
+    const options = { ...defaultControlOptions, vmHistoryLength: 10 }
+    const packed = (activeAtStart: boolean): RecordedWindow => ({
+      ...window,
+      hosts: window.hosts.map((recorded) => ({ ...recorded, activeAtStart: recorded.name === "h1" || activeAtStart })),
+      vms: ["a", "b", "c", "d"].map((uuid) => ({
+        uuid,
+        capacityMhz: 900,
+        ramMb: 512,
+        hostAtStart: "h1",
+        cpu: Array.from({ length: steps }, (_, k) => ({ timeMs: t0 + k * 300_000, value: 500 }))
+      }))
+    })
+    const suspended = Effect.runSync(replayWindow(packed(false), algorithms, options))
+    const awake = Effect.runSync(replayWindow(packed(true), algorithms, options))
+    // Awake idle hosts draw power until the first decision suspends them; suspended ones never do.
+    expect(suspended.metrics.energyKwh).toBeLessThan(awake.metrics.energyKwh)
+    expect(suspended.metrics.migrations).toBe(0)
   })
 })

@@ -1,0 +1,184 @@
+/**
+ * Recommended plans kept in the store: a global manager that starts again on the same store finds
+ * its pending plans, can approve or reject them, and still expires those the cloud outgrew or that
+ * grew too old. On SQLite files, and on PostgreSQL (a schema per store) when NEAT_TEST_PG_URL is set.
+ */
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Layer, Logger, LogLevel, ManagedRuntime, Schema } from "effect"
+import pg from "pg"
+import { afterAll, afterEach, describe, expect, it } from "vitest"
+import { Store } from "../../../src/server/db/Store.js"
+import { storeDecisionLogLayer } from "../../../src/server/db/StoreDecisionLog.js"
+import type { StoreError } from "../../../src/server/db/StoreError.js"
+import { storePlanBookLayer } from "../../../src/server/db/StorePlanBook.js"
+import { ApprovalView, PlanView, ReallocationView } from "../../../src/server/http/Api.js"
+import { globalManagerLayer, serverPort } from "../../../src/server/http/GlobalManager.js"
+import type { GlobalManagerOptions } from "../../../src/server/http/GlobalManagerOptions.js"
+import { bestFitDecreasing } from "../../support/algorithms.js"
+import { testOptions } from "../../support/globalManager.js"
+import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { call, decode } from "../../support/signedCall.js"
+
+const directory = mkdtempSync(join(tmpdir(), "neat-plans-"))
+afterAll(() => rmSync(directory, { recursive: true, force: true }))
+let stores = 0
+
+/** A store both managers of a test open: a SQLite file, or a PostgreSQL schema of its own. */
+interface Backend {
+  readonly name: string
+  readonly fresh: () => Layer.Layer<Store, StoreError>
+}
+
+const sqlite: Backend = {
+  name: "SQLite",
+  fresh: () => Store.layer(`sqlite:///${join(directory, `plans-${++stores}.db`)}`)
+}
+
+const pgUrl = process.env.NEAT_TEST_PG_URL ?? ""
+const pgSchemas: Array<string> = []
+const postgres: Backend = {
+  name: "PostgreSQL",
+  fresh: () => {
+    const schema = `neat_plans_${process.pid}_${Date.now().toString(36)}_${++stores}`
+    pgSchemas.push(schema)
+    return Store.layer(pgUrl, { pgSchema: schema })
+  }
+}
+afterAll(async () => {
+  if (pgSchemas.length === 0) return
+  const client = new pg.Client({ connectionString: pgUrl })
+  await client.connect()
+  try {
+    for (const schema of pgSchemas) await client.query(`drop schema if exists "${schema}" cascade`)
+  } finally {
+    await client.end()
+  }
+})
+
+const spec = { cores: 1, mhzPerCore: 1000, ramMb: 4096 }
+/** h1 light (a, b), h2 medium, h3 heavy, h4 suspended. */
+const setup = (): CloudSetup => ({
+  hosts: [
+    { name: "h1", ...spec },
+    { name: "h2", ...spec },
+    { name: "h3", ...spec },
+    { name: "h4", ...spec, power: "suspended" }
+  ],
+  vms: [
+    { uuid: "a", host: "h1", ramMb: 512, cpuMhz: [100, 100] },
+    { uuid: "b", host: "h1", ramMb: 512, cpuMhz: [50, 100] },
+    { uuid: "c", host: "h2", ramMb: 512, cpuMhz: [400] },
+    { uuid: "d", host: "h3", ramMb: 512, cpuMhz: [500] },
+    { uuid: "e", host: "h3", ramMb: 512, cpuMhz: [450] }
+  ]
+})
+
+interface Running {
+  readonly url: string
+  readonly close: () => Promise<void>
+}
+
+/** A global manager in recommend mode whose decisions and plans live in `store`. */
+const start = async (
+  cloud: InMemoryCloud,
+  store: Layer.Layer<Store, StoreError>,
+  options: Partial<GlobalManagerOptions> = {}
+): Promise<Running> => {
+  const layer = globalManagerLayer(
+    { ...testOptions, control_mode: "recommend", ...options },
+    bestFitDecreasing(),
+    storePlanBookLayer
+  ).pipe(
+    Layer.provideMerge(Layer.merge(cloud.layer, storeDecisionLogLayer)),
+    Layer.provide(store),
+    Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
+  )
+  const runtime = ManagedRuntime.make(layer)
+  const port = await runtime.runPromise(serverPort)
+  return { url: `http://127.0.0.1:${port}`, close: () => runtime.dispose() }
+}
+
+const plansOf = async (gm: Running) => decode(Schema.Array(PlanView), await call(gm, "GET", "/v1/plans"))
+const recommend = async (gm: Running, body: unknown) =>
+  decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", body)).decision
+
+const backends = pgUrl === "" ? [sqlite] : [sqlite, postgres]
+
+describe.each(backends)("recommended plans across a restart of the global manager, on $name", (backend) => {
+  let gm: Running | undefined
+  afterEach(async () => {
+    await gm?.close()
+    gm = undefined
+  })
+
+  it("keeps pending and resolved plans, and approves a pending one after the restart", async () => {
+    const cloud = new InMemoryCloud(setup())
+    const store = backend.fresh()
+    gm = await start(cloud, store)
+    const underload = await recommend(gm, { host: "h1", reason: "underload" })
+    const overload = await recommend(gm, { host: "h3", reason: "overload", vm_uuids: ["d"] })
+    expect([underload.outcome, overload.outcome]).toEqual(["recommended", "recommended"])
+    expect((await call(gm, "POST", `/v1/plans/${overload.id}/reject`)).status).toBe(200)
+    await gm.close()
+
+    gm = await start(cloud, store)
+    const kept = await plansOf(gm)
+    expect(kept.map((plan) => [plan.id, plan.status])).toEqual([
+      [overload.id, "rejected"],
+      [underload.id, "pending"]
+    ])
+    expect(kept[1]?.decision.plan.migrations.map((m) => m.vm).sort()).toEqual(["a", "b"])
+    expect(kept[1]?.fingerprint.vms).toEqual({ a: "h1", b: "h1" })
+    expect(cloud.actions).toEqual([])
+
+    const approval = await call(gm, "POST", `/v1/plans/${underload.id}/approve`, {})
+    expect(approval.status).toBe(200)
+    const approved = decode(ApprovalView, approval)
+    expect(approved.decision).toMatchObject({ status: "approved", outcome: "done" })
+    // The decision ids continue from the store's, so the executing decision is a new one.
+    expect(approved.decision.id).toBeGreaterThan(overload.id)
+    expect(cloud.vmsOn("h1")).toEqual([])
+    expect((await call(gm, "POST", `/v1/plans/${overload.id}/approve`, {})).status).toBe(409)
+    await gm.close()
+
+    // The approval itself was kept.
+    gm = await start(cloud, store)
+    expect((await plansOf(gm)).find((plan) => plan.id === underload.id)).toMatchObject({
+      status: "approved",
+      executed_by: approved.decision.id
+    })
+  })
+
+  it("expires a kept plan the cloud outgrew while the manager was down, or one grown too old", async () => {
+    const cloud = new InMemoryCloud(setup())
+    const store = backend.fresh()
+    gm = await start(cloud, store)
+    const first = await recommend(gm, { host: "h1", reason: "underload" })
+    await gm.close()
+
+    cloud.deleteVm("b")
+    gm = await start(cloud, store)
+    expect((await plansOf(gm))[0]).toMatchObject({
+      id: first.id,
+      status: "expired",
+      resolution: "VM b was on h1 and is now gone"
+    })
+    expect((await call(gm, "POST", `/v1/plans/${first.id}/approve`, {})).status).toBe(409)
+    const second = await recommend(gm, { host: "h1", reason: "underload" })
+    expect(second.id).toBeGreaterThan(first.id)
+    await gm.close()
+
+    // A manager whose plans may be 50 ms old, started after that.
+    await new Promise((resolve) => setTimeout(resolve, 60))
+    gm = await start(cloud, store, { plan_max_age: 0.05 })
+    const refused = await call(gm, "POST", `/v1/plans/${second.id}/approve`, {})
+    expect(refused.status).toBe(409)
+    expect((await plansOf(gm)).find((plan) => plan.id === second.id)).toMatchObject({
+      status: "expired",
+      resolution: "the plan is older than 0.05 s"
+    })
+    expect(cloud.vmsOn("h1")).toEqual(["a"])
+  })
+})

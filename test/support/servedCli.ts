@@ -1,0 +1,81 @@
+/**
+ * `neat serve` as a child process, the way an operator runs it: started through the CLI entry, its
+ * address read from its log line, ready once `/healthz` answers, and ended by its pid.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
+
+export interface ServedCli {
+  readonly url: string
+  readonly pid: number
+  /** Everything the process wrote so far (standard output and error together). */
+  readonly output: () => string
+  /** Ends the process (SIGTERM, then SIGKILL after 5 s) and waits for its exit. */
+  readonly stop: () => Promise<void>
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+
+/**
+ * Starts `neat <args>` (the manager must listen on 127.0.0.1; port 0 is fine) and resolves once
+ * `/healthz` answers 200; rejects with the process's output when it exits or is not ready within
+ * `timeoutMs`.
+ */
+export const startServedCli = async (
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 30_000
+): Promise<ServedCli> => {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", join(root, "src/server/cli/main.ts"), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"]
+    }
+  )
+  let text = ""
+  child.stdout?.on("data", (chunk: Buffer) => {
+    text += chunk.toString("utf8")
+  })
+  child.stderr?.on("data", (chunk: Buffer) => {
+    text += chunk.toString("utf8")
+  })
+  let exited = false
+  const exit = new Promise<void>((done) => {
+    child.once("exit", () => {
+      exited = true
+      done()
+    })
+  })
+  const pid = child.pid
+  const stop = async () => {
+    if (exited || pid === undefined) return
+    process.kill(pid, "SIGTERM")
+    const killer = setTimeout(() => {
+      if (!exited) process.kill(pid, "SIGKILL")
+    }, 5000)
+    await exit
+    clearTimeout(killer)
+  }
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (exited || pid === undefined) throw new Error(`neat ${args[0] ?? ""} exited before it was ready:\n${text}`)
+    const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]
+    if (port !== undefined) {
+      const url = `http://127.0.0.1:${port}`
+      const healthy = await fetch(`${url}/healthz`).then(
+        (response) => response.ok,
+        () => false
+      )
+      if (healthy) return { url, pid, output: () => text, stop }
+    }
+    await sleep(100)
+  }
+  await stop()
+  throw new Error(`neat ${args[0] ?? ""} was not ready within ${timeoutMs} ms:\n${text}`)
+}

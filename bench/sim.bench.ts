@@ -114,14 +114,14 @@ const parent = async (): Promise<void> => {
   if (bundle === undefined)
     console.log("(esbuild not found: children run under tsx, whose loader adds about 70 MB of RSS)")
   console.log(
-    "| policy | mean run (s) | fastest run (s) | mean CPU (s) | least CPU (s) | peak RSS (MB) | CloudSim 3.0.3 run (s) | CloudSim peak RSS (MB) |"
-  )
-  console.log("|---|---:|---:|---:|---:|---:|---:|---:|")
-  console.log(
     `(load average before: ${loadavg()
       .map((x) => x.toFixed(2))
       .join(" ")})`
   )
+  console.log(
+    "| policy | mean run (s) | fastest run (s) | mean CPU (s) | least CPU (s) | peak RSS (MB) | CloudSim 3.0.3 run (s) | CloudSim peak RSS (MB) |"
+  )
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|")
   for (const label of Object.keys(policies)) {
     const run = spawnSync(process.execPath, [...command, label], { encoding: "utf8", timeout: 300_000 })
     const line = run.stdout.trim().split("\n").pop() ?? ""

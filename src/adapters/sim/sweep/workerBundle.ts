@@ -2,7 +2,8 @@
  * Plain-JavaScript worker threads for TypeScript runners. A worker that loads a TypeScript runner
  * through tsx transforms its whole module graph (Effect included) on start-up, about 1.5–2.5 s of
  * CPU per worker; bundled once by esbuild (when it is installed) the same runner starts in a
- * fraction of that. The bundles go to a temporary directory removed by `dispose`. Without esbuild,
+ * fraction of that. The bundles go to a temporary directory (`neat-sweep-bundle-*`) removed by
+ * `dispose` (a process killed outright leaves it behind). Without esbuild,
  * or when the bundle cannot be built or loaded here (e.g. a runner importing a native module),
  * workers load the sources as before. A bundled runner's `import.meta.url` is the bundle's, so
  * runners should not locate files relative to their own source.
@@ -62,7 +63,7 @@ export const prepareWorkerEntry = async (runner: RunnerRef): Promise<WorkerEntry
   if (!isTypeScript(runnerFile) || !isTypeScript(fileURLToPath(workerSource))) return sourceWorkerEntry(runner)
   const esbuild = await loadEsbuild()
   if (esbuild === undefined) return sourceWorkerEntry(runner)
-  const dir = mkdtempSync(join(tmpdir(), "neat-sweep-"))
+  const dir = mkdtempSync(join(tmpdir(), "neat-sweep-bundle-"))
   const dispose = () => rmSync(dir, { recursive: true, force: true })
   const build = (entry: string, name: string): string => {
     const outfile = join(dir, name)

@@ -10,6 +10,7 @@
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
+import { loadavg } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Either } from "effect"
@@ -39,7 +40,7 @@ const policies: Readonly<Record<string, Omit<SimulationOptions, "trace">>> = {
   DVFS: { policy: "dvfs" }
 }
 
-/** Child: load, run the policy a few times, print {meanMs, minMs, maxRssKb} as JSON. */
+/** Child: load, run the policy a few times, print {meanMs, minMs, cpuMeanMs, cpuMinMs, maxRssKb} as JSON. */
 const child = async (label: string): Promise<void> => {
   const order = parseVmOrder(readFileSync(orderFile, "utf8"), orderFile)
   if (Either.isLeft(order)) throw new Error(order.left.message)
@@ -47,14 +48,22 @@ const child = async (label: string): Promise<void> => {
   if (trace instanceof InputError) throw new Error(trace.message)
   const options: SimulationOptions = { trace, ...policies[label] }
   const bench = new Bench({ iterations: 5, time: 0, warmupIterations: 1, warmupTime: 0 })
+  // CPU time of each call (the first is the warm-up): on a shared machine wall time mostly measures the other load.
+  const cpuMs: Array<number> = []
   bench.add(label, () => {
+    const before = process.cpuUsage()
     runSimulation(options)
+    const used = process.cpuUsage(before)
+    cpuMs.push((used.user + used.system) / 1000)
   })
   await bench.run()
+  const timedCpu = cpuMs.slice(1)
+  const cpuMeanMs = timedCpu.reduce((a, b) => a + b, 0) / Math.max(1, timedCpu.length)
+  const cpuMinMs = Math.min(...timedCpu)
   const result = bench.tasks[0]?.result
   if (result === undefined || !("latency" in result)) throw new Error(`${label}: the benchmark did not complete`)
   process.stdout.write(
-    `${JSON.stringify({ meanMs: result.latency.mean, minMs: result.latency.min, maxRssKb: process.resourceUsage().maxRSS })}\n`
+    `${JSON.stringify({ meanMs: result.latency.mean, minMs: result.latency.min, cpuMeanMs, cpuMinMs, maxRssKb: process.resourceUsage().maxRSS })}\n`
   )
 }
 
@@ -105,9 +114,14 @@ const parent = async (): Promise<void> => {
   if (bundle === undefined)
     console.log("(esbuild not found: children run under tsx, whose loader adds about 70 MB of RSS)")
   console.log(
-    "| policy | mean run (s) | fastest run (s) | peak RSS (MB) | CloudSim 3.0.3 run (s) | CloudSim peak RSS (MB) |"
+    `(load average before: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")})`
   )
-  console.log("|---|---|---|---|---|---|")
+  console.log(
+    "| policy | mean run (s) | fastest run (s) | mean CPU (s) | least CPU (s) | peak RSS (MB) | CloudSim 3.0.3 run (s) | CloudSim peak RSS (MB) |"
+  )
+  console.log("|---|---:|---:|---:|---:|---:|---:|---:|")
   for (const label of Object.keys(policies)) {
     const run = spawnSync(process.execPath, [...command, label], { encoding: "utf8", timeout: 300_000 })
     const line = run.stdout.trim().split("\n").pop() ?? ""
@@ -115,13 +129,24 @@ const parent = async (): Promise<void> => {
       console.log(`| ${label} | failed: ${run.stderr.trim().split("\n")[0] ?? ""} |`)
       continue
     }
-    const result = JSON.parse(line) as { meanMs: number; minMs: number; maxRssKb: number }
+    const result = JSON.parse(line) as {
+      meanMs: number
+      minMs: number
+      cpuMeanMs: number
+      cpuMinMs: number
+      maxRssKb: number
+    }
     const reference = cloudsim(label)
     const referenceRss = reference.rss === "?" ? "?" : (Number(reference.rss) / 1024).toFixed(0)
     console.log(
-      `| ${label} | ${(result.meanMs / 1000).toFixed(3)} | ${(result.minMs / 1000).toFixed(3)} | ${(result.maxRssKb / 1024).toFixed(0)} | ${reference.wall} | ${referenceRss} |`
+      `| ${label} | ${(result.meanMs / 1000).toFixed(3)} | ${(result.minMs / 1000).toFixed(3)} | ${(result.cpuMeanMs / 1000).toFixed(3)} | ${(result.cpuMinMs / 1000).toFixed(3)} | ${(result.maxRssKb / 1024).toFixed(0)} | ${reference.wall} | ${referenceRss} |`
     )
   }
+  console.log(
+    `(load average after: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")})`
+  )
 }
 
 const label = process.argv[2]

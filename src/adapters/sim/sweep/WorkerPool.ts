@@ -5,7 +5,8 @@
  */
 import { Worker } from "node:worker_threads"
 import type { SimulationMetrics } from "../SimulationResult.js"
-import type { RunnerRef, SweepJob } from "./SweepJob.js"
+import type { SweepJob } from "./SweepJob.js"
+import type { WorkerEntry } from "./workerBundle.js"
 import type { FromWorker, ToWorker } from "./workerProtocol.js"
 
 export interface PoolHandlers {
@@ -16,17 +17,16 @@ export interface PoolHandlers {
 /** The runner module could not be loaded in a worker. */
 export class RunnerLoadError extends Error {}
 
-const BOOTSTRAP = new URL("./workerBootstrap.mjs", import.meta.url)
-
 export class WorkerPool {
   private readonly workers = new Set<Worker>()
   private closed = false
 
   /**
+   * @param entry what the workers start from and the runner they load (`prepareWorkerEntry`)
    * @param jobTimeoutSec a job running longer is failed and its worker replaced (none by default)
    */
   constructor(
-    private readonly runner: RunnerRef,
+    private readonly entry: WorkerEntry,
     private readonly size: number,
     private readonly jobTimeoutSec?: number | undefined
   ) {}
@@ -59,7 +59,11 @@ export class WorkerPool {
 
       const start = () => {
         if (this.closed || stopped) return
-        const worker = new Worker(BOOTSTRAP, { workerData: this.runner })
+        const { entry, runner, execArgv } = this.entry
+        const worker = new Worker(
+          entry,
+          execArgv === undefined ? { workerData: runner } : { workerData: runner, execArgv: [...execArgv] }
+        )
         this.workers.add(worker)
         let current: SweepJob | undefined
         let ready = false

@@ -13,6 +13,7 @@ import type { RunnerRef, SweepGrid, SweepJob, SweepResult } from "./SweepJob.js"
 import { openSweepStore, SweepStoreError } from "./SweepStore.js"
 import { type Shard, selectShard } from "./shard.js"
 import { RunnerLoadError, WorkerPool } from "./WorkerPool.js"
+import { prepareWorkerEntry } from "./workerBundle.js"
 
 /** The runner could not be loaded, or the worker pool failed as a whole. */
 export class SweepRunnerError extends Data.TaggedError("SweepRunnerError")<{ readonly message: string }> {}
@@ -71,8 +72,10 @@ export const runSweep = (
         const save = Runtime.runPromise(runtime)
         const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), todo.length))
         yield* Effect.acquireUseRelease(
-          Effect.sync(() => new WorkerPool(options.runner, workers, options.jobTimeoutSec)),
-          (pool) =>
+          Effect.promise(() => prepareWorkerEntry(options.runner)).pipe(
+            Effect.map((entry) => ({ entry, pool: new WorkerPool(entry, workers, options.jobTimeoutSec) }))
+          ),
+          ({ pool }) =>
             Effect.tryPromise({
               try: () =>
                 pool.run(todo, {
@@ -94,7 +97,7 @@ export const runSweep = (
                       message: cause instanceof RunnerLoadError ? cause.message : `the sweep stopped: ${String(cause)}`
                     })
             }),
-          (pool) => Effect.promise(() => pool.terminate())
+          ({ entry, pool }) => Effect.promise(() => pool.terminate()).pipe(Effect.ensuring(Effect.sync(entry.dispose)))
         )
       }
 

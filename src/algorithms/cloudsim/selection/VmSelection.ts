@@ -2,7 +2,7 @@
  * CloudSim's VM selection policies. Each picks one VM out of a host's candidates (its VMs not in
  * migration, in host-list order) and returns the candidate's position, or -1 when there is none.
  */
-import { leaveOneOutRSquared, makeLeaveOneOutWorkspace } from "../stats/leaveOneOutRSquared.js"
+import { makeMostCorrelatedWorkspace, mostCorrelated } from "../stats/mostCorrelated.js"
 import type { Prng } from "./Prng.js"
 
 /** What selection reads about the candidates. */
@@ -76,8 +76,7 @@ export const randomSelection = (prng: Prng): VmSelection => ({
  * fewer history values than candidates, or a singular design.
  */
 export const maximumCorrelation = (maxCandidates = 64, maxHistory = 30): VmSelection => {
-  const workspace = makeLeaveOneOutWorkspace(maxCandidates, maxHistory)
-  const metrics = new Float64Array(maxCandidates)
+  const workspace = makeMostCorrelatedWorkspace(maxCandidates, maxHistory)
   return {
     name: "mc",
     needsHistory: true,
@@ -86,18 +85,8 @@ export const maximumCorrelation = (maxCandidates = 64, maxHistory = 30): VmSelec
       if (n === 0) return -1
       const m = input.historyLength
       if (n === 1 || n > m || n > maxCandidates) return minimumMigrationTime.select(input)
-      // Each candidate regressed on the others, in candidate order (bit-identical to one QR per candidate).
-      const failure = leaveOneOutRSquared(input.history, n, m, workspace, metrics)
-      if (failure !== undefined) return minimumMigrationTime.select(input)
-      let best = 0
-      let max = Number.MIN_VALUE
-      for (let i = 0; i < n; i++) {
-        if (metrics[i]! > max) {
-          max = metrics[i]!
-          best = i
-        }
-      }
-      return best
+      const chosen = mostCorrelated(input.history, n, m, workspace)
+      return typeof chosen === "string" ? minimumMigrationTime.select(input) : chosen
     }
   }
 }

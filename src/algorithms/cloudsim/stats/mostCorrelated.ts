@@ -1,0 +1,208 @@
+/**
+ * MC's choice: the candidate whose history has the largest R² when regressed on all the others
+ * (plus an intercept), the first of equals, as CloudSim picks it from one OLS fit per candidate.
+ *
+ * Only the winner matters, so most calls skip the per-candidate fits. One Householder QR of the
+ * whole design A = [1, h0 .. h(n-1)] gives every leave-one-out residual at once: the residual sum
+ * of squares of column j on the others is 1 / (AᵀA)⁻¹_jj, the squared norm of row j of R⁻¹
+ * inverted. When every column stands clearly apart from the span of the others (distance at least
+ * `minRelativeDistance` of its norm), the design is far from singular: no fit can hit the exact
+ * zero pivot that makes CloudSim fall back, and both these R² values and CloudSim's differ from
+ * the true ones by far less than `contenderMargin`. The candidates within that margin of the best
+ * are then recomputed exactly, one fit each in CloudSim's column order (usually there is a single
+ * one, and it needs no refit), so the choice is CloudSim's. Any other case, or any doubt, runs the
+ * exact computation for all candidates (`leaveOneOutRSquared`).
+ */
+import { type LeaveOneOutWorkspace, leaveOneOutRSquared, makeLeaveOneOutWorkspace } from "./leaveOneOutRSquared.js"
+import { makeOlsWorkspace, type OlsFailure, type OlsWorkspace, olsRSquared } from "./olsRSquared.js"
+
+/** A column closer than this fraction of its norm to the others' span sends the call to the exact path. */
+export const minRelativeDistance = 1e-3
+/** Candidates whose estimated R² is within this of the best one are refitted exactly. */
+export const contenderMargin = 1e-6
+
+/** Reusable buffers for `mostCorrelated`, for up to `maxCandidates` candidates of `maxObservations` values. */
+export interface MostCorrelatedWorkspace {
+  readonly exact: LeaveOneOutWorkspace
+  readonly exactR2: Float64Array
+  readonly ols: OlsWorkspace
+  /** Whole design, column-major: column 0 the intercept, column j+1 candidate j. */
+  readonly design: Float64Array
+  readonly columnNormSquared: Float64Array
+  readonly diag: Float64Array
+  /** One column of R⁻¹, then per column: Σ_k (R⁻¹)_jk², i.e. (AᵀA)⁻¹_jj. */
+  readonly inverseColumn: Float64Array
+  readonly inverseDiag: Float64Array
+  readonly estimate: Float64Array
+  readonly others: Float64Array
+  readonly own: Float64Array
+}
+
+export const makeMostCorrelatedWorkspace = (
+  maxCandidates: number,
+  maxObservations: number
+): MostCorrelatedWorkspace => ({
+  exact: makeLeaveOneOutWorkspace(maxCandidates, maxObservations),
+  exactR2: new Float64Array(maxCandidates),
+  ols: makeOlsWorkspace(maxCandidates, maxObservations),
+  design: new Float64Array((maxCandidates + 1) * maxObservations),
+  columnNormSquared: new Float64Array(maxCandidates + 1),
+  diag: new Float64Array(maxCandidates + 1),
+  inverseColumn: new Float64Array(maxCandidates + 1),
+  inverseDiag: new Float64Array(maxCandidates + 1),
+  estimate: new Float64Array(maxCandidates),
+  others: new Float64Array(maxCandidates * maxObservations),
+  own: new Float64Array(maxObservations)
+})
+
+/** CloudSim's pick among R² values: the first strictly largest above `Number.MIN_VALUE`, else 0. */
+const firstLargest = (r2: Float64Array, n: number): number => {
+  let best = 0
+  let max = Number.MIN_VALUE
+  for (let i = 0; i < n; i++) {
+    if (r2[i]! > max) {
+      max = r2[i]!
+      best = i
+    }
+  }
+  return best
+}
+
+/**
+ * The exact choice: every candidate's R² as CloudSim computes it (bit for bit), then its pick.
+ * `history` is row-major, candidate i's `m` values at `history[i * m ..]`.
+ */
+export const mostCorrelatedExact = (
+  history: Float64Array,
+  n: number,
+  m: number,
+  ws: MostCorrelatedWorkspace
+): number | OlsFailure => {
+  const failure = leaveOneOutRSquared(history, n, m, ws.exact, ws.exactR2)
+  return failure ?? firstLargest(ws.exactR2, n)
+}
+
+/** CloudSim's R² for candidate i alone: regressed on the others in candidate order. */
+const exactRSquared = (history: Float64Array, n: number, m: number, i: number, ws: MostCorrelatedWorkspace) => {
+  let k = 0
+  for (let j = 0; j < n; j++) {
+    if (j === i) continue
+    ws.others.set(history.subarray(j * m, j * m + m), k * m)
+    k++
+  }
+  ws.own.set(history.subarray(i * m, i * m + m))
+  return olsRSquared(ws.others, n - 1, ws.own, m, ws.ols)
+}
+
+/** Sum of squared deviations from the mean, as commons-math's SecondMoment accumulates it. */
+const secondMoment = (values: Float64Array, offset: number, m: number): number => {
+  let mean = 0
+  let moment = 0
+  for (let r = 0; r < m; r++) {
+    const seen = r + 1
+    const dev = values[offset + r]! - mean
+    const nDev = dev / seen
+    mean += nDev
+    moment += (seen - 1) * dev * nDev
+  }
+  return moment
+}
+
+/**
+ * Estimates every candidate's R² into `ws.estimate` from one QR of the whole design; false when
+ * some column is too close to the span of the others for the estimate to decide.
+ */
+const estimateAll = (history: Float64Array, n: number, m: number, ws: MostCorrelatedWorkspace): boolean => {
+  const columns = n + 1
+  if (columns > m) return false
+  const a = ws.design
+  const normSquared = ws.columnNormSquared
+  for (let r = 0; r < m; r++) a[r] = 1
+  normSquared[0] = m
+  for (let j = 0; j < n; j++) {
+    let sum = 0
+    for (let r = 0; r < m; r++) {
+      const v = history[j * m + r]!
+      a[(j + 1) * m + r] = v
+      sum += v * v
+    }
+    if (sum === 0) return false
+    normSquared[j + 1] = sum
+  }
+  const diag = ws.diag
+  for (let minor = 0; minor < columns; minor++) {
+    const base = minor * m
+    let norm = 0
+    for (let r = minor; r < m; r++) norm += a[base + r]! * a[base + r]!
+    const pivot = a[base + minor]! > 0 ? -Math.sqrt(norm) : Math.sqrt(norm)
+    if (pivot === 0) return false
+    diag[minor] = pivot
+    a[base + minor] = a[base + minor]! - pivot
+    const scale = pivot * a[base + minor]!
+    for (let col = minor + 1; col < columns; col++) {
+      const colBase = col * m
+      let alpha = 0
+      for (let r = minor; r < m; r++) alpha += a[colBase + r]! * a[base + r]!
+      alpha /= scale
+      for (let r = minor; r < m; r++) a[colBase + r] = a[colBase + r]! + alpha * a[base + r]!
+    }
+  }
+  // R's entries: diagonal in `diag`, R[k][j] (k < j) at a[j * m + k]. Column k of R⁻¹ by back
+  // substitution; each adds its squares to the rows' sums.
+  const inverseDiag = ws.inverseDiag
+  const x = ws.inverseColumn
+  inverseDiag.fill(0, 0, columns)
+  for (let k = 0; k < columns; k++) {
+    x[k] = 1 / diag[k]!
+    inverseDiag[k] = inverseDiag[k]! + x[k]! * x[k]!
+    for (let i = k - 1; i >= 0; i--) {
+      let sum = 0
+      for (let l = i + 1; l <= k; l++) sum += a[l * m + i]! * x[l]!
+      x[i] = -sum / diag[i]!
+      inverseDiag[i] = inverseDiag[i]! + x[i]! * x[i]!
+    }
+  }
+  const limit = 1 / (minRelativeDistance * minRelativeDistance)
+  for (let j = 0; j < columns; j++) {
+    // Squared distance of column j from the others' span is 1 / inverseDiag[j].
+    if (!(inverseDiag[j]! * normSquared[j]! <= limit)) return false
+  }
+  for (let j = 0; j < n; j++) ws.estimate[j] = 1 - 1 / (inverseDiag[j + 1]! * secondMoment(history, j * m, m))
+  return true
+}
+
+/**
+ * The candidate CloudSim's MC picks among the `n` candidates of `history` (row-major, `m` values
+ * each), or the failure for which CloudSim falls back to MMT.
+ */
+export const mostCorrelated = (
+  history: Float64Array,
+  n: number,
+  m: number,
+  ws: MostCorrelatedWorkspace
+): number | OlsFailure => {
+  if (n > m) return "too-few-observations"
+  if (n < 2 || !estimateAll(history, n, m, ws)) return mostCorrelatedExact(history, n, m, ws)
+  const estimate = ws.estimate
+  let top = 0
+  for (let i = 1; i < n; i++) if (estimate[i]! > estimate[top]!) top = i
+  const best = estimate[top]!
+  // An R² this close to 0 could be CloudSim's "none above MIN_VALUE": let the exact path decide.
+  if (!(best > contenderMargin)) return mostCorrelatedExact(history, n, m, ws)
+  let contenders = 0
+  for (let i = 0; i < n; i++) if (estimate[i]! >= best - contenderMargin) contenders++
+  if (contenders === 1) return top
+  // Near-ties: CloudSim's own R² for each contender, compared in candidate order.
+  let winner = -1
+  let max = Number.MIN_VALUE
+  for (let i = 0; i < n; i++) {
+    if (estimate[i]! < best - contenderMargin) continue
+    const r2 = exactRSquared(history, n, m, i, ws)
+    if (typeof r2 === "string") return mostCorrelatedExact(history, n, m, ws)
+    if (r2 > max) {
+      max = r2
+      winner = i
+    }
+  }
+  return winner < 0 ? mostCorrelatedExact(history, n, m, ws) : winner
+}

@@ -122,11 +122,15 @@ const serve = async (snapshotMaxAge: number) => {
   })
 }
 
+/** With NEAT_BENCH_CPU_PROFILE=<dir>, each server child writes a V8 CPU profile there when it stops. */
+const profileDir = process.env.NEAT_BENCH_CPU_PROFILE
+const profileArgs = profileDir === undefined || profileDir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
+
 /** Starts the server child and waits for its port. */
 const startServer = async (snapshotMaxAge: number) => {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), "--serve", String(snapshotMaxAge)],
+    [...profileArgs, ...process.execArgv, fileURLToPath(import.meta.url), "--serve", String(snapshotMaxAge)],
     {
       stdio: ["pipe", "pipe", "inherit", "ipc"]
     }

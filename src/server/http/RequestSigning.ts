@@ -25,6 +25,17 @@ export const constantTimeEqual = (a: string, b: string): boolean => {
   return timingSafeEqual(left, right) && a.length === b.length
 }
 
+/**
+ * `constantTimeEqual` against a fixed secret, with the secret's digest computed once: each check
+ * hashes only the candidate.
+ */
+export const constantTimeMatcher = (expected: string): ((candidate: string) => boolean) => {
+  const digest = createHash("sha256").update(expected, "utf8").digest()
+  return (candidate) =>
+    timingSafeEqual(createHash("sha256").update(candidate, "utf8").digest(), digest) &&
+    candidate.length === expected.length
+}
+
 /** The text that is signed: one field per line, the body last and verbatim. */
 export const canonicalRequest = (
   method: string,

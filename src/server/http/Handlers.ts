@@ -23,14 +23,7 @@ import { OperatorControls } from "./OperatorControls.js"
 import { PlanActions } from "./PlanActions.js"
 import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
-import {
-  NonceCache,
-  nonceHeader,
-  type SignatureRejection,
-  signatureHeader,
-  timestampHeader,
-  verifySignedRequest
-} from "./RequestSigning.js"
+import { hasSignatureHeaders, NonceCache, type SignatureRejection, verifySignedRequest } from "./RequestSigning.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 import { decisionView, hostView, migrationView, policyView, vmView } from "./Views.js"
 
@@ -97,9 +90,6 @@ const submit = (request: ReallocationRequest, mode?: ControlMode) =>
 
 const text = (value: string | number | ReadonlyArray<string> | undefined): string | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value.join(",") : String(value)
-
-export const hasSignatureHeaders = (headers: Readonly<Record<string, string | undefined>>): boolean =>
-  headers[timestampHeader] !== undefined || headers[nonceHeader] !== undefined || headers[signatureHeader] !== undefined
 
 /** The tagged error the API declares for a refusal of the Neat checker. */
 const refusal = (rejected: NeatRejection): BadRequest | Unauthorized | Forbidden | PreconditionFailed => {

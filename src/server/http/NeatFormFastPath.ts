@@ -12,7 +12,7 @@ import { ReallocationView } from "./Api.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
 import { isRejection, type NeatParams, neatRequestChecker } from "./NeatRequest.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
-import { nonceHeader, signatureHeader, timestampHeader } from "./RequestSigning.js"
+import { hasSignatureHeaders } from "./RequestSigning.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 import { decisionView } from "./Views.js"
 
@@ -38,8 +38,7 @@ const isNeatForm = (request: IncomingMessage, maxBodyBytes: number): boolean => 
   if (request.method !== "PUT" || request.url !== "/") return false
   const headers = request.headers
   if (!(headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) return false
-  if (headers[timestampHeader] !== undefined || headers[nonceHeader] !== undefined) return false
-  if (headers[signatureHeader] !== undefined) return false
+  if (hasSignatureHeaders(headers)) return false
   const length = headers["content-length"]
   return length === undefined || Number(length) <= maxBodyBytes
 }

@@ -15,6 +15,10 @@ export const timestampHeader = "x-neat-timestamp"
 export const nonceHeader = "x-neat-nonce"
 export const signatureHeader = "x-neat-signature"
 
+/** Whether a request carries any of the signature headers (then it is checked as a signed request). */
+export const hasSignatureHeaders = (headers: Readonly<Record<string, unknown>>): boolean =>
+  headers[timestampHeader] !== undefined || headers[nonceHeader] !== undefined || headers[signatureHeader] !== undefined
+
 /** SHA-1 hex digest of a UTF-8 string, as Neat hashes its admin credentials. */
 export const sha1Hex = (text: string): string => createHash("sha1").update(text, "utf8").digest("hex")
 

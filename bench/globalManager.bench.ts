@@ -7,6 +7,7 @@
  * Each load scenario is bounded by a request count and a time limit; the child is stopped at the end.
  */
 import { spawn } from "node:child_process"
+import { Agent, request } from "node:http"
 import { performance } from "node:perf_hooks"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
@@ -62,6 +63,30 @@ interface LoadResult {
   readonly statuses: string
 }
 
+/**
+ * The load generator's client: node:http over keep-alive sockets, one per concurrent client (fetch
+ * costs several times more CPU per request, and the generator shares the machine with the server).
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
+const putForm = (url: string, body: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "PUT",
+        agent,
+        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) }
+      },
+      (res) => {
+        res.on("data", () => {})
+        res.on("end", () => resolve(res.statusCode ?? 0))
+        res.on("error", reject)
+      }
+    )
+    req.on("error", reject)
+    req.end(body)
+  })
+
 /** Runs `CONCURRENCY` clients until `MAX_REQUESTS` were sent or `MAX_SECONDS` passed. */
 const load = async (
   scenario: string,
@@ -78,10 +103,9 @@ const load = async (
     while (next < MAX_REQUESTS && performance.now() < deadline) {
       const i = next++
       const sent = performance.now()
-      const response = await fetch(url, { method: "PUT", body: body(i) })
-      await response.arrayBuffer()
+      const status = await putForm(url, body(i).toString())
       latencies.push(performance.now() - sent)
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, client))
@@ -122,11 +146,15 @@ const serve = async (snapshotMaxAge: number) => {
   })
 }
 
+/** With NEAT_BENCH_CPU_PROFILE=<dir>, each server child writes a V8 CPU profile there when it stops. */
+const profileDir = process.env.NEAT_BENCH_CPU_PROFILE
+const profileArgs = profileDir === undefined || profileDir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
+
 /** Starts the server child and waits for its port. */
 const startServer = async (snapshotMaxAge: number) => {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), "--serve", String(snapshotMaxAge)],
+    [...profileArgs, ...process.execArgv, fileURLToPath(import.meta.url), "--serve", String(snapshotMaxAge)],
     {
       stdio: ["pipe", "pipe", "inherit", "ipc"]
     }
@@ -201,6 +229,7 @@ async function main() {
       await gm.stop()
     }
   }
+  agent.destroy()
   console.log(`Global manager load: ${HOSTS} hosts, ${HOSTS * VMS_PER_HOST} VMs, ${CONCURRENCY} concurrent clients`)
   console.table(results)
 

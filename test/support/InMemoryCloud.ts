@@ -52,6 +52,8 @@ export class InMemoryCloud {
   migrationDelayMs = 0
   /** When set, every call fails as if the cloud could not be reached. */
   unreachable = false
+  /** Batched history reads served (`vmCpuHistories`, `hostCpuHistories`). */
+  batchedReads = 0
   /** Every action that reached the cloud, in order. */
   readonly actions: Array<string> = []
 
@@ -110,6 +112,30 @@ export class InMemoryCloud {
     }
   }
 
+  /** The last `n` samples of a VM, or undefined for an unknown VM. */
+  private vmHistory(uuid: string, n: number): Array<number> | undefined {
+    const vm = this.vms.get(uuid)
+    return vm === undefined ? undefined : vm.cpuMhz.slice(Math.max(0, vm.cpuMhz.length - n))
+  }
+
+  /** The last `n` totals of a host (own use plus its VMs, aligned on the newest), or undefined. */
+  private hostHistory(name: string, n: number): Array<number> | undefined {
+    const host = this.hosts.get(name)
+    if (host === undefined) return undefined
+    const histories = this.vmsOn(name).map((uuid) => this.vms.get(uuid)!.cpuMhz)
+    let length = host.ownCpuMhz.length
+    for (const history of histories) length = Math.max(length, history.length)
+    const from = Math.max(0, length - n)
+    const total: Array<number> = []
+    for (let k = from; k < length; k++) {
+      const back = length - 1 - k
+      let sum = host.ownCpuMhz[host.ownCpuMhz.length - 1 - back] ?? 0
+      for (const history of histories) sum += history[history.length - 1 - back] ?? 0
+      total.push(sum)
+    }
+    return total
+  }
+
   private check(action: CloudActionError["action"], target: string): Effect.Effect<void, CloudActionError> {
     return this.unreachable
       ? Effect.fail(new CloudActionError({ action, target, message: "cloud unreachable" }))
@@ -153,26 +179,36 @@ export class InMemoryCloud {
       )
     ),
     vmCpuHistory: (uuid, n) =>
-      Effect.suspend((): Effect.Effect<Array<number>, CloudError> => {
-        const vm = this.vms.get(uuid)
-        if (vm === undefined) return Effect.fail(new UnknownVm({ vm: uuid }))
-        return Effect.as(this.check("history", uuid), vm.cpuMhz.slice(Math.max(0, vm.cpuMhz.length - n)))
+      Effect.suspend((): Effect.Effect<ReadonlyArray<number>, CloudError> => {
+        const history = this.vmHistory(uuid, n)
+        if (history === undefined) return Effect.fail(new UnknownVm({ vm: uuid }))
+        return Effect.as(this.check("history", uuid), history)
+      }),
+    vmCpuHistories: (uuids, n) =>
+      Effect.suspend(() => {
+        this.batchedReads++
+        const result = new Map<string, ReadonlyArray<number>>()
+        for (const uuid of uuids) {
+          const history = this.vmHistory(uuid, n)
+          if (history !== undefined) result.set(uuid, history)
+        }
+        return Effect.as(this.check("history", `${uuids.length} VMs`), result)
       }),
     hostCpuHistory: (name, n) =>
-      Effect.suspend((): Effect.Effect<Array<number>, CloudError> => {
-        const host = this.hosts.get(name)
-        if (host === undefined) return Effect.fail(new UnknownHost({ host: name }))
-        const histories = this.vmsOn(name).map((uuid) => this.vms.get(uuid)!.cpuMhz)
-        let length = host.ownCpuMhz.length
-        for (const history of histories) length = Math.max(length, history.length)
-        const total: Array<number> = []
-        for (let k = 0; k < length; k++) {
-          const back = length - 1 - k
-          let sum = host.ownCpuMhz[host.ownCpuMhz.length - 1 - back] ?? 0
-          for (const history of histories) sum += history[history.length - 1 - back] ?? 0
-          total.push(sum)
+      Effect.suspend((): Effect.Effect<ReadonlyArray<number>, CloudError> => {
+        const history = this.hostHistory(name, n)
+        if (history === undefined) return Effect.fail(new UnknownHost({ host: name }))
+        return Effect.as(this.check("history", name), history)
+      }),
+    hostCpuHistories: (names, n) =>
+      Effect.suspend(() => {
+        this.batchedReads++
+        const result = new Map<string, ReadonlyArray<number>>()
+        for (const name of names) {
+          const history = this.hostHistory(name, n)
+          if (history !== undefined) result.set(name, history)
         }
-        return Effect.as(this.check("history", name), total.slice(Math.max(0, total.length - n)))
+        return Effect.as(this.check("history", `${names.length} hosts`), result)
       }),
     migrate: (migrations) =>
       Effect.suspend(() => (this.migrationDelayMs > 0 ? Effect.sleep(this.migrationDelayMs) : Effect.void)).pipe(

@@ -36,6 +36,8 @@ export interface ScriptedNova {
   readonly maxInFlight: () => number
   readonly maxInFlightPerHost: () => number
   readonly hostOf: (vm: string) => string | undefined
+  /** Abort requests received: VM and migration id. */
+  readonly aborts: Array<{ readonly vm: string; readonly migrationId: number }>
 }
 
 export const scriptedNova = (
@@ -50,6 +52,7 @@ export const scriptedNova = (
   )
   const records: Array<MigrationRecord & { vm: string }> = []
   const posts = new Map<string, number>()
+  const aborts: Array<{ vm: string; migrationId: number }> = []
   let maxInFlight = 0
   let maxPerHost = 0
   const inFlight = () => [...state.values()].filter((s) => s.task !== null)
@@ -142,6 +145,19 @@ export const scriptedNova = (
         return Effect.void
       }),
     liveMigrations: (id) => Effect.sync(() => records.filter((r) => r.vm === id)),
+    abortLiveMigration: (id, migrationId) =>
+      Effect.sync(() => {
+        aborts.push({ vm: id, migrationId })
+        const s = state.get(id)
+        const index = records.findIndex((r) => r.vm === id && r.id === migrationId)
+        // Nova rolls the migration back: the server stays where it was.
+        if (s !== undefined && index >= 0 && records[index]!.status === "running") {
+          records[index] = { ...records[index]!, status: "cancelled" }
+          s.status = "ACTIVE"
+          s.task = null
+          s.script = undefined
+        }
+      }),
     setServiceStatus: () => Effect.dieMessage("not scripted")
   }
   return {
@@ -149,6 +165,7 @@ export const scriptedNova = (
     posts,
     maxInFlight: () => maxInFlight,
     maxInFlightPerHost: () => maxPerHost,
-    hostOf: (vm) => state.get(vm)?.host
+    hostOf: (vm) => state.get(vm)?.host,
+    aborts
   }
 }

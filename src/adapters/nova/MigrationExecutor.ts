@@ -31,6 +31,9 @@ interface AttemptEnd {
   readonly lastStatus?: string | undefined
 }
 
+/** Migration records in these states are still under way and can be aborted. */
+const runningRecordStates = new Set(["queued", "preparing", "running"])
+
 /** Migration records in these states mean Nova gave up on the migration. */
 const failedRecordStates = new Set(["error", "failed", "cancelled"])
 
@@ -112,6 +115,28 @@ export const makeMigrationExecutor = (
         return yield* pollUntilSettled(nova, request, deadline, newestBefore)
       })
 
+    /**
+     * Asks Nova to abort the migration this attempt started, if it is still under way, so that a
+     * stuck migration does not hold the VM (and the hosts' migration slots) indefinitely. Says what
+     * happened, for the attempt's record; a failure to abort is reported, never raised.
+     */
+    const abortRunning = (nova: NovaApi, vm: string, newestBefore: number | undefined): Effect.Effect<string> =>
+      Effect.gen(function* () {
+        const records = yield* Effect.either(nova.liveMigrations(vm))
+        if (records._tag === "Left")
+          return `not aborted: its migration record cannot be read (${describeFailure(records.left)})`
+        const running = records.right.findLast(
+          (record) => (newestBefore === undefined || record.id > newestBefore) && runningRecordStates.has(record.status)
+        )
+        if (running === undefined) return "no migration under way to abort"
+        const aborted = yield* Effect.either(nova.abortLiveMigration(vm, running.id))
+        if (aborted._tag === "Right") return `asked Nova to abort migration ${running.id}`
+        yield* Effect.logWarning(
+          `aborting migration ${running.id} of ${vm} failed: ${describeFailure(aborted.left)}`
+        ).pipe(Effect.annotateLogs({ service: "Nova", vm }))
+        return `aborting migration ${running.id} failed: ${describeFailure(aborted.left)}`
+      })
+
     const pollUntilSettled = (
       nova: NovaApi,
       request: MigrationRequest,
@@ -182,9 +207,10 @@ export const makeMigrationExecutor = (
               last === undefined
                 ? `never seen${lastError === undefined ? "" : ` (${lastError})`}`
                 : `last seen ${last.status} on ${last["OS-EXT-SRV-ATTR:host"] ?? "no host"}`
+            const aborted = yield* abortRunning(nova, request.vm, newestBefore)
             return {
               result: "timed-out",
-              detail: `not finished within ${formatSeconds(migrationTimeoutSec(policy, request.ramMb))} s; ${where}`,
+              detail: `not finished within ${formatSeconds(migrationTimeoutSec(policy, request.ramMb))} s; ${where}; ${aborted}`,
               lastHost: last?.["OS-EXT-SRV-ATTR:host"] ?? undefined,
               lastStatus: last?.status
             }

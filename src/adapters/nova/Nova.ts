@@ -44,6 +44,13 @@ export interface NovaApi {
   ) => Effect.Effect<void, OpenStackError | UnknownVm | UnknownHost>
   /** The live-migration records of a server, newest last. */
   readonly liveMigrations: (id: string) => Effect.Effect<ReadonlyArray<MigrationRecord>, OpenStackError>
+  /**
+   * Asks Nova to abort a running live migration of a server (`DELETE
+   * /servers/{id}/migrations/{migration_id}`, microversion 2.24 or later; 202). Nova refuses (400)
+   * once the migration is past the point where it can be stopped, and answers 404 for one that
+   * has ended.
+   */
+  readonly abortLiveMigration: (id: string, migrationId: number) => Effect.Effect<void, OpenStackError>
   /** Enables a compute service, or disables it with a reason shown to operators. */
   readonly setServiceStatus: (
     serviceId: string,
@@ -108,6 +115,11 @@ export const makeNovaApi = (send: NovaSend): NovaApi => {
       get(`/os-migrations?instance_uuid=${encodeURIComponent(id)}&migration_type=live-migration`, MigrationList).pipe(
         Effect.map((body) => [...body.migrations].sort((a, b) => a.id - b.id))
       ),
+    abortLiveMigration: (id, migrationId) =>
+      send({
+        method: "DELETE",
+        path: `/servers/${encodeURIComponent(id)}/migrations/${encodeURIComponent(String(migrationId))}`
+      }).pipe(Effect.asVoid),
     setServiceStatus: (serviceId, status) =>
       send({
         method: "PUT",

@@ -167,6 +167,8 @@ export const makeOpenStackCloud = (
       vms,
       vmCpuHistory: (uuid, n) => history.vmCpuMhz(uuid, n),
       hostCpuHistory: (host, n) => history.hostCpuMhz(host, n),
+      vmCpuHistories: (uuids, n) => history.vmCpuMhzMany(uuids, n),
+      hostCpuHistories: (hosts, n) => history.hostCpuMhzMany(hosts, n),
       migrate,
       suspendHost: (host) => Effect.zipRight(ensureManaged(host), tracked(host, "suspending", power.suspend(host))),
       wakeHost: (host) => Effect.zipRight(ensureManaged(host), tracked(host, "waking", power.wake(host)))

@@ -10,6 +10,16 @@ export interface UsageHistoryApi {
   readonly vmCpuMhz: (uuid: string, n: number) => Effect.Effect<ReadonlyArray<number>, CloudActionError>
   /** The last `n` CPU samples of a host in MHz (VMs plus the host's own use), oldest first. */
   readonly hostCpuMhz: (host: string, n: number) => Effect.Effect<ReadonlyArray<number>, CloudActionError>
+  /** `vmCpuMhz` of many VMs in one read; a VM without data maps to an empty list. */
+  readonly vmCpuMhzMany: (
+    uuids: ReadonlyArray<string>,
+    n: number
+  ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<number>>, CloudActionError>
+  /** `hostCpuMhz` of many hosts in one read; a host without data maps to an empty list. */
+  readonly hostCpuMhzMany: (
+    hosts: ReadonlyArray<string>,
+    n: number
+  ) => Effect.Effect<ReadonlyMap<string, ReadonlyArray<number>>, CloudActionError>
 }
 
 export class UsageHistory extends Context.Tag("neat/nova/UsageHistory")<UsageHistory, UsageHistoryApi>() {}
@@ -30,6 +40,10 @@ export const makeInMemoryUsageHistory: Effect.Effect<InMemoryUsageHistory> = Eff
   return {
     vmCpuMhz: (uuid, n) => Effect.map(Ref.get(vms), (map) => lastN(map.get(uuid), n)),
     hostCpuMhz: (host, n) => Effect.map(Ref.get(hosts), (map) => lastN(map.get(host), n)),
+    vmCpuMhzMany: (uuids, n) =>
+      Effect.map(Ref.get(vms), (map) => new Map(uuids.map((uuid) => [uuid, lastN(map.get(uuid), n)]))),
+    hostCpuMhzMany: (names, n) =>
+      Effect.map(Ref.get(hosts), (map) => new Map(names.map((name) => [name, lastN(map.get(name), n)]))),
     addVmSample: (uuid, mhz) => add(vms, uuid, mhz),
     addHostSample: (host, mhz) => add(hosts, host, mhz)
   }

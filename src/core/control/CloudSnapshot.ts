@@ -3,7 +3,7 @@
  * VMs' recent CPU use and each host's own use, read from `Cloud` at one moment.
  */
 import { Effect } from "effect"
-import { Cloud } from "../Cloud.js"
+import { Cloud, readHostCpuHistories, readVmCpuHistories } from "../Cloud.js"
 import type { CloudError } from "../errors.js"
 import type { HostState } from "../Host.js"
 import type { VmState } from "../Vm.js"
@@ -29,7 +29,11 @@ export interface SnapshotOptions {
   readonly fullHistoryHost?: string | undefined
 }
 
-/** Reads a snapshot: histories for VMs on active hosts only (the others cannot be placed or receive). */
+/**
+ * Reads a snapshot: histories for VMs on active hosts only (the others cannot be placed or receive),
+ * in three batched reads (latest samples, full histories, hosts' latest totals). A VM that vanished
+ * between the inventory and the read has no history, like a VM without data yet.
+ */
 export const takeSnapshot = (options: SnapshotOptions): Effect.Effect<CloudSnapshot, CloudError, Cloud> =>
   Effect.gen(function* () {
     const cloud = yield* Cloud
@@ -37,21 +41,33 @@ export const takeSnapshot = (options: SnapshotOptions): Effect.Effect<CloudSnaps
     const vmList = yield* cloud.vms
     const vms = new Map<string, VmState>()
     for (const vm of vmList) vms.set(vm.uuid, vm)
+    const activeHosts: Array<string> = []
+    const latestOnly: Array<string> = []
+    const full: Array<string> = []
+    for (const host of hosts) {
+      if (host.power !== "active") continue
+      activeHosts.push(host.name)
+      for (const uuid of host.vms) {
+        if (!vms.has(uuid)) continue
+        if (host.name === options.fullHistoryHost || options.fullHistory?.has(uuid) === true) full.push(uuid)
+        else latestOnly.push(uuid)
+      }
+    }
+    const latest = latestOnly.length > 0 ? yield* readVmCpuHistories(cloud, latestOnly, 1) : new Map()
+    const long = full.length > 0 ? yield* readVmCpuHistories(cloud, full, options.historyLength) : new Map()
+    const totals = yield* readHostCpuHistories(cloud, activeHosts, 1)
     const vmCpuMhz = new Map<string, ReadonlyArray<number>>()
     const hostOwnMhz = new Map<string, number>()
     for (const host of hosts) {
       if (host.power !== "active") continue
       const histories: Array<ReadonlyArray<number>> = []
       for (const uuid of host.vms) {
-        if (!vms.has(uuid)) continue
-        const full = host.name === options.fullHistoryHost || options.fullHistory?.has(uuid) === true
-        const samples = full ? options.historyLength : 1
-        const history = yield* cloud.vmCpuHistory(uuid, samples)
+        const history: ReadonlyArray<number> | undefined = long.get(uuid) ?? latest.get(uuid)
+        if (history === undefined) continue
         vmCpuMhz.set(uuid, history)
-        histories.push(history.length > 0 ? history.slice(-1) : history)
+        histories.push(history.length > 1 ? history.slice(-1) : history)
       }
-      const total = yield* cloud.hostCpuHistory(host.name, 1)
-      const own = hostOwnCpuMhz(total, histories)
+      const own = hostOwnCpuMhz(totals.get(host.name) ?? [], histories)
       hostOwnMhz.set(host.name, own.length > 0 ? own[own.length - 1]! : 0)
     }
     return { hosts, vms, vmCpuMhz, hostOwnMhz }

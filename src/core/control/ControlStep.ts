@@ -5,7 +5,7 @@
  */
 import { Effect, type Either } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
-import { Cloud, type CloudApi } from "../Cloud.js"
+import { Cloud, type CloudApi, readHostCpuHistories, readVmCpuHistories } from "../Cloud.js"
 import type { CloudError } from "../errors.js"
 import { hostCpuMhz } from "../Host.js"
 import type { VmSample, VmState } from "../Vm.js"
@@ -78,17 +78,30 @@ export const controlStep = (
     const local = new Map(state.local)
     const verdicts: Array<{ host: string; verdict: LocalVerdict }> = []
     const requests: Array<ReallocationRequest> = []
+    // Batched reads: every VM of the active hosts, then the totals of the hosts that hold any.
+    const residents: Array<string> = []
+    for (const host of hosts) {
+      if (host.power !== "active") continue
+      for (const uuid of host.vms) if (vms.has(uuid)) residents.push(uuid)
+    }
+    const histories = yield* readVmCpuHistories(cloud, residents, options.vmHistoryLength)
+    const occupied = hosts.filter((host) => host.power === "active" && host.vms.some((uuid) => histories.has(uuid)))
+    const totals = yield* readHostCpuHistories(
+      cloud,
+      occupied.map((host) => host.name),
+      options.vmHistoryLength
+    )
     for (const host of hosts) {
       if (host.power !== "active") continue
       const samples: Array<VmSample> = []
       for (const uuid of host.vms) {
         const vm = vms.get(uuid)
-        if (vm === undefined) continue
-        const cpuMhz = yield* cloud.vmCpuHistory(uuid, options.vmHistoryLength)
+        const cpuMhz = histories.get(uuid)
+        if (vm === undefined || cpuMhz === undefined) continue
         vmCpuMhz.set(uuid, cpuMhz)
         samples.push({ uuid, cpuMhz, ramMb: vm.ramMb })
       }
-      const total = samples.length > 0 ? yield* cloud.hostCpuHistory(host.name, options.vmHistoryLength) : []
+      const total = samples.length > 0 ? (totals.get(host.name) ?? []) : []
       // The host's own use now: its latest total minus its VMs' latest samples. It stands for the
       // whole window because the cloud's past totals include VMs that have left since, whereas
       // Neat's utilisation counts the VMs on the host now (whole histories) plus the host's own use.

@@ -11,6 +11,7 @@ import type { NeatConfig } from "../config/NeatConfig.js"
 import { Store } from "../db/Store.js"
 import type { StoreError } from "../db/StoreError.js"
 import { hostCpuMhz, isOverloaded, vmCpuStep } from "./cpuMhz.js"
+import { hostMacOf } from "./hostMac.js"
 import { Libvirt } from "./Libvirt.js"
 import type { LibvirtError } from "./LibvirtError.js"
 import { appendValue, listVmFiles, localDataPaths, removeFile, writeValues } from "./LocalData.js"
@@ -25,6 +26,7 @@ export type CollectorSettings = Pick<
   | "hostCpuUsableByVms"
   | "hostCpuOverloadThreshold"
   | "localHostName"
+  | "localHostMac"
 >
 
 /** What the collector knows about its host. */
@@ -94,6 +96,9 @@ export const initCollector = (
       node.cpus,
       node.memoryMb
     )
+    const mac = hostMacOf(settings.localHostMac)
+    if (mac !== undefined) yield* store.updateHostMac(hostname, mac)
+    else yield* Effect.logWarning(`no MAC address found for ${hostname}: set local_host_mac so that it can be woken`)
     return {
       hostname,
       physicalCpus: node.cpus,

@@ -31,6 +31,15 @@ export const NonEmptyText = fromString((value) =>
   value.trim() === "" ? Either.left("must not be empty") : Either.right(value.trim())
 )
 
+/** A MAC address (colons or dashes), normalised to lower-case colon form; or empty for "not set". */
+export const MacOrEmpty = fromString((value) => {
+  const trimmed = value.trim()
+  if (trimmed === "") return Either.right("")
+  return /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/.test(trimmed)
+    ? Either.right(trimmed.replace(/-/g, ":").toLowerCase())
+    : Either.left(`must be a MAC address such as 52:54:00:12:34:56, not ${quote(trimmed)}`)
+})
+
 export const SecretText = fromString((value) => Either.right(Redacted.make(value)))
 
 /** A whole number of seconds, at least 1. */

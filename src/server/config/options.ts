@@ -11,6 +11,7 @@ import {
   HostList,
   HttpUrl,
   integerBetween,
+  MacOrEmpty,
   NonEmptyText,
   oneOf,
   Port,
@@ -66,6 +67,11 @@ export const plainOptions = {
   virshCommand: option("virsh_command", NonEmptyText),
   procStatPath: option("proc_stat_path", NonEmptyText),
   localHostName: option("local_host_name", Text),
+  localHostMac: option("local_host_mac", MacOrEmpty),
+  collectorSource: option("collector_source", oneOf(["libvirt", "replay"] as const)),
+  replayTrace: option("replay_trace", Text),
+  replaySampleSec: option("replay_sample_sec", Seconds),
+  replayHostOwnFraction: option("replay_host_own_fraction", Fraction),
   // The OpenStack adapter's (decoded by the adapter)
   ...openStackOptions
 } as const

@@ -2,7 +2,6 @@
  * The global manager service: the HTTP API over the reallocation queue, listening on the
  * configured address. Needs a `Cloud` and a `DecisionLog`; the placement algorithm is given.
  */
-import { createServer } from "node:http"
 import {
   HttpApiBuilder,
   type HttpApp,
@@ -19,6 +18,7 @@ import { GlobalManagerApi } from "./Api.js"
 import { dashboardRoutes } from "./Dashboard.js"
 import { GlobalManagerConfig, type GlobalManagerOptions, globalOptionsOf } from "./GlobalManagerOptions.js"
 import { HandlersLive } from "./Handlers.js"
+import { FastPathServer, neatFormFastPath } from "./NeatFormFastPath.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
@@ -72,22 +72,35 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
   })
 
 /**
+/**
  * The HTTP app and its services, without a listening server. The recommended plans live in
  * `planBook`: in memory by default, or in the store (`storePlanBookLayer`) to survive restarts.
+ * With `fastPathServer`, Neat's form-encoded `PUT /` is answered on that server ahead of the app
+ * (`NeatFormFastPath`), sharing the app's queue and metrics.
  */
 export const globalManagerApp = <E = never, R = never>(
   options: GlobalManagerOptions,
   placer: VmPlacer,
-  planBook?: Layer.Layer<PlanBook, E, R>
-) =>
-  HttpApiBuilder.serve(requestMetrics).pipe(
+  planBook?: Layer.Layer<PlanBook, E, R>,
+  fastPathServer?: FastPathServer
+) => {
+  // One layer value, so that the app and the fast path share one queue when built together.
+  const queue = ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)
+  const app = HttpApiBuilder.serve(requestMetrics).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(dashboardRoutes),
     Layer.provide(HttpApiBuilder.api(GlobalManagerApi).pipe(Layer.provide(HandlersLive))),
-    Layer.provide(ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)),
+    Layer.provide(queue)
+  )
+  const served =
+    fastPathServer === undefined
+      ? app
+      : Layer.merge(app, neatFormFastPath(fastPathServer, maxBodyBytes).pipe(Layer.provide(queue)))
+  return served.pipe(
     Layer.provideMerge(Layer.mergeAll(ServerMetrics.layer, OperatorControls.layer, planBook ?? PlanBook.layer)),
     Layer.provide(Layer.succeed(GlobalManagerConfig, options))
   )
+}
 
 /**
  * The global manager listening on `global_manager_host:global_manager_port` (per-request tracing
@@ -99,11 +112,19 @@ export const globalManagerLayer = <E = never, R = never>(
   placer: VmPlacer,
   planBook?: Layer.Layer<PlanBook, E, R>
 ) =>
-  globalManagerApp(options, placer, planBook).pipe(
-    HttpMiddleware.withTracerDisabledWhen(() => true),
-    Layer.provideMerge(
-      NodeHttpServer.layer(createServer, { host: options.global_manager_host, port: options.global_manager_port })
-    )
+  Layer.unwrapEffect(
+    Effect.sync(() => {
+      const server = new FastPathServer()
+      return globalManagerApp(options, placer, planBook, server).pipe(
+        HttpMiddleware.withTracerDisabledWhen(() => true),
+        Layer.provideMerge(
+          NodeHttpServer.layer(() => server, {
+            host: options.global_manager_host,
+            port: options.global_manager_port
+          })
+        )
+      )
+    })
   )
 
 /** The bound port of the running server. */

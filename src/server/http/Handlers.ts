@@ -5,7 +5,6 @@ import { Cloud } from "../../core/Cloud.js"
 import { DecisionLog } from "../../core/control/DecisionLog.js"
 import type { ControlMode } from "../../core/control/Reallocate.js"
 import type { ReallocationReason, ReallocationRequest } from "../../core/control/ReallocationRequest.js"
-import { reasonFromCode } from "../../core/control/ReallocationRequest.js"
 import { describeError } from "../../core/errors.js"
 import {
   BadRequest,
@@ -19,20 +18,12 @@ import {
   UnprocessableEntity
 } from "./Api.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
+import { isRejection, type NeatRejection, neatRequestChecker } from "./NeatRequest.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanActions } from "./PlanActions.js"
 import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
-import {
-  constantTimeEqual,
-  NonceCache,
-  nonceHeader,
-  type SignatureRejection,
-  sha1Hex,
-  signatureHeader,
-  timestampHeader,
-  verifySignedRequest
-} from "./RequestSigning.js"
+import { hasSignatureHeaders, NonceCache, type SignatureRejection, verifySignedRequest } from "./RequestSigning.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 import { decisionView, hostView, migrationView, policyView, vmView } from "./Views.js"
 
@@ -100,22 +91,24 @@ const submit = (request: ReallocationRequest, mode?: ControlMode) =>
 const text = (value: string | number | ReadonlyArray<string> | undefined): string | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value.join(",") : String(value)
 
-const splitUuids = (value: string | undefined): Array<string> =>
-  value === undefined
-    ? []
-    : value
-        .split(",")
-        .map((uuid) => uuid.trim())
-        .filter((uuid) => uuid !== "")
-
-const hasSignatureHeaders = (headers: Readonly<Record<string, string | undefined>>): boolean =>
-  headers[timestampHeader] !== undefined || headers[nonceHeader] !== undefined || headers[signatureHeader] !== undefined
+/** The tagged error the API declares for a refusal of the Neat checker. */
+const refusal = (rejected: NeatRejection): BadRequest | Unauthorized | Forbidden | PreconditionFailed => {
+  switch (rejected.tag) {
+    case "BadRequest":
+      return new BadRequest({ message: rejected.message })
+    case "Unauthorized":
+      return new Unauthorized({ message: rejected.message })
+    case "Forbidden":
+      return new Forbidden({ message: rejected.message })
+    case "PreconditionFailed":
+      return new PreconditionFailed({ message: rejected.message })
+  }
+}
 
 const neatHandlers = HttpApiBuilder.group(GlobalManagerApi, "neat", (handlers) =>
   Effect.gen(function* () {
     const config = yield* GlobalManagerConfig
-    const hashedUser = sha1Hex(config.os_admin_user)
-    const hashedPassword = sha1Hex(config.os_admin_password)
+    const check = neatRequestChecker(config)
     const notPut = Effect.fail(
       new MethodNotAllowed({ message: "method not allowed: the only supported method is PUT", allow: "PUT" })
     )
@@ -123,50 +116,20 @@ const neatHandlers = HttpApiBuilder.group(GlobalManagerApi, "neat", (handlers) =
       .handle("reallocate", ({ payload, request }) =>
         Effect.gen(function* () {
           const signed = hasSignatureHeaders(request.headers)
-          if (signed) {
-            yield* verifySignature
-          } else {
-            if (!config.neat_compatible_auth) {
-              return yield* new Unauthorized({
-                message: "Neat-compatible credentials are switched off on this server: sign the request"
-              })
-            }
-            const username = text(payload.username)
-            const password = text(payload.password)
-            if (username === undefined || password === undefined) {
-              return yield* new Unauthorized({ message: "user credentials are missing: username and password" })
-            }
-            const userOk = constantTimeEqual(username.toLowerCase(), hashedUser)
-            const passwordOk = constantTimeEqual(password.toLowerCase(), hashedPassword)
-            if (!(userOk && passwordOk)) {
-              return yield* new Forbidden({
-                message: "user credentials do not match the ones in the configuration (send SHA-1 hex digests)"
-              })
-            }
-          }
-          const reasonText = text(payload.reason)
-          const reasonCode = reasonText === undefined || reasonText.trim() === "" ? Number.NaN : Number(reasonText)
-          const reason: ReallocationReason | undefined = reasonFromCode(reasonCode)
-          if (reason === undefined) {
-            return yield* new BadRequest({ message: "reason must be 0 (underload) or 1 (overload)" })
-          }
-          const host = text(payload.host)
-          if (host === undefined || host === "") return yield* new BadRequest({ message: "host is required" })
-          const timeText = text(payload.time)
-          const time = timeText === undefined || timeText.trim() === "" ? Number.NaN : Number(timeText)
-          if (!signed && !Number.isFinite(time)) {
-            return yield* new BadRequest({ message: "time must be the sending time in seconds since the epoch" })
-          }
-          const vmUuids = splitUuids(text(payload.vm_uuids))
-          if (reason === "overload" && vmUuids.length === 0) {
-            return yield* new BadRequest({ message: "vm_uuids is required for an overload (comma-separated UUIDs)" })
-          }
-          if (!signed && time + config.request_freshness_window < (yield* nowSeconds)) {
-            return yield* new PreconditionFailed({
-              message: `the request was sent more than ${config.request_freshness_window} s ago; the states of the hosts and VMs may have changed: retry`
-            })
-          }
-          return yield* submit({ host, reason, vmUuids })
+          if (signed) yield* verifySignature
+          const checked = check(
+            {
+              username: text(payload.username),
+              password: text(payload.password),
+              time: text(payload.time),
+              host: text(payload.host),
+              reason: text(payload.reason),
+              vm_uuids: text(payload.vm_uuids)
+            },
+            { signed, nowSec: yield* nowSeconds }
+          )
+          if (isRejection(checked)) return yield* refusal(checked)
+          return yield* submit(checked)
         })
       )
       .handle("getRoot", () => notPut)

@@ -9,7 +9,7 @@
  */
 import { Clock, Context, Deferred, Effect, Exit, Layer, Queue } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
-import { Cloud } from "../../core/Cloud.js"
+import { Cloud, readVmCpuHistories } from "../../core/Cloud.js"
 import { type CloudSnapshot, takeSnapshot } from "../../core/control/CloudSnapshot.js"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { DecisionLog } from "../../core/control/DecisionLog.js"
@@ -85,8 +85,11 @@ const withFreshHistories = (
 ): Effect.Effect<CloudSnapshot, CloudError, Cloud> =>
   Effect.gen(function* () {
     const cloud = yield* Cloud
+    const known = uuids.filter((uuid) => snapshot.vms.has(uuid))
+    if (known.length === 0) return snapshot
+    const fresh = yield* readVmCpuHistories(cloud, known, n)
     const vmCpuMhz = new Map(snapshot.vmCpuMhz)
-    for (const uuid of uuids) if (snapshot.vms.has(uuid)) vmCpuMhz.set(uuid, yield* cloud.vmCpuHistory(uuid, n))
+    for (const [uuid, history] of fresh) vmCpuMhz.set(uuid, history)
     return { ...snapshot, vmCpuMhz }
   })
 

@@ -15,6 +15,10 @@ export const timestampHeader = "x-neat-timestamp"
 export const nonceHeader = "x-neat-nonce"
 export const signatureHeader = "x-neat-signature"
 
+/** Whether a request carries any of the signature headers (then it is checked as a signed request). */
+export const hasSignatureHeaders = (headers: Readonly<Record<string, unknown>>): boolean =>
+  headers[timestampHeader] !== undefined || headers[nonceHeader] !== undefined || headers[signatureHeader] !== undefined
+
 /** SHA-1 hex digest of a UTF-8 string, as Neat hashes its admin credentials. */
 export const sha1Hex = (text: string): string => createHash("sha1").update(text, "utf8").digest("hex")
 
@@ -23,6 +27,17 @@ export const constantTimeEqual = (a: string, b: string): boolean => {
   const left = createHash("sha256").update(a, "utf8").digest()
   const right = createHash("sha256").update(b, "utf8").digest()
   return timingSafeEqual(left, right) && a.length === b.length
+}
+
+/**
+ * `constantTimeEqual` against a fixed secret, with the secret's digest computed once: each check
+ * hashes only the candidate.
+ */
+export const constantTimeMatcher = (expected: string): ((candidate: string) => boolean) => {
+  const digest = createHash("sha256").update(expected, "utf8").digest()
+  return (candidate) =>
+    timingSafeEqual(createHash("sha256").update(candidate, "utf8").digest(), digest) &&
+    candidate.length === expected.length
 }
 
 /** The text that is signed: one field per line, the body last and verbatim. */

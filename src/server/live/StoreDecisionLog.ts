@@ -3,7 +3,9 @@
  * migrations in Neat's `vm_migrations`, power changes in Neat's `host_states`. The log's operations
  * cannot fail (the control loop must go on), so a store error is logged and the write dropped; a
  * read that fails answers empty. A host the store does not know yet (its collector has not
- * registered it) is registered with unknown capacity (0) so nothing is lost.
+ * registered it) is registered with unknown capacity (0) so nothing is lost. Reads page through the
+ * store (which answers 1000 rows at most per query), and accept rows that keep the plan among the
+ * inputs, as earlier versions wrote them.
  */
 import { Effect, Layer } from "effect"
 import type { Decision, RecordedDecision } from "../../core/control/Decision.js"
@@ -33,18 +35,28 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 export const decisionFromRow = (row: StoredDecision): RecordedDecision | undefined => {
   const inputs = row.inputs
   const migrations = row.migrations
-  if (!isObject(inputs) || !isObject(migrations) || !isObject(inputs.request) || !isObject(migrations.plan)) {
-    return undefined
-  }
+  if (!isObject(inputs) || !isObject(migrations) || !isObject(inputs.request)) return undefined
   const stored = inputs as unknown as StoredInputs
-  const moved = migrations as unknown as StoredMigrations
+  // Earlier rows: the plan among the inputs, the execution alone in `migrations`, the input summary flat.
+  const earlier = !isObject(migrations.plan) && isObject(inputs.plan)
+  if (!earlier && !isObject(migrations.plan)) return undefined
+  const moved: StoredMigrations = earlier
+    ? { plan: inputs.plan as unknown as Decision["plan"], execution: migrations as unknown as Decision["execution"] }
+    : (migrations as unknown as StoredMigrations)
+  const summary: Decision["inputs"] = isObject(stored.inputs)
+    ? stored.inputs
+    : {
+        activeHosts: Number(inputs.activeHosts ?? 0),
+        inactiveHosts: Number(inputs.inactiveHosts ?? 0),
+        vmsToPlace: Array.isArray(inputs.vmsToPlace) ? (inputs.vmsToPlace as Array<string>) : []
+      }
   return {
     id: row.id,
     request: stored.request,
     outcome: row.outcome as Decision["outcome"],
     status: stored.status,
     detail: stored.detail,
-    inputs: stored.inputs,
+    inputs: summary,
     placement: (isObject(row.placement) ? row.placement : {}) as Decision["placement"],
     plan: moved.plan,
     execution: moved.execution,
@@ -54,6 +66,25 @@ export const decisionFromRow = (row: StoredDecision): RecordedDecision | undefin
     timings: row.timings as Decision["timings"]
   }
 }
+
+/** The store's largest page, rows. */
+const storePage = 1000
+
+/** The newest `limit` rows, oldest first, read page by page (the store pages newest first). */
+const newest = <A>(
+  limit: number,
+  page: (limit: number, offset: number) => Effect.Effect<ReadonlyArray<A>, StoreError>
+): Effect.Effect<Array<A>, StoreError> =>
+  Effect.gen(function* () {
+    const rows: Array<A> = []
+    while (rows.length < limit) {
+      const size = Math.min(storePage, limit - rows.length)
+      const batch = yield* page(size, rows.length)
+      rows.push(...batch)
+      if (batch.length < size) break
+    }
+    return rows.reverse()
+  })
 
 const logged =
   <A>(operation: string, fallback: A) =>
@@ -116,30 +147,22 @@ export const makeStoreDecisionLog = (store: StoreService): DecisionLogApi => ({
     ),
   selectHostStates: store.selectHostStates().pipe(logged<Readonly<Record<string, 0 | 1>>>("selectHostStates", {})),
   selectDecisions: (limit) =>
-    limit <= 0
-      ? Effect.succeed([])
-      : store.listDecisions({ limit }).pipe(
-          Effect.map((rows) =>
-            rows
-              .flatMap((row) => {
-                const decision = decisionFromRow(row)
-                return decision === undefined ? [] : [decision]
-              })
-              .reverse()
-          ),
-          logged<ReadonlyArray<RecordedDecision>>("selectDecisions", [])
-        ),
+    newest(limit, (size, offset) => store.listDecisions({ limit: size, offset })).pipe(
+      Effect.map((rows) =>
+        rows.flatMap((row) => {
+          const decision = decisionFromRow(row)
+          return decision === undefined ? [] : [decision]
+        })
+      ),
+      logged<ReadonlyArray<RecordedDecision>>("selectDecisions", [])
+    ),
   selectVmMigrations: (limit) =>
-    limit <= 0
-      ? Effect.succeed([])
-      : store.listMigrations({ limit }).pipe(
-          Effect.map((rows) =>
-            rows
-              .map((row): VmMigrationRecord => ({ vm: row.vm, host: row.host, timestampMs: row.timestamp.getTime() }))
-              .reverse()
-          ),
-          logged<ReadonlyArray<VmMigrationRecord>>("selectVmMigrations", [])
-        )
+    newest(limit, (size, offset) => store.listMigrations({ limit: size, offset })).pipe(
+      Effect.map((rows) =>
+        rows.map((row): VmMigrationRecord => ({ vm: row.vm, host: row.host, timestampMs: row.timestamp.getTime() }))
+      ),
+      logged<ReadonlyArray<VmMigrationRecord>>("selectVmMigrations", [])
+    )
 })
 
 /** `DecisionLog` over the `Store` in context. */

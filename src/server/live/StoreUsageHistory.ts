@@ -28,6 +28,26 @@ export const sumAlignedOnNewest = (series: ReadonlyArray<ReadonlyArray<number>>)
 const historyError = (target: string) => (error: StoreError) =>
   new CloudActionError({ action: "history", target, message: error.message, cause: error })
 
+/** The last `n` own CPU values of each host, MHz: one query when only the latest is asked for. */
+const ownCpuMhz = (
+  store: StoreService,
+  hosts: ReadonlyArray<string>,
+  n: number
+): Effect.Effect<ReadonlyMap<string, ReadonlyArray<number>>, StoreError> =>
+  n === 1
+    ? Effect.map(store.selectLastCpuMhzForHosts(), (last) => {
+        const result = new Map<string, ReadonlyArray<number>>()
+        for (const host of hosts) {
+          const value = last[host]
+          result.set(host, value === undefined ? [] : [value])
+        }
+        return result
+      })
+    : Effect.map(
+        Effect.forEach(hosts, (host) => store.selectCpuMhzForHost(host, n)),
+        (series) => new Map(hosts.map((host, i) => [host, series[i]!]))
+      )
+
 export const makeStoreUsageHistory = (store: StoreService, vmsOnHost: VmsOnHost): UsageHistoryApi => ({
   vmCpuMhz: (uuid, n) =>
     n <= 0 ? Effect.succeed([]) : store.selectCpuMhzForVm(uuid, n).pipe(Effect.mapError(historyError(uuid))),
@@ -39,7 +59,30 @@ export const makeStoreUsageHistory = (store: StoreService, vmsOnHost: VmsOnHost)
           const vms = yield* vmsOnHost(host)
           const histories = vms.length === 0 ? {} : yield* store.selectCpuMhzForVms(vms, n)
           return sumAlignedOnNewest([own, ...Object.values(histories)])
-        }).pipe(Effect.mapError(historyError(host)))
+        }).pipe(Effect.mapError(historyError(host))),
+  vmCpuMhzMany: (uuids, n) =>
+    n <= 0 || uuids.length === 0
+      ? Effect.succeed(new Map(uuids.map((uuid) => [uuid, []])))
+      : store.selectCpuMhzForVms(uuids, n).pipe(
+          Effect.map((histories) => new Map(Object.entries(histories))),
+          Effect.mapError(historyError(`${uuids.length} VMs`))
+        ),
+  hostCpuMhzMany: (hosts, n) =>
+    n <= 0 || hosts.length === 0
+      ? Effect.succeed(new Map(hosts.map((host) => [host, []])))
+      : Effect.gen(function* () {
+          const own = yield* ownCpuMhz(store, hosts, n)
+          const residents = new Map<string, ReadonlyArray<string>>()
+          for (const host of hosts) residents.set(host, yield* vmsOnHost(host))
+          const all = [...residents.values()].flat()
+          const histories = all.length === 0 ? {} : yield* store.selectCpuMhzForVms(all, n)
+          const result = new Map<string, ReadonlyArray<number>>()
+          for (const host of hosts) {
+            const series = [own.get(host) ?? [], ...(residents.get(host) ?? []).map((uuid) => histories[uuid] ?? [])]
+            result.set(host, sumAlignedOnNewest(series))
+          }
+          return result
+        }).pipe(Effect.mapError(historyError(`${hosts.length} hosts`)))
 })
 
 /** `UsageHistory` over the `Store` in context. */

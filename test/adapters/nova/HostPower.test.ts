@@ -53,6 +53,7 @@ const run = async (
     flavors: Effect.succeed([]),
     liveMigrate: () => Effect.dieMessage("unused"),
     liveMigrations: () => Effect.succeed([]),
+    abortLiveMigration: () => Effect.void,
     setServiceStatus: (_, status) =>
       Effect.sync(() => {
         world.statusCalls.push(status.enabled ? "enable" : `disable: ${status.reason}`)

@@ -104,6 +104,10 @@ describe("MigrationExecutor", () => {
       [["timed-out", "MIGRATING", "h1"]]
     )
     if (outcomes[0]?._tag === "MigrationFailed") assert.match(outcomes[0].reason, /last seen MIGRATING on h1/)
+    // The stuck migration is aborted through Nova, and the VM stays on its source.
+    assert.deepStrictEqual(nova.aborts, [{ vm: "a", migrationId: 1 }])
+    if (outcomes[0]?._tag === "MigrationFailed") assert.match(outcomes[0].reason, /asked Nova to abort migration 1/)
+    assert.strictEqual(nova.hostOf("a"), "h1")
   })
 
   it("retries a 409 (server busy) and a 5xx on the POST, bounded", async () => {

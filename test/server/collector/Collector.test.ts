@@ -44,7 +44,8 @@ const makeWorld = () => {
     dataCollectorInterval: 300,
     hostCpuUsableByVms: 1,
     hostCpuOverloadThreshold: 0.8,
-    localHostName: ""
+    localHostName: "",
+    localHostMac: "52-54-00-AB-CD-EF"
   }
   const libvirt = Layer.succeed(Libvirt, {
     hostname: Effect.succeed("compute1"),
@@ -84,6 +85,8 @@ describe("collectOnce", () => {
         cpuCores: { compute1: 4 },
         ram: { compute1: 16384 }
       })
+      // The MAC that wakes the host, for the global manager's Wake-on-LAN.
+      assert.strictEqual(yield* store.selectHostMac("compute1"), "52:54:00:ab:cd:ef")
 
       // 1: A runs, B is migrating in (paused): only A is taken, with its history.
       yield* TestClock.setTime(1_000_000)

@@ -82,7 +82,8 @@ if (virsh.value === undefined) {
           dataCollectorInterval: 1,
           hostCpuUsableByVms: 1,
           hostCpuOverloadThreshold: 0.8,
-          localHostName: "compute-test"
+          localHostName: "compute-test",
+          localHostMac: ""
         }
         mkdirSync(join(settings.localDataDirectory, "vms"), { recursive: true })
         const host = yield* initCollector(settings)

@@ -25,8 +25,8 @@ import { Cloud } from "../../../src/core/Cloud.js"
 import type { RecordedDecision } from "../../../src/core/control/Decision.js"
 import { DecisionLog } from "../../../src/core/control/DecisionLog.js"
 import { Store } from "../../../src/server/db/Store.js"
-import { storeDecisionLogLayer } from "../../../src/server/db/StoreDecisionLog.js"
 import { globalManagerLayer, serverPort } from "../../../src/server/http/GlobalManager.js"
+import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
 import { runSimulatedStack } from "../../../src/server/simulated/SimulatedStack.js"
 import { testOptions, testSecret } from "../../support/globalManager.js"
 
@@ -85,7 +85,7 @@ describe("the live stack on a simulated cloud", () => {
       algorithms.placer
     ).pipe(
       Layer.provideMerge(
-        Layer.mergeAll(Layer.succeed(Cloud, view.cloud), storeDecisionLogLayer.pipe(Layer.provideMerge(store)))
+        Layer.mergeAll(Layer.succeed(Cloud, view.cloud), StoreDecisionLog.pipe(Layer.provideMerge(store)))
       ),
       Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
     )

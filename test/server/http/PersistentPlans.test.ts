@@ -10,12 +10,12 @@ import { Layer, Logger, LogLevel, ManagedRuntime, Schema } from "effect"
 import pg from "pg"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
-import { storeDecisionLogLayer } from "../../../src/server/db/StoreDecisionLog.js"
 import type { StoreError } from "../../../src/server/db/StoreError.js"
 import { storePlanBookLayer } from "../../../src/server/db/StorePlanBook.js"
 import { ApprovalView, PlanView, ReallocationView } from "../../../src/server/http/Api.js"
 import { globalManagerLayer, serverPort } from "../../../src/server/http/GlobalManager.js"
 import type { GlobalManagerOptions } from "../../../src/server/http/GlobalManagerOptions.js"
+import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
 import { bestFitDecreasing } from "../../support/algorithms.js"
 import { testOptions } from "../../support/globalManager.js"
 import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
@@ -91,7 +91,7 @@ const start = async (
     bestFitDecreasing(),
     storePlanBookLayer
   ).pipe(
-    Layer.provideMerge(Layer.merge(cloud.layer, storeDecisionLogLayer)),
+    Layer.provideMerge(Layer.merge(cloud.layer, StoreDecisionLog)),
     Layer.provide(store),
     Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
   )

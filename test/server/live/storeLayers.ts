@@ -97,6 +97,14 @@ export const storeLayersSuite = (name: string, store: () => Layer.Layer<Store, S
         assert.deepStrictEqual(yield* history.hostCpuMhz("compute1", 3), [100, 10 + 200 + 50, 20 + 300 + 60])
         assert.deepStrictEqual(yield* history.hostCpuMhz("compute1", 1), [380])
         assert.deepStrictEqual(yield* history.hostCpuMhz("compute9", 3), [])
+        // The batched reads answer as the one-by-one reads do, in one query per kind.
+        const vms = yield* history.vmCpuMhzMany(["vm-a", "vm-b", "vm-unknown"], 2)
+        assert.deepStrictEqual(Object.fromEntries(vms), { "vm-a": [200, 300], "vm-b": [50, 60], "vm-unknown": [] })
+        for (const n of [1, 3]) {
+          const hosts = yield* history.hostCpuMhzMany(["compute1", "compute9"], n)
+          assert.deepStrictEqual(hosts.get("compute1"), yield* history.hostCpuMhz("compute1", n))
+          assert.deepStrictEqual(hosts.get("compute9"), [])
+        }
       }).pipe(Effect.provide(services()))
     )
 

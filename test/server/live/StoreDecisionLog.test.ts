@@ -5,7 +5,7 @@ import type { Decision } from "../../../src/core/control/Decision.js"
 import { DecisionLog } from "../../../src/core/control/DecisionLog.js"
 import { emptyPlan } from "../../../src/core/Placement.js"
 import { Store } from "../../../src/server/db/Store.js"
-import { storeDecisionLogLayer } from "../../../src/server/db/StoreDecisionLog.js"
+import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
 
 const decision = (host: string, n: number): Decision => ({
   request: { host, reason: n % 2 === 0 ? "underload" : "overload", vmUuids: [`vm-${n}`] },
@@ -28,7 +28,7 @@ const decision = (host: string, n: number): Decision => ({
   timings: { snapshotMs: 1, placementMs: 2, executionMs: 3 }
 })
 
-const layer = storeDecisionLogLayer.pipe(Layer.provideMerge(Store.layer(":memory:")))
+const layer = StoreDecisionLog.pipe(Layer.provideMerge(Store.layer(":memory:")))
 
 describe("StoreDecisionLog", () => {
   it("stores decisions, migrations and host states, and reads them back oldest first", async () => {
@@ -56,6 +56,53 @@ describe("StoreDecisionLog", () => {
         expect(states.h0).toBe(0)
         expect(states.h1).toBe(1)
         expect(yield* Effect.flatMap(Store, (store) => store.countMigrations())).toBe(2)
+      }).pipe(Effect.provide(layer))
+    )
+  })
+
+  it("reads past the store's page of 1000 rows", async () => {
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const log = yield* DecisionLog
+        for (let n = 0; n < 1005; n++) yield* log.insertDecision(decision(`h${n % 7}`, n))
+        const read = yield* log.selectDecisions(1003)
+        expect(read.length).toBe(1003)
+        expect(read[0]!.id).toBe(3)
+        expect(read[1002]!.id).toBe(1005)
+        expect((yield* log.selectDecisions(0)).length).toBe(0)
+      }).pipe(Effect.provide(layer))
+    )
+  })
+
+  it("reads rows that keep the plan among the inputs, and skips rows it cannot read", async () => {
+    await Effect.runPromise(
+      Effect.gen(function* () {
+        const store = yield* Store
+        const d = decision("h0", 0)
+        const row = {
+          time: new Date(d.finishedAtMs),
+          host: "h0",
+          reason: d.request.reason,
+          placement: d.placement,
+          outcome: d.outcome,
+          timings: d.timings
+        }
+        yield* store.insertDecision({
+          ...row,
+          inputs: {
+            ...d.inputs,
+            request: d.request,
+            status: d.status,
+            detail: d.detail,
+            plan: d.plan,
+            receivedAtMs: d.receivedAtMs,
+            startedAtMs: d.startedAtMs
+          },
+          migrations: d.execution
+        })
+        yield* store.insertDecision({ ...row, inputs: { something: "else" }, migrations: [] })
+        const read = yield* Effect.flatMap(DecisionLog, (log) => log.selectDecisions(10))
+        expect(read).toEqual([{ ...d, id: 1 }])
       }).pipe(Effect.provide(layer))
     )
   })

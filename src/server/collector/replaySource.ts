@@ -1,0 +1,69 @@
+/**
+ * The data collector's replay source as neat.conf configures it (`collector_source = replay`): the
+ * host's name, size and running domains come from libvirt as usual, and each domain's CPU use
+ * replays a series of `replay_trace` (chosen by its UUID, so a VM keeps its series across restarts
+ * of the collector) through `UsageReplay`. For demos and for hosts whose VMs do no real work.
+ */
+import { Effect, Layer } from "effect"
+import type { Trace } from "../../adapters/sim/Trace.js"
+import { Libvirt, type LibvirtService } from "./Libvirt.js"
+import type { LibvirtError } from "./LibvirtError.js"
+import type { ProcStat } from "./ProcStat.js"
+import { makeUsageReplay, seriesOfTrace, type UsageReplay, usageReplayLayer } from "./UsageReplay.js"
+
+export interface ReplaySourceOptions {
+  readonly trace: Trace
+  /** Seconds each value of a series lasts. */
+  readonly sampleSec: number
+  /** The hypervisor's own use, fraction 0-1 of the host. */
+  readonly hostOwnFraction: number
+}
+
+/** The trace VM whose series a VM replays: a stable hash (FNV-1a) of its UUID over the trace's VMs. */
+export const seriesIndexOf = (uuid: string, vms: number): number => {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < uuid.length; i++) {
+    hash ^= uuid.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193) >>> 0
+  }
+  return hash % vms
+}
+
+/**
+ * `Libvirt` and `ProcStat` replaying `options.trace` for the domains `libvirt` lists. Each VM counts
+ * as one vCPU (the domain list does not say more).
+ */
+export const replaySource = (
+  libvirt: LibvirtService,
+  options: ReplaySourceOptions
+): Effect.Effect<Layer.Layer<Libvirt | ProcStat>, LibvirtError> =>
+  Effect.gen(function* () {
+    const { trace } = options
+    const assigned = new Set<string>()
+    let replay: UsageReplay | undefined
+    const domains = Effect.flatMap(libvirt.activeDomains, (list) =>
+      Effect.gen(function* () {
+        for (const domain of list) {
+          if (assigned.has(domain.uuid) || replay === undefined) continue
+          assigned.add(domain.uuid)
+          yield* replay.setSeries(domain.uuid, seriesOfTrace(trace, seriesIndexOf(domain.uuid, trace.names.length)))
+        }
+        return list.map((domain) => ({ uuid: domain.uuid, name: domain.name, vcpus: 1 }))
+      })
+    )
+    replay = yield* makeUsageReplay({
+      hostname: yield* libvirt.hostname,
+      node: yield* libvirt.nodeInfo,
+      domains,
+      sampleSec: options.sampleSec,
+      hostOwnFraction: options.hostOwnFraction,
+      defaultSeries: seriesOfTrace(trace, 0)
+    })
+    return usageReplayLayer(replay)
+  })
+
+/** `replaySource` over the `Libvirt` in context. */
+export const replaySourceLayer = (
+  options: ReplaySourceOptions
+): Layer.Layer<Libvirt | ProcStat, LibvirtError, Libvirt> =>
+  Layer.unwrapEffect(Effect.flatMap(Libvirt, (libvirt) => replaySource(libvirt, options)))

@@ -30,7 +30,6 @@ import {
   type VmType
 } from "./Datacenter.js"
 import { type InitialPlacementRule, placeInitially } from "./InitialPlacement.js"
-import { historyAt } from "./SimState.js"
 import type { SimulationResult } from "./SimulationResult.js"
 import { Simulator } from "./Simulator.js"
 import { TimelineRecorder } from "./TimelineRecorder.js"
@@ -45,6 +44,23 @@ export interface SimCloudOptions {
   readonly initialPlacement?: InitialPlacementRule | undefined
   /** Host CPU samples kept for `hostCpuHistory` (100). */
   readonly hostHistoryLength?: number | undefined
+  /** VM CPU samples kept for `vmCpuHistory` (100: Neat's `data_collector_data_length`). */
+  readonly vmHistoryLength?: number | undefined
+}
+
+/**
+ * Synchronous reads of the simulated cloud, for wrappers that read it many times per interval
+ * (`NeatCloudView`): the same answers as the `Cloud` methods, without an Effect per call.
+ */
+export interface SimCloudReads {
+  /** Changes whenever what the cloud shows changes: an update, a migration, a suspension, a wake. */
+  readonly version: () => number
+  /** The hosts as `Cloud.hosts` shows them: the same array until the version changes (do not modify it). */
+  readonly hosts: () => ReadonlyArray<HostState>
+  /** Up to `n` of a VM's newest CPU samples, MHz, oldest first; undefined for a VM not in the cloud. */
+  readonly vmCpuHistory: (uuid: string, n: number) => Array<number> | undefined
+  /** Up to `n` of a host's newest CPU samples (utilised MHz), oldest first; undefined for an unknown host. */
+  readonly hostCpuHistory: (host: string, n: number) => Array<number> | undefined
 }
 
 /** What drives a simulated cloud besides the `Cloud` interface. */
@@ -55,6 +71,7 @@ export interface SimCloudControlApi {
   readonly timeSec: Effect.Effect<number>
   /** Finishes the run and returns its metrics and timeline (call once, at the end). */
   readonly result: Effect.Effect<SimulationResult & { readonly metrics: CloudsimMetrics }>
+  readonly reads: SimCloudReads
 }
 
 export class SimCloudControl extends Context.Tag("neat/SimCloudControl")<SimCloudControl, SimCloudControlApi>() {}
@@ -72,12 +89,19 @@ export const makeSimCloud = (
     }
     if (trace.names.length === 0)
       return Effect.fail(new ConfigError({ field: "trace", message: "the trace has no VMs" }))
+    for (const field of ["hostHistoryLength", "vmHistoryLength"] as const) {
+      const length = options[field]
+      if (length !== undefined && (!Number.isInteger(length) || length <= 0)) {
+        return Effect.fail(new ConfigError({ field, message: `must be a positive integer, got ${length}` }))
+      }
+    }
     const { state, hostRamMb } = buildState(
       hostCount,
       trace.names.length,
       options.hostTypes ?? planetLabHostTypes,
       options.vmTypes ?? planetLabVmTypes,
-      trace.ramMb
+      trace.ramMb,
+      false
     )
     const intervalSec = trace.intervalSec
     const failure = placeInitially(state, options.initialPlacement ?? "best-fit", hostRamMb, undefined, intervalSec)
@@ -90,6 +114,20 @@ export const makeSimCloud = (
     const hostHistory = new Float64Array(hostCount * historyLength)
     let hostHistoryHead = -1
     let hostHistoryCount = 0
+    // The VMs' CPU use (MHz) at each update, as Neat's data collectors keep it.
+    const vmHistoryLength = options.vmHistoryLength ?? 100
+    const vmCount = trace.names.length
+    const vmHistory = new Float64Array(vmCount * vmHistoryLength)
+    let vmHistoryHead = -1
+    let vmHistoryCount = 0
+    let version = 0
+    let shownHosts: ReadonlyArray<HostState> | undefined
+    let shownVms: ReadonlyArray<VmState> | undefined
+    const changed = (): void => {
+      version++
+      shownHosts = undefined
+      shownVms = undefined
+    }
     let periodicTime = 0.1
     let outcome: (SimulationResult & { readonly metrics: CloudsimMetrics }) | undefined
     let migrationsAtStep = 0
@@ -132,9 +170,30 @@ export const makeSimCloud = (
       return out
     }
 
-    const cloud: CloudApi = {
-      hosts: Effect.sync(() =>
-        hostNames.map(
+    /** `n` newest values of row `row` of a history ring, oldest first. */
+    const ringRead = (
+      ring: Float64Array,
+      length: number,
+      head: number,
+      count: number,
+      row: number,
+      n: number
+    ): Array<number> => {
+      const take = Math.max(0, Math.min(Math.floor(n), count))
+      const out = new Array<number>(take)
+      const base = row * length
+      for (let j = 0; j < take; j++) out[j] = ring[base + ((head - (take - 1 - j) + length) % length)]!
+      return out
+    }
+    const liveVm = (uuid: string): number | undefined => {
+      const v = vmIndex.get(uuid)
+      return v === undefined || state.vmHost[v]! < 0 ? undefined : v
+    }
+
+    const reads: SimCloudReads = {
+      version: () => version,
+      hosts: () => {
+        shownHosts ??= hostNames.map(
           (name, h): HostState => ({
             name,
             cores: state.hostTotalMips[h]! / state.hostPeMips[h]!,
@@ -144,28 +203,42 @@ export const makeSimCloud = (
             vms: residents(h)
           })
         )
-      ),
+        return shownHosts
+      },
+      vmCpuHistory: (uuid, n) => {
+        const v = liveVm(uuid)
+        return v === undefined ? undefined : ringRead(vmHistory, vmHistoryLength, vmHistoryHead, vmHistoryCount, v, n)
+      },
+      hostCpuHistory: (host, n) => {
+        const h = hostIndex.get(host)
+        return h === undefined
+          ? undefined
+          : ringRead(hostHistory, historyLength, hostHistoryHead, hostHistoryCount, h, n)
+      }
+    }
+
+    const cloud: CloudApi = {
+      hosts: Effect.sync(() => reads.hosts().slice()),
       vms: Effect.sync(() => {
-        const out: Array<VmState> = []
-        for (let v = 0; v < state.vmCount; v++) {
-          if (state.vmHost[v]! < 0) continue
-          out.push({ uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[shownHost(v)]!, vcpus: 1 })
+        if (shownVms === undefined) {
+          const out: Array<VmState> = []
+          for (let v = 0; v < state.vmCount; v++) {
+            if (state.vmHost[v]! < 0) continue
+            out.push({ uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[shownHost(v)]!, vcpus: 1 })
+          }
+          shownVms = out
         }
-        return out
+        return shownVms.slice()
       }),
       vmCpuHistory: (uuid, n) =>
-        Effect.map(findVm(uuid), (v) => {
-          const count = Math.max(0, Math.min(Math.floor(n), state.historyLength))
-          return Array.from({ length: count }, (_, j) => historyAt(state, v, count - 1 - j) * state.vmMips[v]!)
+        Effect.suspend(() => {
+          const history = reads.vmCpuHistory(uuid, n)
+          return history === undefined ? Effect.fail(new UnknownVm({ vm: uuid })) : Effect.succeed(history)
         }),
       hostCpuHistory: (host, n) =>
-        Effect.map(findHost(host), (h) => {
-          const count = Math.max(0, Math.min(Math.floor(n), hostHistoryCount))
-          return Array.from(
-            { length: count },
-            (_, j) =>
-              hostHistory[h * historyLength + ((hostHistoryHead - (count - 1 - j) + historyLength) % historyLength)]!
-          )
+        Effect.suspend(() => {
+          const history = reads.hostCpuHistory(host, n)
+          return history === undefined ? Effect.fail(new UnknownHost({ host })) : Effect.succeed(history)
         }),
       migrate: (migrations) =>
         Effect.gen(function* () {
@@ -196,6 +269,7 @@ export const makeSimCloud = (
             } else {
               sim.startMigration(v, to, now)
             }
+            changed()
             outcomes.push({
               _tag: "Migrated",
               migration,
@@ -215,12 +289,14 @@ export const makeSimCloud = (
           // VMs still leaving: the host goes to sleep when the last one has left.
           if (state.hostVms[h]!.length > 0) sim.suspendWhenDrained[h] = 1
           else suspended[h] = 1
+          changed()
           return Effect.void
         }),
       wakeHost: (host) =>
         Effect.map(findHost(host), (h) => {
           suspended[h] = 0
           sim.suspendWhenDrained[h] = 0
+          changed()
         })
     }
 
@@ -236,10 +312,18 @@ export const makeSimCloud = (
         hostHistoryHead = (hostHistoryHead + 1) % historyLength
         if (hostHistoryCount < historyLength) hostHistoryCount++
         for (let h = 0; h < hostCount; h++) hostHistory[h * historyLength + hostHistoryHead] = state.hostUtilMips[h]!
+        vmHistoryHead = (vmHistoryHead + 1) % vmHistoryLength
+        if (vmHistoryCount < vmHistoryLength) vmHistoryCount++
+        for (let v = 0; v < vmCount; v++) {
+          if (state.vmHost[v]! >= 0)
+            vmHistory[v * vmHistoryLength + vmHistoryHead] = sim.utilization[v]! * state.vmMips[v]!
+        }
+        changed()
         recorder.record(state, periodicTime, 0, false)
         return true
       }),
       timeSec: Effect.sync(() => sim.lastProcessTime),
+      reads,
       result: Effect.sync(() => {
         if (outcome === undefined) {
           sim.completeMigrationsBefore(durationSec)

@@ -31,6 +31,19 @@ export const BestFitDecreasingParamsSchema = Schema.Struct({
 })
 export type BestFitDecreasingParams = typeof BestFitDecreasingParamsSchema.Type
 
+let scratchValues = new Float64Array(0)
+let scratchHosts = new Int32Array(0)
+
+/** Scratch space for `hostCount` hosts: 4 values and one index per host (contents undefined). */
+const scratch = (hostCount: number): { readonly values: Float64Array; readonly hosts: Int32Array } => {
+  if (scratchHosts.length < hostCount) {
+    const capacity = Math.max(hostCount, 2 * scratchHosts.length)
+    scratchValues = new Float64Array(4 * capacity)
+    scratchHosts = new Int32Array(capacity)
+  }
+  return { values: scratchValues, hosts: scratchHosts }
+}
+
 /** Places every VM of `input`, or returns `undefined` when they do not all fit. */
 export const bestFitDecreasing = (params: BestFitDecreasingParams, input: PlacementInput): Placement | undefined => {
   const { hosts, inactiveHosts, vms } = input
@@ -51,20 +64,20 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
     return byRam !== 0 ? byRam : compareCodePoints(vms[b]!.uuid, vms[a]!.uuid)
   })
 
-  // Host h < activeCount is hosts[h], otherwise inactiveHosts[h - activeCount].
-  const names: Array<string> = new Array(hostCount)
-  const freeCpu = new Float64Array(hostCount)
-  const freeRam = new Float64Array(hostCount)
+  // Host h < activeCount is hosts[h], otherwise inactiveHosts[h - activeCount]. The per-host
+  // arrays are views of one scratch buffer reused across calls (a placement runs per request).
+  const nameOf = (h: number): string => (h < activeCount ? hosts[h]! : inactiveHosts[h - activeCount]!).name
+  const buffers = scratch(hostCount)
+  const freeCpu = buffers.values.subarray(0, hostCount)
+  const freeRam = buffers.values.subarray(hostCount, 2 * hostCount)
   for (let h = 0; h < activeCount; h++) {
     const host = hosts[h]!
-    names[h] = host.name
     freeCpu[h] = Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
     freeRam[h] = Math.trunc(params.ram_threshold * host.ramMb - host.ramUsedMb)
   }
   for (let i = 0; i < inactiveHosts.length; i++) {
     const host = inactiveHosts[i]!
     const h = activeCount + i
-    names[h] = host.name
     freeCpu[h] = params.threshold_inactive_hosts
       ? Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
       : host.cpuMhz - host.cpuUsedMhz
@@ -75,13 +88,15 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
   // The order of hosts is by their capacities before any placement (the keys), never revised as
   // hosts fill: the host a VM goes to is the one with the smallest key among those it fits on.
   // A scan for that minimum gives the first fitting host of the sorted order without sorting.
-  const keyCpu = freeCpu.slice()
-  const keyRam = freeRam.slice()
+  const keyCpu = buffers.values.subarray(2 * hostCount, 3 * hostCount)
+  const keyRam = buffers.values.subarray(3 * hostCount, 4 * hostCount)
+  keyCpu.set(freeCpu)
+  keyRam.set(freeRam)
   const byKey = (a: number, b: number): number => {
     const byCpu = keyCpu[a]! - keyCpu[b]!
     if (byCpu !== 0) return byCpu
     const byRam = keyRam[a]! - keyRam[b]!
-    return byRam !== 0 ? byRam : compareCodePoints(names[a]!, names[b]!)
+    return byRam !== 0 ? byRam : compareCodePoints(nameOf(a), nameOf(b))
   }
   /** True when host a comes before host b (equal keys: the earlier host, as a stable sort keeps them). */
   const before = (a: number, b: number): boolean => {
@@ -89,12 +104,12 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
     if (byCpu !== 0) return byCpu < 0
     const byRam = keyRam[a]! - keyRam[b]!
     if (byRam !== 0) return byRam < 0
-    const byName = compareCodePoints(names[a]!, names[b]!)
+    const byName = compareCodePoints(nameOf(a), nameOf(b))
     return byName !== 0 ? byName < 0 : a < b
   }
 
   // Hosts that may receive VMs: the active ones, then the inactive ones as they are woken.
-  const candidates = new Int32Array(hostCount)
+  const candidates = buffers.hosts
   for (let h = 0; h < activeCount; h++) candidates[h] = h
   let candidateCount = activeCount
   let waiting: Int32Array | undefined
@@ -124,7 +139,7 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
     }
     freeCpu[target] = freeCpu[target]! - cpu
     freeRam[target] = freeRam[target]! - ram
-    placed.push([vms[v]!.uuid, names[target]!])
+    placed.push([vms[v]!.uuid, nameOf(target)])
   }
   return Object.fromEntries(placed)
 }

@@ -119,6 +119,16 @@ const snapshotViews = (snapshot: CloudSnapshot): SnapshotViews => {
   return views
 }
 
+/** The hosts other than `name` (a plain copy loop: it runs for every underload request). */
+const withoutHost = (hosts: ReadonlyArray<PlacementHost>, name: string): Array<PlacementHost> => {
+  const out: Array<PlacementHost> = []
+  for (let i = 0; i < hosts.length; i++) {
+    const host = hosts[i]!
+    if (host.name !== name) out.push(host)
+  }
+  return out
+}
+
 const viewHosts = (snapshot: CloudSnapshot): Map<string, HostView> => snapshotViews(snapshot).hosts
 
 const underloadCandidates = (snapshot: CloudSnapshot, options: PlanningOptions): UnderloadCandidates => {
@@ -250,8 +260,10 @@ export const planUnderload = (
 
   const candidates = underloadCandidates(snapshot, options)
   const sourceName = source.host.name
-  const targets = candidates.targets.filter((host) => host.name !== sourceName)
-  const idle = candidates.idle.filter((host) => host !== sourceName)
+  const targets = withoutHost(candidates.targets, sourceName)
+  const idle = candidates.idle.includes(sourceName)
+    ? candidates.idle.filter((host) => host !== sourceName)
+    : candidates.idle.slice()
   const idleToSuspend = options.suspendIdleHosts ? idle : []
   const inputs = { activeHosts: targets.length, inactiveHosts: 0, vmsToPlace: vms }
   if (vms.length === 0) {

@@ -327,6 +327,7 @@ export const makeSimCloud = (
       result: Effect.sync(() => {
         if (outcome === undefined) {
           sim.completeMigrationsBefore(durationSec)
+          changed()
           recorder.setLastMigrations(sim.migrations - migrationsAtStep)
           outcome = { metrics: collectMetrics(sim, started), timeline: recorder.timeline() }
         }

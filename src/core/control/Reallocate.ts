@@ -12,7 +12,7 @@ import { emptyPlan } from "../Placement.js"
 import { applyExecution, type CloudSnapshot, takeSnapshot } from "./CloudSnapshot.js"
 import type { Decision, DecisionOutcome, RecordedDecision } from "./Decision.js"
 import { DecisionLog } from "./DecisionLog.js"
-import { type PlanningOptions, planReallocation } from "./GlobalPlanning.js"
+import { type PlanningOptions, type PlanningResult, planReallocation } from "./GlobalPlanning.js"
 import { type OperatorPolicy, untouchableHosts } from "./OperatorPolicy.js"
 import { emptyOutcome, executePlan, outcomeSucceeded, type PlanOutcome } from "./PlanExecution.js"
 import { applyPolicy } from "./PlanPolicy.js"
@@ -105,15 +105,20 @@ export const reallocateOn = (
     const t2 = clock.unsafeCurrentTimeNanos()
     const policy = options.policy
     const planningOptions = policy === undefined ? options : { ...options, untouchableHosts: untouchableHosts(policy) }
-    const attempt = yield* Effect.either(
-      Effect.try(() => {
-        const raw = planReallocation(snapshot, request, placer, placerState, planningOptions)
-        return policy === undefined ? raw : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0)
-      })
-    )
+    // Planning is pure and synchronous; a thrown error is the placement algorithm's failure.
+    let attempt: { readonly ok: true; readonly value: PlanningResult } | { readonly ok: false; readonly cause: unknown }
+    try {
+      const raw = planReallocation(snapshot, request, placer, placerState, planningOptions)
+      attempt = {
+        ok: true,
+        value: policy === undefined ? raw : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0)
+      }
+    } catch (cause) {
+      attempt = { ok: false, cause }
+    }
     const t3 = clock.unsafeCurrentTimeNanos()
-    if (attempt._tag === "Left") {
-      const cause = attempt.left.error
+    if (!attempt.ok) {
+      const cause = attempt.cause
       const decision: Decision = {
         ...base,
         outcome: "failed",
@@ -129,7 +134,7 @@ export const reallocateOn = (
       const id = yield* log.insertDecision(decision)
       return { decision: { ...decision, id }, placerState, snapshot }
     }
-    const planned = attempt.right
+    const planned = attempt.value
     const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
     const recommendOnly = options.mode === "recommend" && hasWork
     // Annotating a log costs even when the level drops it, and a round can hold thousands of requests.
@@ -146,7 +151,7 @@ export const reallocateOn = (
         Effect.annotateLogs({ step: "execute" })
       )
     }
-    yield* recordExecution(execution)
+    if (execution !== emptyOutcome) yield* recordExecution(execution)
     const outcome: DecisionOutcome = recommendOnly
       ? "recommended"
       : planned.status !== "planned" && !hasWork

@@ -5,7 +5,8 @@
  * child runs this file bundled by esbuild under plain node, so the TypeScript loader's own memory
  * is not counted (without esbuild it runs under tsx and says so).
  * Run: `npx tsx bench/sim.bench.ts` (about a minute on a busy 2-core machine); figures go to
- * docs/performance.md. Needs ../shared (or NEAT_SHARED_DIR).
+ * docs/performance.md. Needs ../shared (or NEAT_SHARED_DIR). `npx tsx bench/sim.bench.ts NEAT`
+ * (or any other label) runs one policy in this process and prints its JSON line.
  */
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
@@ -37,8 +38,13 @@ const policies: Readonly<Record<string, Omit<SimulationOptions, "trace">>> = {
   "LR-RS-1.2": { overload: { name: "lr", param: 1.2 }, selection: "rs", seed: 1 },
   "THR-MMT-1.0": { overload: { name: "thr", param: 1.0 }, selection: "mmt" },
   NPA: { policy: "npa" },
-  DVFS: { policy: "dvfs" }
+  DVFS: { policy: "dvfs" },
+  // Neat's own loop with its shipped configuration (config/neat.conf); CloudSim has no counterpart.
+  NEAT: { policy: "neat" }
 }
+
+/** Timed runs per policy (the neat policy runs Neat's whole control loop, so fewer). */
+const timedRuns = (label: string): number => (label === "NEAT" ? 3 : 5)
 
 /** Child: load, run the policy a few times, print {meanMs, minMs, cpuMeanMs, cpuMinMs, maxRssKb} as JSON. */
 const child = async (label: string): Promise<void> => {
@@ -47,7 +53,7 @@ const child = async (label: string): Promise<void> => {
   const trace = readPlanetLabTrace(dayDir, { order: order.right })
   if (trace instanceof InputError) throw new Error(trace.message)
   const options: SimulationOptions = { trace, ...policies[label] }
-  const bench = new Bench({ iterations: 5, time: 0, warmupIterations: 1, warmupTime: 0 })
+  const bench = new Bench({ iterations: timedRuns(label), time: 0, warmupIterations: 1, warmupTime: 0 })
   // CPU time of each call (the first is the warm-up): on a shared machine wall time mostly measures the other load.
   const cpuMs: Array<number> = []
   bench.add(label, () => {

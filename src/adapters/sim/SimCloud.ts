@@ -1,10 +1,16 @@
 /**
  * The `Cloud` service over the simulator, so that Neat's own control loop (the code the live
  * service runs) can drive a simulated data centre. Time moves only through `advance`: each call
- * runs the next periodic update (every `interval` seconds from 300.1 s on, as in CloudSim's
- * study). Migrations start at the simulator's current instant and complete before `migrate`
- * returns (each takes RAM / 62.5 MB/s and costs the CPU shares of the model); suspended hosts
- * draw no power and take no VMs, awake hosts draw at least their idle power.
+ * applies the migrations that completed since the last update, in time order, then runs the next
+ * periodic update (every `interval` seconds from 300.1 s on, as in CloudSim's study).
+ *
+ * Between two updates the control loop acts at the update's instant: every migration it asks for
+ * starts then, in parallel with the others of the interval (each takes RAM / 62.5 MB/s and costs
+ * the CPU shares of CloudSim's model), and `migrate` returns at once. From then on the cloud shows
+ * the VM on its target, as Nova does once a live migration is accepted and done. A host suspended
+ * while its VMs are still leaving is shown suspended and switched off when the last one has left
+ * (it draws power until then); suspended hosts draw no power and take no VMs, awake hosts draw at
+ * least their idle power.
  */
 import { Context, Effect, Layer } from "effect"
 import { Cloud, type CloudApi } from "../../core/Cloud.js"
@@ -24,7 +30,6 @@ import {
   type VmType
 } from "./Datacenter.js"
 import { type InitialPlacementOption, placeInitiallyBy } from "./InitialPlacement.js"
-import { historyAt } from "./SimState.js"
 import type { SimulationResult } from "./SimulationResult.js"
 import { Simulator } from "./Simulator.js"
 import { TimelineRecorder } from "./TimelineRecorder.js"
@@ -42,6 +47,23 @@ export interface SimCloudOptions {
   readonly initialPlacement?: InitialPlacementOption | undefined
   /** Host CPU samples kept for `hostCpuHistory` (100). */
   readonly hostHistoryLength?: number | undefined
+  /** VM CPU samples kept for `vmCpuHistory` (100: Neat's `data_collector_data_length`). */
+  readonly vmHistoryLength?: number | undefined
+}
+
+/**
+ * Synchronous reads of the simulated cloud, for wrappers that read it many times per interval
+ * (`NeatCloudView`): the same answers as the `Cloud` methods, without an Effect per call.
+ */
+export interface SimCloudReads {
+  /** Changes whenever what the cloud shows changes: an update, a migration, a suspension, a wake. */
+  readonly version: () => number
+  /** The hosts as `Cloud.hosts` shows them: the same array until the version changes (do not modify it). */
+  readonly hosts: () => ReadonlyArray<HostState>
+  /** Up to `n` of a VM's newest CPU samples, MHz, oldest first; undefined for a VM not in the cloud. */
+  readonly vmCpuHistory: (uuid: string, n: number) => Array<number> | undefined
+  /** Up to `n` of a host's newest CPU samples (utilised MHz), oldest first; undefined for an unknown host. */
+  readonly hostCpuHistory: (host: string, n: number) => Array<number> | undefined
 }
 
 /** What drives a simulated cloud besides the `Cloud` interface. */
@@ -52,6 +74,7 @@ export interface SimCloudControlApi {
   readonly timeSec: Effect.Effect<number>
   /** Finishes the run and returns its metrics and timeline (call once, at the end). */
   readonly result: Effect.Effect<SimulationResult & { readonly metrics: CloudsimMetrics }>
+  readonly reads: SimCloudReads
 }
 
 export class SimCloudControl extends Context.Tag("neat/SimCloudControl")<SimCloudControl, SimCloudControlApi>() {}
@@ -69,12 +92,19 @@ export const makeSimCloud = (
     }
     if (trace.names.length === 0)
       return Effect.fail(new ConfigError({ field: "trace", message: "the trace has no VMs" }))
+    for (const field of ["hostHistoryLength", "vmHistoryLength"] as const) {
+      const length = options[field]
+      if (length !== undefined && (!Number.isInteger(length) || length <= 0)) {
+        return Effect.fail(new ConfigError({ field, message: `must be a positive integer, got ${length}` }))
+      }
+    }
     const { state, hostRamMb } = buildState(
       hostCount,
       trace.names.length,
       options.hostTypes ?? planetLabHostTypes,
       options.vmTypes ?? planetLabVmTypes,
-      trace.ramMb
+      trace.ramMb,
+      false
     )
     const intervalSec = trace.intervalSec
     const failure = placeInitiallyBy(state, options.initialPlacement, trace.names, hostRamMb, intervalSec)
@@ -87,6 +117,20 @@ export const makeSimCloud = (
     const hostHistory = new Float64Array(hostCount * historyLength)
     let hostHistoryHead = -1
     let hostHistoryCount = 0
+    // The VMs' CPU use (MHz) at each update, as Neat's data collectors keep it.
+    const vmHistoryLength = options.vmHistoryLength ?? 100
+    const vmCount = trace.names.length
+    const vmHistory = new Float64Array(vmCount * vmHistoryLength)
+    let vmHistoryHead = -1
+    let vmHistoryCount = 0
+    let version = 0
+    let shownHosts: ReadonlyArray<HostState> | undefined
+    let shownVms: ReadonlyArray<VmState> | undefined
+    const changed = (): void => {
+      version++
+      shownHosts = undefined
+      shownVms = undefined
+    }
     let periodicTime = 0.1
     let outcome: (SimulationResult & { readonly metrics: CloudsimMetrics }) | undefined
     let migrationsAtStep = 0
@@ -104,126 +148,190 @@ export const makeSimCloud = (
       const v = vmIndex.get(uuid)
       return v === undefined || state.vmHost[v]! < 0 ? Effect.fail(new UnknownVm({ vm: uuid })) : Effect.succeed(v)
     }
-    /** VMs resident on a host (not those migrating in). */
+    /** VMs that were given moves while migrating (see `Simulator.queueMove`); pruned lazily. */
+    let chained: Array<number> = []
+    /** The host the cloud shows a VM on: where its latest migration goes, from the moment it was asked for. */
+    const shownHost = (v: number): number => {
+      const queued = sim.lastQueuedTarget[v]!
+      if (queued >= 0) return queued
+      return state.vmInMigration[v] === 1 ? sim.migrationTarget[v]! : state.vmHost[v]!
+    }
+    /** True when the host is switched off or will be once its last VM has left. */
+    const switchedOff = (h: number): boolean => suspended[h] === 1 || sim.suspendWhenDrained[h] === 1
+    /** The VMs the cloud shows on a host, in its list order (VMs to arrive after another move last). */
     const residents = (h: number): Array<string> => {
       const vms = state.hostVms[h]!
-      const migIn = state.hostMigIn[h]!
       const out: Array<string> = []
-      for (let i = 0; i < vms.length; i++) if (migIn[i] === 0) out.push(trace.names[vms[i]!]!)
+      for (let i = 0; i < vms.length; i++) {
+        const v = vms[i]!
+        if (sim.lastQueuedTarget[v]! < 0 && shownHost(v) === h) out.push(trace.names[v]!)
+      }
+      if (chained.length > 0) {
+        chained = chained.filter((v) => sim.lastQueuedTarget[v]! >= 0)
+        for (const v of chained) if (sim.lastQueuedTarget[v] === h) out.push(trace.names[v]!)
+      }
       return out
     }
 
-    const cloud: CloudApi = {
-      hosts: Effect.sync(() =>
-        hostNames.map(
+    /** `n` newest values of row `row` of a history ring, oldest first. */
+    const ringRead = (
+      ring: Float64Array,
+      length: number,
+      head: number,
+      count: number,
+      row: number,
+      n: number
+    ): Array<number> => {
+      const take = Math.max(0, Math.min(Math.floor(n), count))
+      const out = new Array<number>(take)
+      const base = row * length
+      for (let j = 0; j < take; j++) out[j] = ring[base + ((head - (take - 1 - j) + length) % length)]!
+      return out
+    }
+    const liveVm = (uuid: string): number | undefined => {
+      const v = vmIndex.get(uuid)
+      return v === undefined || state.vmHost[v]! < 0 ? undefined : v
+    }
+
+    const reads: SimCloudReads = {
+      version: () => version,
+      hosts: () => {
+        shownHosts ??= hostNames.map(
           (name, h): HostState => ({
             name,
             cores: state.hostTotalMips[h]! / state.hostPeMips[h]!,
             mhzPerCore: state.hostPeMips[h]!,
             ramMb: hostRamMb[h]!,
-            power: suspended[h] === 1 ? "suspended" : "active",
+            power: switchedOff(h) ? "suspended" : "active",
             vms: residents(h)
           })
         )
-      ),
+        return shownHosts
+      },
+      vmCpuHistory: (uuid, n) => {
+        const v = liveVm(uuid)
+        return v === undefined ? undefined : ringRead(vmHistory, vmHistoryLength, vmHistoryHead, vmHistoryCount, v, n)
+      },
+      hostCpuHistory: (host, n) => {
+        const h = hostIndex.get(host)
+        return h === undefined
+          ? undefined
+          : ringRead(hostHistory, historyLength, hostHistoryHead, hostHistoryCount, h, n)
+      }
+    }
+
+    const cloud: CloudApi = {
+      hosts: Effect.sync(() => reads.hosts().slice()),
       vms: Effect.sync(() => {
-        const out: Array<VmState> = []
-        for (let v = 0; v < state.vmCount; v++) {
-          const h = state.vmHost[v]!
-          if (h >= 0) out.push({ uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[h]!, vcpus: 1 })
+        if (shownVms === undefined) {
+          const out: Array<VmState> = []
+          for (let v = 0; v < state.vmCount; v++) {
+            if (state.vmHost[v]! < 0) continue
+            out.push({ uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[shownHost(v)]!, vcpus: 1 })
+          }
+          shownVms = out
         }
-        return out
+        return shownVms.slice()
       }),
       vmCpuHistory: (uuid, n) =>
-        Effect.map(findVm(uuid), (v) => {
-          const count = Math.max(0, Math.min(Math.floor(n), state.historyLength))
-          return Array.from({ length: count }, (_, j) => historyAt(state, v, count - 1 - j) * state.vmMips[v]!)
+        Effect.suspend(() => {
+          const history = reads.vmCpuHistory(uuid, n)
+          return history === undefined ? Effect.fail(new UnknownVm({ vm: uuid })) : Effect.succeed(history)
         }),
       hostCpuHistory: (host, n) =>
-        Effect.map(findHost(host), (h) => {
-          const count = Math.max(0, Math.min(Math.floor(n), hostHistoryCount))
-          return Array.from(
-            { length: count },
-            (_, j) =>
-              hostHistory[h * historyLength + ((hostHistoryHead - (count - 1 - j) + historyLength) % historyLength)]!
-          )
+        Effect.suspend(() => {
+          const history = reads.hostCpuHistory(host, n)
+          return history === undefined ? Effect.fail(new UnknownHost({ host })) : Effect.succeed(history)
         }),
       migrate: (migrations) =>
         Effect.gen(function* () {
-          const outcomes: Array<MigrationOutcome | undefined> = []
-          const started: Array<number> = []
+          const outcomes: Array<MigrationOutcome> = []
+          // Every migration of the interval starts at the interval's instant, whichever request it serves.
           const now = sim.lastProcessTime
           for (const migration of migrations) {
             const v = yield* findVm(migration.vm)
             const from = yield* findHost(migration.from)
             const to = yield* findHost(migration.to)
+            const shown = shownHost(v)
             const reason =
-              state.vmHost[v] !== from
-                ? `the VM runs on ${hostNames[state.vmHost[v]!]}, not ${migration.from}`
-                : state.vmInMigration[v] === 1
-                  ? "the VM is already migrating"
-                  : from === to
-                    ? "source and target are the same host"
-                    : suspended[to] === 1
-                      ? `${migration.to} is suspended`
-                      : undefined
+              shown !== from
+                ? `the VM runs on ${hostNames[shown]}, not ${migration.from}`
+                : from === to
+                  ? "source and target are the same host"
+                  : switchedOff(to)
+                    ? `${migration.to} is suspended`
+                    : undefined
             if (reason !== undefined) {
               outcomes.push({ _tag: "MigrationFailed", migration, reason })
               continue
             }
-            sim.startMigration(v, to, now)
-            started.push(outcomes.length)
-            outcomes.push(undefined)
-          }
-          sim.completeMigrationsBefore(Math.min(durationSec, periodicTime + intervalSec))
-          for (const i of started) {
-            const migration = migrations[i]!
-            const v = vmIndex.get(migration.vm)!
-            const to = hostIndex.get(migration.to)!
-            outcomes[i] = {
+            if (state.vmInMigration[v] === 1) {
+              // Still on its way to `from`: it leaves again as soon as it has arrived.
+              if (sim.lastQueuedTarget[v]! < 0) chained.push(v)
+              sim.queueMove(v, to)
+            } else {
+              sim.startMigration(v, to, now)
+            }
+            changed()
+            outcomes.push({
               _tag: "Migrated",
               migration,
               seconds: migrationSeconds(state.vmRamMb[v]!, state.hostBandwidthMbps[to]!)
-            }
+            })
           }
-          return outcomes.filter((outcome): outcome is MigrationOutcome => outcome !== undefined)
+          return outcomes
         }),
       suspendHost: (host) =>
         Effect.flatMap(findHost(host), (h) => {
-          const running = state.hostVms[h]!.length
-          if (running > 0) {
+          const staying = residents(h).length
+          if (staying > 0) {
             return Effect.fail(
-              new CloudActionError({ action: "suspend", target: host, message: `the host still has ${running} VM(s)` })
+              new CloudActionError({ action: "suspend", target: host, message: `the host still has ${staying} VM(s)` })
             )
           }
-          suspended[h] = 1
+          // VMs still leaving: the host goes to sleep when the last one has left.
+          if (state.hostVms[h]!.length > 0) sim.suspendWhenDrained[h] = 1
+          else suspended[h] = 1
+          changed()
           return Effect.void
         }),
       wakeHost: (host) =>
         Effect.map(findHost(host), (h) => {
           suspended[h] = 0
+          sim.suspendWhenDrained[h] = 0
+          changed()
         })
     }
 
     const control: SimCloudControlApi = {
       advance: Effect.sync(() => {
         if (outcome !== undefined || periodicTime + intervalSec >= durationSec) return false
+        // The last interval's migrations end first; a VM's second move starts then and counts there.
+        sim.completeMigrationsBefore(periodicTime + intervalSec)
         recorder.setLastMigrations(sim.migrations - migrationsAtStep)
         migrationsAtStep = sim.migrations
         periodicTime += intervalSec
-        sim.completeMigrationsBefore(periodicTime)
         sim.forceUpdate(periodicTime, true)
         hostHistoryHead = (hostHistoryHead + 1) % historyLength
         if (hostHistoryCount < historyLength) hostHistoryCount++
         for (let h = 0; h < hostCount; h++) hostHistory[h * historyLength + hostHistoryHead] = state.hostUtilMips[h]!
+        vmHistoryHead = (vmHistoryHead + 1) % vmHistoryLength
+        if (vmHistoryCount < vmHistoryLength) vmHistoryCount++
+        for (let v = 0; v < vmCount; v++) {
+          if (state.vmHost[v]! >= 0)
+            vmHistory[v * vmHistoryLength + vmHistoryHead] = sim.utilization[v]! * state.vmMips[v]!
+        }
+        changed()
         recorder.record(state, periodicTime, 0, false)
         return true
       }),
       timeSec: Effect.sync(() => sim.lastProcessTime),
+      reads,
       result: Effect.sync(() => {
         if (outcome === undefined) {
-          recorder.setLastMigrations(sim.migrations - migrationsAtStep)
           sim.completeMigrationsBefore(durationSec)
+          changed()
+          recorder.setLastMigrations(sim.migrations - migrationsAtStep)
           outcome = { metrics: collectMetrics(sim, started), timeline: recorder.timeline() }
         }
         return outcome

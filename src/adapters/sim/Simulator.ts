@@ -40,6 +40,20 @@ export class Simulator {
   private readonly completionTime: Array<number> = []
   private readonly previousUtilMips: Float64Array
   private readonly touched: Array<number> = []
+  /**
+   * Hosts to switch off (set `suspended`) as soon as their last VM has left: a host the control
+   * loop suspends while its VMs are still migrating out draws power until they have gone.
+   */
+  readonly suspendWhenDrained: Uint8Array
+  /**
+   * Per VM, the host its last queued move goes to (-1: none). A VM is in one migration at a time,
+   * so moves asked for while it migrates wait (`queueMove`) and start, in order, as each one ends.
+   */
+  readonly lastQueuedTarget: Int32Array
+  private readonly queuedMoves = new Map<number, Array<number>>()
+  /** Per VM, the target of its current migration (valid while `state.vmInMigration` is 1). */
+  readonly migrationTarget: Int32Array
+  private readonly arrived: Array<number> = []
 
   constructor(
     readonly state: SimState,
@@ -52,6 +66,9 @@ export class Simulator {
     this.histories = new StateHistories(state.hostCount, state.vmCount, state.hostTotalMips)
     this.utilization = new Float64Array(state.vmCount)
     this.previousUtilMips = new Float64Array(state.hostCount)
+    this.suspendWhenDrained = new Uint8Array(state.hostCount)
+    this.lastQueuedTarget = new Int32Array(state.vmCount).fill(-1)
+    this.migrationTarget = new Int32Array(state.vmCount).fill(-1)
   }
 
   /** Demand of every live VM at `time`: trace utilisation × capacity. */
@@ -155,6 +172,7 @@ export class Simulator {
   startMigration(vm: number, target: number, time: number): void {
     const state = this.state
     state.vmInMigration[vm] = 1
+    this.migrationTarget[vm] = target
     if (indexOnHost(state, target, vm, 1) < 0) {
       addToHost(state, target, vm, 1)
       this.updateHost(target, time)
@@ -166,6 +184,14 @@ export class Simulator {
     this.completionTime.push(time + migrationSeconds(state.vmRamMb[vm]!, state.hostBandwidthMbps[target]!))
   }
 
+  /** Queues a move of a migrating VM to `target`, to start when its current migration (and the moves queued before) end. */
+  queueMove(vm: number, target: number): void {
+    const queue = this.queuedMoves.get(vm)
+    if (queue === undefined) this.queuedMoves.set(vm, [target])
+    else queue.push(target)
+    this.lastQueuedTarget[vm] = target
+  }
+
   /** Applies, in time order, every migration completing strictly before `until`. */
   completeMigrationsBefore(until: number): void {
     while (this.completionTime.length > 0) {
@@ -175,6 +201,8 @@ export class Simulator {
       if (earliest > this.lastProcessTime) this.forceUpdate(earliest, false)
       const touched = this.touched
       touched.length = 0
+      const arrived = this.arrived
+      arrived.length = 0
       // Apply the completions due now, in start order, and keep the others in order.
       let kept = 0
       for (let i = 0; i < this.completionTime.length; i++) {
@@ -186,6 +214,11 @@ export class Simulator {
           if (source >= 0) touched.push(source)
           touched.push(target)
           this.finishMigration(vm, target)
+          arrived.push(vm)
+          if (source >= 0 && this.suspendWhenDrained[source] === 1 && this.state.hostVms[source]!.length === 0) {
+            this.suspendWhenDrained[source] = 0
+            this.suspended[source] = 1
+          }
         } else {
           this.completionVm[kept] = vm
           this.completionHost[kept] = target
@@ -196,6 +229,16 @@ export class Simulator {
       this.completionVm.length = kept
       this.completionHost.length = kept
       this.completionTime.length = kept
+      for (const vm of arrived) {
+        const queue = this.queuedMoves.get(vm)
+        if (queue === undefined) continue
+        const next = queue.shift()!
+        if (queue.length === 0) {
+          this.queuedMoves.delete(vm)
+          this.lastQueuedTarget[vm] = -1
+        }
+        this.startMigration(vm, next, earliest)
+      }
       // CloudSim then updates every host again at the same instant. Hosts the completions did
       // not touch would rewrite the state they have just written, so only the others are updated.
       this.updateHosts(touched, earliest)

@@ -31,6 +31,19 @@ export const BestFitDecreasingParamsSchema = Schema.Struct({
 })
 export type BestFitDecreasingParams = typeof BestFitDecreasingParamsSchema.Type
 
+let scratchValues = new Float64Array(0)
+let scratchHosts = new Int32Array(0)
+
+/** Scratch space for `hostCount` hosts: 4 values and one index per host (contents undefined). */
+const scratch = (hostCount: number): { readonly values: Float64Array; readonly hosts: Int32Array } => {
+  if (scratchHosts.length < hostCount) {
+    const capacity = Math.max(hostCount, 2 * scratchHosts.length)
+    scratchValues = new Float64Array(4 * capacity)
+    scratchHosts = new Int32Array(capacity)
+  }
+  return { values: scratchValues, hosts: scratchHosts }
+}
+
 /** Places every VM of `input`, or returns `undefined` when they do not all fit. */
 export const bestFitDecreasing = (params: BestFitDecreasingParams, input: PlacementInput): Placement | undefined => {
   const { hosts, inactiveHosts, vms } = input
@@ -51,20 +64,20 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
     return byRam !== 0 ? byRam : compareCodePoints(vms[b]!.uuid, vms[a]!.uuid)
   })
 
-  // Host h < activeCount is hosts[h], otherwise inactiveHosts[h - activeCount].
-  const names: Array<string> = new Array(hostCount)
-  const freeCpu = new Float64Array(hostCount)
-  const freeRam = new Float64Array(hostCount)
+  // Host h < activeCount is hosts[h], otherwise inactiveHosts[h - activeCount]. The per-host
+  // arrays are views of one scratch buffer reused across calls (a placement runs per request).
+  const nameOf = (h: number): string => (h < activeCount ? hosts[h]! : inactiveHosts[h - activeCount]!).name
+  const buffers = scratch(hostCount)
+  const freeCpu = buffers.values.subarray(0, hostCount)
+  const freeRam = buffers.values.subarray(hostCount, 2 * hostCount)
   for (let h = 0; h < activeCount; h++) {
     const host = hosts[h]!
-    names[h] = host.name
     freeCpu[h] = Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
     freeRam[h] = Math.trunc(params.ram_threshold * host.ramMb - host.ramUsedMb)
   }
   for (let i = 0; i < inactiveHosts.length; i++) {
     const host = inactiveHosts[i]!
     const h = activeCount + i
-    names[h] = host.name
     freeCpu[h] = params.threshold_inactive_hosts
       ? Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
       : host.cpuMhz - host.cpuUsedMhz
@@ -72,23 +85,34 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
       ? Math.trunc(params.ram_threshold * host.ramMb - host.ramUsedMb)
       : host.ramMb - host.ramUsedMb
   }
-  // The sort keys are the capacities before any placement.
-  const keyCpu = freeCpu.slice()
-  const keyRam = freeRam.slice()
+  // The order of hosts is by their capacities before any placement (the keys), never revised as
+  // hosts fill: the host a VM goes to is the one with the smallest key among those it fits on.
+  // A scan for that minimum gives the first fitting host of the sorted order without sorting.
+  const keyCpu = buffers.values.subarray(2 * hostCount, 3 * hostCount)
+  const keyRam = buffers.values.subarray(3 * hostCount, 4 * hostCount)
+  keyCpu.set(freeCpu)
+  keyRam.set(freeRam)
   const byKey = (a: number, b: number): number => {
     const byCpu = keyCpu[a]! - keyCpu[b]!
     if (byCpu !== 0) return byCpu
     const byRam = keyRam[a]! - keyRam[b]!
-    return byRam !== 0 ? byRam : compareCodePoints(names[a]!, names[b]!)
+    return byRam !== 0 ? byRam : compareCodePoints(nameOf(a), nameOf(b))
+  }
+  /** True when host a comes before host b (equal keys: the earlier host, as a stable sort keeps them). */
+  const before = (a: number, b: number): boolean => {
+    const byCpu = keyCpu[a]! - keyCpu[b]!
+    if (byCpu !== 0) return byCpu < 0
+    const byRam = keyRam[a]! - keyRam[b]!
+    if (byRam !== 0) return byRam < 0
+    const byName = compareCodePoints(nameOf(a), nameOf(b))
+    return byName !== 0 ? byName < 0 : a < b
   }
 
-  const order = new Int32Array(hostCount)
-  for (let h = 0; h < activeCount; h++) order[h] = h
-  order.subarray(0, activeCount).sort(byKey)
-  let ordered = activeCount
-  const waiting = new Int32Array(hostCount - activeCount)
-  for (let i = 0; i < waiting.length; i++) waiting[i] = activeCount + i
-  waiting.sort(byKey)
+  // Hosts that may receive VMs: the active ones, then the inactive ones as they are woken.
+  const candidates = buffers.hosts
+  for (let h = 0; h < activeCount; h++) candidates[h] = h
+  let candidateCount = activeCount
+  let waiting: Int32Array | undefined
   let nextWaiting = 0
 
   const placed: Array<[string, string]> = []
@@ -96,42 +120,28 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
     const v = vmOrder[k]!
     const cpu = vmCpu[v]!
     const ram = vms[v]!.ramMb
-    for (;;) {
-      let target = -1
-      for (let i = 0; i < ordered; i++) {
-        const h = order[i]!
-        if (freeCpu[h]! >= cpu && freeRam[h]! >= ram) {
-          target = h
-          break
-        }
-      }
-      if (target >= 0) {
-        freeCpu[target] = freeCpu[target]! - cpu
-        freeRam[target] = freeRam[target]! - ram
-        placed.push([vms[v]!.uuid, names[target]!])
-        break
+    let target = -1
+    for (let i = 0; i < candidateCount; i++) {
+      const h = candidates[i]!
+      if (freeCpu[h]! >= cpu && freeRam[h]! >= ram && (target < 0 || before(h, target))) target = h
+    }
+    // No candidate fits: wake inactive hosts in key order until one does (the others still do not).
+    while (target < 0) {
+      if (waiting === undefined) {
+        waiting = new Int32Array(hostCount - activeCount)
+        for (let i = 0; i < waiting.length; i++) waiting[i] = activeCount + i
+        waiting.sort(byKey)
       }
       if (nextWaiting === waiting.length) return undefined
-      insertInOrder(order, ordered, waiting[nextWaiting++]!, byKey)
-      ordered++
+      const woken = waiting[nextWaiting++]!
+      candidates[candidateCount++] = woken
+      if (freeCpu[woken]! >= cpu && freeRam[woken]! >= ram) target = woken
     }
+    freeCpu[target] = freeCpu[target]! - cpu
+    freeRam[target] = freeRam[target]! - ram
+    placed.push([vms[v]!.uuid, nameOf(target)])
   }
   return Object.fromEntries(placed)
-}
-
-/** Inserts `host` into the sorted prefix `order[0 .. length)`, keeping it sorted. */
-const insertInOrder = (
-  order: Int32Array,
-  length: number,
-  host: number,
-  compare: (a: number, b: number) => number
-): void => {
-  let i = length
-  while (i > 0 && compare(order[i - 1]!, host) > 0) {
-    order[i] = order[i - 1]!
-    i--
-  }
-  order[i] = host
 }
 
 export const bestFitDecreasingPlacer = (params: BestFitDecreasingParams): VmPlacer<NoState> => ({

@@ -80,7 +80,7 @@ interface HostView {
   readonly empty: boolean
 }
 
-const viewHosts = (snapshot: CloudSnapshot): Map<string, HostView> => {
+const buildViews = (snapshot: CloudSnapshot): Map<string, HostView> => {
   const views = new Map<string, HostView>()
   for (const host of snapshot.hosts) {
     const vms = host.vms.filter((uuid) => snapshot.vms.has(uuid))
@@ -89,6 +89,74 @@ const viewHosts = (snapshot: CloudSnapshot): Map<string, HostView> => {
     views.set(host.name, { host, vms, hasData, empty: host.vms.length === 0 })
   }
   return views
+}
+
+/**
+ * What an underload plan offers, for every source host at once: the active hosts with VMs and
+ * data as placement targets, and the active empty hosts, in the snapshot's order.
+ */
+interface UnderloadCandidates {
+  readonly hostCpuUsableByVms: number
+  readonly untouchableHosts: ReadonlySet<string> | undefined
+  readonly targets: ReadonlyArray<PlacementHost>
+  readonly idle: ReadonlyArray<string>
+}
+
+/** Derived views of one snapshot. A snapshot is never modified (executions make a new one), so they are kept with it. */
+interface SnapshotViews {
+  readonly hosts: Map<string, HostView>
+  underload: UnderloadCandidates | undefined
+}
+
+const derived = new WeakMap<CloudSnapshot, SnapshotViews>()
+
+const snapshotViews = (snapshot: CloudSnapshot): SnapshotViews => {
+  let views = derived.get(snapshot)
+  if (views === undefined) {
+    views = { hosts: buildViews(snapshot), underload: undefined }
+    derived.set(snapshot, views)
+  }
+  return views
+}
+
+/** The hosts other than `name` (a plain copy loop: it runs for every underload request). */
+const withoutHost = (hosts: ReadonlyArray<PlacementHost>, name: string): Array<PlacementHost> => {
+  const out: Array<PlacementHost> = []
+  for (let i = 0; i < hosts.length; i++) {
+    const host = hosts[i]!
+    if (host.name !== name) out.push(host)
+  }
+  return out
+}
+
+const viewHosts = (snapshot: CloudSnapshot): Map<string, HostView> => snapshotViews(snapshot).hosts
+
+const underloadCandidates = (snapshot: CloudSnapshot, options: PlanningOptions): UnderloadCandidates => {
+  const views = snapshotViews(snapshot)
+  const cached = views.underload
+  if (
+    cached !== undefined &&
+    cached.hostCpuUsableByVms === options.hostCpuUsableByVms &&
+    cached.untouchableHosts === options.untouchableHosts
+  ) {
+    return cached
+  }
+  const targets: Array<PlacementHost> = []
+  const idle: Array<string> = []
+  for (const view of views.hosts.values()) {
+    if (view.host.power !== "active") continue
+    if (options.untouchableHosts?.has(view.host.name) === true) continue
+    if (view.empty) idle.push(view.host.name)
+    else if (view.hasData) targets.push(placementHost(snapshot, view, options, false))
+  }
+  const candidates = {
+    hostCpuUsableByVms: options.hostCpuUsableByVms,
+    untouchableHosts: options.untouchableHosts,
+    targets,
+    idle
+  }
+  views.underload = candidates
+  return candidates
 }
 
 const lastSample = (history: ReadonlyArray<number> | undefined): number =>
@@ -190,14 +258,12 @@ export const planUnderload = (
   const missing = vms.find((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) === 0)
   if (missing !== undefined) return nothing("noData", `no CPU data yet for VM ${missing}`, placerState, vms)
 
-  const targets: Array<PlacementHost> = []
-  const idle: Array<string> = []
-  for (const view of views.values()) {
-    if (view.host.name === source.host.name || view.host.power !== "active") continue
-    if (options.untouchableHosts?.has(view.host.name) === true) continue
-    if (view.empty) idle.push(view.host.name)
-    else if (view.hasData) targets.push(placementHost(snapshot, view, options, false))
-  }
+  const candidates = underloadCandidates(snapshot, options)
+  const sourceName = source.host.name
+  const targets = withoutHost(candidates.targets, sourceName)
+  const idle = candidates.idle.includes(sourceName)
+    ? candidates.idle.filter((host) => host !== sourceName)
+    : candidates.idle.slice()
   const idleToSuspend = options.suspendIdleHosts ? idle : []
   const inputs = { activeHosts: targets.length, inactiveHosts: 0, vmsToPlace: vms }
   if (vms.length === 0) {

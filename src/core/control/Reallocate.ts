@@ -4,7 +4,7 @@
  * a cloud that cannot be read gives a `failed` decision.
  */
 
-import { Clock, Effect } from "effect"
+import { Clock, Effect, FiberRef, LogLevel } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import type { Cloud } from "../Cloud.js"
 import { describeError } from "../errors.js"
@@ -12,7 +12,7 @@ import { emptyPlan } from "../Placement.js"
 import { applyExecution, type CloudSnapshot, takeSnapshot } from "./CloudSnapshot.js"
 import type { Decision, DecisionOutcome, RecordedDecision } from "./Decision.js"
 import { DecisionLog } from "./DecisionLog.js"
-import { type PlanningOptions, planReallocation } from "./GlobalPlanning.js"
+import { type PlanningOptions, type PlanningResult, planReallocation } from "./GlobalPlanning.js"
 import { type OperatorPolicy, untouchableHosts } from "./OperatorPolicy.js"
 import { emptyOutcome, executePlan, outcomeSucceeded, type PlanOutcome } from "./PlanExecution.js"
 import { applyPolicy } from "./PlanPolicy.js"
@@ -98,20 +98,27 @@ export const reallocateOn = (
 ): Effect.Effect<ReallocationResult, never, Cloud | DecisionLog> =>
   Effect.gen(function* () {
     const log = yield* DecisionLog
-    const startedAtMs = yield* Clock.currentTimeMillis
+    // One read of the clock service; the many timestamps of a decision are then plain calls.
+    const clock = yield* Effect.clock
+    const startedAtMs = clock.unsafeCurrentTimeMillis()
     const base = { request, receivedAtMs: receivedAtMs ?? startedAtMs, startedAtMs }
-    const t2 = yield* Clock.currentTimeNanos
+    const t2 = clock.unsafeCurrentTimeNanos()
     const policy = options.policy
     const planningOptions = policy === undefined ? options : { ...options, untouchableHosts: untouchableHosts(policy) }
-    const attempt = yield* Effect.either(
-      Effect.try(() => {
-        const raw = planReallocation(snapshot, request, placer, placerState, planningOptions)
-        return policy === undefined ? raw : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0)
-      })
-    )
-    const t3 = yield* Clock.currentTimeNanos
-    if (attempt._tag === "Left") {
-      const cause = attempt.left.error
+    // Planning is pure and synchronous; a thrown error is the placement algorithm's failure.
+    let attempt: { readonly ok: true; readonly value: PlanningResult } | { readonly ok: false; readonly cause: unknown }
+    try {
+      const raw = planReallocation(snapshot, request, placer, placerState, planningOptions)
+      attempt = {
+        ok: true,
+        value: policy === undefined ? raw : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0)
+      }
+    } catch (cause) {
+      attempt = { ok: false, cause }
+    }
+    const t3 = clock.unsafeCurrentTimeNanos()
+    if (!attempt.ok) {
+      const cause = attempt.cause
       const decision: Decision = {
         ...base,
         outcome: "failed",
@@ -121,26 +128,30 @@ export const reallocateOn = (
         placement: {},
         plan: emptyPlan,
         execution: emptyOutcome,
-        finishedAtMs: yield* Clock.currentTimeMillis,
+        finishedAtMs: clock.unsafeCurrentTimeMillis(),
         timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: 0 }
       }
       const id = yield* log.insertDecision(decision)
       return { decision: { ...decision, id }, placerState, snapshot }
     }
-    const planned = attempt.right
+    const planned = attempt.value
     const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
     const recommendOnly = options.mode === "recommend" && hasWork
-    yield* Effect.logDebug(`planned: ${planned.status}: ${planned.detail}`).pipe(
-      Effect.annotateLogs({ step: "plan", migrations: planned.plan.migrations.length })
-    )
+    // Annotating a log costs even when the level drops it, and a round can hold thousands of requests.
+    const debug = LogLevel.lessThanEqual(yield* FiberRef.get(FiberRef.currentMinimumLogLevel), LogLevel.Debug)
+    if (debug) {
+      yield* Effect.logDebug(`planned: ${planned.status}: ${planned.detail}`).pipe(
+        Effect.annotateLogs({ step: "plan", migrations: planned.plan.migrations.length })
+      )
+    }
     const execution = hasWork && !recommendOnly ? yield* executePlan(planned.plan) : emptyOutcome
-    const t4 = yield* Clock.currentTimeNanos
-    if (hasWork && !recommendOnly) {
+    const t4 = clock.unsafeCurrentTimeNanos()
+    if (debug && hasWork && !recommendOnly) {
       yield* Effect.logDebug(`executed in ${elapsedMs(t3, t4).toFixed(1)} ms`).pipe(
         Effect.annotateLogs({ step: "execute" })
       )
     }
-    yield* recordExecution(execution)
+    if (execution !== emptyOutcome) yield* recordExecution(execution)
     const outcome: DecisionOutcome = recommendOnly
       ? "recommended"
       : planned.status !== "planned" && !hasWork
@@ -157,7 +168,7 @@ export const reallocateOn = (
       placement: planned.placement,
       plan: planned.plan,
       execution,
-      finishedAtMs: yield* Clock.currentTimeMillis,
+      finishedAtMs: clock.unsafeCurrentTimeMillis(),
       timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: elapsedMs(t3, t4) }
     }
     const id = yield* log.insertDecision(decision)
@@ -170,6 +181,11 @@ export const reallocateOn = (
 
 /** Records the migrations and power changes of an execution in the decision log. */
 export const recordExecution = (execution: PlanOutcome): Effect.Effect<void, never, DecisionLog> =>
+  execution.migrations.length === 0 && execution.woken.length === 0 && execution.suspended.length === 0
+    ? Effect.void
+    : recordChanges(execution)
+
+const recordChanges = (execution: PlanOutcome): Effect.Effect<void, never, DecisionLog> =>
   Effect.gen(function* () {
     const log = yield* DecisionLog
     for (const outcome of execution.migrations) {

@@ -3,9 +3,9 @@ import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import type { HostType, VmType } from "../../../src/adapters/sim/Datacenter.js"
 import { hpProLiantMl110G4, powerAt } from "../../../src/adapters/sim/PowerModel.js"
-import { layer, SimCloudControl } from "../../../src/adapters/sim/SimCloud.js"
+import { layer, SimCloudControl, type SimCloudControlApi } from "../../../src/adapters/sim/SimCloud.js"
 import type { Trace } from "../../../src/adapters/sim/Trace.js"
-import { Cloud } from "../../../src/core/Cloud.js"
+import { Cloud, type CloudApi } from "../../../src/core/Cloud.js"
 
 const g4: HostType = {
   name: "G4",
@@ -94,5 +94,100 @@ describe("SimCloud", () => {
     // more than one host idling for the 600 s.
     const idleOnly = (powerAt(hpProLiantMl110G4, 0) * 600) / 3.6e6
     expect(metrics.energyKwh).toBeGreaterThan(idleOnly)
+  })
+})
+
+/** Runs `act` after the first update (300.1 s), then the trace to its end; the run's metrics. */
+const runAfterFirstUpdate = async <E>(
+  act: (cloud: CloudApi, control: SimCloudControlApi) => Effect.Effect<void, E>
+) => {
+  const result = await run(
+    Effect.gen(function* () {
+      const cloud = yield* Cloud
+      const control = yield* SimCloudControl
+      yield* control.advance
+      yield* act(cloud, control)
+      while (yield* control.advance) {}
+      return yield* control.result
+    })
+  )
+  if (Either.isLeft(result)) throw new Error(String(result.left))
+  return result.right.metrics
+}
+
+/** kWh an empty G4 host draws over `seconds`. */
+const idleKwh = (seconds: number) => (powerAt(hpProLiantMl110G4, 0) * seconds) / 3.6e6
+
+describe("SimCloud migration timing", () => {
+  // Both VMs have 1000 MB: a migration takes 1000 / 62.5 = 16 s. The last update is at 900.1 s.
+  const migrateBoth = (cloud: CloudApi, suspend: boolean) =>
+    Effect.gen(function* () {
+      // Two requests of one interval, one after the other, as the global manager handles them.
+      yield* cloud.migrate([{ vm: "vm-a", from: "host-0", to: "host-2" }])
+      if (suspend) yield* cloud.suspendHost("host-0")
+      yield* cloud.migrate([{ vm: "vm-b", from: "host-1", to: "host-2" }])
+      if (suspend) yield* cloud.suspendHost("host-1")
+    })
+
+  it("starts every migration of an interval at the interval's instant and does not move time", async () => {
+    const times: Array<number> = []
+    const metrics = await runAfterFirstUpdate((cloud, control) =>
+      Effect.gen(function* () {
+        times.push(yield* control.timeSec)
+        yield* migrateBoth(cloud, false)
+        times.push(yield* control.timeSec)
+        // The cloud shows the VMs on their target at once.
+        const hosts = yield* cloud.hosts
+        expect(hosts.map((h) => h.vms)).toEqual([[], [], ["vm-a", "vm-b"]])
+        expect((yield* cloud.vms).map((vm) => vm.host)).toEqual(["host-2", "host-2"])
+      })
+    )
+    expect(times).toEqual([300.1, 300.1])
+    expect(metrics.migrations).toBe(2)
+    expect(metrics.meanTimeBeforeMigrationSec).toBeCloseTo(16, 9)
+  })
+
+  it("switches a drained host off when its VMs have left, not before and not after", async () => {
+    const awake = await runAfterFirstUpdate((cloud) => migrateBoth(cloud, false))
+    const suspended = await runAfterFirstUpdate((cloud) => migrateBoth(cloud, true))
+    // Both sources draw until both migrations end at 316.1 s (parallel, not one after the
+    // other), then nothing: the difference is two idle hosts from 316.1 to 900.1 s.
+    expect(awake.energyKwh - suspended.energyKwh).toBeCloseTo(2 * idleKwh(900.1 - 316.1), 9)
+  })
+
+  it("shows a host suspended while its VMs leave, and a wake cancels the suspension", async () => {
+    const kept = await runAfterFirstUpdate((cloud) =>
+      Effect.gen(function* () {
+        yield* migrateBoth(cloud, true)
+        const hosts = yield* cloud.hosts
+        expect(hosts.map((h) => h.power)).toEqual(["suspended", "suspended", "active"])
+        // A suspended (or still draining) host takes no VM.
+        const refused = yield* cloud.migrate([{ vm: "vm-a", from: "host-2", to: "host-0" }])
+        expect(refused.map((o) => o._tag)).toEqual(["MigrationFailed"])
+        yield* cloud.wakeHost("host-0")
+      })
+    )
+    const awake = await runAfterFirstUpdate((cloud) => migrateBoth(cloud, false))
+    expect(awake.energyKwh - kept.energyKwh).toBeCloseTo(idleKwh(900.1 - 316.1), 9)
+  })
+
+  it("moves a VM again in the same interval once its first migration has ended", async () => {
+    const metrics = await runAfterFirstUpdate((cloud) =>
+      Effect.gen(function* () {
+        const first = yield* cloud.migrate([{ vm: "vm-a", from: "host-0", to: "host-1" }])
+        // The cloud already shows vm-a on host-1, so the next request moves it from there.
+        const second = yield* cloud.migrate([{ vm: "vm-a", from: "host-1", to: "host-2" }])
+        expect([...first, ...second].map((o) => o._tag)).toEqual(["Migrated", "Migrated"])
+        const wrong = yield* cloud.migrate([{ vm: "vm-a", from: "host-1", to: "host-0" }])
+        expect(wrong[0]?._tag === "MigrationFailed" && wrong[0].reason).toBe("the VM runs on host-2, not host-1")
+        const hosts = yield* cloud.hosts
+        expect(hosts.map((h) => h.vms)).toEqual([[], ["vm-b"], ["vm-a"]])
+        yield* cloud.suspendHost("host-0")
+      })
+    )
+    // Two migrations of 16 s, the second from 316.1 s: vm-a migrates from 300.1 to 332.1 s without a
+    // break, which CloudSim's migration-time metric counts as one stretch.
+    expect(metrics.migrations).toBe(2)
+    expect(metrics.meanTimeBeforeMigrationSec).toBeCloseTo(32, 9)
   })
 })

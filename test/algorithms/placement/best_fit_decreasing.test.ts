@@ -175,3 +175,60 @@ describe("best fit decreasing", () => {
     expect(withoutB).toEqual({ v: "\uFF21" })
   })
 })
+
+/**
+ * Neat's procedure written out literally: sort the active hosts once, take the first that fits;
+ * when none does, insert the next inactive host (in the same order) and try again.
+ */
+const literalBestFitDecreasing = (params: BestFitDecreasingParams, input: PlacementInput): Placement | undefined => {
+  interface Bin {
+    readonly name: string
+    readonly key: readonly [number, number]
+    cpu: number
+    ram: number
+  }
+  const bin = (host: PlacementHost, thresholds: boolean): Bin => {
+    const cpu = thresholds
+      ? Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
+      : host.cpuMhz - host.cpuUsedMhz
+    const ram = thresholds
+      ? Math.trunc(params.ram_threshold * host.ramMb - host.ramUsedMb)
+      : host.ramMb - host.ramUsedMb
+    return { name: host.name, key: [cpu, ram], cpu, ram }
+  }
+  const compare = (a: Bin, b: Bin) =>
+    a.key[0] - b.key[0] || a.key[1] - b.key[1] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  const order = input.hosts.map((host) => bin(host, true)).sort(compare)
+  const waiting = input.inactiveHosts.map((host) => bin(host, params.threshold_inactive_hosts)).sort(compare)
+  const vms = input.vms
+    .map((vm) => ({ uuid: vm.uuid, cpu: meanOfLast(vm.cpuMhz, params.last_n_vm_cpu), ram: vm.ramMb }))
+    .sort((a, b) => b.cpu - a.cpu || b.ram - a.ram || (a.uuid < b.uuid ? 1 : a.uuid > b.uuid ? -1 : 0))
+  const placement: Record<string, string> = {}
+  for (const vm of vms) {
+    let target = order.find((host) => host.cpu >= vm.cpu && host.ram >= vm.ram)
+    while (target === undefined) {
+      const next = waiting.shift()
+      if (next === undefined) return undefined
+      order.push(next)
+      order.sort(compare)
+      target = order.find((host) => host.cpu >= vm.cpu && host.ram >= vm.ram)
+    }
+    target.cpu -= vm.cpu
+    target.ram -= vm.ram
+    placement[vm.uuid] = target.name
+  }
+  return placement
+}
+
+describe("best fit decreasing without sorting", () => {
+  it("places exactly as the sorted host list of Neat's procedure", () => {
+    fc.assert(
+      fc.property(paramsArb, inputArb, (params, input) => {
+        expect(sortedEntries(bestFitDecreasing(params, input))).toEqual(
+          sortedEntries(literalBestFitDecreasing(params, input))
+        )
+      }),
+      { numRuns: 500 }
+    )
+  })
+})

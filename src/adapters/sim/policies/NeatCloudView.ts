@@ -6,9 +6,14 @@
  *   host's total minus its VMs' latest samples, and its latest total equal to that own use plus the
  *   latest samples of the VMs it holds now. A collector that measures the host after a migration
  *   sees the VM's load on its new host; the simulator's history only moves at the next update.
+ *
+ * The control loop reads every VM's history once or more per interval; the view keeps each VM's
+ * whole-MHz history from the update on, so a read costs no copy and no Effect beyond its answer.
  */
 import { Effect } from "effect"
 import type { CloudApi } from "../../../core/Cloud.js"
+import { UnknownHost, UnknownVm } from "../../../core/errors.js"
+import type { HostState } from "../../../core/Host.js"
 import type { SimCloudControlApi } from "../SimCloud.js"
 
 /** The view's `Cloud`, and `advance`, which moves the simulated cloud and measures each host's own use. */
@@ -17,49 +22,86 @@ export interface NeatCloudView {
   readonly advance: Effect.Effect<boolean>
 }
 
-const truncate = (values: ReadonlyArray<number>): Array<number> => values.map((v) => Math.trunc(v))
+const truncateAll = (values: Array<number>): Array<number> => {
+  for (let i = 0; i < values.length; i++) values[i] = Math.trunc(values[i]!)
+  return values
+}
 
 export const makeNeatCloudView = (sim: CloudApi, control: SimCloudControlApi): NeatCloudView => {
+  const reads = control.reads
   const ownMhz = new Map<string, number>()
+  /** Each VM's whole-MHz history as far as it is kept, since the last update. */
+  const vmHistories = new Map<string, ReadonlyArray<number>>()
+  let hostsVersion = -1
+  let hostsByName = new Map<string, HostState>()
+
+  /** The VM's whole-MHz history (every kept sample), or undefined for a VM not in the cloud. */
+  const fullHistory = (uuid: string): ReadonlyArray<number> | undefined => {
+    let history = vmHistories.get(uuid)
+    if (history === undefined) {
+      const raw = reads.vmCpuHistory(uuid, Number.POSITIVE_INFINITY)
+      if (raw === undefined) return undefined
+      history = truncateAll(raw)
+      vmHistories.set(uuid, history)
+    }
+    return history
+  }
 
   /** The latest whole-MHz sample of each VM on the host now. */
-  const vmLoad = (vms: ReadonlyArray<string>) =>
-    Effect.gen(function* () {
-      let sum = 0
-      for (const uuid of vms) {
-        const latest = yield* Effect.orDie(sim.vmCpuHistory(uuid, 1))
-        if (latest.length > 0) sum += Math.trunc(latest[0]!)
-      }
-      return sum
-    })
-
-  const measureOwn = Effect.gen(function* () {
-    ownMhz.clear()
-    for (const host of yield* sim.hosts) {
-      if (host.power !== "active") continue
-      const total = yield* Effect.orDie(sim.hostCpuHistory(host.name, 1))
-      if (total.length === 0) continue
-      ownMhz.set(host.name, Math.max(0, Math.trunc(total[0]!) - (yield* vmLoad(host.vms))))
+  const vmLoad = (vms: ReadonlyArray<string>): number => {
+    let sum = 0
+    for (const uuid of vms) {
+      const history = fullHistory(uuid)
+      if (history !== undefined && history.length > 0) sum += history[history.length - 1]!
     }
-  })
+    return sum
+  }
+
+  const hostNamed = (name: string): HostState | undefined => {
+    if (hostsVersion !== reads.version()) {
+      hostsVersion = reads.version()
+      hostsByName = new Map(reads.hosts().map((host) => [host.name, host]))
+    }
+    return hostsByName.get(name)
+  }
+
+  const measureOwn = (): void => {
+    ownMhz.clear()
+    vmHistories.clear()
+    for (const host of reads.hosts()) {
+      if (host.power !== "active") continue
+      const total = reads.hostCpuHistory(host.name, 1)
+      if (total === undefined || total.length === 0) continue
+      ownMhz.set(host.name, Math.max(0, Math.trunc(total[0]!) - vmLoad(host.vms)))
+    }
+  }
 
   const cloud: CloudApi = {
     ...sim,
-    vmCpuHistory: (uuid, n) => Effect.map(sim.vmCpuHistory(uuid, n), truncate),
+    vmCpuHistory: (uuid, n) =>
+      Effect.suspend(() => {
+        const history = fullHistory(uuid)
+        if (history === undefined) return Effect.fail(new UnknownVm({ vm: uuid }))
+        const count = Math.max(0, Math.floor(n))
+        return Effect.succeed(count >= history.length ? history : history.slice(history.length - count))
+      }),
     hostCpuHistory: (name, n) =>
-      Effect.gen(function* () {
-        const history = truncate(yield* sim.hostCpuHistory(name, n))
+      Effect.suspend(() => {
+        const raw = reads.hostCpuHistory(name, n)
+        if (raw === undefined) return Effect.fail(new UnknownHost({ host: name }))
+        const history = truncateAll(raw)
         const own = ownMhz.get(name)
-        if (history.length === 0 || own === undefined) return history
-        const host = (yield* sim.hosts).find((h) => h.name === name)
-        history[history.length - 1] = own + (yield* vmLoad(host?.vms ?? []))
-        return history
+        if (history.length === 0 || own === undefined) return Effect.succeed(history)
+        history[history.length - 1] = own + vmLoad(hostNamed(name)?.vms ?? [])
+        return Effect.succeed(history)
       })
   }
   return {
     cloud,
-    advance: Effect.flatMap(control.advance, (advanced) =>
-      advanced ? Effect.as(Effect.orDie(measureOwn), true) : Effect.succeed(false)
-    )
+    advance: Effect.map(control.advance, (advanced) => {
+      if (advanced) measureOwn()
+      else vmHistories.clear()
+      return advanced
+    })
   }
 }

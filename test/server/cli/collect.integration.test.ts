@@ -1,23 +1,15 @@
 /** `neat collect` and `neat db-clean` as an operator runs them, on libvirt's test driver. */
-import { spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Database from "better-sqlite3"
 import { afterAll, describe, expect, it } from "vitest"
+import { neatSync } from "../../support/neatCli.js"
 import { requireVirsh } from "../../support/virsh.js"
 
 const virsh = requireVirsh()
-const projectRoot = join(import.meta.dirname, "..", "..", "..")
-
-const neat = (...args: ReadonlyArray<string>) =>
-  spawnSync(process.execPath, ["--import", "tsx", join(projectRoot, "src/server/cli/main.ts"), ...args], {
-    cwd: projectRoot,
-    encoding: "utf8",
-    env: { ...process.env, NEAT_TEST_VIRSH: undefined },
-    timeout: 60_000
-  })
-
+/** The CLI finds virsh on its PATH, as an operator's would. */
+const withoutVirshVariable = { env: { NEAT_TEST_VIRSH: undefined } }
 describe.skipIf(virsh.value === undefined)(
   `neat collect and db-clean${virsh.skipReason ? `: ${virsh.skipReason}` : ""}`,
   () => {
@@ -47,12 +39,12 @@ describe.skipIf(virsh.value === undefined)(
 
     it("collects once per invocation, resuming the counters, and cleans the store", () => {
       writeFileSync(stat, "cpu 100 0 0 900 0 0 0\n")
-      const first = neat("collect", "--config", config, "--once")
+      const first = neatSync(["collect", "--config", config, "--once"], withoutVirshVariable)
       expect(first.stderr).not.toContain("neat:")
       expect(first.status).toBe(0)
       expect(readdirSync(join(data, "vms"))).toEqual([vm])
       writeFileSync(stat, "cpu 600 0 0 1400 0 0 0\n")
-      const second = neat("collect", "--config", config, "--once")
+      const second = neatSync(["collect", "--config", config, "--once"], withoutVirshVariable)
       expect(second.status).toBe(0)
       // The test domain uses one 1400 MHz core; the host (16 x 1400 MHz) was half busy.
       const vmMhz = Number(readFileSync(join(data, "vms", vm), "utf8").trim())
@@ -67,7 +59,7 @@ describe.skipIf(virsh.value === undefined)(
       expect(host).toEqual([{ hostname: "compute1", cpu_mhz: 22400, cpu_cores: 16, ram: 3072 }])
       expect(usage).toEqual([{ cpu_mhz: vmMhz }])
 
-      const clean = neat("db-clean", "--config", config, "--once")
+      const clean = neatSync(["db-clean", "--config", config, "--once"], withoutVirshVariable)
       expect(clean.status).toBe(0)
       expect(clean.stdout + clean.stderr).toContain("0 VM rows, 0 host rows")
     })
@@ -75,7 +67,7 @@ describe.skipIf(virsh.value === undefined)(
     it("reports every configuration problem and exits 1", () => {
       const bad = join(directory, "bad.conf")
       writeFileSync(bad, "[DEFAULT]\ndata_collector_interval = often\nsql_connection = mysql://x@y/z\n")
-      const result = neat("collect", "--config", bad, "--once")
+      const result = neatSync(["collect", "--config", bad, "--once"], withoutVirshVariable)
       expect(result.status).toBe(1)
       expect(result.stderr).toContain("neat: InvalidConfig: 2 configuration problems:")
       expect(result.stderr).toContain(

@@ -1,9 +1,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
-import { NodeContext } from "@effect/platform-node"
 import { Effect, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
 import { describeError } from "../../../src/core/errors.js"
@@ -11,6 +8,8 @@ import { makeLocalManagerCommand } from "../../../src/server/cli/localManager.js
 import { makeServeCommand } from "../../../src/server/cli/serve.js"
 import { sha1Hex } from "../../../src/server/http/RequestSigning.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { freePort, waitForHealth } from "../../support/localServer.js"
+import { runCommandInProcess } from "../../support/neatCli.js"
 import { testWiring } from "../../support/testWiring.js"
 
 const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
@@ -26,32 +25,8 @@ const newCloud = () =>
     ]
   })
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-
 const runServe = (cloud: InMemoryCloud, args: ReadonlyArray<string>) =>
-  Command.run(makeServeCommand(testWiring(cloud)), { name: "neat", version: "test" })(["node", "neat", ...args]).pipe(
-    Effect.provide(NodeContext.layer)
-  )
-
-const waitForHealth = async (url: string): Promise<void> => {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`no answer from ${url}`)
-}
+  runCommandInProcess(makeServeCommand(testWiring(cloud)), args)
 
 describe("neat serve and neat local-manager", () => {
   it("serve answers Neat's requests and a local manager run drives it", async () => {
@@ -79,11 +54,8 @@ describe("neat serve and neat local-manager", () => {
       await mkdir(join(dir, "vms"))
       await writeFile(join(dir, "vms", "vm-a"), "100\n")
       await writeFile(join(dir, "host"), "0\n")
-      const local = Command.run(makeLocalManagerCommand(testWiring(cloud)), { name: "neat", version: "test" })
       await Effect.runPromise(
-        local([
-          "node",
-          "neat",
+        runCommandInProcess(makeLocalManagerCommand(testWiring(cloud)), [
           "--local-data-directory",
           dir,
           "--global-manager-port",
@@ -106,7 +78,7 @@ describe("neat serve and neat local-manager", () => {
           "test/busiest",
           "--iterations",
           "1"
-        ]).pipe(Effect.provide(NodeContext.layer))
+        ])
       )
       expect(cloud.vms.get("vm-a")?.host).toBe("h2")
       expect(cloud.hosts.get("h1")?.power).toBe("suspended")

@@ -1,10 +1,7 @@
 /** `neat serve --config` and `neat local-manager --config`: neat.conf, flags over it, the store from sql_connection. */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
-import { NodeContext } from "@effect/platform-node"
 import { Effect, Fiber } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { describeError } from "../../../src/core/errors.js"
@@ -14,6 +11,8 @@ import { defaultWiring, type Wiring } from "../../../src/server/cli/wiring.js"
 import { Store } from "../../../src/server/db/Store.js"
 import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { freePort, waitForHealth } from "../../support/localServer.js"
+import { runCommandInProcess } from "../../support/neatCli.js"
 import { testWiring } from "../../support/testWiring.js"
 
 const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
@@ -29,33 +28,10 @@ const newCloud = () =>
     ]
   })
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-
-const waitForHealth = async (url: string): Promise<void> => {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`no answer from ${url}`)
-}
-
 const run = (wiring: Wiring, command: "serve" | "local-manager", args: ReadonlyArray<string>) =>
-  (command === "serve"
-    ? Command.run(makeServeCommand(wiring), { name: "neat", version: "test" })(["node", "neat", ...args])
-    : Command.run(makeLocalManagerCommand(wiring), { name: "neat", version: "test" })(["node", "neat", ...args])
-  ).pipe(Effect.provide(NodeContext.layer))
+  command === "serve"
+    ? runCommandInProcess(makeServeCommand(wiring), args)
+    : runCommandInProcess(makeLocalManagerCommand(wiring), args)
 
 const dirs: Array<string> = []
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))))

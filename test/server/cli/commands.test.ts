@@ -7,30 +7,18 @@ import { describeError } from "../../../src/core/errors.js"
 import { makeLocalManagerCommand } from "../../../src/server/cli/localManager.js"
 import { makeServeCommand } from "../../../src/server/cli/serve.js"
 import { sha1Hex } from "../../../src/server/http/RequestSigning.js"
+import { twoHostSetup } from "../../support/cloudFixtures.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
 import { freePort, waitForHealth } from "../../support/localServer.js"
 import { runCommandInProcess } from "../../support/neatCli.js"
-import { testWiring } from "../../support/testWiring.js"
-
-const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
-const newCloud = () =>
-  new InMemoryCloud({
-    hosts: [
-      { name: "h1", ...spec },
-      { name: "h2", ...spec }
-    ],
-    vms: [
-      { uuid: "vm-a", host: "h1", ramMb: 1024, cpuMhz: [100] },
-      { uuid: "vm-b", host: "h2", ramMb: 1024, cpuMhz: [600] }
-    ]
-  })
+import { testLocalManagerAlgorithmFlags, testWiring } from "../../support/testWiring.js"
 
 const runServe = (cloud: InMemoryCloud, args: ReadonlyArray<string>) =>
   runCommandInProcess(makeServeCommand(testWiring(cloud)), args)
 
 describe("neat serve and neat local-manager", () => {
   it("serve answers Neat's requests and a local manager run drives it", async () => {
-    const cloud = newCloud()
+    const cloud = new InMemoryCloud(twoHostSetup())
     const port = await freePort()
     const dir = await mkdtemp(join(tmpdir(), "neat-cli-"))
     const fiber = Effect.runFork(
@@ -66,16 +54,7 @@ describe("neat serve and neat local-manager", () => {
           "h1",
           "--host-cpu-mhz",
           "2000",
-          "--algorithm-underload-detection-factory",
-          "test/threshold",
-          "--algorithm-underload-detection-parameters",
-          '{"threshold": 0.2}',
-          "--algorithm-overload-detection-factory",
-          "test/threshold",
-          "--algorithm-overload-detection-parameters",
-          '{"threshold": 0.9}',
-          "--algorithm-vm-selection-factory",
-          "test/busiest",
+          ...testLocalManagerAlgorithmFlags,
           "--iterations",
           "1"
         ])
@@ -89,7 +68,7 @@ describe("neat serve and neat local-manager", () => {
   })
 
   it("serve names the option that is wrong", async () => {
-    const cloud = newCloud()
+    const cloud = new InMemoryCloud(twoHostSetup())
     const fail = (args: ReadonlyArray<string>) => Effect.runPromise(Effect.flip(runServe(cloud, args)))
     const unknownPlacer = await fail([
       "--os-admin-password",

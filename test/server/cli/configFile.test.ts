@@ -10,23 +10,11 @@ import { makeServeCommand } from "../../../src/server/cli/serve.js"
 import { defaultWiring, type Wiring } from "../../../src/server/cli/wiring.js"
 import { Store } from "../../../src/server/db/Store.js"
 import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
+import { twoHostSetup } from "../../support/cloudFixtures.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
 import { freePort, waitForHealth } from "../../support/localServer.js"
 import { runCommandInProcess } from "../../support/neatCli.js"
-import { testWiring } from "../../support/testWiring.js"
-
-const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
-const newCloud = () =>
-  new InMemoryCloud({
-    hosts: [
-      { name: "h1", ...spec },
-      { name: "h2", ...spec }
-    ],
-    vms: [
-      { uuid: "vm-a", host: "h1", ramMb: 1024, cpuMhz: [100] },
-      { uuid: "vm-b", host: "h2", ramMb: 1024, cpuMhz: [600] }
-    ]
-  })
+import { testLocalManagerAlgorithmFlags, testWiring } from "../../support/testWiring.js"
 
 const run = (wiring: Wiring, command: "serve" | "local-manager", args: ReadonlyArray<string>) =>
   command === "serve"
@@ -61,7 +49,7 @@ describe("--config", () => {
         ""
       ].join("\n")
     )
-    const cloud = newCloud()
+    const cloud = new InMemoryCloud(twoHostSetup())
     const wiring: Wiring = { ...testWiring(cloud), decisionLog: StoreDecisionLog }
     // The file's port (1) is overridden by the flag; the file's password and mode (overridden too) apply.
     const server = Effect.runFork(
@@ -86,16 +74,7 @@ describe("--config", () => {
           String(port),
           "--host-cpu-mhz",
           "2000",
-          "--algorithm-underload-detection-factory",
-          "test/threshold",
-          "--algorithm-underload-detection-parameters",
-          '{"threshold": 0.2}',
-          "--algorithm-overload-detection-factory",
-          "test/threshold",
-          "--algorithm-overload-detection-parameters",
-          '{"threshold": 0.9}',
-          "--algorithm-vm-selection-factory",
-          "test/busiest",
+          ...testLocalManagerAlgorithmFlags,
           "--iterations",
           "1"
         ])

@@ -14,7 +14,7 @@ import type { Nova } from "../../src/adapters/nova/Nova.js"
 import { OpenStackCloudFromServices } from "../../src/adapters/nova/OpenStackCloud.js"
 import { UsageHistoryInMemory } from "../../src/adapters/nova/UsageHistory.js"
 import { type AdminCredentials, type AdminSession, updateService } from "./fakeCloudAdmin.js"
-import { serviceEnv } from "./serviceEnv.js"
+import { serverEnv } from "./requirement.js"
 import { expectedMagicPacket, listenForWol, type WolListener } from "./wolListener.js"
 
 const fakeCloudVariables = [
@@ -29,13 +29,13 @@ const sshdVariables = ["NEAT_TEST_SSH_PORT", "NEAT_TEST_SSH_KEY", "NEAT_TEST_SSH
 type FakeCloudValues = Readonly<Record<(typeof fakeCloudVariables)[number], string>>
 
 /** The fake OpenStack's address and admin account, from NEAT_TEST_OS_*. */
-export const fakeCloudEnv = serviceEnv(
+export const fakeCloudEnv = serverEnv(
   fakeCloudVariables,
   "start the fake OpenStack (.ci/services/openstack.sh, or ../shared/openstack/start-fake-cloud.sh and export the NEAT_TEST_OS_* variables)"
 )
 
 /** The fake OpenStack and the loopback sshd (NEAT_TEST_OS_*, NEAT_TEST_SSH_*). */
-export const fakeCloudAndSshdEnv = serviceEnv(
+export const fakeCloudAndSshdEnv = serverEnv(
   [...fakeCloudVariables, ...sshdVariables],
   "start the fake OpenStack and the loopback sshd (.ci/services/openstack.sh, .ci/services/sshd.sh)"
 )

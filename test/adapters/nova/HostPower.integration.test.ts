@@ -38,13 +38,13 @@ import {
   waitDeleted
 } from "../../support/fakeCloudAdmin.js"
 import { keystoneOptions, novaRequestOptions } from "../../support/novaTestLayers.js"
-import { describeWithService } from "../../support/serviceEnv.js"
+import { describeWithRequirement } from "../../support/requirement.js"
 import { expectedMagicPacket } from "../../support/wolListener.js"
 
 const host = "compute4"
 const mac = "52:54:00:4e:45:04"
 
-describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", fakeCloudAndSshdEnv, (values) => {
+describeWithRequirement("suspend and wake (real Nova, sshd and UDP on loopback)", fakeCloudAndSshdEnv, (values) => {
   const credentials = adminCredentials(values)
   const scratch = mkdtempSync(join(tmpdir(), "neat-power-"))
   const marker = join(scratch, "asleep")

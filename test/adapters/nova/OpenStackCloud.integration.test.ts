@@ -23,7 +23,7 @@ import {
   waitDeleted
 } from "../../support/fakeCloudAdmin.js"
 import { keystoneOptions, novaLayer } from "../../support/novaTestLayers.js"
-import { describeWithService } from "../../support/serviceEnv.js"
+import { describeWithRequirement } from "../../support/requirement.js"
 
 /**
  * The hosts this suite uses; compute4 belongs to the suspend/wake suite, which runs in parallel.
@@ -33,7 +33,7 @@ const migrationHosts = ["compute1", "compute2", "compute3"]
 
 const policy: MigrationPolicy = { ...defaultMigrationPolicy, pollIntervalSec: 0.5, retries: 1, backoffSec: 0.5 }
 
-describeWithService("OpenStack cloud (real Keystone + Nova)", fakeCloudEnv, (values) => {
+describeWithRequirement("OpenStack cloud (real Keystone + Nova)", fakeCloudEnv, (values) => {
   const credentials = adminCredentials(values)
   // Power is covered by the power suite; here it must not be reached.
   const runtime = novaCloudRuntime({

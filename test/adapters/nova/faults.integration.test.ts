@@ -28,14 +28,14 @@ import {
 } from "../../support/fakeCloudAdmin.js"
 import { type FaultProxy, pass, startFaultProxy } from "../../support/faultProxy.js"
 import { keystoneOptions, novaLayer, novaRequestOptions } from "../../support/novaTestLayers.js"
-import { describeWithService } from "../../support/serviceEnv.js"
+import { describeWithRequirement } from "../../support/requirement.js"
 
 /** Short enough for the hang test, long enough for a loaded 2-core machine. */
 const novaTimeoutSec = 3
 
 const policy: MigrationPolicy = { ...defaultMigrationPolicy, pollIntervalSec: 0.5, retries: 2, backoffSec: 0.5 }
 
-describeWithService("faults between Neat and OpenStack (proxy on loopback)", fakeCloudEnv, (values) => {
+describeWithRequirement("faults between Neat and OpenStack (proxy on loopback)", fakeCloudEnv, (values) => {
   const credentials = adminCredentials(values)
   let keystoneProxy: FaultProxy
   let novaProxy: FaultProxy

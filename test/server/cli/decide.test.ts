@@ -7,16 +7,15 @@ import { findAlgorithm } from "../../../src/algorithms/registry.js"
 import { describeError } from "../../../src/core/errors.js"
 import { parseCases } from "../../../src/server/cli/decide.js"
 import { neat } from "../../support/neatCli.js"
-import { readReferenceCases, referenceFile } from "../../support/reference.js"
+import { referenceCases } from "../../support/reference.js"
+import { itWithRequirement } from "../../support/requirement.js"
 
 const scratch = mkdtempSync(join(tmpdir(), "neat-decide-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-const vectors = referenceFile("neat-algorithm-vectors.json")
-const registered = readReferenceCases(vectors).filter((c) => findAlgorithm(c.algorithm) !== undefined)
-
 describe.concurrent("neat decide", () => {
-  it.skipIf(vectors.missing !== undefined)("reproduces every reference vector of a registered algorithm", async () => {
+  itWithRequirement("reproduces every reference vector of a registered algorithm", referenceCases, async (cases) => {
+    const registered = cases.filter((c) => findAlgorithm(c.algorithm) !== undefined)
     const input = join(scratch, "vectors.json")
     writeFileSync(input, JSON.stringify(registered))
     const run = await neat(["decide", "--input", input])

@@ -48,7 +48,7 @@ import {
 } from "../../support/fakeCloudAdmin.js"
 import { freePort } from "../../support/localServer.js"
 import { runCommandInProcess } from "../../support/neatCli.js"
-import { describeWithService } from "../../support/serviceEnv.js"
+import { describeWithRequirement } from "../../support/requirement.js"
 import { expectedMagicPacket } from "../../support/wolListener.js"
 
 const sleeper = "compute5"
@@ -61,7 +61,7 @@ const idle = [0.1]
 const steady = [0.6]
 const loaded = [1]
 
-describeWithService("the live stack consolidates the fake OpenStack (serve --cloud openstack)", env, (values) => {
+describeWithRequirement("the live stack consolidates the fake OpenStack (serve --cloud openstack)", env, (values) => {
   const credentials = adminCredentials(values)
   const scratch = mkdtempSync(join(tmpdir(), "neat-live-"))
   const marker = join(scratch, "asleep")

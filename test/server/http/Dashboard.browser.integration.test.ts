@@ -10,10 +10,10 @@ import { type BrowserContext, chromium } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { type RunningGlobalManager, startGlobalManager } from "../../support/globalManager.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
-import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
+import { describeWithRequirement, serverEnv } from "../../support/requirement.js"
 import { call } from "../../support/signedCall.js"
 
-const env = serviceEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
+const env = serverEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
 const token = "browser-test-dashboard-token"
 const spec = { cores: 4, mhzPerCore: 2500, ramMb: 16384 }
 
@@ -38,7 +38,7 @@ const cloudOf = () =>
     ]
   })
 
-describeWithService("dashboard in a browser", env, (values) => {
+describeWithRequirement("dashboard in a browser", env, (values) => {
   let gm: RunningGlobalManager
   let cloud: InMemoryCloud
   let context: BrowserContext

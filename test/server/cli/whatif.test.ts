@@ -3,10 +3,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
+import { parseStoreConnection } from "../../../src/core/StoreConnection.js"
 import { makeWhatifCommand, parseDuration } from "../../../src/server/cli/whatif.js"
 import { defaultWiring } from "../../../src/server/cli/wiring.js"
 import { openDatabase } from "../../../src/server/db/openDatabase.js"
-import { parseStoreConnection } from "../../../src/server/db/StoreConnection.js"
 import { runCommandInProcess } from "../../support/neatCli.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-whatif-"))

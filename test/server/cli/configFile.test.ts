@@ -24,17 +24,22 @@ const run = (wiring: Wiring, command: "serve" | "local-manager", args: ReadonlyA
 const dirs: Array<string> = []
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))))
 
+/** A scratch folder, removed after the suite, and where its neat.conf goes. */
+const scratch = async () => {
+  const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
+  dirs.push(dir)
+  return { dir, conf: join(dir, "neat.conf") }
+}
+
 describe("--config", () => {
   it("serve and local-manager read neat.conf, flags override it, and decisions land in sql_connection", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
-    dirs.push(dir)
+    const { dir, conf } = await scratch()
     const port = await freePort()
     const db = join(dir, "neat.db")
     const data = join(dir, "h1")
     await mkdir(join(data, "vms"), { recursive: true })
     await writeFile(join(data, "vms", "vm-a"), "100\n")
     await writeFile(join(data, "host"), "0\n")
-    const conf = join(dir, "neat.conf")
     await writeFile(
       conf,
       [
@@ -101,9 +106,7 @@ describe("--config", () => {
   })
 
   it("reports every bad option of the file with its line, and an unknown algorithm through the registry", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
-    dirs.push(dir)
-    const conf = join(dir, "neat.conf")
+    const { conf } = await scratch()
     await writeFile(
       conf,
       [
@@ -128,9 +131,7 @@ describe("--config", () => {
   })
 
   it("serve --cloud openstack names the adapter's missing options and where the others were set", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
-    dirs.push(dir)
-    const conf = join(dir, "neat.conf")
+    const { dir, conf } = await scratch()
     await writeFile(
       conf,
       [

@@ -10,7 +10,6 @@
  */
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
-import { createRequire } from "node:module"
 import { loadavg } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -21,6 +20,7 @@ import type { SimulationOptions } from "../src/adapters/sim/SimulationOptions.js
 import { readPlanetLabTrace } from "../src/adapters/sim/traces/planetLab.js"
 import { parseVmOrder } from "../src/adapters/sim/traces/vmOrder.js"
 import { InputError } from "../src/core/errors.js"
+import { bundleForNode } from "./bundleForNode.js"
 
 const self = fileURLToPath(import.meta.url)
 const shared = process.env.NEAT_SHARED_DIR ?? resolve(dirname(self), "../../shared")
@@ -73,27 +73,6 @@ const child = async (label: string): Promise<void> => {
   )
 }
 
-/** This file bundled for plain node, or undefined when esbuild is not available. */
-const bundleSelf = async (): Promise<string | undefined> => {
-  try {
-    const esbuild = (await import(createRequire(import.meta.url).resolve("esbuild"))) as {
-      buildSync: (options: Record<string, unknown>) => unknown
-    }
-    const out = resolve(dirname(self), "../.neat/sim.bench.mjs")
-    esbuild.buildSync({
-      entryPoints: [self],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile: out,
-      logLevel: "warning"
-    })
-    return out
-  } catch {
-    return undefined
-  }
-}
-
 const parent = async (): Promise<void> => {
   if (!existsSync(dayDir) || !existsSync(orderFile) || !existsSync(referenceFile)) {
     process.stderr.write(`sim.bench: shared traces not found under ${shared} (set NEAT_SHARED_DIR)\n`)
@@ -115,7 +94,7 @@ const parent = async (): Promise<void> => {
       )
     return { wall: row?.[columns.indexOf("wall_clock_s")] ?? "?", rss: row?.[columns.indexOf("peak_rss_kb")] ?? "?" }
   }
-  const bundle = await bundleSelf()
+  const bundle = await bundleForNode(self)
   const command = bundle === undefined ? [...process.execArgv, self] : [bundle]
   if (bundle === undefined)
     console.log("(esbuild not found: children run under tsx, whose loader adds about 70 MB of RSS)")

@@ -8,13 +8,12 @@
  * docs/performance.md); NEAT_SCALE_TIMEOUT_SEC bounds each child (600 by default).
  */
 import { spawnSync } from "node:child_process"
-import { createRequire } from "node:module"
-import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type HostType, planetLabHostTypes } from "../src/adapters/sim/Datacenter.js"
 import { runSimulation } from "../src/adapters/sim/runSimulation.js"
 import type { PolicyName } from "../src/adapters/sim/SimulationOptions.js"
 import { generateSyntheticTrace } from "../src/adapters/sim/traces/synthetic.js"
+import { bundleForNode } from "./bundleForNode.js"
 
 const self = fileURLToPath(import.meta.url)
 
@@ -76,30 +75,9 @@ const child = (spec: string): void => {
   )
 }
 
-/** This file bundled for plain node, or undefined when esbuild is not available. */
-const bundleSelf = async (): Promise<string | undefined> => {
-  try {
-    const esbuild = (await import(createRequire(import.meta.url).resolve("esbuild"))) as {
-      buildSync: (options: Record<string, unknown>) => unknown
-    }
-    const out = resolve(dirname(self), "../.neat/simScale.bench.mjs")
-    esbuild.buildSync({
-      entryPoints: [self],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      outfile: out,
-      logLevel: "warning"
-    })
-    return out
-  } catch {
-    return undefined
-  }
-}
-
 const parent = async (cases: ReadonlyArray<string>): Promise<void> => {
   const timeoutSec = Number(process.env.NEAT_SCALE_TIMEOUT_SEC ?? 600)
-  const bundle = await bundleSelf()
+  const bundle = await bundleForNode(self)
   const command = bundle === undefined ? [...process.execArgv, self] : [bundle]
   if (bundle === undefined)
     console.log("(esbuild not found: children run under tsx, whose loader adds about 70 MB of RSS)")

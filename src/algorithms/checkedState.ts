@@ -3,7 +3,8 @@
  * a registry that hands out detectors by name must accept whatever state a caller stored. This
  * wraps a detector so it checks the state it is given against the state's schema first.
  */
-import { Data, ParseResult, Schema } from "effect"
+import { Data, Schema } from "effect"
+import { describeParseError } from "../core/schemaErrors.js"
 import type { Detector } from "./types.js"
 
 /** A detector was given a state that is not one of its own (e.g. a corrupted or foreign stored state). */
@@ -29,12 +30,9 @@ export const withCheckedState = <S, I>(
       if (isState(state)) return detector.decide(utilization, state)
       const decoded = decode(state)
       if (decoded._tag === "Right") return detector.decide(utilization, decoded.right)
-      const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-      const field = issue === undefined || issue.path.length === 0 ? "" : ` field ${issue.path.map(String).join(".")}`
-      throw new InvalidDetectorState({
-        algorithm,
-        message: `${algorithm} state${field}: ${issue?.message ?? decoded.left.message}`
-      })
+      const problem = describeParseError(decoded.left)
+      const field = problem.field === "" ? "" : ` field ${problem.field}`
+      throw new InvalidDetectorState({ algorithm, message: `${algorithm} state${field}: ${problem.message}` })
     }
   }
 }

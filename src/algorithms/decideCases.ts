@@ -12,6 +12,7 @@
 import { Data, Either, type ParseResult, Schema } from "effect"
 import type { ConfigError } from "../core/errors.js"
 import type { Placement } from "../core/Placement.js"
+import { describeParseError, joinPath } from "../core/schemaErrors.js"
 import type { VmSample } from "../core/Vm.js"
 import {
   HarnessParamsSchema,
@@ -22,7 +23,6 @@ import {
   UtilizationSequenceInputSchema,
   type VmInput
 } from "./decideInput.js"
-import { describeParseError, joinPath } from "./describeParseError.js"
 import { type AlgorithmEntry, algorithmNames, findAlgorithm } from "./registry.js"
 import type { AlgorithmContext, Detector, PlacementHost, VmPlacer, VmSelector } from "./types.js"
 

@@ -8,8 +8,8 @@
  */
 import { Either, type ParseResult, Schema } from "effect"
 import { ConfigError } from "../core/errors.js"
+import { describeParseError, joinPath } from "../core/schemaErrors.js"
 import { withCheckedState } from "./checkedState.js"
-import { describeParseError, joinPath } from "./describeParseError.js"
 import { IqrThresholdParamsSchema, iqrThreshold } from "./overload/iqr_threshold.js"
 import {
   OverloadLastNAverageThresholdParamsSchema,

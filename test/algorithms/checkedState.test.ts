@@ -49,7 +49,7 @@ describe("withCheckedState", () => {
       if (error instanceof InvalidDetectorState) {
         expect(error.algorithm).toBe("overload/mhod")
         expect(describeError(error)).toBe(
-          'InvalidDetectorState: overload/mhod state field timeInStates: Expected number, actual "7"'
+          'InvalidDetectorState: overload/mhod state field timeInStates: expected number, actual "7"'
         )
       }
     }

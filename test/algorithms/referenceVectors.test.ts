@@ -1,16 +1,15 @@
 import { Either } from "effect"
-import { describe, expect, it } from "vitest"
+import { expect, it } from "vitest"
 import { runCase } from "../../src/algorithms/decideCases.js"
 import { algorithmNames, findAlgorithm } from "../../src/algorithms/registry.js"
-import { readReferenceCases, referenceFile } from "../support/reference.js"
+import { referenceCases } from "../support/reference.js"
+import { describeWithRequirement } from "../support/requirement.js"
 
-const vectors = referenceFile("neat-algorithm-vectors.json")
-const cases = readReferenceCases(vectors)
-const registered = cases
-  .map((referenceCase, index) => ({ referenceCase, index }))
-  .filter(({ referenceCase }) => findAlgorithm(referenceCase.algorithm) !== undefined)
+describeWithRequirement("Neat's reference vectors", referenceCases, (cases) => {
+  const registered = cases
+    .map((referenceCase, index) => ({ referenceCase, index }))
+    .filter(({ referenceCase }) => findAlgorithm(referenceCase.algorithm) !== undefined)
 
-describe.skipIf(vectors.missing !== undefined)("Neat's reference vectors", () => {
   it("cover every registered algorithm", () => {
     const covered = new Set(registered.map(({ referenceCase }) => referenceCase.algorithm))
     // Neat's random selection and the always/never detectors have no vectors (random or trivial).

@@ -1,30 +1,9 @@
 /**
- * Locates the shared reference data (`../shared/reference` from the project root, or
- * `NEAT_REFERENCE_DIR`). When it is missing, tests fail with a clear message under CI and are
- * skipped with that message otherwise.
+ * The shared Neat reference vectors (reference/neat-algorithm-vectors.json in the shared
+ * material): each case is an algorithm, its parameters, an input and Neat's output.
  */
-import { existsSync, readFileSync } from "node:fs"
-import { join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
-
-export const projectRoot = fileURLToPath(new URL("../..", import.meta.url))
-
-const referenceDir = process.env.NEAT_REFERENCE_DIR ?? resolve(projectRoot, "../shared/reference")
-
-export interface ReferenceFile {
-  readonly path: string
-  /** Why the tests using it are skipped, when it is missing outside CI. */
-  readonly missing: string | undefined
-}
-
-export const referenceFile = (name: string): ReferenceFile => {
-  const path = join(referenceDir, name)
-  if (existsSync(path)) return { path, missing: undefined }
-  const message = `reference data missing: ${path} (set NEAT_REFERENCE_DIR to the directory holding ${name})`
-  if (process.env.CI) throw new Error(message)
-  console.warn(`skipped: ${message}`)
-  return { path, missing: message }
-}
+import { readFileSync } from "node:fs"
+import { type Requirement, sharedMaterial } from "./requirement.js"
 
 /** One case of neat-algorithm-vectors.json. */
 export interface ReferenceCase {
@@ -34,5 +13,9 @@ export interface ReferenceCase {
   readonly output: unknown
 }
 
-export const readReferenceCases = (file: ReferenceFile): ReadonlyArray<ReferenceCase> =>
-  file.missing === undefined ? (JSON.parse(readFileSync(file.path, "utf8")) as ReadonlyArray<ReferenceCase>) : []
+const file = sharedMaterial("reference/neat-algorithm-vectors.json")
+
+/** Every case of the file, in its order; missing when the shared material is. */
+export const referenceCases: Requirement<ReadonlyArray<ReferenceCase>> = file.ok
+  ? { ok: true, value: JSON.parse(readFileSync(file.value[0], "utf8")) as ReadonlyArray<ReferenceCase> }
+  : file

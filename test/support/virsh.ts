@@ -3,15 +3,17 @@
  * .ci/services/libvirt.sh), else `virsh` on the PATH. Skips locally without it; fails under CI.
  */
 import { spawnSync } from "node:child_process"
-import { requireServerEnv, type ServerRequirement } from "./requireEnv.js"
+import { type Requirement, serverEnv } from "./requirement.js"
 
-export const requireVirsh = (): ServerRequirement => {
+/** The virsh command to run. */
+export const requireVirsh = (): Requirement<string> => {
   const fromEnv = process.env.NEAT_TEST_VIRSH
   if (fromEnv === undefined || fromEnv === "") {
     const probe = spawnSync("virsh", ["--version"], { encoding: "utf8" })
-    if (probe.status === 0) return { value: "virsh", skipReason: undefined }
+    if (probe.status === 0) return { ok: true, value: "virsh" }
   }
-  return requireServerEnv("NEAT_TEST_VIRSH", "libvirt test-driver (install libvirt-clients)")
+  const env = serverEnv(["NEAT_TEST_VIRSH"], "the libvirt test-driver tests need virsh (install libvirt-clients)")
+  return env.ok ? { ok: true, value: env.value.NEAT_TEST_VIRSH } : env
 }
 
 /** A libvirt test-driver node: 4 CPUs at 2500 MHz, 8 GiB, vm-a running, vm-b paused, vm-off shut off. */

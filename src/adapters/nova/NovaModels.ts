@@ -2,7 +2,8 @@
  * The parts of Nova's answers the adapter reads, as Schemas (microversions 2.53 to 2.87: UUID
  * service ids, embedded server flavors, hypervisor memory fields). Unknown fields are ignored.
  */
-import { Effect, ParseResult, Schema } from "effect"
+import { Effect, Schema } from "effect"
+import { parseErrorLine } from "../../core/schemaErrors.js"
 import { OpenStackDecodeError, type RequestDescription } from "./errors.js"
 
 const NullableString = Schema.NullOr(Schema.String)
@@ -81,7 +82,7 @@ export const decodeBody =
         (error) =>
           new OpenStackDecodeError({
             request,
-            message: ParseResult.TreeFormatter.formatErrorSync(error).replace(/\s+/g, " ").slice(0, 300)
+            message: parseErrorLine(error).slice(0, 300)
           })
       )
     )

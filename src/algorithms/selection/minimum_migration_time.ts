@@ -4,7 +4,7 @@
  */
 import { Schema } from "effect"
 import type { VmSample } from "../../core/Vm.js"
-import { type NoState, noState } from "../stateless.js"
+import { type NoState, selectingOneVm } from "../stateless.js"
 import type { VmSelector } from "../types.js"
 
 export const MinimumMigrationTimeParamsSchema = Schema.Struct({})
@@ -23,10 +23,5 @@ export const selectMinimumMigrationTime = (vms: ReadonlyArray<VmSample>): string
   return selected
 }
 
-export const minimumMigrationTime = (_params: MinimumMigrationTimeParams): VmSelector<NoState> => ({
-  initialState: noState,
-  select: (vms, state) => {
-    const selected = selectMinimumMigrationTime(vms)
-    return [selected === undefined ? [] : [selected], state]
-  }
-})
+export const minimumMigrationTime = (_params: MinimumMigrationTimeParams): VmSelector<NoState> =>
+  selectingOneVm(selectMinimumMigrationTime)

@@ -8,7 +8,7 @@ import { Schema } from "effect"
 import type { VmSample } from "../../core/Vm.js"
 import { PositiveInteger } from "../schemaFields.js"
 import { meanOfLast } from "../series.js"
-import { type NoState, noState } from "../stateless.js"
+import { type NoState, selectingOneVm } from "../stateless.js"
 import type { VmSelector } from "../types.js"
 
 export const MinimumMigrationTimeMaxCpuParamsSchema = Schema.Struct({
@@ -33,10 +33,5 @@ export const selectMinimumMigrationTimeMaxCpu = (lastN: number, vms: ReadonlyArr
   return selected
 }
 
-export const minimumMigrationTimeMaxCpu = (params: MinimumMigrationTimeMaxCpuParams): VmSelector<NoState> => ({
-  initialState: noState,
-  select: (vms, state) => {
-    const selected = selectMinimumMigrationTimeMaxCpu(params.last_n, vms)
-    return [selected === undefined ? [] : [selected], state]
-  }
-})
+export const minimumMigrationTimeMaxCpu = (params: MinimumMigrationTimeMaxCpuParams): VmSelector<NoState> =>
+  selectingOneVm((vms) => selectMinimumMigrationTimeMaxCpu(params.last_n, vms))

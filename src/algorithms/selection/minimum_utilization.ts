@@ -2,7 +2,7 @@
 import { Schema } from "effect"
 import type { VmSample } from "../../core/Vm.js"
 import { lastOf } from "../series.js"
-import { type NoState, noState } from "../stateless.js"
+import { type NoState, selectingOneVm } from "../stateless.js"
 import type { VmSelector } from "../types.js"
 
 export const MinimumUtilizationParamsSchema = Schema.Struct({})
@@ -22,10 +22,5 @@ export const selectMinimumUtilization = (vms: ReadonlyArray<VmSample>): string |
   return selected
 }
 
-export const minimumUtilization = (_params: MinimumUtilizationParams): VmSelector<NoState> => ({
-  initialState: noState,
-  select: (vms, state) => {
-    const selected = selectMinimumUtilization(vms)
-    return [selected === undefined ? [] : [selected], state]
-  }
-})
+export const minimumUtilization = (_params: MinimumUtilizationParams): VmSelector<NoState> =>
+  selectingOneVm(selectMinimumUtilization)

@@ -13,6 +13,7 @@ import type { NeatConfig } from "../config/NeatConfig.js"
 import { registryAlgorithmValidator } from "../config/registryValidator.js"
 import { type LocalManagerOptions, runLocalManager } from "../localManager/LocalManager.js"
 import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
+import { flagOrConfig } from "./flagOrConfig.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
 
 /** Neat's default local algorithms and parameters (neat.conf). */
@@ -84,14 +85,6 @@ type LocalManagerFlags = Command.Command.ParseConfig<typeof localManagerFlags>
 
 const systemCpuMhz = (): number => cpus().reduce((total, cpu) => total + cpu.speed, 0)
 
-/** A flag, else the configuration's value (when there is a configuration), else the built-in default. */
-const pick = <A>(
-  flag: Option.Option<A>,
-  config: NeatConfig | undefined,
-  fromConfig: (c: NeatConfig) => A,
-  fallback: A
-): A => Option.getOrElse(flag, () => (config === undefined ? fallback : fromConfig(config)))
-
 /** The manager's settings from the flags over the configuration, each checked. */
 export const localManagerOptions = (
   flags: LocalManagerFlags,
@@ -99,9 +92,9 @@ export const localManagerOptions = (
 ): Effect.Effect<LocalManagerOptions, ConfigError> =>
   Effect.gen(function* () {
     const fail = (field: string, message: string) => Effect.fail(new ConfigError({ field, message }))
-    const interval = pick(flags.localManagerInterval, config, (c) => c.localManagerInterval, 300)
+    const interval = flagOrConfig(flags.localManagerInterval, config, (c) => c.localManagerInterval, 300)
     if (!(interval > 0)) return yield* fail("local_manager_interval", "must be positive (seconds)")
-    const usable = pick(flags.hostCpuUsableByVms, config, (c) => c.hostCpuUsableByVms, 1)
+    const usable = flagOrConfig(flags.hostCpuUsableByVms, config, (c) => c.hostCpuUsableByVms, 1)
     if (!(usable > 0 && usable <= 1)) return yield* fail("host_cpu_usable_by_vms", "must be in (0, 1]")
     const hostCpuMhz = Option.getOrElse(flags.hostCpuMhz, systemCpuMhz)
     if (!(hostCpuMhz > 0)) return yield* fail("host_cpu_mhz", "must be positive (the system reports no CPU speed)")
@@ -123,9 +116,9 @@ export const localManagerOptions = (
     }
     const configuredName = config?.localHostName.trim()
     return {
-      global_manager_host: pick(flags.globalManagerHost, config, (c) => c.globalManagerHost, "127.0.0.1"),
-      global_manager_port: pick(flags.globalManagerPort, config, (c) => c.globalManagerPort, 60080),
-      os_admin_user: pick(flags.osAdminUser, config, (c) => c.osAdminUser, "admin"),
+      global_manager_host: flagOrConfig(flags.globalManagerHost, config, (c) => c.globalManagerHost, "127.0.0.1"),
+      global_manager_port: flagOrConfig(flags.globalManagerPort, config, (c) => c.globalManagerPort, 60080),
+      os_admin_user: flagOrConfig(flags.osAdminUser, config, (c) => c.osAdminUser, "admin"),
       os_admin_password: password ?? "",
       request_signing_secret: secret,
       local_data_directory: directory,
@@ -183,9 +176,9 @@ export const localAlgorithmChoices = (flags: LocalManagerFlags, config?: NeatCon
 
 /** The algorithm context: the collector's interval and the expected migration time. */
 const algorithmContext = (flags: LocalManagerFlags, config?: NeatConfig) => ({
-  timeStepSec: pick(flags.dataCollectorInterval, config, (c) => c.dataCollectorInterval, 300),
+  timeStepSec: flagOrConfig(flags.dataCollectorInterval, config, (c) => c.dataCollectorInterval, 300),
   migrationTimeSec:
-    flags.vmRamMb / pick(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
+    flags.vmRamMb / flagOrConfig(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
 })
 
 /** The local algorithms from the flags over the configuration, through the registry. */

@@ -18,6 +18,7 @@ import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/
 import { jsonLogging } from "../http/JsonLogging.js"
 import { serveSimulated } from "../simulated/serveSimulated.js"
 import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
+import { flagOrConfig } from "./flagOrConfig.js"
 import { operatorFlags, operatorSettings } from "./operatorFlags.js"
 import { simulatedServeFlags, simulatedServeSettings } from "./simulatedServeFlags.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
@@ -98,14 +99,6 @@ type ServeFlags = Command.Command.ParseConfig<typeof serveFlags>
 const check = (ok: boolean, field: string, message: string) =>
   ok ? Effect.void : Effect.fail(new ConfigError({ field, message }))
 
-/** A flag, else the configuration's value (when there is a configuration), else the built-in default. */
-const pick = <A>(
-  flag: Option.Option<A>,
-  config: NeatConfig | undefined,
-  fromConfig: (c: NeatConfig) => A,
-  fallback: A
-): A => Option.getOrElse(flag, () => (config === undefined ? fallback : fromConfig(config)))
-
 /** The manager's settings from the flags over the configuration, each checked. */
 export const serveOptions = (
   flags: ServeFlags,
@@ -113,20 +106,25 @@ export const serveOptions = (
 ): Effect.Effect<GlobalManagerOptions, ConfigError> =>
   Effect.gen(function* () {
     const defaults = defaultGlobalManagerOptions
-    const port = pick(flags.globalManagerPort, config, (c) => c.globalManagerPort, defaults.global_manager_port)
-    const freshness = pick(
+    const port = flagOrConfig(flags.globalManagerPort, config, (c) => c.globalManagerPort, defaults.global_manager_port)
+    const freshness = flagOrConfig(
       flags.requestFreshnessWindow,
       config,
       (c) => c.globalManagerRequestMaxAge,
       defaults.request_freshness_window
     )
-    const dataLength = pick(
+    const dataLength = flagOrConfig(
       flags.dataCollectorDataLength,
       config,
       (c) => c.dataCollectorDataLength,
       defaults.data_collector_data_length
     )
-    const usable = pick(flags.hostCpuUsableByVms, config, (c) => c.hostCpuUsableByVms, defaults.host_cpu_usable_by_vms)
+    const usable = flagOrConfig(
+      flags.hostCpuUsableByVms,
+      config,
+      (c) => c.hostCpuUsableByVms,
+      defaults.host_cpu_usable_by_vms
+    )
     yield* check(port >= 0 && port <= 65535, "global_manager_port", "must be 0-65535")
     yield* check(freshness > 0, "request_freshness_window", "must be positive (seconds)")
     yield* check(flags.snapshotMaxAge >= 0, "snapshot_max_age", "must be 0 or more (seconds)")
@@ -152,14 +150,14 @@ export const serveOptions = (
       })
     }
     return {
-      global_manager_host: pick(
+      global_manager_host: flagOrConfig(
         flags.globalManagerHost,
         config,
         (c) => c.globalManagerHost,
         defaults.global_manager_host
       ),
       global_manager_port: port,
-      os_admin_user: pick(flags.osAdminUser, config, (c) => c.osAdminUser, defaults.os_admin_user),
+      os_admin_user: flagOrConfig(flags.osAdminUser, config, (c) => c.osAdminUser, defaults.os_admin_user),
       os_admin_password: Option.getOrElse(password, () => ""),
       neat_compatible_auth: !disableNeatAuth,
       request_signing_secret: secret,
@@ -204,16 +202,16 @@ export const makeServeCommand = (wiring: Wiring) =>
     Effect.gen(function* () {
       const config = yield* serveConfig(flags)
       const options = yield* serveOptions(flags, config)
-      const placementName = pick(flags.placement, config, (c) => c.algorithms.placement.name, defaultPlacement)
+      const placementName = flagOrConfig(flags.placement, config, (c) => c.algorithms.placement.name, defaultPlacement)
       const params = Option.isSome(flags.placementParams)
         ? yield* parseParams("algorithm_vm_placement_parameters", flags.placementParams.value)
         : config === undefined
           ? yield* parseParams("algorithm_vm_placement_parameters", defaultPlacementParams)
           : config.algorithms.placement.params
       const ctx = {
-        timeStepSec: pick(flags.dataCollectorInterval, config, (c) => c.dataCollectorInterval, 300),
+        timeStepSec: flagOrConfig(flags.dataCollectorInterval, config, (c) => c.dataCollectorInterval, 300),
         migrationTimeSec:
-          flags.vmRamMb / pick(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
+          flags.vmRamMb / flagOrConfig(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
       }
       const placer = yield* wiring.algorithms.makePlacer(placementName, params, ctx)
       const kind = Option.getOrUndefined(flags.cloud) ?? config?.mode

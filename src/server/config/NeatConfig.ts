@@ -5,8 +5,9 @@
  */
 import { fileURLToPath } from "node:url"
 import { FileSystem } from "@effect/platform"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import { ConfigError } from "../../core/errors.js"
+import { parseErrorLine } from "../../core/schemaErrors.js"
 import { type AlgorithmRole, type AlgorithmSpec, parseAlgorithmName, parseAlgorithmParams } from "./AlgorithmSpec.js"
 import { InvalidConfig } from "./InvalidConfig.js"
 import { parseIni } from "./ini.js"
@@ -113,10 +114,7 @@ export const resolveNeatConfig = (
     if (raw === undefined) continue
     const decoded = Schema.decodeUnknownEither(spec.schema as Schema.Schema<unknown, string>)(raw.value)
     if (Either.isLeft(decoded)) {
-      const message = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
-        .map((issue) => issue.message)
-        .join("; ")
-      problems.push(new ConfigError({ field: spec.name, message, source: raw.source }))
+      problems.push(new ConfigError({ field: spec.name, message: parseErrorLine(decoded.left), source: raw.source }))
     } else {
       plain[field] = decoded.right
     }

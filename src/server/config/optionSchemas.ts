@@ -3,7 +3,7 @@
  * sentence that says what the value must be.
  */
 import { Either, ParseResult, Redacted, Schema } from "effect"
-import { parseStoreConnection, type StoreConnection } from "../db/StoreConnection.js"
+import { parseStoreConnection, type StoreConnection } from "../../core/StoreConnection.js"
 
 /** A string-to-A schema from a decoding function whose Left is the reason. */
 export const fromString = <A>(decode: (value: string) => Either.Either<A, string>): Schema.Schema<A, string> =>

@@ -5,9 +5,9 @@
  */
 import { Context, type Effect, Either, Layer } from "effect"
 import type { UnknownHost } from "../../core/errors.js"
+import { parseStoreConnection, type StoreConnection } from "../../core/StoreConnection.js"
 import { makeStore } from "./makeStore.js"
 import { type OpenOptions, openDatabase } from "./openDatabase.js"
-import { parseStoreConnection, type StoreConnection } from "./StoreConnection.js"
 import { StoreError } from "./StoreError.js"
 
 /** Why a reallocation was requested: Neat's reason 0 is underload, 1 is overload. */

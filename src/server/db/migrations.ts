@@ -6,7 +6,7 @@
  * once on a fresh file may both run a migration; the loser retries (openDatabase) and finds it done.
  */
 import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type Migration, sql } from "kysely"
-import type { StoreConnection } from "./StoreConnection.js"
+import type { StoreConnection } from "../../core/StoreConnection.js"
 
 type Dialect = StoreConnection["dialect"]
 

@@ -3,7 +3,7 @@
  * the one query written per dialect, because SQLite has no LATERAL join.
  */
 import type { Kysely } from "kysely"
-import type { StoreConnection } from "./StoreConnection.js"
+import type { StoreConnection } from "../../core/StoreConnection.js"
 import type { StoreTables } from "./Tables.js"
 
 /** PostgreSQL: a LATERAL subquery per VM reads its n newest rows backwards along (vm_id, id). */

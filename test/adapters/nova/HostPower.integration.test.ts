@@ -5,7 +5,7 @@
  * command's marker appears it "falls asleep" (its compute service is forced down), and when its
  * magic packet arrives it "wakes" (forced down is lifted). Nothing is sent beyond loopback.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Either, Layer, ManagedRuntime } from "effect"
@@ -19,7 +19,13 @@ import type { OpenStackCloudOptions } from "../../../src/adapters/nova/OpenStack
 import { UsageHistoryInMemory } from "../../../src/adapters/nova/UsageHistory.js"
 import { Cloud } from "../../../src/core/Cloud.js"
 import {
-  type AdminCredentials,
+  adminCredentials,
+  fakeCloudAndSshdEnv,
+  type PhysicalHost,
+  playPhysicalHost,
+  sshUser
+} from "../../support/fakeCloud.js"
+import {
   type AdminSession,
   adminSession,
   bootServer,
@@ -32,34 +38,14 @@ import {
   waitDeleted
 } from "../../support/fakeCloudAdmin.js"
 import { keystoneOptions, novaRequestOptions } from "../../support/novaTestLayers.js"
-import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
-import { expectedMagicPacket, listenForWol, type WolListener } from "../../support/wolListener.js"
-
-const env = serviceEnv(
-  [
-    "NEAT_TEST_OS_AUTH_URL",
-    "NEAT_TEST_OS_USER",
-    "NEAT_TEST_OS_PASSWORD",
-    "NEAT_TEST_OS_PROJECT",
-    "NEAT_TEST_OS_DOMAIN",
-    "NEAT_TEST_SSH_PORT",
-    "NEAT_TEST_SSH_KEY",
-    "NEAT_TEST_SSH_KNOWN_HOSTS"
-  ],
-  "start the fake OpenStack and the loopback sshd (.ci/services/openstack.sh, .ci/services/sshd.sh)"
-)
+import { describeWithRequirement } from "../../support/requirement.js"
+import { expectedMagicPacket } from "../../support/wolListener.js"
 
 const host = "compute4"
 const mac = "52:54:00:4e:45:04"
 
-describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", env, (values) => {
-  const credentials: AdminCredentials = {
-    authUrl: values.NEAT_TEST_OS_AUTH_URL,
-    user: values.NEAT_TEST_OS_USER,
-    password: values.NEAT_TEST_OS_PASSWORD,
-    project: values.NEAT_TEST_OS_PROJECT,
-    domain: values.NEAT_TEST_OS_DOMAIN
-  }
+describeWithRequirement("suspend and wake (real Nova, sshd and UDP on loopback)", fakeCloudAndSshdEnv, (values) => {
+  const credentials = adminCredentials(values)
   const scratch = mkdtempSync(join(tmpdir(), "neat-power-"))
   const marker = join(scratch, "asleep")
   // The real host key, pinned for the sshd's port and for port 1 (where nothing listens).
@@ -67,10 +53,7 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
   const pinned = readFileSync(values.NEAT_TEST_SSH_KNOWN_HOSTS, "utf8")
   writeFileSync(knownHosts, `${pinned}${pinned.replace(/\]:\d+/, "]:1")}`)
   let admin: AdminSession
-  let listener: WolListener
-  let asleep = false
-  let answersPackets = true
-  let watcher: NodeJS.Timeout | undefined
+  let machine: PhysicalHost
   let drained = ""
 
   const options = (sshPort: number): OpenStackCloudOptions => ({
@@ -89,7 +72,7 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
       pollIntervalSec: 0.3
     },
     ssh: {
-      username: process.env.NEAT_TEST_SSH_USER ?? "root",
+      username: sshUser,
       privateKeyPath: values.NEAT_TEST_SSH_KEY,
       knownHostsPath: knownHosts,
       port: sshPort,
@@ -103,7 +86,7 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
   let runtime: ManagedRuntime.ManagedRuntime<Cloud | HostPowerLog, unknown>
   const makeRuntime = (sshPort: number) => {
     const base = options(sshPort)
-    const opts = { ...base, wol: { ...base.wol, port: listener.port } }
+    const opts = { ...base, wol: { ...base.wol, port: machine.listener.port } }
     return ManagedRuntime.make(
       OpenStackCloudLive(opts).pipe(
         Layer.provideMerge(
@@ -121,32 +104,17 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
 
   beforeAll(async () => {
     admin = await adminSession(credentials)
-    listener = await listenForWol((packet) => {
-      // The host wakes on its own magic packet, unless this test wants it to stay asleep.
-      if (answersPackets && asleep && packet.bytes.equals(expectedMagicPacket(mac))) {
-        asleep = false
-        void updateService(admin, host, { forced_down: false })
-      }
-    })
-    // The "host": falls asleep when the sleep command ran (its marker appears).
-    watcher = setInterval(() => {
-      if (existsSync(marker)) {
-        rmSync(marker)
-        asleep = true
-        void updateService(admin, host, { forced_down: true })
-      }
-    }, 100)
+    machine = await playPhysicalHost(admin, { host, mac, marker })
     runtime = makeRuntime(Number(values.NEAT_TEST_SSH_PORT))
   })
 
   afterAll(async () => {
-    if (watcher !== undefined) clearInterval(watcher)
+    await machine.stop()
     await updateService(admin, host, { forced_down: false, status: "enabled" })
     if (drained !== "") {
       await deleteServer(admin, drained)
       await waitDeleted(admin, drained)
     }
-    await listener.close()
     await runtime.dispose()
     rmSync(scratch, { recursive: true, force: true })
   })
@@ -190,9 +158,9 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
   })
 
   it("wakes it with a magic packet on loopback, waits until it is up and enables it again", async () => {
-    const before = listener.packets.length
+    const before = machine.listener.packets.length
     await runtime.runPromise(Effect.flatMap(Cloud, (cloud) => cloud.wakeHost(host)))
-    const packets = listener.packets.slice(before)
+    const packets = machine.listener.packets.slice(before)
     assert.isAtLeast(packets.length, 1)
     for (const packet of packets) {
       assert.strictEqual(packet.fromAddress, "127.0.0.1")
@@ -223,18 +191,18 @@ describeWithService("suspend and wake (real Nova, sshd and UDP on loopback)", en
 
   it("marks a host that never wakes as failed after a bounded number of packets, and clears the mark on a later wake", async () => {
     await runtime.runPromise(Effect.flatMap(Cloud, (cloud) => cloud.suspendHost(host)))
-    answersPackets = false
-    const before = listener.packets.length
+    machine.answersPackets = false
+    const before = machine.listener.packets.length
     const result = await runtime.runPromise(Effect.either(Effect.flatMap(Cloud, (cloud) => cloud.wakeHost(host))))
     assert.isTrue(Either.isLeft(result))
     if (Either.isLeft(result) && result.left._tag === "CloudActionError")
       assert.match(result.left.message, /marked failed/)
-    assert.strictEqual(listener.packets.length - before, 2, "one packet and one re-send")
+    assert.strictEqual(machine.listener.packets.length - before, 2, "one packet and one re-send")
     assert.strictEqual(await hostPower(), "failed")
     const service = await serviceOf()
     assert.strictEqual(service?.status, "disabled", "a host that did not wake stays disabled")
     // Once it does come up, a wake clears the mark.
-    answersPackets = true
+    machine.answersPackets = true
     await runtime.runPromise(Effect.flatMap(Cloud, (cloud) => cloud.wakeHost(host)))
     assert.strictEqual(await hostPower(), "active")
   })

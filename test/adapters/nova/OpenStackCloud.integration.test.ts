@@ -2,19 +2,15 @@
  * The live Cloud against a real Keystone + Nova (../shared/openstack/start-fake-cloud.sh, started
  * by .ci/services/openstack.sh): inventory, live migration, compute service state and errors.
  */
-import { Effect, Either, Layer, ManagedRuntime } from "effect"
+import { Effect, Either, Layer } from "effect"
 import { afterAll, assert, beforeAll, it } from "vitest"
-import { HostPower } from "../../../src/adapters/nova/HostPower.js"
-import { HostPowerLogInMemory } from "../../../src/adapters/nova/HostPowerLog.js"
 import { makeMigrationExecutor } from "../../../src/adapters/nova/MigrationExecutor.js"
 import { MigrationLog, makeInMemoryMigrationLog } from "../../../src/adapters/nova/MigrationLog.js"
 import { defaultMigrationPolicy, type MigrationPolicy } from "../../../src/adapters/nova/MigrationPolicy.js"
 import { Nova } from "../../../src/adapters/nova/Nova.js"
-import { OpenStackCloudFromServices } from "../../../src/adapters/nova/OpenStackCloud.js"
-import { UsageHistoryInMemory } from "../../../src/adapters/nova/UsageHistory.js"
 import { Cloud } from "../../../src/core/Cloud.js"
+import { adminCredentials, fakeCloudEnv, novaCloudRuntime } from "../../support/fakeCloud.js"
 import {
-  type AdminCredentials,
   type AdminSession,
   adminSession,
   bootServer,
@@ -27,18 +23,7 @@ import {
   waitDeleted
 } from "../../support/fakeCloudAdmin.js"
 import { keystoneOptions, novaLayer } from "../../support/novaTestLayers.js"
-import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
-
-const env = serviceEnv(
-  [
-    "NEAT_TEST_OS_AUTH_URL",
-    "NEAT_TEST_OS_USER",
-    "NEAT_TEST_OS_PASSWORD",
-    "NEAT_TEST_OS_PROJECT",
-    "NEAT_TEST_OS_DOMAIN"
-  ],
-  "start the fake OpenStack (.ci/services/openstack.sh, or ../shared/openstack/start-fake-cloud.sh and export the NEAT_TEST_OS_* variables)"
-)
+import { describeWithRequirement } from "../../support/requirement.js"
 
 /**
  * The hosts this suite uses; compute4 belongs to the suspend/wake suite, which runs in parallel.
@@ -48,26 +33,15 @@ const migrationHosts = ["compute1", "compute2", "compute3"]
 
 const policy: MigrationPolicy = { ...defaultMigrationPolicy, pollIntervalSec: 0.5, retries: 1, backoffSec: 0.5 }
 
-describeWithService("OpenStack cloud (real Keystone + Nova)", env, (values) => {
-  const credentials: AdminCredentials = {
-    authUrl: values.NEAT_TEST_OS_AUTH_URL,
-    user: values.NEAT_TEST_OS_USER,
-    password: values.NEAT_TEST_OS_PASSWORD,
-    project: values.NEAT_TEST_OS_PROJECT,
-    domain: values.NEAT_TEST_OS_DOMAIN
-  }
-  const nova = novaLayer(keystoneOptions(credentials))
+describeWithRequirement("OpenStack cloud (real Keystone + Nova)", fakeCloudEnv, (values) => {
+  const credentials = adminCredentials(values)
   // Power is covered by the power suite; here it must not be reached.
-  const noPower = Layer.succeed(HostPower, {
-    suspend: () => Effect.dieMessage("suspend is not part of this suite"),
-    wake: () => Effect.dieMessage("wake is not part of this suite")
+  const runtime = novaCloudRuntime({
+    computeHosts: migrationHosts,
+    policy,
+    nova: novaLayer(keystoneOptions(credentials)),
+    migrationLog: Layer.effect(MigrationLog, makeInMemoryMigrationLog)
   })
-  const migrationLog = Layer.effect(MigrationLog, makeInMemoryMigrationLog)
-  const runtime = ManagedRuntime.make(
-    OpenStackCloudFromServices({ computeHosts: migrationHosts, hostMhzPerCore: 2000, hostMhz: {} }, policy).pipe(
-      Layer.provideMerge(Layer.mergeAll(nova, noPower, HostPowerLogInMemory, UsageHistoryInMemory, migrationLog))
-    )
-  )
   const run = <A, E>(effect: Effect.Effect<A, E, Cloud | Nova | MigrationLog>) => runtime.runPromise(effect)
 
   let admin: AdminSession

@@ -10,14 +10,14 @@ import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { afterAll, assert, beforeAll, it } from "vitest"
 import { makeRemoteShell, type RemoteShellOptions } from "../../../src/adapters/nova/RemoteShell.js"
-import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
+import { describeWithRequirement, serverEnv } from "../../support/requirement.js"
 
-const env = serviceEnv(
+const env = serverEnv(
   ["NEAT_TEST_SSH_PORT", "NEAT_TEST_SSH_KEY", "NEAT_TEST_SSH_KNOWN_HOSTS"],
   "start the loopback sshd (.ci/services/sshd.sh) and export NEAT_TEST_SSH_*"
 )
 
-describeWithService("RemoteShell (real sshd on 127.0.0.1)", env, (values) => {
+describeWithRequirement("RemoteShell (real sshd on 127.0.0.1)", env, (values) => {
   const scratch = mkdtempSync(join(tmpdir(), "neat-ssh-"))
   const options: RemoteShellOptions = {
     username: process.env.NEAT_TEST_SSH_USER ?? "root",

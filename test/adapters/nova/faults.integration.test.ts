@@ -4,10 +4,8 @@
  * bodies. Reads are retried a bounded number of times, every failure names the request, and a
  * migration whose answer is lost is neither sent twice nor lost track of.
  */
-import { Effect, Either, Layer, ManagedRuntime } from "effect"
+import { Effect, Either, Layer } from "effect"
 import { afterAll, afterEach, assert, beforeAll, it } from "vitest"
-import { HostPower } from "../../../src/adapters/nova/HostPower.js"
-import { HostPowerLogInMemory } from "../../../src/adapters/nova/HostPowerLog.js"
 import {
   type InMemoryMigrationLog,
   MigrationLog,
@@ -15,12 +13,10 @@ import {
 } from "../../../src/adapters/nova/MigrationLog.js"
 import { defaultMigrationPolicy, type MigrationPolicy } from "../../../src/adapters/nova/MigrationPolicy.js"
 import { Nova } from "../../../src/adapters/nova/Nova.js"
-import { OpenStackCloudFromServices } from "../../../src/adapters/nova/OpenStackCloud.js"
-import { UsageHistoryInMemory } from "../../../src/adapters/nova/UsageHistory.js"
 import { Cloud } from "../../../src/core/Cloud.js"
 import { describeError } from "../../../src/core/errors.js"
+import { adminCredentials, fakeCloudEnv, novaCloudRuntime } from "../../support/fakeCloud.js"
 import {
-  type AdminCredentials,
   type AdminSession,
   adminSession,
   bootServer,
@@ -32,32 +28,15 @@ import {
 } from "../../support/fakeCloudAdmin.js"
 import { type FaultProxy, pass, startFaultProxy } from "../../support/faultProxy.js"
 import { keystoneOptions, novaLayer, novaRequestOptions } from "../../support/novaTestLayers.js"
-import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
-
-const env = serviceEnv(
-  [
-    "NEAT_TEST_OS_AUTH_URL",
-    "NEAT_TEST_OS_USER",
-    "NEAT_TEST_OS_PASSWORD",
-    "NEAT_TEST_OS_PROJECT",
-    "NEAT_TEST_OS_DOMAIN"
-  ],
-  "start the fake OpenStack (.ci/services/openstack.sh) and export the NEAT_TEST_OS_* variables"
-)
+import { describeWithRequirement } from "../../support/requirement.js"
 
 /** Short enough for the hang test, long enough for a loaded 2-core machine. */
 const novaTimeoutSec = 3
 
 const policy: MigrationPolicy = { ...defaultMigrationPolicy, pollIntervalSec: 0.5, retries: 2, backoffSec: 0.5 }
 
-describeWithService("faults between Neat and OpenStack (proxy on loopback)", env, (values) => {
-  const credentials: AdminCredentials = {
-    authUrl: values.NEAT_TEST_OS_AUTH_URL,
-    user: values.NEAT_TEST_OS_USER,
-    password: values.NEAT_TEST_OS_PASSWORD,
-    project: values.NEAT_TEST_OS_PROJECT,
-    domain: values.NEAT_TEST_OS_DOMAIN
-  }
+describeWithRequirement("faults between Neat and OpenStack (proxy on loopback)", fakeCloudEnv, (values) => {
+  const credentials = adminCredentials(values)
   let keystoneProxy: FaultProxy
   let novaProxy: FaultProxy
   let admin: AdminSession
@@ -72,27 +51,13 @@ describeWithService("faults between Neat and OpenStack (proxy on loopback)", env
       keystoneOptions({ ...credentials, authUrl: `${keystoneProxy.url}/v3` }, { requestTimeoutSec: 10, retries: 2 }),
       novaRequestOptions({ requestTimeoutSec: novaTimeoutSec, readRetries: 2, readBackoffSec: 0.05 })
     )
-    const noPower = Layer.succeed(HostPower, {
-      suspend: () => Effect.dieMessage("not part of this suite"),
-      wake: () => Effect.dieMessage("not part of this suite")
-    })
     migrationLog = Effect.runSync(makeInMemoryMigrationLog)
-    return ManagedRuntime.make(
-      OpenStackCloudFromServices(
-        { computeHosts: ["compute1", "compute3"], hostMhzPerCore: 2000, hostMhz: {} },
-        policy
-      ).pipe(
-        Layer.provideMerge(
-          Layer.mergeAll(
-            nova,
-            noPower,
-            HostPowerLogInMemory,
-            UsageHistoryInMemory,
-            Layer.succeed(MigrationLog, migrationLog)
-          )
-        )
-      )
-    )
+    return novaCloudRuntime({
+      computeHosts: ["compute1", "compute3"],
+      policy,
+      nova,
+      migrationLog: Layer.succeed(MigrationLog, migrationLog)
+    })
   }
   const novaRequests = (method: string, pathPrefix: string) =>
     novaProxy.seen.filter((r) => r.method === method && r.path.includes(pathPrefix)).length

@@ -2,17 +2,14 @@
  * MC on a whole PlanetLab day: every choice of the fast path (`mostCorrelated`) is compared with
  * the exact one (every candidate's R² as CloudSim computes it) on the same candidates.
  */
-import { join } from "node:path"
-import { describe, expect, it, vi } from "vitest"
+import { expect, it, vi } from "vitest"
 import { runSimulation } from "../../../src/adapters/sim/runSimulation.js"
 import { readPlanetLabTrace } from "../../../src/adapters/sim/traces/planetLab.js"
 import type * as MostCorrelated from "../../../src/algorithms/cloudsim/stats/mostCorrelated.js"
 import { InputError } from "../../../src/core/errors.js"
-import { missingShared, sharedDir } from "./sharedDir.js"
+import { describeWithRequirement, sharedMaterial } from "../../support/requirement.js"
 
-const day = "traces/planetlab/20110322"
-const missing = missingShared(day)
-if (missing !== undefined && process.env.CI) throw new Error(missing)
+const material = sharedMaterial("traces/planetlab/20110322")
 
 const seen = vi.hoisted(() => ({ calls: 0, differing: [] as Array<string> }))
 
@@ -30,9 +27,9 @@ vi.mock("../../../src/algorithms/cloudsim/stats/mostCorrelated.js", async (impor
   }
 })
 
-describe.skipIf(missing !== undefined)(`MC's choices on day 20110322${missing ? ` (${missing})` : ""}`, () => {
+describeWithRequirement("MC's choices on day 20110322", material, ([dayDir]) => {
   it("are the exact computation's, call for call", () => {
-    const trace = readPlanetLabTrace(join(sharedDir, day))
+    const trace = readPlanetLabTrace(dayDir)
     if (trace instanceof InputError) throw new Error(trace.message)
     runSimulation({ trace, policy: "cloudsim", overload: { name: "lr", param: 1.2 }, selection: "mc" })
     expect(seen.calls).toBeGreaterThan(5000)

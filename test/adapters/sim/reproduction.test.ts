@@ -5,22 +5,21 @@
  * agreement the simulator actually reaches, so that any drift shows at once.
  */
 import { readFileSync } from "node:fs"
-import { join } from "node:path"
 import { Either } from "effect"
-import { beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, expect, it } from "vitest"
 import { runSimulation } from "../../../src/adapters/sim/runSimulation.js"
 import type { SimulationOptions } from "../../../src/adapters/sim/SimulationOptions.js"
 import type { Trace } from "../../../src/adapters/sim/Trace.js"
 import { readPlanetLabTrace } from "../../../src/adapters/sim/traces/planetLab.js"
 import { parseVmOrder } from "../../../src/adapters/sim/traces/vmOrder.js"
 import { InputError } from "../../../src/core/errors.js"
-import { missingShared, sharedDir } from "./sharedDir.js"
+import { describeWithRequirement, sharedMaterial } from "../../support/requirement.js"
 
-const day = "traces/planetlab/20110303"
-const referenceCsv = "reference/cloudsim-3.0.3-20110303.csv"
-const orderCsv = "reference/cloudsim-file-order-20110303.csv"
-const missing = missingShared(day, referenceCsv, orderCsv)
-if (missing !== undefined && process.env.CI) throw new Error(missing)
+const material = sharedMaterial(
+  "traces/planetlab/20110303",
+  "reference/cloudsim-3.0.3-20110303.csv",
+  "reference/cloudsim-file-order-20110303.csv"
+)
 
 interface Row {
   readonly order: string
@@ -33,8 +32,8 @@ interface Row {
   readonly pdmPct: number
 }
 
-const readReference = (): ReadonlyArray<Row> => {
-  const [header = "", ...lines] = readFileSync(join(sharedDir, referenceCsv), "utf8").trim().split("\n")
+const readReference = (referenceCsv: string): ReadonlyArray<Row> => {
+  const [header = "", ...lines] = readFileSync(referenceCsv, "utf8").trim().split("\n")
   const columns = header.split(",")
   const at = (fields: ReadonlyArray<string>, name: string): string => fields[columns.indexOf(name)] ?? ""
   return lines.map((line) => {
@@ -80,51 +79,47 @@ const optionsFor = (label: string, trace: Trace): SimulationOptions => {
 const relative = (ours: number, reference: number): number =>
   reference === 0 ? Math.abs(ours) : Math.abs(ours - reference) / Math.abs(reference)
 
-describe.skipIf(missing !== undefined)(
-  `CloudSim 3.0.3 reproduction, day 20110303${missing ? ` (${missing})` : ""}`,
-  () => {
-    let reference: ReadonlyArray<Row> = []
-    const traces = new Map<string, Trace>()
+describeWithRequirement("CloudSim 3.0.3 reproduction, day 20110303", material, ([dayDir, referenceCsv, orderCsv]) => {
+  let reference: ReadonlyArray<Row> = []
+  const traces = new Map<string, Trace>()
 
-    beforeAll(() => {
-      reference = readReference()
-      const orderFile = join(sharedDir, orderCsv)
-      const order = parseVmOrder(readFileSync(orderFile, "utf8"), orderFile)
-      if (Either.isLeft(order)) throw new Error(order.left.message)
-      for (const [name, options] of [
-        ["listFiles", { order: order.right }],
-        ["sorted", {}]
-      ] as const) {
-        const trace = readPlanetLabTrace(join(sharedDir, day), options)
-        if (trace instanceof InputError) throw new Error(trace.message)
-        traces.set(name, trace)
-      }
-    })
+  beforeAll(() => {
+    reference = readReference(referenceCsv)
+    const order = parseVmOrder(readFileSync(orderCsv, "utf8"), orderCsv)
+    if (Either.isLeft(order)) throw new Error(order.left.message)
+    for (const [name, options] of [
+      ["listFiles", { order: order.right }],
+      ["sorted", {}]
+    ] as const) {
+      const trace = readPlanetLabTrace(dayDir, options)
+      if (trace instanceof InputError) throw new Error(trace.message)
+      traces.set(name, trace)
+    }
+  })
 
-    for (const order of ["listFiles", "sorted"] as const) {
-      for (const label of cases) {
-        it(`${order} ${label}`, () => {
-          const [policy = "", selection = "", parameter = ""] = label.split("-")
-          const row = reference.find(
-            (r) => r.order === order && r.policy === policy && r.selection === selection && r.parameter === parameter
-          )
-          expect(row, `reference row ${order} ${label}`).toBeDefined()
-          if (row === undefined) return
-          const trace = traces.get(order)
-          if (trace === undefined) throw new Error(`trace ${order} not loaded`)
-          const m = runSimulation(optionsFor(label, trace)).metrics
-          // The study's tolerances.
-          expect(relative(m.energyKwh, row.energyKwh)).toBeLessThanOrEqual(0.01)
-          expect(relative(m.migrations, row.migrations)).toBeLessThanOrEqual(0.01)
-          expect(relative(m.slatahPct, row.slatahPct)).toBeLessThanOrEqual(0.05)
-          expect(relative(m.pdmPct, row.pdmPct)).toBeLessThanOrEqual(0.05)
-          // What the simulator reaches: CloudSim's own bits.
-          expect(m.energyKwh).toBe(row.energyKwh)
-          expect(m.migrations).toBe(row.migrations)
-          expect(m.slatahPct).toBe(row.slatahPct)
-          expect(m.pdmPct).toBe(row.pdmPct)
-        })
-      }
+  for (const order of ["listFiles", "sorted"] as const) {
+    for (const label of cases) {
+      it(`${order} ${label}`, () => {
+        const [policy = "", selection = "", parameter = ""] = label.split("-")
+        const row = reference.find(
+          (r) => r.order === order && r.policy === policy && r.selection === selection && r.parameter === parameter
+        )
+        expect(row, `reference row ${order} ${label}`).toBeDefined()
+        if (row === undefined) return
+        const trace = traces.get(order)
+        if (trace === undefined) throw new Error(`trace ${order} not loaded`)
+        const m = runSimulation(optionsFor(label, trace)).metrics
+        // The study's tolerances.
+        expect(relative(m.energyKwh, row.energyKwh)).toBeLessThanOrEqual(0.01)
+        expect(relative(m.migrations, row.migrations)).toBeLessThanOrEqual(0.01)
+        expect(relative(m.slatahPct, row.slatahPct)).toBeLessThanOrEqual(0.05)
+        expect(relative(m.pdmPct, row.pdmPct)).toBeLessThanOrEqual(0.05)
+        // What the simulator reaches: CloudSim's own bits.
+        expect(m.energyKwh).toBe(row.energyKwh)
+        expect(m.migrations).toBe(row.migrations)
+        expect(m.slatahPct).toBe(row.slatahPct)
+        expect(m.pdmPct).toBe(row.pdmPct)
+      })
     }
   }
-)
+})

@@ -4,22 +4,11 @@
  * option errors.
  */
 import { describe, expect, it } from "vitest"
-import type { HostType, VmType } from "../../../src/adapters/sim/Datacenter.js"
 import { hpProLiantMl110G4, maxPower, powerAt } from "../../../src/adapters/sim/PowerModel.js"
 import { runSimulation } from "../../../src/adapters/sim/runSimulation.js"
 import type { Trace } from "../../../src/adapters/sim/Trace.js"
 import { ConfigError } from "../../../src/core/errors.js"
-
-const g4: HostType = {
-  name: "G4",
-  mhzPerCore: 1860,
-  cores: 2,
-  ramMb: 4096,
-  bandwidthMbps: 1000,
-  power: hpProLiantMl110G4
-}
-/** 1000 MHz, 1000 MB: a migration takes 1000 / 62.5 = 16 s. */
-const small: VmType = { name: "small", mhz: 1000, ramMb: 1000, bandwidthMbps: 100 }
+import { g4, small } from "./tinyDatacenter.js"
 
 /** VMs with the given utilisation samples (fractions), 300 s apart: 4 samples = 1200 s. */
 const traceOf = (...vms: ReadonlyArray<ReadonlyArray<number>>): Trace => ({

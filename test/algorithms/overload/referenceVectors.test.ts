@@ -1,21 +1,15 @@
 import { Schema } from "effect"
-import { describe, expect, it } from "vitest"
+import { expect, it } from "vitest"
 import { MhodParamsSchema, mhod } from "../../../src/algorithms/overload/mhod/index.js"
 import { OtfParamsSchema, otf } from "../../../src/algorithms/overload/otf.js"
 import { replayDetector } from "../../../src/algorithms/replay.js"
-import { loadDetectorCases, missingVectorsMessage } from "./referenceVectors.js"
+import { describeWithRequirement } from "../../support/requirement.js"
+import { detectorCases } from "./referenceVectors.js"
 
-const mhodCases = loadDetectorCases("overload/mhod")
-const otfCases = loadDetectorCases("overload/otf")
-
-if (mhodCases === undefined || otfCases === undefined) {
-  describe("Neat reference vectors", () => {
-    it(missingVectorsMessage, () => {
-      if (process.env.CI) throw new Error(missingVectorsMessage)
-    })
-  })
-} else {
-  describe("overload/mhod reproduces Neat's reference vectors", () => {
+describeWithRequirement(
+  "overload/mhod reproduces Neat's reference vectors",
+  detectorCases("overload/mhod"),
+  (mhodCases) => {
     it("has the 20 cases", () => expect(mhodCases.length).toBe(20))
     mhodCases.forEach((c, index) => {
       it(`case ${index}`, () => {
@@ -28,9 +22,13 @@ if (mhodCases === undefined || otfCases === undefined) {
         expect(replayDetector(detector, c.input.utilization_sequence, c.params.window)).toEqual(c.output)
       })
     })
-  })
+  }
+)
 
-  describe("overload/otf reproduces Neat's reference vectors", () => {
+describeWithRequirement(
+  "overload/otf reproduces Neat's reference vectors",
+  detectorCases("overload/otf"),
+  (otfCases) => {
     it("has the 20 cases", () => expect(otfCases.length).toBe(20))
     otfCases.forEach((c, index) => {
       it(`case ${index}`, () => {
@@ -40,5 +38,5 @@ if (mhodCases === undefined || otfCases === undefined) {
         expect(replayDetector(detector, c.input.utilization_sequence, c.params.window)).toEqual(c.output)
       })
     })
-  })
-}
+  }
+)

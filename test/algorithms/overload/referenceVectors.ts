@@ -1,7 +1,6 @@
-/** Loads the overload cases of the shared Neat reference vectors, or says why it cannot. */
-import { existsSync, readFileSync } from "node:fs"
-import { dirname, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+/** The overload cases of the shared Neat reference vectors, typed for the detectors' replay. */
+import { type ReferenceCase, referenceCases } from "../../support/reference.js"
+import type { Requirement } from "../../support/requirement.js"
 
 export interface DetectorCase {
   readonly algorithm: string
@@ -10,17 +9,9 @@ export interface DetectorCase {
   readonly output: ReadonlyArray<boolean>
 }
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
-
-/** The vectors file: NEAT_REFERENCE_VECTORS, else ../shared/reference/neat-algorithm-vectors.json. */
-export const vectorsPath =
-  process.env.NEAT_REFERENCE_VECTORS ?? resolve(projectRoot, "../shared/reference/neat-algorithm-vectors.json")
-
-/** undefined when the file is missing (the caller skips, or fails under CI). */
-export const loadDetectorCases = (algorithm: string): ReadonlyArray<DetectorCase> | undefined => {
-  if (!existsSync(vectorsPath)) return undefined
-  const all: ReadonlyArray<DetectorCase> = JSON.parse(readFileSync(vectorsPath, "utf8"))
-  return all.filter((c) => c.algorithm === algorithm)
+/** The cases of `algorithm` (e.g. "overload/mhod"); missing when the shared material is. */
+export const detectorCases = (algorithm: string): Requirement<ReadonlyArray<DetectorCase>> => {
+  // The file's overload cases all have this shape.
+  const ofAlgorithm = (c: ReferenceCase): c is DetectorCase => c.algorithm === algorithm
+  return referenceCases.ok ? { ok: true, value: referenceCases.value.filter(ofAlgorithm) } : referenceCases
 }
-
-export const missingVectorsMessage = `reference vectors not found at ${vectorsPath} (set NEAT_REFERENCE_VECTORS)`

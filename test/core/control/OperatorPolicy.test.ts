@@ -10,28 +10,10 @@ import { fingerprintOf, selectActions, staleReason } from "../../../src/core/con
 import { type GlobalOptions, reallocate } from "../../../src/core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../../src/core/control/ReallocationRequest.js"
 import { bestFitDecreasing } from "../../support/algorithms.js"
-import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { fiveHostSetup } from "../../support/cloudFixtures.js"
+import { InMemoryCloud } from "../../support/InMemoryCloud.js"
 
-const spec = { cores: 1, mhzPerCore: 1000, ramMb: 4096 }
 const placer = bestFitDecreasing()
-
-/** h1 (light), h2 (medium), h3 (heavy), h4 suspended, h5 active and empty. */
-const setup = (): CloudSetup => ({
-  hosts: [
-    { name: "h1", ...spec },
-    { name: "h2", ...spec },
-    { name: "h3", ...spec },
-    { name: "h4", ...spec, power: "suspended" },
-    { name: "h5", ...spec }
-  ],
-  vms: [
-    { uuid: "a", host: "h1", ramMb: 512, cpuMhz: [100, 100] },
-    { uuid: "b", host: "h1", ramMb: 512, cpuMhz: [50, 100] },
-    { uuid: "c", host: "h2", ramMb: 512, cpuMhz: [400] },
-    { uuid: "d", host: "h3", ramMb: 512, cpuMhz: [500] },
-    { uuid: "e", host: "h3", ramMb: 512, cpuMhz: [450] }
-  ]
-})
 
 const underload: ReallocationRequest = { host: "h1", reason: "underload", vmUuids: [] }
 const policy = (overrides: Partial<OperatorPolicy>): OperatorPolicy => ({ ...noPolicy, ...overrides })
@@ -45,7 +27,7 @@ const run = (cloud: InMemoryCloud, request: ReallocationRequest, extra: Partial<
 describe("operator policy", () => {
   it.effect("an excluded VM keeps its host from being emptied; idle hosts may still be suspended", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const decision = yield* run(cloud, underload, { policy: policy({ excludedVms: new Set(["a"]) }) })
       assert.strictEqual(decision.status, "excluded")
       assert.match(decision.detail, /VMs a are excluded/)
@@ -58,7 +40,7 @@ describe("operator policy", () => {
 
   it.effect("an excluded host is never a target, never suspended, and its requests do nothing", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const own = yield* run(cloud, underload, { policy: policy({ excludedHosts: new Set(["h1"]) }) })
       assert.strictEqual(own.status, "excluded")
       assert.deepStrictEqual(cloud.actions, [])
@@ -72,7 +54,7 @@ describe("operator policy", () => {
 
   it.effect("maintenance drains a host onto others (waking one if needed) and keeps it empty and running", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const maintenance = policy({ maintenanceHosts: new Set(["h3"]) })
       const drain = yield* run(cloud, { host: "h3", reason: "overload", vmUuids: ["d", "e"] }, { policy: maintenance })
       assert.strictEqual(drain.outcome, "done")
@@ -88,12 +70,12 @@ describe("operator policy", () => {
 
   it.effect("keeps the minimum of active spare hosts by dropping suspensions", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const decision = yield* run(cloud, underload, { policy: policy({ minSpareHosts: 1 }) })
       assert.deepStrictEqual(decision.plan.suspend, ["h1"])
       assert.match(decision.detail, /h5 kept active as spare \(minimum 1\)/)
       assert.strictEqual(cloud.hosts.get("h5")!.power, "active")
-      const two = new InMemoryCloud(setup())
+      const two = new InMemoryCloud(fiveHostSetup())
       const both = yield* run(two, underload, { policy: policy({ minSpareHosts: 2 }) })
       assert.deepStrictEqual(both.plan.suspend, [])
       assert.deepStrictEqual(two.vmsOn("h1"), [])
@@ -103,7 +85,7 @@ describe("operator policy", () => {
   it.effect("the migration cap defers an underload whole and trims an overload", () =>
     Effect.gen(function* () {
       const capped = policy({ maxMigrationsPerInterval: 3 })
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const deferred = yield* run(cloud, underload, { policy: capped, recentMigrations: 2 })
       assert.strictEqual(deferred.status, "deferred")
       assert.deepStrictEqual(deferred.plan.migrations, [])
@@ -121,7 +103,7 @@ describe("operator policy", () => {
 describe("recommend-only mode and approvals", () => {
   it.effect("records the plan without touching the cloud", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const decision = yield* run(cloud, underload, { mode: "recommend" })
       assert.strictEqual(decision.outcome, "recommended")
       assert.strictEqual(decision.plan.migrations.length, 2)
@@ -132,7 +114,7 @@ describe("recommend-only mode and approvals", () => {
 
   it.effect("an approved plan executes; a plan whose hosts changed expires", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const layer = Layer.merge(cloud.layer, DecisionLog.memory)
       const outcome = yield* Effect.gen(function* () {
         const { decision } = yield* reallocate(underload, placer, null, {
@@ -166,7 +148,7 @@ describe("recommend-only mode and approvals", () => {
       wake: ["h4"],
       suspend: ["h1"]
     }
-    const cloud = new InMemoryCloud(setup())
+    const cloud = new InMemoryCloud(fiveHostSetup())
     const snapshot = Effect.runSync(takeSnapshot({ historyLength: 1 }).pipe(Effect.provide(cloud.layer)))
     const fingerprint = fingerprintOf(plan, snapshot)
     assert.isUndefined(staleReason(fingerprint, 0, snapshot, 1000, 60))

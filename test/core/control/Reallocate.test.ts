@@ -5,29 +5,12 @@ import { defaultPlanningOptions } from "../../../src/core/control/GlobalPlanning
 import { type GlobalOptions, reallocate } from "../../../src/core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../../src/core/control/ReallocationRequest.js"
 import { bestFitDecreasing } from "../../support/algorithms.js"
-import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { fiveHostSetup } from "../../support/cloudFixtures.js"
+import { InMemoryCloud } from "../../support/InMemoryCloud.js"
 
 const options: GlobalOptions = { ...defaultPlanningOptions, vmHistoryLength: 10 }
 const spec = { cores: 1, mhzPerCore: 1000, ramMb: 4096 }
 const placer = bestFitDecreasing()
-
-/** h1 (light), h2 (medium), h3 (heavy), h4 suspended, h5 active and empty. */
-const setup = (): CloudSetup => ({
-  hosts: [
-    { name: "h1", ...spec },
-    { name: "h2", ...spec },
-    { name: "h3", ...spec },
-    { name: "h4", ...spec, power: "suspended" },
-    { name: "h5", ...spec }
-  ],
-  vms: [
-    { uuid: "a", host: "h1", ramMb: 512, cpuMhz: [100, 100] },
-    { uuid: "b", host: "h1", ramMb: 512, cpuMhz: [50, 100] },
-    { uuid: "c", host: "h2", ramMb: 512, cpuMhz: [400] },
-    { uuid: "d", host: "h3", ramMb: 512, cpuMhz: [500] },
-    { uuid: "e", host: "h3", ramMb: 512, cpuMhz: [450] }
-  ]
-})
 
 const run = (cloud: InMemoryCloud, request: ReallocationRequest) =>
   Effect.gen(function* () {
@@ -39,7 +22,7 @@ const run = (cloud: InMemoryCloud, request: ReallocationRequest) =>
 describe("reallocate", () => {
   it.effect("empties an underloaded host, suspends it and the idle hosts, and records everything", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const { decision, migrations, states } = yield* run(cloud, { host: "h1", reason: "underload", vmUuids: [] })
       assert.strictEqual(decision.outcome, "done")
       assert.deepStrictEqual(cloud.vmsOn("h1"), [])
@@ -55,7 +38,7 @@ describe("reallocate", () => {
 
   it.effect("moves nothing from an underloaded host whose VMs do not all fit", () =>
     Effect.gen(function* () {
-      const base = setup()
+      const base = fiveHostSetup()
       const cloud = new InMemoryCloud({
         ...base,
         vms: base.vms.map((vm) => (vm.uuid === "a" ? { ...vm, cpuMhz: [700] } : vm))
@@ -70,7 +53,7 @@ describe("reallocate", () => {
 
   it.effect("drops an underload request when a VM of the host has no data yet", () =>
     Effect.gen(function* () {
-      const base = setup()
+      const base = fiveHostSetup()
       const cloud = new InMemoryCloud({ ...base, vms: [...base.vms, { uuid: "new", host: "h1", ramMb: 256 }] })
       const { decision } = yield* run(cloud, { host: "h1", reason: "underload", vmUuids: [] })
       assert.strictEqual(decision.outcome, "skipped")
@@ -81,7 +64,7 @@ describe("reallocate", () => {
 
   it.effect("never places on a host whose VMs have no data yet", () =>
     Effect.gen(function* () {
-      const base = setup()
+      const base = fiveHostSetup()
       const cloud = new InMemoryCloud({ ...base, vms: [...base.vms, { uuid: "new", host: "h2", ramMb: 256 }] })
       const { decision } = yield* run(cloud, { host: "h1", reason: "underload", vmUuids: [] })
       assert.isFalse(Object.values(decision.placement).includes("h2"))
@@ -113,7 +96,7 @@ describe("reallocate", () => {
 
   it.effect("leaves out VMs deleted meanwhile and skips when none is left", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       cloud.deleteVm("d")
       const first = yield* run(cloud, { host: "h3", reason: "overload", vmUuids: ["d", "e"] })
       assert.deepStrictEqual(first.decision.inputs.vmsToPlace, ["e"])
@@ -125,7 +108,7 @@ describe("reallocate", () => {
 
   it.effect("does nothing for a host that vanished or is not active", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       cloud.removeHost("h2")
       const gone = yield* run(cloud, { host: "h2", reason: "underload", vmUuids: [] })
       assert.strictEqual(gone.decision.status, "unknownHost")
@@ -136,7 +119,7 @@ describe("reallocate", () => {
 
   it.effect("records a failed migration and keeps the source host awake", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       cloud.failMigrationsTo.add("h2")
       cloud.failMigrationsTo.add("h3")
       const { decision, migrations } = yield* run(cloud, { host: "h1", reason: "underload", vmUuids: [] })
@@ -169,7 +152,7 @@ describe("reallocate", () => {
 
   it.effect("turns an unreachable cloud into a failed decision", () =>
     Effect.gen(function* () {
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       cloud.unreachable = true
       const { decision } = yield* run(cloud, { host: "h1", reason: "underload", vmUuids: [] })
       assert.strictEqual(decision.outcome, "failed")
@@ -182,7 +165,7 @@ describe("the in-memory decision log", () => {
   it.effect("keeps the newest rows up to its capacity while ids keep counting", () =>
     Effect.gen(function* () {
       const log = yield* makeMemoryDecisionLog(10)
-      const cloud = new InMemoryCloud(setup())
+      const cloud = new InMemoryCloud(fiveHostSetup())
       const decision = (yield* reallocate(
         { host: "ghost", reason: "underload", vmUuids: [] },
         placer,

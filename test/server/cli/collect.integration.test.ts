@@ -1,88 +1,77 @@
 /** `neat collect` and `neat db-clean` as an operator runs them, on libvirt's test driver. */
-import { spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Database from "better-sqlite3"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, expect, it } from "vitest"
+import { neatSync } from "../../support/neatCli.js"
+import { describeWithRequirement } from "../../support/requirement.js"
 import { requireVirsh } from "../../support/virsh.js"
 
-const virsh = requireVirsh()
-const projectRoot = join(import.meta.dirname, "..", "..", "..")
+/** The CLI finds virsh on its PATH, as an operator's would. */
+const withoutVirshVariable = { env: { NEAT_TEST_VIRSH: undefined } }
+describeWithRequirement("neat collect and db-clean", requireVirsh(), (virshCommand) => {
+  const directory = mkdtempSync(join(tmpdir(), "neat-cli-"))
+  afterAll(() => rmSync(directory, { recursive: true, force: true }))
+  const database = join(directory, "neat.db")
+  const data = join(directory, "data")
+  const stat = join(directory, "stat")
+  const config = join(directory, "neat.conf")
+  mkdirSync(data)
+  writeFileSync(
+    config,
+    [
+      "[DEFAULT]",
+      `sql_connection = sqlite:///${database}`,
+      `local_data_directory = ${data}`,
+      `log_directory = ${join(directory, "log")}`,
+      "log_level = 2",
+      "libvirt_uri = test:///default",
+      `virsh_command = ${virshCommand}`,
+      `proc_stat_path = ${stat}`,
+      "local_host_name = compute1",
+      ""
+    ].join("\n")
+  )
+  const vm = "6695eb01-f6a4-8304-79aa-97f2502e193f"
 
-const neat = (...args: ReadonlyArray<string>) =>
-  spawnSync(process.execPath, ["--import", "tsx", join(projectRoot, "src/server/cli/main.ts"), ...args], {
-    cwd: projectRoot,
-    encoding: "utf8",
-    env: { ...process.env, NEAT_TEST_VIRSH: undefined },
-    timeout: 60_000
+  it("collects once per invocation, resuming the counters, and cleans the store", () => {
+    writeFileSync(stat, "cpu 100 0 0 900 0 0 0\n")
+    const first = neatSync(["collect", "--config", config, "--once"], withoutVirshVariable)
+    expect(first.stderr).not.toContain("neat:")
+    expect(first.status).toBe(0)
+    expect(readdirSync(join(data, "vms"))).toEqual([vm])
+    writeFileSync(stat, "cpu 600 0 0 1400 0 0 0\n")
+    const second = neatSync(["collect", "--config", config, "--once"], withoutVirshVariable)
+    expect(second.status).toBe(0)
+    // The test domain uses one 1400 MHz core; the host (16 x 1400 MHz) was half busy.
+    const vmMhz = Number(readFileSync(join(data, "vms", vm), "utf8").trim())
+    expect(vmMhz).toBeGreaterThan(1000)
+    expect(vmMhz).toBeLessThan(1800)
+    expect(readFileSync(join(data, "host"), "utf8")).toBe(`${11200 - vmMhz}\n`)
+
+    const db = new Database(database, { readonly: true })
+    const host = db.prepare("select hostname, cpu_mhz, cpu_cores, ram from hosts").all()
+    const usage = db.prepare("select cpu_mhz from vm_resource_usage").all()
+    db.close()
+    expect(host).toEqual([{ hostname: "compute1", cpu_mhz: 22400, cpu_cores: 16, ram: 3072 }])
+    expect(usage).toEqual([{ cpu_mhz: vmMhz }])
+
+    const clean = neatSync(["db-clean", "--config", config, "--once"], withoutVirshVariable)
+    expect(clean.status).toBe(0)
+    expect(clean.stdout + clean.stderr).toContain("0 VM rows, 0 host rows")
   })
 
-describe.skipIf(virsh.value === undefined)(
-  `neat collect and db-clean${virsh.skipReason ? `: ${virsh.skipReason}` : ""}`,
-  () => {
-    const directory = mkdtempSync(join(tmpdir(), "neat-cli-"))
-    afterAll(() => rmSync(directory, { recursive: true, force: true }))
-    const database = join(directory, "neat.db")
-    const data = join(directory, "data")
-    const stat = join(directory, "stat")
-    const config = join(directory, "neat.conf")
-    mkdirSync(data)
-    writeFileSync(
-      config,
-      [
-        "[DEFAULT]",
-        `sql_connection = sqlite:///${database}`,
-        `local_data_directory = ${data}`,
-        `log_directory = ${join(directory, "log")}`,
-        "log_level = 2",
-        "libvirt_uri = test:///default",
-        `virsh_command = ${virsh.value ?? "virsh"}`,
-        `proc_stat_path = ${stat}`,
-        "local_host_name = compute1",
-        ""
-      ].join("\n")
+  it("reports every configuration problem and exits 1", () => {
+    const bad = join(directory, "bad.conf")
+    writeFileSync(bad, "[DEFAULT]\ndata_collector_interval = often\nsql_connection = mysql://x@y/z\n")
+    const result = neatSync(["collect", "--config", bad, "--once"], withoutVirshVariable)
+    expect(result.status).toBe(1)
+    expect(result.stderr).toContain("neat: InvalidConfig: 2 configuration problems:")
+    expect(result.stderr).toContain(
+      `data_collector_interval: must be a whole number of seconds, at least 1 (got 'often') (${bad}:2)`
     )
-    const vm = "6695eb01-f6a4-8304-79aa-97f2502e193f"
-
-    it("collects once per invocation, resuming the counters, and cleans the store", () => {
-      writeFileSync(stat, "cpu 100 0 0 900 0 0 0\n")
-      const first = neat("collect", "--config", config, "--once")
-      expect(first.stderr).not.toContain("neat:")
-      expect(first.status).toBe(0)
-      expect(readdirSync(join(data, "vms"))).toEqual([vm])
-      writeFileSync(stat, "cpu 600 0 0 1400 0 0 0\n")
-      const second = neat("collect", "--config", config, "--once")
-      expect(second.status).toBe(0)
-      // The test domain uses one 1400 MHz core; the host (16 x 1400 MHz) was half busy.
-      const vmMhz = Number(readFileSync(join(data, "vms", vm), "utf8").trim())
-      expect(vmMhz).toBeGreaterThan(1000)
-      expect(vmMhz).toBeLessThan(1800)
-      expect(readFileSync(join(data, "host"), "utf8")).toBe(`${11200 - vmMhz}\n`)
-
-      const db = new Database(database, { readonly: true })
-      const host = db.prepare("select hostname, cpu_mhz, cpu_cores, ram from hosts").all()
-      const usage = db.prepare("select cpu_mhz from vm_resource_usage").all()
-      db.close()
-      expect(host).toEqual([{ hostname: "compute1", cpu_mhz: 22400, cpu_cores: 16, ram: 3072 }])
-      expect(usage).toEqual([{ cpu_mhz: vmMhz }])
-
-      const clean = neat("db-clean", "--config", config, "--once")
-      expect(clean.status).toBe(0)
-      expect(clean.stdout + clean.stderr).toContain("0 VM rows, 0 host rows")
-    })
-
-    it("reports every configuration problem and exits 1", () => {
-      const bad = join(directory, "bad.conf")
-      writeFileSync(bad, "[DEFAULT]\ndata_collector_interval = often\nsql_connection = mysql://x@y/z\n")
-      const result = neat("collect", "--config", bad, "--once")
-      expect(result.status).toBe(1)
-      expect(result.stderr).toContain("neat: InvalidConfig: 2 configuration problems:")
-      expect(result.stderr).toContain(
-        `data_collector_interval: must be a whole number of seconds, at least 1 (got 'often') (${bad}:2)`
-      )
-      expect(result.stderr).toContain(`sql_connection: MySQL is not supported`)
-      expect(result.stderr).not.toContain("    at ")
-    })
-  }
-)
+    expect(result.stderr).toContain(`sql_connection: MySQL is not supported`)
+    expect(result.stderr).not.toContain("    at ")
+  })
+})

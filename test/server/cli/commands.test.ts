@@ -1,61 +1,24 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
-import { NodeContext } from "@effect/platform-node"
 import { Effect, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
 import { describeError } from "../../../src/core/errors.js"
 import { makeLocalManagerCommand } from "../../../src/server/cli/localManager.js"
 import { makeServeCommand } from "../../../src/server/cli/serve.js"
 import { sha1Hex } from "../../../src/server/http/RequestSigning.js"
+import { twoHostSetup } from "../../support/cloudFixtures.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
-import { testWiring } from "../../support/testWiring.js"
-
-const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
-const newCloud = () =>
-  new InMemoryCloud({
-    hosts: [
-      { name: "h1", ...spec },
-      { name: "h2", ...spec }
-    ],
-    vms: [
-      { uuid: "vm-a", host: "h1", ramMb: 1024, cpuMhz: [100] },
-      { uuid: "vm-b", host: "h2", ramMb: 1024, cpuMhz: [600] }
-    ]
-  })
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
+import { freePort, waitForHealth } from "../../support/localServer.js"
+import { runCommandInProcess } from "../../support/neatCli.js"
+import { testLocalManagerAlgorithmFlags, testWiring } from "../../support/testWiring.js"
 
 const runServe = (cloud: InMemoryCloud, args: ReadonlyArray<string>) =>
-  Command.run(makeServeCommand(testWiring(cloud)), { name: "neat", version: "test" })(["node", "neat", ...args]).pipe(
-    Effect.provide(NodeContext.layer)
-  )
-
-const waitForHealth = async (url: string): Promise<void> => {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`no answer from ${url}`)
-}
+  runCommandInProcess(makeServeCommand(testWiring(cloud)), args)
 
 describe("neat serve and neat local-manager", () => {
   it("serve answers Neat's requests and a local manager run drives it", async () => {
-    const cloud = newCloud()
+    const cloud = new InMemoryCloud(twoHostSetup())
     const port = await freePort()
     const dir = await mkdtemp(join(tmpdir(), "neat-cli-"))
     const fiber = Effect.runFork(
@@ -79,11 +42,8 @@ describe("neat serve and neat local-manager", () => {
       await mkdir(join(dir, "vms"))
       await writeFile(join(dir, "vms", "vm-a"), "100\n")
       await writeFile(join(dir, "host"), "0\n")
-      const local = Command.run(makeLocalManagerCommand(testWiring(cloud)), { name: "neat", version: "test" })
       await Effect.runPromise(
-        local([
-          "node",
-          "neat",
+        runCommandInProcess(makeLocalManagerCommand(testWiring(cloud)), [
           "--local-data-directory",
           dir,
           "--global-manager-port",
@@ -94,19 +54,10 @@ describe("neat serve and neat local-manager", () => {
           "h1",
           "--host-cpu-mhz",
           "2000",
-          "--algorithm-underload-detection-factory",
-          "test/threshold",
-          "--algorithm-underload-detection-parameters",
-          '{"threshold": 0.2}',
-          "--algorithm-overload-detection-factory",
-          "test/threshold",
-          "--algorithm-overload-detection-parameters",
-          '{"threshold": 0.9}',
-          "--algorithm-vm-selection-factory",
-          "test/busiest",
+          ...testLocalManagerAlgorithmFlags,
           "--iterations",
           "1"
-        ]).pipe(Effect.provide(NodeContext.layer))
+        ])
       )
       expect(cloud.vms.get("vm-a")?.host).toBe("h2")
       expect(cloud.hosts.get("h1")?.power).toBe("suspended")
@@ -117,7 +68,7 @@ describe("neat serve and neat local-manager", () => {
   })
 
   it("serve names the option that is wrong", async () => {
-    const cloud = newCloud()
+    const cloud = new InMemoryCloud(twoHostSetup())
     const fail = (args: ReadonlyArray<string>) => Effect.runPromise(Effect.flip(runServe(cloud, args)))
     const unknownPlacer = await fail([
       "--os-admin-password",

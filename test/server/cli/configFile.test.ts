@@ -1,10 +1,7 @@
 /** `neat serve --config` and `neat local-manager --config`: neat.conf, flags over it, the store from sql_connection. */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
-import { NodeContext } from "@effect/platform-node"
 import { Effect, Fiber } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { describeError } from "../../../src/core/errors.js"
@@ -13,64 +10,36 @@ import { makeServeCommand } from "../../../src/server/cli/serve.js"
 import { defaultWiring, type Wiring } from "../../../src/server/cli/wiring.js"
 import { Store } from "../../../src/server/db/Store.js"
 import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
+import { twoHostSetup } from "../../support/cloudFixtures.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
-import { testWiring } from "../../support/testWiring.js"
-
-const spec = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
-const newCloud = () =>
-  new InMemoryCloud({
-    hosts: [
-      { name: "h1", ...spec },
-      { name: "h2", ...spec }
-    ],
-    vms: [
-      { uuid: "vm-a", host: "h1", ramMb: 1024, cpuMhz: [100] },
-      { uuid: "vm-b", host: "h2", ramMb: 1024, cpuMhz: [600] }
-    ]
-  })
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-
-const waitForHealth = async (url: string): Promise<void> => {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-  throw new Error(`no answer from ${url}`)
-}
+import { freePort, waitForHealth } from "../../support/localServer.js"
+import { runCommandInProcess } from "../../support/neatCli.js"
+import { testLocalManagerAlgorithmFlags, testWiring } from "../../support/testWiring.js"
 
 const run = (wiring: Wiring, command: "serve" | "local-manager", args: ReadonlyArray<string>) =>
-  (command === "serve"
-    ? Command.run(makeServeCommand(wiring), { name: "neat", version: "test" })(["node", "neat", ...args])
-    : Command.run(makeLocalManagerCommand(wiring), { name: "neat", version: "test" })(["node", "neat", ...args])
-  ).pipe(Effect.provide(NodeContext.layer))
+  command === "serve"
+    ? runCommandInProcess(makeServeCommand(wiring), args)
+    : runCommandInProcess(makeLocalManagerCommand(wiring), args)
 
 const dirs: Array<string> = []
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))))
 
+/** A scratch folder, removed after the suite, and where its neat.conf goes. */
+const scratch = async () => {
+  const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
+  dirs.push(dir)
+  return { dir, conf: join(dir, "neat.conf") }
+}
+
 describe("--config", () => {
   it("serve and local-manager read neat.conf, flags override it, and decisions land in sql_connection", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
-    dirs.push(dir)
+    const { dir, conf } = await scratch()
     const port = await freePort()
     const db = join(dir, "neat.db")
     const data = join(dir, "h1")
     await mkdir(join(data, "vms"), { recursive: true })
     await writeFile(join(data, "vms", "vm-a"), "100\n")
     await writeFile(join(data, "host"), "0\n")
-    const conf = join(dir, "neat.conf")
     await writeFile(
       conf,
       [
@@ -85,7 +54,7 @@ describe("--config", () => {
         ""
       ].join("\n")
     )
-    const cloud = newCloud()
+    const cloud = new InMemoryCloud(twoHostSetup())
     const wiring: Wiring = { ...testWiring(cloud), decisionLog: StoreDecisionLog }
     // The file's port (1) is overridden by the flag; the file's password and mode (overridden too) apply.
     const server = Effect.runFork(
@@ -110,16 +79,7 @@ describe("--config", () => {
           String(port),
           "--host-cpu-mhz",
           "2000",
-          "--algorithm-underload-detection-factory",
-          "test/threshold",
-          "--algorithm-underload-detection-parameters",
-          '{"threshold": 0.2}',
-          "--algorithm-overload-detection-factory",
-          "test/threshold",
-          "--algorithm-overload-detection-parameters",
-          '{"threshold": 0.9}',
-          "--algorithm-vm-selection-factory",
-          "test/busiest",
+          ...testLocalManagerAlgorithmFlags,
           "--iterations",
           "1"
         ])
@@ -146,9 +106,7 @@ describe("--config", () => {
   })
 
   it("reports every bad option of the file with its line, and an unknown algorithm through the registry", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
-    dirs.push(dir)
-    const conf = join(dir, "neat.conf")
+    const { conf } = await scratch()
     await writeFile(
       conf,
       [
@@ -173,9 +131,7 @@ describe("--config", () => {
   })
 
   it("serve --cloud openstack names the adapter's missing options and where the others were set", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "neat-config-"))
-    dirs.push(dir)
-    const conf = join(dir, "neat.conf")
+    const { dir, conf } = await scratch()
     await writeFile(
       conf,
       [

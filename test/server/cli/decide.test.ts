@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -7,42 +6,21 @@ import { afterAll, describe, expect, it } from "vitest"
 import { findAlgorithm } from "../../../src/algorithms/registry.js"
 import { describeError } from "../../../src/core/errors.js"
 import { parseCases } from "../../../src/server/cli/decide.js"
-import { projectRoot, readReferenceCases, referenceFile } from "../../support/reference.js"
-
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-/** Runs `neat decide` as a user would, with `stdin` piped in. */
-const neatDecide = (args: ReadonlyArray<string>, stdin?: string): Promise<Run> =>
-  new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ["--import", "tsx", join(projectRoot, "src/server/cli/main.ts"), "decide", ...args],
-      { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1
-        resolve({ code, stdout, stderr })
-      }
-    )
-    child.stdin?.end(stdin ?? "")
-  })
+import { neat } from "../../support/neatCli.js"
+import { referenceCases } from "../../support/reference.js"
+import { itWithRequirement } from "../../support/requirement.js"
 
 const scratch = mkdtempSync(join(tmpdir(), "neat-decide-"))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-const vectors = referenceFile("neat-algorithm-vectors.json")
-const registered = readReferenceCases(vectors).filter((c) => findAlgorithm(c.algorithm) !== undefined)
-
 describe.concurrent("neat decide", () => {
-  it.skipIf(vectors.missing !== undefined)("reproduces every reference vector of a registered algorithm", async () => {
+  itWithRequirement("reproduces every reference vector of a registered algorithm", referenceCases, async (cases) => {
+    const registered = cases.filter((c) => findAlgorithm(c.algorithm) !== undefined)
     const input = join(scratch, "vectors.json")
     writeFileSync(input, JSON.stringify(registered))
-    const run = await neatDecide(["--input", input])
+    const run = await neat(["decide", "--input", input])
     expect(run.stderr).toBe("")
-    expect(run.code).toBe(0)
+    expect(run.status).toBe(0)
     const outputs: ReadonlyArray<unknown> = JSON.parse(run.stdout)
     expect(outputs).toHaveLength(registered.length)
     // Byte for byte, placements in Neat's key order.
@@ -66,8 +44,8 @@ describe.concurrent("neat decide", () => {
         }
       }
     ]
-    const run = await neatDecide([], JSON.stringify(cases))
-    expect(run).toEqual({ code: 0, stdout: '[\ntrue,\n[true,false],\n"b"\n]\n', stderr: "" })
+    const run = await neat(["decide"], { stdin: JSON.stringify(cases) })
+    expect(run).toEqual({ status: 0, stdout: '[\ntrue,\n[true,false],\n"b"\n]\n', stderr: "" })
   })
 
   it("names the case and field of a bad case, exits 1 and prints no stack trace", async () => {
@@ -77,9 +55,9 @@ describe.concurrent("neat decide", () => {
     ]
     const input = join(scratch, "bad.json")
     writeFileSync(input, JSON.stringify(cases))
-    const run = await neatDecide(["--input", input])
+    const run = await neat(["decide", "--input", input])
     expect(run).toEqual({
-      code: 1,
+      status: 1,
       stdout: "",
       stderr: `neat: ${input}: case 1: params.threshold: expected a number, got "high"\n`
     })

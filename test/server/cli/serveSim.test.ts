@@ -1,28 +1,12 @@
 /** `neat serve --cloud sim`: the live stack over a simulated trace, end to end through the CLI. */
-import { execFile } from "node:child_process"
-import { dirname, join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
-
-/** Runs the CLI without blocking the test worker (a run takes seconds). */
-const neat = (...args: ReadonlyArray<string>) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", join(root, "src/server/cli/main.ts"), ...args],
-      { cwd: root, encoding: "utf8", timeout: 60_000 },
-      (error, stdout, stderr) =>
-        done({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr })
-    )
-  })
+import { neat } from "../../support/neatCli.js"
 
 const base = ["serve", "--cloud", "sim", "--global-manager-host", "127.0.0.1", "--global-manager-port", "0"]
 
 describe("neat serve --cloud sim", () => {
   it("runs the trace through the global manager and local managers, then prints the metrics", async () => {
-    const run = await neat(
+    const run = await neat([
       ...base,
       "--os-admin-password",
       "pw",
@@ -32,18 +16,18 @@ describe("neat serve --cloud sim", () => {
       "6",
       "--step-seconds",
       "0"
-    )
+    ])
     expect(run.status).toBe(0)
     expect(run.stdout).toMatch(/71 intervals, \d+ requests \(\d+ accepted\)/)
     expect(run.stdout).toMatch(/energy \(kWh\)/)
   }, 60_000)
 
   it("names the missing trace and conflicting clock options in one line", async () => {
-    const missing = await neat(...base, "--os-admin-password", "pw")
+    const missing = await neat([...base, "--os-admin-password", "pw"])
     expect(missing.status).toBe(1)
     expect(missing.stderr.trim().split("\n")).toHaveLength(1)
     expect(missing.stderr).toMatch(/trace/)
-    const both = await neat(
+    const both = await neat([
       ...base,
       "--os-admin-password",
       "pw",
@@ -53,7 +37,7 @@ describe("neat serve --cloud sim", () => {
       "0",
       "--speedup",
       "10"
-    )
+    ])
     expect(both.status).toBe(1)
     expect(both.stderr).toMatch(/step-seconds/)
   }, 60_000)

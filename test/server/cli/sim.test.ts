@@ -1,12 +1,10 @@
 /** `neat sim` end to end: a tiny PlanetLab-style directory, JSON output, and clear errors. */
-import { execFile, spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { dirname, join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { neat, neatSync } from "../../support/neatCli.js"
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..")
 const work = mkdtempSync(join(tmpdir(), "neat-sim-cli-"))
 afterAll(() => rmSync(work, { recursive: true, force: true }))
 
@@ -21,28 +19,9 @@ for (const [name, percent] of [
   writeFileSync(join(traceDir, name), `${Array.from({ length: 288 }, () => String(percent)).join("\n")}\n`)
 }
 
-const neat = (...args: ReadonlyArray<string>) =>
-  spawnSync(process.execPath, ["--import", "tsx", join(root, "src/server/cli/main.ts"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 60_000
-  })
-
-/** Runs the CLI without blocking the test worker. */
-const neatAsync = (...args: ReadonlyArray<string>) =>
-  new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", join(root, "src/server/cli/main.ts"), ...args],
-      { cwd: root, encoding: "utf8", timeout: 60_000 },
-      (error, stdout, stderr) =>
-        done({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr })
-    )
-  })
-
 describe("neat sim", () => {
   it("prints one JSON object with the study's metrics", () => {
-    const run = neat("sim", "--trace", traceDir, "--hosts", "4", "--format", "json")
+    const run = neatSync(["sim", "--trace", traceDir, "--hosts", "4", "--format", "json"])
     expect(run.stderr).toBe("")
     expect(run.status).toBe(0)
     const metrics = JSON.parse(run.stdout) as Record<string, unknown>
@@ -67,23 +46,23 @@ describe("neat sim", () => {
   it("follows a VM order file and reports bad options in one line", () => {
     const order = join(work, "order.csv")
     writeFileSync(order, "0,d\n1,c\n2,b\n3,a\n")
-    const table = neat("sim", "--trace", traceDir, "--vm-order", order, "--hosts", "4", "--policy", "dvfs")
+    const table = neatSync(["sim", "--trace", traceDir, "--vm-order", order, "--hosts", "4", "--policy", "dvfs"])
     expect(table.status).toBe(0)
     expect(table.stdout).toMatch(/energy \(kWh\)\s+\d/)
 
-    const badOverload = neat("sim", "--trace", traceDir, "--overload", "zzz:1")
+    const badOverload = neatSync(["sim", "--trace", traceDir, "--overload", "zzz:1"])
     expect(badOverload.status).toBe(1)
     expect(badOverload.stderr).toContain('overload: unknown detector "zzz"')
 
     writeFileSync(order, "0,d\n1,nope\n")
-    const badOrder = neat("sim", "--trace", traceDir, "--vm-order", order)
+    const badOrder = neatSync(["sim", "--trace", traceDir, "--vm-order", order])
     expect(badOrder.status).toBe(1)
     expect(badOrder.stderr).toContain(`${order}, line 2, filename: 'nope' is not in the trace`)
   })
 
   it("simulates the built-in synthetic workload by default and writes a self-contained report", () => {
     const report = join(work, "report.html")
-    const run = neat(
+    const run = neatSync([
       "sim",
       "--trace",
       "synthetic:vms=60,seed=7",
@@ -93,7 +72,7 @@ describe("neat sim", () => {
       report,
       "--format",
       "json"
-    )
+    ])
     expect(run.status).toBe(0)
     const metrics = JSON.parse(run.stdout) as Record<string, number>
     expect(metrics.vms).toBe(60)
@@ -108,19 +87,19 @@ describe("neat sim", () => {
     for (const vm of ["x", "y"]) for (let k = 0; k < 12; k++) rows.push(`${vm},${k * 300},${vm === "x" ? 30 : 70}`)
     const csv = join(work, "trace.csv")
     writeFileSync(csv, `${rows.join("\n")}\n`)
-    const run = neat("sim", "--trace", csv, "--hosts", "2", "--format", "json")
+    const run = neatSync(["sim", "--trace", csv, "--hosts", "2", "--format", "json"])
     expect(run.status).toBe(0)
     expect((JSON.parse(run.stdout) as Record<string, number>).vms).toBe(2)
 
     writeFileSync(csv, `${rows.join("\n")}\nx,3600,lots\n`)
-    const bad = neat("sim", "--trace", csv)
+    const bad = neatSync(["sim", "--trace", csv])
     expect(bad.status).toBe(1)
     expect(bad.stderr).toContain(`${csv}, line ${rows.length + 1}`)
     expect(bad.stderr).not.toContain("    at ")
   })
 
   it("runs Neat's loop with registry algorithms and names a bad one", async () => {
-    const run = await neatAsync(
+    const run = await neat([
       "sim",
       "--trace",
       traceDir,
@@ -132,12 +111,12 @@ describe("neat sim", () => {
       "threshold:0.9",
       "--format",
       "json"
-    )
+    ])
     expect(run.stderr).toBe("")
     expect(run.status).toBe(0)
     const metrics = JSON.parse(run.stdout) as Record<string, unknown>
     expect(metrics.vms).toBe(4)
-    const bad = neat(
+    const bad = neatSync([
       "sim",
       "--trace",
       traceDir,
@@ -147,7 +126,7 @@ describe("neat sim", () => {
       "neat",
       "--placement",
       "best_fit_decreasing:{oops"
-    )
+    ])
     expect(bad.status).toBe(1)
     expect(bad.stderr).toContain("placement: parameters are not JSON")
     expect(bad.stderr).not.toContain("    at ")

@@ -1,24 +1,16 @@
-import { spawn, spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
+import { neatNodeArgs, neatSync } from "../../support/neatCli.js"
+import { projectRoot as root } from "../../support/projectRoot.js"
 
 /** End to end: the CLI in child processes, with the test fixture runner (no simulator). */
 
-const root = fileURLToPath(new URL("../../../", import.meta.url))
 const fixture = join(root, "test/adapters/sim/sweep/fixtureRunner.ts")
 const dir = mkdtempSync(join(tmpdir(), "neat-sweep-cli-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-const neat = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv = {}) =>
-  spawnSync(process.execPath, ["--import", "tsx", join(root, "src/server/cli/main.ts"), ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, ...env },
-    timeout: 60_000
-  })
 
 describe("neat sweep", () => {
   it("runs a grid, writes CSV, JSON and a report, and resumes from its store", () => {
@@ -42,7 +34,7 @@ describe("neat sweep", () => {
       "--report",
       join(out, "report.html")
     ]
-    const first = neat(args)
+    const first = neatSync(args)
     expect(first.stderr).toContain("sweep [")
     expect(first.status).toBe(0)
     expect(first.stdout).toContain("sweep: 4 jobs in the grid; 0 already stored, 4 run, 0 failed")
@@ -52,7 +44,7 @@ describe("neat sweep", () => {
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("neat overload=lr:1.2 @ synthetic:vms=10,seed=1")
 
     // The same grid as shard 1 of 2 of a Kubernetes Indexed Job: its jobs are all stored already.
-    const again = neat([...args, "--quiet", "--shards", "2"], { JOB_COMPLETION_INDEX: "1" })
+    const again = neatSync([...args, "--quiet", "--shards", "2"], { env: { JOB_COMPLETION_INDEX: "1" } })
     expect(again.status).toBe(0)
     expect(again.stdout).toContain("sweep: 4 jobs in the grid, 2 in shard 1/2; 2 already stored, 0 run, 0 failed")
     expect(again.stderr).toBe("")
@@ -62,9 +54,6 @@ describe("neat sweep", () => {
     const out = join(dir, "killed")
     const log = join(dir, "killed.log")
     const args = [
-      "--import",
-      "tsx",
-      join(root, "src/server/cli/main.ts"),
       "sweep",
       "--param",
       `x=${Array.from({ length: 30 }, (_, i) => i).join(",")}`,
@@ -78,8 +67,13 @@ describe("neat sweep", () => {
       out,
       "--quiet"
     ]
-    const env = { ...process.env, NEAT_SWEEP_FIXTURE_LOG: log }
-    const child = spawn(process.execPath, args, { cwd: root, env, detached: true, stdio: "ignore" })
+    const env = { NEAT_SWEEP_FIXTURE_LOG: log }
+    const child = spawn(process.execPath, neatNodeArgs(args), {
+      cwd: root,
+      env: { ...process.env, ...env },
+      detached: true,
+      stdio: "ignore"
+    })
     const started = () =>
       existsSync(log)
         ? readFileSync(log, "utf8")
@@ -100,7 +94,7 @@ describe("neat sweep", () => {
     expect(before).toBeLessThan(30)
     rmSync(log)
 
-    const resumed = spawnSync(process.execPath, args, { cwd: root, env, encoding: "utf8", timeout: 60_000 })
+    const resumed = neatSync(args, { env })
     expect(resumed.status).toBe(0)
     const stored = Number(/; (\d+) already stored, (\d+) run/.exec(resumed.stdout)?.[1])
     const ran = Number(/; (\d+) already stored, (\d+) run/.exec(resumed.stdout)?.[2])

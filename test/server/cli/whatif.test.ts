@@ -1,14 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
-import { NodeContext } from "@effect/platform-node"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it, vi } from "vitest"
+import { parseStoreConnection } from "../../../src/core/StoreConnection.js"
 import { makeWhatifCommand, parseDuration } from "../../../src/server/cli/whatif.js"
 import { defaultWiring } from "../../../src/server/cli/wiring.js"
 import { openDatabase } from "../../../src/server/db/openDatabase.js"
-import { parseStoreConnection } from "../../../src/server/db/StoreConnection.js"
+import { runCommandInProcess } from "../../support/neatCli.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-whatif-"))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
@@ -49,10 +48,7 @@ const fillStore = (file: string) =>
   )
 
 const run = (args: ReadonlyArray<string>) =>
-  Command.run(makeWhatifCommand(defaultWiring), { name: "neat", version: "test" })(["node", "neat", ...args]).pipe(
-    Effect.provide(NodeContext.layer),
-    Effect.either
-  )
+  runCommandInProcess(makeWhatifCommand(defaultWiring), args).pipe(Effect.either)
 
 describe("neat whatif", () => {
   it("parses window durations", () => {

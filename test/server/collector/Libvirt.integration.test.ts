@@ -10,18 +10,14 @@ import { collectOnce, initCollector, initialState } from "../../../src/server/co
 import { Libvirt } from "../../../src/server/collector/Libvirt.js"
 import { ProcStat } from "../../../src/server/collector/ProcStat.js"
 import { Store } from "../../../src/server/db/Store.js"
+import { describeWithRequirement } from "../../support/requirement.js"
 import { requireVirsh, testNodeXml } from "../../support/virsh.js"
 
 const virsh = requireVirsh()
 const A = "aaaaaaaa-0000-0000-0000-000000000001"
 const B = "aaaaaaaa-0000-0000-0000-000000000002"
 
-if (virsh.value === undefined) {
-  describe.skip(`libvirt test driver: ${virsh.skipReason}`, () => {
-    it("needs virsh", () => {})
-  })
-} else {
-  const command = virsh.value
+describeWithRequirement("libvirt test driver", virsh, (command) => {
   const directory = mkdtempSync(join(tmpdir(), "neat-libvirt-"))
   afterAll(() => rmSync(directory, { recursive: true, force: true }))
   const nodeXml = join(directory, "node.xml")
@@ -114,4 +110,4 @@ if (virsh.value === undefined) {
       )
     )
   })
-}
+})

@@ -1,20 +1,13 @@
 /** The Store suite on a real PostgreSQL server (NEAT_TEST_PG_URL), in a schema of its own per run. */
 import { Effect, Layer } from "effect"
 import pg from "pg"
-import { afterAll, describe, it } from "vitest"
+import { afterAll } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
-import { requireServerEnv } from "../../support/requireEnv.js"
+import { describeWithRequirement, postgresEnv } from "../../support/requirement.js"
 import { operatorStoreSuite } from "./operatorStoreSuite.js"
 import { storeSuite } from "./storeSuite.js"
 
-const server = requireServerEnv("NEAT_TEST_PG_URL", "PostgreSQL store")
-const url = server.value
-
-if (url === undefined) {
-  describe.skip(`Store on PostgreSQL: ${server.skipReason}`, () => {
-    it("needs NEAT_TEST_PG_URL", () => {})
-  })
-} else {
+describeWithRequirement("Store on PostgreSQL", postgresEnv, ({ NEAT_TEST_PG_URL: url }) => {
   const schema = `neat_test_${process.pid}_${Date.now().toString(36)}`
 
   const withClient = async <A>(f: (client: pg.Client) => Promise<A>): Promise<A> => {
@@ -47,4 +40,4 @@ if (url === undefined) {
   }
   storeSuite(backend)
   operatorStoreSuite(backend)
-}
+})

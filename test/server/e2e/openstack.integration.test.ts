@@ -8,11 +8,9 @@
  * with a magic packet to 127.0.0.1 and enabled again before the VM moves there. compute5 plays a
  * physical host: the sleep command's marker forces its service down, its magic packet lifts that.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { createServer } from "node:net"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Command } from "@effect/cli"
 import { NodeContext } from "@effect/platform-node"
 import { Effect, Fiber, Layer, Logger, LogLevel } from "effect"
 import { afterAll, assert, beforeAll, it } from "vitest"
@@ -29,7 +27,13 @@ import {
 import { loadNeatConfig } from "../../../src/server/config/NeatConfig.js"
 import { Store } from "../../../src/server/db/Store.js"
 import {
-  type AdminCredentials,
+  adminCredentials,
+  fakeCloudAndSshdEnv as env,
+  type PhysicalHost,
+  playPhysicalHost,
+  sshUser
+} from "../../support/fakeCloud.js"
+import {
   type AdminSession,
   adminSession,
   bootServer,
@@ -42,22 +46,10 @@ import {
   waitDeleted,
   waitFor
 } from "../../support/fakeCloudAdmin.js"
-import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
-import { expectedMagicPacket, listenForWol, type WolListener } from "../../support/wolListener.js"
-
-const env = serviceEnv(
-  [
-    "NEAT_TEST_OS_AUTH_URL",
-    "NEAT_TEST_OS_USER",
-    "NEAT_TEST_OS_PASSWORD",
-    "NEAT_TEST_OS_PROJECT",
-    "NEAT_TEST_OS_DOMAIN",
-    "NEAT_TEST_SSH_PORT",
-    "NEAT_TEST_SSH_KEY",
-    "NEAT_TEST_SSH_KNOWN_HOSTS"
-  ],
-  "start the fake OpenStack (with compute5 and compute6) and the loopback sshd (.ci/services/openstack.sh, .ci/services/sshd.sh)"
-)
+import { freePort } from "../../support/localServer.js"
+import { runCommandInProcess } from "../../support/neatCli.js"
+import { describeWithRequirement } from "../../support/requirement.js"
+import { expectedMagicPacket } from "../../support/wolListener.js"
 
 const sleeper = "compute5"
 const busy = "compute6"
@@ -69,32 +61,14 @@ const idle = [0.1]
 const steady = [0.6]
 const loaded = [1]
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0))
-    })
-  })
-
-describeWithService("the live stack consolidates the fake OpenStack (serve --cloud openstack)", env, (values) => {
-  const credentials: AdminCredentials = {
-    authUrl: values.NEAT_TEST_OS_AUTH_URL,
-    user: values.NEAT_TEST_OS_USER,
-    password: values.NEAT_TEST_OS_PASSWORD,
-    project: values.NEAT_TEST_OS_PROJECT,
-    domain: values.NEAT_TEST_OS_DOMAIN
-  }
+describeWithRequirement("the live stack consolidates the fake OpenStack (serve --cloud openstack)", env, (values) => {
+  const credentials = adminCredentials(values)
   const scratch = mkdtempSync(join(tmpdir(), "neat-live-"))
   const marker = join(scratch, "asleep")
   const database = join(scratch, "neat.db")
   const conf = join(scratch, "neat.conf")
   let admin: AdminSession
-  let listener: WolListener
-  let watcher: NodeJS.Timeout | undefined
-  let asleep = false
+  let machine: PhysicalHost
   const servers: Record<string, string> = {}
   const replays = new Map<string, UsageReplay>()
   const fibers: Array<Fiber.RuntimeFiber<unknown, unknown>> = []
@@ -116,19 +90,7 @@ describeWithService("the live stack consolidates the fake OpenStack (serve --clo
   beforeAll(async () => {
     admin = await adminSession(credentials)
     for (const host of hosts) await updateService(admin, host, { forced_down: false, status: "enabled" })
-    listener = await listenForWol((packet) => {
-      if (asleep && packet.bytes.equals(expectedMagicPacket(macs[sleeper]!))) {
-        asleep = false
-        void updateService(admin, sleeper, { forced_down: false })
-      }
-    })
-    watcher = setInterval(() => {
-      if (existsSync(marker)) {
-        rmSync(marker)
-        asleep = true
-        void updateService(admin, sleeper, { forced_down: true })
-      }
-    }, 100)
+    machine = await playPhysicalHost(admin, { host: sleeper, mac: macs[sleeper]!, marker })
 
     const image = await fakeImageId(admin)
     const tag = Date.now().toString(36)
@@ -162,7 +124,7 @@ describeWithService("the live stack consolidates the fake OpenStack (serve --clo
         "local_manager_interval = 2",
         "data_collector_data_length = 10",
         "compute_host_mhz_per_core = 2000",
-        `compute_user = ${process.env.NEAT_TEST_SSH_USER ?? "root"}`,
+        `compute_user = ${sshUser}`,
         "compute_password =",
         `compute_ssh_key = ${values.NEAT_TEST_SSH_KEY}`,
         `compute_known_hosts = ${join(scratch, "known_hosts")}`,
@@ -175,7 +137,7 @@ describeWithService("the live stack consolidates the fake OpenStack (serve --clo
         "host_state_poll_interval = 0.5",
         "migration_poll_interval = 1",
         "wol_address = 127.0.0.1",
-        `wol_port = ${listener.port}`,
+        `wol_port = ${machine.listener.port}`,
         `host_macs = ${hosts.map((h) => `${h}=${macs[h]}`).join(", ")}`,
         "algorithm_underload_detection_factory = underload/threshold",
         'algorithm_underload_detection_parameters = {"threshold": 0.2}',
@@ -193,16 +155,7 @@ describeWithService("the live stack consolidates the fake OpenStack (serve --clo
     const run = <A, E>(effect: Effect.Effect<A, E, never>) => {
       fibers.push(Effect.runFork(effect.pipe(Effect.provide(quiet))))
     }
-    run(
-      Command.run(makeServeCommand(defaultWiring), { name: "neat", version: "test" })([
-        "node",
-        "neat",
-        "--config",
-        conf,
-        "--cloud",
-        "openstack"
-      ]).pipe(Effect.provide(NodeContext.layer))
-    )
+    run(runCommandInProcess(makeServeCommand(defaultWiring), ["--config", conf, "--cloud", "openstack"]))
     const config = await Effect.runPromise(loadNeatConfig({ configFile: conf }).pipe(Effect.provide(NodeContext.layer)))
     for (const host of hosts) {
       const directory = join(scratch, host)
@@ -224,9 +177,7 @@ describeWithService("the live stack consolidates the fake OpenStack (serve --clo
         )
       )
       run(
-        Command.run(makeLocalManagerCommand(defaultWiring), { name: "neat", version: "test" })([
-          "node",
-          "neat",
+        runCommandInProcess(makeLocalManagerCommand(defaultWiring), [
           "--config",
           conf,
           "--local-data-directory",
@@ -235,20 +186,19 @@ describeWithService("the live stack consolidates the fake OpenStack (serve --clo
           host,
           "--host-cpu-mhz",
           "16000"
-        ]).pipe(Effect.provide(NodeContext.layer))
+        ])
       )
     }
   })
 
   afterAll(async () => {
     for (const fiber of fibers) await Effect.runPromise(Fiber.interrupt(fiber))
-    if (watcher !== undefined) clearInterval(watcher)
+    await machine?.stop()
     if (admin !== undefined) {
       for (const host of hosts) await updateService(admin, host, { forced_down: false, status: "enabled" })
       for (const id of Object.values(servers)) await deleteServer(admin, id)
       for (const id of Object.values(servers)) await waitDeleted(admin, id)
     }
-    await listener?.close()
     rmSync(scratch, { recursive: true, force: true })
   })
 
@@ -269,7 +219,7 @@ describeWithService("the live stack consolidates the fake OpenStack (serve --clo
       return service?.status === "disabled" && service.state === "down" ? service : undefined
     })
     assert.match((await serviceOf(sleeper))?.disabledReason ?? "", /^Neat: /)
-    assert.isTrue(asleep, "the sleep command ran over SSH")
+    assert.isTrue(machine.isAsleep(), "the sleep command ran over SSH")
     // The decision is recorded once its whole plan (migrations, then the suspend) has run.
     const stored = await waitFor("the underload decision in the store", 30_000, async () => {
       const found = await withStore((store) =>
@@ -294,13 +244,13 @@ describeWithService("the live stack consolidates the fake OpenStack (serve --clo
   it("wakes the suspended host with a magic packet when the other host overloads, and moves a VM there", {
     timeout: 180_000
   }, async () => {
-    const before = listener.packets.length
+    const before = machine.listener.packets.length
     for (const id of Object.values(servers)) await Effect.runPromise(replays.get(busy)!.setSeries(id, loaded))
     const moved = await waitFor(`a VM to move to the woken ${sleeper}`, 150_000, async () => {
       for (const name of names()) if ((await hostOf(name)) === sleeper) return name
       return undefined
     })
-    const packets = listener.packets.slice(before)
+    const packets = machine.listener.packets.slice(before)
     assert.isAtLeast(packets.length, 1)
     for (const packet of packets) {
       assert.strictEqual(packet.fromAddress, "127.0.0.1")

@@ -1,42 +1,19 @@
 import { Schema } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { ApprovalView, MaintenanceView, PlanView, PolicyView, ReallocationView } from "../../../src/server/http/Api.js"
-import { type RunningGlobalManager, startGlobalManager } from "../../support/globalManager.js"
-import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { fiveHostSetup } from "../../support/cloudFixtures.js"
+import { globalManagerPerTest } from "../../support/globalManagerPerTest.js"
+import { InMemoryCloud } from "../../support/InMemoryCloud.js"
 import { call, decode, messageOf } from "../../support/signedCall.js"
-
-const spec = { cores: 1, mhzPerCore: 1000, ramMb: 4096 }
-
-/** h1 light, h2 medium, h3 heavy, h4 suspended, h5 active and empty. */
-const setup = (): CloudSetup => ({
-  hosts: [
-    { name: "h1", ...spec },
-    { name: "h2", ...spec },
-    { name: "h3", ...spec },
-    { name: "h4", ...spec, power: "suspended" },
-    { name: "h5", ...spec }
-  ],
-  vms: [
-    { uuid: "a", host: "h1", ramMb: 512, cpuMhz: [100, 100] },
-    { uuid: "b", host: "h1", ramMb: 512, cpuMhz: [50, 100] },
-    { uuid: "c", host: "h2", ramMb: 512, cpuMhz: [400] },
-    { uuid: "d", host: "h3", ramMb: 512, cpuMhz: [500] },
-    { uuid: "e", host: "h3", ramMb: 512, cpuMhz: [450] }
-  ]
-})
 
 const underload = { host: "h1", reason: "underload" }
 
 describe("recommend-only mode and approvals over /v1", () => {
-  let gm: RunningGlobalManager | undefined
-  afterEach(async () => {
-    await gm?.close()
-    gm = undefined
-  })
+  const startGlobalManager = globalManagerPerTest()
 
   it("records a plan without executing it, lists it, and executes it once approved", async () => {
-    const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud, { control_mode: "recommend" })
+    const cloud = new InMemoryCloud(fiveHostSetup())
+    const gm = await startGlobalManager(cloud, { control_mode: "recommend" })
     const answer = await call(gm, "POST", "/v1/reallocations", underload)
     expect(answer.status).toBe(200)
     const asked = { body: decode(ReallocationView, answer) }
@@ -60,8 +37,8 @@ describe("recommend-only mode and approvals over /v1", () => {
   })
 
   it("a per-request mode overrides the deployment's; approval of some actions only", async () => {
-    const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud)
+    const cloud = new InMemoryCloud(fiveHostSetup())
+    const gm = await startGlobalManager(cloud)
     const asked = {
       body: decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", { ...underload, mode: "recommend" }))
     }
@@ -79,8 +56,8 @@ describe("recommend-only mode and approvals over /v1", () => {
   })
 
   it("a plan expires when its hosts or VMs changed; a rejected plan cannot be approved", async () => {
-    const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud, { control_mode: "recommend" })
+    const cloud = new InMemoryCloud(fiveHostSetup())
+    const gm = await startGlobalManager(cloud, { control_mode: "recommend" })
     const first = { body: decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", underload)) }
     cloud.deleteVm("b")
     const listed = { body: decode(Schema.Array(PlanView), await call(gm, "GET", "/v1/plans")) }
@@ -101,8 +78,8 @@ describe("recommend-only mode and approvals over /v1", () => {
   })
 
   it("a plan expires at its age limit", async () => {
-    const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud, { control_mode: "recommend", plan_max_age: 0.05 })
+    const cloud = new InMemoryCloud(fiveHostSetup())
+    const gm = await startGlobalManager(cloud, { control_mode: "recommend", plan_max_age: 0.05 })
     const asked = { body: decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", underload)) }
     await new Promise((resolve) => setTimeout(resolve, 80))
     const approve = await call(gm, "POST", `/v1/plans/${asked.body.decision.id}/approve`, {})
@@ -117,15 +94,15 @@ describe("recommend-only mode and approvals over /v1", () => {
 })
 
 describe("exclusions, maintenance, spare hosts and the migration cap over /v1", () => {
-  let gm: RunningGlobalManager | undefined
-  afterEach(async () => {
-    await gm?.close()
-    gm = undefined
-  })
+  const startGlobalManager = globalManagerPerTest()
 
   it("configured exclusions show in /v1/policy and change through PUT /v1/exclusions", async () => {
-    const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud, { excluded_vms: ["a"], min_spare_hosts: 1, max_migrations_per_interval: 5 })
+    const cloud = new InMemoryCloud(fiveHostSetup())
+    const gm = await startGlobalManager(cloud, {
+      excluded_vms: ["a"],
+      min_spare_hosts: 1,
+      max_migrations_per_interval: 5
+    })
     const policy = decode(PolicyView, await call(gm, "GET", "/v1/policy"))
     expect(policy).toMatchObject({
       mode: "auto",
@@ -146,8 +123,8 @@ describe("exclusions, maintenance, spare hosts and the migration cap over /v1", 
   })
 
   it("maintenance drains the host, keeps it empty, and ends on request", async () => {
-    const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud)
+    const cloud = new InMemoryCloud(fiveHostSetup())
+    const gm = await startGlobalManager(cloud)
     const entered = {
       body: decode(MaintenanceView, await call(gm, "POST", "/v1/maintenance", { host: "h3", enabled: true }))
     }
@@ -163,8 +140,8 @@ describe("exclusions, maintenance, spare hosts and the migration cap over /v1", 
   })
 
   it("the migration cap defers what exceeds it within the interval", async () => {
-    const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud, { max_migrations_per_interval: 2, migration_cap_interval: 3600 })
+    const cloud = new InMemoryCloud(fiveHostSetup())
+    const gm = await startGlobalManager(cloud, { max_migrations_per_interval: 2, migration_cap_interval: 3600 })
     const first = decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", underload))
     expect(first.decision.execution.migrations).toHaveLength(2)
     const second = decode(

@@ -12,16 +12,16 @@ import { type BrowserContext, chromium } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { HostView, PlanView, VmMigrationView, VmView } from "../../../src/server/http/Api.js"
 import { testSecret } from "../../support/globalManager.js"
+import { describeWithRequirement, serverEnv } from "../../support/requirement.js"
 import { type ServedCli, startServedCli } from "../../support/servedCli.js"
-import { describeWithService, serviceEnv } from "../../support/serviceEnv.js"
 import { call, decode } from "../../support/signedCall.js"
 
-const env = serviceEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
+const env = serverEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
 const token = "browser-test-dashboard-token"
 /** Real seconds per simulated interval: long enough for the page to poll (every 1.5 s) within a step. */
 const stepSeconds = 3
 
-describeWithService("dashboard in a browser, on neat serve --cloud sim", env, (values) => {
+describeWithRequirement("dashboard in a browser, on neat serve --cloud sim", env, (values) => {
   let neat: ServedCli
   let context: BrowserContext
   let dir: string

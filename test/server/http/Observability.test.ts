@@ -1,9 +1,9 @@
 import { LogLevel, Schema } from "effect"
-import { afterEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { ReallocationView } from "../../../src/server/http/Api.js"
 import { jsonLogging } from "../../../src/server/http/JsonLogging.js"
 import { bestFitDecreasing } from "../../support/algorithms.js"
-import { type RunningGlobalManager, startGlobalManager } from "../../support/globalManager.js"
+import { globalManagerPerTest } from "../../support/globalManagerPerTest.js"
 import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
 import { parseExposition, sampleValue } from "../../support/prometheusText.js"
 import { call, decode } from "../../support/signedCall.js"
@@ -28,15 +28,11 @@ const setup = (): CloudSetup => ({
 const LogLine = Schema.Struct({ time: Schema.String, level: Schema.String, message: Schema.String })
 
 describe("metrics and structured logs", () => {
-  let gm: RunningGlobalManager | undefined
-  afterEach(async () => {
-    await gm?.close()
-    gm = undefined
-  })
+  const startGlobalManager = globalManagerPerTest()
 
   it("/metrics exposes decisions, migrations by outcome, their durations, hosts by power, latency and errors", async () => {
     const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(cloud)
+    const gm = await startGlobalManager(cloud)
     const done = decode(
       ReallocationView,
       await call(gm, "POST", "/v1/reallocations", { host: "h1", reason: "underload" })
@@ -73,7 +69,7 @@ describe("metrics and structured logs", () => {
   it("logs one JSON object per line, every step of a reallocation carrying its request id", async () => {
     const lines: Array<string> = []
     const cloud = new InMemoryCloud(setup())
-    gm = await startGlobalManager(
+    const gm = await startGlobalManager(
       cloud,
       {},
       bestFitDecreasing(),

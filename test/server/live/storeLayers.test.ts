@@ -1,19 +1,13 @@
 /** The store-backed live services on SQLite, and on PostgreSQL when NEAT_TEST_PG_URL is set. */
 import pg from "pg"
-import { afterAll, describe, it } from "vitest"
+import { afterAll } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
-import { requireServerEnv } from "../../support/requireEnv.js"
+import { describeWithRequirement, postgresEnv } from "../../support/requirement.js"
 import { storeLayersSuite } from "./storeLayers.js"
 
 storeLayersSuite("SQLite", () => Store.layer("sqlite:///:memory:"))
 
-const server = requireServerEnv("NEAT_TEST_PG_URL", "PostgreSQL store")
-if (server.value === undefined) {
-  describe.skip(`store-backed live services on PostgreSQL: ${server.skipReason}`, () => {
-    it("needs NEAT_TEST_PG_URL", () => {})
-  })
-} else {
-  const url = server.value
+describeWithRequirement("store-backed live services on PostgreSQL", postgresEnv, ({ NEAT_TEST_PG_URL: url }) => {
   // A fresh schema per test, dropped at the end.
   const schemas: Array<string> = []
   afterAll(async () => {
@@ -30,4 +24,4 @@ if (server.value === undefined) {
     schemas.push(schema)
     return Store.layer(url, { pgSchema: schema })
   })
-}
+})

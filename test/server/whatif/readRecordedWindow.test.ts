@@ -1,8 +1,8 @@
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { hpProLiantMl110G5 } from "../../../src/adapters/sim/PowerModel.js"
+import { parseStoreConnection } from "../../../src/core/StoreConnection.js"
 import { openDatabase } from "../../../src/server/db/openDatabase.js"
-import { parseStoreConnection } from "../../../src/server/db/StoreConnection.js"
 import { readRecordedWindow } from "../../../src/server/whatif/readRecordedWindow.js"
 
 const t0 = Date.UTC(2026, 10, 24, 12)

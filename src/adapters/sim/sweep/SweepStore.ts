@@ -6,9 +6,10 @@
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import Database from "better-sqlite3"
-import { Data, Effect, type Scope } from "effect"
+import { Data, Effect, Either, type Scope } from "effect"
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely"
 import pg from "pg"
+import { describeStoreConnection, parseStoreConnection, sqliteInMemory } from "../../../core/StoreConnection.js"
 import type { SimulationMetrics } from "../SimulationResult.js"
 import { METRIC_COLUMNS } from "./metricColumns.js"
 import type { SweepJob, SweepResult } from "./SweepJob.js"
@@ -52,19 +53,13 @@ export interface SweepStoreOptions {
   readonly schema?: string | undefined
 }
 
-const isPostgresUrl = (target: string): boolean => /^postgres(ql)?:\/\//i.test(target)
-
 /** A PostgreSQL URL without its password, or the SQLite file. */
-export const storeName = (target: string): string => {
-  if (!isPostgresUrl(target)) return target.replace(/^sqlite:/i, "")
-  try {
-    const url = new URL(target)
-    if (url.password !== "") url.password = "***"
-    return url.toString()
-  } catch {
-    return "postgresql://(unparsable URL)"
-  }
-}
+export const storeName = (target: string): string =>
+  Either.match(parseStoreConnection(target), {
+    // Never show what might be a password.
+    onLeft: () => (/^postgres/i.test(target.trim()) ? "postgresql://(unparsable URL)" : target.trim()),
+    onRight: (connection) => (connection.dialect === "sqlite" ? connection.path : describeStoreConnection(connection))
+  })
 
 const toColumn = (value: number): number | null => (Number.isFinite(value) ? value : null)
 const toMetric = (value: number | string | null): number => (value === null ? Number.NaN : Number(value))
@@ -163,7 +158,8 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
 
 /**
  * Opens (and prepares) the store at `target`: a `postgres://` / `postgresql://` URL, or a SQLite
- * file (`sqlite:PATH` or a plain path; its folder is created). Closed when the scope ends.
+ * file (`sqlite:PATH`, `sqlite:///PATH` or a plain path; its folder is created), as
+ * `parseStoreConnection` reads it. Closed when the scope ends.
  */
 export const openSweepStore = (
   target: string,
@@ -178,12 +174,13 @@ export const openSweepStore = (
     })
   const acquire = Effect.try({
     try: (): Kysely<SweepDatabase> => {
-      if (isPostgresUrl(target)) {
-        const pool = new pg.Pool({ connectionString: target, max: 4 })
+      const connection = Either.getOrThrowWith(parseStoreConnection(target), (reason) => new Error(reason))
+      if (connection.dialect === "postgres") {
+        const pool = new pg.Pool({ connectionString: connection.url, max: 4 })
         return new Kysely<SweepDatabase>({ dialect: new PostgresDialect({ pool }) })
       }
-      const file = target.replace(/^sqlite:/i, "")
-      if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true })
+      const file = connection.path
+      if (file !== sqliteInMemory) mkdirSync(dirname(file), { recursive: true })
       const database = new Database(file)
       database.pragma("journal_mode = WAL")
       database.pragma("busy_timeout = 5000")

@@ -4,8 +4,9 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Effect, Either, Schema } from "effect"
 import { ConfigError, InputError } from "../../../core/errors.js"
+import { parseErrorLine } from "../../../core/schemaErrors.js"
 import type { ParamValue, SweepGrid } from "./SweepJob.js"
 
 /** `"0.8"` → 0.8, `"true"` → true, anything else stays text (e.g. `"thr:0.8"`). */
@@ -109,7 +110,7 @@ export const readGridFile = (file: string): Effect.Effect<SweepGrid, InputError>
         (error) =>
           new InputError({
             file,
-            message: `not a sweep grid {policies, parameters, traces}: ${ParseResult.TreeFormatter.formatErrorSync(error)}`
+            message: `not a sweep grid {policies, parameters, traces}: ${parseErrorLine(error)}`
           })
       )
     )

@@ -12,7 +12,7 @@ import { loadPlanetLab } from "../../../../src/adapters/sim/traces/planetLab.js"
 import { syntheticTrace } from "../../../../src/adapters/sim/traces/synthetic.js"
 import type { ControlStepResult } from "../../../../src/core/control/ControlStep.js"
 import { ConfigError } from "../../../../src/core/errors.js"
-import { missingShared, sharedDir } from "../sharedDir.js"
+import { itWithRequirement, sharedMaterial } from "../../../support/requirement.js"
 
 const trace = Effect.runSync(syntheticTrace({ vms: 40, seed: 7, samples: 96 }))
 
@@ -85,33 +85,26 @@ describe("the neat policy", () => {
     expect(Either.isLeft(wrongPolicy) && wrongPolicy.left.field).toBe("underload")
   })
 
-  const day = "traces/planetlab/20110303"
-  const missing = missingShared(day)
-  if (missing !== undefined && process.env.CI !== undefined) {
-    it("consolidates a PlanetLab day", () => {
-      throw new Error(missing)
-    })
-  } else {
-    it.skipIf(missing !== undefined)(
-      `consolidates a sample of a PlanetLab day${missing ? ` (${missing})` : ""}`,
-      async () => {
-        const full = await Effect.runPromise(loadPlanetLab(`${sharedDir}/${day}`))
-        // Every fourth VM of the day, its first 3 hours, on 150 hosts: the loop runs synchronously,
-        // so the test keeps it to a couple of seconds.
-        const samples = 36
-        const picked = full.names.map((_, v) => v).filter((v) => v % 4 === 0)
-        const cpu = new Float64Array(picked.length * samples)
-        picked.forEach((v, i) => {
-          cpu.set(full.cpu.subarray(v * full.samples, v * full.samples + samples), i * samples)
-        })
-        const sample: Trace = { names: picked.map((v) => full.names[v]!), intervalSec: full.intervalSec, samples, cpu }
-        const neat = runSimulation({ trace: sample, hosts: 150, policy: "neat" })
-        const npa = runSimulation({ trace: sample, hosts: 150, policy: "npa" })
-        expect(neat.metrics.migrations).toBeGreaterThan(50)
-        expect(neat.metrics.hostShutdowns).toBeGreaterThan(50)
-        expect(neat.metrics.energyKwh).toBeLessThan(npa.metrics.energyKwh / 2)
-      },
-      60_000
-    )
-  }
+  itWithRequirement(
+    "consolidates a sample of a PlanetLab day",
+    sharedMaterial("traces/planetlab/20110303"),
+    async ([dayDir]) => {
+      const full = await Effect.runPromise(loadPlanetLab(dayDir))
+      // Every fourth VM of the day, its first 3 hours, on 150 hosts: the loop runs synchronously,
+      // so the test keeps it to a couple of seconds.
+      const samples = 36
+      const picked = full.names.map((_, v) => v).filter((v) => v % 4 === 0)
+      const cpu = new Float64Array(picked.length * samples)
+      picked.forEach((v, i) => {
+        cpu.set(full.cpu.subarray(v * full.samples, v * full.samples + samples), i * samples)
+      })
+      const sample: Trace = { names: picked.map((v) => full.names[v]!), intervalSec: full.intervalSec, samples, cpu }
+      const neat = runSimulation({ trace: sample, hosts: 150, policy: "neat" })
+      const npa = runSimulation({ trace: sample, hosts: 150, policy: "npa" })
+      expect(neat.metrics.migrations).toBeGreaterThan(50)
+      expect(neat.metrics.hostShutdowns).toBeGreaterThan(50)
+      expect(neat.metrics.energyKwh).toBeLessThan(npa.metrics.energyKwh / 2)
+    },
+    60_000
+  )
 })

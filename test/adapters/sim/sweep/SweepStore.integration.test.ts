@@ -9,23 +9,10 @@ import { afterAll, describe, expect, it } from "vitest"
 import { expandGrid } from "../../../../src/adapters/sim/sweep/grid.js"
 import { runSweep } from "../../../../src/adapters/sim/sweep/runSweep.js"
 import type { SweepGrid } from "../../../../src/adapters/sim/sweep/SweepJob.js"
+import { describeWithRequirement, postgresEnv } from "../../../support/requirement.js"
 import { storeContract } from "./storeContract.js"
 
-const url = process.env.NEAT_TEST_PG_URL
-const MISSING =
-  "NEAT_TEST_PG_URL is not set: the PostgreSQL sweep store tests need a server (.ci/services/postgres.sh starts one)"
-
-if (url === undefined && process.env.CI !== undefined) {
-  describe("PostgreSQL sweep store", () => {
-    it("needs NEAT_TEST_PG_URL in CI", () => {
-      throw new Error(MISSING)
-    })
-  })
-} else if (url === undefined) {
-  describe.skip(`PostgreSQL sweep store (skipped: ${MISSING})`, () => {
-    it("runs against PostgreSQL", () => undefined)
-  })
-} else {
+describeWithRequirement("PostgreSQL sweep store", postgresEnv, ({ NEAT_TEST_PG_URL: url }) => {
   const prefix = `neat_sweep_${process.pid}_${Date.now().toString(36)}`
   const schemas: Array<string> = []
   const schema = (name: string): string => {
@@ -40,7 +27,7 @@ if (url === undefined && process.env.CI !== undefined) {
     await client.end()
   })
 
-  describe("PostgreSQL sweep store", () => {
+  describe("store contract and shards", () => {
     const contractSchema = schema("contract")
     storeContract(() => ({ store: url, options: { schema: contractSchema } }))
 
@@ -77,4 +64,4 @@ if (url === undefined && process.env.CI !== undefined) {
       expect(merged.store).toBe(url.replace(/:[^:@/]+@/, ":***@"))
     })
   })
-}
+})

@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs"
-import { join } from "node:path"
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import type { Trace } from "../../../../src/adapters/sim/Trace.js"
 import { applyVmOrder, parseVmOrder } from "../../../../src/adapters/sim/traces/vmOrder.js"
-import { missingShared, sharedDir } from "../sharedDir.js"
+import { itWithRequirement, sharedMaterial } from "../../../support/requirement.js"
 
 const known = ["a", "b", "c"]
 
@@ -57,18 +56,11 @@ describe("VM order files", () => {
 })
 
 describe("CloudSim's VM order of day 20110303", () => {
-  const missing = missingShared("reference/cloudsim-file-order-20110303.csv", "traces/planetlab/20110303")
-  if (missing !== undefined && process.env.CI !== undefined) {
-    it("needs the shared reference material in CI", () => {
-      throw new Error(missing)
-    })
-    return
-  }
-  it.skipIf(missing !== undefined)(
-    `names every file of the day once${missing === undefined ? "" : ` (skipped: ${missing})`}`,
-    () => {
-      const file = join(sharedDir, "reference/cloudsim-file-order-20110303.csv")
-      const files = readdirSync(join(sharedDir, "traces/planetlab/20110303"))
+  itWithRequirement(
+    "names every file of the day once",
+    sharedMaterial("reference/cloudsim-file-order-20110303.csv", "traces/planetlab/20110303"),
+    ([file, dayDir]) => {
+      const files = readdirSync(dayDir)
       const order = Either.getOrThrow(parseVmOrder(readFileSync(file, "utf8"), file, files))
       expect(order.length).toBe(files.length)
       expect(new Set(order)).toEqual(new Set(files))

@@ -312,10 +312,10 @@ describe("MhodParamsSchema", () => {
   it("names the bad field", () => {
     const cases: ReadonlyArray<readonly [Record<string, unknown>, RegExp]> = [
       [{ ...valid, window_sizes: [1, 40] }, /^overload\/mhod window_sizes\[0\]: .*at least 2 samples$/],
-      [{ ...valid, state_config: [] }, /^overload\/mhod state_config\[0\]: is missing$/],
+      [{ ...valid, state_config: [] }, /^overload\/mhod state_config\[0\]: is required$/],
       [{ ...valid, bruteforce_step: 0 }, /^overload\/mhod bruteforce_step: /],
       [{ ...valid, learning_steps: -1 }, /^overload\/mhod learning_steps: /],
-      [{ ...valid, otf: "high" }, /^overload\/mhod otf: Expected number, actual "high"$/]
+      [{ ...valid, otf: "high" }, /^overload\/mhod otf: expected number, actual "high"$/]
     ]
     for (const [input, message] of cases) {
       const result = decodeMhodParams(input)

@@ -1,6 +1,6 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
-import { describeStoreConnection, parseStoreConnection } from "../../../src/server/db/StoreConnection.js"
+import { describeStoreConnection, parseStoreConnection } from "../../src/core/StoreConnection.js"
 
 const parsed = (value: string) => Either.getOrThrow(parseStoreConnection(value))
 const reason = (value: string) =>
@@ -17,6 +17,8 @@ describe("parseStoreConnection", () => {
   it("takes a plain path as a SQLite file", () => {
     expect(parsed("/tmp/neat.db")).toEqual({ dialect: "sqlite", path: "/tmp/neat.db" })
     expect(parsed(":memory:")).toEqual({ dialect: "sqlite", path: ":memory:" })
+    expect(parsed("sqlite:out/sweep.sqlite")).toEqual({ dialect: "sqlite", path: "out/sweep.sqlite" })
+    expect(parsed("sqlite:/tmp/sweep.sqlite")).toEqual({ dialect: "sqlite", path: "/tmp/sweep.sqlite" })
   })
 
   it("reads PostgreSQL URLs, with or without a driver suffix", () => {

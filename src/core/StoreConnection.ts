@@ -1,8 +1,9 @@
 /**
- * Where the store lives, parsed from Neat's `sql_connection` option. Accepted forms:
- * SQLAlchemy-style SQLite URLs (`sqlite://` and `sqlite:///:memory:` in memory, `sqlite:///relative.db`,
- * `sqlite:////absolute.db`), a plain file path or `:memory:`, and `postgresql://` / `postgres://`
- * URLs (a `+driver` suffix such as `postgresql+psycopg2://` is ignored).
+ * Where a database lives, parsed from Neat's `sql_connection` option or a sweep's `--store`.
+ * Accepted forms: SQLAlchemy-style SQLite URLs (`sqlite://` and `sqlite:///:memory:` in memory,
+ * `sqlite:///relative.db`, `sqlite:////absolute.db`), `sqlite:PATH`, a plain file path or `:memory:`,
+ * and `postgresql://` / `postgres://` URLs (a `+driver` suffix such as `postgresql+psycopg2://` is
+ * ignored).
  */
 import { Either } from "effect"
 
@@ -17,6 +18,9 @@ export const sqliteInMemory = ":memory:"
 export const parseStoreConnection = (value: string): Either.Either<StoreConnection, string> => {
   const text = value.trim()
   if (text === "") return Either.left("is empty: give a sqlite:/// path, a file path or a postgresql:// URL")
+  // sqlite:PATH (no "//"): the file PATH.
+  const bare = /^sqlite:(?!\/\/)/i.exec(text)
+  if (bare !== null) return Either.right({ dialect: "sqlite", path: text.slice(bare[0].length) })
   const scheme = /^([a-zA-Z][a-zA-Z0-9]*)(\+[a-zA-Z0-9_]+)?:\/\//.exec(text)
   if (scheme === null) return Either.right({ dialect: "sqlite", path: text })
   const name = scheme[1]!.toLowerCase()

@@ -1,0 +1,27 @@
+/**
+ * Bundles a benchmark file for plain node, so that the measured process runs without the tsx
+ * loader: `bench/x.bench.ts` becomes `.neat/x.bench.mjs`.
+ */
+import { createRequire } from "node:module"
+import { basename, dirname, resolve } from "node:path"
+
+/** The bundle's path, or undefined when esbuild is not available. */
+export const bundleForNode = async (file: string): Promise<string | undefined> => {
+  try {
+    const esbuild = (await import(createRequire(import.meta.url).resolve("esbuild"))) as {
+      buildSync: (options: Record<string, unknown>) => unknown
+    }
+    const out = resolve(dirname(file), "../.neat", basename(file).replace(/\.ts$/, ".mjs"))
+    esbuild.buildSync({
+      entryPoints: [file],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: out,
+      logLevel: "warning"
+    })
+    return out
+  } catch {
+    return undefined
+  }
+}

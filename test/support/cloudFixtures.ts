@@ -24,6 +24,12 @@ export const fiveHostSetup = (): CloudSetup => ({
   ]
 })
 
+/** `fiveHostSetup` without the empty h5: no active host is free, so a drain must fit on the others. */
+export const fourHostSetup = (): CloudSetup => {
+  const five = fiveHostSetup()
+  return { ...five, hosts: five.hosts.filter((host) => host.name !== "h5") }
+}
+
 const twoCores = { cores: 2, mhzPerCore: 1000, ramMb: 8192 }
 
 /** Two hosts of 2 × 1000 MHz and 8192 MB: h1 runs vm-a (100 MHz, underloaded), h2 runs vm-b (600 MHz). */

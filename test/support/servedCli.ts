@@ -79,3 +79,28 @@ export const startServedCli = async (
   await stop()
   throw new Error(`neat ${args[0] ?? ""} was not ready within ${timeoutMs} ms:\n${text}`)
 }
+
+/**
+ * Arguments of `neat serve --cloud sim` as the operator tests run it: 12 synthetic VMs on 6 hosts,
+ * one simulated interval every `stepSeconds`, recommend mode, 127.0.0.1 on a free port, and a
+ * SQLite store in `sqliteFile`.
+ */
+export const recommendingSimServeArgs = (stepSeconds: number, sqliteFile: string): Array<string> => [
+  "serve",
+  "--cloud",
+  "sim",
+  "--trace",
+  "synthetic:vms=12,seed=1,days=0.5",
+  "--hosts",
+  "6",
+  "--step-seconds",
+  String(stepSeconds),
+  "--control-mode",
+  "recommend",
+  "--global-manager-host",
+  "127.0.0.1",
+  "--global-manager-port",
+  "0",
+  "--sql-connection",
+  `sqlite:///${sqliteFile}`
+]

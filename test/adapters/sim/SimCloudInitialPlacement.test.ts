@@ -1,20 +1,10 @@
 /** A simulated cloud that starts from a given placement instead of its best fit. */
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
-import type { HostType, VmType } from "../../../src/adapters/sim/Datacenter.js"
-import { hpProLiantMl110G4 } from "../../../src/adapters/sim/PowerModel.js"
 import { makeSimCloud, type SimCloudOptions } from "../../../src/adapters/sim/SimCloud.js"
 import type { Trace } from "../../../src/adapters/sim/Trace.js"
+import { g4, small } from "./tinyDatacenter.js"
 
-const g4: HostType = {
-  name: "G4",
-  mhzPerCore: 1860,
-  cores: 2,
-  ramMb: 4096,
-  bandwidthMbps: 1000,
-  power: hpProLiantMl110G4
-}
-const small: VmType = { name: "small", mhz: 1000, ramMb: 1000, bandwidthMbps: 100 }
 const trace: Trace = {
   names: ["vm-a", "vm-b", "vm-c"],
   intervalSec: 300,

@@ -9,35 +9,17 @@ import { Schema } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { PlanView } from "../../../src/server/http/Api.js"
 import { testSecret } from "../../support/globalManager.js"
-import { type ServedCli, startServedCli } from "../../support/servedCli.js"
+import { recommendingSimServeArgs, type ServedCli, startServedCli } from "../../support/servedCli.js"
 import { call, decode } from "../../support/signedCall.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-serve-plans-"))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
 const serve = (store: string) =>
-  startServedCli(
-    [
-      "serve",
-      "--cloud",
-      "sim",
-      "--trace",
-      "synthetic:vms=12,seed=1,days=0.5",
-      "--hosts",
-      "6",
-      "--step-seconds",
-      "0.3",
-      "--control-mode",
-      "recommend",
-      "--global-manager-host",
-      "127.0.0.1",
-      "--global-manager-port",
-      "0",
-      "--sql-connection",
-      `sqlite:///${store}`
-    ],
-    { NEAT_OS_ADMIN_PASSWORD: "plans-test-password", NEAT_REQUEST_SIGNING_SECRET: testSecret }
-  )
+  startServedCli(recommendingSimServeArgs(0.3, store), {
+    NEAT_OS_ADMIN_PASSWORD: "plans-test-password",
+    NEAT_REQUEST_SIGNING_SECRET: testSecret
+  })
 
 const plansOf = async (neat: ServedCli) => decode(Schema.Array(PlanView), await call(neat, "GET", "/v1/plans"))
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from "vitest"
 import { HostView, PlanView, VmMigrationView, VmView } from "../../../src/server/http/Api.js"
 import { testSecret } from "../../support/globalManager.js"
 import { describeWithRequirement, serverEnv } from "../../support/requirement.js"
-import { type ServedCli, startServedCli } from "../../support/servedCli.js"
+import { recommendingSimServeArgs, type ServedCli, startServedCli } from "../../support/servedCli.js"
 import { call, decode } from "../../support/signedCall.js"
 
 const env = serverEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
@@ -28,32 +28,11 @@ describeWithRequirement("dashboard in a browser, on neat serve --cloud sim", env
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "neat-dashboard-"))
-    neat = await startServedCli(
-      [
-        "serve",
-        "--cloud",
-        "sim",
-        "--trace",
-        "synthetic:vms=12,seed=1,days=0.5",
-        "--hosts",
-        "6",
-        "--step-seconds",
-        String(stepSeconds),
-        "--control-mode",
-        "recommend",
-        "--global-manager-host",
-        "127.0.0.1",
-        "--global-manager-port",
-        "0",
-        "--sql-connection",
-        `sqlite:///${join(dir, "neat.db")}`
-      ],
-      {
-        NEAT_OS_ADMIN_PASSWORD: "browser-test-password",
-        NEAT_REQUEST_SIGNING_SECRET: testSecret,
-        NEAT_DASHBOARD_TOKEN: token
-      }
-    )
+    neat = await startServedCli(recommendingSimServeArgs(stepSeconds, join(dir, "neat.db")), {
+      NEAT_OS_ADMIN_PASSWORD: "browser-test-password",
+      NEAT_REQUEST_SIGNING_SECRET: testSecret,
+      NEAT_DASHBOARD_TOKEN: token
+    })
     context = await chromium.launchPersistentContext(join(dir, "profile"), {
       executablePath: values.NEAT_TEST_CHROMIUM,
       headless: true,

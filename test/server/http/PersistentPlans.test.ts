@@ -17,8 +17,9 @@ import { globalManagerLayer, serverPort } from "../../../src/server/http/GlobalM
 import type { GlobalManagerOptions } from "../../../src/server/http/GlobalManagerOptions.js"
 import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
 import { bestFitDecreasing } from "../../support/algorithms.js"
+import { fourHostSetup } from "../../support/cloudFixtures.js"
 import { testOptions } from "../../support/globalManager.js"
-import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { InMemoryCloud } from "../../support/InMemoryCloud.js"
 import { call, decode } from "../../support/signedCall.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-plans-"))
@@ -57,23 +58,8 @@ afterAll(async () => {
   }
 })
 
-const spec = { cores: 1, mhzPerCore: 1000, ramMb: 4096 }
 /** h1 light (a, b), h2 medium, h3 heavy, h4 suspended. */
-const setup = (): CloudSetup => ({
-  hosts: [
-    { name: "h1", ...spec },
-    { name: "h2", ...spec },
-    { name: "h3", ...spec },
-    { name: "h4", ...spec, power: "suspended" }
-  ],
-  vms: [
-    { uuid: "a", host: "h1", ramMb: 512, cpuMhz: [100, 100] },
-    { uuid: "b", host: "h1", ramMb: 512, cpuMhz: [50, 100] },
-    { uuid: "c", host: "h2", ramMb: 512, cpuMhz: [400] },
-    { uuid: "d", host: "h3", ramMb: 512, cpuMhz: [500] },
-    { uuid: "e", host: "h3", ramMb: 512, cpuMhz: [450] }
-  ]
-})
+const setup = fourHostSetup
 
 interface Running {
   readonly url: string

@@ -38,15 +38,18 @@ const window: RecordedWindow = {
   migrations: []
 }
 
+/** Neat-like thresholds (underload below 0.3, overload above 0.9) and best fit, over 10 samples. */
+const algorithms = {
+  underload: underloadBelow(0.3),
+  overload: overloadAbove(0.9),
+  selector: busiestVm,
+  placer: bestFitDecreasing(0.9, 1)
+}
+const options = { ...defaultControlOptions, vmHistoryLength: 10 }
+
 describe("what-if replay", () => {
   it("replays the recorded use through the control core and compares with what happened", () => {
-    const algorithms = {
-      underload: underloadBelow(0.3),
-      overload: overloadAbove(0.9),
-      selector: busiestVm,
-      placer: bestFitDecreasing(0.9, 1)
-    }
-    const replay = Effect.runSync(replayWindow(window, algorithms, { ...defaultControlOptions, vmHistoryLength: 10 }))
+    const replay = Effect.runSync(replayWindow(window, algorithms, options))
     const actual = recordedResult(window)
     expect(actual.metrics.hostShutdowns).toBe(0)
     expect(actual.timeline.activeHosts.every((n) => n === 4)).toBe(true)
@@ -67,13 +70,6 @@ describe("what-if replay", () => {
 })
 
 describe("what-if replay from the recorded placement", () => {
-  const algorithms = {
-    underload: underloadBelow(0.3),
-    overload: overloadAbove(0.9),
-    selector: busiestVm,
-    placer: bestFitDecreasing(0.9, 1)
-  }
-  const options = { ...defaultControlOptions, vmHistoryLength: 10 }
   /** Six VMs of 600 MHz using 400 MHz each: 2400 of h1's 3720 MHz, neither under- nor overloaded. */
   const packed = (hostAtStart: string | undefined, capacityMhz = 600): RecordedWindow => ({
     ...window,
@@ -115,13 +111,6 @@ describe("what-if replay from the recorded placement", () => {
 
 describe("what-if replay from the recorded power states", () => {
   it("starts the hosts that were suspended suspended", () => {
-    const algorithms = {
-      underload: underloadBelow(0.3),
-      overload: overloadAbove(0.9),
-      selector: busiestVm,
-      placer: bestFitDecreasing(0.9, 1)
-    }
-    const options = { ...defaultControlOptions, vmHistoryLength: 10 }
     const packed = (activeAtStart: boolean): RecordedWindow => ({
       ...window,
       hosts: window.hosts.map((recorded) => ({ ...recorded, activeAtStart: recorded.name === "h1" || activeAtStart })),

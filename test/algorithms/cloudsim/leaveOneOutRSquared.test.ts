@@ -4,6 +4,7 @@ import {
   makeLeaveOneOutWorkspace
 } from "../../../src/algorithms/cloudsim/stats/leaveOneOutRSquared.js"
 import { makeOlsWorkspace, olsRSquared } from "../../../src/algorithms/cloudsim/stats/olsRSquared.js"
+import { randomHistories } from "./randomHistories.js"
 
 /** One `olsRSquared` per candidate on the others, as CloudSim computes MC's metrics. */
 const perCandidate = (history: Float64Array, n: number, m: number): Array<number | string> => {
@@ -24,24 +25,12 @@ const perCandidate = (history: Float64Array, n: number, m: number): Array<number
   return out
 }
 
-/** Deterministic pseudo-random utilisations (fractions), some rounded like PlanetLab's whole percentages. */
-const histories = (n: number, m: number, seed: number): Float64Array => {
-  let state = seed >>> 0
-  const next = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    return state / 2 ** 32
-  }
-  const h = new Float64Array(n * m)
-  for (let i = 0; i < h.length; i++) h[i] = seed % 2 === 0 ? Math.round(next() * 100) / 100 : next()
-  return h
-}
-
 describe("leaveOneOutRSquared", () => {
   it("gives bit for bit the R² of one QR per candidate", () => {
     for (let seed = 1; seed <= 60; seed++) {
       const m = seed % 3 === 0 ? 12 : 30
       const n = 2 + (seed % (m - 1))
-      const history = histories(n, m, seed)
+      const history = randomHistories(n, m, seed)
       const out = new Float64Array(64)
       const failure = leaveOneOutRSquared(history, n, m, makeLeaveOneOutWorkspace(64, m), out)
       const expected = perCandidate(history, n, m)
@@ -55,7 +44,7 @@ describe("leaveOneOutRSquared", () => {
 
   it("reports a singular design as the per-candidate QR does", () => {
     const m = 10
-    const history = histories(4, m, 7)
+    const history = randomHistories(4, m, 7)
     history.copyWithin(2 * m, 1 * m, 2 * m) // candidates 1 and 2 identical
     history.fill(0.5, 3 * m, 4 * m) // candidate 3 constant: collinear with the intercept
     const failure = leaveOneOutRSquared(history, 4, m, makeLeaveOneOutWorkspace(8, m), new Float64Array(8))

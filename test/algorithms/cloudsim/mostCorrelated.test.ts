@@ -4,18 +4,7 @@ import {
   mostCorrelated,
   mostCorrelatedExact
 } from "../../../src/algorithms/cloudsim/stats/mostCorrelated.js"
-
-/** Deterministic pseudo-random utilisations (fractions); even seeds round them to whole percentages like PlanetLab. */
-const histories = (n: number, m: number, seed: number): Float64Array => {
-  let state = seed >>> 0
-  const next = (): number => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    return state / 2 ** 32
-  }
-  const h = new Float64Array(n * m)
-  for (let i = 0; i < h.length; i++) h[i] = seed % 2 === 0 ? Math.round(next() * 100) / 100 : next()
-  return h
-}
+import { randomHistories } from "./randomHistories.js"
 
 describe("mostCorrelated", () => {
   const ws = makeMostCorrelatedWorkspace(64, 30)
@@ -24,7 +13,7 @@ describe("mostCorrelated", () => {
     for (let seed = 1; seed <= 200; seed++) {
       const m = seed % 4 === 0 ? 12 : 30
       const n = 2 + (seed % (m - 1))
-      const history = histories(n, m, seed)
+      const history = randomHistories(n, m, seed)
       expect(mostCorrelated(history, n, m, ws), `seed ${seed}`).toBe(mostCorrelatedExact(history, n, m, ws))
     }
   })
@@ -34,14 +23,14 @@ describe("mostCorrelated", () => {
     // rounding, so the pick is decided by CloudSim's doubles.
     const m = 30
     for (let seed = 1; seed <= 60; seed++) {
-      const history = histories(2, m, seed)
+      const history = randomHistories(2, m, seed)
       expect(mostCorrelated(history, 2, m, ws), `seed ${seed}`).toBe(mostCorrelatedExact(history, 2, m, ws))
     }
     // More candidates: the others read the same forwards and backwards and the last is the one
     // before it reversed in time, so those two have the same R² (rows swapped) but for rounding.
     for (let seed = 1; seed <= 40; seed++) {
       const n = 4 + (seed % 8)
-      const history = histories(n, m, seed)
+      const history = randomHistories(n, m, seed)
       for (let j = 0; j < n - 2; j++) {
         for (let r = 0; r < m / 2; r++) history[j * m + m - 1 - r] = history[j * m + r]!
       }
@@ -52,17 +41,17 @@ describe("mostCorrelated", () => {
 
   it("leaves singular and near-singular designs to the exact computation", () => {
     const m = 10
-    const duplicate = histories(4, m, 7)
+    const duplicate = randomHistories(4, m, 7)
     duplicate.copyWithin(2 * m, 1 * m, 2 * m)
     expect(mostCorrelated(duplicate, 4, m, ws)).toBe(mostCorrelatedExact(duplicate, 4, m, ws))
-    const constant = histories(4, m, 8)
+    const constant = randomHistories(4, m, 8)
     constant.fill(0.5, 3 * m, 4 * m)
     expect(mostCorrelated(constant, 4, m, ws)).toBe(mostCorrelatedExact(constant, 4, m, ws))
-    const zero = histories(4, m, 9)
+    const zero = randomHistories(4, m, 9)
     zero.fill(0, 0, m)
     expect(mostCorrelated(zero, 4, m, ws)).toBe("singular")
     // As many candidates as observations: every fit is exact and rounding decides, as in CloudSim.
-    const square = histories(m, m, 11)
+    const square = randomHistories(m, m, 11)
     expect(mostCorrelated(square, m, m, ws)).toBe(mostCorrelatedExact(square, m, m, ws))
   })
 

@@ -10,6 +10,7 @@
  * operations in the same order as the per-candidate QR, so the R² values are bit-identical.
  */
 import type { OlsFailure } from "./olsRSquared.js"
+import { secondMoment } from "./secondMoment.js"
 
 /** Reusable buffers for `leaveOneOutRSquared`, for up to `maxCandidates` candidates of `maxObservations` values. */
 export interface LeaveOneOutWorkspace {
@@ -113,17 +114,7 @@ export const leaveOneOutRSquared = (
       const residual = history[own + r]! - fitted
       residualSquares += residual * residual
     }
-    // commons-math SecondMoment: running mean and sum of squared deviations.
-    let mean = 0
-    let secondMoment = 0
-    for (let r = 0; r < m; r++) {
-      const seen = r + 1
-      const dev = history[own + r]! - mean
-      const nDev = dev / seen
-      mean += nDev
-      secondMoment += (seen - 1) * dev * nDev
-    }
-    out[i] = 1 - residualSquares / secondMoment
+    out[i] = 1 - residualSquares / secondMoment(history, own, m)
   }
   return undefined
 }

@@ -15,6 +15,7 @@
  */
 import { type LeaveOneOutWorkspace, leaveOneOutRSquared, makeLeaveOneOutWorkspace } from "./leaveOneOutRSquared.js"
 import { makeOlsWorkspace, type OlsFailure, type OlsWorkspace, olsRSquared } from "./olsRSquared.js"
+import { secondMoment } from "./secondMoment.js"
 
 /** A column closer than this fraction of its norm to the others' span sends the call to the exact path. */
 export const minRelativeDistance = 1e-3
@@ -92,20 +93,6 @@ const exactRSquared = (history: Float64Array, n: number, m: number, i: number, w
   }
   ws.own.set(history.subarray(i * m, i * m + m))
   return olsRSquared(ws.others, n - 1, ws.own, m, ws.ols)
-}
-
-/** Sum of squared deviations from the mean, as commons-math's SecondMoment accumulates it. */
-const secondMoment = (values: Float64Array, offset: number, m: number): number => {
-  let mean = 0
-  let moment = 0
-  for (let r = 0; r < m; r++) {
-    const seen = r + 1
-    const dev = values[offset + r]! - mean
-    const nDev = dev / seen
-    mean += nDev
-    moment += (seen - 1) * dev * nDev
-  }
-  return moment
 }
 
 /**

@@ -2,6 +2,7 @@
  * R² of a multiple linear regression with intercept, by Householder QR as commons-math's
  * `OLSMultipleLinearRegression` computes it (CloudSim's maximum-correlation selection).
  */
+import { secondMoment } from "./secondMoment.js"
 
 /** Why no R² exists: too few observations, or an exactly singular design. */
 export type OlsFailure = "too-few-observations" | "singular"
@@ -83,15 +84,5 @@ export const olsRSquared = (
     const residual = y[r]! - fitted
     residualSquares += residual * residual
   }
-  // commons-math SecondMoment: running mean and sum of squared deviations.
-  let mean = 0
-  let secondMoment = 0
-  for (let r = 0; r < m; r++) {
-    const count = r + 1
-    const dev = y[r]! - mean
-    const nDev = dev / count
-    mean += nDev
-    secondMoment += (count - 1) * dev * nDev
-  }
-  return 1 - residualSquares / secondMoment
+  return 1 - residualSquares / secondMoment(y, 0, m)
 }

@@ -3,7 +3,7 @@
  * detector owns its scratch buffers, so a call allocates nothing.
  */
 import type { HostLoad } from "../HostLoad.js"
-import { legacyMedian } from "../stats/percentile.js"
+import { legacyMedianAbsoluteDeviation, legacyMedianOfSorted } from "../stats/percentile.js"
 import { simpleRegression } from "../stats/simpleRegression.js"
 import { sortSmall } from "../stats/sortSmall.js"
 
@@ -51,17 +51,17 @@ export const interQuartileRange = (safety: number): OverloadDetector => {
 
 /** MAD: threshold 1 − s·MAD, MAD = median |h − median(h)|. */
 export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
-  const scratch = new Float64Array(64)
-  const deviations = new Float64Array(64)
+  const sorted = new Float64Array(64)
   return {
     name: `mad-${safety}`,
     needsHistory: true,
     isOverloaded: (load) => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      const median = legacyMedian(load.history, n, scratch)
-      for (let i = 0; i < n; i++) deviations[i] = Math.abs(median - load.history[i]!)
-      const mad = legacyMedian(deviations, n, scratch)
+      for (let i = 0; i < n; i++) sorted[i] = load.history[i]!
+      sortSmall(sorted, n)
+      const median = legacyMedianOfSorted(sorted, n)
+      const mad = legacyMedianAbsoluteDeviation(sorted, n, median)
       return utilization(load) > 1 - safety * mad
     }
   }

@@ -424,9 +424,27 @@ export class CloudsimOptimizer {
 
   private createOn(host: number, vm: number): void {
     this.touch(host)
-    this.baseValid[host] = 0
+    // The VM joins the end of the list, so the cached sums plus its share are the recomputed doubles.
+    if (this.baseValid[host] === 1) this.addToBase(host, vm)
     addToHost(this.state, host, vm, 0)
     allocateCpuForLast(this.state, host)
+  }
+
+  /** Adds `vm` to `host`'s cached demand, history and largest memory, as if last in its list. */
+  private addToBase(host: number, vm: number): void {
+    const state = this.state
+    this.baseRequested[host] = this.baseRequested[host]! + state.vmDemandMips[vm]!
+    if (!this.detector.needsHistory) return
+    const m = state.historyLength
+    const base = this.baseHistory
+    const offset = host * historyCapacity
+    const mips = state.vmMips[vm]!
+    const total = state.hostTotalMips[host]!
+    const ring = state.history
+    const slots = this.slots
+    const vmBase = vm * historyCapacity
+    for (let i = 0; i < m; i++) base[offset + i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
+    if (state.vmRamMb[vm]! > this.baseMaxRam[host]!) this.baseMaxRam[host] = state.vmRamMb[vm]!
   }
 
   private touch(host: number): void {

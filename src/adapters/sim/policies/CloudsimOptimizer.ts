@@ -264,21 +264,20 @@ export class CloudsimOptimizer {
     let scanCount = 0
     for (let h = 0; h < hosts; h++) if (excludedPlace[h] === 0) this.scanHosts[scanCount++] = h
     this.scanCount = scanCount
-    const order = this.order
-    for (let h = 0; h < hosts; h++) order[h] = h
+    // Only hosts strictly between idle and full, not excluded yet, can be drained: just those are ordered.
     const u = this.staleUtilization
+    let candidates = 0
+    for (let h = 0; h < hosts; h++) {
+      if (excludedUnder[h] === 0 && u[h]! > 0 && u[h]! < 1) this.order[candidates++] = h
+    }
+    const order = this.order.subarray(0, candidates)
     order.sort((a, b) => u[a]! - u[b]! || a - b)
     let start = 0
     const demand = state.vmDemandMips
     while (excludedCount < hosts) {
-      while (
-        start < hosts &&
-        (excludedUnder[order[start]!] === 1 || !(u[order[start]!]! > 0 && u[order[start]!]! < 1))
-      ) {
-        start++
-      }
+      while (start < candidates && excludedUnder[order[start]!] === 1) start++
       let host = -1
-      for (let i = start; i < hosts; i++) {
+      for (let i = start; i < candidates; i++) {
         const h = order[i]!
         if (excludedUnder[h] === 1) continue
         const uh = u[h]!

@@ -39,7 +39,17 @@ export const interQuartileRange = (safety: number): OverloadDetector => {
     isOverloaded: (load) => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      for (let i = 0; i < n; i++) sorted[i] = load.history[i]!
+      let min = Number.POSITIVE_INFINITY
+      let max = Number.NEGATIVE_INFINITY
+      for (let i = 0; i < n; i++) {
+        const value = load.history[i]!
+        sorted[i] = value
+        if (value < min) min = value
+        if (value > max) max = value
+      }
+      // The IQR is a difference of two history values, so rounding (monotone) keeps it at most
+      // the range: a load within the range's threshold is within the IQR's, and needs no sort.
+      if (safety >= 0 && utilization(load) <= 1 - safety * (max - min)) return false
       sortSmall(sorted, n)
       const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
       const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
@@ -48,6 +58,9 @@ export const interQuartileRange = (safety: number): OverloadDetector => {
     }
   }
 }
+
+/** Slack for the MAD's range bound: the median's interpolation may round a few ulps past the range. */
+const madBoundMargin = 1e-9
 
 /** MAD: threshold 1 − s·MAD, MAD = median |h − median(h)|. */
 export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
@@ -58,7 +71,17 @@ export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
     isOverloaded: (load) => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      for (let i = 0; i < n; i++) sorted[i] = load.history[i]!
+      let min = Number.POSITIVE_INFINITY
+      let max = Number.NEGATIVE_INFINITY
+      for (let i = 0; i < n; i++) {
+        const value = load.history[i]!
+        sorted[i] = value
+        if (value < min) min = value
+        if (value > max) max = value
+      }
+      // Every deviation from the median is at most the range (plus rounding, far below the
+      // margin), so neither is the MAD: a load well within the range's threshold needs no sort.
+      if (safety >= 0 && utilization(load) <= 1 - safety * (max - min) - madBoundMargin) return false
       sortSmall(sorted, n)
       const median = legacyMedianOfSorted(sorted, n)
       const mad = legacyMedianAbsoluteDeviation(sorted, n, median)

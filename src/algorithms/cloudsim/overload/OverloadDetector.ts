@@ -11,6 +11,12 @@ export interface OverloadDetector {
   readonly name: string
   /** Whether the detector reads `history` (THR does not, so callers can skip building it). */
   readonly needsHistory: boolean
+  /**
+   * When set, the detector reads only the `historyWindow` newest values and compares
+   * `historyLength` with `historyWindow` alone, so a caller may pass just those values and any
+   * length ≥ `historyWindow` when the trimmed history is at least that long.
+   */
+  readonly historyWindow?: number
   readonly isOverloaded: (load: HostLoad) => boolean
 }
 
@@ -102,6 +108,7 @@ export const localRegression = (safety: number, robust = false): OverloadDetecto
   return {
     name: `${robust ? "lrr" : "lr"}-${safety}`,
     needsHistory: true,
+    historyWindow: regressionLength,
     isOverloaded: (load) => {
       if (load.historyLength < regressionLength) return utilization(load) > fallbackThreshold
       for (let i = 0; i < regressionLength; i++) y[i] = load.history[regressionLength - i - 1]!

@@ -39,6 +39,9 @@ export class Simulator {
   private readonly completionHost: Array<number> = []
   private readonly completionTime: Array<number> = []
   private readonly previousUtilMips: Float64Array
+  /** Per host, the last utilisation the energy sum looked up and its power (W): most repeat at the next update. */
+  private readonly memoUtilization: Float64Array
+  private readonly memoPower: Float64Array
   private readonly touched: Array<number> = []
   /**
    * Hosts to switch off (set `suspended`) as soon as their last VM has left: a host the control
@@ -66,6 +69,8 @@ export class Simulator {
     this.histories = new StateHistories(state.hostCount, state.vmCount, state.hostTotalMips)
     this.utilization = new Float64Array(state.vmCount)
     this.previousUtilMips = new Float64Array(state.hostCount)
+    this.memoUtilization = new Float64Array(state.hostCount).fill(Number.NaN)
+    this.memoPower = new Float64Array(state.hostCount)
     this.suspendWhenDrained = new Uint8Array(state.hostCount)
     this.lastQueuedTarget = new Int32Array(state.vmCount).fill(-1)
     this.migrationTarget = new Int32Array(state.vmCount).fill(-1)
@@ -140,8 +145,11 @@ export class Simulator {
         }
         const from = clampedUtilization(this.previousUtilMips[h]!, state.hostTotalMips[h]!)
         if (this.energyRule === "awake" ? this.suspended[h] === 1 : from === 0) continue
-        const fromPower = powerAt(table, from)
-        const toPower = powerAt(table, clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!))
+        const fromPower = from === this.memoUtilization[h] ? this.memoPower[h]! : powerAt(table, from)
+        const to = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
+        const toPower = to === from ? fromPower : powerAt(table, to)
+        this.memoUtilization[h] = to
+        this.memoPower[h] = toPower
         frame += (fromPower + (toPower - fromPower) / 2) * dt
       }
       this.energyWs += frame

@@ -80,4 +80,38 @@ describe("statistics as commons-math computes them", () => {
     expect(trimmedLength(Float64Array.of(0, 0.3, 0), 3)).toBe(2)
     expect(trimmedLength(Float64Array.of(0.1, 0.2), 2)).toBe(2)
   })
+  it("IQR and MAD give the sorted computation's verdict at and around their range shortcut", () => {
+    let state = 424242
+    const next = (): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+      return state / 2 ** 32
+    }
+    const scratch = new Float64Array(40)
+    const iqr = interQuartileRange(1.5)
+    const mad = medianAbsoluteDeviation(2.5)
+    for (let round = 0; round < 3000; round++) {
+      const n = 12 + (round % 19)
+      const history = Array.from({ length: n }, () => (round % 2 === 0 ? Math.round(next() * 20) / 20 : next() * 0.6))
+      const sorted = Float64Array.from(history).sort()
+      const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
+      const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
+      const iqrThreshold = 1 - 1.5 * (sorted[q3]! - sorted[q1]!)
+      const median = legacyMedian(Float64Array.from(history), n, scratch)
+      const madValue = legacyMedian(
+        Float64Array.from(history, (h) => Math.abs(median - h)),
+        n,
+        scratch
+      )
+      const madThreshold = 1 - 2.5 * madValue
+      const range = sorted[n - 1]! - sorted[0]!
+      // Utilisations at both thresholds, at the range bounds and at random.
+      for (const u of [iqrThreshold, madThreshold, 1 - 1.5 * range, 1 - 2.5 * range, next(), next() * 1.2]) {
+        const l = load(0, history)
+        l.requestedMips = u * 1000
+        const utilization = l.requestedMips / l.totalMips
+        expect(iqr.isOverloaded(l)).toBe(utilization > iqrThreshold)
+        expect(mad.isOverloaded(l)).toBe(utilization > madThreshold)
+      }
+    }
+  })
 })

@@ -69,6 +69,10 @@ export class CloudsimOptimizer {
   private readonly baseRequested: Float64Array
   private readonly baseHistory: Float64Array
   private readonly baseMaxRam: Float64Array
+  /** Per host, how many of the newest cached history values are valid (the window, or all). */
+  private readonly baseHistoryCount: Int32Array
+  /** The newest history values the detector reads (all of them unless it declares a window). */
+  private readonly historyWindow: number
   /** History ring slot of the i-th newest value, refreshed each round. */
   private readonly slots = new Int32Array(historyCapacity)
   private readonly toPlace: Array<number> = []
@@ -89,6 +93,8 @@ export class CloudsimOptimizer {
     this.baseRequested = new Float64Array(hosts)
     this.baseHistory = new Float64Array(hosts * historyCapacity)
     this.baseMaxRam = new Float64Array(hosts)
+    this.baseHistoryCount = new Int32Array(hosts)
+    this.historyWindow = Math.min(historyCapacity, detector.historyWindow ?? historyCapacity)
     this.groupSeen = new Int32Array(hosts)
     this.stalePower = new Float64Array(hosts)
     this.overloaded = new Uint8Array(hosts)
@@ -264,21 +270,20 @@ export class CloudsimOptimizer {
     let scanCount = 0
     for (let h = 0; h < hosts; h++) if (excludedPlace[h] === 0) this.scanHosts[scanCount++] = h
     this.scanCount = scanCount
-    const order = this.order
-    for (let h = 0; h < hosts; h++) order[h] = h
+    // Only hosts strictly between idle and full, not excluded yet, can be drained: just those are ordered.
     const u = this.staleUtilization
+    let candidates = 0
+    for (let h = 0; h < hosts; h++) {
+      if (excludedUnder[h] === 0 && u[h]! > 0 && u[h]! < 1) this.order[candidates++] = h
+    }
+    const order = this.order.subarray(0, candidates)
     order.sort((a, b) => u[a]! - u[b]! || a - b)
     let start = 0
     const demand = state.vmDemandMips
     while (excludedCount < hosts) {
-      while (
-        start < hosts &&
-        (excludedUnder[order[start]!] === 1 || !(u[order[start]!]! > 0 && u[order[start]!]! < 1))
-      ) {
-        start++
-      }
+      while (start < candidates && excludedUnder[order[start]!] === 1) start++
       let host = -1
-      for (let i = start; i < hosts; i++) {
+      for (let i = start; i < candidates; i++) {
         const h = order[i]!
         if (excludedUnder[h] === 1) continue
         const uh = u[h]!
@@ -375,21 +380,22 @@ export class CloudsimOptimizer {
     if (this.detector.needsHistory) {
       const m = state.historyLength
       const history = load.history
-      const base = this.baseHistory
-      const offset = host * historyCapacity
       let maxRam = this.baseMaxRam[host]!
-      if (extraVm >= 0) {
-        const mips = state.vmMips[extraVm]!
-        const total = state.hostTotalMips[host]!
-        const ring = state.history
-        const slots = this.slots
-        const vmBase = extraVm * historyCapacity
-        for (let i = 0; i < m; i++) history[i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
-        if (state.vmRamMb[extraVm]! > maxRam) maxRam = state.vmRamMb[extraVm]!
+      const window = this.historyWindow
+      // Values are sums of non-negative shares, so with a non-zero value at the window's oldest
+      // slot the trimmed history is at least the window long and the rest need not be built.
+      const count = Math.min(m, window)
+      this.rebuildHistory(host, extraVm, count)
+      if (count < m && history[count - 1] !== 0) {
+        load.historyLength = count
       } else {
-        for (let i = 0; i < m; i++) history[i] = base[offset + i]!
+        if (count < m) {
+          this.extendBase(host, m)
+          this.rebuildHistory(host, extraVm, m)
+        }
+        load.historyLength = trimmedLength(history, m)
       }
-      load.historyLength = trimmedLength(history, m)
+      if (extraVm >= 0 && state.vmRamMb[extraVm]! > maxRam) maxRam = state.vmRamMb[extraVm]!
       load.maxMigrationSec = migrationSeconds(maxRam, state.hostBandwidthMbps[host]!)
     }
     return this.detector.isOverloaded(load)
@@ -403,30 +409,76 @@ export class CloudsimOptimizer {
     for (const v of vms) requested += state.vmDemandMips[v]!
     this.baseRequested[host] = requested
     if (this.detector.needsHistory) {
-      const m = state.historyLength
-      const base = this.baseHistory
-      const offset = host * historyCapacity
-      const total = state.hostTotalMips[host]!
-      const slots = this.slots
-      const ring = state.history
-      for (let i = 0; i < m; i++) base[offset + i] = 0
       let maxRam = -2147483648
-      for (const v of vms) {
-        const mips = state.vmMips[v]!
-        const vmBase = v * historyCapacity
-        for (let i = 0; i < m; i++) base[offset + i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
-        if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
-      }
+      for (const v of vms) if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
       this.baseMaxRam[host] = maxRam
+      this.baseHistoryCount[host] = 0
+      this.extendBase(host, Math.min(state.historyLength, this.historyWindow))
     }
     this.baseValid[host] = 1
   }
 
+  /** Makes the `count` newest cached history values of `host` valid (each is built on its own). */
+  private extendBase(host: number, count: number): void {
+    const from = this.baseHistoryCount[host]!
+    if (from >= count) return
+    const state = this.state
+    const base = this.baseHistory
+    const offset = host * historyCapacity
+    const total = state.hostTotalMips[host]!
+    const slots = this.slots
+    const ring = state.history
+    for (let i = from; i < count; i++) base[offset + i] = 0
+    for (const v of state.hostVms[host]!) {
+      const mips = state.vmMips[v]!
+      const vmBase = v * historyCapacity
+      for (let i = from; i < count; i++)
+        base[offset + i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
+    }
+    this.baseHistoryCount[host] = count
+  }
+
+  /** Writes the `count` newest values of `host`'s history, plus `extraVm`'s share when ≥ 0, into the load. */
+  private rebuildHistory(host: number, extraVm: number, count: number): void {
+    const history = this.load.history
+    const base = this.baseHistory
+    const offset = host * historyCapacity
+    if (extraVm < 0) {
+      for (let i = 0; i < count; i++) history[i] = base[offset + i]!
+      return
+    }
+    const state = this.state
+    const mips = state.vmMips[extraVm]!
+    const total = state.hostTotalMips[host]!
+    const ring = state.history
+    const slots = this.slots
+    const vmBase = extraVm * historyCapacity
+    for (let i = 0; i < count; i++) history[i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
+  }
+
   private createOn(host: number, vm: number): void {
     this.touch(host)
-    this.baseValid[host] = 0
+    // The VM joins the end of the list, so the cached sums plus its share are the recomputed doubles.
+    if (this.baseValid[host] === 1) this.addToBase(host, vm)
     addToHost(this.state, host, vm, 0)
     allocateCpuForLast(this.state, host)
+  }
+
+  /** Adds `vm` to `host`'s cached demand, history and largest memory, as if last in its list. */
+  private addToBase(host: number, vm: number): void {
+    const state = this.state
+    this.baseRequested[host] = this.baseRequested[host]! + state.vmDemandMips[vm]!
+    if (!this.detector.needsHistory) return
+    const m = this.baseHistoryCount[host]!
+    const base = this.baseHistory
+    const offset = host * historyCapacity
+    const mips = state.vmMips[vm]!
+    const total = state.hostTotalMips[host]!
+    const ring = state.history
+    const slots = this.slots
+    const vmBase = vm * historyCapacity
+    for (let i = 0; i < m; i++) base[offset + i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
+    if (state.vmRamMb[vm]! > this.baseMaxRam[host]!) this.baseMaxRam[host] = state.vmRamMb[vm]!
   }
 
   private touch(host: number): void {

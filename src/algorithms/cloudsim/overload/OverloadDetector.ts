@@ -3,7 +3,7 @@
  * detector owns its scratch buffers, so a call allocates nothing.
  */
 import type { HostLoad } from "../HostLoad.js"
-import { legacyMedian } from "../stats/percentile.js"
+import { legacyMedianAbsoluteDeviation, legacyMedianOfSorted } from "../stats/percentile.js"
 import { simpleRegression } from "../stats/simpleRegression.js"
 import { sortSmall } from "../stats/sortSmall.js"
 
@@ -11,6 +11,12 @@ export interface OverloadDetector {
   readonly name: string
   /** Whether the detector reads `history` (THR does not, so callers can skip building it). */
   readonly needsHistory: boolean
+  /**
+   * When set, the detector reads only the `historyWindow` newest values and compares
+   * `historyLength` with `historyWindow` alone, so a caller may pass just those values and any
+   * length ≥ `historyWindow` when the trimmed history is at least that long.
+   */
+  readonly historyWindow?: number
   readonly isOverloaded: (load: HostLoad) => boolean
 }
 
@@ -39,7 +45,17 @@ export const interQuartileRange = (safety: number): OverloadDetector => {
     isOverloaded: (load) => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      for (let i = 0; i < n; i++) sorted[i] = load.history[i]!
+      let min = Number.POSITIVE_INFINITY
+      let max = Number.NEGATIVE_INFINITY
+      for (let i = 0; i < n; i++) {
+        const value = load.history[i]!
+        sorted[i] = value
+        if (value < min) min = value
+        if (value > max) max = value
+      }
+      // The IQR is a difference of two history values, so rounding (monotone) keeps it at most
+      // the range: a load within the range's threshold is within the IQR's, and needs no sort.
+      if (safety >= 0 && utilization(load) <= 1 - safety * (max - min)) return false
       sortSmall(sorted, n)
       const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
       const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
@@ -49,19 +65,32 @@ export const interQuartileRange = (safety: number): OverloadDetector => {
   }
 }
 
+/** Slack for the MAD's range bound: the median's interpolation may round a few ulps past the range. */
+const madBoundMargin = 1e-9
+
 /** MAD: threshold 1 − s·MAD, MAD = median |h − median(h)|. */
 export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
-  const scratch = new Float64Array(64)
-  const deviations = new Float64Array(64)
+  const sorted = new Float64Array(64)
   return {
     name: `mad-${safety}`,
     needsHistory: true,
     isOverloaded: (load) => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      const median = legacyMedian(load.history, n, scratch)
-      for (let i = 0; i < n; i++) deviations[i] = Math.abs(median - load.history[i]!)
-      const mad = legacyMedian(deviations, n, scratch)
+      let min = Number.POSITIVE_INFINITY
+      let max = Number.NEGATIVE_INFINITY
+      for (let i = 0; i < n; i++) {
+        const value = load.history[i]!
+        sorted[i] = value
+        if (value < min) min = value
+        if (value > max) max = value
+      }
+      // Every deviation from the median is at most the range (plus rounding, far below the
+      // margin), so neither is the MAD: a load well within the range's threshold needs no sort.
+      if (safety >= 0 && utilization(load) <= 1 - safety * (max - min) - madBoundMargin) return false
+      sortSmall(sorted, n)
+      const median = legacyMedianOfSorted(sorted, n)
+      const mad = legacyMedianAbsoluteDeviation(sorted, n, median)
       return utilization(load) > 1 - safety * mad
     }
   }
@@ -79,6 +108,7 @@ export const localRegression = (safety: number, robust = false): OverloadDetecto
   return {
     name: `${robust ? "lrr" : "lr"}-${safety}`,
     needsHistory: true,
+    historyWindow: regressionLength,
     isOverloaded: (load) => {
       if (load.historyLength < regressionLength) return utilization(load) > fallbackThreshold
       for (let i = 0; i < regressionLength; i++) y[i] = load.history[regressionLength - i - 1]!

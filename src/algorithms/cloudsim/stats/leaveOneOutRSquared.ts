@@ -9,6 +9,7 @@
  * candidate copies it and finishes its own QR from there. Every double is produced by the same
  * operations in the same order as the per-candidate QR, so the R² values are bit-identical.
  */
+import { householderStep, solveReduced } from "./householder.js"
 import type { OlsFailure } from "./olsRSquared.js"
 import { secondMoment } from "./secondMoment.js"
 
@@ -32,31 +33,6 @@ export const makeLeaveOneOutWorkspace = (maxCandidates: number, maxObservations:
   work: new Float64Array(maxObservations),
   beta: new Float64Array(maxCandidates)
 })
-
-/**
- * Householder step `minor` on the column-major matrix `a` (columns of length m): reflects column
- * `minor` and applies the reflection to columns minor+1 .. columns-1; stores the diagonal entry.
- */
-const householderStep = (a: Float64Array, diag: Float64Array, minor: number, columns: number, m: number): void => {
-  const base = minor * m
-  let normSquared = 0
-  for (let r = minor; r < m; r++) {
-    const c = a[base + r]!
-    normSquared += c * c
-  }
-  const pivot = a[base + minor]! > 0 ? -Math.sqrt(normSquared) : Math.sqrt(normSquared)
-  diag[minor] = pivot
-  if (pivot === 0) return
-  a[base + minor] = a[base + minor]! - pivot
-  const scale = pivot * a[base + minor]! // the same product for every column
-  for (let col = minor + 1; col < columns; col++) {
-    const colBase = col * m
-    let alpha = 0
-    for (let r = minor; r < m; r++) alpha -= a[colBase + r]! * a[base + r]!
-    alpha /= scale
-    for (let r = minor; r < m; r++) a[colBase + r] = a[colBase + r]! - alpha * a[base + r]!
-  }
-}
 
 /**
  * Fills `out[i]` with the R² of regressing candidate i's history on the other candidates'
@@ -89,20 +65,8 @@ export const leaveOneOutRSquared = (
     const own = i * m
     const work = ws.work
     for (let r = 0; r < m; r++) work[r] = history[own + r]!
-    for (let minor = 0; minor < columns; minor++) {
-      const base = minor * m
-      let dot = 0
-      for (let r = minor; r < m; r++) dot += work[r]! * qrt[base + r]!
-      dot /= ws.rDiag[minor]! * qrt[base + minor]!
-      for (let r = minor; r < m; r++) work[r] = work[r]! + dot * qrt[base + r]!
-    }
     const beta = ws.beta
-    for (let row = n - 1; row >= 0; row--) {
-      work[row] = work[row]! / ws.rDiag[row]!
-      const yRow = work[row]!
-      beta[row] = yRow
-      for (let k = 0; k < row; k++) work[k] = work[k]! - yRow * qrt[row * m + k]!
-    }
+    solveReduced(qrt, ws.rDiag, work, beta, n, columns, m)
     let residualSquares = 0
     for (let r = 0; r < m; r++) {
       let fitted = 0

@@ -13,6 +13,8 @@
  * one, and it needs no refit), so the choice is CloudSim's. Any other case, or any doubt, runs the
  * exact computation for all candidates (`leaveOneOutRSquared`).
  */
+
+import { householderStep } from "./householder.js"
 import { type LeaveOneOutWorkspace, leaveOneOutRSquared, makeLeaveOneOutWorkspace } from "./leaveOneOutRSquared.js"
 import { makeOlsWorkspace, type OlsFailure, type OlsWorkspace, olsRSquared } from "./olsRSquared.js"
 import { secondMoment } from "./secondMoment.js"
@@ -118,21 +120,8 @@ const estimateAll = (history: Float64Array, n: number, m: number, ws: MostCorrel
   }
   const diag = ws.diag
   for (let minor = 0; minor < columns; minor++) {
-    const base = minor * m
-    let norm = 0
-    for (let r = minor; r < m; r++) norm += a[base + r]! * a[base + r]!
-    const pivot = a[base + minor]! > 0 ? -Math.sqrt(norm) : Math.sqrt(norm)
-    if (pivot === 0) return false
-    diag[minor] = pivot
-    a[base + minor] = a[base + minor]! - pivot
-    const scale = pivot * a[base + minor]!
-    for (let col = minor + 1; col < columns; col++) {
-      const colBase = col * m
-      let alpha = 0
-      for (let r = minor; r < m; r++) alpha += a[colBase + r]! * a[base + r]!
-      alpha /= scale
-      for (let r = minor; r < m; r++) a[colBase + r] = a[colBase + r]! + alpha * a[base + r]!
-    }
+    householderStep(a, diag, minor, columns, m)
+    if (diag[minor] === 0) return false
   }
   // R's entries: diagonal in `diag`, R[k][j] (k < j) at a[j * m + k]. Column k of R⁻¹ by back
   // substitution; each adds its squares to the rows' sums.

@@ -2,6 +2,7 @@
  * R² of a multiple linear regression with intercept, by Householder QR as commons-math's
  * `OLSMultipleLinearRegression` computes it (CloudSim's maximum-correlation selection).
  */
+import { householderStep, solveReduced } from "./householder.js"
 import { secondMoment } from "./secondMoment.js"
 
 /** Why no R² exists: too few observations, or an exactly singular design. */
@@ -40,43 +41,12 @@ export const olsRSquared = (
   for (let r = 0; r < m; r++) qrt[r] = 1
   for (let k = 0; k < p; k++) for (let r = 0; r < m; r++) qrt[(k + 1) * m + r] = x[k * m + r]!
   const columns = Math.min(m, n)
-  for (let minor = 0; minor < columns; minor++) {
-    const base = minor * m
-    let normSquared = 0
-    for (let r = minor; r < m; r++) {
-      const c = qrt[base + r]!
-      normSquared += c * c
-    }
-    const a = qrt[base + minor]! > 0 ? -Math.sqrt(normSquared) : Math.sqrt(normSquared)
-    ws.rDiag[minor] = a
-    if (a !== 0) {
-      qrt[base + minor] = qrt[base + minor]! - a
-      for (let col = minor + 1; col < n; col++) {
-        const colBase = col * m
-        let alpha = 0
-        for (let r = minor; r < m; r++) alpha -= qrt[colBase + r]! * qrt[base + r]!
-        alpha /= a * qrt[base + minor]!
-        for (let r = minor; r < m; r++) qrt[colBase + r] = qrt[colBase + r]! - alpha * qrt[base + r]!
-      }
-    }
-  }
+  for (let minor = 0; minor < columns; minor++) householderStep(qrt, ws.rDiag, minor, n, m)
   for (let i = 0; i < columns; i++) if (Math.abs(ws.rDiag[i]!) <= 0) return "singular"
   const work = ws.y
   for (let r = 0; r < m; r++) work[r] = y[r]!
-  for (let minor = 0; minor < columns; minor++) {
-    const base = minor * m
-    let dot = 0
-    for (let r = minor; r < m; r++) dot += work[r]! * qrt[base + r]!
-    dot /= ws.rDiag[minor]! * qrt[base + minor]!
-    for (let r = minor; r < m; r++) work[r] = work[r]! + dot * qrt[base + r]!
-  }
   const beta = ws.beta
-  for (let row = n - 1; row >= 0; row--) {
-    work[row] = work[row]! / ws.rDiag[row]!
-    const yRow = work[row]!
-    beta[row] = yRow
-    for (let i = 0; i < row; i++) work[i] = work[i]! - yRow * qrt[row * m + i]!
-  }
+  solveReduced(qrt, ws.rDiag, work, beta, n, columns, m)
   let residualSquares = 0
   for (let r = 0; r < m; r++) {
     let fitted = 0

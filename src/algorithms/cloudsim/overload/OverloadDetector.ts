@@ -36,6 +36,19 @@ export const staticThreshold = (threshold: number): OverloadDetector => ({
   isOverloaded: (load) => utilization(load) > threshold
 })
 
+/** Copies the first `n` history values into `into` and returns their range (max − min). */
+const copyWithRange = (history: Float64Array, n: number, into: Float64Array): number => {
+  let min = Number.POSITIVE_INFINITY
+  let max = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < n; i++) {
+    const value = history[i]!
+    into[i] = value
+    if (value < min) min = value
+    if (value > max) max = value
+  }
+  return max - min
+}
+
 /** IQR: threshold 1 − s·IQR of the host history (quartile indices round(0.25(n+1))−1, round(0.75(n+1))−1). */
 export const interQuartileRange = (safety: number): OverloadDetector => {
   const sorted = new Float64Array(64)
@@ -45,17 +58,10 @@ export const interQuartileRange = (safety: number): OverloadDetector => {
     isOverloaded: (load) => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      let min = Number.POSITIVE_INFINITY
-      let max = Number.NEGATIVE_INFINITY
-      for (let i = 0; i < n; i++) {
-        const value = load.history[i]!
-        sorted[i] = value
-        if (value < min) min = value
-        if (value > max) max = value
-      }
+      const range = copyWithRange(load.history, n, sorted)
       // The IQR is a difference of two history values, so rounding (monotone) keeps it at most
       // the range: a load within the range's threshold is within the IQR's, and needs no sort.
-      if (safety >= 0 && utilization(load) <= 1 - safety * (max - min)) return false
+      if (safety >= 0 && utilization(load) <= 1 - safety * range) return false
       sortSmall(sorted, n)
       const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
       const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
@@ -77,17 +83,10 @@ export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
     isOverloaded: (load) => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      let min = Number.POSITIVE_INFINITY
-      let max = Number.NEGATIVE_INFINITY
-      for (let i = 0; i < n; i++) {
-        const value = load.history[i]!
-        sorted[i] = value
-        if (value < min) min = value
-        if (value > max) max = value
-      }
+      const range = copyWithRange(load.history, n, sorted)
       // Every deviation from the median is at most the range (plus rounding, far below the
       // margin), so neither is the MAD: a load well within the range's threshold needs no sort.
-      if (safety >= 0 && utilization(load) <= 1 - safety * (max - min) - madBoundMargin) return false
+      if (safety >= 0 && utilization(load) <= 1 - safety * range - madBoundMargin) return false
       sortSmall(sorted, n)
       const median = legacyMedianOfSorted(sorted, n)
       const mad = legacyMedianAbsoluteDeviation(sorted, n, median)

@@ -3,10 +3,8 @@
  * address read from its log line, ready once `/healthz` answers, and ended by its pid.
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { dirname, join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..")
+import { neatNodeArgs } from "./neatCli.js"
+import { projectRoot } from "./projectRoot.js"
 
 export interface ServedCli {
   readonly url: string
@@ -29,15 +27,11 @@ export const startServedCli = async (
   env: Readonly<Record<string, string>> = {},
   timeoutMs = 30_000
 ): Promise<ServedCli> => {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ["--import", "tsx", join(root, "src/server/cli/main.ts"), ...args],
-    {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"]
-    }
-  )
+  const child: ChildProcess = spawn(process.execPath, neatNodeArgs(args), {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   let text = ""
   child.stdout?.on("data", (chunk: Buffer) => {
     text += chunk.toString("utf8")

@@ -8,7 +8,8 @@
  *   sees the VM's load on its new host; the simulator's history only moves at the next update.
  *
  * The control loop reads every VM's history once or more per interval; the view keeps each VM's
- * whole-MHz history from the update on, so a read costs no copy and no Effect beyond its answer.
+ * whole-MHz history from the update on, so a read costs no copy, and the batched reads of `Cloud`
+ * answer many VMs or hosts in one Effect.
  */
 import { Effect } from "effect"
 import type { CloudApi } from "../../../core/Cloud.js"
@@ -76,25 +77,49 @@ export const makeNeatCloudView = (sim: CloudApi, control: SimCloudControlApi): N
     }
   }
 
+  /** The newest `n` whole-MHz samples of a VM, or undefined for a VM not in the cloud. */
+  const vmHistory = (uuid: string, n: number): ReadonlyArray<number> | undefined => {
+    const history = fullHistory(uuid)
+    if (history === undefined) return undefined
+    const count = Math.max(0, Math.floor(n))
+    return count >= history.length ? history : history.slice(history.length - count)
+  }
+
+  /** A host's newest `n` samples as a collector reports them, or undefined for an unknown host. */
+  const hostHistory = (name: string, n: number): ReadonlyArray<number> | undefined => {
+    const raw = reads.hostCpuHistory(name, n)
+    if (raw === undefined) return undefined
+    const history = truncateAll(raw)
+    const own = ownMhz.get(name)
+    if (history.length > 0 && own !== undefined) history[history.length - 1] = own + vmLoad(hostNamed(name)?.vms ?? [])
+    return history
+  }
+
+  /** Many series in one step; unknown keys are absent, as `Cloud`'s batched reads say. */
+  const many = (keys: ReadonlyArray<string>, n: number, read: typeof vmHistory) =>
+    Effect.sync(() => {
+      const out = new Map<string, ReadonlyArray<number>>()
+      for (const key of keys) {
+        const history = read(key, n)
+        if (history !== undefined) out.set(key, history)
+      }
+      return out as ReadonlyMap<string, ReadonlyArray<number>>
+    })
+
   const cloud: CloudApi = {
     ...sim,
     vmCpuHistory: (uuid, n) =>
       Effect.suspend(() => {
-        const history = fullHistory(uuid)
-        if (history === undefined) return Effect.fail(new UnknownVm({ vm: uuid }))
-        const count = Math.max(0, Math.floor(n))
-        return Effect.succeed(count >= history.length ? history : history.slice(history.length - count))
+        const history = vmHistory(uuid, n)
+        return history === undefined ? Effect.fail(new UnknownVm({ vm: uuid })) : Effect.succeed(history)
       }),
+    vmCpuHistories: (uuids, n) => many(uuids, n, vmHistory),
     hostCpuHistory: (name, n) =>
       Effect.suspend(() => {
-        const raw = reads.hostCpuHistory(name, n)
-        if (raw === undefined) return Effect.fail(new UnknownHost({ host: name }))
-        const history = truncateAll(raw)
-        const own = ownMhz.get(name)
-        if (history.length === 0 || own === undefined) return Effect.succeed(history)
-        history[history.length - 1] = own + vmLoad(hostNamed(name)?.vms ?? [])
-        return Effect.succeed(history)
-      })
+        const history = hostHistory(name, n)
+        return history === undefined ? Effect.fail(new UnknownHost({ host: name })) : Effect.succeed(history)
+      }),
+    hostCpuHistories: (hosts, n) => many(hosts, n, hostHistory)
   }
   return {
     cloud,

@@ -18,7 +18,11 @@ export const bundleForNode = async (file: string): Promise<string | undefined> =
       platform: "node",
       format: "esm",
       outfile: out,
-      logLevel: "warning"
+      logLevel: "warning",
+      // CommonJS dependencies (ws, pg, ...) call `require` for node's own modules.
+      banner: {
+        js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);'
+      }
     })
     return out
   } catch {

@@ -11,14 +11,15 @@ import { Agent, request } from "node:http"
 import { performance } from "node:perf_hooks"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import { Bench } from "tinybench"
+import { makePlacer } from "../src/algorithms/registry.js"
 import { takeSnapshot } from "../src/core/control/CloudSnapshot.js"
 import { defaultPlanningOptions, planReallocation } from "../src/core/control/GlobalPlanning.js"
 import { sha1Hex } from "../src/server/http/RequestSigning.js"
-import { bestFitDecreasing } from "../test/support/algorithms.js"
 import { startGlobalManager } from "../test/support/globalManager.js"
 import { type CloudSetup, InMemoryCloud } from "../test/support/InMemoryCloud.js"
+import { bundleForNode } from "./bundleForNode.js"
 
 const HOSTS = 1000
 const VMS_PER_HOST = 3
@@ -46,6 +47,19 @@ const setup = (): CloudSetup => {
   return { hosts, vms }
 }
 
+/**
+ * The placement `neat serve` runs by default: Neat's best fit decreasing from the registry, with
+ * Neat's parameters (CPU 0.8, RAM 0.95, mean of the last 2 samples).
+ */
+const placement = () =>
+  Either.getOrThrow(
+    makePlacer(
+      "placement/best_fit_decreasing",
+      { cpu_threshold: 0.8, ram_threshold: 0.95, last_n_vm_cpu: 2 },
+      { timeStepSec: 300, migrationTimeSec: 20 }
+    )
+  )
+
 const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
   sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 
@@ -68,7 +82,13 @@ interface LoadResult {
  * costs several times more CPU per request, and the generator shares the machine with the server).
  */
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY })
-const putForm = (url: string, body: string): Promise<number> =>
+
+interface Reply {
+  readonly status: number
+  readonly body: string
+}
+
+const putForm = (url: string, body: string): Promise<Reply> =>
   new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -78,8 +98,9 @@ const putForm = (url: string, body: string): Promise<number> =>
         headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) }
       },
       (res) => {
-        res.on("data", () => {})
-        res.on("end", () => resolve(res.statusCode ?? 0))
+        const chunks: Array<Buffer> = []
+        res.on("data", (chunk: Buffer) => chunks.push(chunk))
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }))
         res.on("error", reject)
       }
     )
@@ -92,10 +113,11 @@ const load = async (
   scenario: string,
   url: string,
   body: (i: number) => URLSearchParams,
-  maxSeconds = MAX_SECONDS
+  maxSeconds = MAX_SECONDS,
+  onReply: (reply: Reply) => void = () => {}
 ): Promise<LoadResult> => {
   const latencies: Array<number> = []
-  const statuses = new Map<number, number>()
+  const statuses = new Map<string, number>()
   let next = 0
   const start = performance.now()
   const deadline = start + maxSeconds * 1000
@@ -103,9 +125,11 @@ const load = async (
     while (next < MAX_REQUESTS && performance.now() < deadline) {
       const i = next++
       const sent = performance.now()
-      const status = await putForm(url, body(i).toString())
+      const reply = await putForm(url, body(i).toString())
       latencies.push(performance.now() - sent)
+      const status = reply.status === 200 ? `200 ${outcomeOf(reply.body)}` : String(reply.status)
       statuses.set(status, (statuses.get(status) ?? 0) + 1)
+      onReply(reply)
     }
   }
   await Promise.all(Array.from({ length: CONCURRENCY }, client))
@@ -123,6 +147,42 @@ const load = async (
 }
 
 const credentials = { username: sha1Hex("admin"), password: sha1Hex("s3cret") }
+
+/** A 200 answer's decision outcome (`done`, `skipped`, ...), `coalesced` when it joined another request. */
+const outcomeOf = (body: string): string => {
+  const answer = JSON.parse(body) as { coalesced: boolean; decision: { outcome: string } }
+  return answer.coalesced ? `${answer.decision.outcome} (coalesced)` : answer.decision.outcome
+}
+
+/**
+ * Where the load generator last saw each VM, learnt from the answers' executed migrations, so that
+ * every overload it sends names a VM on the host it names.
+ */
+class VmWhereabouts {
+  private readonly hostOf = new Map<string, string>()
+  private readonly uuids: ReadonlyArray<string>
+
+  constructor(cloud: CloudSetup) {
+    for (const vm of cloud.vms) this.hostOf.set(vm.uuid, vm.host)
+    this.uuids = cloud.vms.map((vm) => vm.uuid)
+  }
+
+  /** An overload of the host that holds the i-th VM (in a scrambled order), naming that VM. */
+  overload(i: number): URLSearchParams {
+    const vm = this.uuids[(i * 7919) % this.uuids.length]!
+    return new URLSearchParams({ ...credentials, time: now(), host: this.hostOf.get(vm)!, reason: "1", vm_uuids: vm })
+  }
+
+  learn(reply: Reply): void {
+    if (reply.status !== 200) return
+    const answer = JSON.parse(reply.body) as {
+      decision: { execution: { migrations: ReadonlyArray<{ vm: string; to: string; migrated: boolean }> } }
+    }
+    for (const migration of answer.decision.execution.migrations) {
+      if (migration.migrated) this.hostOf.set(migration.vm, migration.to)
+    }
+  }
+}
 const hostName = (i: number) => `host-${String((i * 7919) % HOSTS).padStart(4, "0")}`
 const now = () => String(Date.now() / 1000)
 
@@ -132,7 +192,7 @@ const serve = async (snapshotMaxAge: number) => {
   const gm = await startGlobalManager(
     cloud,
     { data_collector_data_length: 10, snapshot_max_age: snapshotMaxAge },
-    bestFitDecreasing(0.8, 0.95)
+    placement()
   )
   process.stdout.write(`${JSON.stringify({ port: gm.port })}\n`)
   // The parent asks for the CPU time used so far, to relate work to requests on a busy machine.
@@ -150,15 +210,16 @@ const serve = async (snapshotMaxAge: number) => {
 const profileDir = process.env.NEAT_BENCH_CPU_PROFILE
 const profileArgs = profileDir === undefined || profileDir === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]
 
-/** Starts the server child and waits for its port. */
-const startServer = async (snapshotMaxAge: number) => {
-  const child = spawn(
-    process.execPath,
-    [...profileArgs, ...process.execArgv, fileURLToPath(import.meta.url), "--serve", String(snapshotMaxAge)],
-    {
-      stdio: ["pipe", "pipe", "inherit", "ipc"]
-    }
-  )
+/**
+ * Starts the server child and waits for its port. The child runs this file bundled by esbuild under
+ * plain node when esbuild is there (the same code without the TypeScript loader, whose compiled
+ * functions lose their names in CPU profiles), else under tsx.
+ */
+const startServer = async (snapshotMaxAge: number, bundle: string | undefined) => {
+  const entry = bundle === undefined ? [...process.execArgv, fileURLToPath(import.meta.url)] : [bundle]
+  const child = spawn(process.execPath, [...profileArgs, ...entry, "--serve", String(snapshotMaxAge)], {
+    stdio: ["pipe", "pipe", "inherit", "ipc"]
+  })
   const cpuMicros = () =>
     new Promise<number>((resolve) => {
       child.once("message", (message) => resolve((message as { cpuMicros: number }).cpuMicros))
@@ -196,14 +257,15 @@ async function main() {
     new URLSearchParams({ ...credentials, password: sha1Hex("x"), time: now(), host: hostName(i), reason: "0" })
   const rejected412 = (i: number) =>
     new URLSearchParams({ ...credentials, time: "1000", host: hostName(i), reason: "0" })
-  // Overloads naming a VM of the original layout: once it has moved, the request is still fully
-  // processed (snapshot, planning) and recorded as skipped.
-  const overload = (i: number) => {
-    const host = hostName(i)
-    return new URLSearchParams({ ...credentials, time: now(), host, reason: "1", vm_uuids: `${host}-vm${i % 3}` })
-  }
+  // Overloads naming a VM where the generator last saw it: every request plans and, unless another
+  // request moved the VM meanwhile, migrates it.
+  let whereabouts = new VmWhereabouts(setup())
+  const bundle = await bundleForNode(fileURLToPath(import.meta.url))
   for (const snapshotMaxAge of [0, 1]) {
-    const gm = await startServer(snapshotMaxAge)
+    const gm = await startServer(snapshotMaxAge, bundle)
+    whereabouts = new VmWhereabouts(setup())
+    const overload = (i: number) => whereabouts.overload(i)
+    const learn = (reply: Reply) => whereabouts.learn(reply)
     /** Runs a scenario and adds the server's CPU cost per request. */
     const measured = async (run: () => Promise<LoadResult>) => {
       const before = await gm.cpuMicros()
@@ -221,9 +283,15 @@ async function main() {
         await measured(() => load("rejected (403, wrong password)", `${gm.url}/`, rejected403))
         await measured(() => load("rejected (412, stale)", `${gm.url}/`, rejected412))
       }
-      await measured(() => load(`accepted overloads${suffix}`, `${gm.url}/`, overload))
+      await measured(() => load(`accepted overloads${suffix}`, `${gm.url}/`, overload, MAX_SECONDS, learn))
       await measured(() =>
-        load(`mixed 1:3 accepted:rejected${suffix}`, `${gm.url}/`, (i) => (i % 4 === 0 ? overload(i) : rejected412(i)))
+        load(
+          `mixed 1:3 accepted:rejected${suffix}`,
+          `${gm.url}/`,
+          (i) => (i % 4 === 0 ? overload(i) : rejected412(i)),
+          MAX_SECONDS,
+          learn
+        )
       )
     } finally {
       await gm.stop()
@@ -236,7 +304,7 @@ async function main() {
   // The placement decision alone: planning an overload and an underload on the 1000-host snapshot.
   const fresh = new InMemoryCloud(setup())
   const snapshot = Effect.runSync(takeSnapshot({ historyLength: 10 }).pipe(Effect.provide(fresh.layer)))
-  const placer = bestFitDecreasing(0.8, 0.95)
+  const placer = placement()
   const options = { ...defaultPlanningOptions, hostCpuUsableByVms: 1 }
   const bench = new Bench({ time: 500, warmupTime: 100 })
   bench

@@ -8,6 +8,8 @@ import type { CloudError } from "../errors.js"
 import type { HostState } from "../Host.js"
 import type { VmState } from "../Vm.js"
 import { hostOwnCpuMhz } from "./HostUtilization.js"
+import { LayeredMap } from "./LayeredMap.js"
+import { carryViews, hostIndex } from "./SnapshotViews.js"
 
 export interface CloudSnapshot {
   /** Every host, in the cloud's order (by name). */
@@ -76,7 +78,8 @@ export const takeSnapshot = (options: SnapshotOptions): Effect.Effect<CloudSnaps
 /**
  * The snapshot after an execution, without reading the cloud again: VMs that migrated are on their
  * target, woken hosts are active, suspended hosts are suspended. CPU histories stay as they were
- * (they describe the past), and a host's own use does not move with the VMs.
+ * (they describe the past), and a host's own use does not move with the VMs. Only the hosts the
+ * execution touched are copied; the rest is shared with `snapshot`.
  */
 export const applyExecution = (
   snapshot: CloudSnapshot,
@@ -105,20 +108,67 @@ export const applyExecution = (
     into.push(migration.vm)
     arriving.set(migration.to, into)
   }
-  const hosts = snapshot.hosts.map((host) => {
-    const out = leaving.get(host.name)
-    const into = arriving.get(host.name)
-    const power = suspended.has(host.name) ? "suspended" : woken.has(host.name) ? "active" : host.power
-    if (out === undefined && into === undefined && power === host.power) return host
-    const vms = host.vms.filter((uuid) => out?.has(uuid) !== true)
-    return { ...host, power, vms: into === undefined ? vms : [...vms, ...into] }
-  })
-  const vms = new Map(snapshot.vms)
-  for (const migration of moved) {
-    const vm = vms.get(migration.vm)
-    if (vm !== undefined) vms.set(migration.vm, { ...vm, host: migration.to })
+  const touched = new Set([...woken, ...suspended, ...leaving.keys(), ...arriving.keys()])
+  const hosts = snapshot.hosts.slice()
+  for (const name of touched) {
+    const i = hostIndex(snapshot, name)
+    if (i === undefined) continue
+    const host = hosts[i]!
+    const out = leaving.get(name)
+    const into = arriving.get(name)
+    const power = suspended.has(name) ? "suspended" : woken.has(name) ? "active" : host.power
+    const vms = out === undefined ? host.vms : host.vms.filter((uuid) => !out.has(uuid))
+    hosts[i] = { ...host, power, vms: into === undefined ? vms : [...vms, ...into] }
   }
-  const hostOwnMhz = new Map(snapshot.hostOwnMhz)
-  for (const host of woken) if (!hostOwnMhz.has(host)) hostOwnMhz.set(host, 0)
-  return { hosts, vms, vmCpuMhz: snapshot.vmCpuMhz, hostOwnMhz }
+  const vmChanges: Array<readonly [string, VmState]> = []
+  for (const migration of moved) {
+    const vm = snapshot.vms.get(migration.vm)
+    if (vm !== undefined) vmChanges.push([migration.vm, { ...vm, host: migration.to }])
+  }
+  const ownChanges: Array<readonly [string, number]> = []
+  for (const host of woken) if (!snapshot.hostOwnMhz.has(host)) ownChanges.push([host, 0])
+  const next: CloudSnapshot = {
+    hosts,
+    vms: LayeredMap.with(snapshot.vms, vmChanges),
+    vmCpuMhz: snapshot.vmCpuMhz,
+    hostOwnMhz: LayeredMap.with(snapshot.hostOwnMhz, ownChanges)
+  }
+  carryViews(snapshot, next, touched)
+  return next
+}
+
+const sameHistory = (a: ReadonlyArray<number> | undefined, b: ReadonlyArray<number>): boolean => {
+  if (a === b) return true
+  if (a === undefined || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * The snapshot with new CPU histories for some VMs (the VMs about to be placed, read afresh), the
+ * rest shared with `snapshot`.
+ */
+export const withVmHistories = (
+  snapshot: CloudSnapshot,
+  histories: ReadonlyMap<string, ReadonlyArray<number>>
+): CloudSnapshot => {
+  // Within a collection interval the histories read again are those the snapshot holds.
+  let changed = false
+  for (const [uuid, history] of histories) {
+    if (!sameHistory(snapshot.vmCpuMhz.get(uuid), history)) {
+      changed = true
+      break
+    }
+  }
+  if (!changed) return snapshot
+  const next: CloudSnapshot = { ...snapshot, vmCpuMhz: LayeredMap.with(snapshot.vmCpuMhz, histories) }
+  const touched = new Set<string>()
+  for (const uuid of histories.keys()) {
+    const home = snapshot.vms.get(uuid)?.host
+    const i = home === undefined ? undefined : hostIndex(snapshot, home)
+    if (i !== undefined && snapshot.hosts[i]!.vms.includes(uuid)) touched.add(home!)
+    else for (const host of snapshot.hosts) if (host.vms.includes(uuid)) touched.add(host.name)
+  }
+  carryViews(snapshot, next, touched)
+  return next
 }

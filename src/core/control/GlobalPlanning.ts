@@ -13,14 +13,12 @@
  * a host that vanished or is not active gets no plan.
  */
 import type { PlacementHost, VmPlacer } from "../../algorithms/types.js"
-import type { HostState } from "../Host.js"
-import { hostCpuMhz } from "../Host.js"
 import type { Migration, Placement, Plan } from "../Placement.js"
 import { emptyPlan } from "../Placement.js"
 import type { VmSample } from "../Vm.js"
 import type { CloudSnapshot } from "./CloudSnapshot.js"
-import { usableCpuMhz } from "./HostUtilization.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
+import { type HostView, hostView, type PlacementCandidates, placementCandidates } from "./SnapshotViews.js"
 
 export interface PlanningOptions {
   /** Fraction of a host's CPU that VMs may use (Neat's `host_cpu_usable_by_vms`, 0-1). */
@@ -70,119 +68,41 @@ export interface PlanningResult {
   }
 }
 
-interface HostView {
-  readonly host: HostState
-  /** VMs present in the snapshot, in the host's order. */
-  readonly vms: ReadonlyArray<string>
-  /** Every VM has at least one CPU sample (and every VM the host lists is known). */
-  readonly hasData: boolean
-  /** The host lists no VM at all. */
-  readonly empty: boolean
-}
-
-const buildViews = (snapshot: CloudSnapshot): Map<string, HostView> => {
-  const views = new Map<string, HostView>()
-  for (const host of snapshot.hosts) {
-    const vms = host.vms.filter((uuid) => snapshot.vms.has(uuid))
-    const hasData =
-      vms.length === host.vms.length && vms.every((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) > 0)
-    views.set(host.name, { host, vms, hasData, empty: host.vms.length === 0 })
-  }
-  return views
-}
-
-/**
- * What an underload plan offers, for every source host at once: the active hosts with VMs and
- * data as placement targets, and the active empty hosts, in the snapshot's order.
- */
-interface UnderloadCandidates {
-  readonly hostCpuUsableByVms: number
-  readonly untouchableHosts: ReadonlySet<string> | undefined
-  readonly targets: ReadonlyArray<PlacementHost>
-  readonly idle: ReadonlyArray<string>
-}
-
-/** Derived views of one snapshot. A snapshot is never modified (executions make a new one), so they are kept with it. */
-interface SnapshotViews {
-  readonly hosts: Map<string, HostView>
-  underload: UnderloadCandidates | undefined
-}
-
-const derived = new WeakMap<CloudSnapshot, SnapshotViews>()
-
-const snapshotViews = (snapshot: CloudSnapshot): SnapshotViews => {
-  let views = derived.get(snapshot)
-  if (views === undefined) {
-    views = { hosts: buildViews(snapshot), underload: undefined }
-    derived.set(snapshot, views)
-  }
-  return views
-}
-
-/** The hosts other than `name` (a plain copy loop: it runs for every underload request). */
-const withoutHost = (hosts: ReadonlyArray<PlacementHost>, name: string): Array<PlacementHost> => {
-  const out: Array<PlacementHost> = []
+/** The hosts other than `name`: the same array when it is not there, else one exact-size copy. */
+const withoutHost = (hosts: ReadonlyArray<PlacementHost>, name: string): ReadonlyArray<PlacementHost> => {
+  let at = -1
   for (let i = 0; i < hosts.length; i++) {
-    const host = hosts[i]!
-    if (host.name !== name) out.push(host)
+    if (hosts[i]!.name === name) {
+      at = i
+      break
+    }
   }
+  if (at < 0) return hosts
+  const out = hosts.slice()
+  out.splice(at, 1)
   return out
 }
 
-const viewHosts = (snapshot: CloudSnapshot): Map<string, HostView> => snapshotViews(snapshot).hosts
-
-const underloadCandidates = (snapshot: CloudSnapshot, options: PlanningOptions): UnderloadCandidates => {
-  const views = snapshotViews(snapshot)
-  const cached = views.underload
-  if (
-    cached !== undefined &&
-    cached.hostCpuUsableByVms === options.hostCpuUsableByVms &&
-    cached.untouchableHosts === options.untouchableHosts
-  ) {
-    return cached
-  }
-  const targets: Array<PlacementHost> = []
-  const idle: Array<string> = []
-  for (const view of views.hosts.values()) {
-    if (view.host.power !== "active") continue
-    if (options.untouchableHosts?.has(view.host.name) === true) continue
-    if (view.empty) idle.push(view.host.name)
-    else if (view.hasData) targets.push(placementHost(snapshot, view, options, false))
-  }
-  const candidates = {
-    hostCpuUsableByVms: options.hostCpuUsableByVms,
-    untouchableHosts: options.untouchableHosts,
-    targets,
-    idle
-  }
-  views.underload = candidates
-  return candidates
+/** True when `host` is among the candidates' active targets. */
+const isTarget = (candidates: PlacementCandidates, snapshot: CloudSnapshot, host: string): boolean => {
+  const view = hostView(snapshot, host)
+  return (
+    view !== undefined &&
+    view.host.power === "active" &&
+    !view.empty &&
+    view.hasData &&
+    candidates.untouchableHosts?.has(host) !== true
+  )
 }
 
-const lastSample = (history: ReadonlyArray<number> | undefined): number =>
-  history === undefined || history.length === 0 ? 0 : history[history.length - 1]!
-
-const placementHost = (
-  snapshot: CloudSnapshot,
-  view: HostView,
-  options: PlanningOptions,
-  empty: boolean
-): PlacementHost => {
-  let cpuUsedMhz = empty ? 0 : (snapshot.hostOwnMhz.get(view.host.name) ?? 0)
-  let ramUsedMb = 0
-  if (!empty) {
-    for (const uuid of view.vms) {
-      cpuUsedMhz += lastSample(snapshot.vmCpuMhz.get(uuid))
-      ramUsedMb += snapshot.vms.get(uuid)?.ramMb ?? 0
-    }
-  }
-  return {
-    name: view.host.name,
-    cpuMhz: usableCpuMhz(hostCpuMhz(view.host), options.hostCpuUsableByVms),
-    cpuUsedMhz,
-    ramMb: view.host.ramMb,
-    ramUsedMb
-  }
+/** True when `host` is among the candidates' inactive hosts (suspended, or active without VMs). */
+const isInactive = (candidates: PlacementCandidates, snapshot: CloudSnapshot, host: string): boolean => {
+  const view = hostView(snapshot, host)
+  return (
+    view !== undefined &&
+    (view.host.power === "suspended" || (view.host.power === "active" && view.empty)) &&
+    candidates.untouchableHosts?.has(host) !== true
+  )
 }
 
 const vmSample = (snapshot: CloudSnapshot, uuid: string): VmSample => ({
@@ -206,16 +126,16 @@ const nothing = (
   inputs: { activeHosts: 0, inactiveHosts: 0, vmsToPlace }
 })
 
-/** Checks that the placement covers exactly `vms` with hosts from `allowed`; a reason when not. */
+/** Checks that the placement covers exactly `vms` with hosts it was `offered`; a reason when not. */
 const checkPlacement = (
   placement: Placement,
   vms: ReadonlyArray<string>,
-  allowed: ReadonlySet<string>
+  offered: (host: string) => boolean
 ): string | undefined => {
   for (const uuid of vms) {
     const target = placement[uuid]
     if (target === undefined) return `no host for VM ${uuid}`
-    if (!allowed.has(target)) return `VM ${uuid} placed on ${target}, which was not offered`
+    if (!offered(target)) return `VM ${uuid} placed on ${target}, which was not offered`
   }
   const extra = Object.keys(placement).find((uuid) => !vms.includes(uuid))
   return extra === undefined ? undefined : `placement names VM ${extra}, which was not to be placed`
@@ -225,11 +145,11 @@ const migrationsOf = (placement: Placement, vms: ReadonlyArray<string>, from: st
   vms.map((vm) => ({ vm, from, to: placement[vm]! }))
 
 const sourceHost = (
-  views: ReadonlyMap<string, HostView>,
+  snapshot: CloudSnapshot,
   request: ReallocationRequest,
   placerState: unknown
 ): HostView | PlanningResult => {
-  const view = views.get(request.host)
+  const view = hostView(snapshot, request.host)
   if (view === undefined) return nothing("unknownHost", `host ${request.host} is not in the cloud`, placerState)
   if (view.host.power !== "active") {
     return nothing("hostNotActive", `host ${request.host} is ${view.host.power}`, placerState)
@@ -247,8 +167,7 @@ export const planUnderload = (
   placerState: unknown,
   options: PlanningOptions
 ): PlanningResult => {
-  const views = viewHosts(snapshot)
-  const source = sourceHost(views, request, placerState)
+  const source = sourceHost(snapshot, request, placerState)
   if (isResult(source)) return source
   const vms = source.vms
   // A VM the host lists but the inventory does not know is in flux: the host is not emptied.
@@ -258,7 +177,7 @@ export const planUnderload = (
   const missing = vms.find((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) === 0)
   if (missing !== undefined) return nothing("noData", `no CPU data yet for VM ${missing}`, placerState, vms)
 
-  const candidates = underloadCandidates(snapshot, options)
+  const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
   const sourceName = source.host.name
   const targets = withoutHost(candidates.targets, sourceName)
   const idle = candidates.idle.includes(sourceName)
@@ -279,7 +198,7 @@ export const planUnderload = (
     const detail = `the ${vms.length} VMs do not fit on the ${targets.length} other active hosts`
     return { status: "noFit", detail, plan: idleOnly, placement: {}, placerState: nextState, inputs }
   }
-  const invalid = checkPlacement(placement, vms, new Set(targets.map((host) => host.name)))
+  const invalid = checkPlacement(placement, vms, (host) => host !== sourceName && isTarget(candidates, snapshot, host))
   if (invalid !== undefined) {
     return { status: "invalidPlacement", detail: invalid, plan: idleOnly, placement, placerState: nextState, inputs }
   }
@@ -306,8 +225,7 @@ export const planOverload = (
   placerState: unknown,
   options: PlanningOptions
 ): PlanningResult => {
-  const views = viewHosts(snapshot)
-  const source = sourceHost(views, request, placerState)
+  const source = sourceHost(snapshot, request, placerState)
   if (isResult(source)) return source
   const resident = new Set(source.vms)
   const vms = [...new Set(request.vmUuids)].filter((uuid) => resident.has(uuid))
@@ -317,20 +235,11 @@ export const planOverload = (
   const missing = vms.find((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) === 0)
   if (missing !== undefined) return nothing("noData", `no CPU data yet for VM ${missing}`, placerState, vms)
 
-  const targets: Array<PlacementHost> = []
-  const inactive: Array<PlacementHost> = []
-  const suspended = new Set<string>()
-  for (const view of views.values()) {
-    if (view.host.name === source.host.name) continue
-    if (options.untouchableHosts?.has(view.host.name) === true) continue
-    if (view.host.power === "suspended") {
-      suspended.add(view.host.name)
-      inactive.push(placementHost(snapshot, view, options, true))
-    } else if (view.host.power === "active") {
-      if (view.empty) inactive.push(placementHost(snapshot, view, options, true))
-      else if (view.hasData) targets.push(placementHost(snapshot, view, options, false))
-    }
-  }
+  const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
+  const sourceName = source.host.name
+  const targets = withoutHost(candidates.targets, sourceName)
+  const inactive = withoutHost(candidates.inactive, sourceName)
+  const suspended = candidates.suspended
   const inputs = { activeHosts: targets.length, inactiveHosts: inactive.length, vmsToPlace: vms }
   const [placement, nextState] = placer.place(
     { hosts: targets, inactiveHosts: inactive, vms: vms.map((uuid) => vmSample(snapshot, uuid)) },
@@ -340,8 +249,11 @@ export const planOverload = (
     const detail = `the ${vms.length} VMs do not fit on the other hosts`
     return { status: "noFit", detail, plan: emptyPlan, placement: {}, placerState: nextState, inputs }
   }
-  const allowed = new Set([...targets, ...inactive].map((host) => host.name))
-  const invalid = checkPlacement(placement, vms, allowed)
+  const invalid = checkPlacement(
+    placement,
+    vms,
+    (host) => host !== sourceName && (isTarget(candidates, snapshot, host) || isInactive(candidates, snapshot, host))
+  )
   if (invalid !== undefined) {
     return { status: "invalidPlacement", detail: invalid, plan: emptyPlan, placement, placerState: nextState, inputs }
   }

@@ -28,6 +28,17 @@ export const noPolicy: OperatorPolicy = {
   migrationCapIntervalSec: 300
 }
 
-/** Hosts the placement must never be offered: excluded and in maintenance. */
-export const untouchableHosts = (policy: OperatorPolicy): ReadonlySet<string> =>
-  new Set([...policy.excludedHosts, ...policy.maintenanceHosts])
+const untouchable = new WeakMap<OperatorPolicy, ReadonlySet<string>>()
+
+/**
+ * Hosts the placement must never be offered: excluded and in maintenance. The same set for the
+ * same policy, so that planning can keep what it derived for it from one request to the next.
+ */
+export const untouchableHosts = (policy: OperatorPolicy): ReadonlySet<string> => {
+  let hosts = untouchable.get(policy)
+  if (hosts === undefined) {
+    hosts = new Set([...policy.excludedHosts, ...policy.maintenanceHosts])
+    untouchable.set(policy, hosts)
+  }
+  return hosts
+}

@@ -4,10 +4,10 @@
  * the migrations executed recently, which the cap counts.
  */
 import { Context, Effect, Layer } from "effect"
-import { migrationsInWindow } from "../../core/control/MigrationCap.js"
 import type { OperatorPolicy } from "../../core/control/OperatorPolicy.js"
 import type { ControlMode } from "../../core/control/Reallocate.js"
 import { GlobalManagerConfig, policyOf } from "./GlobalManagerOptions.js"
+import { RecentMigrations } from "./RecentMigrations.js"
 
 export interface OperatorControlsApi {
   readonly mode: Effect.Effect<ControlMode>
@@ -24,7 +24,7 @@ export class OperatorControls extends Context.Tag("neat/OperatorControls")<Opera
     OperatorControls,
     Effect.map(GlobalManagerConfig, (config): OperatorControlsApi => {
       let policy = policyOf(config)
-      let ends: Array<number> = []
+      const recent = new RecentMigrations()
       return {
         mode: Effect.succeed(config.control_mode),
         policy: Effect.sync(() => policy),
@@ -33,14 +33,8 @@ export class OperatorControls extends Context.Tag("neat/OperatorControls")<Opera
             policy = change(policy)
             return policy
           }),
-        migrationsDone: (count, atMs) =>
-          Effect.sync(() => {
-            for (let i = 0; i < count; i++) ends.push(atMs)
-            // Keep only what the window can still count.
-            const horizon = atMs - policy.migrationCapIntervalSec * 1000
-            if (ends.length > 1024) ends = ends.filter((at) => at > horizon)
-          }),
-        recentMigrations: (nowMs) => Effect.sync(() => migrationsInWindow(ends, nowMs, policy.migrationCapIntervalSec))
+        migrationsDone: (count, atMs) => Effect.sync(() => recent.add(count, atMs, policy.migrationCapIntervalSec)),
+        recentMigrations: (nowMs) => Effect.sync(() => recent.count(nowMs, policy.migrationCapIntervalSec))
       }
     })
   )

@@ -7,10 +7,10 @@
  * date with its own executions and with fresh CPU histories of the VMs to place; with 0 (Neat's
  * behaviour) it reads the whole cloud for every request.
  */
-import { Clock, Context, Deferred, Effect, Exit, Layer, Queue } from "effect"
+import { Clock, Context, Deferred, Effect, Exit, FiberRef, Layer, LogLevel, Queue } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { Cloud, readVmCpuHistories } from "../../core/Cloud.js"
-import { type CloudSnapshot, takeSnapshot } from "../../core/control/CloudSnapshot.js"
+import { type CloudSnapshot, takeSnapshot, withVmHistories } from "../../core/control/CloudSnapshot.js"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { DecisionLog } from "../../core/control/DecisionLog.js"
 import {
@@ -21,6 +21,7 @@ import {
   reallocateOn
 } from "../../core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../core/control/ReallocationRequest.js"
+import { hostIndex, hostView } from "../../core/control/SnapshotViews.js"
 import type { CloudError } from "../../core/errors.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanBook } from "./PlanBook.js"
@@ -64,7 +65,7 @@ type Job =
 
 /** Why the request cannot be handled on this snapshot, or undefined. */
 export const rejectionOf = (snapshot: CloudSnapshot, request: ReallocationRequest): string | undefined => {
-  if (!snapshot.hosts.some((host) => host.name === request.host)) return `unknown host: ${request.host}`
+  if (hostIndex(snapshot, request.host) === undefined) return `unknown host: ${request.host}`
   if (request.reason === "overload") {
     const unknown = request.vmUuids.filter((uuid) => !snapshot.vms.has(uuid))
     if (unknown.length > 0) return `unknown VMs: ${unknown.join(", ")}`
@@ -73,9 +74,7 @@ export const rejectionOf = (snapshot: CloudSnapshot, request: ReallocationReques
 }
 
 const vmsToPlace = (snapshot: CloudSnapshot, request: ReallocationRequest): ReadonlyArray<string> =>
-  request.reason === "overload"
-    ? request.vmUuids
-    : (snapshot.hosts.find((host) => host.name === request.host)?.vms ?? [])
+  request.reason === "overload" ? request.vmUuids : (hostView(snapshot, request.host)?.host.vms ?? [])
 
 /** The snapshot with fresh CPU histories (`n` samples) of the given VMs. */
 const withFreshHistories = (
@@ -87,14 +86,18 @@ const withFreshHistories = (
     const cloud = yield* Cloud
     const known = uuids.filter((uuid) => snapshot.vms.has(uuid))
     if (known.length === 0) return snapshot
-    const fresh = yield* readVmCpuHistories(cloud, known, n)
-    const vmCpuMhz = new Map(snapshot.vmCpuMhz)
-    for (const [uuid, history] of fresh) vmCpuMhz.set(uuid, history)
-    return { ...snapshot, vmCpuMhz }
+    return withVmHistories(snapshot, yield* readVmCpuHistories(cloud, known, n))
   })
 
 /** One line per decision for operators: what was asked, what happened, how long it took. */
-const logDecision = (decision: RecordedDecision) => {
+const logDecision = (decision: RecordedDecision) =>
+  Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (minimum) => {
+    const level = decision.outcome === "done" || decision.outcome === "skipped" ? LogLevel.Info : LogLevel.Warning
+    // The line is built only when the minimum level keeps it (a busy server decides thousands a second).
+    return LogLevel.lessThan(level, minimum) ? Effect.void : logLine(decision, level)
+  })
+
+const logLine = (decision: RecordedDecision, level: LogLevel.LogLevel) => {
   const migrated = decision.execution.migrations.filter((outcome) => outcome._tag === "Migrated").length
   const failed = decision.execution.migrations.length - migrated
   const line =
@@ -102,8 +105,7 @@ const logDecision = (decision: RecordedDecision) => {
     `(${decision.status}: ${decision.detail}); ${migrated} migrated, ${failed} failed, ` +
     `woken [${decision.execution.woken.join(", ")}], suspended [${decision.execution.suspended.join(", ")}], ` +
     `${decision.finishedAtMs - decision.startedAtMs} ms`
-  const log = decision.outcome === "done" || decision.outcome === "skipped" ? Effect.logInfo : Effect.logWarning
-  return log(line).pipe(Effect.annotateLogs({ service: "GlobalManager" }))
+  return Effect.logWithLevel(level, line).pipe(Effect.annotateLogs({ service: "GlobalManager" }))
 }
 
 export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<

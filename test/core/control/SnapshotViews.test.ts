@@ -1,0 +1,140 @@
+import { Effect, Either } from "effect"
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import { makePlacer } from "../../../src/algorithms/registry.js"
+import {
+  applyExecution,
+  type CloudSnapshot,
+  takeSnapshot,
+  withVmHistories
+} from "../../../src/core/control/CloudSnapshot.js"
+import { defaultPlanningOptions, planReallocation } from "../../../src/core/control/GlobalPlanning.js"
+import type { ReallocationRequest } from "../../../src/core/control/ReallocationRequest.js"
+import { placementCandidates } from "../../../src/core/control/SnapshotViews.js"
+import type { PowerState } from "../../../src/core/Host.js"
+import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
+
+const powers: ReadonlyArray<PowerState> = ["active", "active", "active", "suspended", "failed"]
+
+/** Up to 10 hosts in any power state, up to 24 VMs on the active ones, some without data yet. */
+const cloudSetup: fc.Arbitrary<CloudSetup> = fc
+  .array(fc.constantFrom(...powers), { minLength: 2, maxLength: 10 })
+  .chain((hostPowers) => {
+    const hosts = hostPowers.map((power, i) => ({
+      name: `h${i}`,
+      cores: 2,
+      mhzPerCore: 1000 + 500 * (i % 2),
+      ramMb: 4096,
+      power,
+      ownCpuMhz: [40 + i]
+    }))
+    const active = hosts.filter((host) => host.power === "active").map((host) => host.name)
+    if (active.length === 0) return fc.constant({ hosts, vms: [] })
+    const vm = fc.record({
+      host: fc.constantFrom(...active),
+      ramMb: fc.constantFrom(256, 512, 1024),
+      cpuMhz: fc.array(fc.integer({ min: 0, max: 900 }), { minLength: 0, maxLength: 3 })
+    })
+    return fc.array(vm, { maxLength: 24 }).map((vms) => ({ hosts, vms: vms.map((v, i) => ({ ...v, uuid: `vm${i}` })) }))
+  })
+
+/** One change a running global manager makes to its snapshot (an execution moves a VM at most once). */
+type Change =
+  | { readonly _tag: "execute"; readonly moves: ReadonlyArray<[number, number]>; readonly flips: ReadonlyArray<number> }
+  | { readonly _tag: "fresh"; readonly vms: ReadonlyArray<number>; readonly mhz: number }
+  | { readonly _tag: "plan"; readonly host: number; readonly overload: boolean; readonly vms: ReadonlyArray<number> }
+
+const change: fc.Arbitrary<Change> = fc.oneof(
+  fc.record({
+    _tag: fc.constant("execute" as const),
+    moves: fc.array(fc.tuple(fc.nat(40), fc.nat(20)), { maxLength: 3 }),
+    flips: fc.array(fc.nat(20), { maxLength: 2 })
+  }),
+  fc.record({
+    _tag: fc.constant("fresh" as const),
+    vms: fc.array(fc.nat(40), { minLength: 1, maxLength: 3 }),
+    mhz: fc.integer({ min: 0, max: 900 })
+  }),
+  fc.record({
+    _tag: fc.constant("plan" as const),
+    host: fc.nat(20),
+    overload: fc.boolean(),
+    vms: fc.array(fc.nat(40), { maxLength: 2 })
+  })
+)
+
+const placer = Either.getOrThrow(
+  makePlacer(
+    "placement/best_fit_decreasing",
+    { cpu_threshold: 0.8, ram_threshold: 0.95, last_n_vm_cpu: 2 },
+    { timeStepSec: 300, migrationTimeSec: 20 }
+  )
+)
+
+/** The same snapshot as a new object: planning derives everything again from scratch. */
+const fresh = (snapshot: CloudSnapshot): CloudSnapshot => ({
+  hosts: snapshot.hosts.map((host) => ({ ...host })),
+  vms: new Map(snapshot.vms),
+  vmCpuMhz: new Map(snapshot.vmCpuMhz),
+  hostOwnMhz: new Map(snapshot.hostOwnMhz)
+})
+
+describe("snapshot views carried across changes", () => {
+  it("plan exactly as views built from scratch, through executions and fresh histories", () => {
+    fc.assert(
+      fc.property(
+        cloudSetup,
+        fc.array(change, { maxLength: 25 }),
+        fc.subarray(["h0", "h3"]),
+        (setup, changes, untouchable) => {
+          const cloud = new InMemoryCloud(setup)
+          let snapshot = Effect.runSync(takeSnapshot({ historyLength: 3 }).pipe(Effect.provide(cloud.layer)))
+          const options = { ...defaultPlanningOptions, untouchableHosts: new Set(untouchable) }
+          const hostName = (i: number) => snapshot.hosts[i % snapshot.hosts.length]!.name
+          const vmName = (i: number) => `vm${i % Math.max(1, setup.vms.length)}`
+          // Views exist from the start, as in the global manager after its first plan.
+          placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
+          for (const step of changes) {
+            if (step._tag === "execute") {
+              const migrations = step.moves
+                .map(([vm, to]) => ({
+                  vm: vmName(vm),
+                  from: snapshot.vms.get(vmName(vm))?.host ?? "",
+                  to: hostName(to)
+                }))
+                .filter((m, i, all) => m.from !== "" && m.from !== m.to && all.findIndex((o) => o.vm === m.vm) === i)
+              const flipped = step.flips.map(hostName)
+              const woken = flipped.filter((h) => snapshot.hosts.find((x) => x.name === h)?.power === "suspended")
+              const suspended = flipped.filter((h) => snapshot.hosts.find((x) => x.name === h)?.power === "active")
+              snapshot = applyExecution(snapshot, {
+                woken,
+                suspended,
+                migrations: migrations.map((migration) => ({ _tag: "Migrated", migration }))
+              })
+            } else if (step._tag === "fresh") {
+              const known = step.vms.map(vmName).filter((uuid) => snapshot.vms.has(uuid))
+              snapshot = withVmHistories(snapshot, new Map(known.map((uuid) => [uuid, [step.mhz, step.mhz + 1]])))
+            } else {
+              const request: ReallocationRequest = {
+                host: hostName(step.host),
+                reason: step.overload ? "overload" : "underload",
+                vmUuids: step.vms.map(vmName)
+              }
+              const carried = planReallocation(snapshot, request, placer, null, options)
+              const rebuilt = planReallocation(fresh(snapshot), request, placer, null, options)
+              expect(carried).toEqual(rebuilt)
+            }
+            const carried = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
+            const rebuilt = placementCandidates(fresh(snapshot), options.hostCpuUsableByVms, options.untouchableHosts)
+            expect(carried.targets).toEqual(rebuilt.targets)
+            expect(carried.inactive).toEqual(rebuilt.inactive)
+            expect(carried.idle).toEqual(rebuilt.idle)
+            expect([...carried.suspended]).toEqual([...rebuilt.suspended])
+            expect([...carried.targetPosition]).toEqual([...rebuilt.targetPosition])
+          }
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+})

@@ -20,13 +20,19 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
     // Copies go through forEach: iterating a map allocates an entry pair per element.
     const base = map instanceof LayeredMap ? (map as LayeredMap<K, V>).base : map
     const merged = new Map<K, V>()
-    if (map instanceof LayeredMap) (map as LayeredMap<K, V>).changes.forEach((value, key) => merged.set(key, value))
+    if (map instanceof LayeredMap)
+      (map as LayeredMap<K, V>).changes.forEach((value, key) => {
+        merged.set(key, value)
+      })
     for (const [key, value] of changes) merged.set(key, value)
     if (merged.size === 0) return map
     if (merged.size * merged.size > 2 * base.size + 64) {
       const flat = new Map<K, V>()
-      base.forEach((value, key) => flat.set(key, value))
-      merged.forEach((value, key) => flat.set(key, value))
+      const into = (value: V, key: K): void => {
+        flat.set(key, value)
+      }
+      base.forEach(into)
+      merged.forEach(into)
       return flat
     }
     let added = 0

@@ -7,7 +7,7 @@
  * JSON bodies, other methods and paths go to the Effect stack.
  */
 import { type IncomingMessage, Server, type ServerResponse } from "node:http"
-import { Cause, Effect, Exit, Layer, Runtime, Schema } from "effect"
+import { Cause, Effect, Exit, Layer, Schema } from "effect"
 import { ReallocationView } from "./Api.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
 import { isRejection, type NeatParams, neatRequestChecker } from "./NeatRequest.js"
@@ -74,14 +74,13 @@ export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =
       const config = yield* GlobalManagerConfig
       const queue = yield* ReallocationQueue
       const metrics = yield* ServerMetrics
-      const runtime = yield* Effect.runtime<never>()
       const check = neatRequestChecker(config)
       const encode = Schema.encodeSync(ReallocationView)
 
       const answer = (response: ServerResponse, startedNs: bigint, status: number, body: unknown) => {
         send(response, status, body)
         const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9
-        Effect.runSync(metrics.requestServed("PUT", "/", status, seconds))
+        metrics.unsafeRequestServed("PUT", "/", status, seconds)
       }
 
       const handle = (response: ServerResponse, startedNs: bigint, body: string) => {
@@ -93,28 +92,26 @@ export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =
         if (isRejection(checked)) {
           return answer(response, startedNs, checked.status, { _tag: checked.tag, message: checked.message })
         }
-        Runtime.runCallback(runtime)(queue.submit(checked), {
-          onExit: (exit) => {
-            if (Exit.isFailure(exit)) {
-              // A defect in the worker (a bug in an algorithm or a cloud layer): no decision to show.
-              const message = `the reallocation failed: ${Cause.pretty(exit.cause).split("\n")[0] ?? "unknown"}`
-              return answer(response, startedNs, 500, { _tag: "InternalServerError", message })
-            }
-            const outcome = exit.value
-            if (outcome.result._tag === "Rejected") {
-              return answer(response, startedNs, 422, { _tag: "UnprocessableEntity", message: outcome.result.message })
-            }
-            answer(
-              response,
-              startedNs,
-              200,
-              encode({
-                coalesced: outcome.coalesced,
-                decision: decisionView(outcome.result.decision),
-                request_id: outcome.requestId
-              })
-            )
+        queue.unsafeSubmit(checked, undefined, (exit) => {
+          if (Exit.isFailure(exit)) {
+            // A defect in the worker (a bug in an algorithm or a cloud layer): no decision to show.
+            const message = `the reallocation failed: ${Cause.pretty(exit.cause).split("\n")[0] ?? "unknown"}`
+            return answer(response, startedNs, 500, { _tag: "InternalServerError", message })
           }
+          const outcome = exit.value
+          if (outcome.result._tag === "Rejected") {
+            return answer(response, startedNs, 422, { _tag: "UnprocessableEntity", message: outcome.result.message })
+          }
+          answer(
+            response,
+            startedNs,
+            200,
+            encode({
+              coalesced: outcome.coalesced,
+              decision: decisionView(outcome.result.decision),
+              request_id: outcome.requestId
+            })
+          )
         })
       }
 

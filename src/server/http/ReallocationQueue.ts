@@ -40,9 +40,21 @@ export interface QueuedOutcome {
   readonly requestId: string
 }
 
+/** Called once with a queued request's outcome (a failure only for a defect in the worker). */
+export type OutcomeCallback = (outcome: Exit.Exit<QueuedOutcome>) => void
+
 export interface ReallocationQueueApi {
   /** Queues a request and waits for its outcome; `mode` overrides the deployment's for this request. */
   readonly submit: (request: ReallocationRequest, mode?: ControlMode) => Effect.Effect<QueuedOutcome>
+  /**
+   * `submit` as a plain call that reports through `onOutcome`, for code that answers outside a fiber
+   * (the form fast path): no fiber waits for each queued request.
+   */
+  readonly unsafeSubmit: (
+    request: ReallocationRequest,
+    mode: ControlMode | undefined,
+    onOutcome: OutcomeCallback
+  ) => void
   /**
    * Runs `task` on the worker, between reallocations (approvals execute plans this way, so that
    * nothing else changes the cloud meanwhile).
@@ -52,16 +64,17 @@ export interface ReallocationQueueApi {
   readonly pending: Effect.Effect<number>
 }
 
-type Job =
-  | {
-      readonly _tag: "Reallocation"
-      readonly request: ReallocationRequest
-      readonly mode: ControlMode | undefined
-      readonly requestId: string
-      readonly receivedAtMs: number
-      readonly done: Deferred.Deferred<QueueResult>
-    }
-  | { readonly _tag: "Task"; readonly run: Effect.Effect<void, never, Cloud | DecisionLog> }
+interface ReallocationJob {
+  readonly _tag: "Reallocation"
+  readonly request: ReallocationRequest
+  readonly mode: ControlMode | undefined
+  readonly requestId: string
+  readonly receivedAtMs: number
+  /** The submitter's callback, then those of the requests coalesced into this one. */
+  readonly waiters: Array<OutcomeCallback>
+}
+
+type Job = ReallocationJob | { readonly _tag: "Task"; readonly run: Effect.Effect<void, never, Cloud | DecisionLog> }
 
 /** Why the request cannot be handled on this snapshot, or undefined. */
 export const rejectionOf = (snapshot: CloudSnapshot, request: ReallocationRequest): string | undefined => {
@@ -127,7 +140,8 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
         const context = yield* Effect.context<Cloud | DecisionLog>()
         let sequence = 0
         const jobs = yield* Queue.unbounded<Job>()
-        const byHost = new Map<string, { done: Deferred.Deferred<QueueResult>; requestId: string }>()
+        const byHost = new Map<string, ReallocationJob>()
+        const clock = yield* Effect.clock
         let placerState = placer.initialState
         let cache: { snapshot: CloudSnapshot; readAtMs: number } | undefined
 
@@ -147,11 +161,13 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
             return fresh
           })
 
-        const handle = (job: Extract<Job, { _tag: "Reallocation" }>) =>
+        const handle = (job: ReallocationJob) =>
           Effect.gen(function* () {
-            yield* Effect.logDebug(`received: ${job.request.reason} of ${job.request.host}`).pipe(
-              Effect.annotateLogs({ step: "receive" })
-            )
+            if (LogLevel.lessThanEqual(yield* FiberRef.get(FiberRef.currentMinimumLogLevel), LogLevel.Debug)) {
+              yield* Effect.logDebug(`received: ${job.request.reason} of ${job.request.host}`).pipe(
+                Effect.annotateLogs({ step: "receive" })
+              )
+            }
             const nowMs = yield* Clock.currentTimeMillis
             const options = {
               ...baseOptions,
@@ -209,37 +225,44 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
           }
           const exit = yield* Effect.exit(handle(job))
           byHost.delete(job.request.host)
-          yield* metrics.queueLength(byHost.size)
+          metrics.unsafeQueueLength(byHost.size)
           // A defect (a bug in an algorithm or a cloud layer) reaches the callers; the worker goes on.
-          if (Exit.isFailure(exit)) {
-            cache = undefined
-            yield* Deferred.failCause(job.done, exit.cause)
-          } else yield* Deferred.succeed(job.done, exit.value)
+          if (Exit.isFailure(exit)) cache = undefined
+          const outcome = Exit.map(exit, (result) => ({ result, coalesced: false, requestId: job.requestId }))
+          for (const waiter of job.waiters) waiter(outcome)
         })
         yield* Effect.forkScoped(Effect.forever(work))
 
-        const submit = (request: ReallocationRequest, mode?: ControlMode): Effect.Effect<QueuedOutcome> =>
-          Effect.gen(function* () {
-            const existing = byHost.get(request.host)
-            if (existing !== undefined) {
-              yield* metrics.requestCoalesced
-              return { result: yield* Deferred.await(existing.done), coalesced: true, requestId: existing.requestId }
-            }
-            const done = yield* Deferred.make<QueueResult>()
-            const receivedAtMs = yield* Clock.currentTimeMillis
-            const requestId = `${receivedAtMs.toString(36)}-${(++sequence).toString(36)}`
-            // Registered and queued together, so no caller can wait on a job that never runs.
-            yield* Effect.uninterruptible(
-              Effect.suspend(() => {
-                byHost.set(request.host, { done, requestId })
-                return Effect.zipRight(
-                  metrics.queueLength(byHost.size),
-                  Queue.offer(jobs, { _tag: "Reallocation", request, mode, requestId, receivedAtMs, done })
-                )
-              })
+        const unsafeSubmit = (
+          request: ReallocationRequest,
+          mode: ControlMode | undefined,
+          onOutcome: OutcomeCallback
+        ): void => {
+          const existing = byHost.get(request.host)
+          if (existing !== undefined) {
+            metrics.unsafeRequestCoalesced()
+            existing.waiters.push((outcome) =>
+              onOutcome(Exit.map(outcome, (queued) => ({ ...queued, coalesced: true })))
             )
-            return { result: yield* Deferred.await(done), coalesced: false, requestId }
-          })
+            return
+          }
+          const receivedAtMs = clock.unsafeCurrentTimeMillis()
+          const requestId = `${receivedAtMs.toString(36)}-${(++sequence).toString(36)}`
+          const job: ReallocationJob = {
+            _tag: "Reallocation",
+            request,
+            mode,
+            requestId,
+            receivedAtMs,
+            waiters: [onOutcome]
+          }
+          byHost.set(request.host, job)
+          metrics.unsafeQueueLength(byHost.size)
+          jobs.unsafeOffer(job)
+        }
+
+        const submit = (request: ReallocationRequest, mode?: ControlMode): Effect.Effect<QueuedOutcome> =>
+          Effect.async<QueuedOutcome>((resume) => unsafeSubmit(request, mode, resume))
 
         const exclusive = <A>(task: Effect.Effect<A, never, Cloud | DecisionLog>): Effect.Effect<A> =>
           Effect.gen(function* () {
@@ -248,7 +271,7 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
             yield* Queue.offer(jobs, { _tag: "Task", run: Effect.asVoid(run) })
             return yield* Deferred.await(done)
           }).pipe(Effect.provide(context))
-        return { submit, exclusive, pending: Effect.sync(() => byHost.size) }
+        return { submit, unsafeSubmit, exclusive, pending: Effect.sync(() => byHost.size) }
       })
     )
 }

@@ -8,10 +8,14 @@ import type { RecordedDecision } from "../../core/control/Decision.js"
 
 type Labels = Readonly<Record<string, string>>
 
-const escapeLabel = (value: string): string => value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')
+const needsEscape = /[\\\n"]/
+const escapeLabel = (value: string): string =>
+  needsEscape.test(value) ? value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"') : value
+/** `{k="v",...}` in the labels' order (every observation builds one: a plain loop). */
 const labelText = (labels: Labels): string => {
-  const entries = Object.entries(labels)
-  return entries.length === 0 ? "" : `{${entries.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",")}}`
+  let text = ""
+  for (const key in labels) text += `${text === "" ? "{" : ","}${key}="${escapeLabel(labels[key]!)}"`
+  return text === "" ? "" : `${text}}`
 }
 
 class Counter {
@@ -115,9 +119,13 @@ const httpErrorType = (status: number): string | undefined =>
 
 export interface ServerMetricsApi {
   readonly requestServed: (method: string, route: string, status: number, seconds: number) => Effect.Effect<void>
+  /** `requestServed` as a plain call, for code that answers outside a fiber (the form fast path). */
+  readonly unsafeRequestServed: (method: string, route: string, status: number, seconds: number) => void
   readonly decisionRecorded: (decision: RecordedDecision) => Effect.Effect<void>
   readonly requestCoalesced: Effect.Effect<void>
+  readonly unsafeRequestCoalesced: () => void
   readonly queueLength: (length: number) => Effect.Effect<void>
+  readonly unsafeQueueLength: (length: number) => void
   /** Hosts by power state, as last read from the cloud. */
   readonly hostsByPower: (counts: Readonly<Record<string, number>>) => Effect.Effect<void>
   /** Recommended plans by status. */
@@ -142,14 +150,20 @@ const make = Effect.sync((): ServerMetricsApi => {
   const hosts = new Gauge("neat_hosts", "Hosts by power state, as last read from the cloud.")
   const plans = new Gauge("neat_plans", "Recommended plans by status.")
   let queued = 0
+  const unsafeRequestServed = (method: string, route: string, status: number, seconds: number): void => {
+    requests.inc({ method, route, status: String(status) })
+    latency.observe(seconds, { route })
+    const type = httpErrorType(status)
+    if (type !== undefined) errors.inc({ type })
+  }
+  const unsafeRequestCoalesced = (): void => coalesced.inc()
+  const unsafeQueueLength = (length: number): void => {
+    queued = length
+  }
   return {
     requestServed: (method, route, status, seconds) =>
-      Effect.sync(() => {
-        requests.inc({ method, route, status: String(status) })
-        latency.observe(seconds, { route })
-        const type = httpErrorType(status)
-        if (type !== undefined) errors.inc({ type })
-      }),
+      Effect.sync(() => unsafeRequestServed(method, route, status, seconds)),
+    unsafeRequestServed,
     decisionRecorded: (decision) =>
       Effect.sync(() => {
         decisions.inc({ reason: decision.request.reason, outcome: decision.outcome })
@@ -160,11 +174,10 @@ const make = Effect.sync((): ServerMetricsApi => {
         for (const type of decisionErrors(decision)) errors.inc({ type })
         placement.observe(decision.timings.placementMs / 1000)
       }),
-    requestCoalesced: Effect.sync(() => coalesced.inc()),
-    queueLength: (length) =>
-      Effect.sync(() => {
-        queued = length
-      }),
+    requestCoalesced: Effect.sync(unsafeRequestCoalesced),
+    unsafeRequestCoalesced,
+    queueLength: (length) => Effect.sync(() => unsafeQueueLength(length)),
+    unsafeQueueLength,
     hostsByPower: (counts) => Effect.sync(() => hosts.setAll("power", counts)),
     plansByStatus: (counts) => Effect.sync(() => plans.setAll("status", counts)),
     render: Effect.sync(

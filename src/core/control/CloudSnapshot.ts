@@ -29,6 +29,8 @@ export interface SnapshotOptions {
   readonly fullHistory?: ReadonlySet<string> | undefined
   /** A host whose VMs all get `historyLength` samples (the host an underload request empties). */
   readonly fullHistoryHost?: string | undefined
+  /** Every VM gets `historyLength` samples (a reading kept for several requests). */
+  readonly fullHistoryForAll?: boolean | undefined
 }
 
 /**
@@ -51,7 +53,12 @@ export const takeSnapshot = (options: SnapshotOptions): Effect.Effect<CloudSnaps
       activeHosts.push(host.name)
       for (const uuid of host.vms) {
         if (!vms.has(uuid)) continue
-        if (host.name === options.fullHistoryHost || options.fullHistory?.has(uuid) === true) full.push(uuid)
+        if (
+          options.fullHistoryForAll === true ||
+          host.name === options.fullHistoryHost ||
+          options.fullHistory?.has(uuid) === true
+        )
+          full.push(uuid)
         else latestOnly.push(uuid)
       }
     }

@@ -152,10 +152,14 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
               const uuids = vmsToPlace(cache.snapshot, request)
               return yield* withFreshHistories(cache.snapshot, uuids, baseOptions.vmHistoryLength)
             }
+            // A reading kept for several requests holds every VM's history: the fresh histories of
+            // the VMs to place then usually equal it, and it serves them without a new snapshot.
             const fresh = yield* takeSnapshot(
-              request.reason === "overload"
-                ? { historyLength: baseOptions.vmHistoryLength, fullHistory: new Set(request.vmUuids) }
-                : { historyLength: baseOptions.vmHistoryLength, fullHistoryHost: request.host }
+              snapshotMaxAgeSec > 0
+                ? { historyLength: baseOptions.vmHistoryLength, fullHistoryForAll: true }
+                : request.reason === "overload"
+                  ? { historyLength: baseOptions.vmHistoryLength, fullHistory: new Set(request.vmUuids) }
+                  : { historyLength: baseOptions.vmHistoryLength, fullHistoryHost: request.host }
             )
             if (snapshotMaxAgeSec > 0) cache = { snapshot: fresh, readAtMs: nowMs }
             return fresh

@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/globalManager.bench.ts
  *
+ * `NEAT_BENCH_CONCURRENCY` sets the number of concurrent clients (default 50).
  * Each load scenario is bounded by a request count and a time limit; the child is stopped at the end.
  */
 import { spawn } from "node:child_process"
@@ -23,7 +24,7 @@ import { bundleForNode } from "./bundleForNode.js"
 
 const HOSTS = 1000
 const VMS_PER_HOST = 3
-const CONCURRENCY = 50
+const CONCURRENCY = Number(process.env.NEAT_BENCH_CONCURRENCY ?? 50)
 const MAX_REQUESTS = 20_000
 const MAX_SECONDS = 5
 
@@ -69,6 +70,8 @@ interface LoadResult {
   serverCpuUs?: number
   /** Requests per second one fully available core would serve at that cost. */
   perCoreSecond?: number
+  /** The load generator's own CPU time per request, microseconds (it shares the machine). */
+  clientCpuUs?: number
   readonly requests: number
   readonly seconds: number
   readonly perSecond: number
@@ -269,8 +272,11 @@ async function main() {
     /** Runs a scenario and adds the server's CPU cost per request. */
     const measured = async (run: () => Promise<LoadResult>) => {
       const before = await gm.cpuMicros()
+      const clientBefore = process.cpuUsage()
       const result = await run()
+      const client = process.cpuUsage(clientBefore)
       const used = (await gm.cpuMicros()) - before
+      result.clientCpuUs = Math.round((client.user + client.system) / result.requests)
       result.serverCpuUs = Math.round(used / result.requests)
       result.perCoreSecond = Math.round(1e6 / result.serverCpuUs)
       results.push(result)

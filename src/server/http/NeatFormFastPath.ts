@@ -7,8 +7,9 @@
  * JSON bodies, other methods and paths go to the Effect stack.
  */
 import { type IncomingMessage, Server, type ServerResponse } from "node:http"
-import { Cause, Effect, Exit, Layer, Schema } from "effect"
-import { ReallocationView } from "./Api.js"
+import { Cause, Effect, Exit, Layer } from "effect"
+import type { RecordedDecision } from "../../core/control/Decision.js"
+import type { ReallocationView } from "./Api.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
 import { isRejection, type NeatParams, neatRequestChecker } from "./NeatRequest.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
@@ -55,6 +56,16 @@ const paramsOf = (body: string): NeatParams | string => {
   return params
 }
 
+/**
+ * The 200 body, as `ReallocationView` encodes it: its schema has no transformation, so the view is
+ * its own encoding (the type says so) and is written without a schema pass.
+ */
+const reallocationBody = (
+  coalesced: boolean,
+  decision: RecordedDecision,
+  requestId: string
+): typeof ReallocationView.Encoded => ({ coalesced, decision: decisionView(decision), request_id: requestId })
+
 const send = (response: ServerResponse, status: number, body: unknown): void => {
   const text = JSON.stringify(body)
   response.writeHead(status, {
@@ -75,7 +86,6 @@ export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =
       const queue = yield* ReallocationQueue
       const metrics = yield* ServerMetrics
       const check = neatRequestChecker(config)
-      const encode = Schema.encodeSync(ReallocationView)
 
       const answer = (response: ServerResponse, startedNs: bigint, status: number, body: unknown) => {
         send(response, status, body)
@@ -106,11 +116,7 @@ export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =
             response,
             startedNs,
             200,
-            encode({
-              coalesced: outcome.coalesced,
-              decision: decisionView(outcome.result.decision),
-              request_id: outcome.requestId
-            })
+            reallocationBody(outcome.coalesced, outcome.result.decision, outcome.requestId)
           )
         })
       }

@@ -2,7 +2,9 @@
  * Neat's form `PUT /` takes the fast path; a JSON body takes the Effect stack. Both must answer
  * alike and share one queue and one set of metrics.
  */
+import { Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { ReallocationView } from "../../../src/server/http/Api.js"
 import { sha1Hex } from "../../../src/server/http/RequestSigning.js"
 import { type RunningGlobalManager, startGlobalManager } from "../../support/globalManager.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
@@ -62,7 +64,7 @@ describe("Neat's form PUT / on the fast path", () => {
     expect(((await response.json()) as { message: string }).message).toBe("host is given more than once")
   })
 
-  it("shares the queue with the Effect stack: a JSON request joins a form request for the same host", async () => {
+  it("shares the queue with the Effect stack: a JSON request joins a form request for the same host, and both show its decision alike", async () => {
     cloud.migrationDelayMs = 300
     try {
       const params = { ...credentials, time: nowSec(), host: "h1", reason: "1", vm_uuids: "a" }
@@ -77,6 +79,12 @@ describe("Neat's form PUT / on the fast path", () => {
       expect([first.status, second.status]).toEqual([200, 200])
       expect(bodies.map((body) => body.coalesced)).toEqual([false, true])
       expect(bodies[1]!.decision.id).toBe(bodies[0]!.decision.id)
+      // The fast path writes its view without a schema pass: the Effect stack's encoding of the
+      // same decision must read the same.
+      expect({ ...bodies[0], coalesced: true }).toEqual(bodies[1])
+      expect(Schema.encodeSync(ReallocationView)(Schema.decodeUnknownSync(ReallocationView)(bodies[0]))).toEqual(
+        bodies[0]
+      )
     } finally {
       cloud.migrationDelayMs = 0
     }

@@ -8,16 +8,22 @@
  * Each load scenario is bounded by a request count and a time limit; the child is stopped at the end.
  */
 import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
 import { Agent, request } from "node:http"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { Effect, Either } from "effect"
+import { Effect, Either, Layer, Logger, LogLevel } from "effect"
 import { Bench } from "tinybench"
 import { makePlacer } from "../src/algorithms/registry.js"
 import { takeSnapshot } from "../src/core/control/CloudSnapshot.js"
+import { DecisionLog } from "../src/core/control/DecisionLog.js"
 import { defaultPlanningOptions, planReallocation } from "../src/core/control/GlobalPlanning.js"
+import { Store } from "../src/server/db/Store.js"
 import { sha1Hex } from "../src/server/http/RequestSigning.js"
+import { StoreDecisionLog } from "../src/server/live/StoreDecisionLog.js"
 import { startGlobalManager } from "../test/support/globalManager.js"
 import { type CloudSetup, InMemoryCloud } from "../test/support/InMemoryCloud.js"
 import { bundleForNode } from "./bundleForNode.js"
@@ -189,13 +195,22 @@ class VmWhereabouts {
 const hostName = (i: number) => `host-${String((i * 7919) % HOSTS).padStart(4, "0")}`
 const now = () => String(Date.now() / 1000)
 
-/** In the child: serve until stdin closes. */
-const serve = async (snapshotMaxAge: number) => {
+/**
+ * In the child: serve until stdin closes. With `storeFile`, decisions and migrations go to a SQLite
+ * store there (as `neat serve` deploys), else to the in-memory log.
+ */
+const serve = async (snapshotMaxAge: number, storeFile: string | undefined) => {
   const cloud = new InMemoryCloud(setup())
+  const decisionLog =
+    storeFile === undefined
+      ? DecisionLog.memory
+      : StoreDecisionLog.pipe(Layer.provide(Store.layer(`sqlite:${storeFile}`)), Layer.orDie)
   const gm = await startGlobalManager(
     cloud,
     { data_collector_data_length: 10, snapshot_max_age: snapshotMaxAge },
-    placement()
+    placement(),
+    Logger.minimumLogLevel(LogLevel.Error),
+    decisionLog
   )
   process.stdout.write(`${JSON.stringify({ port: gm.port })}\n`)
   // The parent asks for the CPU time used so far, to relate work to requests on a busy machine.
@@ -218,9 +233,10 @@ const profileArgs = profileDir === undefined || profileDir === "" ? [] : ["--cpu
  * plain node when esbuild is there (the same code without the TypeScript loader, whose compiled
  * functions lose their names in CPU profiles), else under tsx.
  */
-const startServer = async (snapshotMaxAge: number, bundle: string | undefined) => {
+const startServer = async (snapshotMaxAge: number, bundle: string | undefined, storeFile?: string) => {
   const entry = bundle === undefined ? [...process.execArgv, fileURLToPath(import.meta.url)] : [bundle]
-  const child = spawn(process.execPath, [...profileArgs, ...entry, "--serve", String(snapshotMaxAge)], {
+  const store = storeFile === undefined ? [] : ["--store", storeFile]
+  const child = spawn(process.execPath, [...profileArgs, ...entry, "--serve", String(snapshotMaxAge), ...store], {
     stdio: ["pipe", "pipe", "inherit", "ipc"]
   })
   const cpuMicros = () =>
@@ -249,7 +265,8 @@ const startServer = async (snapshotMaxAge: number, bundle: string | undefined) =
 
 const serveAt = process.argv.indexOf("--serve")
 if (serveAt >= 0) {
-  await serve(Number(process.argv[serveAt + 1] ?? "0"))
+  const storeAt = process.argv.indexOf("--store")
+  await serve(Number(process.argv[serveAt + 1] ?? "0"), storeAt >= 0 ? process.argv[storeAt + 1] : undefined)
 } else {
   await main()
 }
@@ -263,9 +280,15 @@ async function main() {
   // Overloads naming a VM where the generator last saw it: every request plans and, unless another
   // request moved the VM meanwhile, migrates it.
   let whereabouts = new VmWhereabouts(setup())
-  const bundle = await bundleForNode(fileURLToPath(import.meta.url))
-  for (const snapshotMaxAge of [0, 1]) {
-    const gm = await startServer(snapshotMaxAge, bundle)
+  const bundle = await bundleForNode(fileURLToPath(import.meta.url), ["better-sqlite3"])
+  const storeDir = mkdtempSync(join(tmpdir(), "neat-bench-"))
+  const servers = [
+    { snapshotMaxAge: 0, storeFile: undefined },
+    { snapshotMaxAge: 1, storeFile: undefined },
+    { snapshotMaxAge: 1, storeFile: join(storeDir, "neat.db") }
+  ]
+  for (const { snapshotMaxAge, storeFile } of servers) {
+    const gm = await startServer(snapshotMaxAge, bundle, storeFile)
     whereabouts = new VmWhereabouts(setup())
     const overload = (i: number) => whereabouts.overload(i)
     const learn = (reply: Reply) => whereabouts.learn(reply)
@@ -281,11 +304,11 @@ async function main() {
       result.perCoreSecond = Math.round(1e6 / result.serverCpuUs)
       results.push(result)
     }
-    const suffix = ` [snapshot_max_age ${snapshotMaxAge}]`
+    const suffix = ` [snapshot_max_age ${snapshotMaxAge}${storeFile === undefined ? "" : ", SQLite store"}]`
     try {
       // Warm-up, not reported: both processes compile their hot paths.
       await load("warm-up", `${gm.url}/`, (i) => (i % 2 === 0 ? rejected403(i) : rejected412(i)), 3)
-      if (snapshotMaxAge === 0) {
+      if (snapshotMaxAge === 0 && storeFile === undefined) {
         await measured(() => load("rejected (403, wrong password)", `${gm.url}/`, rejected403))
         await measured(() => load("rejected (412, stale)", `${gm.url}/`, rejected412))
       }
@@ -304,6 +327,7 @@ async function main() {
     }
   }
   agent.destroy()
+  rmSync(storeDir, { recursive: true, force: true })
   console.log(`Global manager load: ${HOSTS} hosts, ${HOSTS * VMS_PER_HOST} VMs, ${CONCURRENCY} concurrent clients`)
   console.table(results)
 

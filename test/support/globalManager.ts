@@ -30,12 +30,13 @@ export const startGlobalManager = async (
   cloud: InMemoryCloud,
   options: Partial<GlobalManagerOptions> = {},
   placer: VmPlacer = bestFitDecreasing(),
-  logging: Layer.Layer<never> = Logger.minimumLogLevel(LogLevel.Error)
+  logging: Layer.Layer<never> = Logger.minimumLogLevel(LogLevel.Error),
+  decisionLog: Layer.Layer<DecisionLog> = DecisionLog.memory
 ): Promise<RunningGlobalManager> => {
   // Decisions are logged at info level (warnings for partial ones); tests and benchmarks read them
   // from the log instead, unless they pass their own logging.
   const layer = globalManagerLayer({ ...testOptions, ...options }, placer).pipe(
-    Layer.provideMerge(Layer.merge(cloud.layer, DecisionLog.memory)),
+    Layer.provideMerge(Layer.merge(cloud.layer, decisionLog)),
     Layer.provide(logging)
   )
   const runtime = ManagedRuntime.make(layer)

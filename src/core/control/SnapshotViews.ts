@@ -156,7 +156,8 @@ export const carryViews = (parent: CloudSnapshot, child: CloudSnapshot, touchedH
       view.targetsUsable = usable
       view.target = undefined
     }
-    view.emptyTarget = from.views[i]!.emptyTarget
+    const before = from.views[i]!
+    view.emptyTarget = before.targetsUsable === usable ? before.emptyTarget : undefined
   }
   into.candidates = { ...candidates, targets }
 }

@@ -87,6 +87,19 @@ export class InMemoryCloud {
     return [...(this.residents.get(host) ?? [])]
   }
 
+  /** Boots a VM on `host`, as a user creating one would. */
+  addVm(vm: CloudSetup["vms"][number]): void {
+    if (!this.hosts.has(vm.host)) throw new Error(`VM ${vm.uuid} is on unknown host ${vm.host}`)
+    this.vms.set(vm.uuid, {
+      uuid: vm.uuid,
+      ramMb: vm.ramMb,
+      vcpus: vm.vcpus ?? 1,
+      host: vm.host,
+      cpuMhz: [...(vm.cpuMhz ?? [])]
+    })
+    this.residents.get(vm.host)!.add(vm.uuid)
+  }
+
   /** Removes a VM, as a user deleting it would. */
   deleteVm(uuid: string): void {
     const vm = this.vms.get(uuid)

@@ -188,11 +188,18 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
               cache = undefined
               result = yield* reallocate(job.request, placer, placerState, options, job.receivedAtMs)
             } else {
-              const rejected = rejectionOf(snapshot.right, job.request)
+              let reading = snapshot.right
+              if (rejectionOf(reading, job.request) !== undefined && cache !== undefined) {
+                // The reused reading may predate the host or VMs: read the cloud before refusing.
+                cache = undefined
+                const fresh = yield* Effect.either(snapshotFor(job.request, yield* Clock.currentTimeMillis))
+                if (fresh._tag === "Right") reading = fresh.right
+              }
+              const rejected = rejectionOf(reading, job.request)
               if (rejected !== undefined) return { _tag: "Rejected" as const, message: rejected }
               const snapshotMs = Number(t1 - t0) / 1e6
               result = yield* reallocateOn(
-                snapshot.right,
+                reading,
                 job.request,
                 placer,
                 placerState,
@@ -202,7 +209,7 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
               )
               if (cache !== undefined && result.snapshot !== undefined) cache.snapshot = result.snapshot
               if (result.decision.outcome === "recommended") {
-                yield* book.add(result.decision, snapshot.right, yield* Clock.currentTimeMillis)
+                yield* book.add(result.decision, reading, yield* Clock.currentTimeMillis)
               }
             }
             placerState = result.placerState

@@ -302,6 +302,30 @@ describe("global manager: serialisation", () => {
     }
   })
 
+  it("reads the cloud again before refusing a VM its reused snapshot does not know", async () => {
+    const cloud = new InMemoryCloud(setup())
+    const gm = await startGlobalManager(cloud, { snapshot_max_age: 60 })
+    try {
+      const first = await put(gm, {
+        ...credentials,
+        time: String(nowSec()),
+        host: "h00",
+        reason: "1",
+        vm_uuids: "h00-a"
+      })
+      expect(first.status).toBe(200)
+      // Booted after the manager read the cloud, within the snapshot's age.
+      cloud.addVm({ uuid: "late", host: "h01", ramMb: 512, cpuMhz: [900, 900] })
+      const late = await put(gm, { ...credentials, time: String(nowSec()), host: "h01", reason: "1", vm_uuids: "late" })
+      expect(late.status).toBe(200)
+      const body = (await late.json()) as { decision: { plan: { migrations: Array<{ vm: string }> } } }
+      expect(body.decision.plan.migrations.map((migration) => migration.vm)).toEqual(["late"])
+      expect(cloud.vms.get("late")?.host).not.toBe("h01")
+    } finally {
+      await gm.close()
+    }
+  })
+
   it("records a failed decision when the cloud cannot be read", async () => {
     const cloud = new InMemoryCloud(setup())
     const gm = await startGlobalManager(cloud)

@@ -13,6 +13,9 @@ import { batchSize, type Db, readTime, run, withNow } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
 import { makeVmPlacements } from "./vmPlacements.js"
 
+/** Hosts and VMs whose row ids the store remembers for recording migrations. */
+const knownIdsCapacity = 100_000
+
 /** Builds the service; `open` yields the migrated database for the life of the scope. */
 export const makeStore = (
   open: Effect.Effect<Kysely<StoreTables>, StoreError, Scope.Scope>,
@@ -51,6 +54,10 @@ export const makeStore = (
       const row = await tx.selectFrom("hosts").select("id").where("hostname", "=", hostname).executeTakeFirst()
       return row === undefined ? undefined : Number(row.id)
     }
+
+    /** Row ids of hosts and VMs that a committed migration record used. */
+    const knownHostIds = new Map<string, number>()
+    const knownVmIds = new Map<string, number>()
 
     /** Runs `query` with the id of a registered host, failing with UnknownHost otherwise. */
     const withHost = (
@@ -286,11 +293,31 @@ export const makeStore = (
         }),
 
       insertVmMigration: (vm, hostname) =>
-        withHost("insertVmMigration", hostname, async (tx, id, now) => {
-          await tx
-            .insertInto("vm_migrations")
-            .values({ vm_id: await vmId(tx, vm), host_id: id, timestamp: now })
-            .execute()
+        Effect.suspend(() => {
+          // Host and VM rows are never deleted, so ids learnt from a committed write stay true: a
+          // busy global manager records a migration in one statement.
+          const knownHost = knownHostIds.get(hostname)
+          const knownVm = knownVmIds.get(vm)
+          if (knownHost !== undefined && knownVm !== undefined) {
+            return withNow("insertVmMigration", async (now) => {
+              await db
+                .insertInto("vm_migrations")
+                .values({ vm_id: knownVm, host_id: knownHost, timestamp: now })
+                .execute()
+            })
+          }
+          let learnt: { host: number; vm: number } | undefined
+          return withHost("insertVmMigration", hostname, async (tx, id, now) => {
+            const vmRow = await vmId(tx, vm)
+            await tx.insertInto("vm_migrations").values({ vm_id: vmRow, host_id: id, timestamp: now }).execute()
+            learnt = { host: id, vm: vmRow }
+          }).pipe(
+            Effect.tap(() => {
+              if (learnt === undefined || knownVmIds.size >= knownIdsCapacity) return
+              knownHostIds.set(hostname, learnt.host)
+              knownVmIds.set(vm, learnt.vm)
+            })
+          )
         }),
 
       cleanupVmResourceUsage: (threshold) =>

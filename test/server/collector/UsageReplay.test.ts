@@ -48,9 +48,9 @@ describe("UsageReplay", () => {
       assert.strictEqual(host.total, 8 * 5 * 100)
       assert.strictEqual(host.busy, Math.round((0.5 * 2 + 0.1 + 0.05 * 8) * 5 * 100))
       yield* TestClock.adjust("10 seconds")
-      // Now in a's second sample (1.0).
+      // 15 s: a played its first sample (0.5) for 10 s, then its second (1.0) for 5 s.
       const second = yield* replay.libvirt.cpuTimes(entries)
-      assert.strictEqual(second.get(a), 0.5 * 2 * 5e9 + 1 * 2 * 10e9)
+      assert.strictEqual(second.get(a), 0.5 * 2 * 10e9 + 1 * 2 * 5e9)
     })
   )
 

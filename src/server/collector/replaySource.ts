@@ -41,7 +41,16 @@ export const replaySource = (
 ): Effect.Effect<Layer.Layer<Libvirt | ProcStat>, LibvirtError> =>
   Effect.gen(function* () {
     const { trace } = options
-    const series = Array.from({ length: trace.names.length }, (_, index) => seriesOfTrace(trace, index))
+    // Taken from the trace when a VM first needs it, then kept (the same array: compiled once).
+    const series = new Map<number, ReadonlyArray<number>>()
+    const seriesOf = (uuid: string): ReadonlyArray<number> => {
+      const index = seriesIndexOf(uuid, trace.names.length)
+      const known = series.get(index)
+      if (known !== undefined) return known
+      const taken = seriesOfTrace(trace, index)
+      series.set(index, taken)
+      return taken
+    }
     const replay = yield* makeUsageReplay({
       hostname: yield* libvirt.hostname,
       node: yield* libvirt.nodeInfo,
@@ -50,7 +59,7 @@ export const replaySource = (
       ),
       sampleSec: options.sampleSec,
       hostOwnFraction: options.hostOwnFraction,
-      defaultSeries: (uuid) => series[seriesIndexOf(uuid, series.length)]!
+      defaultSeries: seriesOf
     })
     return usageReplayLayer(replay)
   })

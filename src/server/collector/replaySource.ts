@@ -2,14 +2,15 @@
  * The data collector's replay source as neat.conf configures it (`collector_source = replay`): the
  * host's name, size and running domains come from libvirt as usual, and each domain's CPU use
  * replays a series of `replay_trace` (chosen by its UUID, so a VM keeps its series across restarts
- * of the collector) through `UsageReplay`. For demos and for hosts whose VMs do no real work.
+ * of the collector) through `UsageReplay`, anchored at the Unix epoch. For demos and for hosts
+ * whose VMs do no real work.
  */
 import { Effect, Layer } from "effect"
 import type { Trace } from "../../adapters/sim/Trace.js"
 import { Libvirt, type LibvirtService } from "./Libvirt.js"
 import type { LibvirtError } from "./LibvirtError.js"
 import type { ProcStat } from "./ProcStat.js"
-import { makeUsageReplay, seriesOfTrace, type UsageReplay, usageReplayLayer } from "./UsageReplay.js"
+import { makeUsageReplay, seriesOfTrace, usageReplayLayer } from "./UsageReplay.js"
 
 export interface ReplaySourceOptions {
   readonly trace: Trace
@@ -31,7 +32,8 @@ export const seriesIndexOf = (uuid: string, vms: number): number => {
 
 /**
  * `Libvirt` and `ProcStat` replaying `options.trace` for the domains `libvirt` lists. Each VM counts
- * as one vCPU (the domain list does not say more).
+ * as one vCPU (the domain list does not say more). Every series is anchored at the Unix epoch, so
+ * the counters are functions of time and `neat collect --once` runs continue each other's.
  */
 export const replaySource = (
   libvirt: LibvirtService,
@@ -39,25 +41,25 @@ export const replaySource = (
 ): Effect.Effect<Layer.Layer<Libvirt | ProcStat>, LibvirtError> =>
   Effect.gen(function* () {
     const { trace } = options
-    const assigned = new Set<string>()
-    let replay: UsageReplay | undefined
-    const domains = Effect.flatMap(libvirt.activeDomains, (list) =>
-      Effect.gen(function* () {
-        for (const domain of list) {
-          if (assigned.has(domain.uuid) || replay === undefined) continue
-          assigned.add(domain.uuid)
-          yield* replay.setSeries(domain.uuid, seriesOfTrace(trace, seriesIndexOf(domain.uuid, trace.names.length)))
-        }
-        return list.map((domain) => ({ uuid: domain.uuid, name: domain.name, vcpus: 1 }))
-      })
-    )
-    replay = yield* makeUsageReplay({
+    // Taken from the trace when a VM first needs it, then kept (the same array: compiled once).
+    const series = new Map<number, ReadonlyArray<number>>()
+    const seriesOf = (uuid: string): ReadonlyArray<number> => {
+      const index = seriesIndexOf(uuid, trace.names.length)
+      const known = series.get(index)
+      if (known !== undefined) return known
+      const taken = seriesOfTrace(trace, index)
+      series.set(index, taken)
+      return taken
+    }
+    const replay = yield* makeUsageReplay({
       hostname: yield* libvirt.hostname,
       node: yield* libvirt.nodeInfo,
-      domains,
+      domains: Effect.map(libvirt.activeDomains, (list) =>
+        list.map((domain) => ({ uuid: domain.uuid, name: domain.name, vcpus: 1 }))
+      ),
       sampleSec: options.sampleSec,
       hostOwnFraction: options.hostOwnFraction,
-      defaultSeries: seriesOfTrace(trace, 0)
+      defaultSeries: seriesOf
     })
     return usageReplayLayer(replay)
   })

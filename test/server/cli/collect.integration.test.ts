@@ -2,9 +2,12 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { it as effectIt } from "@effect/vitest"
 import Database from "better-sqlite3"
+import { Effect, TestClock } from "effect"
 import { afterAll, expect, it } from "vitest"
-import { neatSync } from "../../support/neatCli.js"
+import { collectCommand } from "../../../src/server/cli/collect.js"
+import { neatSync, runCommandInProcess } from "../../support/neatCli.js"
 import { describeWithRequirement } from "../../support/requirement.js"
 import { requireVirsh } from "../../support/virsh.js"
 
@@ -61,6 +64,48 @@ describeWithRequirement("neat collect and db-clean", requireVirsh(), (virshComma
     expect(clean.status).toBe(0)
     expect(clean.stdout + clean.stderr).toContain("0 VM rows, 0 host rows")
   })
+
+  // In process, under a test clock, so that the runs are exactly 5 minutes apart.
+  effectIt.effect("collects once per invocation from the replay source, recording the trace's values", () =>
+    Effect.gen(function* () {
+      const replay = join(directory, "replay")
+      mkdirSync(replay)
+      const trace = join(replay, "trace.csv")
+      writeFileSync(trace, "vm,time,cpu_percent\nv0,0,64\nv0,300,30\nv0,600,7\n")
+      const replayConfig = join(replay, "neat.conf")
+      writeFileSync(
+        replayConfig,
+        [
+          "[DEFAULT]",
+          `sql_connection = sqlite:///${join(replay, "neat.db")}`,
+          `local_data_directory = ${join(replay, "data")}`,
+          `log_directory = ${join(replay, "log")}`,
+          "log_level = 2",
+          "libvirt_uri = test:///default",
+          `virsh_command = ${virshCommand}`,
+          "local_host_name = compute1",
+          "collector_source = replay",
+          `replay_trace = ${trace}`,
+          "replay_sample_sec = 300",
+          "replay_host_own_fraction = 0.05",
+          ""
+        ].join("\n")
+      )
+      // Sample 5_900_001 since the epoch (in 2026) plays the trace's first value, 64 %, as 5_900_001 mod 3 = 0.
+      const start = 5_900_001 * 300_000
+      for (const atMs of [start, start + 300_000, start + 600_000]) {
+        yield* TestClock.setTime(atMs)
+        yield* runCommandInProcess(collectCommand, ["--config", replayConfig, "--once"])
+      }
+      // The test domain counts as one vCPU of 1400 MHz; the host has 16 of them, 5 % busy on its own.
+      expect(readFileSync(join(replay, "data", "vms", vm), "utf8")).toBe("896\n420\n")
+      expect(readFileSync(join(replay, "data", "host"), "utf8")).toBe("1120\n1120\n")
+      const db = new Database(join(replay, "neat.db"), { readonly: true })
+      const usage = db.prepare("select cpu_mhz from vm_resource_usage order by id").all()
+      db.close()
+      expect(usage).toEqual([{ cpu_mhz: 896 }, { cpu_mhz: 420 }])
+    })
+  )
 
   it("reports every configuration problem and exits 1", () => {
     const bad = join(directory, "bad.conf")

@@ -1,14 +1,20 @@
 /** The replay source neat.conf selects: domains from libvirt, CPU use replayed from a trace. */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { NodeContext } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, TestClock } from "effect"
+import { afterAll } from "vitest"
 import type { Trace } from "../../../src/adapters/sim/Trace.js"
 import { collectorSource } from "../../../src/server/cli/collect.js"
 import type { LibvirtService } from "../../../src/server/collector/Libvirt.js"
 import { Libvirt } from "../../../src/server/collector/Libvirt.js"
 import { ProcStat } from "../../../src/server/collector/ProcStat.js"
 import { replaySource, seriesIndexOf } from "../../../src/server/collector/replaySource.js"
+import { runCollector } from "../../../src/server/collector/runCollector.js"
 import { loadNeatConfig } from "../../../src/server/config/NeatConfig.js"
+import { Store } from "../../../src/server/db/Store.js"
 
 /** Four VMs with constant use 0.1, 0.2, 0.3, 0.4 of their capacity. */
 const trace: Trace = {
@@ -50,6 +56,58 @@ describe("replay source", () => {
         assert.closeTo(replayed.get(uuid)!, expected, 1)
       }
     })
+  )
+})
+
+describe("neat collect --once with the replay source", () => {
+  const directory = mkdtempSync(join(tmpdir(), "neat-replay-once-"))
+  afterAll(() => rmSync(directory, { recursive: true, force: true }))
+
+  /** Series that change every sample, so that a run replaying from the wrong instant reads other values. */
+  const varying: Trace = {
+    names: ["v0", "v1", "v2"],
+    intervalSec: 300,
+    samples: 3,
+    cpu: Float64Array.from([0.64, 0.3, 0.07, 0.15, 0.9, 0.42, 0.5, 0.25, 0.81])
+  }
+  const sampleMs = 300_000
+  const valueAt = (uuid: string, atMs: number) => varying.cpu[seriesIndexOf(uuid, 3) * 3 + ((atMs / sampleMs) % 3)]!
+
+  it.effect("records, from each run's fresh replay, the MHz the series say, as the collector reads libvirt", () =>
+    Effect.gen(function* () {
+      const settings = {
+        localDataDirectory: join(directory, "data"),
+        dataCollectorDataLength: 10,
+        dataCollectorInterval: 300,
+        hostCpuUsableByVms: 1,
+        hostCpuOverloadThreshold: 0.8,
+        localHostName: "",
+        localHostMac: "52-54-00-AB-CD-EF"
+      }
+      // Each run is a new process: a new replay, which has seen nothing before.
+      const runOnce = Effect.flatMap(
+        replaySource(libvirt, { trace: varying, sampleSec: 300, hostOwnFraction: 0.05 }),
+        (layer) => runCollector(settings, { once: true }).pipe(Effect.provide(layer))
+      )
+      // Three runs 5 minutes apart, from a sample that starts in 2026.
+      const t1 = 5_900_000 * sampleMs
+      for (const atMs of [t1, t1 + sampleMs, t1 + 2 * sampleMs]) {
+        yield* TestClock.setTime(atMs)
+        yield* runOnce
+      }
+      const store = yield* Store
+      // 4 cores of 2000 MHz; each VM has one vCPU.
+      for (const uuid of uuids) {
+        const expected = [t1, t1 + sampleMs].map((atMs) => Math.trunc(2000 * valueAt(uuid, atMs)))
+        assert.deepStrictEqual(yield* store.selectCpuMhzForVm(uuid, 10), expected)
+        assert.strictEqual(
+          readFileSync(join(settings.localDataDirectory, "vms", uuid), "utf8"),
+          expected.map((mhz) => `${mhz}\n`).join("")
+        )
+      }
+      // The hypervisor's own 5 % of 8000 MHz, once the VMs' MHz are taken off the host's.
+      assert.deepStrictEqual(yield* store.selectCpuMhzForHost("compute7", 10), [400, 400])
+    }).pipe(Effect.provide(Layer.merge(Store.layer(":memory:"), NodeContext.layer)))
   )
 })
 

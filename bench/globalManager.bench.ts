@@ -4,7 +4,8 @@
  *
  *   npx tsx bench/globalManager.bench.ts
  *
- * `NEAT_BENCH_CONCURRENCY` sets the number of concurrent clients (default 50).
+ * `NEAT_BENCH_CONCURRENCY` sets the number of concurrent clients (default 50); `NEAT_BENCH_ONLY=text`
+ * runs only the scenarios whose name contains the text.
  * Each load scenario is bounded by a request count and a time limit; the child is stopped at the end.
  */
 import { spawn } from "node:child_process"
@@ -31,6 +32,8 @@ import { bundleForNode } from "./bundleForNode.js"
 const HOSTS = 1000
 const VMS_PER_HOST = 3
 const CONCURRENCY = Number(process.env.NEAT_BENCH_CONCURRENCY ?? 50)
+/** Only the scenarios whose name contains this text (all by default). */
+const only = process.env.NEAT_BENCH_ONLY ?? ""
 const MAX_REQUESTS = 20_000
 const MAX_SECONDS = 5
 
@@ -292,11 +295,12 @@ async function main() {
     whereabouts = new VmWhereabouts(setup())
     const overload = (i: number) => whereabouts.overload(i)
     const learn = (reply: Reply) => whereabouts.learn(reply)
-    /** Runs a scenario and adds the server's CPU cost per request. */
-    const measured = async (run: () => Promise<LoadResult>) => {
+    /** Runs a scenario (unless `NEAT_BENCH_ONLY` leaves it out) and adds the server's CPU cost per request. */
+    const measured = async (scenario: string, run: (scenario: string) => Promise<LoadResult>) => {
+      if (!scenario.includes(only)) return
       const before = await gm.cpuMicros()
       const clientBefore = process.cpuUsage()
-      const result = await run()
+      const result = await run(scenario)
       const client = process.cpuUsage(clientBefore)
       const used = (await gm.cpuMicros()) - before
       result.clientCpuUs = Math.round((client.user + client.system) / result.requests)
@@ -309,18 +313,12 @@ async function main() {
       // Warm-up, not reported: both processes compile their hot paths.
       await load("warm-up", `${gm.url}/`, (i) => (i % 2 === 0 ? rejected403(i) : rejected412(i)), 3)
       if (snapshotMaxAge === 0 && storeFile === undefined) {
-        await measured(() => load("rejected (403, wrong password)", `${gm.url}/`, rejected403))
-        await measured(() => load("rejected (412, stale)", `${gm.url}/`, rejected412))
+        await measured("rejected (403, wrong password)", (name) => load(name, `${gm.url}/`, rejected403))
+        await measured("rejected (412, stale)", (name) => load(name, `${gm.url}/`, rejected412))
       }
-      await measured(() => load(`accepted overloads${suffix}`, `${gm.url}/`, overload, MAX_SECONDS, learn))
-      await measured(() =>
-        load(
-          `mixed 1:3 accepted:rejected${suffix}`,
-          `${gm.url}/`,
-          (i) => (i % 4 === 0 ? overload(i) : rejected412(i)),
-          MAX_SECONDS,
-          learn
-        )
+      await measured(`accepted overloads${suffix}`, (name) => load(name, `${gm.url}/`, overload, MAX_SECONDS, learn))
+      await measured(`mixed 1:3 accepted:rejected${suffix}`, (name) =>
+        load(name, `${gm.url}/`, (i) => (i % 4 === 0 ? overload(i) : rejected412(i)), MAX_SECONDS, learn)
       )
     } finally {
       await gm.stop()

@@ -10,7 +10,7 @@ import { maxPower, powerAt } from "./PowerModel.js"
 import { addToHost, indexOnHost, recordHistory, removeFromHost, type SimState } from "./SimState.js"
 import { StateHistories } from "./StateHistories.js"
 import type { Trace } from "./Trace.js"
-import { utilizationAt } from "./TraceUtilization.js"
+import { utilizationsAt } from "./TraceUtilization.js"
 
 /**
  * How energy is counted: interpolated SPECpower between updates for hosts with load (CloudSim),
@@ -35,6 +35,11 @@ export class Simulator {
   migrations = 0
   lastProcessTime = 0
   private demandTime = Number.NaN
+  /**
+   * Live VMs whose utilisation was exactly 0 at the last demand update (an upper bound once some
+   * have left): while it is 0 no VM can be removed for idleness.
+   */
+  private zeroDemandVms = 0
   private readonly completionVm: Array<number> = []
   private readonly completionHost: Array<number> = []
   private readonly completionTime: Array<number> = []
@@ -81,12 +86,9 @@ export class Simulator {
     if (time === this.demandTime) return
     this.demandTime = time
     const { vmCount, vmHost, vmMips, vmDemandMips } = this.state
-    for (let v = 0; v < vmCount; v++) {
-      if (vmHost[v]! < 0) continue
-      const u = utilizationAt(this.trace, v, time, this.trace.intervalSec)
-      this.utilization[v] = u
-      vmDemandMips[v] = vmMips[v]! * u
-    }
+    const utilization = this.utilization
+    this.zeroDemandVms = utilizationsAt(this.trace, time, this.trace.intervalSec, vmHost, utilization)
+    for (let v = 0; v < vmCount; v++) if (vmHost[v]! >= 0) vmDemandMips[v] = vmMips[v]! * utilization[v]!
   }
 
   /** Re-allocates a host's CPU and writes its and its VMs' state at `time`. */
@@ -160,6 +162,7 @@ export class Simulator {
 
   /** VMs not migrating whose demand is exactly 0 leave the data centre for good (CloudSim's completed VMs). */
   private removeIdleVms(): void {
+    if (this.zeroDemandVms === 0) return
     const state = this.state
     for (let h = 0; h < state.hostCount; h++) {
       const vms = state.hostVms[h]!

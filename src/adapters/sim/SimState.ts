@@ -3,7 +3,7 @@
  * keep CloudSim's list order (placement order, migrated VMs appended), which decides ties in
  * selection and the order of CPU allocation.
  */
-import type { PowerTable } from "./PowerModel.js"
+import type { PowerCurve, PowerTable } from "./PowerModel.js"
 
 /** Values of utilisation history kept per VM (CloudSim's `PowerVm.HISTORY_LENGTH`). */
 export const historyCapacity = 30
@@ -17,6 +17,8 @@ export interface SimState {
   readonly hostPeMips: Float64Array
   readonly hostBandwidthMbps: Float64Array
   readonly hostPower: ReadonlyArray<PowerTable>
+  /** Each host's power table as a curve (`powerOnCurve`), shared by hosts of one type. */
+  readonly hostPowerCurve: ReadonlyArray<PowerCurve>
   /** Index of each host's type: hosts of one type share capacity, cores and power table. */
   readonly hostType: Int32Array
   /** VMs on each host in list order, including VMs migrating in. */

@@ -4,9 +4,9 @@
  * energy, removal of VMs whose demand is exactly 0), then the policy may start migrations, whose
  * completions are applied in time order before the next periodic update.
  */
-import { allocateCpu, migrationSourceShare } from "./CpuScheduler.js"
+import { allocateCpu, migrationSourceShare, migrationTargetShare } from "./CpuScheduler.js"
 import { migrationSeconds } from "./Datacenter.js"
-import { maxPower, powerAt } from "./PowerModel.js"
+import { maxPower, powerOnCurve } from "./PowerModel.js"
 import { addToHost, indexOnHost, recordHistory, removeFromHost, type SimState } from "./SimState.js"
 import { StateHistories } from "./StateHistories.js"
 import type { Trace } from "./Trace.js"
@@ -104,6 +104,7 @@ export class Simulator {
       this.histories.idleHost(host, time)
       return
     }
+    if (this.updateFittingHost(host, time)) return
     allocateCpu(state, host)
     const alloc = state.hostAlloc[host]!
     const migIn = state.hostMigIn[host]!
@@ -127,6 +128,58 @@ export class Simulator {
     this.histories.host(host, time, utilized, requested)
   }
 
+  /**
+   * `updateHost` in one pass for a host whose requests all fit (the usual case): each VM gets its
+   * request in list order, and the scheduler's, the host's and the VMs' figures are summed as it
+   * goes, in the order `allocateCpu` and `updateHost` sum them. False, with VM entries written
+   * that the caller's full update then overwrites (same instant), once a request does not fit.
+   */
+  private updateFittingHost(host: number, time: number): boolean {
+    const state = this.state
+    const vms = state.hostVms[host]!
+    const count = vms.length
+    const alloc = state.hostAlloc[host]!
+    const migIn = state.hostMigIn[host]!
+    const pe = state.hostPeMips[host]!
+    const demand = state.vmDemandMips
+    const inMigration = state.vmInMigration
+    let available = state.hostTotalMips[host]!
+    let allocated = 0
+    let utilized = 0
+    let requested = 0
+    for (let i = 0; i < count; i++) {
+      const v = vms[i]!
+      const d = demand[v]!
+      const capped = Math.min(d, pe)
+      if (migIn[i] === 1) {
+        const share = capped * migrationTargetShare
+        if (!(available >= share)) return false
+        alloc[i] = share
+        available -= share
+        allocated += (share * 0.9) / 0.1
+        allocated += share
+        utilized += share
+      } else {
+        if (!(available >= capped)) return false
+        const migrating = inMigration[v] === 1
+        const share = migrating ? capped * migrationSourceShare : capped
+        alloc[i] = share
+        available -= capped
+        allocated += share
+        this.histories.vm(v, time, share, d, migrating)
+        utilized += migrating ? share / migrationSourceShare : share
+      }
+      requested += d
+    }
+    state.hostAvailableMips[host] = available
+    state.hostHashOrdered[host] = 0
+    state.hostAllocatedMips[host] = allocated
+    state.hostUtilMips[host] = utilized
+    state.hostRequestedMips[host] = requested
+    this.histories.host(host, time, utilized, requested)
+    return true
+  }
+
   /** CloudSim's forced update of every host at `time`, with energy and zero-demand VM removal. */
   forceUpdate(time: number, periodic: boolean): void {
     const state = this.state
@@ -140,16 +193,16 @@ export class Simulator {
     if (dt > 0) {
       let frame = 0
       for (let h = 0; h < state.hostCount; h++) {
-        const table = state.hostPower[h]!
         if (this.energyRule === "max-power") {
-          frame += maxPower(table) * dt
+          frame += maxPower(state.hostPower[h]!) * dt
           continue
         }
         const from = clampedUtilization(this.previousUtilMips[h]!, state.hostTotalMips[h]!)
         if (this.energyRule === "awake" ? this.suspended[h] === 1 : from === 0) continue
-        const fromPower = from === this.memoUtilization[h] ? this.memoPower[h]! : powerAt(table, from)
+        const curve = state.hostPowerCurve[h]!
+        const fromPower = from === this.memoUtilization[h] ? this.memoPower[h]! : powerOnCurve(curve, from)
         const to = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
-        const toPower = to === from ? fromPower : powerAt(table, to)
+        const toPower = to === from ? fromPower : powerOnCurve(curve, to)
         this.memoUtilization[h] = to
         this.memoPower[h] = toPower
         frame += (fromPower + (toPower - fromPower) / 2) * dt

@@ -19,7 +19,7 @@ import {
 import type { SelectionInput, VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
 import { allocateCpu, allocateCpuForLast } from "../CpuScheduler.js"
 import { migrationSeconds } from "../Datacenter.js"
-import { powerAt } from "../PowerModel.js"
+import { powerOnCurve } from "../PowerModel.js"
 import {
   addToHost,
   historyCapacity,
@@ -128,7 +128,7 @@ export class CloudsimOptimizer {
         const available = state.hostAvailableMips
         const allocated = state.hostAllocatedMips
         const total = state.hostTotalMips
-        const power = state.hostPower
+        const power = state.hostPowerCurve
         const stale = this.stalePower
         // Idle hosts of one type with the same stale power all score the same and are never
         // tested, so only the first (lowest-numbered) of each such group can win.
@@ -144,12 +144,12 @@ export class CloudsimOptimizer {
             // CloudSim's overload test creates and destroys the VM on every suitable busy host,
             // which leaves that host's CPU re-allocated in hash-table order.
             probe(h)
-            score = powerAt(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
+            score = powerOnCurve(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
           } else {
             const group = this.idleGroup[h]!
             if (this.groupSeen[group] === stamp) continue
             this.groupSeen[group] = stamp
-            score = powerAt(power[h]!, demand / total[h]!) - stale[h]!
+            score = powerOnCurve(power[h]!, demand / total[h]!) - stale[h]!
           }
           if (!(score < Number.MAX_VALUE)) continue
           ids[count] = h
@@ -178,7 +178,7 @@ export class CloudsimOptimizer {
     for (let h = 0; h < hosts; h++) {
       const u = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
       this.staleUtilization[h] = u
-      const stale = powerAt(state.hostPower[h]!, u)
+      const stale = powerOnCurve(state.hostPowerCurve[h]!, u)
       this.stalePower[h] = stale
       const type = state.hostType[h]!
       while (this.groupIds.length <= type) this.groupIds.push(new Map())

@@ -21,7 +21,8 @@ export class TimelineRecorder {
       if (fullPower) power += maxPower(state.hostPower[h]!)
       if (state.hostUtilMips[h]! > 0) {
         active++
-        if (!fullPower) power += powerOnCurve(state.hostPowerCurve[h]!, clampedUtilization(state.hostUtilMips[h]!, total))
+        if (!fullPower)
+          power += powerOnCurve(state.hostPowerCurve[h]!, clampedUtilization(state.hostUtilMips[h]!, total))
       }
       if (state.hostRequestedMips[h]! > total) overloaded++
     }

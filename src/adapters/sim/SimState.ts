@@ -62,6 +62,8 @@ export interface SimState {
   historyHead: number
   /** Number of history values recorded so far, at most `historyCapacity`. */
   historyLength: number
+  /** Number of times a history value was recorded (not capped): slots written since a count are the newest ones. */
+  historyRecords: number
 }
 
 /** The `i`-th newest history value of VM `v` (i = 0 is the newest). */
@@ -72,6 +74,7 @@ export const historyAt = (state: SimState, vm: number, i: number): number =>
 export const recordHistory = (state: SimState, utilization: Float64Array): void => {
   state.historyHead = (state.historyHead + 1) % historyCapacity
   if (state.historyLength < historyCapacity) state.historyLength++
+  state.historyRecords++
   const head = state.historyHead
   if (state.history.length === 0) return
   for (let v = 0; v < state.vmCount; v++) {

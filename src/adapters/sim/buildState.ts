@@ -69,7 +69,8 @@ export const buildState = (
     vmDemandMips: new Float64Array(vmCount),
     history: new Float64Array(keepHistory ? vmCount * historyCapacity : 0),
     historyHead: historyCapacity - 1,
-    historyLength: 0
+    historyLength: 0,
+    historyRecords: 0
   }
   return { state, hostRamMb }
 }

@@ -71,6 +71,19 @@ export class CloudsimOptimizer {
   private readonly baseMaxRam: Float64Array
   /** Per host, how many of the newest cached history values are valid (the window, or all). */
   private readonly baseHistoryCount: Int32Array
+  /**
+   * Per host, across rounds: running sums of its VMs' history shares by ring slot, row k the sum
+   * over the first k + 1 VMs of `prefixVms` in list order (so row k − 1 plus VM k's share is row k,
+   * as the rebuild adds them). `prefixSlots` marks the slots whose rows are all valid, and
+   * `prefixRecords` the history count they were computed at: a slot written since is stale. A
+   * rebuild recomputes only the rows past the list's common prefix with `prefixVms` and the slots
+   * written since; each value is the double the full rebuild gives.
+   */
+  private readonly prefixSums: Array<Float64Array | undefined>
+  private readonly prefixVms: Array<Int32Array | undefined>
+  private readonly prefixCount: Int32Array
+  private readonly prefixSlots: Int32Array
+  private readonly prefixRecords: Float64Array
   /** The newest history values the detector reads (all of them unless it declares a window). */
   private readonly historyWindow: number
   /** History ring slot of the i-th newest value, refreshed each round. */
@@ -94,6 +107,11 @@ export class CloudsimOptimizer {
     this.baseHistory = new Float64Array(hosts * historyCapacity)
     this.baseMaxRam = new Float64Array(hosts)
     this.baseHistoryCount = new Int32Array(hosts)
+    this.prefixSums = new Array<Float64Array | undefined>(hosts).fill(undefined)
+    this.prefixVms = new Array<Int32Array | undefined>(hosts).fill(undefined)
+    this.prefixCount = new Int32Array(hosts)
+    this.prefixSlots = new Int32Array(hosts)
+    this.prefixRecords = new Float64Array(hosts)
     this.historyWindow = Math.min(historyCapacity, detector.historyWindow ?? historyCapacity)
     this.groupSeen = new Int32Array(hosts)
     this.stalePower = new Float64Array(hosts)
@@ -418,24 +436,63 @@ export class CloudsimOptimizer {
     this.baseValid[host] = 1
   }
 
-  /** Makes the `count` newest cached history values of `host` valid (each is built on its own). */
+  /** Makes the `count` newest cached history values of `host` valid, from its running sums by slot. */
   private extendBase(host: number, count: number): void {
     const from = this.baseHistoryCount[host]!
     if (from >= count) return
     const state = this.state
+    const vms = state.hostVms[host]!
+    const length = vms.length
     const base = this.baseHistory
     const offset = host * historyCapacity
-    const total = state.hostTotalMips[host]!
     const slots = this.slots
-    const ring = state.history
-    for (let i = from; i < count; i++) base[offset + i] = 0
-    for (const v of state.hostVms[host]!) {
-      const mips = state.vmMips[v]!
-      const vmBase = v * historyCapacity
-      for (let i = from; i < count; i++)
-        base[offset + i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
-    }
     this.baseHistoryCount[host] = count
+    if (length === 0) {
+      for (let i = from; i < count; i++) base[offset + i] = 0
+      return
+    }
+    // Rows before the common prefix of the lists are valid for the marked slots not written since.
+    let sums = this.prefixSums[host]
+    let listed = this.prefixVms[host]
+    const cachedCount = this.prefixCount[host]!
+    let valid = this.prefixSlots[host]!
+    let common = 0
+    if (sums === undefined || listed === undefined || listed.length < length) {
+      const capacity = Math.max(8, length * 2)
+      const grownSums = new Float64Array(capacity * historyCapacity)
+      const grownVms = new Int32Array(capacity)
+      if (sums !== undefined && listed !== undefined) {
+        grownSums.set(sums)
+        grownVms.set(listed)
+      }
+      sums = grownSums
+      listed = grownVms
+      this.prefixSums[host] = sums
+      this.prefixVms[host] = listed
+    }
+    while (common < cachedCount && common < length && listed[common] === vms[common]) common++
+    const written = state.historyRecords - this.prefixRecords[host]!
+    if (written >= historyCapacity) valid = 0
+    else for (let t = 0; t < written; t++) valid &= ~(1 << slots[t]!)
+    const total = state.hostTotalMips[host]!
+    const ring = state.history
+    let computed = 0
+    for (let i = from; i < count; i++) {
+      const slot = slots[i]!
+      const start = (valid & (1 << slot)) !== 0 ? common : 0
+      let sum = start > 0 ? sums[(start - 1) * historyCapacity + slot]! : 0
+      for (let k = start; k < length; k++) {
+        const v = vms[k]!
+        sum = sum + (ring[v * historyCapacity + slot]! * state.vmMips[v]!) / total
+        sums[k * historyCapacity + slot] = sum
+      }
+      base[offset + i] = sum
+      computed |= 1 << slot
+    }
+    for (let k = common; k < length; k++) listed[k] = vms[k]!
+    this.prefixCount[host] = length
+    this.prefixSlots[host] = common === length ? valid | computed : computed
+    this.prefixRecords[host] = state.historyRecords
   }
 
   /** Writes the `count` newest values of `host`'s history, plus `extraVm`'s share when ≥ 0, into the load. */

@@ -57,6 +57,9 @@ export class CloudsimOptimizer {
   private readonly groupSeen: Int32Array
   private scoreStamp = 0
   private readonly groupIds: Array<Map<number, number>> = []
+  /** Per host type: the class of its hosts at utilisation 0 this round (-1: none yet), and one such host. */
+  private readonly idleClass: Int32Array
+  private readonly idleClassHost: Int32Array
   /**
    * The hosts placement scans, in host order: while placing VMs of overloaded hosts, the busy ones
    * and enough idle ones of each kind; while draining, only those switched on at the last update
@@ -114,6 +117,10 @@ export class CloudsimOptimizer {
     this.prefixRecords = new Float64Array(hosts)
     this.historyWindow = Math.min(historyCapacity, detector.historyWindow ?? historyCapacity)
     this.groupSeen = new Int32Array(hosts)
+    let types = 0
+    for (let h = 0; h < hosts; h++) types = Math.max(types, state.hostType[h]! + 1)
+    this.idleClass = new Int32Array(types)
+    this.idleClassHost = new Int32Array(types)
     this.stalePower = new Float64Array(hosts)
     this.overloaded = new Uint8Array(hosts)
     this.excludedUnder = new Uint8Array(hosts)
@@ -193,12 +200,20 @@ export class CloudsimOptimizer {
     this.baseValid.fill(0)
     for (const ids of this.groupIds) ids.clear()
     let groups = 0
+    // Most hosts are idle: each type's class at utilisation 0 is looked up once per round.
+    const idleClass = this.idleClass
+    idleClass.fill(-1)
     for (let h = 0; h < hosts; h++) {
       const u = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
       this.staleUtilization[h] = u
+      const type = state.hostType[h]!
+      if (u === 0 && type < idleClass.length && idleClass[type]! >= 0) {
+        this.stalePower[h] = this.stalePower[this.idleClassHost[type]!]!
+        this.idleGroup[h] = idleClass[type]!
+        continue
+      }
       const stale = powerOnCurve(state.hostPowerCurve[h]!, u)
       this.stalePower[h] = stale
-      const type = state.hostType[h]!
       while (this.groupIds.length <= type) this.groupIds.push(new Map())
       const ids = this.groupIds[type]!
       let group = ids.get(stale)
@@ -207,6 +222,10 @@ export class CloudsimOptimizer {
         ids.set(stale, group)
       }
       this.idleGroup[h] = group
+      if (u === 0 && type < idleClass.length) {
+        idleClass[type] = group
+        this.idleClassHost[type] = h
+      }
     }
     this.groupSeen.fill(0)
     this.scoreStamp = 0

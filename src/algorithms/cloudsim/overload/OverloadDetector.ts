@@ -4,7 +4,7 @@
  */
 import type { HostLoad } from "../HostLoad.js"
 import { legacyMedianAbsoluteDeviation, legacyMedianOfSorted } from "../stats/percentile.js"
-import { simpleRegression } from "../stats/simpleRegression.js"
+import { preparedRegression, prepareRegression } from "../stats/simpleRegression.js"
 import { sortSmall } from "../stats/sortSmall.js"
 
 export interface OverloadDetector {
@@ -101,7 +101,10 @@ export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
  * last, times the safety parameter; overloaded when that reaches 1. It ignores current demand.
  */
 export const localRegression = (safety: number, robust = false): OverloadDetector => {
-  const x = Float64Array.from({ length: regressionLength }, (_, i) => i + 1)
+  const x = prepareRegression(
+    Float64Array.from({ length: regressionLength }, (_, i) => i + 1),
+    regressionLength
+  )
   const y = new Float64Array(regressionLength)
   const estimates = new Float64Array(2)
   return {
@@ -111,7 +114,7 @@ export const localRegression = (safety: number, robust = false): OverloadDetecto
     isOverloaded: (load) => {
       if (load.historyLength < regressionLength) return utilization(load) > fallbackThreshold
       for (let i = 0; i < regressionLength; i++) y[i] = load.history[regressionLength - i - 1]!
-      simpleRegression(x, y, regressionLength, estimates)
+      preparedRegression(x, y, estimates)
       const migrationIntervals = Math.ceil(load.maxMigrationSec / load.intervalSec)
       const predicted = (estimates[0]! + estimates[1]! * (regressionLength + migrationIntervals)) * safety
       return predicted >= 1

@@ -23,7 +23,22 @@
 import { householderStep } from "./householder.js"
 import { type LeaveOneOutWorkspace, leaveOneOutRSquared, makeLeaveOneOutWorkspace } from "./leaveOneOutRSquared.js"
 import { makeOlsWorkspace, type OlsFailure, type OlsWorkspace, olsRSquared } from "./olsRSquared.js"
-import { secondMoment } from "./secondMoment.js"
+
+/**
+ * Σ (v − mean)² of `values[offset .. offset + m)` in two passes: for the estimates, which need
+ * to be close to the true value, not commons-math's running-mean doubles (`secondMoment`).
+ */
+const sumOfSquaredDeviations = (values: Float64Array, offset: number, m: number): number => {
+  let sum = 0
+  for (let r = 0; r < m; r++) sum += values[offset + r]!
+  const mean = sum / m
+  let squares = 0
+  for (let r = 0; r < m; r++) {
+    const d = values[offset + r]! - mean
+    squares += d * d
+  }
+  return squares
+}
 
 /** A column closer than this fraction of its norm to the others' span sends the call to the exact path. */
 export const minRelativeDistance = 1e-3
@@ -54,6 +69,8 @@ export interface MostCorrelatedWorkspace {
   readonly spare: Float64Array
   readonly previous: Float64Array
   readonly growth: Float64Array
+  /** Each candidate's sum of squared deviations, from the last estimates. */
+  readonly squares: Float64Array
   reusableCandidates: number
   reusableObservations: number
 }
@@ -77,6 +94,7 @@ export const makeMostCorrelatedWorkspace = (
   spare: new Float64Array((maxCandidates + 1) * (maxCandidates + 1)),
   previous: new Float64Array(maxCandidates * maxObservations),
   growth: new Float64Array(maxCandidates + 1),
+  squares: new Float64Array(maxCandidates + 1),
   reusableCandidates: 0,
   reusableObservations: 0
 })
@@ -175,7 +193,11 @@ const estimateAll = (history: Float64Array, n: number, m: number, ws: MostCorrel
     // Squared distance of column j from the others' span is 1 / inverseDiag[j].
     if (!(inverseDiag[j]! * normSquared[j]! <= limit)) return false
   }
-  for (let j = 0; j < n; j++) ws.estimate[j] = 1 - 1 / (inverseDiag[j + 1]! * secondMoment(history, j * m, m))
+  const squares = ws.squares
+  for (let j = 0; j < n; j++) {
+    squares[j] = sumOfSquaredDeviations(history, j * m, m)
+    ws.estimate[j] = 1 - 1 / (inverseDiag[j + 1]! * squares[j]!)
+  }
   ws.growth.fill(1, 0, columns)
   ws.previous.set(history.subarray(0, n * m))
   ws.reusableCandidates = n
@@ -249,7 +271,10 @@ const downdateAll = (
     if (!(d * normSquared[i]! <= limit)) return false
   }
   inverse.set(next.subarray(0, columns * stride))
-  for (let j = 0; j < n; j++) ws.estimate[j] = 1 - 1 / (inverseDiag[j + 1]! * secondMoment(history, j * m, m))
+  // The candidates' own sums are the last call's, without the one that left.
+  const squares = ws.squares
+  squares.copyWithin(removed, removed + 1, n + 1)
+  for (let j = 0; j < n; j++) ws.estimate[j] = 1 - 1 / (inverseDiag[j + 1]! * squares[j]!)
   ws.previous.set(history.subarray(0, n * m))
   ws.reusableCandidates = n
   ws.reusableObservations = m

@@ -4,7 +4,7 @@
  * energy, removal of VMs whose demand is exactly 0), then the policy may start migrations, whose
  * completions are applied in time order before the next periodic update.
  */
-import { allocateCpu, migrationSourceShare, migrationTargetShare } from "./CpuScheduler.js"
+import { allocateCpu, allocateOversubscribed, migrationSourceShare, migrationTargetShare } from "./CpuScheduler.js"
 import { migrationSeconds } from "./Datacenter.js"
 import { maxPower, powerOnCurve } from "./PowerModel.js"
 import { addToHost, indexOnHost, recordHistory, removeFromHost, type SimState } from "./SimState.js"
@@ -103,7 +103,7 @@ export class Simulator {
       return
     }
     if (this.updateFittingHost(host, time)) return
-    allocateCpu(state, host)
+    allocateOversubscribed(state, host)
     const alloc = state.hostAlloc[host]!
     const migIn = state.hostMigIn[host]!
     let utilized = 0

@@ -30,6 +30,20 @@ import {
 } from "../SimState.js"
 import { clampedUtilization } from "../Simulator.js"
 
+/** VMs a host may hold for its history sums to be kept across rounds. */
+const prefixRows = 16
+
+/**
+ * The running-sum store, shared by the optimizers of one thread (runs follow one another, and a
+ * new store per run left megabytes of garbage behind each). Its contents mean something only to
+ * the optimizer that wrote them last: another one clears its own marks before using it.
+ */
+let sharedPrefix: { sums: Float64Array; vms: Int32Array; owner: object | undefined } = {
+  sums: new Float64Array(0),
+  vms: new Int32Array(0),
+  owner: undefined
+}
+
 export class CloudsimOptimizer {
   /** The migrations decided by the last `optimize`, in CloudSim's list order. */
   readonly plannedVms: Array<number> = []
@@ -80,10 +94,11 @@ export class CloudsimOptimizer {
    * as the rebuild adds them). `prefixSlots` marks the slots whose rows are all valid, and
    * `prefixRecords` the history count they were computed at: a slot written since is stale. A
    * rebuild recomputes only the rows past the list's common prefix with `prefixVms` and the slots
-   * written since; each value is the double the full rebuild gives.
+   * written since; each value is the double the full rebuild gives. Hosts with more than
+   * `prefixRows` VMs (rare) are rebuilt in full, which keeps the store small and allocated once.
    */
-  private readonly prefixSums: Array<Float64Array | undefined>
-  private readonly prefixVms: Array<Int32Array | undefined>
+  private prefixSums: Float64Array
+  private prefixVms: Int32Array
   private readonly prefixCount: Int32Array
   private readonly prefixSlots: Int32Array
   private readonly prefixRecords: Float64Array
@@ -110,8 +125,8 @@ export class CloudsimOptimizer {
     this.baseHistory = new Float64Array(hosts * historyCapacity)
     this.baseMaxRam = new Float64Array(hosts)
     this.baseHistoryCount = new Int32Array(hosts)
-    this.prefixSums = new Array<Float64Array | undefined>(hosts).fill(undefined)
-    this.prefixVms = new Array<Int32Array | undefined>(hosts).fill(undefined)
+    this.prefixSums = sharedPrefix.sums
+    this.prefixVms = sharedPrefix.vms
     this.prefixCount = new Int32Array(hosts)
     this.prefixSlots = new Int32Array(hosts)
     this.prefixRecords = new Float64Array(hosts)
@@ -470,48 +485,67 @@ export class CloudsimOptimizer {
       for (let i = from; i < count; i++) base[offset + i] = 0
       return
     }
+    const total = state.hostTotalMips[host]!
+    const ring = state.history
+    if (length > prefixRows) {
+      for (let i = from; i < count; i++) {
+        const slot = slots[i]!
+        let sum = 0
+        for (let k = 0; k < length; k++) {
+          const v = vms[k]!
+          sum = sum + (ring[v * historyCapacity + slot]! * state.vmMips[v]!) / total
+        }
+        base[offset + i] = sum
+      }
+      this.prefixCount[host] = 0
+      return
+    }
+    if (sharedPrefix.owner !== this) this.claimPrefixStore()
     // Rows before the common prefix of the lists are valid for the marked slots not written since.
-    let sums = this.prefixSums[host]
-    let listed = this.prefixVms[host]
+    const sums = this.prefixSums
+    const rows = host * prefixRows
+    const listed = this.prefixVms
     const cachedCount = this.prefixCount[host]!
     let valid = this.prefixSlots[host]!
     let common = 0
-    if (sums === undefined || listed === undefined || listed.length < length) {
-      const capacity = Math.max(8, length * 2)
-      const grownSums = new Float64Array(capacity * historyCapacity)
-      const grownVms = new Int32Array(capacity)
-      if (sums !== undefined && listed !== undefined) {
-        grownSums.set(sums)
-        grownVms.set(listed)
-      }
-      sums = grownSums
-      listed = grownVms
-      this.prefixSums[host] = sums
-      this.prefixVms[host] = listed
-    }
-    while (common < cachedCount && common < length && listed[common] === vms[common]) common++
+    while (common < cachedCount && common < length && listed[rows + common] === vms[common]) common++
     const written = state.historyRecords - this.prefixRecords[host]!
     if (written >= historyCapacity) valid = 0
     else for (let t = 0; t < written; t++) valid &= ~(1 << slots[t]!)
-    const total = state.hostTotalMips[host]!
-    const ring = state.history
     let computed = 0
     for (let i = from; i < count; i++) {
       const slot = slots[i]!
       const start = (valid & (1 << slot)) !== 0 ? common : 0
-      let sum = start > 0 ? sums[(start - 1) * historyCapacity + slot]! : 0
+      let sum = start > 0 ? sums[(rows + start - 1) * historyCapacity + slot]! : 0
       for (let k = start; k < length; k++) {
         const v = vms[k]!
         sum = sum + (ring[v * historyCapacity + slot]! * state.vmMips[v]!) / total
-        sums[k * historyCapacity + slot] = sum
+        sums[(rows + k) * historyCapacity + slot] = sum
       }
       base[offset + i] = sum
       computed |= 1 << slot
     }
-    for (let k = common; k < length; k++) listed[k] = vms[k]!
+    for (let k = common; k < length; k++) listed[rows + k] = vms[k]!
     this.prefixCount[host] = length
     this.prefixSlots[host] = common === length ? valid | computed : computed
     this.prefixRecords[host] = state.historyRecords
+  }
+
+  /** Takes the shared running-sum store (grown to this data centre if needed), forgetting what it held. */
+  private claimPrefixStore(): void {
+    const hosts = this.state.hostCount
+    if (sharedPrefix.vms.length < hosts * prefixRows) {
+      sharedPrefix = {
+        sums: new Float64Array(hosts * prefixRows * historyCapacity),
+        vms: new Int32Array(hosts * prefixRows),
+        owner: undefined
+      }
+    }
+    sharedPrefix.owner = this
+    this.prefixSums = sharedPrefix.sums
+    this.prefixVms = sharedPrefix.vms
+    this.prefixCount.fill(0)
+    this.prefixSlots.fill(0)
   }
 
   /** Writes the `count` newest values of `host`'s history, plus `extraVm`'s share when ≥ 0, into the load. */

@@ -408,11 +408,16 @@ export class CloudsimOptimizer {
     if (this.selector.needsHistory) {
       const m = state.historyLength
       input.historyLength = m
-      const slots = this.slots
       const ring = state.history
+      const history = input.history
+      // Newest first: the ring from the head down to slot 0, then from its end down.
+      const head = state.historyHead
+      const firstRun = Math.min(m, head + 1)
       for (let i = 0; i < count; i++) {
         const base = input.vms[i]! * historyCapacity
-        for (let j = 0; j < m; j++) input.history[i * m + j] = ring[base + slots[j]!]!
+        const row = i * m
+        for (let j = 0; j < firstRun; j++) history[row + j] = ring[base + head - j]!
+        for (let j = firstRun; j < m; j++) history[row + j] = ring[base + historyCapacity + head - j]!
       }
     }
     const index = this.selector.select(input)

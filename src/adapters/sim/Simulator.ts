@@ -83,10 +83,16 @@ export class Simulator {
   private updateDemand(time: number): void {
     if (time === this.demandTime) return
     this.demandTime = time
-    const { vmCount, vmHost, vmMips, vmDemandMips } = this.state
-    const utilization = this.utilization
-    this.zeroDemandVms = utilizationsAt(this.trace, time, this.trace.intervalSec, vmHost, utilization)
-    for (let v = 0; v < vmCount; v++) if (vmHost[v]! >= 0) vmDemandMips[v] = vmMips[v]! * utilization[v]!
+    const { vmHost, vmMips, vmDemandMips } = this.state
+    this.zeroDemandVms = utilizationsAt(
+      this.trace,
+      time,
+      this.trace.intervalSec,
+      vmHost,
+      this.utilization,
+      vmMips,
+      vmDemandMips
+    )
   }
 
   /** Re-allocates a host's CPU and writes its and its VMs' state at `time`. */

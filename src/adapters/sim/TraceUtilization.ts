@@ -21,17 +21,19 @@ export const utilizationAt = (trace: Trace, vm: number, time: number, intervalSe
 }
 
 /**
- * `utilizationAt` for every VM whose `live` entry is ≥ 0, written to `out` (other entries are left
- * alone). The instant's sample indices, span and offset are the same for every VM, so they are
- * worked out once; each VM's value is the same double as `utilizationAt` gives. Returns how many
- * of the written values are exactly 0.
+ * `utilizationAt` for every VM whose `live` entry is ≥ 0, written to `out`, and its demand
+ * `capacity[v] × utilisation` to `demand` (other entries are left alone). The instant's sample
+ * indices, span and offset are the same for every VM, so they are worked out once; each VM's value
+ * is the same double as `utilizationAt` gives. Returns how many of the utilisations are exactly 0.
  */
 export const utilizationsAt = (
   trace: Trace,
   time: number,
   intervalSec: number,
   live: Int32Array,
-  out: Float64Array
+  out: Float64Array,
+  capacity: Float64Array,
+  demand: Float64Array
 ): number => {
   const cpu = trace.cpu
   const samples = trace.samples
@@ -44,6 +46,7 @@ export const utilizationsAt = (
       if (live[v]! < 0) continue
       const u = cpu[v * samples + k]!
       out[v] = u
+      demand[v] = capacity[v]! * u
       if (u === 0) zeros++
     }
     return zeros
@@ -60,6 +63,7 @@ export const utilizationsAt = (
     const u1 = cpu[base + first]!
     const u = u1 + ((cpu[base + second]! - u1) / span) * offset
     out[v] = u
+    demand[v] = capacity[v]! * u
     if (u === 0) zeros++
   }
   return zeros

@@ -22,15 +22,19 @@ describe("utilizations of all VMs at one instant", () => {
         (time) => {
           const live = Int32Array.of(0, -1, 3, 2)
           const out = new Float64Array(4).fill(-1)
-          const zeros = utilizationsAt(trace, time, 300, live, out)
+          const capacity = Float64Array.of(1000, 2000, 2500, 500)
+          const demand = new Float64Array(4).fill(-1)
+          const zeros = utilizationsAt(trace, time, 300, live, out, capacity, demand)
           let expectedZeros = 0
           for (let v = 0; v < 4; v++) {
             if (live[v]! < 0) {
               expect(out[v]).toBe(-1)
+              expect(demand[v]).toBe(-1)
               continue
             }
             const u = utilizationAt(trace, v, time, 300)
             expect(out[v]).toBe(u)
+            expect(demand[v]).toBe(capacity[v]! * u)
             if (u === 0) expectedZeros++
           }
           expect(zeros).toBe(expectedZeros)

@@ -84,9 +84,11 @@ export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
       const range = copyWithRange(load.history, n, sorted)
-      // Every deviation from the median is at most the range (plus rounding, far below the
-      // margin), so neither is the MAD: a load well within the range's threshold needs no sort.
-      if (safety >= 0 && utilization(load) <= 1 - safety * range - madBoundMargin) return false
+      // The MAD is at most half the range (plus rounding, far below the margin): with a and b the
+      // median's distances to the smallest and largest value, more than half the values lie on
+      // each side of the median within a or b of it, so more than half the deviations are at most
+      // min(a, b) ≤ range / 2. A load well within that bound's threshold needs no sort.
+      if (safety >= 0 && utilization(load) <= 1 - safety * (range / 2) - madBoundMargin) return false
       sortSmall(sorted, n)
       const median = legacyMedianOfSorted(sorted, n)
       const mad = legacyMedianAbsoluteDeviation(sorted, n, median)

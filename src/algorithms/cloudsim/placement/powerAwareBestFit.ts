@@ -66,7 +66,7 @@ export const findHostForVm = (
     best = -1
     for (let i = 0; i < count; i++) {
       const score = scores[i]!
-      if (score === score && (best < 0 || score < min)) {
+      if (!Number.isNaN(score) && (best < 0 || score < min)) {
         min = score
         best = i
       }

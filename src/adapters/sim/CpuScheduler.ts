@@ -22,6 +22,7 @@ const hashTableOrder = (state: SimState, host: number, count: number): void => {
   const vms = state.hostVms[host]!
   const mask = state.hostMapCapacity[host]! - 1
   const hash = state.vmUidHash
+  if (order.length < count) order = new Int32Array(count * 2)
   for (let i = 0; i < count; i++) {
     const bucket = hash[vms[i]!]! & mask
     let j = i - 1
@@ -74,6 +75,17 @@ export const allocateCpu = (state: SimState, host: number, hashOrder = false): v
   }
   state.hostAvailableMips[host] = available
   state.hostHashOrdered[host] = hashOrder ? 1 : 0
+  sumAllocations(state, host)
+}
+
+/**
+ * `allocateCpu` in list order for a host whose requests, allocated in list order, do not all fit
+ * (the caller has found one that does not): every share is scaled down, nothing is left.
+ */
+export const allocateOversubscribed = (state: SimState, host: number): void => {
+  redistribute(state, host)
+  state.hostAvailableMips[host] = 0
+  state.hostHashOrdered[host] = 0
   sumAllocations(state, host)
 }
 

@@ -15,7 +15,7 @@ import {
 } from "../../algorithms/cloudsim/placement/powerAwareBestFit.js"
 import { ConfigError } from "../../core/errors.js"
 import { migrationSeconds } from "./Datacenter.js"
-import { powerAt } from "./PowerModel.js"
+import { powerOnCurve } from "./PowerModel.js"
 import { addToHost, type SimState } from "./SimState.js"
 
 /** "best-fit": CloudSim's power-aware best fit (migration policies); "first-fit": `PowerVmAllocationPolicySimple` (NPA, DVFS). */
@@ -105,18 +105,32 @@ export const placeInitially = (
   const excluded = new Uint8Array(hosts)
   const workspace = makeBestFitWorkspace(hosts)
   const firstFitStart = new Map<string, number>()
+  // Hosts that have taken no VM yet are alike within their type: same capacities, same score, never
+  // busy (so never rejected). Only the first of each type can win, so only it is scored.
+  const used = new Uint8Array(hosts)
+  let types = 0
+  for (let h = 0; h < hosts; h++) types = Math.max(types, state.hostType[h]! + 1)
+  const typeSeen = new Int32Array(types)
+  let scoreCall = 0
   const view: BestFitHosts = {
     score: (v, skip, ids, scores) => {
       const mips = state.vmMips[v]!
       const ram = state.vmRamMb[v]!
       const bandwidth = state.vmBandwidthMbps[v]!
+      const call = ++scoreCall
       let count = 0
       for (let h = 0; h < hosts; h++) {
         if (skip[h] === 1 || state.hostPeMips[h]! < mips || availableMips[h]! < mips) continue
         if (availableRam[h]! < ram || availableBandwidth[h]! < bandwidth) continue
-        const table = state.hostPower[h]!
+        if (used[h] === 0) {
+          const type = state.hostType[h]!
+          if (typeSeen[type] === call) continue
+          typeSeen[type] = call
+        }
+        // powerAt(table, 0) is the table's first value, the curve's too.
+        const curve = state.hostPowerCurve[h]!
         ids[count] = h
-        scores[count] = powerAt(table, (reservedMips[h]! + mips) / state.hostTotalMips[h]!) - powerAt(table, 0)
+        scores[count] = powerOnCurve(curve, (reservedMips[h]! + mips) / state.hostTotalMips[h]!) - curve[0]!
         count++
       }
       return count
@@ -150,6 +164,7 @@ export const placeInitially = (
     }
   }
   const place = (v: number, host: number): void => {
+    used[host] = 1
     availableMips[host] = availableMips[host]! - state.vmMips[v]!
     availableRam[host] = availableRam[host]! - state.vmRamMb[v]!
     availableBandwidth[host] = availableBandwidth[host]! - state.vmBandwidthMbps[v]!

@@ -31,6 +31,36 @@ export const powerAt = (table: PowerTable, utilization: number): number => {
   return powerLower + delta * (u - lower / 10) * 100
 }
 
+/**
+ * A power table with its per-step slopes and step starts worked out once: `[0, 11)` the table,
+ * `[11, 21)` each step's `(table[k + 1] − table[k]) / 10`, `[22, 33)` the utilisations `k / 10`.
+ */
+export type PowerCurve = Float64Array
+
+export const powerCurve = (table: PowerTable): PowerCurve => {
+  const curve = new Float64Array(33)
+  for (let k = 0; k <= 10; k++) {
+    curve[k] = table[k]!
+    curve[22 + k] = k / 10
+  }
+  for (let k = 0; k < 10; k++) curve[11 + k] = (table[k + 1]! - table[k]!) / 10
+  return curve
+}
+
+/**
+ * `powerAt` on a curve, the same double without its two divisions. Where `u · 10` is a whole
+ * number (every utilisation CloudSim's remainder test lets through among them) the interpolation
+ * adds 0 to the table value, so the table value is returned; elsewhere its step's slope is the
+ * precomputed one.
+ */
+export const powerOnCurve = (curve: PowerCurve, utilization: number): number => {
+  const u = utilization < 0 ? 0 : Math.min(utilization, 1)
+  const scaled = u * 10
+  const lower = Math.floor(scaled)
+  if (scaled === lower) return curve[lower]!
+  return curve[lower]! + curve[11 + lower]! * (u - curve[22 + lower]!) * 100
+}
+
 /** `powerAt` written literally as CloudSim does (remainder test); the reference for tests. */
 export const powerAtLiteral = (table: PowerTable, utilization: number): number => {
   const u = utilization

@@ -3,7 +3,7 @@
  * keep CloudSim's list order (placement order, migrated VMs appended), which decides ties in
  * selection and the order of CPU allocation.
  */
-import type { PowerTable } from "./PowerModel.js"
+import type { PowerCurve, PowerTable } from "./PowerModel.js"
 
 /** Values of utilisation history kept per VM (CloudSim's `PowerVm.HISTORY_LENGTH`). */
 export const historyCapacity = 30
@@ -17,6 +17,8 @@ export interface SimState {
   readonly hostPeMips: Float64Array
   readonly hostBandwidthMbps: Float64Array
   readonly hostPower: ReadonlyArray<PowerTable>
+  /** Each host's power table as a curve (`powerOnCurve`), shared by hosts of one type. */
+  readonly hostPowerCurve: ReadonlyArray<PowerCurve>
   /** Index of each host's type: hosts of one type share capacity, cores and power table. */
   readonly hostType: Int32Array
   /** VMs on each host in list order, including VMs migrating in. */
@@ -60,6 +62,8 @@ export interface SimState {
   historyHead: number
   /** Number of history values recorded so far, at most `historyCapacity`. */
   historyLength: number
+  /** Number of times a history value was recorded (not capped): slots written since a count are the newest ones. */
+  historyRecords: number
 }
 
 /** The `i`-th newest history value of VM `v` (i = 0 is the newest). */
@@ -70,6 +74,7 @@ export const historyAt = (state: SimState, vm: number, i: number): number =>
 export const recordHistory = (state: SimState, utilization: Float64Array): void => {
   state.historyHead = (state.historyHead + 1) % historyCapacity
   if (state.historyLength < historyCapacity) state.historyLength++
+  state.historyRecords++
   const head = state.historyHead
   if (state.history.length === 0) return
   for (let v = 0; v < state.vmCount; v++) {

@@ -4,13 +4,13 @@
  * energy, removal of VMs whose demand is exactly 0), then the policy may start migrations, whose
  * completions are applied in time order before the next periodic update.
  */
-import { allocateCpu, migrationSourceShare } from "./CpuScheduler.js"
+import { allocateCpu, allocateOversubscribed, migrationSourceShare, migrationTargetShare } from "./CpuScheduler.js"
 import { migrationSeconds } from "./Datacenter.js"
-import { maxPower, powerAt } from "./PowerModel.js"
+import { maxPower, powerOnCurve } from "./PowerModel.js"
 import { addToHost, indexOnHost, recordHistory, removeFromHost, type SimState } from "./SimState.js"
 import { StateHistories } from "./StateHistories.js"
 import type { Trace } from "./Trace.js"
-import { utilizationAt } from "./TraceUtilization.js"
+import { utilizationsAt } from "./TraceUtilization.js"
 
 /**
  * How energy is counted: interpolated SPECpower between updates for hosts with load (CloudSim),
@@ -25,8 +25,6 @@ export const clampedUtilization = (mips: number, total: number): number => {
   return u > 1 && u < 1.01 ? 1 : u
 }
 
-const ascending = (a: number, b: number): number => a - b
-
 export class Simulator {
   readonly histories: StateHistories
   /** Trace utilisation of every VM at the last update, fraction of VM capacity. */
@@ -35,6 +33,11 @@ export class Simulator {
   migrations = 0
   lastProcessTime = 0
   private demandTime = Number.NaN
+  /**
+   * Live VMs whose utilisation was exactly 0 at the last demand update (an upper bound once some
+   * have left): while it is 0 no VM can be removed for idleness.
+   */
+  private zeroDemandVms = 0
   private readonly completionVm: Array<number> = []
   private readonly completionHost: Array<number> = []
   private readonly completionTime: Array<number> = []
@@ -80,13 +83,16 @@ export class Simulator {
   private updateDemand(time: number): void {
     if (time === this.demandTime) return
     this.demandTime = time
-    const { vmCount, vmHost, vmMips, vmDemandMips } = this.state
-    for (let v = 0; v < vmCount; v++) {
-      if (vmHost[v]! < 0) continue
-      const u = utilizationAt(this.trace, v, time, this.trace.intervalSec)
-      this.utilization[v] = u
-      vmDemandMips[v] = vmMips[v]! * u
-    }
+    const { vmHost, vmMips, vmDemandMips } = this.state
+    this.zeroDemandVms = utilizationsAt(
+      this.trace,
+      time,
+      this.trace.intervalSec,
+      vmHost,
+      this.utilization,
+      vmMips,
+      vmDemandMips
+    )
   }
 
   /** Re-allocates a host's CPU and writes its and its VMs' state at `time`. */
@@ -102,7 +108,8 @@ export class Simulator {
       this.histories.idleHost(host, time)
       return
     }
-    allocateCpu(state, host)
+    if (this.updateFittingHost(host, time)) return
+    allocateOversubscribed(state, host)
     const alloc = state.hostAlloc[host]!
     const migIn = state.hostMigIn[host]!
     let utilized = 0
@@ -125,6 +132,58 @@ export class Simulator {
     this.histories.host(host, time, utilized, requested)
   }
 
+  /**
+   * `updateHost` in one pass for a host whose requests all fit (the usual case): each VM gets its
+   * request in list order, and the scheduler's, the host's and the VMs' figures are summed as it
+   * goes, in the order `allocateCpu` and `updateHost` sum them. False, with VM entries written
+   * that the caller's full update then overwrites (same instant), once a request does not fit.
+   */
+  private updateFittingHost(host: number, time: number): boolean {
+    const state = this.state
+    const vms = state.hostVms[host]!
+    const count = vms.length
+    const alloc = state.hostAlloc[host]!
+    const migIn = state.hostMigIn[host]!
+    const pe = state.hostPeMips[host]!
+    const demand = state.vmDemandMips
+    const inMigration = state.vmInMigration
+    let available = state.hostTotalMips[host]!
+    let allocated = 0
+    let utilized = 0
+    let requested = 0
+    for (let i = 0; i < count; i++) {
+      const v = vms[i]!
+      const d = demand[v]!
+      const capped = Math.min(d, pe)
+      if (migIn[i] === 1) {
+        const share = capped * migrationTargetShare
+        if (!(available >= share)) return false
+        alloc[i] = share
+        available -= share
+        allocated += (share * 0.9) / 0.1
+        allocated += share
+        utilized += share
+      } else {
+        if (!(available >= capped)) return false
+        const migrating = inMigration[v] === 1
+        const share = migrating ? capped * migrationSourceShare : capped
+        alloc[i] = share
+        available -= capped
+        allocated += share
+        this.histories.vm(v, time, share, d, migrating)
+        utilized += migrating ? share / migrationSourceShare : share
+      }
+      requested += d
+    }
+    state.hostAvailableMips[host] = available
+    state.hostHashOrdered[host] = 0
+    state.hostAllocatedMips[host] = allocated
+    state.hostUtilMips[host] = utilized
+    state.hostRequestedMips[host] = requested
+    this.histories.host(host, time, utilized, requested)
+    return true
+  }
+
   /** CloudSim's forced update of every host at `time`, with energy and zero-demand VM removal. */
   forceUpdate(time: number, periodic: boolean): void {
     const state = this.state
@@ -138,16 +197,16 @@ export class Simulator {
     if (dt > 0) {
       let frame = 0
       for (let h = 0; h < state.hostCount; h++) {
-        const table = state.hostPower[h]!
         if (this.energyRule === "max-power") {
-          frame += maxPower(table) * dt
+          frame += maxPower(state.hostPower[h]!) * dt
           continue
         }
         const from = clampedUtilization(this.previousUtilMips[h]!, state.hostTotalMips[h]!)
         if (this.energyRule === "awake" ? this.suspended[h] === 1 : from === 0) continue
-        const fromPower = from === this.memoUtilization[h] ? this.memoPower[h]! : powerAt(table, from)
+        const curve = state.hostPowerCurve[h]!
+        const fromPower = from === this.memoUtilization[h] ? this.memoPower[h]! : powerOnCurve(curve, from)
         const to = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
-        const toPower = to === from ? fromPower : powerAt(table, to)
+        const toPower = to === from ? fromPower : powerOnCurve(curve, to)
         this.memoUtilization[h] = to
         this.memoPower[h] = toPower
         frame += (fromPower + (toPower - fromPower) / 2) * dt
@@ -160,6 +219,7 @@ export class Simulator {
 
   /** VMs not migrating whose demand is exactly 0 leave the data centre for good (CloudSim's completed VMs). */
   private removeIdleVms(): void {
+    if (this.zeroDemandVms === 0) return
     const state = this.state
     for (let h = 0; h < state.hostCount; h++) {
       const vms = state.hostVms[h]!
@@ -255,7 +315,16 @@ export class Simulator {
 
   /** Updates the given hosts (in host order, once each) at `time`, without energy (no time passes). */
   private updateHosts(hosts: Array<number>, time: number): void {
-    hosts.sort(ascending)
+    // A few dozen hosts, mostly in no order: insertion sort beats a comparator sort here.
+    for (let i = 1; i < hosts.length; i++) {
+      const h = hosts[i]!
+      let j = i - 1
+      while (j >= 0 && hosts[j]! > h) {
+        hosts[j + 1] = hosts[j]!
+        j--
+      }
+      hosts[j + 1] = h
+    }
     let previous = -1
     for (const h of hosts) {
       if (h === previous) continue

@@ -1,5 +1,5 @@
 /** Collects the per-step timeline: active hosts, power, hosts whose demand exceeds capacity, migrations. */
-import { maxPower, powerAt } from "./PowerModel.js"
+import { maxPower, powerOnCurve } from "./PowerModel.js"
 import type { SimState } from "./SimState.js"
 import type { Timeline } from "./SimulationResult.js"
 import { clampedUtilization } from "./Simulator.js"
@@ -21,7 +21,8 @@ export class TimelineRecorder {
       if (fullPower) power += maxPower(state.hostPower[h]!)
       if (state.hostUtilMips[h]! > 0) {
         active++
-        if (!fullPower) power += powerAt(state.hostPower[h]!, clampedUtilization(state.hostUtilMips[h]!, total))
+        if (!fullPower)
+          power += powerOnCurve(state.hostPowerCurve[h]!, clampedUtilization(state.hostUtilMips[h]!, total))
       }
       if (state.hostRequestedMips[h]! > total) overloaded++
     }

@@ -3,6 +3,7 @@
  * trace's own per-VM memory (`ramMb`, when given and positive) replaces the type's.
  */
 import { type HostType, hostTypeIndex, type VmType, vmTypeIndex } from "./Datacenter.js"
+import { powerCurve } from "./PowerModel.js"
 import { cloudsimUidHash, historyCapacity, type SimState } from "./SimState.js"
 
 export const buildState = (
@@ -18,6 +19,8 @@ export const buildState = (
   const hostBandwidthMbps = new Float64Array(hostCount)
   const hostRamMb = new Float64Array(hostCount)
   const hostPower = []
+  const hostPowerCurve = []
+  const curves = hostTypes.map((type) => powerCurve(type.power))
   const hostType = new Int32Array(hostCount)
   for (let h = 0; h < hostCount; h++) {
     hostType[h] = hostTypeIndex(h, hostTypes.length)
@@ -27,6 +30,7 @@ export const buildState = (
     hostBandwidthMbps[h] = type.bandwidthMbps
     hostRamMb[h] = type.ramMb
     hostPower.push(type.power)
+    hostPowerCurve.push(curves[hostType[h]!]!)
   }
   const vmMips = new Float64Array(vmCount)
   const vmRamMb = new Float64Array(vmCount)
@@ -45,6 +49,7 @@ export const buildState = (
     hostPeMips,
     hostBandwidthMbps,
     hostPower,
+    hostPowerCurve,
     hostType,
     hostVms: Array.from({ length: hostCount }, () => []),
     hostAlloc: Array.from({ length: hostCount }, () => []),
@@ -64,7 +69,8 @@ export const buildState = (
     vmDemandMips: new Float64Array(vmCount),
     history: new Float64Array(keepHistory ? vmCount * historyCapacity : 0),
     historyHead: historyCapacity - 1,
-    historyLength: 0
+    historyLength: 0,
+    historyRecords: 0
   }
   return { state, hostRamMb }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { buildState } from "../../../src/adapters/sim/buildState.js"
-import { allocateCpu, allocateCpuForLast } from "../../../src/adapters/sim/CpuScheduler.js"
+import { allocateCpu, allocateCpuForLast, allocateOversubscribed } from "../../../src/adapters/sim/CpuScheduler.js"
 import { planetLabHostTypes, planetLabVmTypes } from "../../../src/adapters/sim/Datacenter.js"
 import { addToHost } from "../../../src/adapters/sim/SimState.js"
 
@@ -51,6 +51,17 @@ describe("CPU sharing on a host", () => {
       Math.floor(900 * scaling)
     ])
     expect(state.hostAvailableMips[0]).toBe(0)
+  })
+
+  it("allocates an oversubscribed host directly as a list-order re-allocation would", () => {
+    const viaList = hostWith([1800.3, 1700.1, 900.7, 333.3], { migratingOut: 1, migratingIn: 3 })
+    const direct = hostWith([1800.3, 1700.1, 900.7, 333.3], { migratingOut: 1, migratingIn: 3 })
+    allocateCpu(viaList, 0)
+    allocateOversubscribed(direct, 0)
+    expect(direct.hostAlloc[0]).toEqual(viaList.hostAlloc[0])
+    expect(direct.hostAvailableMips[0]).toBe(0)
+    expect(direct.hostAllocatedMips[0]).toBe(viaList.hostAllocatedMips[0])
+    expect(direct.hostHashOrdered[0]).toBe(0)
   })
 
   it("reaches the same shares in hash-table order; only the order of subtraction differs", () => {

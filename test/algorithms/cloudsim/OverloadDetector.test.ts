@@ -91,7 +91,15 @@ describe("statistics as commons-math computes them", () => {
     const mad = medianAbsoluteDeviation(2.5)
     for (let round = 0; round < 3000; round++) {
       const n = 12 + (round % 19)
-      const history = Array.from({ length: n }, () => (round % 2 === 0 ? Math.round(next() * 20) / 20 : next() * 0.6))
+      // Even rounds: coarse values with many ties; odd rounds: spread values; every fifth: two clusters
+      // far apart (the MAD near half the range).
+      const history = Array.from({ length: n }, (_, i) =>
+        round % 5 === 4
+          ? (i % 2 === 0 ? 0.1 : 0.7) + next() * 1e-3
+          : round % 2 === 0
+            ? Math.round(next() * 20) / 20
+            : next() * 0.6
+      )
       const sorted = Float64Array.from(history).sort()
       const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
       const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
@@ -105,7 +113,15 @@ describe("statistics as commons-math computes them", () => {
       const madThreshold = 1 - 2.5 * madValue
       const range = sorted[n - 1]! - sorted[0]!
       // Utilisations at both thresholds, at the range bounds and at random.
-      for (const u of [iqrThreshold, madThreshold, 1 - 1.5 * range, 1 - 2.5 * range, next(), next() * 1.2]) {
+      for (const u of [
+        iqrThreshold,
+        madThreshold,
+        1 - 1.5 * range,
+        1 - 2.5 * range,
+        1 - 2.5 * (range / 2),
+        next(),
+        next() * 1.2
+      ]) {
         const l = load(0, history)
         l.requestedMips = u * 1000
         const utilization = l.requestedMips / l.totalMips

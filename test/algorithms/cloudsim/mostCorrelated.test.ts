@@ -55,6 +55,42 @@ describe("mostCorrelated", () => {
     expect(mostCorrelated(square, m, m, ws)).toBe(mostCorrelatedExact(square, m, m, ws))
   })
 
+  it("picks the exact choice when each call has the last one's candidates but one (the downdated inverse)", () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const m = seed % 3 === 0 ? 16 : 30
+      let n = Math.min(m - 1, 6 + (seed % 20))
+      let history = randomHistories(n, m, 1000 + seed)
+      while (n >= 2) {
+        expect(mostCorrelated(history, n, m, ws), `seed ${seed}, ${n} candidates`).toBe(
+          mostCorrelatedExact(history, n, m, ws)
+        )
+        // The chosen candidate leaves (here: one picked by the seed), the others keep their order.
+        const leaving = (seed * 7 + n) % n
+        const rest = new Float64Array((n - 1) * m)
+        rest.set(history.subarray(0, leaving * m), 0)
+        rest.set(history.subarray((leaving + 1) * m, n * m), leaving * m)
+        history = rest
+        n--
+      }
+    }
+  })
+
+  it("does not downdate across calls whose candidates differ otherwise", () => {
+    const m = 30
+    const first = randomHistories(8, m, 77)
+    expect(mostCorrelated(first, 8, m, ws)).toBe(mostCorrelatedExact(first, 8, m, ws))
+    // Seven candidates of which one value changed: a new design, not the last one without a column.
+    const changed = first.slice(m, 8 * m)
+    changed[5] = changed[5]! + 0.25
+    expect(mostCorrelated(changed, 7, m, ws)).toBe(mostCorrelatedExact(changed, 7, m, ws))
+    // Near-collinear columns left after a removal send the call to the exact path.
+    const collinear = randomHistories(6, m, 78)
+    for (let r = 0; r < m; r++) collinear[4 * m + r] = collinear[3 * m + r]! * 2 + (r === 0 ? 1e-9 : 0)
+    expect(mostCorrelated(collinear, 6, m, ws)).toBe(mostCorrelatedExact(collinear, 6, m, ws))
+    const without = collinear.slice(m, 6 * m)
+    expect(mostCorrelated(without, 5, m, ws)).toBe(mostCorrelatedExact(without, 5, m, ws))
+  })
+
   it("refuses more candidates than observations", () => {
     expect(mostCorrelated(new Float64Array(12), 4, 3, ws)).toBe("too-few-observations")
   })

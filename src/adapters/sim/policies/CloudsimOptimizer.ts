@@ -19,7 +19,7 @@ import {
 import type { SelectionInput, VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
 import { allocateCpu, allocateCpuForLast } from "../CpuScheduler.js"
 import { migrationSeconds } from "../Datacenter.js"
-import { powerAt } from "../PowerModel.js"
+import { powerOnCurve } from "../PowerModel.js"
 import {
   addToHost,
   historyCapacity,
@@ -29,6 +29,20 @@ import {
   type SimState
 } from "../SimState.js"
 import { clampedUtilization } from "../Simulator.js"
+
+/** VMs a host may hold for its history sums to be kept across rounds. */
+const prefixRows = 16
+
+/**
+ * The running-sum store, shared by the optimizers of one thread (runs follow one another, and a
+ * new store per run left megabytes of garbage behind each). Its contents mean something only to
+ * the optimizer that wrote them last: another one clears its own marks before using it.
+ */
+let sharedPrefix: { sums: Float64Array; vms: Int32Array; owner: object | undefined } = {
+  sums: new Float64Array(0),
+  vms: new Int32Array(0),
+  owner: undefined
+}
 
 export class CloudsimOptimizer {
   /** The migrations decided by the last `optimize`, in CloudSim's list order. */
@@ -57,6 +71,9 @@ export class CloudsimOptimizer {
   private readonly groupSeen: Int32Array
   private scoreStamp = 0
   private readonly groupIds: Array<Map<number, number>> = []
+  /** Per host type: the class of its hosts at utilisation 0 this round (-1: none yet), and one such host. */
+  private readonly idleClass: Int32Array
+  private readonly idleClassHost: Int32Array
   /**
    * The hosts placement scans, in host order: while placing VMs of overloaded hosts, the busy ones
    * and enough idle ones of each kind; while draining, only those switched on at the last update
@@ -71,6 +88,20 @@ export class CloudsimOptimizer {
   private readonly baseMaxRam: Float64Array
   /** Per host, how many of the newest cached history values are valid (the window, or all). */
   private readonly baseHistoryCount: Int32Array
+  /**
+   * Per host, across rounds: running sums of its VMs' history shares by ring slot, row k the sum
+   * over the first k + 1 VMs of `prefixVms` in list order (so row k − 1 plus VM k's share is row k,
+   * as the rebuild adds them). `prefixSlots` marks the slots whose rows are all valid, and
+   * `prefixRecords` the history count they were computed at: a slot written since is stale. A
+   * rebuild recomputes only the rows past the list's common prefix with `prefixVms` and the slots
+   * written since; each value is the double the full rebuild gives. Hosts with more than
+   * `prefixRows` VMs (rare) are rebuilt in full, which keeps the store small and allocated once.
+   */
+  private prefixSums: Float64Array
+  private prefixVms: Int32Array
+  private readonly prefixCount: Int32Array
+  private readonly prefixSlots: Int32Array
+  private readonly prefixRecords: Float64Array
   /** The newest history values the detector reads (all of them unless it declares a window). */
   private readonly historyWindow: number
   /** History ring slot of the i-th newest value, refreshed each round. */
@@ -94,8 +125,17 @@ export class CloudsimOptimizer {
     this.baseHistory = new Float64Array(hosts * historyCapacity)
     this.baseMaxRam = new Float64Array(hosts)
     this.baseHistoryCount = new Int32Array(hosts)
+    this.prefixSums = sharedPrefix.sums
+    this.prefixVms = sharedPrefix.vms
+    this.prefixCount = new Int32Array(hosts)
+    this.prefixSlots = new Int32Array(hosts)
+    this.prefixRecords = new Float64Array(hosts)
     this.historyWindow = Math.min(historyCapacity, detector.historyWindow ?? historyCapacity)
     this.groupSeen = new Int32Array(hosts)
+    let types = 0
+    for (let h = 0; h < hosts; h++) types = Math.max(types, state.hostType[h]! + 1)
+    this.idleClass = new Int32Array(types)
+    this.idleClassHost = new Int32Array(types)
     this.stalePower = new Float64Array(hosts)
     this.overloaded = new Uint8Array(hosts)
     this.excludedUnder = new Uint8Array(hosts)
@@ -128,7 +168,7 @@ export class CloudsimOptimizer {
         const available = state.hostAvailableMips
         const allocated = state.hostAllocatedMips
         const total = state.hostTotalMips
-        const power = state.hostPower
+        const power = state.hostPowerCurve
         const stale = this.stalePower
         // Idle hosts of one type with the same stale power all score the same and are never
         // tested, so only the first (lowest-numbered) of each such group can win.
@@ -144,12 +184,12 @@ export class CloudsimOptimizer {
             // CloudSim's overload test creates and destroys the VM on every suitable busy host,
             // which leaves that host's CPU re-allocated in hash-table order.
             probe(h)
-            score = powerAt(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
+            score = powerOnCurve(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
           } else {
             const group = this.idleGroup[h]!
             if (this.groupSeen[group] === stamp) continue
             this.groupSeen[group] = stamp
-            score = powerAt(power[h]!, demand / total[h]!) - stale[h]!
+            score = powerOnCurve(power[h]!, demand / total[h]!) - stale[h]!
           }
           if (!(score < Number.MAX_VALUE)) continue
           ids[count] = h
@@ -175,12 +215,20 @@ export class CloudsimOptimizer {
     this.baseValid.fill(0)
     for (const ids of this.groupIds) ids.clear()
     let groups = 0
+    // Most hosts are idle: each type's class at utilisation 0 is looked up once per round.
+    const idleClass = this.idleClass
+    idleClass.fill(-1)
     for (let h = 0; h < hosts; h++) {
       const u = clampedUtilization(state.hostUtilMips[h]!, state.hostTotalMips[h]!)
       this.staleUtilization[h] = u
-      const stale = powerAt(state.hostPower[h]!, u)
-      this.stalePower[h] = stale
       const type = state.hostType[h]!
+      if (u === 0 && type < idleClass.length && idleClass[type]! >= 0) {
+        this.stalePower[h] = this.stalePower[this.idleClassHost[type]!]!
+        this.idleGroup[h] = idleClass[type]!
+        continue
+      }
+      const stale = powerOnCurve(state.hostPowerCurve[h]!, u)
+      this.stalePower[h] = stale
       while (this.groupIds.length <= type) this.groupIds.push(new Map())
       const ids = this.groupIds[type]!
       let group = ids.get(stale)
@@ -189,6 +237,10 @@ export class CloudsimOptimizer {
         ids.set(stale, group)
       }
       this.idleGroup[h] = group
+      if (u === 0 && type < idleClass.length) {
+        idleClass[type] = group
+        this.idleClassHost[type] = h
+      }
     }
     this.groupSeen.fill(0)
     this.scoreStamp = 0
@@ -356,11 +408,16 @@ export class CloudsimOptimizer {
     if (this.selector.needsHistory) {
       const m = state.historyLength
       input.historyLength = m
-      const slots = this.slots
       const ring = state.history
+      const history = input.history
+      // Newest first: the ring from the head down to slot 0, then from its end down.
+      const head = state.historyHead
+      const firstRun = Math.min(m, head + 1)
       for (let i = 0; i < count; i++) {
         const base = input.vms[i]! * historyCapacity
-        for (let j = 0; j < m; j++) input.history[i * m + j] = ring[base + slots[j]!]!
+        const row = i * m
+        for (let j = 0; j < firstRun; j++) history[row + j] = ring[base + head - j]!
+        for (let j = firstRun; j < m; j++) history[row + j] = ring[base + historyCapacity + head - j]!
       }
     }
     const index = this.selector.select(input)
@@ -418,24 +475,82 @@ export class CloudsimOptimizer {
     this.baseValid[host] = 1
   }
 
-  /** Makes the `count` newest cached history values of `host` valid (each is built on its own). */
+  /** Makes the `count` newest cached history values of `host` valid, from its running sums by slot. */
   private extendBase(host: number, count: number): void {
     const from = this.baseHistoryCount[host]!
     if (from >= count) return
     const state = this.state
+    const vms = state.hostVms[host]!
+    const length = vms.length
     const base = this.baseHistory
     const offset = host * historyCapacity
-    const total = state.hostTotalMips[host]!
     const slots = this.slots
-    const ring = state.history
-    for (let i = from; i < count; i++) base[offset + i] = 0
-    for (const v of state.hostVms[host]!) {
-      const mips = state.vmMips[v]!
-      const vmBase = v * historyCapacity
-      for (let i = from; i < count; i++)
-        base[offset + i] = base[offset + i]! + (ring[vmBase + slots[i]!]! * mips) / total
-    }
     this.baseHistoryCount[host] = count
+    if (length === 0) {
+      for (let i = from; i < count; i++) base[offset + i] = 0
+      return
+    }
+    const total = state.hostTotalMips[host]!
+    const ring = state.history
+    if (length > prefixRows) {
+      for (let i = from; i < count; i++) {
+        const slot = slots[i]!
+        let sum = 0
+        for (let k = 0; k < length; k++) {
+          const v = vms[k]!
+          sum = sum + (ring[v * historyCapacity + slot]! * state.vmMips[v]!) / total
+        }
+        base[offset + i] = sum
+      }
+      this.prefixCount[host] = 0
+      return
+    }
+    if (sharedPrefix.owner !== this) this.claimPrefixStore()
+    // Rows before the common prefix of the lists are valid for the marked slots not written since.
+    const sums = this.prefixSums
+    const rows = host * prefixRows
+    const listed = this.prefixVms
+    const cachedCount = this.prefixCount[host]!
+    let valid = this.prefixSlots[host]!
+    let common = 0
+    while (common < cachedCount && common < length && listed[rows + common] === vms[common]) common++
+    const written = state.historyRecords - this.prefixRecords[host]!
+    if (written >= historyCapacity) valid = 0
+    else for (let t = 0; t < written; t++) valid &= ~(1 << slots[t]!)
+    let computed = 0
+    for (let i = from; i < count; i++) {
+      const slot = slots[i]!
+      const start = (valid & (1 << slot)) !== 0 ? common : 0
+      let sum = start > 0 ? sums[(rows + start - 1) * historyCapacity + slot]! : 0
+      for (let k = start; k < length; k++) {
+        const v = vms[k]!
+        sum = sum + (ring[v * historyCapacity + slot]! * state.vmMips[v]!) / total
+        sums[(rows + k) * historyCapacity + slot] = sum
+      }
+      base[offset + i] = sum
+      computed |= 1 << slot
+    }
+    for (let k = common; k < length; k++) listed[rows + k] = vms[k]!
+    this.prefixCount[host] = length
+    this.prefixSlots[host] = common === length ? valid | computed : computed
+    this.prefixRecords[host] = state.historyRecords
+  }
+
+  /** Takes the shared running-sum store (grown to this data centre if needed), forgetting what it held. */
+  private claimPrefixStore(): void {
+    const hosts = this.state.hostCount
+    if (sharedPrefix.vms.length < hosts * prefixRows) {
+      sharedPrefix = {
+        sums: new Float64Array(hosts * prefixRows * historyCapacity),
+        vms: new Int32Array(hosts * prefixRows),
+        owner: undefined
+      }
+    }
+    sharedPrefix.owner = this
+    this.prefixSums = sharedPrefix.sums
+    this.prefixVms = sharedPrefix.vms
+    this.prefixCount.fill(0)
+    this.prefixSlots.fill(0)
   }
 
   /** Writes the `count` newest values of `host`'s history, plus `extraVm`'s share when ≥ 0, into the load. */

@@ -4,7 +4,7 @@
  */
 import type { HostLoad } from "../HostLoad.js"
 import { legacyMedianAbsoluteDeviation, legacyMedianOfSorted } from "../stats/percentile.js"
-import { simpleRegression } from "../stats/simpleRegression.js"
+import { preparedRegression, prepareRegression } from "../stats/simpleRegression.js"
 import { sortSmall } from "../stats/sortSmall.js"
 
 export interface OverloadDetector {
@@ -84,9 +84,11 @@ export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
       const n = load.historyLength
       if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
       const range = copyWithRange(load.history, n, sorted)
-      // Every deviation from the median is at most the range (plus rounding, far below the
-      // margin), so neither is the MAD: a load well within the range's threshold needs no sort.
-      if (safety >= 0 && utilization(load) <= 1 - safety * range - madBoundMargin) return false
+      // The MAD is at most half the range (plus rounding, far below the margin): with a and b the
+      // median's distances to the smallest and largest value, more than half the values lie on
+      // each side of the median within a or b of it, so more than half the deviations are at most
+      // min(a, b) ≤ range / 2. A load well within that bound's threshold needs no sort.
+      if (safety >= 0 && utilization(load) <= 1 - safety * (range / 2) - madBoundMargin) return false
       sortSmall(sorted, n)
       const median = legacyMedianOfSorted(sorted, n)
       const mad = legacyMedianAbsoluteDeviation(sorted, n, median)
@@ -101,7 +103,10 @@ export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
  * last, times the safety parameter; overloaded when that reaches 1. It ignores current demand.
  */
 export const localRegression = (safety: number, robust = false): OverloadDetector => {
-  const x = Float64Array.from({ length: regressionLength }, (_, i) => i + 1)
+  const x = prepareRegression(
+    Float64Array.from({ length: regressionLength }, (_, i) => i + 1),
+    regressionLength
+  )
   const y = new Float64Array(regressionLength)
   const estimates = new Float64Array(2)
   return {
@@ -111,7 +116,7 @@ export const localRegression = (safety: number, robust = false): OverloadDetecto
     isOverloaded: (load) => {
       if (load.historyLength < regressionLength) return utilization(load) > fallbackThreshold
       for (let i = 0; i < regressionLength; i++) y[i] = load.history[regressionLength - i - 1]!
-      simpleRegression(x, y, regressionLength, estimates)
+      preparedRegression(x, y, estimates)
       const migrationIntervals = Math.ceil(load.maxMigrationSec / load.intervalSec)
       const predicted = (estimates[0]! + estimates[1]! * (regressionLength + migrationIntervals)) * safety
       return predicted >= 1

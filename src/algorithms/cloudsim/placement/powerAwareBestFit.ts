@@ -11,7 +11,7 @@ export interface BestFitHosts {
   /**
    * Writes, in host order, every host that is not excluded and can take the VM now (core size,
    * free capacity, memory) into `ids`, with its power increase in watts (power after adding the
-   * VM minus the host's power at its last update) into `scores`; returns how many.
+   * VM minus the host's power at its last update; never NaN) into `scores`; returns how many.
    */
   readonly score: (vm: number, excluded: Uint8Array, ids: Int32Array, scores: Float64Array) => number
   /** The host's scheduler currently hands out CPU (CloudSim: allocated MHz ≠ 0). */
@@ -45,18 +45,33 @@ export const findHostForVm = (
 ): number => {
   const ids = workspace.hosts
   const scores = workspace.scores
-  let count = hosts.score(vm, excluded, ids, scores)
-  while (count > 0) {
-    let best = 0
-    for (let i = 1; i < count; i++) if (scores[i]! < scores[best]!) best = i
+  const count = hosts.score(vm, excluded, ids, scores)
+  if (count === 0) return -1
+  let best = 0
+  let min = scores[0]!
+  for (let i = 1; i < count; i++) {
+    const score = scores[i]!
+    if (score < min) {
+      min = score
+      best = i
+    }
+  }
+  for (let remaining = count; ; ) {
     const host = ids[best]!
     if (!hosts.busy(host) || !hosts.overloadedWith(host, vm)) return host
-    // Drop the rejected host, keeping the rest in host order so ties still go to the lowest number.
-    ids.copyWithin(best, best + 1, count)
-    scores.copyWithin(best, best + 1, count)
-    count--
+    // A rejected host's score becomes NaN, which no comparison picks; the others keep their
+    // places in host order, so ties still go to the lowest number.
+    scores[best] = Number.NaN
+    if (--remaining === 0) return -1
+    best = -1
+    for (let i = 0; i < count; i++) {
+      const score = scores[i]!
+      if (!Number.isNaN(score) && (best < 0 || score < min)) {
+        min = score
+        best = i
+      }
+    }
   }
-  return -1
 }
 
 /** The first host, in host order, that is not excluded and can take the VM; -1 if none. */

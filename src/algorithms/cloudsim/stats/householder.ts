@@ -26,7 +26,28 @@ export const householderStep = (
   if (pivot === 0) return
   a[base + minor] = a[base + minor]! - pivot
   const scale = pivot * a[base + minor]! // the same product for every column
-  for (let col = minor + 1; col < columns; col++) {
+  // Two columns per pass share the reads of the reflection; each column's operations and their
+  // order are those of a pass of its own.
+  let col = minor + 1
+  for (; col + 1 < columns; col += 2) {
+    const first = col * m
+    const second = first + m
+    let alpha = 0
+    let beta = 0
+    for (let r = minor; r < m; r++) {
+      const v = a[base + r]!
+      alpha -= a[first + r]! * v
+      beta -= a[second + r]! * v
+    }
+    alpha /= scale
+    beta /= scale
+    for (let r = minor; r < m; r++) {
+      const v = a[base + r]!
+      a[first + r] = a[first + r]! - alpha * v
+      a[second + r] = a[second + r]! - beta * v
+    }
+  }
+  if (col < columns) {
     const colBase = col * m
     let alpha = 0
     for (let r = minor; r < m; r++) alpha -= a[colBase + r]! * a[base + r]!

@@ -69,17 +69,7 @@ export class InMemoryCloud {
       })
       this.residents.set(host.name, new Set())
     }
-    for (const vm of setup.vms) {
-      if (!this.hosts.has(vm.host)) throw new Error(`VM ${vm.uuid} is on unknown host ${vm.host}`)
-      this.vms.set(vm.uuid, {
-        uuid: vm.uuid,
-        ramMb: vm.ramMb,
-        vcpus: vm.vcpus ?? 1,
-        host: vm.host,
-        cpuMhz: [...(vm.cpuMhz ?? [])]
-      })
-      this.residents.get(vm.host)!.add(vm.uuid)
-    }
+    for (const vm of setup.vms) this.addVm(vm)
   }
 
   /** UUIDs of the VMs on `host`, in insertion order. */
@@ -149,6 +139,23 @@ export class InMemoryCloud {
     return total
   }
 
+  /** One batched history read: the histories of the keys that exist (the others are left out). */
+  private batchedRead(
+    keys: ReadonlyArray<string>,
+    target: string,
+    history: (key: string) => Array<number> | undefined
+  ): Effect.Effect<ReadonlyMap<string, ReadonlyArray<number>>, CloudError> {
+    return Effect.suspend(() => {
+      this.batchedReads++
+      const result = new Map<string, ReadonlyArray<number>>()
+      for (const key of keys) {
+        const found = history(key)
+        if (found !== undefined) result.set(key, found)
+      }
+      return Effect.as(this.check("history", target), result)
+    })
+  }
+
   private check(action: CloudActionError["action"], target: string): Effect.Effect<void, CloudActionError> {
     return this.unreachable
       ? Effect.fail(new CloudActionError({ action, target, message: "cloud unreachable" }))
@@ -197,16 +204,7 @@ export class InMemoryCloud {
         if (history === undefined) return Effect.fail(new UnknownVm({ vm: uuid }))
         return Effect.as(this.check("history", uuid), history)
       }),
-    vmCpuHistories: (uuids, n) =>
-      Effect.suspend(() => {
-        this.batchedReads++
-        const result = new Map<string, ReadonlyArray<number>>()
-        for (const uuid of uuids) {
-          const history = this.vmHistory(uuid, n)
-          if (history !== undefined) result.set(uuid, history)
-        }
-        return Effect.as(this.check("history", `${uuids.length} VMs`), result)
-      }),
+    vmCpuHistories: (uuids, n) => this.batchedRead(uuids, `${uuids.length} VMs`, (uuid) => this.vmHistory(uuid, n)),
     hostCpuHistory: (name, n) =>
       Effect.suspend((): Effect.Effect<ReadonlyArray<number>, CloudError> => {
         const history = this.hostHistory(name, n)
@@ -214,15 +212,7 @@ export class InMemoryCloud {
         return Effect.as(this.check("history", name), history)
       }),
     hostCpuHistories: (names, n) =>
-      Effect.suspend(() => {
-        this.batchedReads++
-        const result = new Map<string, ReadonlyArray<number>>()
-        for (const name of names) {
-          const history = this.hostHistory(name, n)
-          if (history !== undefined) result.set(name, history)
-        }
-        return Effect.as(this.check("history", `${names.length} hosts`), result)
-      }),
+      this.batchedRead(names, `${names.length} hosts`, (name) => this.hostHistory(name, n)),
     migrate: (migrations) =>
       Effect.suspend(() => (this.migrationDelayMs > 0 ? Effect.sleep(this.migrationDelayMs) : Effect.void)).pipe(
         Effect.zipRight(

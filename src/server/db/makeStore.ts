@@ -9,7 +9,7 @@ import { makePlanRecords } from "./planRecords.js"
 import { recentVmHistory } from "./recentVmHistory.js"
 import type { HostStateFlag, StoreService } from "./Store.js"
 import type { StoreError } from "./StoreError.js"
-import { batchSize, type Db, readTime, run, withNow } from "./storeQueries.js"
+import { type Db, inBatches, readTime, run, withNow } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
 import { makeVmPlacements } from "./vmPlacements.js"
 
@@ -37,8 +37,7 @@ export const makeStore = (
       const ids = new Map<string, number>()
       // Sorted, so concurrent writers take row locks in the same order (no deadlock on PostgreSQL).
       const unique = [...new Set(uuids)].sort()
-      for (let start = 0; start < unique.length; start += batchSize) {
-        const chunk = unique.slice(start, start + batchSize)
+      await inBatches(unique, async (chunk) => {
         await tx
           .insertInto("vms")
           .values(chunk.map((uuid) => ({ uuid })))
@@ -46,7 +45,7 @@ export const makeStore = (
           .execute()
         const rows = await tx.selectFrom("vms").select(["id", "uuid"]).where("uuid", "in", chunk).execute()
         for (const row of rows) ids.set(row.uuid, Number(row.id))
-      }
+      })
       return ids
     }
 
@@ -119,11 +118,10 @@ export const makeStore = (
           const unique = [...new Set(uuids)]
           if (limit === 0) return result
           // Chunks keep the IN list far below both dialects' bound-parameter limits.
-          for (let start = 0; start < unique.length; start += batchSize) {
-            const chunk = unique.slice(start, start + batchSize)
+          await inBatches(unique, async (chunk) => {
             const rows = await recentVmHistory(db, dialect, chunk, limit)
             for (const row of rows) result[row.uuid]?.push(Number(row.cpu_mhz))
-          }
+          })
           return result
         }),
 
@@ -163,12 +161,9 @@ export const makeStore = (
               cpu_mhz: Math.round(cpuMhz),
               timestamp: now
             }))
-            for (let start = 0; start < rows.length; start += batchSize) {
-              await tx
-                .insertInto("vm_resource_usage")
-                .values(rows.slice(start, start + batchSize))
-                .execute()
-            }
+            await inBatches(rows, async (chunk) => {
+              await tx.insertInto("vm_resource_usage").values(chunk).execute()
+            })
           })
         }),
 

@@ -1,7 +1,7 @@
 /** The store's `plans` table: the global manager's recommended plans, kept across restarts. */
 import type { Kysely, Selectable } from "kysely"
 import type { StoredPlan, StoreService } from "./Store.js"
-import { batchSize, readTime, run } from "./storeQueries.js"
+import { inBatches, readTime, run } from "./storeQueries.js"
 import type { PlansTable, StoreTables } from "./Tables.js"
 
 export type PlanRecords = Pick<StoreService, "upsertPlan" | "listPlans" | "deletePlans">
@@ -40,11 +40,8 @@ export const makePlanRecords = (db: Kysely<StoreTables>): PlanRecords => ({
     run("listPlans", async () => (await db.selectFrom("plans").selectAll().orderBy("id").execute()).map(readPlan)),
   deletePlans: (ids) =>
     run("deletePlans", async () => {
-      for (let start = 0; start < ids.length; start += batchSize) {
-        await db
-          .deleteFrom("plans")
-          .where("id", "in", ids.slice(start, start + batchSize))
-          .execute()
-      }
+      await inBatches(ids, async (chunk) => {
+        await db.deleteFrom("plans").where("id", "in", chunk).execute()
+      })
     })
 })

@@ -9,6 +9,14 @@ export type Db = Kysely<StoreTables> | Transaction<StoreTables>
 /** Rows or ids per statement in bulk operations: far below both dialects' bound-parameter limits. */
 export const batchSize = 500
 
+/** Runs `each` on consecutive chunks of at most `batchSize` items, one after the other. */
+export const inBatches = async <A>(
+  items: ReadonlyArray<A>,
+  each: (chunk: Array<A>) => Promise<void>
+): Promise<void> => {
+  for (let start = 0; start < items.length; start += batchSize) await each(items.slice(start, start + batchSize))
+}
+
 /** SQLite hands timestamps back as the ISO strings we wrote; PostgreSQL as Dates. */
 export const readTime = (value: string | Date): Date => (value instanceof Date ? value : new Date(value))
 export const writeTime = (ms: number): string => new Date(ms).toISOString()

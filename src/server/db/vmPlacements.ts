@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import type { Kysely } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
 import type { StoreService } from "./Store.js"
-import { batchSize, type Db, readTime, run, withNow, writeTime } from "./storeQueries.js"
+import { type Db, inBatches, readTime, run, withNow, writeTime } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
 
 export type VmPlacementRecords = Pick<StoreService, "insertVmPlacements" | "selectVmHostsAt">
@@ -67,12 +67,9 @@ export const makeVmPlacements = (
             host_id: Number(host.id),
             timestamp: now
           }))
-          for (let start = 0; start < rows.length; start += batchSize) {
-            await tx
-              .insertInto("vm_placements")
-              .values(rows.slice(start, start + batchSize))
-              .execute()
-          }
+          await inBatches(rows, async (chunk) => {
+            await tx.insertInto("vm_placements").values(chunk).execute()
+          })
           return true
         })
       ),

@@ -7,33 +7,18 @@ import { DecisionLog } from "../../../src/core/control/DecisionLog.js"
 import { defaultPlanningOptions, planReallocation } from "../../../src/core/control/GlobalPlanning.js"
 import { reallocate, reallocateOn } from "../../../src/core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../../src/core/control/ReallocationRequest.js"
-import type { PowerState } from "../../../src/core/Host.js"
 import { bestFitDecreasing, busiestVm, overloadAbove, underloadBelow } from "../../support/algorithms.js"
 import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
-
-const powers: ReadonlyArray<PowerState> = ["active", "active", "active", "suspended", "failed"]
+import { randomCloud } from "../../support/randomCloud.js"
 
 /** A random cloud: up to 8 hosts in any power state, up to 16 VMs on the active ones, some without data. */
-const cloudSetup: fc.Arbitrary<CloudSetup> = fc
-  .array(fc.constantFrom(...powers), { minLength: 1, maxLength: 8 })
-  .chain((hostPowers) => {
-    const hosts = hostPowers.map((power, i) => ({
-      name: `h${i}`,
-      cores: 2,
-      mhzPerCore: 1000,
-      ramMb: 4096,
-      power,
-      ownCpuMhz: [50]
-    }))
-    const active = hosts.filter((host) => host.power === "active").map((host) => host.name)
-    if (active.length === 0) return fc.constant({ hosts, vms: [] })
-    const vm = fc.record({
-      host: fc.constantFrom(...active),
-      ramMb: fc.constantFrom(256, 512, 1024),
-      cpuMhz: fc.array(fc.integer({ min: 0, max: 1200 }), { minLength: 0, maxLength: 3 })
-    })
-    return fc.array(vm, { maxLength: 16 }).map((vms) => ({ hosts, vms: vms.map((v, i) => ({ ...v, uuid: `vm${i}` })) }))
-  })
+const cloudSetup = randomCloud({
+  minHosts: 1,
+  maxHosts: 8,
+  maxVms: 16,
+  maxVmMhz: 1200,
+  hostSpeed: () => ({ mhzPerCore: 1000, ownCpuMhz: 50 })
+})
 
 const requestFor = (setup: CloudSetup): fc.Arbitrary<ReallocationRequest> =>
   fc.record({

@@ -11,32 +11,17 @@ import {
 import { defaultPlanningOptions, planReallocation } from "../../../src/core/control/GlobalPlanning.js"
 import type { ReallocationRequest } from "../../../src/core/control/ReallocationRequest.js"
 import { placementCandidates } from "../../../src/core/control/SnapshotViews.js"
-import type { PowerState } from "../../../src/core/Host.js"
-import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { randomCloud } from "../../support/randomCloud.js"
 
-const powers: ReadonlyArray<PowerState> = ["active", "active", "active", "suspended", "failed"]
-
-/** Up to 10 hosts in any power state, up to 24 VMs on the active ones, some without data yet. */
-const cloudSetup: fc.Arbitrary<CloudSetup> = fc
-  .array(fc.constantFrom(...powers), { minLength: 2, maxLength: 10 })
-  .chain((hostPowers) => {
-    const hosts = hostPowers.map((power, i) => ({
-      name: `h${i}`,
-      cores: 2,
-      mhzPerCore: 1000 + 500 * (i % 2),
-      ramMb: 4096,
-      power,
-      ownCpuMhz: [40 + i]
-    }))
-    const active = hosts.filter((host) => host.power === "active").map((host) => host.name)
-    if (active.length === 0) return fc.constant({ hosts, vms: [] })
-    const vm = fc.record({
-      host: fc.constantFrom(...active),
-      ramMb: fc.constantFrom(256, 512, 1024),
-      cpuMhz: fc.array(fc.integer({ min: 0, max: 900 }), { minLength: 0, maxLength: 3 })
-    })
-    return fc.array(vm, { maxLength: 24 }).map((vms) => ({ hosts, vms: vms.map((v, i) => ({ ...v, uuid: `vm${i}` })) }))
-  })
+/** Up to 10 hosts of two speeds in any power state, up to 24 VMs on the active ones, some without data yet. */
+const cloudSetup = randomCloud({
+  minHosts: 2,
+  maxHosts: 10,
+  maxVms: 24,
+  maxVmMhz: 900,
+  hostSpeed: (i) => ({ mhzPerCore: 1000 + 500 * (i % 2), ownCpuMhz: 40 + i })
+})
 
 /** One change a running global manager makes to its snapshot (an execution moves a VM at most once). */
 type Change =

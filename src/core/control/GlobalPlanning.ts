@@ -18,7 +18,7 @@ import { emptyPlan } from "../Placement.js"
 import type { VmSample } from "../Vm.js"
 import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
-import { type HostView, hostView, type PlacementCandidates, placementCandidates } from "./SnapshotViews.js"
+import { type HostView, hostView, placementCandidates, roleInSnapshot } from "./SnapshotViews.js"
 
 export interface PlanningOptions {
   /** Fraction of a host's CPU that VMs may use (Neat's `host_cpu_usable_by_vms`, 0-1). */
@@ -81,28 +81,6 @@ const withoutHost = (hosts: ReadonlyArray<PlacementHost>, name: string): Readonl
   const out = hosts.slice()
   out.splice(at, 1)
   return out
-}
-
-/** True when `host` is among the candidates' active targets. */
-const isTarget = (candidates: PlacementCandidates, snapshot: CloudSnapshot, host: string): boolean => {
-  const view = hostView(snapshot, host)
-  return (
-    view !== undefined &&
-    view.host.power === "active" &&
-    !view.empty &&
-    view.hasData &&
-    candidates.untouchableHosts?.has(host) !== true
-  )
-}
-
-/** True when `host` is among the candidates' inactive hosts (suspended, or active without VMs). */
-const isInactive = (candidates: PlacementCandidates, snapshot: CloudSnapshot, host: string): boolean => {
-  const view = hostView(snapshot, host)
-  return (
-    view !== undefined &&
-    (view.host.power === "suspended" || (view.host.power === "active" && view.empty)) &&
-    candidates.untouchableHosts?.has(host) !== true
-  )
 }
 
 const vmSample = (snapshot: CloudSnapshot, uuid: string): VmSample => ({
@@ -198,7 +176,11 @@ export const planUnderload = (
     const detail = `the ${vms.length} VMs do not fit on the ${targets.length} other active hosts`
     return { status: "noFit", detail, plan: idleOnly, placement: {}, placerState: nextState, inputs }
   }
-  const invalid = checkPlacement(placement, vms, (host) => host !== sourceName && isTarget(candidates, snapshot, host))
+  const invalid = checkPlacement(
+    placement,
+    vms,
+    (host) => host !== sourceName && roleInSnapshot(snapshot, host, candidates.untouchableHosts) === "target"
+  )
   if (invalid !== undefined) {
     return { status: "invalidPlacement", detail: invalid, plan: idleOnly, placement, placerState: nextState, inputs }
   }
@@ -252,7 +234,7 @@ export const planOverload = (
   const invalid = checkPlacement(
     placement,
     vms,
-    (host) => host !== sourceName && (isTarget(candidates, snapshot, host) || isInactive(candidates, snapshot, host))
+    (host) => host !== sourceName && roleInSnapshot(snapshot, host, candidates.untouchableHosts) !== "none"
   )
   if (invalid !== undefined) {
     return { status: "invalidPlacement", detail: invalid, plan: emptyPlan, placement, placerState: nextState, inputs }

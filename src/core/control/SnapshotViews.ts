@@ -47,7 +47,7 @@ export interface PlacementCandidates {
 }
 
 /** What a host is to a placement: a target, offered empty (idle or suspended), or nothing. */
-type Role = "target" | "idle" | "suspended" | "none"
+export type Role = "target" | "idle" | "suspended" | "none"
 
 const roleOf = (view: HostView, untouchableHosts: ReadonlySet<string> | undefined): Role => {
   const power = view.host.power
@@ -103,6 +103,16 @@ export const snapshotViews = (snapshot: CloudSnapshot): SnapshotViews => {
 /** The position of the host named `name` in `snapshot.hosts`, if the snapshot has it. */
 export const hostIndex = (snapshot: CloudSnapshot, name: string): number | undefined =>
   snapshotViews(snapshot).index.get(name)
+
+/** What the host named `name` is to a placement in `snapshot` (`none` when the snapshot lacks it). */
+export const roleInSnapshot = (
+  snapshot: CloudSnapshot,
+  name: string,
+  untouchableHosts: ReadonlySet<string> | undefined
+): Role => {
+  const view = hostView(snapshot, name)
+  return view === undefined ? "none" : roleOf(view, untouchableHosts)
+}
 
 /** The view of the host named `name`, if the snapshot has it. */
 export const hostView = (snapshot: CloudSnapshot, name: string): HostView | undefined => {
@@ -220,18 +230,16 @@ export const placementCandidates = (
       view.emptyTarget = undefined
       view.targetsUsable = hostCpuUsableByVms
     }
-    const power = view.host.power
-    if (power !== "active" && power !== "suspended") continue
-    if (untouchableHosts?.has(view.host.name) === true) continue
-    if (power === "suspended" || view.empty) {
-      view.emptyTarget ??= emptyTargetOf(view, hostCpuUsableByVms)
-      inactive.push(view.emptyTarget)
-      if (power === "suspended") suspended.add(view.host.name)
-      else idle.push(view.host.name)
-    } else if (view.hasData) {
+    const role = roleOf(view, untouchableHosts)
+    if (role === "target") {
       view.target ??= targetOf(snapshot, view, hostCpuUsableByVms)
       targetPosition[view.index] = targets.length
       targets.push(view.target)
+    } else if (role !== "none") {
+      view.emptyTarget ??= emptyTargetOf(view, hostCpuUsableByVms)
+      inactive.push(view.emptyTarget)
+      if (role === "suspended") suspended.add(view.host.name)
+      else idle.push(view.host.name)
     }
   }
   const candidates = { hostCpuUsableByVms, untouchableHosts, targets, idle, inactive, suspended, targetPosition }

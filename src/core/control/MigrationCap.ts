@@ -6,13 +6,6 @@
 import type { PlanningResult } from "./GlobalPlanning.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
 
-/** Migrations executed within the last `windowSec` seconds before `nowMs`, from their end times (ms). */
-export const migrationsInWindow = (timestampsMs: ReadonlyArray<number>, nowMs: number, windowSec: number): number => {
-  let count = 0
-  for (const at of timestampsMs) if (at > nowMs - windowSec * 1000 && at <= nowMs) count++
-  return count
-}
-
 /** The plan cut to at most `remaining` migrations; status `deferred` when none can run. */
 export const capMigrations = (
   result: PlanningResult,

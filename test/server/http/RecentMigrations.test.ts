@@ -1,7 +1,10 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { migrationsInWindow } from "../../../src/core/control/MigrationCap.js"
 import { RecentMigrations } from "../../../src/server/http/RecentMigrations.js"
+
+/** The definition: migrations that ended within the `windowSec` seconds up to `nowMs`, by a scan of every end. */
+const migrationsInWindow = (endsMs: ReadonlyArray<number>, nowMs: number, windowSec: number): number =>
+  endsMs.filter((at) => at > nowMs - windowSec * 1000 && at <= nowMs).length
 
 describe("RecentMigrations", () => {
   it("counts what a scan of every end time counts, with clocks that step back", () => {
@@ -26,6 +29,12 @@ describe("RecentMigrations", () => {
         }
       })
     )
+  })
+
+  it("counts the ends within the window up to now", () => {
+    const recent = new RecentMigrations()
+    for (const at of [0, 1000, 5000, 9000]) recent.add(1, at, 6)
+    expect(recent.count(10_000, 6)).toBe(2)
   })
 
   it("counts only the window of a long, busy run", () => {

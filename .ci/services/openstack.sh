@@ -5,9 +5,10 @@
 # NEAT_TEST_OS_DOMAIN and registers stop-fake-cloud.sh.
 neat_openstack_start() {
   local shared
-  shared="$(cd "${NEAT_SHARED_DIR:-../shared}" 2>/dev/null && pwd)/openstack"
+  local wanted="${NEAT_SHARED_DIR:-../shared}"
+  shared="$(cd "$wanted" 2>/dev/null && pwd)/openstack"
   if [ ! -x "$shared/start-fake-cloud.sh" ]; then
-    echo "openstack: $shared/start-fake-cloud.sh not found (set NEAT_SHARED_DIR)"
+    echo "openstack: $wanted/openstack/start-fake-cloud.sh not found (set NEAT_SHARED_DIR, or provide ../shared)"
     return 1
   fi
   export FAKE_CLOUD_DIR="${FAKE_CLOUD_DIR:-${NEAT_CI_STATE:?NEAT_CI_STATE is not set}/fake-cloud}"

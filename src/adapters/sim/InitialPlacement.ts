@@ -94,85 +94,11 @@ export const placeInitially = (
   fixed?: Int32Array,
   names?: ReadonlyArray<string>
 ): ConfigError | undefined => {
-  const hosts = state.hostCount
-  const availableMips = Float64Array.from(state.hostTotalMips)
-  const availableRam = Float64Array.from(hostRamMb)
-  const availableBandwidth = Float64Array.from(state.hostBandwidthMbps)
-  const reservedMips = new Float64Array(hosts)
-  const maxRam = new Float64Array(hosts).fill(Number.NEGATIVE_INFINITY)
-  const load: HostLoad = makeHostLoad(30)
-  load.intervalSec = intervalSec
-  const excluded = new Uint8Array(hosts)
-  const workspace = makeBestFitWorkspace(hosts)
-  const firstFitStart = new Map<string, number>()
-  // Hosts that have taken no VM yet are alike within their type: same capacities, same score, never
-  // busy (so never rejected). Only the first of each type can win, so only it is scored.
-  const used = new Uint8Array(hosts)
-  let types = 0
-  for (let h = 0; h < hosts; h++) types = Math.max(types, state.hostType[h]! + 1)
-  const typeSeen = new Int32Array(types)
-  let scoreCall = 0
-  const view: BestFitHosts = {
-    score: (v, skip, ids, scores) => {
-      const mips = state.vmMips[v]!
-      const ram = state.vmRamMb[v]!
-      const bandwidth = state.vmBandwidthMbps[v]!
-      const call = ++scoreCall
-      let count = 0
-      for (let h = 0; h < hosts; h++) {
-        if (skip[h] === 1 || state.hostPeMips[h]! < mips || availableMips[h]! < mips) continue
-        if (availableRam[h]! < ram || availableBandwidth[h]! < bandwidth) continue
-        if (used[h] === 0) {
-          const type = state.hostType[h]!
-          if (typeSeen[type] === call) continue
-          typeSeen[type] = call
-        }
-        // powerAt(table, 0) is the table's first value, the curve's too.
-        const curve = state.hostPowerCurve[h]!
-        ids[count] = h
-        scores[count] = powerOnCurve(curve, (reservedMips[h]! + mips) / state.hostTotalMips[h]!) - curve[0]!
-        count++
-      }
-      return count
-    },
-    firstSuitable: (v, skip) => {
-      // Capacities only shrink at time 0, so no host before the first that took a VM of this
-      // size can take another: each size resumes where it stopped.
-      const mips = state.vmMips[v]!
-      const ram = state.vmRamMb[v]!
-      const bandwidth = state.vmBandwidthMbps[v]!
-      const key = `${mips}/${ram}/${bandwidth}`
-      for (let h = firstFitStart.get(key) ?? 0; h < hosts; h++) {
-        if (skip[h] === 1 || state.hostPeMips[h]! < mips || availableMips[h]! < mips) continue
-        if (availableRam[h]! < ram || availableBandwidth[h]! < bandwidth) continue
-        firstFitStart.set(key, h)
-        return h
-      }
-      firstFitStart.set(key, hosts)
-      return -1
-    },
-    busy: (h) => reservedMips[h] !== 0,
-    overloadedWith: (h, v) => {
-      if (detector === undefined) return false
-      // Only the VM being created demands CPU; nobody has history yet.
-      load.totalMips = state.hostTotalMips[h]!
-      load.requestedMips = state.vmMips[v]!
-      load.history[0] = 0
-      load.historyLength = 1
-      load.maxMigrationSec = migrationSeconds(Math.max(maxRam[h]!, state.vmRamMb[v]!), state.hostBandwidthMbps[h]!)
-      return detector.isOverloaded(load)
-    }
-  }
-  const place = (v: number, host: number): void => {
-    used[host] = 1
-    availableMips[host] = availableMips[host]! - state.vmMips[v]!
-    availableRam[host] = availableRam[host]! - state.vmRamMb[v]!
-    availableBandwidth[host] = availableBandwidth[host]! - state.vmBandwidthMbps[v]!
-    reservedMips[host] = reservedMips[host]! + state.vmMips[v]!
-    if (state.vmRamMb[v]! > maxRam[host]!) maxRam[host] = state.vmRamMb[v]!
-    addToHost(state, host, v, 0)
-    state.vmHost[v] = host
-  }
+  const view = new HostsAtStart(state, hostRamMb, detector, intervalSec)
+  const { availableMips, availableRam, availableBandwidth } = view
+  const excluded = new Uint8Array(state.hostCount)
+  const workspace = makeBestFitWorkspace(state.hostCount)
+  const place = (v: number, host: number): void => view.place(v, host)
   for (let v = 0; fixed !== undefined && v < state.vmCount; v++) {
     const host = fixed[v]!
     if (host < 0) continue
@@ -207,4 +133,119 @@ export const placeInitially = (
     place(v, host)
   }
   return undefined
+}
+
+/**
+ * The hosts as placement sees them at time 0 (`BestFitHosts`): capacities left after the VMs
+ * placed so far. A class rather than closures, so that the code V8 compiles for it in one run
+ * serves the next.
+ */
+class HostsAtStart implements BestFitHosts {
+  readonly availableMips: Float64Array
+  readonly availableRam: Float64Array
+  readonly availableBandwidth: Float64Array
+  private readonly reservedMips: Float64Array
+  private readonly maxRam: Float64Array
+  private readonly load: HostLoad = makeHostLoad(30)
+  /**
+   * Hosts that have taken no VM yet are alike within their type: same capacities, same score,
+   * never busy (so never rejected). Only the first of each type can win, so only it is scored.
+   */
+  private readonly used: Uint8Array
+  private readonly typeSeen: Int32Array
+  private scoreCall = 0
+  /** Per VM size, the first host first fit has not yet ruled out. */
+  private readonly firstFitStart = new Map<string, number>()
+
+  constructor(
+    private readonly state: SimState,
+    hostRamMb: Float64Array,
+    private readonly detector: OverloadDetector | undefined,
+    intervalSec: number
+  ) {
+    const hosts = state.hostCount
+    this.availableMips = Float64Array.from(state.hostTotalMips)
+    this.availableRam = Float64Array.from(hostRamMb)
+    this.availableBandwidth = Float64Array.from(state.hostBandwidthMbps)
+    this.reservedMips = new Float64Array(hosts)
+    this.maxRam = new Float64Array(hosts).fill(Number.NEGATIVE_INFINITY)
+    this.load.intervalSec = intervalSec
+    this.used = new Uint8Array(hosts)
+    let types = 0
+    for (let h = 0; h < hosts; h++) types = Math.max(types, state.hostType[h]! + 1)
+    this.typeSeen = new Int32Array(types)
+  }
+
+  score(v: number, skip: Uint8Array, ids: Int32Array, scores: Float64Array): number {
+    const state = this.state
+    const mips = state.vmMips[v]!
+    const ram = state.vmRamMb[v]!
+    const bandwidth = state.vmBandwidthMbps[v]!
+    const call = ++this.scoreCall
+    let count = 0
+    for (let h = 0; h < state.hostCount; h++) {
+      if (skip[h] === 1 || state.hostPeMips[h]! < mips || this.availableMips[h]! < mips) continue
+      if (this.availableRam[h]! < ram || this.availableBandwidth[h]! < bandwidth) continue
+      if (this.used[h] === 0) {
+        const type = state.hostType[h]!
+        if (this.typeSeen[type] === call) continue
+        this.typeSeen[type] = call
+      }
+      // powerAt(table, 0) is the table's first value, the curve's too.
+      const curve = state.hostPowerCurve[h]!
+      ids[count] = h
+      scores[count] = powerOnCurve(curve, (this.reservedMips[h]! + mips) / state.hostTotalMips[h]!) - curve[0]!
+      count++
+    }
+    return count
+  }
+
+  firstSuitable(v: number, skip: Uint8Array): number {
+    // Capacities only shrink at time 0, so no host before the first that took a VM of this
+    // size can take another: each size resumes where it stopped.
+    const state = this.state
+    const hosts = state.hostCount
+    const mips = state.vmMips[v]!
+    const ram = state.vmRamMb[v]!
+    const bandwidth = state.vmBandwidthMbps[v]!
+    const key = `${mips}/${ram}/${bandwidth}`
+    for (let h = this.firstFitStart.get(key) ?? 0; h < hosts; h++) {
+      if (skip[h] === 1 || state.hostPeMips[h]! < mips || this.availableMips[h]! < mips) continue
+      if (this.availableRam[h]! < ram || this.availableBandwidth[h]! < bandwidth) continue
+      this.firstFitStart.set(key, h)
+      return h
+    }
+    this.firstFitStart.set(key, hosts)
+    return -1
+  }
+
+  busy(h: number): boolean {
+    return this.reservedMips[h] !== 0
+  }
+
+  overloadedWith(h: number, v: number): boolean {
+    if (this.detector === undefined) return false
+    // Only the VM being created demands CPU; nobody has history yet.
+    const state = this.state
+    const load = this.load
+    load.totalMips = state.hostTotalMips[h]!
+    load.requestedMips = state.vmMips[v]!
+    load.history[0] = 0
+    load.historyLength = 1
+    load.maxMigrationSec = migrationSeconds(Math.max(this.maxRam[h]!, state.vmRamMb[v]!), state.hostBandwidthMbps[h]!)
+    return this.detector.isOverloaded(load)
+  }
+
+  /** Puts VM `v` on `host`, taking its capacity. */
+  place(v: number, host: number): void {
+    const state = this.state
+    this.used[host] = 1
+    this.availableMips[host] = this.availableMips[host]! - state.vmMips[v]!
+    this.availableRam[host] = this.availableRam[host]! - state.vmRamMb[v]!
+    this.availableBandwidth[host] = this.availableBandwidth[host]! - state.vmBandwidthMbps[v]!
+    this.reservedMips[host] = this.reservedMips[host]! + state.vmMips[v]!
+    if (state.vmRamMb[v]! > this.maxRam[host]!) this.maxRam[host] = state.vmRamMb[v]!
+    addToHost(state, host, v, 0)
+    state.vmHost[v] = host
+  }
 }

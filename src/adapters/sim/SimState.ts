@@ -2,13 +2,19 @@
  * The simulator's mutable state, in typed arrays indexed by host and VM number. Host VM lists
  * keep CloudSim's list order (placement order, migrated VMs appended), which decides ties in
  * selection and the order of CPU allocation.
+ *
+ * A class, not an object literal: V8 treats the fields of an object built by a constructor as
+ * constants until they are written again, and the hot code relies on that; the second object
+ * built from one literal site (the second run in a process) would mark them all mutable and
+ * throw that code away.
  */
-import type { PowerCurve, PowerTable } from "./PowerModel.js"
+import { type HostType, hostTypeIndex, type VmType, vmTypeIndex } from "./Datacenter.js"
+import { type PowerCurve, type PowerTable, powerCurve } from "./PowerModel.js"
 
 /** Values of utilisation history kept per VM (CloudSim's `PowerVm.HISTORY_LENGTH`). */
 export const historyCapacity = 30
 
-export interface SimState {
+export class SimState {
   readonly hostCount: number
   readonly vmCount: number
   /** Host CPU capacity, MHz. */
@@ -59,11 +65,71 @@ export interface SimState {
    */
   readonly history: Float64Array
   /** Slot of the newest history value (shared: every live VM records at the same instants). */
-  historyHead: number
+  historyHead = historyCapacity - 1
   /** Number of history values recorded so far, at most `historyCapacity`. */
-  historyLength: number
+  historyLength = 0
   /** Number of times a history value was recorded (not capped): slots written since a count are the newest ones. */
-  historyRecords: number
+  historyRecords = 0
+
+  /**
+   * Hosts by alternating type, VMs by index-block type, none placed. A trace's own per-VM memory
+   * (`vmRamOverride`, where given and positive) replaces the type's. Without `keepHistory` the
+   * history ring is empty (nothing reads it).
+   */
+  constructor(
+    hostCount: number,
+    vmCount: number,
+    hostTypes: ReadonlyArray<HostType>,
+    vmTypes: ReadonlyArray<VmType>,
+    vmRamOverride?: Float64Array | undefined,
+    keepHistory = true
+  ) {
+    this.hostCount = hostCount
+    this.vmCount = vmCount
+    this.hostTotalMips = new Float64Array(hostCount)
+    this.hostPeMips = new Float64Array(hostCount)
+    this.hostBandwidthMbps = new Float64Array(hostCount)
+    this.hostType = new Int32Array(hostCount)
+    const curves = hostTypes.map((type) => powerCurve(type.power))
+    const hostPower: Array<PowerTable> = []
+    const hostPowerCurve: Array<PowerCurve> = []
+    for (let h = 0; h < hostCount; h++) {
+      const typeIndex = hostTypeIndex(h, hostTypes.length)
+      const type = hostTypes[typeIndex]!
+      this.hostType[h] = typeIndex
+      this.hostTotalMips[h] = type.mhzPerCore * type.cores
+      this.hostPeMips[h] = type.mhzPerCore
+      this.hostBandwidthMbps[h] = type.bandwidthMbps
+      hostPower.push(type.power)
+      hostPowerCurve.push(curves[typeIndex]!)
+    }
+    this.hostPower = hostPower
+    this.hostPowerCurve = hostPowerCurve
+    this.hostVms = Array.from({ length: hostCount }, () => [])
+    this.hostAlloc = Array.from({ length: hostCount }, () => [])
+    this.hostMigIn = Array.from({ length: hostCount }, () => [])
+    this.hostAvailableMips = Float64Array.from(this.hostTotalMips)
+    this.hostMapCapacity = new Int32Array(hostCount).fill(16)
+    this.hostHashOrdered = new Uint8Array(hostCount)
+    this.hostAllocatedMips = new Float64Array(hostCount)
+    this.hostUtilMips = new Float64Array(hostCount)
+    this.hostRequestedMips = new Float64Array(hostCount)
+    this.vmMips = new Float64Array(vmCount)
+    this.vmRamMb = new Float64Array(vmCount)
+    this.vmBandwidthMbps = new Float64Array(vmCount)
+    for (let v = 0; v < vmCount; v++) {
+      const type = vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!
+      this.vmMips[v] = type.mhz
+      const own = vmRamOverride?.[v]
+      this.vmRamMb[v] = own !== undefined && own > 0 ? own : type.ramMb
+      this.vmBandwidthMbps[v] = type.bandwidthMbps
+    }
+    this.vmHost = new Int32Array(vmCount).fill(-1)
+    this.vmInMigration = new Uint8Array(vmCount)
+    this.vmUidHash = Int32Array.from({ length: vmCount }, (_, v) => cloudsimUidHash(v))
+    this.vmDemandMips = new Float64Array(vmCount)
+    this.history = new Float64Array(keepHistory ? vmCount * historyCapacity : 0)
+  }
 }
 
 /** The `i`-th newest history value of VM `v` (i = 0 is the newest). */

@@ -6,6 +6,26 @@
 
 import { meanAndStdev, RecordLog } from "./RecordLog.js"
 
+/** The state histories' figures once the run is over. */
+export interface HistorySummary {
+  /** Active host time (s) and the part of it with allocated < requested. */
+  readonly activeTime: number
+  readonly violationTime: number
+  /** Active host time with demand above capacity (s). */
+  readonly overloadTime: number
+  /** Host time spent inactive (s). */
+  readonly idleTime: number
+  /** Active → inactive host transitions. */
+  readonly shutdowns: number
+  readonly meanTimeBeforeShutdown: number
+  readonly stdevTimeBeforeShutdown: number
+  /** Mean and standard deviation of migration durations (CloudSim's "time before a VM migration"). */
+  readonly meanMigrationTime: number
+  readonly stdevMigrationTime: number
+  /** Mean of (requested − allocated) / requested over under-allocated VM intervals. */
+  readonly meanViolationShare: number
+}
+
 /** Running sums behind SLATAH, PDM, host shutdowns, migration durations and Neat's time fractions. */
 export class StateHistories {
   // Host entries not yet followed by a later one.
@@ -44,21 +64,14 @@ export class StateHistories {
   private readonly shutdownLog = new RecordLog()
   private readonly migrationLog = new RecordLog()
   private readonly violationShareLog = new RecordLog(1 << 14)
-  /** Active host time (s) and the part of it with allocated < requested (valid after `finish`). */
-  activeTime = 0
-  violationTime = 0
-  meanTimeBeforeShutdown = Number.NaN
-  stdevTimeBeforeShutdown = Number.NaN
-  meanMigrationTime = Number.NaN
-  stdevMigrationTime = Number.NaN
+  // Running totals. The figures that exist only once the run is over come back from `finish`
+  // instead: fields first written at the end would change this object's shape after the hot code
+  // was compiled for it, and the next run would start by recompiling it.
   /** Active host time with demand above capacity (s). */
-  overloadTime = 0
+  private overloadTime = 0
   /** Host time spent inactive (s). */
-  idleTime = 0
-  shutdowns = 0
-  migrationsFinished = 0
-  /** Mean of (requested − allocated) / requested over under-allocated VM intervals (valid after `finish`). */
-  meanViolationShare = 0
+  private idleTime = 0
+  private shutdowns = 0
 
   constructor(
     hosts: number,
@@ -138,8 +151,8 @@ export class StateHistories {
     this.vmMigrating[vm] = migrating ? 1 : 0
   }
 
-  /** Accounts the last entries, which have no successor (transitions only, no duration). */
-  finish(): void {
+  /** Accounts the last entries, which have no successor (transitions only, no duration), and sums up. */
+  finish(): HistorySummary {
     const hosts = this.hostPending.length
     const vms = this.vmPending.length
     for (let h = 0; h < hosts; h++) {
@@ -167,29 +180,34 @@ export class StateHistories {
       active += dt
       if (violated === 1) violation += dt
     })
-    this.activeTime = active
-    this.violationTime = violation
     let shareSum = 0
     this.violationShareLog.forEachByOwner(vms, (share) => {
       shareSum += share
     })
-    this.meanViolationShare = this.violationShareLog.length > 0 ? shareSum / this.violationShareLog.length : 0
     const shutdownTimes = new Float64Array(this.shutdownLog.length)
     let i = 0
     this.shutdownLog.forEachByOwner(hosts, (time) => {
       shutdownTimes[i++] = time
     })
     const shutdown = meanAndStdev(shutdownTimes)
-    this.meanTimeBeforeShutdown = shutdown.mean
-    this.stdevTimeBeforeShutdown = shutdown.stdev
     const migrationTimes = new Float64Array(this.migrationLog.length)
     i = 0
     this.migrationLog.forEachByOwner(vms, (time) => {
       migrationTimes[i++] = time
     })
     const migration = meanAndStdev(migrationTimes)
-    this.meanMigrationTime = migration.mean
-    this.stdevMigrationTime = migration.stdev
+    return {
+      activeTime: active,
+      violationTime: violation,
+      overloadTime: this.overloadTime,
+      idleTime: this.idleTime,
+      shutdowns: this.shutdowns,
+      meanTimeBeforeShutdown: shutdown.mean,
+      stdevTimeBeforeShutdown: shutdown.stdev,
+      meanMigrationTime: migration.mean,
+      stdevMigrationTime: migration.stdev,
+      meanViolationShare: this.violationShareLog.length > 0 ? shareSum / this.violationShareLog.length : 0
+    }
   }
 
   /** Σ over VMs of ∫ requested dt, ∫ allocated dt and the migration deficit, summed VM by VM. */
@@ -271,7 +289,6 @@ export class StateHistories {
   private vmTransition(vm: number): void {
     const migrating = this.vmMigrating[vm]!
     if (this.vmWasMigrating[vm] === 1 && migrating === 0) {
-      this.migrationsFinished++
       this.migrationLog.push(vm, this.vmTime[vm]! - this.vmMigrationStart[vm]!)
     }
     if (this.vmWasMigrating[vm] === 0 && migrating === 1) this.vmMigrationStart[vm] = this.vmTime[vm]!

@@ -4,11 +4,10 @@ import type { Simulator } from "./Simulator.js"
 
 /** Closes the state histories and computes every metric; `startedMs` is `performance.now()` at the start. */
 export const collectMetrics = (sim: Simulator, startedMs: number): CloudsimMetrics => {
-  const histories = sim.histories
-  histories.finish()
+  const histories = sim.histories.finish()
   const energyKwh = sim.energyWs / 3_600_000
   const slatah = histories.violationTime / histories.activeTime
-  const totals = histories.vmTotals()
+  const totals = sim.histories.vmTotals()
   const pdm = totals.migrationDeficit / totals.requested
   const slav = slatah * pdm
   const observed = histories.activeTime + histories.idleTime

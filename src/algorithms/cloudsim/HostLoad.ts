@@ -1,5 +1,5 @@
 /** What CloudSim's host overload detectors read about a host. */
-export interface HostLoad {
+export class HostLoad {
   /** Host CPU capacity, MHz. */
   totalMips: number
   /** Current CPU demand of the VMs on the host, MHz (may exceed capacity). */
@@ -14,17 +14,19 @@ export interface HostLoad {
   maxMigrationSec: number
   /** Seconds between decisions. */
   intervalSec: number
+
+  constructor(capacity: number) {
+    this.totalMips = 0
+    this.requestedMips = 0
+    this.history = new Float64Array(capacity)
+    this.historyLength = 0
+    this.maxMigrationSec = 0
+    this.intervalSec = 300
+  }
 }
 
 /** An empty load with room for `capacity` history values. */
-export const makeHostLoad = (capacity: number): HostLoad => ({
-  totalMips: 0,
-  requestedMips: 0,
-  history: new Float64Array(capacity),
-  historyLength: 0,
-  maxMigrationSec: 0,
-  intervalSec: 300
-})
+export const makeHostLoad = (capacity: number): HostLoad => new HostLoad(capacity)
 
 /** CloudSim's trimZeroTail: the length up to the last non-zero value, at least 1. */
 export const trimmedLength = (values: Float64Array, length: number): number => {

@@ -16,7 +16,7 @@ import {
   findHostForVm,
   makeBestFitWorkspace
 } from "../../../algorithms/cloudsim/placement/powerAwareBestFit.js"
-import type { SelectionInput, VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
+import { SelectionInput, type VmSelection } from "../../../algorithms/cloudsim/selection/VmSelection.js"
 import { allocateCpu, allocateCpuForLast } from "../CpuScheduler.js"
 import { migrationSeconds } from "../Datacenter.js"
 import { powerOnCurve } from "../PowerModel.js"
@@ -44,7 +44,7 @@ let sharedPrefix: { sums: Float64Array; vms: Int32Array; owner: object | undefin
   owner: undefined
 }
 
-export class CloudsimOptimizer {
+export class CloudsimOptimizer implements BestFitHosts {
   /** The migrations decided by the last `optimize`, in CloudSim's list order. */
   readonly plannedVms: Array<number> = []
   readonly plannedHosts: Array<number> = []
@@ -63,7 +63,6 @@ export class CloudsimOptimizer {
   private readonly load: HostLoad
   private readonly selection: SelectionInput
   private readonly workspace: BestFitWorkspace
-  private readonly hostsView: BestFitHosts
   private readonly order: Int32Array
   /** Per host: its class of (type, stale power), the hosts that score alike when idle. */
   private readonly idleGroup: Int32Array
@@ -145,62 +144,74 @@ export class CloudsimOptimizer {
     this.savedMigIn = new Array<Array<number>>(hosts)
     this.load = makeHostLoad(historyCapacity)
     this.load.intervalSec = intervalSec
-    this.selection = {
-      vms: new Int32Array(state.vmCount),
-      count: 0,
-      ramMb: state.vmRamMb,
-      mips: state.vmMips,
-      demandMips: state.vmDemandMips,
-      history: new Float64Array(state.vmCount * historyCapacity),
-      historyLength: 0
-    }
+    this.selection = new SelectionInput(
+      new Int32Array(state.vmCount),
+      state.vmRamMb,
+      state.vmMips,
+      state.vmDemandMips,
+      new Float64Array(state.vmCount * historyCapacity)
+    )
     this.workspace = makeBestFitWorkspace(hosts)
     this.order = new Int32Array(hosts)
-    const probe = (h: number): void => {
-      const capacity = state.hostMapCapacity[h]
-      reserveMapCapacity(state, h, state.hostVms[h]!.length + 1)
-      if (state.hostHashOrdered[h] === 0 || capacity !== state.hostMapCapacity[h]) allocateCpu(state, h, true)
+  }
+
+  /**
+   * Best fit's view of the hosts (`BestFitHosts`): methods, not closures, so that the hot code
+   * compiled for one run serves the next (V8 specialises a closure's code to its context).
+   * Writes every candidate host for `vm` and its power increase, in host order.
+   */
+  score(vm: number, excluded: Uint8Array, ids: Int32Array, scores: Float64Array): number {
+    const state = this.state
+    const demand = state.vmDemandMips[vm]!
+    const pe = state.hostPeMips
+    const available = state.hostAvailableMips
+    const allocated = state.hostAllocatedMips
+    const total = state.hostTotalMips
+    const power = state.hostPowerCurve
+    const stale = this.stalePower
+    // Idle hosts of one type with the same stale power all score the same and are never
+    // tested, so only the first (lowest-numbered) of each such group can win.
+    const stamp = ++this.scoreStamp
+    const scan = this.scanHosts
+    const scanCount = this.scanCount
+    let count = 0
+    for (let k = 0; k < scanCount; k++) {
+      const h = scan[k]!
+      if (excluded[h] === 1 || pe[h]! < demand || available[h]! < demand) continue
+      let score: number
+      if (allocated[h] !== 0) {
+        // CloudSim's overload test creates and destroys the VM on every suitable busy host,
+        // which leaves that host's CPU re-allocated in hash-table order.
+        this.probe(h)
+        score = powerOnCurve(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
+      } else {
+        const group = this.idleGroup[h]!
+        if (this.groupSeen[group] === stamp) continue
+        this.groupSeen[group] = stamp
+        score = powerOnCurve(power[h]!, demand / total[h]!) - stale[h]!
+      }
+      if (!(score < Number.MAX_VALUE)) continue
+      ids[count] = h
+      scores[count] = score
+      count++
     }
-    this.hostsView = {
-      score: (vm, excluded, ids, scores) => {
-        const demand = state.vmDemandMips[vm]!
-        const pe = state.hostPeMips
-        const available = state.hostAvailableMips
-        const allocated = state.hostAllocatedMips
-        const total = state.hostTotalMips
-        const power = state.hostPowerCurve
-        const stale = this.stalePower
-        // Idle hosts of one type with the same stale power all score the same and are never
-        // tested, so only the first (lowest-numbered) of each such group can win.
-        const stamp = ++this.scoreStamp
-        const scan = this.scanHosts
-        const scanCount = this.scanCount
-        let count = 0
-        for (let k = 0; k < scanCount; k++) {
-          const h = scan[k]!
-          if (excluded[h] === 1 || pe[h]! < demand || available[h]! < demand) continue
-          let score: number
-          if (allocated[h] !== 0) {
-            // CloudSim's overload test creates and destroys the VM on every suitable busy host,
-            // which leaves that host's CPU re-allocated in hash-table order.
-            probe(h)
-            score = powerOnCurve(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
-          } else {
-            const group = this.idleGroup[h]!
-            if (this.groupSeen[group] === stamp) continue
-            this.groupSeen[group] = stamp
-            score = powerOnCurve(power[h]!, demand / total[h]!) - stale[h]!
-          }
-          if (!(score < Number.MAX_VALUE)) continue
-          ids[count] = h
-          scores[count] = score
-          count++
-        }
-        return count
-      },
-      busy: (h) => state.hostAllocatedMips[h] !== 0,
-      overloadedWith: (h, v) => this.isOverloaded(h, v)
-    }
+    return count
+  }
+
+  busy(host: number): boolean {
+    return this.state.hostAllocatedMips[host] !== 0
+  }
+
+  overloadedWith(host: number, vm: number): boolean {
+    return this.isOverloaded(host, vm)
+  }
+
+  /** The side effect of CloudSim's create-and-destroy overload test on a suitable busy host. */
+  private probe(h: number): void {
+    const state = this.state
+    const capacity = state.hostMapCapacity[h]
+    reserveMapCapacity(state, h, state.hostVms[h]!.length + 1)
+    if (state.hostHashOrdered[h] === 0 || capacity !== state.hostMapCapacity[h]) allocateCpu(state, h, true)
   }
 
   /** One decision round at the current state; fills `plannedVms` / `plannedHosts`. */
@@ -292,7 +303,7 @@ export class CloudsimOptimizer {
     taken.fill(0)
     this.scoreStamp = 0
     for (const vm of toPlace) {
-      const host = findHostForVm(this.hostsView, vm, this.excludedPlace, this.workspace)
+      const host = findHostForVm(this, vm, this.excludedPlace, this.workspace)
       if (host < 0) continue
       this.createOn(host, vm)
       this.plannedVms.push(vm)
@@ -357,7 +368,7 @@ export class CloudsimOptimizer {
       this.placedHosts.length = 0
       let complete = true
       for (const vm of vms) {
-        const target = findHostForVm(this.hostsView, vm, excludedPlace, this.workspace)
+        const target = findHostForVm(this, vm, excludedPlace, this.workspace)
         if (target < 0) {
           complete = false
           break

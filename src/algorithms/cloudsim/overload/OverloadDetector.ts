@@ -1,6 +1,8 @@
 /**
  * CloudSim's host overload detectors (THR, IQR, MAD, LR, LRR) as `HostLoad → boolean`. Each
- * detector owns its scratch buffers, so a call allocates nothing.
+ * detector owns its scratch buffers, so a call allocates nothing. They are classes rather than
+ * closures: V8 compiles a closure for the context it captured, so the closures of a second run
+ * in one process (a sweep worker, a benchmark) would throw away the hot code of the first.
  */
 import type { HostLoad } from "../HostLoad.js"
 import { legacyMedianAbsoluteDeviation, legacyMedianOfSorted } from "../stats/percentile.js"
@@ -30,11 +32,18 @@ export const regressionLength = 10
 const utilization = (load: HostLoad): number => load.requestedMips / load.totalMips
 
 /** THR: overloaded when demand / capacity exceeds `threshold`. */
-export const staticThreshold = (threshold: number): OverloadDetector => ({
-  name: `thr-${threshold}`,
-  needsHistory: false,
-  isOverloaded: (load) => utilization(load) > threshold
-})
+class StaticThreshold implements OverloadDetector {
+  readonly name: string
+  readonly needsHistory = false
+  constructor(private readonly threshold: number) {
+    this.name = `thr-${threshold}`
+  }
+  isOverloaded(load: HostLoad): boolean {
+    return utilization(load) > this.threshold
+  }
+}
+
+export const staticThreshold = (threshold: number): OverloadDetector => new StaticThreshold(threshold)
 
 /** Copies the first `n` history values into `into` and returns their range (max − min). */
 const copyWithRange = (history: Float64Array, n: number, into: Float64Array): number => {
@@ -50,79 +59,99 @@ const copyWithRange = (history: Float64Array, n: number, into: Float64Array): nu
 }
 
 /** IQR: threshold 1 − s·IQR of the host history (quartile indices round(0.25(n+1))−1, round(0.75(n+1))−1). */
-export const interQuartileRange = (safety: number): OverloadDetector => {
-  const sorted = new Float64Array(64)
-  return {
-    name: `iqr-${safety}`,
-    needsHistory: true,
-    isOverloaded: (load) => {
-      const n = load.historyLength
-      if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      const range = copyWithRange(load.history, n, sorted)
-      // The IQR is a difference of two history values, so rounding (monotone) keeps it at most
-      // the range: a load within the range's threshold is within the IQR's, and needs no sort.
-      if (safety >= 0 && utilization(load) <= 1 - safety * range) return false
-      sortSmall(sorted, n)
-      const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
-      const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
-      const iqr = sorted[q3]! - sorted[q1]!
-      return utilization(load) > 1 - safety * iqr
-    }
+class InterQuartileRange implements OverloadDetector {
+  readonly name: string
+  readonly needsHistory = true
+  private readonly sorted = new Float64Array(64)
+  constructor(private readonly safety: number) {
+    this.name = `iqr-${safety}`
+  }
+  isOverloaded(load: HostLoad): boolean {
+    const n = load.historyLength
+    if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
+    const sorted = this.sorted
+    const safety = this.safety
+    const range = copyWithRange(load.history, n, sorted)
+    // The IQR is a difference of two history values, so rounding (monotone) keeps it at most
+    // the range: a load within the range's threshold is within the IQR's, and needs no sort.
+    if (safety >= 0 && utilization(load) <= 1 - safety * range) return false
+    sortSmall(sorted, n)
+    const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
+    const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
+    const iqr = sorted[q3]! - sorted[q1]!
+    return utilization(load) > 1 - safety * iqr
   }
 }
+
+export const interQuartileRange = (safety: number): OverloadDetector => new InterQuartileRange(safety)
 
 /** Slack for the MAD's range bound: the median's interpolation may round a few ulps past the range. */
 const madBoundMargin = 1e-9
 
 /** MAD: threshold 1 − s·MAD, MAD = median |h − median(h)|. */
-export const medianAbsoluteDeviation = (safety: number): OverloadDetector => {
-  const sorted = new Float64Array(64)
-  return {
-    name: `mad-${safety}`,
-    needsHistory: true,
-    isOverloaded: (load) => {
-      const n = load.historyLength
-      if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-      const range = copyWithRange(load.history, n, sorted)
-      // The MAD is at most half the range (plus rounding, far below the margin): with a and b the
-      // median's distances to the smallest and largest value, more than half the values lie on
-      // each side of the median within a or b of it, so more than half the deviations are at most
-      // min(a, b) ≤ range / 2. A load well within that bound's threshold needs no sort.
-      if (safety >= 0 && utilization(load) <= 1 - safety * (range / 2) - madBoundMargin) return false
-      sortSmall(sorted, n)
-      const median = legacyMedianOfSorted(sorted, n)
-      const mad = legacyMedianAbsoluteDeviation(sorted, n, median)
-      return utilization(load) > 1 - safety * mad
-    }
+class MedianAbsoluteDeviation implements OverloadDetector {
+  readonly name: string
+  readonly needsHistory = true
+  private readonly sorted = new Float64Array(64)
+  constructor(private readonly safety: number) {
+    this.name = `mad-${safety}`
+  }
+  isOverloaded(load: HostLoad): boolean {
+    const n = load.historyLength
+    if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
+    const sorted = this.sorted
+    const safety = this.safety
+    const range = copyWithRange(load.history, n, sorted)
+    // The MAD is at most half the range (plus rounding, far below the margin): with a and b the
+    // median's distances to the smallest and largest value, more than half the values lie on
+    // each side of the median within a or b of it, so more than half the deviations are at most
+    // min(a, b) ≤ range / 2. A load well within that bound's threshold needs no sort.
+    if (safety >= 0 && utilization(load) <= 1 - safety * (range / 2) - madBoundMargin) return false
+    sortSmall(sorted, n)
+    const median = legacyMedianOfSorted(sorted, n)
+    const mad = legacyMedianAbsoluteDeviation(sorted, n, median)
+    return utilization(load) > 1 - safety * mad
   }
 }
+
+export const medianAbsoluteDeviation = (safety: number): OverloadDetector => new MedianAbsoluteDeviation(safety)
+
+/** x = 1..10, the abscissae LR regresses on, with its x-only sums worked out once (shared by every LR detector). */
+const regressionAbscissae = prepareRegression(
+  Float64Array.from({ length: regressionLength }, (_, i) => i + 1),
+  regressionLength
+)
 
 /**
  * LR (and LRR, identical in CloudSim 3.0.3, whose loess weights are never applied): plain OLS on
  * the 10 newest values at x = 1..10, predicted `ceil(max migration / interval)` steps past the
  * last, times the safety parameter; overloaded when that reaches 1. It ignores current demand.
  */
-export const localRegression = (safety: number, robust = false): OverloadDetector => {
-  const x = prepareRegression(
-    Float64Array.from({ length: regressionLength }, (_, i) => i + 1),
-    regressionLength
-  )
-  const y = new Float64Array(regressionLength)
-  const estimates = new Float64Array(2)
-  return {
-    name: `${robust ? "lrr" : "lr"}-${safety}`,
-    needsHistory: true,
-    historyWindow: regressionLength,
-    isOverloaded: (load) => {
-      if (load.historyLength < regressionLength) return utilization(load) > fallbackThreshold
-      for (let i = 0; i < regressionLength; i++) y[i] = load.history[regressionLength - i - 1]!
-      preparedRegression(x, y, estimates)
-      const migrationIntervals = Math.ceil(load.maxMigrationSec / load.intervalSec)
-      const predicted = (estimates[0]! + estimates[1]! * (regressionLength + migrationIntervals)) * safety
-      return predicted >= 1
-    }
+class LocalRegression implements OverloadDetector {
+  readonly name: string
+  readonly needsHistory = true
+  readonly historyWindow = regressionLength
+  private readonly y = new Float64Array(regressionLength)
+  private readonly estimates = new Float64Array(2)
+  constructor(
+    private readonly safety: number,
+    robust: boolean
+  ) {
+    this.name = `${robust ? "lrr" : "lr"}-${safety}`
+  }
+  isOverloaded(load: HostLoad): boolean {
+    if (load.historyLength < regressionLength) return utilization(load) > fallbackThreshold
+    const y = this.y
+    const estimates = this.estimates
+    for (let i = 0; i < regressionLength; i++) y[i] = load.history[regressionLength - i - 1]!
+    preparedRegression(regressionAbscissae, y, estimates)
+    const migrationIntervals = Math.ceil(load.maxMigrationSec / load.intervalSec)
+    const predicted = (estimates[0]! + estimates[1]! * (regressionLength + migrationIntervals)) * this.safety
+    return predicted >= 1
   }
 }
+
+export const localRegression = (safety: number, robust = false): OverloadDetector => new LocalRegression(safety, robust)
 
 /** The detector named `name` ("thr", "iqr", "mad", "lr", "lrr") with its parameter. */
 export const cloudsimOverloadDetector = (

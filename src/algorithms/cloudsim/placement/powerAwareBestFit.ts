@@ -23,15 +23,17 @@ export interface BestFitHosts {
 }
 
 /** Reusable buffers for `findHostForVm`. */
-export interface BestFitWorkspace {
+export class BestFitWorkspace {
   readonly hosts: Int32Array
   readonly scores: Float64Array
+
+  constructor(hostCount: number) {
+    this.hosts = new Int32Array(hostCount)
+    this.scores = new Float64Array(hostCount)
+  }
 }
 
-export const makeBestFitWorkspace = (hostCount: number): BestFitWorkspace => ({
-  hosts: new Int32Array(hostCount),
-  scores: new Float64Array(hostCount)
-})
+export const makeBestFitWorkspace = (hostCount: number): BestFitWorkspace => new BestFitWorkspace(hostCount)
 
 /**
  * The host for `vm`, or -1. Hosts are scored first and the overload test (the costly part) runs

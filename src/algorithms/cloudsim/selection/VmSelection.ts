@@ -2,11 +2,11 @@
  * CloudSim's VM selection policies. Each picks one VM out of a host's candidates (its VMs not in
  * migration, in host-list order) and returns the candidate's position, or -1 when there is none.
  */
-import { makeMostCorrelatedWorkspace, mostCorrelated } from "../stats/mostCorrelated.js"
+import { type MostCorrelatedWorkspace, makeMostCorrelatedWorkspace, mostCorrelated } from "../stats/mostCorrelated.js"
 import type { Prng } from "./Prng.js"
 
-/** What selection reads about the candidates. */
-export interface SelectionInput {
+/** What selection reads about the candidates (a class: see `SimState` on why not an object literal). */
+export class SelectionInput {
   /** Candidate VM ids, `vms[0..count)`. */
   readonly vms: Int32Array
   count: number
@@ -16,7 +16,22 @@ export interface SelectionInput {
   readonly demandMips: Float64Array
   /** History matrix for MC, row-major: candidate i's j-th newest value at `history[i * historyLength + j]`. */
   readonly history: Float64Array
-  historyLength: number
+  historyLength = 0
+
+  constructor(
+    vms: Int32Array,
+    ramMb: Float64Array,
+    mips: Float64Array,
+    demandMips: Float64Array,
+    history: Float64Array
+  ) {
+    this.vms = vms
+    this.count = 0
+    this.ramMb = ramMb
+    this.mips = mips
+    this.demandMips = demandMips
+    this.history = history
+  }
 }
 
 export interface VmSelection {
@@ -64,29 +79,41 @@ export const minimumUtilization: VmSelection = {
 }
 
 /** RS: a uniformly random candidate, from a seeded generator (CloudSim's is unseeded). */
-export const randomSelection = (prng: Prng): VmSelection => ({
-  name: "rs",
-  needsHistory: false,
-  select: (input) => (input.count === 0 ? -1 : prng.nextInt(input.count))
-})
+class RandomSelection implements VmSelection {
+  readonly name = "rs"
+  readonly needsHistory = false
+  constructor(private readonly prng: Prng) {}
+  select(input: SelectionInput): number {
+    return input.count === 0 ? -1 : this.prng.nextInt(input.count)
+  }
+}
+
+export const randomSelection = (prng: Prng): VmSelection => new RandomSelection(prng)
 
 /**
  * MC: the VM whose history is best explained (largest R² of an OLS fit with intercept) by the
  * other candidates' histories. Falls back to MMT when the regression cannot run: one candidate,
  * fewer history values than candidates, or a singular design.
  */
-export const maximumCorrelation = (maxCandidates = 64, maxHistory = 30): VmSelection => {
-  const workspace = makeMostCorrelatedWorkspace(maxCandidates, maxHistory)
-  return {
-    name: "mc",
-    needsHistory: true,
-    select: (input) => {
-      const n = input.count
-      if (n === 0) return -1
-      const m = input.historyLength
-      if (n === 1 || n > m || n > maxCandidates) return minimumMigrationTime.select(input)
-      const chosen = mostCorrelated(input.history, n, m, workspace)
-      return typeof chosen === "string" ? minimumMigrationTime.select(input) : chosen
-    }
+class MaximumCorrelation implements VmSelection {
+  readonly name = "mc"
+  readonly needsHistory = true
+  private readonly workspace: MostCorrelatedWorkspace
+  constructor(
+    private readonly maxCandidates: number,
+    maxHistory: number
+  ) {
+    this.workspace = makeMostCorrelatedWorkspace(maxCandidates, maxHistory)
+  }
+  select(input: SelectionInput): number {
+    const n = input.count
+    if (n === 0) return -1
+    const m = input.historyLength
+    if (n === 1 || n > m || n > this.maxCandidates) return minimumMigrationTime.select(input)
+    const chosen = mostCorrelated(input.history, n, m, this.workspace)
+    return typeof chosen === "string" ? minimumMigrationTime.select(input) : chosen
   }
 }
+
+export const maximumCorrelation = (maxCandidates = 64, maxHistory = 30): VmSelection =>
+  new MaximumCorrelation(maxCandidates, maxHistory)

@@ -14,7 +14,7 @@ import type { OlsFailure } from "./olsRSquared.js"
 import { secondMoment } from "./secondMoment.js"
 
 /** Reusable buffers for `leaveOneOutRSquared`, for up to `maxCandidates` candidates of `maxObservations` values. */
-export interface LeaveOneOutWorkspace {
+export class LeaveOneOutWorkspace {
   /** Shared matrix: column 0 the intercept, column j+1 candidate j, each `m` long. */
   readonly shared: Float64Array
   readonly sharedDiag: Float64Array
@@ -23,16 +23,19 @@ export interface LeaveOneOutWorkspace {
   readonly rDiag: Float64Array
   readonly work: Float64Array
   readonly beta: Float64Array
+
+  constructor(maxCandidates: number, maxObservations: number) {
+    this.shared = new Float64Array((maxCandidates + 1) * maxObservations)
+    this.sharedDiag = new Float64Array(maxCandidates + 1)
+    this.qrt = new Float64Array(maxCandidates * maxObservations)
+    this.rDiag = new Float64Array(maxCandidates)
+    this.work = new Float64Array(maxObservations)
+    this.beta = new Float64Array(maxCandidates)
+  }
 }
 
-export const makeLeaveOneOutWorkspace = (maxCandidates: number, maxObservations: number): LeaveOneOutWorkspace => ({
-  shared: new Float64Array((maxCandidates + 1) * maxObservations),
-  sharedDiag: new Float64Array(maxCandidates + 1),
-  qrt: new Float64Array(maxCandidates * maxObservations),
-  rDiag: new Float64Array(maxCandidates),
-  work: new Float64Array(maxObservations),
-  beta: new Float64Array(maxCandidates)
-})
+export const makeLeaveOneOutWorkspace = (maxCandidates: number, maxObservations: number): LeaveOneOutWorkspace =>
+  new LeaveOneOutWorkspace(maxCandidates, maxObservations)
 
 /**
  * Fills `out[i]` with the R² of regressing candidate i's history on the other candidates'

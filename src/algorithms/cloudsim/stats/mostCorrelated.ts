@@ -46,7 +46,7 @@ export const minRelativeDistance = 1e-3
 export const contenderMargin = 1e-6
 
 /** Reusable buffers for `mostCorrelated`, for up to `maxCandidates` candidates of `maxObservations` values. */
-export interface MostCorrelatedWorkspace {
+export class MostCorrelatedWorkspace {
   readonly exact: LeaveOneOutWorkspace
   readonly exactR2: Float64Array
   readonly ols: OlsWorkspace
@@ -73,31 +73,31 @@ export interface MostCorrelatedWorkspace {
   readonly squares: Float64Array
   reusableCandidates: number
   reusableObservations: number
+
+  constructor(maxCandidates: number, maxObservations: number) {
+    this.exact = makeLeaveOneOutWorkspace(maxCandidates, maxObservations)
+    this.exactR2 = new Float64Array(maxCandidates)
+    this.ols = makeOlsWorkspace(maxCandidates, maxObservations)
+    this.design = new Float64Array((maxCandidates + 1) * maxObservations)
+    this.columnNormSquared = new Float64Array(maxCandidates + 1)
+    this.diag = new Float64Array(maxCandidates + 1)
+    this.inverseColumn = new Float64Array(maxCandidates + 1)
+    this.inverseDiag = new Float64Array(maxCandidates + 1)
+    this.estimate = new Float64Array(maxCandidates)
+    this.others = new Float64Array(maxCandidates * maxObservations)
+    this.own = new Float64Array(maxObservations)
+    this.inverse = new Float64Array((maxCandidates + 1) * (maxCandidates + 1))
+    this.spare = new Float64Array((maxCandidates + 1) * (maxCandidates + 1))
+    this.previous = new Float64Array(maxCandidates * maxObservations)
+    this.growth = new Float64Array(maxCandidates + 1)
+    this.squares = new Float64Array(maxCandidates + 1)
+    this.reusableCandidates = 0
+    this.reusableObservations = 0
+  }
 }
 
-export const makeMostCorrelatedWorkspace = (
-  maxCandidates: number,
-  maxObservations: number
-): MostCorrelatedWorkspace => ({
-  exact: makeLeaveOneOutWorkspace(maxCandidates, maxObservations),
-  exactR2: new Float64Array(maxCandidates),
-  ols: makeOlsWorkspace(maxCandidates, maxObservations),
-  design: new Float64Array((maxCandidates + 1) * maxObservations),
-  columnNormSquared: new Float64Array(maxCandidates + 1),
-  diag: new Float64Array(maxCandidates + 1),
-  inverseColumn: new Float64Array(maxCandidates + 1),
-  inverseDiag: new Float64Array(maxCandidates + 1),
-  estimate: new Float64Array(maxCandidates),
-  others: new Float64Array(maxCandidates * maxObservations),
-  own: new Float64Array(maxObservations),
-  inverse: new Float64Array((maxCandidates + 1) * (maxCandidates + 1)),
-  spare: new Float64Array((maxCandidates + 1) * (maxCandidates + 1)),
-  previous: new Float64Array(maxCandidates * maxObservations),
-  growth: new Float64Array(maxCandidates + 1),
-  squares: new Float64Array(maxCandidates + 1),
-  reusableCandidates: 0,
-  reusableObservations: 0
-})
+export const makeMostCorrelatedWorkspace = (maxCandidates: number, maxObservations: number): MostCorrelatedWorkspace =>
+  new MostCorrelatedWorkspace(maxCandidates, maxObservations)
 
 /** CloudSim's pick among R² values: the first strictly largest above `Number.MIN_VALUE`, else 0. */
 const firstLargest = (r2: Float64Array, n: number): number => {

@@ -9,19 +9,22 @@ import { secondMoment } from "./secondMoment.js"
 export type OlsFailure = "too-few-observations" | "singular"
 
 /** Reusable buffers for `olsRSquared`, sized for up to `maxPredictors` predictors and `maxObservations` rows. */
-export interface OlsWorkspace {
+export class OlsWorkspace {
   readonly qrt: Float64Array
   readonly rDiag: Float64Array
   readonly y: Float64Array
   readonly beta: Float64Array
+
+  constructor(maxPredictors: number, maxObservations: number) {
+    this.qrt = new Float64Array((maxPredictors + 1) * maxObservations)
+    this.rDiag = new Float64Array(maxPredictors + 1)
+    this.y = new Float64Array(maxObservations)
+    this.beta = new Float64Array(maxPredictors + 1)
+  }
 }
 
-export const makeOlsWorkspace = (maxPredictors: number, maxObservations: number): OlsWorkspace => ({
-  qrt: new Float64Array((maxPredictors + 1) * maxObservations),
-  rDiag: new Float64Array(maxPredictors + 1),
-  y: new Float64Array(maxObservations),
-  beta: new Float64Array(maxPredictors + 1)
-})
+export const makeOlsWorkspace = (maxPredictors: number, maxObservations: number): OlsWorkspace =>
+  new OlsWorkspace(maxPredictors, maxObservations)
 
 /**
  * R² of regressing `y[0..m)` on the `p` predictor rows `x[k*m .. k*m+m)` (k < p) plus an

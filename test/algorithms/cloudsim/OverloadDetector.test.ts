@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { type HostLoad, makeHostLoad, trimmedLength } from "../../../src/algorithms/cloudsim/HostLoad.js"
 import {
+  forecastMargin,
   interQuartileRange,
   localRegression,
   medianAbsoluteDeviation,
@@ -57,6 +58,36 @@ describe("CloudSim's overload detectors", () => {
     const gentle = rising.map((value) => value / 2)
     // 0.55 · 1.2 = 0.66 < 1, whatever the current demand.
     expect(localRegression(1.2).isOverloaded(load(0.99, gentle))).toBe(false)
+  })
+
+  it("LR's linear form gives its verdict wherever the forecast from sums is clear of the threshold", () => {
+    let state = 77
+    const next = (): number => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0
+      return state / 2 ** 32
+    }
+    let decided = 0
+    for (let round = 0; round < 20000; round++) {
+      const safety = [1, 1.2, 1.5][round % 3]!
+      const detector = localRegression(safety)
+      const linear = detector.linear!
+      // Host histories as sums of a few VM shares, some near the threshold (scaled to it).
+      const level = round % 4 === 0 ? 1 / safety : next() * 1.2
+      const history = Array.from({ length: 10 }, () => level * (0.7 + 0.6 * next()))
+      const l = load(0, history)
+      l.maxMigrationSec = [9.808, 27.84, 450][round % 3]!
+      let sum = 0
+      let centered = 0
+      history.forEach((h, i) => {
+        sum += h
+        centered += linear.centered[i]! * h
+      })
+      const predicted = linear.predict(sum, centered, Math.ceil(l.maxMigrationSec / l.intervalSec))
+      if (Math.abs(predicted - 1) < forecastMargin) continue
+      decided++
+      expect(detector.isOverloaded(l)).toBe(predicted >= 1)
+    }
+    expect(decided).toBeGreaterThan(19000)
   })
 })
 

@@ -9,7 +9,11 @@
  * not protected from being drained, so one VM can be listed twice in one round.
  */
 import { type HostLoad, makeHostLoad, trimmedLength } from "../../../algorithms/cloudsim/HostLoad.js"
-import type { OverloadDetector } from "../../../algorithms/cloudsim/overload/OverloadDetector.js"
+import {
+  forecastMargin,
+  type LinearForecast,
+  type OverloadDetector
+} from "../../../algorithms/cloudsim/overload/OverloadDetector.js"
 import {
   type BestFitHosts,
   type BestFitWorkspace,
@@ -103,6 +107,19 @@ export class CloudsimOptimizer implements BestFitHosts {
   private readonly prefixRecords: Float64Array
   /** The newest history values the detector reads (all of them unless it declares a window). */
   private readonly historyWindow: number
+  /**
+   * The detector's linear form (LR, LRR), decided from sums: per host, Σ h and Σ cᵢ·hᵢ of its
+   * cached window (valid with `linearValid`); per VM, the same sums of its own utilisation
+   * history (valid for the round in `vmLinearRound`), scaled to a host's capacity when added.
+   */
+  private readonly linear: LinearForecast | undefined
+  private readonly hostLinearSum: Float64Array
+  private readonly hostLinearCentered: Float64Array
+  private readonly linearValid: Uint8Array
+  private readonly vmLinearSum: Float64Array
+  private readonly vmLinearCentered: Float64Array
+  private readonly vmLinearRound: Int32Array
+  private round = 0
   /** History ring slot of the i-th newest value, refreshed each round. */
   private readonly slots = new Int32Array(historyCapacity)
   private readonly toPlace: Array<number> = []
@@ -130,6 +147,14 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.prefixSlots = new Int32Array(hosts)
     this.prefixRecords = new Float64Array(hosts)
     this.historyWindow = Math.min(historyCapacity, detector.historyWindow ?? historyCapacity)
+    const linear = detector.linear
+    this.linear = linear !== undefined && linear.window <= this.historyWindow ? linear : undefined
+    this.hostLinearSum = new Float64Array(hosts)
+    this.hostLinearCentered = new Float64Array(hosts)
+    this.linearValid = new Uint8Array(hosts)
+    this.vmLinearSum = new Float64Array(state.vmCount)
+    this.vmLinearCentered = new Float64Array(state.vmCount)
+    this.vmLinearRound = new Int32Array(state.vmCount)
     this.groupSeen = new Int32Array(hosts)
     let types = 0
     for (let h = 0; h < hosts; h++) types = Math.max(types, state.hostType[h]! + 1)
@@ -220,6 +245,7 @@ export class CloudsimOptimizer implements BestFitHosts {
     const hosts = state.hostCount
     this.plannedVms.length = 0
     this.plannedHosts.length = 0
+    this.round++
     for (let i = 0; i < historyCapacity; i++) {
       this.slots[i] = (state.historyHead - i + historyCapacity) % historyCapacity
     }
@@ -437,6 +463,10 @@ export class CloudsimOptimizer implements BestFitHosts {
 
   /** The detector's verdict on `host`'s current VMs, plus `extraVm` when ≥ 0 (as if created there). */
   private isOverloaded(host: number, extraVm: number): boolean {
+    if (this.linear !== undefined) {
+      const verdict = this.linearVerdict(this.linear, host, extraVm)
+      if (verdict >= 0) return verdict === 1
+    }
     const state = this.state
     const load = this.load
     if (this.baseValid[host] === 0) this.computeBase(host)
@@ -469,6 +499,75 @@ export class CloudsimOptimizer implements BestFitHosts {
     return this.detector.isOverloaded(load)
   }
 
+  /**
+   * A linear detector's verdict on `host` (plus `extraVm` when ≥ 0) from the sums of its cached
+   * window and the VM's own: 1 overloaded, 0 not, -1 when the detector must decide (a history
+   * shorter than its window, or a forecast within `forecastMargin` of the threshold).
+   */
+  private linearVerdict(linear: LinearForecast, host: number, extraVm: number): number {
+    const state = this.state
+    const window = linear.window
+    if (state.historyLength < window) return -1
+    if (this.baseValid[host] === 0) this.computeBase(host)
+    const total = state.hostTotalMips[host]!
+    // The trimmed history reaches the window when its oldest value there is not 0 (values are
+    // sums of non-negative shares): the same double `rebuildHistory` would write.
+    let oldest = this.baseHistory[host * historyCapacity + window - 1]!
+    if (extraVm >= 0) {
+      oldest = oldest + (state.history[extraVm * historyCapacity + this.slots[window - 1]!]! * state.vmMips[extraVm]!) / total
+    }
+    if (oldest === 0) return -1
+    if (this.linearValid[host] === 0) this.sumHostWindow(linear, host)
+    let sum = this.hostLinearSum[host]!
+    let centered = this.hostLinearCentered[host]!
+    let maxRam = this.baseMaxRam[host]!
+    if (extraVm >= 0) {
+      if (this.vmLinearRound[extraVm] !== this.round) this.sumVmWindow(linear, extraVm)
+      const scale = state.vmMips[extraVm]! / total
+      sum += this.vmLinearSum[extraVm]! * scale
+      centered += this.vmLinearCentered[extraVm]! * scale
+      if (state.vmRamMb[extraVm]! > maxRam) maxRam = state.vmRamMb[extraVm]!
+    }
+    const steps = Math.ceil(migrationSeconds(maxRam, state.hostBandwidthMbps[host]!) / this.load.intervalSec)
+    const predicted = linear.predict(sum, centered, steps)
+    if (predicted >= 1 + forecastMargin) return 1
+    if (predicted <= 1 - forecastMargin) return 0
+    return -1
+  }
+
+  private sumHostWindow(linear: LinearForecast, host: number): void {
+    const base = this.baseHistory
+    const offset = host * historyCapacity
+    const centered = linear.centered
+    let sum = 0
+    let weighted = 0
+    for (let i = 0; i < linear.window; i++) {
+      const value = base[offset + i]!
+      sum += value
+      weighted += centered[i]! * value
+    }
+    this.hostLinearSum[host] = sum
+    this.hostLinearCentered[host] = weighted
+    this.linearValid[host] = 1
+  }
+
+  private sumVmWindow(linear: LinearForecast, vm: number): void {
+    const ring = this.state.history
+    const slots = this.slots
+    const offset = vm * historyCapacity
+    const centered = linear.centered
+    let sum = 0
+    let weighted = 0
+    for (let i = 0; i < linear.window; i++) {
+      const value = ring[offset + slots[i]!]!
+      sum += value
+      weighted += centered[i]! * value
+    }
+    this.vmLinearSum[vm] = sum
+    this.vmLinearCentered[vm] = weighted
+    this.vmLinearRound[vm] = this.round
+  }
+
   /** Caches a host's demand, rebuilt history and largest VM memory from its current list. */
   private computeBase(host: number): void {
     const state = this.state
@@ -476,6 +575,7 @@ export class CloudsimOptimizer implements BestFitHosts {
     let requested = 0
     for (const v of vms) requested += state.vmDemandMips[v]!
     this.baseRequested[host] = requested
+    this.linearValid[host] = 0
     if (this.detector.needsHistory) {
       let maxRam = -2147483648
       for (const v of vms) if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
@@ -594,6 +694,7 @@ export class CloudsimOptimizer implements BestFitHosts {
   private addToBase(host: number, vm: number): void {
     const state = this.state
     this.baseRequested[host] = this.baseRequested[host]! + state.vmDemandMips[vm]!
+    this.linearValid[host] = 0
     if (!this.detector.needsHistory) return
     const m = this.baseHistoryCount[host]!
     const base = this.baseHistory

@@ -19,8 +19,32 @@ export interface OverloadDetector {
    * length ≥ `historyWindow` when the trimmed history is at least that long.
    */
   readonly historyWindow?: number
+  /** Set when the verdict is a threshold on a linear function of the window (LR and LRR). */
+  readonly linear?: LinearForecast
   readonly isOverloaded: (load: HostLoad) => boolean
 }
+
+/**
+ * A verdict that is, in exact arithmetic, `predict(Σ h, Σ cᵢ·hᵢ, steps) ≥ 1` over the `window`
+ * newest history values h (newest first) when the trimmed history holds at least `window` values:
+ * linear in h, so a caller can keep the sums of a host's values and of each VM's share apart and
+ * add them. Only the detector's own computation has CloudSim's doubles: a caller that decides from
+ * the sums must leave values within `forecastMargin` of 1 to `isOverloaded`.
+ */
+export interface LinearForecast {
+  readonly window: number
+  /** cᵢ for the i-th newest value. */
+  readonly centered: Float64Array
+  /** The forecast from Σ h and Σ cᵢ·hᵢ, `steps` intervals past the newest value. */
+  readonly predict: (sum: number, centeredSum: number, steps: number) => number
+}
+
+/**
+ * How far from 1 a forecast from sums must be for its verdict to be the detector's: the sums
+ * and the detector's own updates each differ from the exact value by some 10⁻¹⁴ at most on
+ * utilisation histories (values of order 1, ten of them), far inside this.
+ */
+export const forecastMargin = 1e-9
 
 /** Utilisation threshold of the fallback every adaptive detector uses while history is short. */
 export const fallbackThreshold = 0.7
@@ -116,6 +140,11 @@ class MedianAbsoluteDeviation implements OverloadDetector {
 
 export const medianAbsoluteDeviation = (safety: number): OverloadDetector => new MedianAbsoluteDeviation(safety)
 
+/** Mean of LR's abscissae 1..10, and Σ (x − x̄)². */
+const meanX = (regressionLength + 1) / 2
+let centeredSquares = 0
+for (let x = 1; x <= regressionLength; x++) centeredSquares += (x - meanX) ** 2
+
 /** x = 1..10, the abscissae LR regresses on, with its x-only sums worked out once (shared by every LR detector). */
 const regressionAbscissae = prepareRegression(
   Float64Array.from({ length: regressionLength }, (_, i) => i + 1),
@@ -131,6 +160,7 @@ class LocalRegression implements OverloadDetector {
   readonly name: string
   readonly needsHistory = true
   readonly historyWindow = regressionLength
+  readonly linear: LinearForecast
   private readonly y = new Float64Array(regressionLength)
   private readonly estimates = new Float64Array(2)
   constructor(
@@ -138,6 +168,7 @@ class LocalRegression implements OverloadDetector {
     robust: boolean
   ) {
     this.name = `${robust ? "lrr" : "lr"}-${safety}`
+    this.linear = new RegressionForecast(safety)
   }
   isOverloaded(load: HostLoad): boolean {
     if (load.historyLength < regressionLength) return utilization(load) > fallbackThreshold
@@ -148,6 +179,18 @@ class LocalRegression implements OverloadDetector {
     const migrationIntervals = Math.ceil(load.maxMigrationSec / load.intervalSec)
     const predicted = (estimates[0]! + estimates[1]! * (regressionLength + migrationIntervals)) * this.safety
     return predicted >= 1
+  }
+}
+
+/** LR's prediction as a linear function of the window: intercept + slope·X = ȳ + slope·(X − x̄). */
+class RegressionForecast implements LinearForecast {
+  readonly window = regressionLength
+  /** The i-th newest value sits at x = 10 − i: its weight in the slope's numerator is x − x̄. */
+  readonly centered = Float64Array.from({ length: regressionLength }, (_, i) => regressionLength - i - meanX)
+  constructor(private readonly safety: number) {}
+  predict(sum: number, centeredSum: number, steps: number): number {
+    const slope = centeredSum / centeredSquares
+    return (sum / regressionLength + slope * (regressionLength + steps - meanX)) * this.safety
   }
 }
 

@@ -514,7 +514,8 @@ export class CloudsimOptimizer implements BestFitHosts {
     // sums of non-negative shares): the same double `rebuildHistory` would write.
     let oldest = this.baseHistory[host * historyCapacity + window - 1]!
     if (extraVm >= 0) {
-      oldest = oldest + (state.history[extraVm * historyCapacity + this.slots[window - 1]!]! * state.vmMips[extraVm]!) / total
+      oldest =
+        oldest + (state.history[extraVm * historyCapacity + this.slots[window - 1]!]! * state.vmMips[extraVm]!) / total
     }
     if (oldest === 0) return -1
     if (this.linearValid[host] === 0) this.sumHostWindow(linear, host)

@@ -15,22 +15,29 @@ export const migrationTargetShare = 0.1
 /** Share of its CPU a VM keeps on the source while it migrates out. */
 export const migrationSourceShare = 0.9
 
+/** Scratch: list positions in allocation order, and their hash buckets while sorting. */
 let order = new Int32Array(64)
+let buckets = new Int32Array(64)
 
 /** Fills `order` with the host's list positions in hash-table order (bucket, then list order). */
 const hashTableOrder = (state: SimState, host: number, count: number): void => {
-  const vms = state.hostVms[host]!
+  const ids = state.hostVmIds
+  const base = host * state.hostSlots
   const mask = state.hostMapCapacity[host]! - 1
   const hash = state.vmUidHash
   if (order.length < count) order = new Int32Array(count * 2)
+  if (buckets.length < count) buckets = new Int32Array(count * 2)
+  // Insertion sort on the buckets, which keeps list order among equals.
   for (let i = 0; i < count; i++) {
-    const bucket = hash[vms[i]!]! & mask
+    const bucket = hash[ids[base + i]!]! & mask
     let j = i - 1
-    while (j >= 0 && (hash[vms[order[j]!]!]! & mask) > bucket) {
+    while (j >= 0 && buckets[j]! > bucket) {
       order[j + 1] = order[j]!
+      buckets[j + 1] = buckets[j]!
       j--
     }
     order[j + 1] = i
+    buckets[j + 1] = bucket
   }
 }
 
@@ -39,13 +46,14 @@ const hashTableOrder = (state: SimState, host: number, count: number): void => {
  * allocating in list order (a host update) or in hash-table order (a VM left the host).
  */
 export const allocateCpu = (state: SimState, host: number, hashOrder = false): void => {
-  const vms = state.hostVms[host]!
-  const count = vms.length
+  const count = state.hostVmCount[host]!
   if (order.length < count) order = new Int32Array(count * 2)
   if (hashOrder) hashTableOrder(state, host, count)
   else for (let i = 0; i < count; i++) order[i] = i
-  const alloc = state.hostAlloc[host]!
-  const migIn = state.hostMigIn[host]!
+  const base = host * state.hostSlots
+  const ids = state.hostVmIds
+  const alloc = state.hostVmAlloc
+  const migIn = state.hostVmMigIn
   const capacity = state.hostTotalMips[host]!
   const pe = state.hostPeMips[host]!
   const demand = state.vmDemandMips
@@ -53,13 +61,13 @@ export const allocateCpu = (state: SimState, host: number, hashOrder = false): v
   let available = capacity
   let oversubscribed = false
   for (let k = 0; k < count; k++) {
-    const i = order[k]!
-    const v = vms[i]!
+    const at = base + order[k]!
+    const v = ids[at]!
     const capped = Math.min(demand[v]!, pe)
-    const incoming = migIn[i] === 1
+    const incoming = migIn[at] === 1
     const needed = incoming ? capped * migrationTargetShare : capped
     if (!oversubscribed && available >= needed) {
-      alloc[i] = incoming
+      alloc[at] = incoming
         ? capped * migrationTargetShare
         : inMigration[v] === 1
           ? capped * migrationSourceShare
@@ -91,15 +99,14 @@ export const allocateOversubscribed = (state: SimState, host: number): void => {
 
 /** CloudSim's `vmCreate` for the VM just appended to the host's list: allocates it on top of the others. */
 export const allocateCpuForLast = (state: SimState, host: number): void => {
-  const vms = state.hostVms[host]!
-  const i = vms.length - 1
-  const v = vms[i]!
+  const at = host * state.hostSlots + state.hostVmCount[host]! - 1
+  const v = state.hostVmIds[at]!
   const capped = Math.min(state.vmDemandMips[v]!, state.hostPeMips[host]!)
-  const incoming = state.hostMigIn[host]![i] === 1
+  const incoming = state.hostVmMigIn[at] === 1
   const needed = incoming ? capped * migrationTargetShare : capped
   const available = state.hostAvailableMips[host]!
   if (available >= needed) {
-    state.hostAlloc[host]![i] = incoming
+    state.hostVmAlloc[at] = incoming
       ? capped * migrationTargetShare
       : state.vmInMigration[v] === 1
         ? capped * migrationSourceShare
@@ -115,37 +122,40 @@ export const allocateCpuForLast = (state: SimState, host: number): void => {
 
 /** Scales every share by capacity / total capped request (summed in hash-table order), floored. */
 const redistribute = (state: SimState, host: number): void => {
-  const vms = state.hostVms[host]!
-  const count = vms.length
+  const count = state.hostVmCount[host]!
   hashTableOrder(state, host, count)
-  const alloc = state.hostAlloc[host]!
-  const migIn = state.hostMigIn[host]!
+  const base = host * state.hostSlots
+  const ids = state.hostVmIds
+  const alloc = state.hostVmAlloc
+  const migIn = state.hostVmMigIn
   const pe = state.hostPeMips[host]!
   const demand = state.vmDemandMips
   let required = 0
   for (let k = 0; k < count; k++) {
-    const i = order[k]!
-    const capped = Math.min(demand[vms[i]!]!, pe)
-    required += migIn[i] === 1 ? capped * migrationTargetShare : capped
+    const at = base + order[k]!
+    const capped = Math.min(demand[ids[at]!]!, pe)
+    required += migIn[at] === 1 ? capped * migrationTargetShare : capped
   }
   const scaling = state.hostTotalMips[host]! / required
-  for (let i = 0; i < count; i++) {
-    const v = vms[i]!
+  for (let at = base; at < base + count; at++) {
+    const v = ids[at]!
     const capped = Math.min(demand[v]!, pe)
-    if (migIn[i] === 1) alloc[i] = Math.floor(capped * migrationTargetShare * scaling)
-    else if (state.vmInMigration[v] === 1) alloc[i] = Math.floor(capped * scaling * migrationSourceShare)
-    else alloc[i] = Math.floor(capped * scaling)
+    if (migIn[at] === 1) alloc[at] = Math.floor(capped * migrationTargetShare * scaling)
+    else if (state.vmInMigration[v] === 1) alloc[at] = Math.floor(capped * scaling * migrationSourceShare)
+    else alloc[at] = Math.floor(capped * scaling)
   }
 }
 
 /** CloudSim's `getUtilizationOfCpuMips`: allocations in list order, a VM migrating in at its full share. */
 const sumAllocations = (state: SimState, host: number): void => {
-  const alloc = state.hostAlloc[host]!
-  const migIn = state.hostMigIn[host]!
+  const base = host * state.hostSlots
+  const end = base + state.hostVmCount[host]!
+  const alloc = state.hostVmAlloc
+  const migIn = state.hostVmMigIn
   let allocated = 0
-  for (let i = 0; i < alloc.length; i++) {
-    const a = alloc[i]!
-    if (migIn[i] === 1) allocated += (a * 0.9) / 0.1
+  for (let at = base; at < end; at++) {
+    const a = alloc[at]!
+    if (migIn[at] === 1) allocated += (a * 0.9) / 0.1
     allocated += a
   }
   state.hostAllocatedMips[host] = allocated

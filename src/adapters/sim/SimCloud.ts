@@ -160,10 +160,10 @@ export const makeSimCloud = (
     const switchedOff = (h: number): boolean => suspended[h] === 1 || sim.suspendWhenDrained[h] === 1
     /** The VMs the cloud shows on a host, in its list order (VMs to arrive after another move last). */
     const residents = (h: number): Array<string> => {
-      const vms = state.hostVms[h]!
       const out: Array<string> = []
-      for (let i = 0; i < vms.length; i++) {
-        const v = vms[i]!
+      const base = h * state.hostSlots
+      for (let i = 0; i < state.hostVmCount[h]!; i++) {
+        const v = state.hostVmIds[base + i]!
         if (sim.lastQueuedTarget[v]! < 0 && shownHost(v) === h) out.push(trace.names[v]!)
       }
       if (chained.length > 0) {
@@ -290,7 +290,7 @@ export const makeSimCloud = (
             )
           }
           // VMs still leaving: the host goes to sleep when the last one has left.
-          if (state.hostVms[h]!.length > 0) sim.suspendWhenDrained[h] = 1
+          if (state.hostVmCount[h]! > 0) sim.suspendWhenDrained[h] = 1
           else suspended[h] = 1
           changed()
           return Effect.void

@@ -14,6 +14,9 @@ import { type PowerCurve, type PowerTable, powerCurve } from "./PowerModel.js"
 /** Values of utilisation history kept per VM (CloudSim's `PowerVm.HISTORY_LENGTH`). */
 export const historyCapacity = 30
 
+/** List entries per host to start with (a PlanetLab host holds up to a few dozen). */
+const initialHostSlots = 16
+
 export class SimState {
   readonly hostCount: number
   readonly vmCount: number
@@ -27,12 +30,17 @@ export class SimState {
   readonly hostPowerCurve: ReadonlyArray<PowerCurve>
   /** Index of each host's type: hosts of one type share capacity, cores and power table. */
   readonly hostType: Int32Array
-  /** VMs on each host in list order, including VMs migrating in. */
-  readonly hostVms: Array<Array<number>>
-  /** MHz allocated to each entry of `hostVms`. */
-  readonly hostAlloc: Array<Array<number>>
-  /** 1 where the entry of `hostVms` is a VM migrating in. */
-  readonly hostMigIn: Array<Array<number>>
+  /**
+   * The host lists, in flat typed arrays: host h's entries are `[h · hostSlots, h · hostSlots +
+   * hostVmCount[h])`, in list order, VMs migrating in included. Each entry is a VM id
+   * (`hostVmIds`), the MHz allocated to it (`hostVmAlloc`) and 1 when it migrates in
+   * (`hostVmMigIn`). `hostSlots` doubles (and the arrays are laid out anew) when a host needs more.
+   */
+  hostSlots: number
+  readonly hostVmCount: Int32Array
+  hostVmIds: Int32Array
+  hostVmAlloc: Float64Array
+  hostVmMigIn: Uint8Array
   /** MHz the CPU scheduler can still hand out (0 once oversubscribed). */
   readonly hostAvailableMips: Float64Array
   /**
@@ -105,9 +113,11 @@ export class SimState {
     }
     this.hostPower = hostPower
     this.hostPowerCurve = hostPowerCurve
-    this.hostVms = Array.from({ length: hostCount }, () => [])
-    this.hostAlloc = Array.from({ length: hostCount }, () => [])
-    this.hostMigIn = Array.from({ length: hostCount }, () => [])
+    this.hostSlots = initialHostSlots
+    this.hostVmCount = new Int32Array(hostCount)
+    this.hostVmIds = new Int32Array(hostCount * initialHostSlots)
+    this.hostVmAlloc = new Float64Array(hostCount * initialHostSlots)
+    this.hostVmMigIn = new Uint8Array(hostCount * initialHostSlots)
     this.hostAvailableMips = Float64Array.from(this.hostTotalMips)
     this.hostMapCapacity = new Int32Array(hostCount).fill(16)
     this.hostHashOrdered = new Uint8Array(hostCount)
@@ -150,10 +160,18 @@ export const recordHistory = (state: SimState, utilization: Float64Array): void 
 
 /** Index of `vm` in host `host`'s list among entries with the given migrating-in flag, or -1. */
 export const indexOnHost = (state: SimState, host: number, vm: number, migratingIn: number): number => {
-  const vms = state.hostVms[host]!
-  const migIn = state.hostMigIn[host]!
-  for (let i = 0; i < vms.length; i++) if (vms[i] === vm && migIn[i] === migratingIn) return i
+  const ids = state.hostVmIds
+  const migIn = state.hostVmMigIn
+  const base = host * state.hostSlots
+  const count = state.hostVmCount[host]!
+  for (let i = 0; i < count; i++) if (ids[base + i] === vm && migIn[base + i] === migratingIn) return i
   return -1
+}
+
+/** The VMs on a host in list order, VMs migrating in included (a copy, for code off the hot path). */
+export const vmsOnHost = (state: SimState, host: number): Array<number> => {
+  const base = host * state.hostSlots
+  return Array.from(state.hostVmIds.subarray(base, base + state.hostVmCount[host]!))
 }
 
 /** Java's `HashMap.hash` of the `String.hashCode` of a VM's CloudSim uid (broker 2, so "2-<index>"). */
@@ -169,25 +187,47 @@ export const reserveMapCapacity = (state: SimState, host: number, size: number):
   while (size > state.hostMapCapacity[host]! * 0.75) state.hostMapCapacity[host] = state.hostMapCapacity[host]! * 2
 }
 
-/** Appends a VM to a host's list. */
+/** Appends a VM to a host's list, its allocation 0. */
 export const addToHost = (state: SimState, host: number, vm: number, migratingIn: number): void => {
-  state.hostVms[host]!.push(vm)
-  state.hostAlloc[host]!.push(0)
-  state.hostMigIn[host]!.push(migratingIn)
-  reserveMapCapacity(state, host, state.hostVms[host]!.length)
+  const count = state.hostVmCount[host]!
+  if (count === state.hostSlots) growHostSlots(state)
+  const at = host * state.hostSlots + count
+  state.hostVmIds[at] = vm
+  state.hostVmAlloc[at] = 0
+  state.hostVmMigIn[at] = migratingIn
+  state.hostVmCount[host] = count + 1
+  reserveMapCapacity(state, host, count + 1)
 }
 
-/** Removes entry `index` from a host's list, keeping the order (without allocating). */
+/** Removes entry `index` from a host's list, keeping the order. */
 export const removeFromHost = (state: SimState, host: number, index: number): void => {
-  const vms = state.hostVms[host]!
-  const alloc = state.hostAlloc[host]!
-  const migIn = state.hostMigIn[host]!
-  for (let i = index + 1; i < vms.length; i++) {
-    vms[i - 1] = vms[i]!
-    alloc[i - 1] = alloc[i]!
-    migIn[i - 1] = migIn[i]!
+  const ids = state.hostVmIds
+  const alloc = state.hostVmAlloc
+  const migIn = state.hostVmMigIn
+  const end = host * state.hostSlots + state.hostVmCount[host]!
+  for (let at = host * state.hostSlots + index + 1; at < end; at++) {
+    ids[at - 1] = ids[at]!
+    alloc[at - 1] = alloc[at]!
+    migIn[at - 1] = migIn[at]!
   }
-  vms.pop()
-  alloc.pop()
-  migIn.pop()
+  state.hostVmCount[host] = state.hostVmCount[host]! - 1
+}
+
+/** Doubles every host's room in the list arrays, keeping the entries. */
+const growHostSlots = (state: SimState): void => {
+  const from = state.hostSlots
+  const to = from * 2
+  const ids = new Int32Array(state.hostCount * to)
+  const alloc = new Float64Array(state.hostCount * to)
+  const migIn = new Uint8Array(state.hostCount * to)
+  for (let h = 0; h < state.hostCount; h++) {
+    const count = state.hostVmCount[h]!
+    ids.set(state.hostVmIds.subarray(h * from, h * from + count), h * to)
+    alloc.set(state.hostVmAlloc.subarray(h * from, h * from + count), h * to)
+    migIn.set(state.hostVmMigIn.subarray(h * from, h * from + count), h * to)
+  }
+  state.hostSlots = to
+  state.hostVmIds = ids
+  state.hostVmAlloc = alloc
+  state.hostVmMigIn = migIn
 }

@@ -98,8 +98,8 @@ export class Simulator {
   /** Re-allocates a host's CPU and writes its and its VMs' state at `time`. */
   updateHost(host: number, time: number): void {
     const state = this.state
-    const vms = state.hostVms[host]!
-    if (vms.length === 0) {
+    const count = state.hostVmCount[host]!
+    if (count === 0) {
       state.hostAvailableMips[host] = state.hostTotalMips[host]!
       state.hostAllocatedMips[host] = 0
       state.hostHashOrdered[host] = 0
@@ -110,15 +110,17 @@ export class Simulator {
     }
     if (this.updateFittingHost(host, time)) return
     allocateOversubscribed(state, host)
-    const alloc = state.hostAlloc[host]!
-    const migIn = state.hostMigIn[host]!
+    const base = host * state.hostSlots
+    const ids = state.hostVmIds
+    const alloc = state.hostVmAlloc
+    const migIn = state.hostVmMigIn
     let utilized = 0
     let requested = 0
-    for (let i = 0; i < vms.length; i++) {
-      const v = vms[i]!
-      const allocated = alloc[i]!
+    for (let at = base; at < base + count; at++) {
+      const v = ids[at]!
+      const allocated = alloc[at]!
       const demand = state.vmDemandMips[v]!
-      if (migIn[i] === 1) {
+      if (migIn[at] === 1) {
         utilized += allocated
       } else {
         const migrating = state.vmInMigration[v] === 1
@@ -140,10 +142,11 @@ export class Simulator {
    */
   private updateFittingHost(host: number, time: number): boolean {
     const state = this.state
-    const vms = state.hostVms[host]!
-    const count = vms.length
-    const alloc = state.hostAlloc[host]!
-    const migIn = state.hostMigIn[host]!
+    const base = host * state.hostSlots
+    const end = base + state.hostVmCount[host]!
+    const ids = state.hostVmIds
+    const alloc = state.hostVmAlloc
+    const migIn = state.hostVmMigIn
     const pe = state.hostPeMips[host]!
     const demand = state.vmDemandMips
     const inMigration = state.vmInMigration
@@ -151,14 +154,14 @@ export class Simulator {
     let allocated = 0
     let utilized = 0
     let requested = 0
-    for (let i = 0; i < count; i++) {
-      const v = vms[i]!
+    for (let at = base; at < end; at++) {
+      const v = ids[at]!
       const d = demand[v]!
       const capped = Math.min(d, pe)
-      if (migIn[i] === 1) {
+      if (migIn[at] === 1) {
         const share = capped * migrationTargetShare
         if (!(available >= share)) return false
-        alloc[i] = share
+        alloc[at] = share
         available -= share
         allocated += (share * 0.9) / 0.1
         allocated += share
@@ -167,7 +170,7 @@ export class Simulator {
         if (!(available >= capped)) return false
         const migrating = inMigration[v] === 1
         const share = migrating ? capped * migrationSourceShare : capped
-        alloc[i] = share
+        alloc[at] = share
         available -= capped
         allocated += share
         this.histories.vm(v, time, share, d, migrating)
@@ -222,9 +225,8 @@ export class Simulator {
     if (this.zeroDemandVms === 0) return
     const state = this.state
     for (let h = 0; h < state.hostCount; h++) {
-      const vms = state.hostVms[h]!
-      for (let i = 0; i < vms.length; i++) {
-        const v = vms[i]!
+      for (let i = 0; i < state.hostVmCount[h]!; i++) {
+        const v = state.hostVmIds[h * state.hostSlots + i]!
         if (state.vmInMigration[v] === 1 || state.vmDemandMips[v] !== 0) continue
         const home = state.vmHost[v]!
         const index = indexOnHost(state, home, v, 0)
@@ -283,7 +285,7 @@ export class Simulator {
           touched.push(target)
           this.finishMigration(vm, target)
           arrived.push(vm)
-          if (source >= 0 && this.suspendWhenDrained[source] === 1 && this.state.hostVms[source]!.length === 0) {
+          if (source >= 0 && this.suspendWhenDrained[source] === 1 && this.state.hostVmCount[source] === 0) {
             this.suspendWhenDrained[source] = 0
             this.suspended[source] = 1
           }

@@ -62,8 +62,12 @@ export class CloudsimOptimizer implements BestFitHosts {
   private readonly excludedPlace: Uint8Array
   private readonly touched: Uint8Array
   private readonly touchedHosts: Array<number> = []
-  private readonly savedVms: Array<Array<number>>
-  private readonly savedMigIn: Array<Array<number>>
+  /** The lists of the hosts changed this round, as they were, one after another (`touch`). */
+  private savedIds = new Int32Array(256)
+  private savedMigIn = new Uint8Array(256)
+  private savedLength = 0
+  private readonly savedStart: Int32Array
+  private readonly savedCount: Int32Array
   private readonly load: HostLoad
   private readonly selection: SelectionInput
   private readonly workspace: BestFitWorkspace
@@ -165,8 +169,8 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.excludedUnder = new Uint8Array(hosts)
     this.excludedPlace = new Uint8Array(hosts)
     this.touched = new Uint8Array(hosts)
-    this.savedVms = new Array<Array<number>>(hosts)
-    this.savedMigIn = new Array<Array<number>>(hosts)
+    this.savedStart = new Int32Array(hosts)
+    this.savedCount = new Int32Array(hosts)
     this.load = makeHostLoad(historyCapacity)
     this.load.intervalSec = intervalSec
     this.selection = new SelectionInput(
@@ -234,8 +238,12 @@ export class CloudsimOptimizer implements BestFitHosts {
   /** The side effect of CloudSim's create-and-destroy overload test on a suitable busy host. */
   private probe(h: number): void {
     const state = this.state
+    const size = state.hostVmCount[h]! + 1
+    // Usually nothing to do: the host was re-allocated in hash order by an earlier test and its
+    // table has room for one more.
+    if (state.hostHashOrdered[h] === 1 && size <= state.hostMapCapacity[h]! * 0.75) return
     const capacity = state.hostMapCapacity[h]
-    reserveMapCapacity(state, h, state.hostVms[h]!.length + 1)
+    reserveMapCapacity(state, h, size)
     if (state.hostHashOrdered[h] === 0 || capacity !== state.hostMapCapacity[h]) allocateCpu(state, h, true)
   }
 
@@ -285,7 +293,7 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.overloaded.fill(0)
     const overloadedHosts: Array<number> = []
     for (let h = 0; h < hosts; h++) {
-      if (state.hostVms[h]!.length > 0 && this.isOverloaded(h, -1)) {
+      if (state.hostVmCount[h]! > 0 && this.isOverloaded(h, -1)) {
         this.overloaded[h] = 1
         overloadedHosts.push(h)
       }
@@ -387,7 +395,11 @@ export class CloudsimOptimizer implements BestFitHosts {
       excludedPlace[host] = 1
       const vms = this.toPlace
       vms.length = 0
-      for (const v of state.hostVms[host]!) if (state.vmInMigration[v] === 0) vms.push(v)
+      const first = host * state.hostSlots
+      for (let at = first; at < first + state.hostVmCount[host]!; at++) {
+        const v = state.hostVmIds[at]!
+        if (state.vmInMigration[v] === 0) vms.push(v)
+      }
       if (vms.length === 0) continue
       vms.sort((a, b) => demand[b]! - demand[a]!)
       this.placedVms.length = 0
@@ -426,11 +438,11 @@ export class CloudsimOptimizer implements BestFitHosts {
 
   /** CloudSim skips hosts whose VMs are all migrating out or that receive one (and empty hosts). */
   private allMigratingOutOrAnyIn(host: number): boolean {
-    const vms = this.state.hostVms[host]!
-    const migIn = this.state.hostMigIn[host]!
-    for (let i = 0; i < vms.length; i++) {
-      if (this.state.vmInMigration[vms[i]!] === 0) return false
-      if (migIn[i] === 1) return true
+    const state = this.state
+    const first = host * state.hostSlots
+    for (let at = first; at < first + state.hostVmCount[host]!; at++) {
+      if (state.vmInMigration[state.hostVmIds[at]!] === 0) return false
+      if (state.hostVmMigIn[at] === 1) return true
     }
     return true
   }
@@ -440,7 +452,11 @@ export class CloudsimOptimizer implements BestFitHosts {
     const state = this.state
     const input = this.selection
     let count = 0
-    for (const v of state.hostVms[host]!) if (state.vmInMigration[v] === 0) input.vms[count++] = v
+    const first = host * state.hostSlots
+    for (let at = first; at < first + state.hostVmCount[host]!; at++) {
+      const v = state.hostVmIds[at]!
+      if (state.vmInMigration[v] === 0) input.vms[count++] = v
+    }
     input.count = count
     if (this.selector.needsHistory) {
       const m = state.historyLength
@@ -572,14 +588,16 @@ export class CloudsimOptimizer implements BestFitHosts {
   /** Caches a host's demand, rebuilt history and largest VM memory from its current list. */
   private computeBase(host: number): void {
     const state = this.state
-    const vms = state.hostVms[host]!
+    const ids = state.hostVmIds
+    const first = host * state.hostSlots
+    const end = first + state.hostVmCount[host]!
     let requested = 0
-    for (const v of vms) requested += state.vmDemandMips[v]!
+    for (let at = first; at < end; at++) requested += state.vmDemandMips[ids[at]!]!
     this.baseRequested[host] = requested
     this.linearValid[host] = 0
     if (this.detector.needsHistory) {
       let maxRam = -2147483648
-      for (const v of vms) if (state.vmRamMb[v]! > maxRam) maxRam = state.vmRamMb[v]!
+      for (let at = first; at < end; at++) if (state.vmRamMb[ids[at]!]! > maxRam) maxRam = state.vmRamMb[ids[at]!]!
       this.baseMaxRam[host] = maxRam
       this.baseHistoryCount[host] = 0
       this.extendBase(host, Math.min(state.historyLength, this.historyWindow))
@@ -592,8 +610,9 @@ export class CloudsimOptimizer implements BestFitHosts {
     const from = this.baseHistoryCount[host]!
     if (from >= count) return
     const state = this.state
-    const vms = state.hostVms[host]!
-    const length = vms.length
+    const vms = state.hostVmIds
+    const first = host * state.hostSlots
+    const length = state.hostVmCount[host]!
     const base = this.baseHistory
     const offset = host * historyCapacity
     const slots = this.slots
@@ -609,7 +628,7 @@ export class CloudsimOptimizer implements BestFitHosts {
         const slot = slots[i]!
         let sum = 0
         for (let k = 0; k < length; k++) {
-          const v = vms[k]!
+          const v = vms[first + k]!
           sum = sum + (ring[v * historyCapacity + slot]! * state.vmMips[v]!) / total
         }
         base[offset + i] = sum
@@ -625,7 +644,7 @@ export class CloudsimOptimizer implements BestFitHosts {
     const cachedCount = this.prefixCount[host]!
     let valid = this.prefixSlots[host]!
     let common = 0
-    while (common < cachedCount && common < length && listed[rows + common] === vms[common]) common++
+    while (common < cachedCount && common < length && listed[rows + common] === vms[first + common]) common++
     const written = state.historyRecords - this.prefixRecords[host]!
     if (written >= historyCapacity) valid = 0
     else for (let t = 0; t < written; t++) valid &= ~(1 << slots[t]!)
@@ -635,14 +654,14 @@ export class CloudsimOptimizer implements BestFitHosts {
       const start = (valid & (1 << slot)) !== 0 ? common : 0
       let sum = start > 0 ? sums[(rows + start - 1) * historyCapacity + slot]! : 0
       for (let k = start; k < length; k++) {
-        const v = vms[k]!
+        const v = vms[first + k]!
         sum = sum + (ring[v * historyCapacity + slot]! * state.vmMips[v]!) / total
         sums[(rows + k) * historyCapacity + slot] = sum
       }
       base[offset + i] = sum
       computed |= 1 << slot
     }
-    for (let k = common; k < length; k++) listed[rows + k] = vms[k]!
+    for (let k = common; k < length; k++) listed[rows + k] = vms[first + k]!
     this.prefixCount[host] = length
     this.prefixSlots[host] = common === length ? valid | computed : computed
     this.prefixRecords[host] = state.historyRecords
@@ -709,24 +728,46 @@ export class CloudsimOptimizer implements BestFitHosts {
     if (state.vmRamMb[vm]! > this.baseMaxRam[host]!) this.baseMaxRam[host] = state.vmRamMb[vm]!
   }
 
+  /** Saves the host's list, the first time the round changes it. */
   private touch(host: number): void {
     if (this.touched[host] === 1) return
     this.touched[host] = 1
     this.touchedHosts.push(host)
-    this.savedVms[host] = this.state.hostVms[host]!.slice()
-    this.savedMigIn[host] = this.state.hostMigIn[host]!.slice()
+    const state = this.state
+    const count = state.hostVmCount[host]!
+    if (this.savedLength + count > this.savedIds.length) {
+      const ids = new Int32Array((this.savedLength + count) * 2)
+      ids.set(this.savedIds.subarray(0, this.savedLength))
+      this.savedIds = ids
+      const migIn = new Uint8Array((this.savedLength + count) * 2)
+      migIn.set(this.savedMigIn.subarray(0, this.savedLength))
+      this.savedMigIn = migIn
+    }
+    const first = host * state.hostSlots
+    this.savedIds.set(state.hostVmIds.subarray(first, first + count), this.savedLength)
+    this.savedMigIn.set(state.hostVmMigIn.subarray(first, first + count), this.savedLength)
+    this.savedStart[host] = this.savedLength
+    this.savedCount[host] = count
+    this.savedLength += count
   }
 
+  /** Puts back every saved list and re-allocates its host's CPU in list order. */
   private restore(): void {
     const state = this.state
     for (const h of this.touchedHosts) {
-      const vms = this.savedVms[h]!
-      state.hostVms[h] = vms
-      state.hostMigIn[h] = this.savedMigIn[h]!
-      state.hostAlloc[h] = new Array<number>(vms.length).fill(0)
+      const count = this.savedCount[h]!
+      const from = this.savedStart[h]!
+      const first = h * state.hostSlots
+      for (let i = 0; i < count; i++) {
+        state.hostVmIds[first + i] = this.savedIds[from + i]!
+        state.hostVmMigIn[first + i] = this.savedMigIn[from + i]!
+        state.hostVmAlloc[first + i] = 0
+      }
+      state.hostVmCount[h] = count
       allocateCpu(state, h)
       this.touched[h] = 0
     }
     this.touchedHosts.length = 0
+    this.savedLength = 0
   }
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   type BestFitHosts,
@@ -59,5 +60,36 @@ describe("power-aware best fit", () => {
     expect(findHostForVm(view, 0, none, workspace)).toBe(-1)
     const second = hosts([{ score: 9, fits: false }, { score: 7 }, { score: 1 }])
     expect(findFirstFit(second.view, 0, none, workspace)).toBe(1)
+  })
+
+  it("tests hosts in the order of (score, host number) until one takes the VM, as testing every host would", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            // Few distinct scores, so that ties are common.
+            score: fc.integer({ min: 0, max: 6 }).map((k) => k / 4),
+            fits: fc.boolean(),
+            busy: fc.boolean(),
+            overloaded: fc.boolean()
+          }),
+          { maxLength: 40 }
+        ),
+        (spec) => {
+          const { view, tested } = hosts(spec)
+          const chosen = findHostForVm(view, 0, new Uint8Array(64), makeBestFitWorkspace(64))
+          // The literal procedure: every suitable host by (score, number); the first that is idle
+          // or not overloaded with the VM.
+          const order = spec
+            .map((h, i) => ({ ...h, i }))
+            .filter((h) => h.fits)
+            .sort((a, b) => a.score - b.score || a.i - b.i)
+          const expected = order.find((h) => !h.busy || !h.overloaded)?.i ?? -1
+          expect(chosen).toBe(expected)
+          const upTo = expected < 0 ? order : order.slice(0, order.findIndex((h) => h.i === expected) + 1)
+          expect(tested).toEqual(upTo.filter((h) => h.busy).map((h) => h.i))
+        }
+      )
+    )
   })
 })

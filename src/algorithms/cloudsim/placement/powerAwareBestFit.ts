@@ -26,10 +26,13 @@ export interface BestFitHosts {
 export class BestFitWorkspace {
   readonly hosts: Int32Array
   readonly scores: Float64Array
+  /** Candidate positions ordered as a binary min-heap on (score, position), once one is rejected. */
+  readonly heap: Int32Array
 
   constructor(hostCount: number) {
     this.hosts = new Int32Array(hostCount)
     this.scores = new Float64Array(hostCount)
+    this.heap = new Int32Array(hostCount)
   }
 }
 
@@ -58,23 +61,44 @@ export const findHostForVm = (
       best = i
     }
   }
-  for (let remaining = count; ; ) {
-    const host = ids[best]!
-    if (!hosts.busy(host) || !hosts.overloadedWith(host, vm)) return host
-    // A rejected host's score becomes NaN, which no comparison picks; the others keep their
-    // places in host order, so ties still go to the lowest number.
-    scores[best] = Number.NaN
-    if (--remaining === 0) return -1
-    best = -1
-    for (let i = 0; i < count; i++) {
-      const score = scores[i]!
-      if (!Number.isNaN(score) && (best < 0 || score < min)) {
-        min = score
-        best = i
-      }
-    }
+  const host = ids[best]!
+  if (!hosts.busy(host) || !hosts.overloadedWith(host, vm)) return host
+  // Rejected: the others in order of (score, host order), from a heap, since some VMs are refused
+  // by many hosts in a row.
+  const heap = workspace.heap
+  let size = 0
+  for (let i = 0; i < count; i++) if (i !== best) heap[size++] = i
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, i, scores)
+  while (size > 0) {
+    const next = heap[0]!
+    heap[0] = heap[--size]!
+    siftDown(heap, size, 0, scores)
+    const candidate = ids[next]!
+    if (!hosts.busy(candidate) || !hosts.overloadedWith(candidate, vm)) return candidate
   }
+  return -1
 }
+
+/** Restores the heap order below `i`: a position comes first by smaller score, then by smaller position. */
+const siftDown = (heap: Int32Array, size: number, i: number, scores: Float64Array): void => {
+  const item = heap[i]!
+  const score = scores[item]!
+  for (;;) {
+    let child = 2 * i + 1
+    if (child >= size) break
+    const right = child + 1
+    if (right < size && before(heap[right]!, heap[child]!, scores)) child = right
+    const c = heap[child]!
+    const childScore = scores[c]!
+    if (!(childScore < score || (childScore === score && c < item))) break
+    heap[i] = c
+    i = child
+  }
+  heap[i] = item
+}
+
+const before = (a: number, b: number, scores: Float64Array): boolean =>
+  scores[a]! < scores[b]! || (scores[a] === scores[b] && a < b)
 
 /** The first host, in host order, that is not excluded and can take the VM; -1 if none. */
 export const findFirstFit = (

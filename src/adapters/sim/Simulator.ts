@@ -60,6 +60,9 @@ export class Simulator {
   /** Per VM, the target of its current migration (valid while `state.vmInMigration` is 1). */
   readonly migrationTarget: Int32Array
   private readonly arrived: Array<number> = []
+  /** Hosts touched by migrations started and not yet updated, each marked once. */
+  private readonly startedHosts: Array<number> = []
+  private readonly startedMark: Uint8Array
 
   constructor(
     readonly state: SimState,
@@ -77,6 +80,7 @@ export class Simulator {
     this.suspendWhenDrained = new Uint8Array(state.hostCount)
     this.lastQueuedTarget = new Int32Array(state.vmCount).fill(-1)
     this.migrationTarget = new Int32Array(state.vmCount).fill(-1)
+    this.startedMark = new Uint8Array(state.hostCount)
   }
 
   /** Demand of every live VM at `time`: trace utilisation × capacity. */
@@ -240,18 +244,49 @@ export class Simulator {
 
   /** Starts migrating `vm` to `target` at `time`: capacity is reserved on the target from now on. */
   startMigration(vm: number, target: number, time: number): void {
+    this.beginMigration(vm, target, time)
+    this.updateStarted(time)
+  }
+
+  /**
+   * `startMigration` for `vms[i] → targets[i]`, i < `count`, in order. Each host they touch is
+   * updated once, after the last has started, rather than once per migration: updates at one
+   * instant replace each other and nothing reads a host's allocation in between, so only the
+   * last counts, and hosts are first updated in the same order.
+   */
+  startMigrations(vms: ArrayLike<number>, targets: ArrayLike<number>, count: number, time: number): void {
+    for (let i = 0; i < count; i++) this.beginMigration(vms[i]!, targets[i]!, time)
+    this.updateStarted(time)
+  }
+
+  private beginMigration(vm: number, target: number, time: number): void {
     const state = this.state
     state.vmInMigration[vm] = 1
     this.migrationTarget[vm] = target
     if (indexOnHost(state, target, vm, 1) < 0) {
       addToHost(state, target, vm, 1)
-      this.updateHost(target, time)
-      this.updateHost(state.vmHost[vm]!, time)
+      this.markStarted(target)
+      this.markStarted(state.vmHost[vm]!)
     }
     this.migrations++
     this.completionVm.push(vm)
     this.completionHost.push(target)
     this.completionTime.push(time + migrationSeconds(state.vmRamMb[vm]!, state.hostBandwidthMbps[target]!))
+  }
+
+  private markStarted(host: number): void {
+    if (this.startedMark[host] === 1) return
+    this.startedMark[host] = 1
+    this.startedHosts.push(host)
+  }
+
+  /** Updates the hosts migrations have just started from or to, in the order they were first touched. */
+  private updateStarted(time: number): void {
+    for (const h of this.startedHosts) {
+      this.startedMark[h] = 0
+      this.updateHost(h, time)
+    }
+    this.startedHosts.length = 0
   }
 
   /** Queues a move of a migrating VM to `target`, to start when its current migration (and the moves queued before) end. */

@@ -109,9 +109,7 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
     if (optimizer !== undefined) {
       const before = sim.migrations
       optimizer.optimize()
-      for (let i = 0; i < optimizer.plannedVms.length; i++) {
-        sim.startMigration(optimizer.plannedVms[i]!, optimizer.plannedHosts[i]!, time)
-      }
+      sim.startMigrations(optimizer.plannedVms, optimizer.plannedHosts, optimizer.plannedVms.length, time)
       recorder.setLastMigrations(sim.migrations - before)
     }
   }

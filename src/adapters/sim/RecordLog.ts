@@ -34,17 +34,19 @@ export class RecordLog {
     this.length++
   }
 
-  /** Calls `visit` for every record, owners in increasing order, each owner's records in append order. */
-  forEachByOwner(ownerCount: number, visit: (value: number, flag: number) => void): void {
+  /** Every record's value and flag, owners in increasing order, each owner's records in append order. */
+  byOwner(ownerCount: number): { readonly values: Float64Array; readonly flags: Uint8Array } {
     const starts = new Int32Array(ownerCount + 1)
     for (let i = 0; i < this.length; i++) starts[this.owners[i]! + 1]!++
     for (let o = 0; o < ownerCount; o++) starts[o + 1]! += starts[o]!
-    const sorted = new Int32Array(this.length)
-    for (let i = 0; i < this.length; i++) sorted[starts[this.owners[i]!]!++] = i
-    for (let k = 0; k < this.length; k++) {
-      const i = sorted[k]!
-      visit(this.values[i]!, this.flags[i]!)
+    const values = new Float64Array(this.length)
+    const flags = new Uint8Array(this.length)
+    for (let i = 0; i < this.length; i++) {
+      const at = starts[this.owners[i]!]!++
+      values[at] = this.values[i]!
+      flags[at] = this.flags[i]!
     }
+    return { values, flags }
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { allocateCpu, allocateOversubscribed, migrationSourceShare, migrationTargetShare } from "./CpuScheduler.js"
 import { migrationSeconds } from "./Datacenter.js"
+import { emptyDoubles } from "./doubles.js"
 import { maxPower, powerOnCurve } from "./PowerModel.js"
 import { addToHost, indexOnHost, recordHistory, removeFromHost, type SimState } from "./SimState.js"
 import { StateHistories } from "./StateHistories.js"
@@ -40,7 +41,7 @@ export class Simulator {
   private zeroDemandVms = 0
   private readonly completionVm: Array<number> = []
   private readonly completionHost: Array<number> = []
-  private readonly completionTime: Array<number> = []
+  private readonly completionTime: Array<number> = emptyDoubles()
   private readonly previousUtilMips: Float64Array
   /** Per host, the last utilisation the energy sum looked up and its power (W): most repeat at the next update. */
   private readonly memoUtilization: Float64Array
@@ -282,7 +283,8 @@ export class Simulator {
 
   /** Updates the hosts migrations have just started from or to, in the order they were first touched. */
   private updateStarted(time: number): void {
-    for (const h of this.startedHosts) {
+    for (let i = 0; i < this.startedHosts.length; i++) {
+      const h = this.startedHosts[i]!
       this.startedMark[h] = 0
       this.updateHost(h, time)
     }
@@ -301,7 +303,10 @@ export class Simulator {
   completeMigrationsBefore(until: number): void {
     while (this.completionTime.length > 0) {
       let earliest = Number.POSITIVE_INFINITY
-      for (const t of this.completionTime) if (t < earliest) earliest = t
+      for (let i = 0; i < this.completionTime.length; i++) {
+        const t = this.completionTime[i]!
+        if (t < earliest) earliest = t
+      }
       if (!(earliest < until)) return
       if (earliest > this.lastProcessTime) this.forceUpdate(earliest, false)
       const touched = this.touched
@@ -334,7 +339,8 @@ export class Simulator {
       this.completionVm.length = kept
       this.completionHost.length = kept
       this.completionTime.length = kept
-      for (const vm of arrived) {
+      for (let i = 0; i < arrived.length; i++) {
+        const vm = arrived[i]!
         const queue = this.queuedMoves.get(vm)
         if (queue === undefined) continue
         const next = queue.shift()!
@@ -352,18 +358,10 @@ export class Simulator {
 
   /** Updates the given hosts (in host order, once each) at `time`, without energy (no time passes). */
   private updateHosts(hosts: Array<number>, time: number): void {
-    // A few dozen hosts, mostly in no order: insertion sort beats a comparator sort here.
-    for (let i = 1; i < hosts.length; i++) {
-      const h = hosts[i]!
-      let j = i - 1
-      while (j >= 0 && hosts[j]! > h) {
-        hosts[j + 1] = hosts[j]!
-        j--
-      }
-      hosts[j + 1] = h
-    }
+    sortHosts(hosts)
     let previous = -1
-    for (const h of hosts) {
+    for (let i = 0; i < hosts.length; i++) {
+      const h = hosts[i]!
       if (h === previous) continue
       previous = h
       this.previousUtilMips[h] = this.state.hostUtilMips[h]!
@@ -386,5 +384,18 @@ export class Simulator {
     addToHost(state, target, vm, 0)
     state.vmHost[vm] = target
     state.vmInMigration[vm] = 0
+  }
+}
+
+/** Sorts a few dozen host numbers, mostly in no order: insertion sort beats a comparator sort here. */
+const sortHosts = (hosts: Array<number>): void => {
+  for (let i = 1; i < hosts.length; i++) {
+    const h = hosts[i]!
+    let j = i - 1
+    while (j >= 0 && hosts[j]! > h) {
+      hosts[j + 1] = hosts[j]!
+      j--
+    }
+    hosts[j + 1] = h
   }
 }

@@ -4,7 +4,11 @@
  * state of an instant counts; each entry is accounted once the next instant's entry arrives.
  */
 
+import { emptyDoubles } from "./doubles.js"
 import { meanAndStdev, RecordLog } from "./RecordLog.js"
+
+/** The active-host marks of a host that has none yet. */
+const noMarks = new Uint8Array(0)
 
 /** The state histories' figures once the run is over. */
 export interface HistorySummary {
@@ -57,9 +61,9 @@ export class StateHistories {
    * instant too, so an interval is an instant index: per host, 1 = active, 2 = active and short of
    * CPU at instant j, lasting `instants[j + 1] − instants[j]`. Anything else goes to a plain log.
    */
-  private readonly instants: Array<number> = []
+  private readonly instants: Array<number> = emptyDoubles()
   private readonly hostInstant: Int32Array
-  private readonly activeMarks: Array<Uint8Array | undefined>
+  private readonly activeMarks: Array<Uint8Array>
   private readonly irregularIntervals = new RecordLog(16)
   private readonly shutdownLog = new RecordLog()
   private readonly migrationLog = new RecordLog()
@@ -87,7 +91,7 @@ export class StateHistories {
     this.hostSwitchedOnAt = new Float64Array(hosts)
     this.hostIdleUntil = new Float64Array(hosts)
     this.hostInstant = new Int32Array(hosts)
-    this.activeMarks = new Array<Uint8Array | undefined>(hosts)
+    this.activeMarks = Array.from({ length: hosts }, () => noMarks)
     this.vmTime = new Float64Array(vms)
     this.vmAllocated = new Float64Array(vms)
     this.vmRequested = new Float64Array(vms)
@@ -165,37 +169,25 @@ export class StateHistories {
     let violation = 0
     const instants = this.instants
     for (let h = 0; h < hosts; h++) {
-      const marks = this.activeMarks[h]
-      if (marks !== undefined) {
-        for (let j = 0; j < marks.length; j++) {
-          const mark = marks[j]!
-          if (mark === 0) continue
-          const dt = instants[j + 1]! - instants[j]!
-          active += dt
-          if (mark === 2) violation += dt
-        }
+      const marks = this.activeMarks[h]!
+      for (let j = 0; j < marks.length; j++) {
+        const mark = marks[j]!
+        if (mark === 0) continue
+        const dt = instants[j + 1]! - instants[j]!
+        active += dt
+        if (mark === 2) violation += dt
       }
     }
-    this.irregularIntervals.forEachByOwner(hosts, (dt, violated) => {
-      active += dt
-      if (violated === 1) violation += dt
-    })
+    const irregular = this.irregularIntervals.byOwner(hosts)
+    for (let i = 0; i < irregular.values.length; i++) {
+      active += irregular.values[i]!
+      if (irregular.flags[i] === 1) violation += irregular.values[i]!
+    }
+    const shares = this.violationShareLog.byOwner(vms).values
     let shareSum = 0
-    this.violationShareLog.forEachByOwner(vms, (share) => {
-      shareSum += share
-    })
-    const shutdownTimes = new Float64Array(this.shutdownLog.length)
-    let i = 0
-    this.shutdownLog.forEachByOwner(hosts, (time) => {
-      shutdownTimes[i++] = time
-    })
-    const shutdown = meanAndStdev(shutdownTimes)
-    const migrationTimes = new Float64Array(this.migrationLog.length)
-    i = 0
-    this.migrationLog.forEachByOwner(vms, (time) => {
-      migrationTimes[i++] = time
-    })
-    const migration = meanAndStdev(migrationTimes)
+    for (let i = 0; i < shares.length; i++) shareSum += shares[i]!
+    const shutdown = meanAndStdev(this.shutdownLog.byOwner(hosts).values)
+    const migration = meanAndStdev(this.migrationLog.byOwner(vms).values)
     return {
       activeTime: active,
       violationTime: violation,
@@ -252,10 +244,10 @@ export class StateHistories {
   }
 
   private mark(host: number, instant: number, value: number): void {
-    let marks = this.activeMarks[host]
-    if (marks === undefined || instant >= marks.length) {
-      const grown = new Uint8Array(Math.max(64, instant + 1, (marks?.length ?? 0) * 2))
-      if (marks !== undefined) grown.set(marks)
+    let marks = this.activeMarks[host]!
+    if (instant >= marks.length) {
+      const grown = new Uint8Array(Math.max(64, instant + 1, marks.length * 2))
+      grown.set(marks)
       marks = grown
       this.activeMarks[host] = marks
     }

@@ -1,13 +1,14 @@
 /** Collects the per-step timeline: active hosts, power, hosts whose demand exceeds capacity, migrations. */
+import { emptyDoubles } from "./doubles.js"
 import { maxPower, powerOnCurve } from "./PowerModel.js"
 import type { SimState } from "./SimState.js"
 import type { Timeline } from "./SimulationResult.js"
 import { clampedUtilization } from "./Simulator.js"
 
 export class TimelineRecorder {
-  private readonly timeSec: Array<number> = []
+  private readonly timeSec: Array<number> = emptyDoubles()
   private readonly activeHosts: Array<number> = []
-  private readonly powerW: Array<number> = []
+  private readonly powerW: Array<number> = emptyDoubles()
   private readonly overloadedHosts: Array<number> = []
   private readonly migrations: Array<number> = []
 

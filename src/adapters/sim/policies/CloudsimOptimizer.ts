@@ -77,7 +77,8 @@ export class CloudsimOptimizer implements BestFitHosts {
   /** Per class: the placement call that last scored one of its idle hosts. */
   private readonly groupSeen: Int32Array
   private scoreStamp = 0
-  private readonly groupIds: Array<Map<number, number>> = []
+  /** Per host type, the class of each stale power seen this round. */
+  private readonly groupIds: Array<Map<number, number>>
   /** Per host type: the class of its hosts at utilisation 0 this round (-1: none yet), and one such host. */
   private readonly idleClass: Int32Array
   private readonly idleClassHost: Int32Array
@@ -163,6 +164,7 @@ export class CloudsimOptimizer implements BestFitHosts {
     let types = 0
     for (let h = 0; h < hosts; h++) types = Math.max(types, state.hostType[h]! + 1)
     this.idleClass = new Int32Array(types)
+    this.groupIds = Array.from({ length: types }, () => new Map<number, number>())
     this.idleClassHost = new Int32Array(types)
     this.stalePower = new Float64Array(hosts)
     this.overloaded = new Uint8Array(hosts)
@@ -258,7 +260,10 @@ export class CloudsimOptimizer implements BestFitHosts {
       this.slots[i] = (state.historyHead - i + historyCapacity) % historyCapacity
     }
     this.baseValid.fill(0)
-    for (const ids of this.groupIds) ids.clear()
+    for (let g = 0; g < this.groupIds.length; g++) {
+      const ids = this.groupIds[g]!
+      ids.clear()
+    }
     let groups = 0
     // Most hosts are idle: each type's class at utilisation 0 is looked up once per round.
     const idleClass = this.idleClass
@@ -274,7 +279,6 @@ export class CloudsimOptimizer implements BestFitHosts {
       }
       const stale = powerOnCurve(state.hostPowerCurve[h]!, u)
       this.stalePower[h] = stale
-      while (this.groupIds.length <= type) this.groupIds.push(new Map())
       const ids = this.groupIds[type]!
       let group = ids.get(stale)
       if (group === undefined) {
@@ -302,7 +306,8 @@ export class CloudsimOptimizer implements BestFitHosts {
     // 2. Selection: VMs leave each overloaded host until it is no longer overloaded.
     const toPlace = this.toPlace
     toPlace.length = 0
-    for (const h of overloadedHosts) {
+    for (let k = 0; k < overloadedHosts.length; k++) {
+      const h = overloadedHosts[k]!
       for (;;) {
         const vm = this.selectFrom(h)
         if (vm < 0) break
@@ -336,7 +341,8 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.scanCount = scanCount
     taken.fill(0)
     this.scoreStamp = 0
-    for (const vm of toPlace) {
+    for (let k = 0; k < toPlace.length; k++) {
+      const vm = toPlace[k]!
       const host = findHostForVm(this, vm, this.excludedPlace, this.workspace)
       if (host < 0) continue
       this.createOn(host, vm)
@@ -405,7 +411,8 @@ export class CloudsimOptimizer implements BestFitHosts {
       this.placedVms.length = 0
       this.placedHosts.length = 0
       let complete = true
-      for (const vm of vms) {
+      for (let k = 0; k < vms.length; k++) {
+        const vm = vms[k]!
         const target = findHostForVm(this, vm, excludedPlace, this.workspace)
         if (target < 0) {
           complete = false
@@ -754,7 +761,8 @@ export class CloudsimOptimizer implements BestFitHosts {
   /** Puts back every saved list and re-allocates its host's CPU in list order. */
   private restore(): void {
     const state = this.state
-    for (const h of this.touchedHosts) {
+    for (let k = 0; k < this.touchedHosts.length; k++) {
+      const h = this.touchedHosts[k]!
       const count = this.savedCount[h]!
       const from = this.savedStart[h]!
       const first = h * state.hostSlots

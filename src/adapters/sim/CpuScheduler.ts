@@ -15,30 +15,47 @@ export const migrationTargetShare = 0.1
 /** Share of its CPU a VM keeps on the source while it migrates out. */
 export const migrationSourceShare = 0.9
 
-/** Scratch: list positions in allocation order, and their hash buckets while sorting. */
+/** Scratch: list positions in allocation order; each position's hash bucket; entries per bucket. */
 let order = new Int32Array(64)
 let buckets = new Int32Array(64)
+let bucketStarts = new Int32Array(64)
 
-/** Fills `order` with the host's list positions in hash-table order (bucket, then list order). */
+/**
+ * Fills `order` with the host's list positions in hash-table order (bucket, then list order). The
+ * table never shrinks, so it often has several times more buckets than the host has VMs: a short
+ * list is sorted by insertion, a long one by counting its buckets.
+ */
 const hashTableOrder = (state: SimState, host: number, count: number): void => {
   const ids = state.hostVmIds
   const base = host * state.hostSlots
-  const mask = state.hostMapCapacity[host]! - 1
+  const capacity = state.hostMapCapacity[host]!
+  const mask = capacity - 1
   const hash = state.vmUidHash
   if (order.length < count) order = new Int32Array(count * 2)
   if (buckets.length < count) buckets = new Int32Array(count * 2)
-  // Insertion sort on the buckets, which keeps list order among equals.
+  if (count * count < 8 * capacity) {
+    for (let i = 0; i < count; i++) {
+      const bucket = hash[ids[base + i]!]! & mask
+      let j = i - 1
+      while (j >= 0 && buckets[j]! > bucket) {
+        order[j + 1] = order[j]!
+        buckets[j + 1] = buckets[j]!
+        j--
+      }
+      order[j + 1] = i
+      buckets[j + 1] = bucket
+    }
+    return
+  }
+  if (bucketStarts.length < capacity + 1) bucketStarts = new Int32Array(capacity * 2)
+  bucketStarts.fill(0, 0, capacity + 1)
   for (let i = 0; i < count; i++) {
     const bucket = hash[ids[base + i]!]! & mask
-    let j = i - 1
-    while (j >= 0 && buckets[j]! > bucket) {
-      order[j + 1] = order[j]!
-      buckets[j + 1] = buckets[j]!
-      j--
-    }
-    order[j + 1] = i
-    buckets[j + 1] = bucket
+    buckets[i] = bucket
+    bucketStarts[bucket + 1]!++
   }
+  for (let b = 0; b < capacity; b++) bucketStarts[b + 1]! += bucketStarts[b]!
+  for (let i = 0; i < count; i++) order[bucketStarts[buckets[i]!]!++] = i
 }
 
 /**
@@ -78,7 +95,7 @@ export const allocateCpu = (state: SimState, host: number, hashOrder = false): v
     }
   }
   if (oversubscribed) {
-    redistribute(state, host)
+    redistribute(state, host, hashOrder)
     available = 0
   }
   state.hostAvailableMips[host] = available
@@ -91,7 +108,7 @@ export const allocateCpu = (state: SimState, host: number, hashOrder = false): v
  * (the caller has found one that does not): every share is scaled down, nothing is left.
  */
 export const allocateOversubscribed = (state: SimState, host: number): void => {
-  redistribute(state, host)
+  redistribute(state, host, false)
   state.hostAvailableMips[host] = 0
   state.hostHashOrdered[host] = 0
   sumAllocations(state, host)
@@ -113,17 +130,20 @@ export const allocateCpuForLast = (state: SimState, host: number): void => {
         : capped
     state.hostAvailableMips[host] = available - needed
   } else {
-    redistribute(state, host)
+    redistribute(state, host, false)
     state.hostAvailableMips[host] = 0
   }
   state.hostHashOrdered[host] = 0
   sumAllocations(state, host)
 }
 
-/** Scales every share by capacity / total capped request (summed in hash-table order), floored. */
-const redistribute = (state: SimState, host: number): void => {
+/**
+ * Scales every share by capacity / total capped request (summed in hash-table order), floored;
+ * `ordered` when `order` already holds the host's hash-table order.
+ */
+const redistribute = (state: SimState, host: number, ordered: boolean): void => {
   const count = state.hostVmCount[host]!
-  hashTableOrder(state, host, count)
+  if (!ordered) hashTableOrder(state, host, count)
   const base = host * state.hostSlots
   const ids = state.hostVmIds
   const alloc = state.hostVmAlloc

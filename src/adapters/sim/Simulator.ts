@@ -387,15 +387,13 @@ export class Simulator {
   }
 }
 
-/** Sorts a few dozen host numbers, mostly in no order: insertion sort beats a comparator sort here. */
+/** Sorts host numbers in place (a few dozen to a few hundred, in no order). */
 const sortHosts = (hosts: Array<number>): void => {
-  for (let i = 1; i < hosts.length; i++) {
-    const h = hosts[i]!
-    let j = i - 1
-    while (j >= 0 && hosts[j]! > h) {
-      hosts[j + 1] = hosts[j]!
-      j--
-    }
-    hosts[j + 1] = h
-  }
+  if (hostScratch.length < hosts.length) hostScratch = new Int32Array(hosts.length * 2)
+  const sorted = hostScratch.subarray(0, hosts.length)
+  for (let i = 0; i < hosts.length; i++) sorted[i] = hosts[i]!
+  sorted.sort()
+  for (let i = 0; i < hosts.length; i++) hosts[i] = sorted[i]!
 }
+
+let hostScratch = new Int32Array(256)

@@ -199,7 +199,12 @@ export class CloudsimOptimizer implements BestFitHosts {
     const allocated = state.hostAllocatedMips
     const total = state.hostTotalMips
     const power = state.hostPowerCurve
+    const hashOrdered = state.hostHashOrdered
+    const vmCount = state.hostVmCount
+    const mapCapacity = state.hostMapCapacity
     const stale = this.stalePower
+    const idleGroup = this.idleGroup
+    const groupSeen = this.groupSeen
     // Idle hosts of one type with the same stale power all score the same and are never
     // tested, so only the first (lowest-numbered) of each such group can win.
     const stamp = ++this.scoreStamp
@@ -212,13 +217,14 @@ export class CloudsimOptimizer implements BestFitHosts {
       let score: number
       if (allocated[h] !== 0) {
         // CloudSim's overload test creates and destroys the VM on every suitable busy host,
-        // which leaves that host's CPU re-allocated in hash-table order.
-        this.probe(h)
+        // which leaves that host's CPU re-allocated in hash-table order (usually it already is,
+        // and its table has room for one more).
+        if (hashOrdered[h] === 0 || vmCount[h]! + 1 > mapCapacity[h]! * 0.75) this.probe(h)
         score = powerOnCurve(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
       } else {
-        const group = this.idleGroup[h]!
-        if (this.groupSeen[group] === stamp) continue
-        this.groupSeen[group] = stamp
+        const group = idleGroup[h]!
+        if (groupSeen[group] === stamp) continue
+        groupSeen[group] = stamp
         score = powerOnCurve(power[h]!, demand / total[h]!) - stale[h]!
       }
       if (!(score < Number.MAX_VALUE)) continue
@@ -240,12 +246,8 @@ export class CloudsimOptimizer implements BestFitHosts {
   /** The side effect of CloudSim's create-and-destroy overload test on a suitable busy host. */
   private probe(h: number): void {
     const state = this.state
-    const size = state.hostVmCount[h]! + 1
-    // Usually nothing to do: the host was re-allocated in hash order by an earlier test and its
-    // table has room for one more.
-    if (state.hostHashOrdered[h] === 1 && size <= state.hostMapCapacity[h]! * 0.75) return
     const capacity = state.hostMapCapacity[h]
-    reserveMapCapacity(state, h, size)
+    reserveMapCapacity(state, h, state.hostVmCount[h]! + 1)
     if (state.hostHashOrdered[h] === 0 || capacity !== state.hostMapCapacity[h]) allocateCpu(state, h, true)
   }
 

@@ -74,10 +74,9 @@ export const leaveOneOutRSquared = (
     for (let r = 0; r < m; r++) {
       let fitted = 0
       fitted += 1 * beta[0]!
-      for (let c = 1; c < n; c++) {
-        const other = c - 1 < i ? c - 1 : c // design column c is candidate c-1 before i, candidate c after
-        fitted += history[other * m + r]! * beta[c]!
-      }
+      // Design column c is candidate c − 1 up to candidate i − 1, then candidate c.
+      for (let c = 1; c <= i; c++) fitted += history[(c - 1) * m + r]! * beta[c]!
+      for (let c = i + 1; c < n; c++) fitted += history[c * m + r]! * beta[c]!
       const residual = history[own + r]! - fitted
       residualSquares += residual * residual
     }

@@ -2,43 +2,27 @@
  * MC's choice: the candidate whose history has the largest R² when regressed on all the others
  * (plus an intercept), the first of equals, as CloudSim picks it from one OLS fit per candidate.
  *
- * Only the winner matters, so most calls skip the per-candidate fits. One Householder QR of the
- * whole design A = [1, h0 .. h(n-1)] gives every leave-one-out residual at once: the residual sum
- * of squares of column j on the others is 1 / (AᵀA)⁻¹_jj, the squared norm of row j of R⁻¹
- * inverted. When every column stands clearly apart from the span of the others (distance at least
- * `minRelativeDistance` of its norm), the design is far from singular: no fit can hit the exact
- * zero pivot that makes CloudSim fall back, and both these R² values and CloudSim's differ from
- * the true ones by far less than `contenderMargin`. The candidates within that margin of the best
- * are then recomputed exactly, one fit each in CloudSim's column order (usually there is a single
- * one, and it needs no refit), so the choice is CloudSim's. Any other case, or any doubt, runs the
- * exact computation for all candidates (`leaveOneOutRSquared`).
+ * Only the winner matters, so most calls skip the per-candidate fits. For the whole design
+ * A = [1, h0 .. h(n-1)], the residual sum of squares of column j on the others is 1 / (AᵀA)⁻¹_jj,
+ * and (AᵀA)⁻¹ follows from one Cholesky factorisation of the centred histories' Gram matrix
+ * (`estimateAll`). When every column stands clearly apart from the span of the others (distance at
+ * least `minRelativeDistance` of its norm), the design is far from singular: no fit can hit the
+ * exact zero pivot that makes CloudSim fall back, and both these R² values and CloudSim's differ
+ * from the true ones by far less than `contenderMargin`. The candidates within that margin of the
+ * best are then recomputed exactly, one fit each in CloudSim's column order (usually there is a
+ * single one, and it needs no refit), so the choice is CloudSim's. Any other case, or any doubt,
+ * runs the exact computation for all candidates (`leaveOneOutRSquared`).
  *
  * MC takes VMs off a host one at a time, so a call often has the last call's candidates but the
  * chosen one. Then (AᵀA)⁻¹ of the smaller design follows from the last one by a rank-one downdate,
- * without a QR. Removing a column only moves the others farther from the span of the rest, and the
- * same distance test applies to the downdated values; a diagonal entry that shrank by more than
- * `maxDowndateGrowth` since its QR (its rounding magnified as much) sends the call to a new QR.
+ * without a new factorisation. Removing a column only moves the others farther from the span of
+ * the rest, and the same distance test applies to the downdated values; a diagonal entry that
+ * shrank by more than `maxDowndateGrowth` since its factorisation (its rounding magnified as much)
+ * sends the call to a new one.
  */
 
-import { householderStep } from "./householder.js"
 import { type LeaveOneOutWorkspace, leaveOneOutRSquared, makeLeaveOneOutWorkspace } from "./leaveOneOutRSquared.js"
 import { makeOlsWorkspace, type OlsFailure, type OlsWorkspace, olsRSquared } from "./olsRSquared.js"
-
-/**
- * Σ (v − mean)² of `values[offset .. offset + m)` in two passes: for the estimates, which need
- * to be close to the true value, not commons-math's running-mean doubles (`secondMoment`).
- */
-const sumOfSquaredDeviations = (values: Float64Array, offset: number, m: number): number => {
-  let sum = 0
-  for (let r = 0; r < m; r++) sum += values[offset + r]!
-  const mean = sum / m
-  let squares = 0
-  for (let r = 0; r < m; r++) {
-    const d = values[offset + r]! - mean
-    squares += d * d
-  }
-  return squares
-}
 
 /** A column closer than this fraction of its norm to the others' span sends the call to the exact path. */
 export const minRelativeDistance = 1e-3
@@ -50,12 +34,13 @@ export class MostCorrelatedWorkspace {
   readonly exact: LeaveOneOutWorkspace
   readonly exactR2: Float64Array
   readonly ols: OlsWorkspace
-  /** Whole design, column-major: column 0 the intercept, column j+1 candidate j. */
-  readonly design: Float64Array
+  /** The candidates' histories less their means, row i candidate i. */
+  readonly centred: Float64Array
+  /** Each candidate's mean. */
+  readonly means: Float64Array
+  /** Squared norm of each column of A (column 0 the intercept, column j+1 candidate j). */
   readonly columnNormSquared: Float64Array
-  readonly diag: Float64Array
-  /** One column of R⁻¹, then per column: Σ_k (R⁻¹)_jk², i.e. (AᵀA)⁻¹_jj. */
-  readonly inverseColumn: Float64Array
+  /** (AᵀA)⁻¹'s diagonal. */
   readonly inverseDiag: Float64Array
   readonly estimate: Float64Array
   readonly others: Float64Array
@@ -63,9 +48,10 @@ export class MostCorrelatedWorkspace {
   /**
    * (AᵀA)⁻¹ of the last design whose estimates stood, lower triangle row-major (row stride
    * `maxCandidates + 1`), with that call's histories, the growth factor of each diagonal entry
-   * since its QR, and `reusableCandidates` (0: nothing to reuse).
+   * since its factorisation, and `reusableCandidates` (0: nothing to reuse).
    */
   readonly inverse: Float64Array
+  /** Scratch of the same shape: the Gram matrix and its factors, or a downdated inverse. */
   readonly spare: Float64Array
   readonly previous: Float64Array
   readonly growth: Float64Array
@@ -78,10 +64,9 @@ export class MostCorrelatedWorkspace {
     this.exact = makeLeaveOneOutWorkspace(maxCandidates, maxObservations)
     this.exactR2 = new Float64Array(maxCandidates)
     this.ols = makeOlsWorkspace(maxCandidates, maxObservations)
-    this.design = new Float64Array((maxCandidates + 1) * maxObservations)
+    this.centred = new Float64Array(maxCandidates * maxObservations)
+    this.means = new Float64Array(maxCandidates)
     this.columnNormSquared = new Float64Array(maxCandidates + 1)
-    this.diag = new Float64Array(maxCandidates + 1)
-    this.inverseColumn = new Float64Array(maxCandidates + 1)
     this.inverseDiag = new Float64Array(maxCandidates + 1)
     this.estimate = new Float64Array(maxCandidates)
     this.others = new Float64Array(maxCandidates * maxObservations)
@@ -139,65 +124,143 @@ const exactRSquared = (history: Float64Array, n: number, m: number, i: number, w
 }
 
 /**
- * Estimates every candidate's R² into `ws.estimate` from one QR of the whole design; false when
- * some column is too close to the span of the others for the estimate to decide.
+ * Estimates every candidate's R² into `ws.estimate`; false when some column is too close to the
+ * span of the others for the estimate to decide.
+ *
+ * The candidates' histories, centred, give the Gram matrix G = CᵀC; with its Cholesky factor L,
+ * G⁻¹ = L⁻ᵀL⁻¹, whose diagonal is each candidate's 1 / RSS (the intercept is the centring). G⁻¹ is
+ * the block of (AᵀA)⁻¹ for A = [1, h0 .. h(n-1)] without the intercept, whose own row follows
+ * from the column means μ: (AᵀA)⁻¹ = [[1/m + μᵀG⁻¹μ, −(G⁻¹μ)ᵀ], [−G⁻¹μ, G⁻¹]]. That is all the
+ * distance test and the downdates read. Cholesky's error grows with the square of the columns'
+ * condition, against Householder's first power, but the distance test bounds that condition
+ * (each column at least 10⁻³ of its norm from the others' span): an estimate is then within some
+ * 10⁻⁸ of the true R² at worst, and within 10⁻¹¹ in practice, against a contender margin of 10⁻⁶.
  */
 const estimateAll = (history: Float64Array, n: number, m: number, ws: MostCorrelatedWorkspace): boolean => {
   const columns = n + 1
   if (columns > m) return false
-  const a = ws.design
+  const centred = ws.centred
   const normSquared = ws.columnNormSquared
-  for (let r = 0; r < m; r++) a[r] = 1
+  const squares = ws.squares
+  const means = ws.means
   normSquared[0] = m
   for (let j = 0; j < n; j++) {
+    const row = j * m
     let sum = 0
+    let raw = 0
     for (let r = 0; r < m; r++) {
-      const v = history[j * m + r]!
-      a[(j + 1) * m + r] = v
-      sum += v * v
+      const v = history[row + r]!
+      sum += v
+      raw += v * v
     }
-    if (sum === 0) return false
-    normSquared[j + 1] = sum
+    if (raw === 0) return false
+    normSquared[j + 1] = raw
+    const mean = sum / m
+    means[j] = mean
+    let deviations = 0
+    for (let r = 0; r < m; r++) {
+      const d = history[row + r]! - mean
+      centred[row + r] = d
+      deviations += d * d
+    }
+    if (deviations === 0) return false
+    squares[j] = deviations
   }
-  const diag = ws.diag
-  for (let minor = 0; minor < columns; minor++) {
-    householderStep(a, diag, minor, columns, m)
-    if (diag[minor] === 0) return false
-  }
-  // R's entries: diagonal in `diag`, R[k][j] (k < j) at a[j * m + k]. Column k of R⁻¹ by back
-  // substitution; (AᵀA)⁻¹ = R⁻¹R⁻ᵀ gathers each column's products, the diagonal in `inverseDiag`.
-  const inverseDiag = ws.inverseDiag
-  const inverse = ws.inverse
+  // G's lower triangle, then L in its place (row-major, stride `stride`).
   const stride = ws.inverseDiag.length
-  const x = ws.inverseColumn
-  inverseDiag.fill(0, 0, columns)
-  for (let i = 0; i < columns; i++) inverse.fill(0, i * stride, i * stride + i)
-  for (let k = 0; k < columns; k++) {
-    x[k] = 1 / diag[k]!
-    inverseDiag[k] = inverseDiag[k]! + x[k]! * x[k]!
-    for (let i = k - 1; i >= 0; i--) {
-      let sum = 0
-      for (let l = i + 1; l <= k; l++) sum += a[l * m + i]! * x[l]!
-      x[i] = -sum / diag[i]!
-      inverseDiag[i] = inverseDiag[i]! + x[i]! * x[i]!
+  const g = ws.spare
+  for (let i = 0; i < n; i++) {
+    const rowI = i * m
+    // Four columns per pass: four independent sums keep the floating-point adder busy. The last
+    // pass may run past the diagonal into the unused upper triangle.
+    let j = 0
+    for (; j <= i && j + 3 < n; j += 4) {
+      const row0 = j * m
+      let dot0 = 0
+      let dot1 = 0
+      let dot2 = 0
+      let dot3 = 0
+      for (let r = 0; r < m; r++) {
+        const c = centred[rowI + r]!
+        dot0 += c * centred[row0 + r]!
+        dot1 += c * centred[row0 + m + r]!
+        dot2 += c * centred[row0 + 2 * m + r]!
+        dot3 += c * centred[row0 + 3 * m + r]!
+      }
+      g[i * stride + j] = dot0
+      g[i * stride + j + 1] = dot1
+      g[i * stride + j + 2] = dot2
+      g[i * stride + j + 3] = dot3
     }
-    for (let i = 1; i <= k; i++) {
-      const xi = x[i]!
-      const row = i * stride
-      for (let j = 0; j < i; j++) inverse[row + j] = inverse[row + j]! + xi * x[j]!
+    for (; j <= i; j++) {
+      const rowJ = j * m
+      let dot = 0
+      for (let r = 0; r < m; r++) dot += centred[rowI + r]! * centred[rowJ + r]!
+      g[i * stride + j] = dot
     }
   }
-  for (let j = 0; j < columns; j++) inverse[j * stride + j] = inverseDiag[j]!
-  const limit = 1 / (minRelativeDistance * minRelativeDistance)
-  for (let j = 0; j < columns; j++) {
-    // Squared distance of column j from the others' span is 1 / inverseDiag[j].
-    if (!(inverseDiag[j]! * normSquared[j]! <= limit)) return false
-  }
-  const squares = ws.squares
   for (let j = 0; j < n; j++) {
-    squares[j] = sumOfSquaredDeviations(history, j * m, m)
-    ws.estimate[j] = 1 - 1 / (inverseDiag[j + 1]! * squares[j]!)
+    let pivot = g[j * stride + j]!
+    for (let k = 0; k < j; k++) pivot -= g[j * stride + k]! * g[j * stride + k]!
+    // A pivot this small against the column's own squares means a column (nearly) in the others' span.
+    if (!(pivot > squares[j]! * 1e-12)) return false
+    const diagonal = Math.sqrt(pivot)
+    g[j * stride + j] = diagonal
+    for (let i = j + 1; i < n; i++) {
+      let value = g[i * stride + j]!
+      for (let k = 0; k < j; k++) value -= g[i * stride + k]! * g[j * stride + k]!
+      g[i * stride + j] = value / diagonal
+    }
   }
+  // L⁻¹ in place (lower), by columns.
+  for (let j = 0; j < n; j++) {
+    g[j * stride + j] = 1 / g[j * stride + j]!
+    for (let i = j + 1; i < n; i++) {
+      let sum = 0
+      for (let k = j; k < i; k++) sum += g[i * stride + k]! * g[k * stride + j]!
+      g[i * stride + j] = -sum / g[i * stride + i]!
+    }
+  }
+  // (AᵀA)⁻¹'s lower triangle: G⁻¹ = L⁻ᵀL⁻¹ at [i+1][j+1], then the intercept's row from the means.
+  const inverse = ws.inverse
+  for (let i = 0; i < n; i++) {
+    let j = 0
+    for (; j + 1 <= i; j += 2) {
+      let sum0 = 0
+      let sum1 = 0
+      for (let k = i; k < n; k++) {
+        const x = g[k * stride + i]!
+        sum0 += x * g[k * stride + j]!
+        sum1 += x * g[k * stride + j + 1]!
+      }
+      inverse[(i + 1) * stride + j + 1] = sum0
+      inverse[(i + 1) * stride + j + 2] = sum1
+    }
+    for (; j <= i; j++) {
+      let sum = 0
+      for (let k = i; k < n; k++) sum += g[k * stride + i]! * g[k * stride + j]!
+      inverse[(i + 1) * stride + j + 1] = sum
+    }
+  }
+  let interceptCorner = 1 / m
+  for (let i = 0; i < n; i++) {
+    let product = 0
+    for (let j = 0; j < n; j++) {
+      const entry = j <= i ? inverse[(i + 1) * stride + j + 1]! : inverse[(j + 1) * stride + i + 1]!
+      product += entry * means[j]!
+    }
+    inverse[(i + 1) * stride] = -product
+    interceptCorner += means[i]! * product
+  }
+  inverse[0] = interceptCorner
+  const inverseDiag = ws.inverseDiag
+  for (let k = 0; k < columns; k++) inverseDiag[k] = inverse[k * stride + k]!
+  const limit = 1 / (minRelativeDistance * minRelativeDistance)
+  for (let k = 0; k < columns; k++) {
+    // Squared distance of column k from the others' span is 1 / inverseDiag[k].
+    if (!(inverseDiag[k]! * normSquared[k]! <= limit)) return false
+  }
+  for (let j = 0; j < n; j++) ws.estimate[j] = 1 - 1 / (inverseDiag[j + 1]! * squares[j]!)
   ws.growth.fill(1, 0, columns)
   ws.previous.set(history.subarray(0, n * m))
   ws.reusableCandidates = n
@@ -205,7 +268,7 @@ const estimateAll = (history: Float64Array, n: number, m: number, ws: MostCorrel
   return true
 }
 
-/** Largest growth of a diagonal entry of (AᵀA)⁻¹ over the downdates since its QR: beyond it, a new QR. */
+/** Largest growth of a diagonal entry of (AᵀA)⁻¹ over the downdates since its factorisation: beyond it, a new one. */
 export const maxDowndateGrowth = 1e3
 
 /**
@@ -233,8 +296,8 @@ const removedCandidate = (history: Float64Array, n: number, m: number, ws: MostC
 /**
  * The estimates for the last call's design without one column, from its (AᵀA)⁻¹: leaving
  * column q out gives M'ᵢⱼ = Mᵢⱼ − M_iq M_qj / M_qq (the inverse of a Schur complement), with no
- * QR. False, reuse dropped, when the call needs a QR: a column came close to the others' span, or
- * some diagonal entry has shrunk so much since its QR that its rounding could matter.
+ * factorisation. False, reuse dropped, when the call needs one: a column came close to the others'
+ * span, or some diagonal entry has shrunk so much since its factorisation that its rounding could matter.
  */
 const downdateAll = (
   history: Float64Array,

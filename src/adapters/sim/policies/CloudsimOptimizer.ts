@@ -562,35 +562,28 @@ export class CloudsimOptimizer implements BestFitHosts {
   }
 
   private sumHostWindow(linear: LinearForecast, host: number): void {
-    const base = this.baseHistory
-    const offset = host * historyCapacity
-    const centered = linear.centered
-    let sum = 0
-    let weighted = 0
-    for (let i = 0; i < linear.window; i++) {
-      const value = base[offset + i]!
-      sum += value
-      weighted += centered[i]! * value
-    }
-    this.hostLinearSum[host] = sum
-    this.hostLinearCentered[host] = weighted
+    windowSums(
+      linear,
+      this.baseHistory,
+      host * historyCapacity,
+      undefined,
+      this.hostLinearSum,
+      this.hostLinearCentered,
+      host
+    )
     this.linearValid[host] = 1
   }
 
   private sumVmWindow(linear: LinearForecast, vm: number): void {
-    const ring = this.state.history
-    const slots = this.slots
-    const offset = vm * historyCapacity
-    const centered = linear.centered
-    let sum = 0
-    let weighted = 0
-    for (let i = 0; i < linear.window; i++) {
-      const value = ring[offset + slots[i]!]!
-      sum += value
-      weighted += centered[i]! * value
-    }
-    this.vmLinearSum[vm] = sum
-    this.vmLinearCentered[vm] = weighted
+    windowSums(
+      linear,
+      this.state.history,
+      vm * historyCapacity,
+      this.slots,
+      this.vmLinearSum,
+      this.vmLinearCentered,
+      vm
+    )
     this.vmLinearRound[vm] = this.round
   }
 
@@ -780,4 +773,29 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.touchedHosts.length = 0
     this.savedLength = 0
   }
+}
+
+/**
+ * Σ h and Σ cᵢ·hᵢ over a linear detector's window, h newest first: `values[offset + i]`, or
+ * `values[offset + slots[i]]` for a history ring; written to `sums[at]` and `centeredSums[at]`.
+ */
+const windowSums = (
+  linear: LinearForecast,
+  values: Float64Array,
+  offset: number,
+  slots: Int32Array | undefined,
+  sums: Float64Array,
+  centeredSums: Float64Array,
+  at: number
+): void => {
+  const centered = linear.centered
+  let sum = 0
+  let weighted = 0
+  for (let i = 0; i < linear.window; i++) {
+    const value = values[offset + (slots === undefined ? i : slots[i]!)]!
+    sum += value
+    weighted += centered[i]! * value
+  }
+  sums[at] = sum
+  centeredSums[at] = weighted
 }

@@ -82,28 +82,46 @@ const copyWithRange = (history: Float64Array, n: number, into: Float64Array): nu
   return max - min
 }
 
-/** IQR: threshold 1 − s·IQR of the host history (quartile indices round(0.25(n+1))−1, round(0.75(n+1))−1). */
-class InterQuartileRange implements OverloadDetector {
-  readonly name: string
+/**
+ * A threshold 1 − s·S on a spread statistic S of the sorted history (IQR, MAD), with CloudSim's
+ * fallback while the history is short. A load within the threshold of a bound on S from the
+ * history's range needs no sort.
+ */
+abstract class SpreadThreshold implements OverloadDetector {
   readonly needsHistory = true
   private readonly sorted = new Float64Array(64)
-  constructor(private readonly safety: number) {
-    this.name = `iqr-${safety}`
-  }
+  constructor(
+    readonly name: string,
+    protected readonly safety: number
+  ) {}
+  /** A utilisation at or below which the load is within the threshold whatever S, given the values' range. */
+  protected abstract withinBelow(range: number): number
+  /** S of the ascending `sorted[0..n)`. */
+  protected abstract spreadOfSorted(sorted: Float64Array, n: number): number
   isOverloaded(load: HostLoad): boolean {
     const n = load.historyLength
     if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
     const sorted = this.sorted
-    const safety = this.safety
     const range = copyWithRange(load.history, n, sorted)
-    // The IQR is a difference of two history values, so rounding (monotone) keeps it at most
-    // the range: a load within the range's threshold is within the IQR's, and needs no sort.
-    if (safety >= 0 && utilization(load) <= 1 - safety * range) return false
+    if (this.safety >= 0 && utilization(load) <= this.withinBelow(range)) return false
     sortSmall(sorted, n)
+    return utilization(load) > 1 - this.safety * this.spreadOfSorted(sorted, n)
+  }
+}
+
+/** IQR: threshold 1 − s·IQR of the host history (quartile indices round(0.25(n+1))−1, round(0.75(n+1))−1). */
+class InterQuartileRange extends SpreadThreshold {
+  constructor(safety: number) {
+    super(`iqr-${safety}`, safety)
+  }
+  // The IQR is a difference of two history values, so rounding (monotone) keeps it at most the range.
+  protected withinBelow(range: number): number {
+    return 1 - this.safety * range
+  }
+  protected spreadOfSorted(sorted: Float64Array, n: number): number {
     const q1 = Math.floor(0.25 * (n + 1) + 0.5) - 1
     const q3 = Math.floor(0.75 * (n + 1) + 0.5) - 1
-    const iqr = sorted[q3]! - sorted[q1]!
-    return utilization(load) > 1 - safety * iqr
+    return sorted[q3]! - sorted[q1]!
   }
 }
 
@@ -113,28 +131,19 @@ export const interQuartileRange = (safety: number): OverloadDetector => new Inte
 const madBoundMargin = 1e-9
 
 /** MAD: threshold 1 − s·MAD, MAD = median |h − median(h)|. */
-class MedianAbsoluteDeviation implements OverloadDetector {
-  readonly name: string
-  readonly needsHistory = true
-  private readonly sorted = new Float64Array(64)
-  constructor(private readonly safety: number) {
-    this.name = `mad-${safety}`
+class MedianAbsoluteDeviation extends SpreadThreshold {
+  constructor(safety: number) {
+    super(`mad-${safety}`, safety)
   }
-  isOverloaded(load: HostLoad): boolean {
-    const n = load.historyLength
-    if (n < minHistoryQuartiles) return utilization(load) > fallbackThreshold
-    const sorted = this.sorted
-    const safety = this.safety
-    const range = copyWithRange(load.history, n, sorted)
-    // The MAD is at most half the range (plus rounding, far below the margin): with a and b the
-    // median's distances to the smallest and largest value, more than half the values lie on
-    // each side of the median within a or b of it, so more than half the deviations are at most
-    // min(a, b) ≤ range / 2. A load well within that bound's threshold needs no sort.
-    if (safety >= 0 && utilization(load) <= 1 - safety * (range / 2) - madBoundMargin) return false
-    sortSmall(sorted, n)
-    const median = legacyMedianOfSorted(sorted, n)
-    const mad = legacyMedianAbsoluteDeviation(sorted, n, median)
-    return utilization(load) > 1 - safety * mad
+  // The MAD is at most half the range (plus rounding, far below the margin): with a and b the
+  // median's distances to the smallest and largest value, more than half the values lie on each
+  // side of the median within a or b of it, so more than half the deviations are at most
+  // min(a, b) ≤ range / 2.
+  protected withinBelow(range: number): number {
+    return 1 - this.safety * (range / 2) - madBoundMargin
+  }
+  protected spreadOfSorted(sorted: Float64Array, n: number): number {
+    return legacyMedianAbsoluteDeviation(sorted, n, legacyMedianOfSorted(sorted, n))
   }
 }
 

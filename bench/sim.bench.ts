@@ -7,6 +7,11 @@
  * Run: `npx tsx bench/sim.bench.ts` (about a minute on a busy 2-core machine); figures go to
  * docs/performance.md. Needs ../shared (or NEAT_SHARED_DIR). `npx tsx bench/sim.bench.ts NEAT`
  * (or any other label) runs one policy in this process and prints its JSON line.
+ *
+ * `npx tsx bench/sim.bench.ts --instructions [LABEL...]` counts instead the instructions of one
+ * warm run under valgrind's cachegrind (V8 single-threaded, so its compiler counts too): the
+ * count of 5 timed runs less that of 2, over 3. Unlike time, it does not move with the other load
+ * of a shared machine (a few minutes per policy; needs valgrind).
  */
 import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
@@ -43,8 +48,9 @@ const policies: Readonly<Record<string, Omit<SimulationOptions, "trace">>> = {
   NEAT: { policy: "neat" }
 }
 
-/** Timed runs per policy (the neat policy runs Neat's whole control loop, so fewer). */
-const timedRuns = (label: string): number => (label === "NEAT" ? 3 : 5)
+/** Timed runs per policy (the neat policy runs Neat's whole control loop, so fewer); NEAT_BENCH_RUNS overrides. */
+const timedRuns = (label: string): number =>
+  Number(process.env.NEAT_BENCH_RUNS ?? "") > 0 ? Number(process.env.NEAT_BENCH_RUNS) : label === "NEAT" ? 3 : 5
 
 /** Child: load, run the policy a few times, print {meanMs, minMs, cpuMeanMs, cpuMinMs, maxRssKb} as JSON. */
 const child = async (label: string): Promise<void> => {
@@ -134,6 +140,46 @@ const parent = async (): Promise<void> => {
   )
 }
 
+/** Instructions of one warm run of each policy, under cachegrind. */
+const instructions = async (labels: ReadonlyArray<string>): Promise<void> => {
+  const bundle = await bundleForNode(self)
+  const command = bundle === undefined ? [...process.execArgv, self] : [bundle]
+  const count = (label: string, runs: number): number | string => {
+    const run = spawnSync(
+      "valgrind",
+      [
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+        process.execPath,
+        "--single-threaded",
+        ...command,
+        label
+      ],
+      { encoding: "utf8", timeout: 1_800_000, env: { ...process.env, NEAT_BENCH_RUNS: String(runs) } }
+    )
+    if (run.error !== undefined) return `valgrind did not run (${run.error.message})`
+    const refs = /I\s+refs:\s+([\d,]+)/.exec(run.stderr)
+    return refs?.[1] === undefined
+      ? `failed: ${run.stderr.trim().split("\n").pop() ?? ""}`
+      : Number(refs[1].replaceAll(",", ""))
+  }
+  console.log("| policy | instructions per warm run (millions) |")
+  console.log("|---|---:|")
+  for (const label of labels) {
+    const fewer = count(label, 2)
+    const more = count(label, 5)
+    const cell =
+      typeof fewer === "number" && typeof more === "number"
+        ? ((more - fewer) / 3 / 1e6).toFixed(0)
+        : String(typeof fewer === "string" ? fewer : more)
+    console.log(`| ${label} | ${cell} |`)
+  }
+}
+
 const label = process.argv[2]
-if (label !== undefined && label in policies) await child(label)
+if (label === "--instructions") {
+  const asked = process.argv.slice(3).filter((name) => name in policies)
+  await instructions(asked.length > 0 ? asked : Object.keys(policies).filter((name) => name !== "NEAT"))
+} else if (label !== undefined && label in policies) await child(label)
 else await parent()

@@ -89,6 +89,8 @@ export class CloudsimOptimizer implements BestFitHosts {
    */
   private readonly scanHosts: Int32Array
   private scanCount = 0
+  /** Positions in `score`'s output of the hosts it must probe before scoring them. */
+  private readonly probePositions: Int32Array
   /** Per host, valid while its list is unchanged: demand, rebuilt history, largest VM memory. */
   private readonly baseValid: Uint8Array
   private readonly baseRequested: Float64Array
@@ -141,6 +143,7 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.staleUtilization = new Float64Array(hosts)
     this.idleGroup = new Int32Array(hosts)
     this.scanHosts = new Int32Array(hosts)
+    this.probePositions = new Int32Array(hosts)
     this.baseValid = new Uint8Array(hosts)
     this.baseRequested = new Float64Array(hosts)
     this.baseHistory = new Float64Array(hosts * historyCapacity)
@@ -210,6 +213,8 @@ export class CloudsimOptimizer implements BestFitHosts {
     const stamp = ++this.scoreStamp
     const scan = this.scanHosts
     const scanCount = this.scanCount
+    const probes = this.probePositions
+    let probeCount = 0
     let count = 0
     for (let k = 0; k < scanCount; k++) {
       const h = scan[k]!
@@ -218,8 +223,13 @@ export class CloudsimOptimizer implements BestFitHosts {
       if (allocated[h] !== 0) {
         // CloudSim's overload test creates and destroys the VM on every suitable busy host,
         // which leaves that host's CPU re-allocated in hash-table order (usually it already is,
-        // and its table has room for one more).
-        if (hashOrdered[h] === 0 || vmCount[h]! + 1 > mapCapacity[h]! * 0.75) this.probe(h)
+        // and its table has room for one more). Such a host is scored after the loop: a probe
+        // changes only its own host, and a loop without calls keeps its arrays in registers.
+        if (hashOrdered[h] === 0 || vmCount[h]! + 1 > mapCapacity[h]! * 0.75) {
+          probes[probeCount++] = count
+          ids[count++] = h
+          continue
+        }
         score = powerOnCurve(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
       } else {
         const group = idleGroup[h]!
@@ -232,7 +242,17 @@ export class CloudsimOptimizer implements BestFitHosts {
       scores[count] = score
       count++
     }
-    return count
+    if (probeCount === 0) return count
+    let dropped = false
+    for (let p = 0; p < probeCount; p++) {
+      const at = probes[p]!
+      const h = ids[at]!
+      this.probe(h)
+      const score = powerOnCurve(power[h]!, (allocated[h]! + demand) / total[h]!) - stale[h]!
+      scores[at] = score
+      if (!(score < Number.MAX_VALUE)) dropped = true
+    }
+    return dropped ? dropUnscorable(ids, scores, count) : count
   }
 
   busy(host: number): boolean {
@@ -773,6 +793,18 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.touchedHosts.length = 0
     this.savedLength = 0
   }
+}
+
+/** Removes the entries whose score is not a finite number (never in practice), keeping the order; returns the count left. */
+const dropUnscorable = (ids: Int32Array, scores: Float64Array, count: number): number => {
+  let kept = 0
+  for (let i = 0; i < count; i++) {
+    if (!(scores[i]! < Number.MAX_VALUE)) continue
+    ids[kept] = ids[i]!
+    scores[kept] = scores[i]!
+    kept++
+  }
+  return kept
 }
 
 /**

@@ -79,12 +79,16 @@ const child = async (label: string): Promise<void> => {
   )
 }
 
+/** Whether the shared material is there; says what is missing otherwise. */
+const sharedFound = (): boolean => {
+  if (existsSync(dayDir) && existsSync(orderFile) && existsSync(referenceFile)) return true
+  process.stderr.write(`sim.bench: shared traces not found under ${shared} (set NEAT_SHARED_DIR)\n`)
+  process.exitCode = 1
+  return false
+}
+
 const parent = async (): Promise<void> => {
-  if (!existsSync(dayDir) || !existsSync(orderFile) || !existsSync(referenceFile)) {
-    process.stderr.write(`sim.bench: shared traces not found under ${shared} (set NEAT_SHARED_DIR)\n`)
-    process.exitCode = 1
-    return
-  }
+  if (!sharedFound()) return
   const [header = "", ...rows] = readFileSync(referenceFile, "utf8").trim().split(/\r?\n/)
   const columns = header.split(",")
   const cloudsim = (label: string): { wall: string; rss: string } => {
@@ -142,9 +146,11 @@ const parent = async (): Promise<void> => {
 
 /** Instructions of one warm run of each policy, under cachegrind. */
 const instructions = async (labels: ReadonlyArray<string>): Promise<void> => {
+  if (!sharedFound()) return
   const bundle = await bundleForNode(self)
   const command = bundle === undefined ? [...process.execArgv, self] : [bundle]
-  const count = (label: string, runs: number): number | string => {
+  /** Instructions of the child with `runs` timed runs, or why it could not be counted. */
+  const instructionsOf = (label: string, runs: number): number | string => {
     const run = spawnSync(
       "valgrind",
       [
@@ -167,8 +173,8 @@ const instructions = async (labels: ReadonlyArray<string>): Promise<void> => {
   console.log("| policy | instructions per warm run (millions) |")
   console.log("|---|---:|")
   for (const label of labels) {
-    const fewer = count(label, 2)
-    const more = count(label, 5)
+    const fewer = instructionsOf(label, 2)
+    const more = instructionsOf(label, 5)
     const cell =
       typeof fewer === "number" && typeof more === "number"
         ? ((more - fewer) / 3 / 1e6).toFixed(0)
@@ -177,9 +183,18 @@ const instructions = async (labels: ReadonlyArray<string>): Promise<void> => {
   }
 }
 
+const unknown = (names: ReadonlyArray<string>): boolean => {
+  const wrong = names.filter((name) => !(name in policies))
+  if (wrong.length === 0) return false
+  process.stderr.write(`sim.bench: unknown policy ${wrong.join(", ")}; known: ${Object.keys(policies).join(", ")}\n`)
+  process.exitCode = 2
+  return true
+}
+
 const label = process.argv[2]
 if (label === "--instructions") {
-  const asked = process.argv.slice(3).filter((name) => name in policies)
-  await instructions(asked.length > 0 ? asked : Object.keys(policies).filter((name) => name !== "NEAT"))
-} else if (label !== undefined && label in policies) await child(label)
-else await parent()
+  const asked = process.argv.slice(3)
+  if (!unknown(asked))
+    await instructions(asked.length > 0 ? asked : Object.keys(policies).filter((name) => name !== "NEAT"))
+} else if (label === undefined) await parent()
+else if (!unknown([label])) await child(label)

@@ -15,7 +15,11 @@ export const migrationTargetShare = 0.1
 /** Share of its CPU a VM keeps on the source while it migrates out. */
 export const migrationSourceShare = 0.9
 
-/** Scratch: list positions in allocation order; each position's hash bucket; entries per bucket. */
+/**
+ * Scratch of `hashTableOrder`: list positions in allocation order; hash buckets (of `order[k]`
+ * while sorting by insertion, of list position i when counting); each bucket's first place in
+ * `order` (counted sizes, then running starts).
+ */
 let order = new Int32Array(64)
 let buckets = new Int32Array(64)
 let bucketStarts = new Int32Array(64)
@@ -25,15 +29,20 @@ let bucketStarts = new Int32Array(64)
  * table never shrinks, so it often has several times more buckets than the host has VMs: a short
  * list is sorted by insertion, a long one by counting its buckets.
  */
+const insertionBound = 8
+
 const hashTableOrder = (state: SimState, host: number, count: number): void => {
   const ids = state.hostVmIds
   const base = host * state.hostSlots
   const capacity = state.hostMapCapacity[host]!
   const mask = capacity - 1
   const hash = state.vmUidHash
+  // Also called on its own (by `redistribute`), so it sizes `order` itself.
   if (order.length < count) order = new Int32Array(count * 2)
   if (buckets.length < count) buckets = new Int32Array(count * 2)
-  if (count * count < 8 * capacity) {
+  // Insertion costs about count² / 4 steps, counting about capacity + 2 · count: below this
+  // bound insertion is the cheaper of the two.
+  if (count * count < insertionBound * capacity) {
     for (let i = 0; i < count; i++) {
       const bucket = hash[ids[base + i]!]! & mask
       let j = i - 1

@@ -98,7 +98,6 @@ export const placeInitially = (
   const { availableMips, availableRam, availableBandwidth } = view
   const excluded = new Uint8Array(state.hostCount)
   const workspace = makeBestFitWorkspace(state.hostCount)
-  const place = (v: number, host: number): void => view.place(v, host)
   for (let v = 0; fixed !== undefined && v < state.vmCount; v++) {
     const host = fixed[v]!
     if (host < 0) continue
@@ -118,7 +117,7 @@ export const placeInitially = (
         message: `VM ${names?.[v] ?? v} does not fit on host index ${host} as given: ${lacking}`
       })
     }
-    place(v, host)
+    view.place(v, host)
   }
   for (let v = 0; v < state.vmCount; v++) {
     if (fixed !== undefined && fixed[v]! >= 0) continue
@@ -130,7 +129,7 @@ export const placeInitially = (
         message: `VM ${v} (${state.vmMips[v]} MHz, ${state.vmRamMb[v]} MB) fits on no host at time 0: add hosts or use smaller VM types`
       })
     }
-    place(v, host)
+    view.place(v, host)
   }
   return undefined
 }
@@ -146,7 +145,8 @@ class HostsAtStart implements BestFitHosts {
   readonly availableBandwidth: Float64Array
   private readonly reservedMips: Float64Array
   private readonly maxRam: Float64Array
-  private readonly load: HostLoad = makeHostLoad(30)
+  // One history value (0) at time 0, on which every detector falls back to its plain threshold.
+  private readonly load: HostLoad = makeHostLoad(1)
   /**
    * Hosts that have taken no VM yet are alike within their type: same capacities, same score,
    * never busy (so never rejected). Only the first of each type can win, so only it is scored.

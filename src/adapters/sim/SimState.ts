@@ -34,7 +34,8 @@ export class SimState {
    * The host lists, in flat typed arrays: host h's entries are `[h · hostSlots, h · hostSlots +
    * hostVmCount[h])`, in list order, VMs migrating in included. Each entry is a VM id
    * (`hostVmIds`), the MHz allocated to it (`hostVmAlloc`) and 1 when it migrates in
-   * (`hostVmMigIn`). `hostSlots` doubles (and the arrays are laid out anew) when a host needs more.
+   * (`hostVmMigIn`). `hostSlots` doubles (and the arrays are laid out anew) when a host needs more,
+   * so a copy of `hostSlots` or of an array is stale after any `addToHost`: read them again.
    */
   hostSlots: number
   readonly hostVmCount: Int32Array
@@ -168,14 +169,8 @@ export const indexOnHost = (state: SimState, host: number, vm: number, migrating
   return -1
 }
 
-/** The VMs on a host in list order, VMs migrating in included (a copy, for code off the hot path). */
-export const vmsOnHost = (state: SimState, host: number): Array<number> => {
-  const base = host * state.hostSlots
-  return Array.from(state.hostVmIds.subarray(base, base + state.hostVmCount[host]!))
-}
-
 /** Java's `HashMap.hash` of the `String.hashCode` of a VM's CloudSim uid (broker 2, so "2-<index>"). */
-export const cloudsimUidHash = (vm: number): number => {
+const cloudsimUidHash = (vm: number): number => {
   const uid = `2-${vm}`
   let h = 0
   for (let i = 0; i < uid.length; i++) h = (Math.imul(31, h) + uid.charCodeAt(i)) | 0
@@ -201,6 +196,10 @@ export const addToHost = (state: SimState, host: number, vm: number, migratingIn
 
 /** Removes entry `index` from a host's list, keeping the order. */
 export const removeFromHost = (state: SimState, host: number, index: number): void => {
+  // An index from a failed `indexOnHost` (-1) would otherwise shift the previous host's last entry.
+  if (!(index >= 0 && index < state.hostVmCount[host]!)) {
+    throw new RangeError(`host ${host} has no list entry ${index}`)
+  }
   const ids = state.hostVmIds
   const alloc = state.hostVmAlloc
   const migIn = state.hostVmMigIn

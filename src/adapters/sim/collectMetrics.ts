@@ -4,13 +4,13 @@ import type { Simulator } from "./Simulator.js"
 
 /** Closes the state histories and computes every metric; `startedMs` is `performance.now()` at the start. */
 export const collectMetrics = (sim: Simulator, startedMs: number): CloudsimMetrics => {
-  const histories = sim.histories.finish()
+  const summary = sim.histories.finish()
   const energyKwh = sim.energyWs / 3_600_000
-  const slatah = histories.violationTime / histories.activeTime
+  const slatah = summary.violationTime / summary.activeTime
   const totals = sim.histories.vmTotals()
   const pdm = totals.migrationDeficit / totals.requested
   const slav = slatah * pdm
-  const observed = histories.activeTime + histories.idleTime
+  const observed = summary.activeTime + summary.idleTime
   return {
     energyKwh,
     migrations: sim.migrations,
@@ -18,17 +18,17 @@ export const collectMetrics = (sim: Simulator, startedMs: number): CloudsimMetri
     pdmPct: pdm * 100,
     slavPct: slav * 100,
     esv: energyKwh * slav,
-    hostShutdowns: histories.shutdowns,
-    meanTimeBeforeHostShutdownSec: histories.meanTimeBeforeShutdown,
-    meanTimeBeforeMigrationSec: histories.meanMigrationTime,
-    overloadTimeFraction: histories.activeTime > 0 ? histories.overloadTime / histories.activeTime : 0,
-    idleTimeFraction: observed > 0 ? histories.idleTime / observed : 0,
+    hostShutdowns: summary.shutdowns,
+    meanTimeBeforeHostShutdownSec: summary.meanTimeBeforeShutdown,
+    meanTimeBeforeMigrationSec: summary.meanMigrationTime,
+    overloadTimeFraction: summary.activeTime > 0 ? summary.overloadTime / summary.activeTime : 0,
+    idleTimeFraction: observed > 0 ? summary.idleTime / observed : 0,
     vms: sim.state.vmCount,
     hosts: sim.state.hostCount,
     wallSeconds: (performance.now() - startedMs) / 1000,
     slaOverallFrac: (totals.requested - totals.allocated) / totals.requested,
-    slaAverageFrac: histories.meanViolationShare,
-    stdevTimeBeforeHostShutdownSec: histories.stdevTimeBeforeShutdown,
-    stdevTimeBeforeMigrationSec: histories.stdevMigrationTime
+    slaAverageFrac: summary.meanViolationShare,
+    stdevTimeBeforeHostShutdownSec: summary.stdevTimeBeforeShutdown,
+    stdevTimeBeforeMigrationSec: summary.stdevMigrationTime
   }
 }

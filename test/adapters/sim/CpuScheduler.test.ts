@@ -86,3 +86,17 @@ describe("CPU sharing on a host", () => {
     expect(state.hostAvailableMips[0]).toBe(3720 - 1500)
   })
 })
+
+describe("host lists", () => {
+  it("refuses to remove an entry a host does not have, leaving every list as it was", () => {
+    const { state } = buildState(2, 3, [planetLabHostTypes[0]!], [planetLabVmTypes[1]!])
+    addToHost(state, 0, 0, 0)
+    addToHost(state, 0, 1, 0)
+    addToHost(state, 1, 2, 0)
+    expect(() => removeFromHost(state, 1, -1)).toThrow(RangeError)
+    expect(() => removeFromHost(state, 1, 1)).toThrow("host 1 has no list entry 1")
+    expect(Array.from(state.hostVmIds.subarray(0, state.hostVmCount[0]!))).toEqual([0, 1])
+    const second = state.hostSlots
+    expect(Array.from(state.hostVmIds.subarray(second, second + state.hostVmCount[1]!))).toEqual([2])
+  })
+})

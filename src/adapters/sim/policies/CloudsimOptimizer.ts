@@ -192,7 +192,8 @@ export class CloudsimOptimizer implements BestFitHosts {
   /**
    * Best fit's view of the hosts (`BestFitHosts`): methods, not closures, so that the hot code
    * compiled for one run serves the next (V8 specialises a closure's code to its context).
-   * Writes every candidate host for `vm` and its power increase, in host order.
+   * Writes every candidate host for `vm` and its power increase, in host order. For
+   * `findHostForVm` within a round only: it scans the round's hosts and probes some of them.
    */
   score(vm: number, excluded: Uint8Array, ids: Int32Array, scores: Float64Array): number {
     const state = this.state

@@ -21,7 +21,7 @@ export interface OverloadDetector {
   readonly historyWindow?: number
   /** Set when the verdict is a threshold on a linear function of the window (LR and LRR). */
   readonly linear?: LinearForecast
-  readonly isOverloaded: (load: HostLoad) => boolean
+  isOverloaded(load: HostLoad): boolean
 }
 
 /**
@@ -36,7 +36,7 @@ export interface LinearForecast {
   /** cᵢ for the i-th newest value. */
   readonly centered: Float64Array
   /** The forecast from Σ h and Σ cᵢ·hᵢ, `steps` intervals past the newest value. */
-  readonly predict: (sum: number, centeredSum: number, steps: number) => number
+  predict(sum: number, centeredSum: number, steps: number): number
 }
 
 /**

@@ -13,11 +13,11 @@ export interface BestFitHosts {
    * free capacity, memory) into `ids`, with its power increase in watts (power after adding the
    * VM minus the host's power at its last update; never NaN) into `scores`; returns how many.
    */
-  readonly score: (vm: number, excluded: Uint8Array, ids: Int32Array, scores: Float64Array) => number
+  score(vm: number, excluded: Uint8Array, ids: Int32Array, scores: Float64Array): number
   /** The host's scheduler currently hands out CPU (CloudSim: allocated MHz ≠ 0). */
-  readonly busy: (host: number) => boolean
+  busy(host: number): boolean
   /** The host's overload detector says it would be overloaded with the VM added. */
-  readonly overloadedWith: (host: number, vm: number) => boolean
+  overloadedWith(host: number, vm: number): boolean
   /** First fit's shortcut: the first host, in host order, that is not excluded and can take the VM; -1 if none. */
   readonly firstSuitable?: ((vm: number, excluded: Uint8Array) => number) | undefined
 }
@@ -87,7 +87,7 @@ const siftDown = (heap: Int32Array, size: number, i: number, scores: Float64Arra
     let child = 2 * i + 1
     if (child >= size) break
     const right = child + 1
-    if (right < size && before(heap[right]!, heap[child]!, scores)) child = right
+    if (right < size && precedes(heap[right]!, heap[child]!, scores)) child = right
     const c = heap[child]!
     const childScore = scores[c]!
     if (!(childScore < score || (childScore === score && c < item))) break
@@ -97,7 +97,8 @@ const siftDown = (heap: Int32Array, size: number, i: number, scores: Float64Arra
   heap[i] = item
 }
 
-const before = (a: number, b: number, scores: Float64Array): boolean =>
+/** Whether heap entry `a` comes before `b`: smaller score, then smaller position. */
+const precedes = (a: number, b: number, scores: Float64Array): boolean =>
   scores[a]! < scores[b]! || (scores[a] === scores[b] && a < b)
 
 /** The first host, in host order, that is not excluded and can take the VM; -1 if none. */

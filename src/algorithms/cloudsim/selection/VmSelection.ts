@@ -38,7 +38,7 @@ export interface VmSelection {
   readonly name: string
   /** Whether `history` must be filled before `select`. */
   readonly needsHistory: boolean
-  readonly select: (input: SelectionInput) => number
+  select(input: SelectionInput): number
 }
 
 /** MMT: the smallest configured memory (shortest migration); the first of equals. */

@@ -183,6 +183,7 @@ const instructions = async (labels: ReadonlyArray<string>): Promise<void> => {
   }
 }
 
+/** Whether some name is not a policy of this benchmark; says which, and the known ones. */
 const unknown = (names: ReadonlyArray<string>): boolean => {
   const wrong = names.filter((name) => !(name in policies))
   if (wrong.length === 0) return false

@@ -24,13 +24,14 @@ let order = new Int32Array(64)
 let buckets = new Int32Array(64)
 let bucketStarts = new Int32Array(64)
 
+/** Below count² < this × capacity, `hashTableOrder` sorts by insertion rather than by counting. */
+const insertionBound = 8
+
 /**
  * Fills `order` with the host's list positions in hash-table order (bucket, then list order). The
  * table never shrinks, so it often has several times more buckets than the host has VMs: a short
  * list is sorted by insertion, a long one by counting its buckets.
  */
-const insertionBound = 8
-
 const hashTableOrder = (state: SimState, host: number, count: number): void => {
   const ids = state.hostVmIds
   const base = host * state.hostSlots

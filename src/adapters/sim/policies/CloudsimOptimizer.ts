@@ -28,6 +28,7 @@ import {
   addToHost,
   historyCapacity,
   indexOnHost,
+  mapLoadFactor,
   removeFromHost,
   reserveMapCapacity,
   type SimState
@@ -225,8 +226,8 @@ export class CloudsimOptimizer implements BestFitHosts {
         // CloudSim's overload test creates and destroys the VM on every suitable busy host,
         // which leaves that host's CPU re-allocated in hash-table order (usually it already is,
         // and its table has room for one more). Such a host is scored after the loop: a probe
-        // changes only its own host, and a loop without calls keeps its arrays in registers.
-        if (hashOrdered[h] === 0 || vmCount[h]! + 1 > mapCapacity[h]! * 0.75) {
+        // changes only its own host, and the loop compiles tighter without a call in it.
+        if (hashOrdered[h] === 0 || vmCount[h]! + 1 > mapCapacity[h]! * mapLoadFactor) {
           probes[probeCount++] = count
           ids[count++] = h
           continue

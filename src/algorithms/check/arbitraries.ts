@@ -57,7 +57,13 @@ const ramArb: fc.Arbitrary<number> = fc.oneof(
 const vmCpuArb = (flat: boolean): fc.Arbitrary<ReadonlyArray<number>> =>
   flat
     ? fc
-        .tuple(fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 1, max: 5 }))
+        .tuple(
+          fc.oneof(
+            { weight: 3, arbitrary: fc.integer({ min: 0, max: 1500 }) },
+            { weight: 1, arbitrary: fc.integer({ min: 0, max: 4000 }) }
+          ),
+          fc.integer({ min: 1, max: 5 })
+        )
         .map(([mhz, length]) => Array.from({ length }, () => mhz))
     : fc.oneof(
         fc.array(fc.integer({ min: 0, max: 4000 }), { maxLength: 30 }),
@@ -88,7 +94,11 @@ const hostArb = (name: string, active: boolean): fc.Arbitrary<PlacementHost> =>
   fc
     .record({
       cpuMhz: fc.oneof(fc.constantFrom(1000, 2000, 2660, 3000, 4000, 8000), fc.integer({ min: 100, max: 10000 })),
-      cpuShare: fc.oneof(fc.double({ min: 0, max: 1.2, noNaN: true }), fc.constantFrom(0, 0.5, 0.8, 1)),
+      cpuShare: fc.oneof(
+        { weight: 2, arbitrary: fc.double({ min: 0, max: 0.8, noNaN: true }) },
+        { weight: 1, arbitrary: fc.double({ min: 0, max: 1.2, noNaN: true }) },
+        { weight: 1, arbitrary: fc.constantFrom(0, 0.5, 0.8, 1) }
+      ),
       ramMb: fc.constantFrom(1024, 2048, 4096, 8192, 16384),
       ramShare: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 0.5, 1))
     })
@@ -109,7 +119,7 @@ export const placementInputArb = (flatVmHistories: boolean): fc.Arbitrary<Placem
   fc
     .record({
       names: fc.uniqueArray(fc.stringMatching(/^h[0-9a-f]{1,2}$/), { maxLength: 8 }),
-      activeShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      activeShare: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
       vms: vmsArb({ maxLength: 8, flat: flatVmHistories })
     })
     .chain(({ names, activeShare, vms }) => {

@@ -161,7 +161,7 @@ export const makeCheckCommand = (resolve: CheckResolver = resolveCheckReference)
         }),
         (error) =>
           error.field === "runs" || error.field === "seed"
-            ? new ConfigError({ ...error, field: `--${error.field}` })
+            ? new ConfigError({ field: `--${error.field}`, message: error.message })
             : error
       )
       const replay = [

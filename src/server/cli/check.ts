@@ -89,6 +89,8 @@ export const resolveCheckReference: CheckResolver = (ref) =>
     const { name, suffix } = splitReference(ref)
     if (name === "") return yield* Effect.fail(refError(`expected NAME[:NUMBER|:JSON] or MODULE#EXPORT, got "${ref}"`))
     if (name.includes("#")) {
+      // The user-module loader goes here: loadUserFactory(name) gives the factory for
+      // { subject: { ref, make: factory }, params: the suffix's JSON }.
       return yield* Effect.fail(
         refError(`"${ref}": user references (MODULE#EXPORT) need the catalogue loader, which this build lacks`)
       )
@@ -136,14 +138,17 @@ const params = Options.text("params").pipe(
   Options.optional
 )
 const runs = Options.integer("runs").pipe(
-  Options.withDescription("random inputs tried per property"),
+  Options.withDescription(`random inputs tried per property (${defaultCheckRuns} by default)`),
   Options.withDefault(defaultCheckRuns)
 )
 const seed = Options.integer("seed").pipe(
   Options.withDescription("fast-check seed (a 32-bit integer): the same seed tries the same inputs; random by default"),
   Options.optional
 )
-const format = Options.choice("format", ["text", "json"] as const).pipe(Options.withDefault("text" as const))
+const format = Options.choice("format", ["text", "json"] as const).pipe(
+  Options.withDescription("text: one line per property, PASS or FAIL; json: the whole report as one document"),
+  Options.withDefault("text" as const)
+)
 
 /** `neat check`, resolving references with `resolve`. */
 export const makeCheckCommand = (resolve: CheckResolver = resolveCheckReference) =>

@@ -7,14 +7,25 @@ import { isDeepStrictEqual } from "node:util"
 import fc from "fast-check"
 import { showValue } from "./CheckSubject.js"
 
-/** What an algorithm did against its contract, in words. */
+/** What an algorithm did against its contract, in words, and at which call (1-based) when one is to blame. */
 export class PropertyViolation extends Error {
   override readonly name = "PropertyViolation"
+  constructor(
+    message: string,
+    readonly call?: number
+  ) {
+    super(message)
+  }
 }
 
 /** Stops the current check with `message`. */
 export const violation = (message: string): never => {
   throw new PropertyViolation(message)
+}
+
+/** Stops the current check with what went wrong at call `call` (1-based). */
+export const violationAt = (call: number, message: string): never => {
+  throw new PropertyViolation(`call ${call}: ${message}`, call)
 }
 
 /** How one property fared over its runs. */
@@ -36,7 +47,7 @@ export interface PropertyFailure {
   readonly path: string
 }
 
-/** A property of one family of algorithms; `A` is the algorithm. */
+/** A property of one family of algorithms; `A` is the algorithm, its inputs a sequence of calls. */
 export interface AlgorithmProperty<A> {
   /** Short and stable, for scripts: `deterministic`, `within-thresholds`. */
   readonly name: string
@@ -49,8 +60,20 @@ export interface AlgorithmProperty<A> {
 const describeThrown = (error: unknown): string =>
   error instanceof Error ? (error.message === "" ? error.name : error.message) : showValue(error)
 
-/** A property over inputs drawn from `arbitrary`; `check` throws a PropertyViolation (or anything) when it fails. */
-export const algorithmProperty = <A, T>(
+/** The calls up to the one to blame: the ones after it never ran, and fast-check's shrinking may leave some. */
+const upToBlamedCall = (counterexample: unknown, error: unknown): unknown =>
+  error instanceof PropertyViolation &&
+  error.call !== undefined &&
+  Array.isArray(counterexample) &&
+  counterexample.length > error.call
+    ? counterexample.slice(0, error.call)
+    : counterexample
+
+/**
+ * A property over sequences of calls drawn from `arbitrary`; `check` throws a PropertyViolation
+ * (or anything) when it fails.
+ */
+export const algorithmProperty = <A, T extends ReadonlyArray<unknown>>(
   name: string,
   description: string,
   arbitrary: fc.Arbitrary<T>,
@@ -74,7 +97,7 @@ export const algorithmProperty = <A, T>(
       runs: details.numRuns,
       failure: {
         message: describeThrown(details.errorInstance),
-        counterexample: details.counterexample[0],
+        counterexample: upToBlamedCall(details.counterexample[0], details.errorInstance),
         shrinks: details.numShrinks,
         path: details.counterexamplePath
       }
@@ -82,13 +105,13 @@ export const algorithmProperty = <A, T>(
   }
 })
 
-/** Calls an algorithm's method, turning a throw into a violation that says which call threw. */
-export const callAlgorithm = <R>(where: string, method: string, call: () => R): R => {
+/** Makes call `call` of an algorithm's method, turning a throw into a violation that says which call threw. */
+export const callAlgorithm = <R>(call: number, method: string, invoke: () => R): R => {
   try {
-    return call()
+    return invoke()
   } catch (error) {
     if (error instanceof PropertyViolation) throw error
-    return violation(`${where}: ${method} threw: ${describeThrown(error)}`)
+    return violationAt(call, `${method} threw: ${describeThrown(error)}`)
   }
 }
 

@@ -14,7 +14,7 @@ import {
   showPair,
   snapshotOf,
   throughJson,
-  violation
+  violationAt
 } from "./CheckProperty.js"
 import { showValue } from "./CheckSubject.js"
 
@@ -22,13 +22,12 @@ type Calls = ReadonlyArray<ReadonlyArray<number>>
 
 /** One decision, checked to be `[boolean, state]`. */
 const decide = (detector: Detector, history: ReadonlyArray<number>, state: unknown, call: number) => {
-  const where = `call ${call}`
-  const result: unknown = callAlgorithm(where, "decide", () => detector.decide(history, state))
+  const result: unknown = callAlgorithm(call, "decide", () => detector.decide(history, state))
   if (!Array.isArray(result) || result.length !== 2) {
-    return violation(`${where}: decide returned ${showValue(result)}, not [decision, state]`)
+    return violationAt(call, `decide returned ${showValue(result)}, not [decision, state]`)
   }
   if (typeof result[0] !== "boolean") {
-    return violation(`${where}: decide returned the decision ${showValue(result[0])}, not true or false`)
+    return violationAt(call, `decide returned the decision ${showValue(result[0])}, not true or false`)
   }
   return result as unknown as readonly [boolean, unknown]
 }
@@ -57,8 +56,9 @@ const deterministic = algorithmProperty<Detector, Calls>(
       const first = decide(detector, copyInput(history), state, i + 1)
       const second = decide(detector, copyInput(history), state, i + 1)
       if (!sameValue(first, second)) {
-        violation(
-          `call ${i + 1}: decide returned ${showPair(first)}, then ${showPair(second)} for the same history and state`
+        violationAt(
+          i + 1,
+          `decide returned ${showPair(first)}, then ${showPair(second)} for the same history and state`
         )
       }
       state = first[1]
@@ -78,12 +78,13 @@ const leavesInputs = algorithmProperty<Detector, Calls>(
       const before = snapshotOf(state)
       const [, next] = decide(detector, given, state, i + 1)
       if (!sameValue(given, history)) {
-        violation(`call ${i + 1}: decide changed the history it was given to ${showValue(given)}`)
+        violationAt(i + 1, `decide changed the history it was given to ${showValue(given)}`)
       }
       const after = snapshotOf(state)
       if (before !== undefined && after !== undefined && !sameValue(before.value, after.value)) {
-        violation(
-          `call ${i + 1}: decide changed the state it was given from ${showValue(before.value)} to ${showValue(after.value)}`
+        violationAt(
+          i + 1,
+          `decide changed the state it was given from ${showValue(before.value)} to ${showValue(after.value)}`
         )
       }
       state = next
@@ -104,8 +105,9 @@ const stateJson = algorithmProperty<Detector, Calls>(
       const [decision, next] = decide(kept, copyInput(history), state, i + 1)
       const [resumedDecision, resumedNext] = decide(resumed, copyInput(history), stored, i + 1)
       if (decision !== resumedDecision) {
-        violation(
-          `call ${i + 1}: decided ${decision} with the state it returned, ${showValue(state)}, ` +
+        violationAt(
+          i + 1,
+          `decided ${decision} with the state it returned, ${showValue(state)}, ` +
             `but ${resumedDecision} with that state read back from JSON, ${showValue(stored)}`
         )
       }

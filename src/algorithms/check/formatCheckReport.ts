@@ -32,7 +32,7 @@ export const formatCheckText = (report: CheckReport, replay: string): string => 
     if (failure.counterexample !== null) {
       const shrunk = failure.shrinks === 1 ? "shrunk once" : `shrunk ${failure.shrinks} times`
       lines.push(
-        `${indent}counterexample (${shrunk}, after ${property.runs} runs): ${showCounterexample(failure.counterexample)}`
+        `${indent}counterexample (${shrunk}, after ${property.runs === 1 ? "1 run" : `${property.runs} runs`}): ${showCounterexample(failure.counterexample)}`
       )
     }
   }

@@ -14,7 +14,7 @@ import {
   sameValue,
   showPair,
   snapshotOf,
-  violation
+  violationAt
 } from "./CheckProperty.js"
 import { showValue } from "./CheckSubject.js"
 
@@ -48,18 +48,17 @@ export const placementLimitsOf = (params: unknown): PlacementLimits => {
 
 /** One placement, checked to be `[placement or undefined, state]` with a host name for each VM placed. */
 const place = (placer: VmPlacer, input: PlacementInput, state: unknown, call: number) => {
-  const where = `call ${call}`
-  const result: unknown = callAlgorithm(where, "place", () => placer.place(input, state))
+  const result: unknown = callAlgorithm(call, "place", () => placer.place(input, state))
   if (!Array.isArray(result) || result.length !== 2) {
-    return violation(`${where}: place returned ${showValue(result)}, not [placement, state]`)
+    return violationAt(call, `place returned ${showValue(result)}, not [placement, state]`)
   }
   const placement: unknown = result[0]
   if (placement !== undefined) {
     if (typeof placement !== "object" || placement === null || Array.isArray(placement)) {
-      return violation(`${where}: place returned ${showValue(placement)}, not a placement {VM UUID: host} or undefined`)
+      return violationAt(call, `place returned ${showValue(placement)}, not a placement {VM UUID: host} or undefined`)
     }
     for (const [uuid, host] of Object.entries(placement)) {
-      if (typeof host !== "string") violation(`${where}: place put VM "${uuid}" on ${showValue(host)}, not a host name`)
+      if (typeof host !== "string") violationAt(call, `place put VM "${uuid}" on ${showValue(host)}, not a host name`)
     }
   }
   return result as unknown as readonly [Placement | undefined, unknown]
@@ -94,12 +93,13 @@ const allOrNone = algorithmProperty<VmPlacer, Calls>(
       if (placesSome(placement)) {
         const given = new Set(input.vms.map((vm) => vm.uuid))
         for (const uuid of Object.keys(placement)) {
-          if (!given.has(uuid)) violation(`call ${i + 1}: placed "${uuid}", which is not among the VMs given`)
+          if (!given.has(uuid)) violationAt(i + 1, `placed "${uuid}", which is not among the VMs given`)
         }
         const missing = input.vms.filter((vm) => !(vm.uuid in placement)).map((vm) => vm.uuid)
         if (missing.length > 0) {
-          violation(
-            `call ${i + 1}: placed ${Object.keys(placement).length} of the ${input.vms.length} VMs, ` +
+          violationAt(
+            i + 1,
+            `placed ${Object.keys(placement).length} of the ${input.vms.length} VMs, ` +
               `leaving out ${missing.join(", ")}`
           )
         }
@@ -120,8 +120,7 @@ const givenHosts = algorithmProperty<VmPlacer, Calls>(
       const [placement, next] = place(placer, copyInput(input), state, i + 1)
       const names = new Set([...input.hosts, ...input.inactiveHosts].map((host) => host.name))
       for (const [uuid, host] of Object.entries(placement ?? {})) {
-        if (!names.has(host))
-          violation(`call ${i + 1}: placed "${uuid}" on "${host}", which is not among the hosts given`)
+        if (!names.has(host)) violationAt(i + 1, `placed "${uuid}" on "${host}", which is not among the hosts given`)
       }
       state = next
     })
@@ -181,7 +180,7 @@ const withinThresholds = (limits: PlacementLimits) =>
       calls.forEach((input, i) => {
         const [placement, next] = place(placer, copyInput(input), state, i + 1)
         const problem = placesSome(placement) ? overfilled(input, placement, limits) : undefined
-        if (problem !== undefined) violation(`call ${i + 1}: ${problem}`)
+        if (problem !== undefined) violationAt(i + 1, `${problem}`)
         state = next
       })
     }
@@ -198,9 +197,7 @@ const deterministic = algorithmProperty<VmPlacer, Calls>(
       const first = place(placer, copyInput(input), state, i + 1)
       const second = place(placer, copyInput(input), state, i + 1)
       if (!sameValue(first, second)) {
-        violation(
-          `call ${i + 1}: place returned ${showPair(first)}, then ${showPair(second)} for the same input and state`
-        )
+        violationAt(i + 1, `place returned ${showPair(first)}, then ${showPair(second)} for the same input and state`)
       }
       state = first[1]
     })
@@ -218,12 +215,12 @@ const leavesInputs = algorithmProperty<VmPlacer, Calls>(
       const given = copyInput(input)
       const before = snapshotOf(state)
       const [, next] = place(placer, given, state, i + 1)
-      if (!sameValue(given, input))
-        violation(`call ${i + 1}: place changed the input it was given to ${showValue(given)}`)
+      if (!sameValue(given, input)) violationAt(i + 1, `place changed the input it was given to ${showValue(given)}`)
       const after = snapshotOf(state)
       if (before !== undefined && after !== undefined && !sameValue(before.value, after.value)) {
-        violation(
-          `call ${i + 1}: place changed the state it was given from ${showValue(before.value)} to ${showValue(after.value)}`
+        violationAt(
+          i + 1,
+          `place changed the state it was given from ${showValue(before.value)} to ${showValue(after.value)}`
         )
       }
       state = next

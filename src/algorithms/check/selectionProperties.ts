@@ -15,7 +15,7 @@ import {
   showPair,
   snapshotOf,
   throughJson,
-  violation
+  violationAt
 } from "./CheckProperty.js"
 import { showValue } from "./CheckSubject.js"
 
@@ -23,14 +23,13 @@ type Calls = ReadonlyArray<ReadonlyArray<VmSample>>
 
 /** One selection, checked to be `[UUIDs, state]`. */
 const select = (selector: VmSelector, vms: ReadonlyArray<VmSample>, state: unknown, call: number) => {
-  const where = `call ${call}`
-  const result: unknown = callAlgorithm(where, "select", () => selector.select(vms, state))
+  const result: unknown = callAlgorithm(call, "select", () => selector.select(vms, state))
   if (!Array.isArray(result) || result.length !== 2) {
-    return violation(`${where}: select returned ${showValue(result)}, not [UUIDs, state]`)
+    return violationAt(call, `select returned ${showValue(result)}, not [UUIDs, state]`)
   }
   const selected: unknown = result[0]
   if (!Array.isArray(selected) || !selected.every((uuid) => typeof uuid === "string")) {
-    return violation(`${where}: select returned the selection ${showValue(selected)}, not an array of VM UUIDs`)
+    return violationAt(call, `select returned the selection ${showValue(selected)}, not an array of VM UUIDs`)
   }
   return result as unknown as readonly [ReadonlyArray<string>, unknown]
 }
@@ -62,9 +61,9 @@ const members = algorithmProperty<VmSelector, Calls>(
       for (const uuid of selected) {
         if (!given.has(uuid)) {
           const among = vms.length === 0 ? "no VMs were given" : `the VMs given are ${[...given].join(", ")}`
-          violation(`call ${i + 1}: selected "${uuid}", which is not among its input (${among})`)
+          violationAt(i + 1, `selected "${uuid}", which is not among its input (${among})`)
         }
-        if (seen.has(uuid)) violation(`call ${i + 1}: selected "${uuid}" more than once`)
+        if (seen.has(uuid)) violationAt(i + 1, `selected "${uuid}" more than once`)
         seen.add(uuid)
       }
       state = next
@@ -83,9 +82,7 @@ const deterministic = algorithmProperty<VmSelector, Calls>(
       const first = select(selector, copyInput(vms), state, i + 1)
       const second = select(selector, copyInput(vms), state, i + 1)
       if (!sameValue(first, second)) {
-        violation(
-          `call ${i + 1}: select returned ${showPair(first)}, then ${showPair(second)} for the same VMs and state`
-        )
+        violationAt(i + 1, `select returned ${showPair(first)}, then ${showPair(second)} for the same VMs and state`)
       }
       state = first[1]
     })
@@ -103,11 +100,12 @@ const leavesInputs = algorithmProperty<VmSelector, Calls>(
       const given = copyInput(vms)
       const before = snapshotOf(state)
       const [, next] = select(selector, given, state, i + 1)
-      if (!sameValue(given, vms)) violation(`call ${i + 1}: select changed the VMs it was given to ${showValue(given)}`)
+      if (!sameValue(given, vms)) violationAt(i + 1, `select changed the VMs it was given to ${showValue(given)}`)
       const after = snapshotOf(state)
       if (before !== undefined && after !== undefined && !sameValue(before.value, after.value)) {
-        violation(
-          `call ${i + 1}: select changed the state it was given from ${showValue(before.value)} to ${showValue(after.value)}`
+        violationAt(
+          i + 1,
+          `select changed the state it was given from ${showValue(before.value)} to ${showValue(after.value)}`
         )
       }
       state = next
@@ -128,8 +126,9 @@ const stateJson = algorithmProperty<VmSelector, Calls>(
       const [selected, next] = select(kept, copyInput(vms), state, i + 1)
       const [resumedSelected, resumedNext] = select(resumed, copyInput(vms), stored, i + 1)
       if (!sameValue(selected, resumedSelected)) {
-        violation(
-          `call ${i + 1}: selected ${showValue(selected)} with the state it returned, ${showValue(state)}, ` +
+        violationAt(
+          i + 1,
+          `selected ${showValue(selected)} with the state it returned, ${showValue(state)}, ` +
             `but ${showValue(resumedSelected)} with that state read back from JSON, ${showValue(stored)}`
         )
       }

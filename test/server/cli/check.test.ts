@@ -105,7 +105,7 @@ describe("neat check", () => {
     expect(Either.isLeft(result)).toBe(true)
     expect(output).toMatch(/^PASS {2}total {9}/m)
     expect(output).toMatch(
-      /^FAIL {2}deterministic {2}the same history and state give the same decision and state\n {21}call 1: decide returned \[false, null\], then \[true, null\] for the same history and state\n {21}counterexample \(shrunk \d+ times?, after 1 runs\): \[\[.*\]\]$/m
+      /^FAIL {2}deterministic {2}the same history and state give the same decision and state\n {21}call 1: decide returned \[false, null\], then \[true, null\] for the same history and state\n {21}counterexample \(shrunk \d+ times?, after 1 run\): \[\[.*\]\]$/m
     )
 
     const json = await Effect.runPromise(

@@ -43,7 +43,7 @@ export interface PropertyFailure {
   readonly counterexample: unknown
   /** Shrinking steps from the first failing input to the counterexample. */
   readonly shrinks: number
-  /** fast-check's path to the counterexample from the seed (its `path` parameter). */
+  /** fast-check's path from the seed to the shrunk input (its `path` parameter), before the calls after the blamed one are cut. */
   readonly path: string
 }
 

@@ -6,6 +6,7 @@
 import type { SimulationMetrics, SimulationResult } from "../SimulationResult.js"
 import { barChart, lineChart, MAX_POINT_LABELS, type Series, scatterChart } from "./charts.js"
 import { escapeHtml } from "./escape.js"
+import { STYLE } from "./style.js"
 
 /** One run to report: its label (e.g. "LR-MMT-1.2"), its result and, optionally, its parameters. */
 export interface ReportRun {
@@ -160,31 +161,6 @@ const timelineCharts = (runs: ReadonlyArray<ReportRun>, maxTimelines: number): s
   ]
   return `<section><h2>Over time</h2>${note}${charts.join("\n")}</section>`
 }
-
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d1d1f;margin:24px auto;max-width:1240px;padding:0 16px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-p.note,p.sub{color:#555;margin:4px 0 12px}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:13px}
-th,td{padding:4px 8px;border-bottom:1px solid #e4e4e4;text-align:right;white-space:nowrap}
-thead th{background:#f5f5f7;vertical-align:bottom;white-space:normal;min-width:64px}
-tbody th{text-align:left;font-weight:600}
-td.best{font-weight:700;background:#e9f6ee}
-div.params{font-weight:400;white-space:normal;max-width:260px;margin-top:2px}
-code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f3f3;padding:0 3px;border-radius:3px;margin-right:2px}
-i.swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:baseline}
-figure{margin:12px 0 20px}
-svg.chart{max-width:100%;height:auto;display:block;font-family:inherit}
-svg .grid{stroke:#e6e6e6;stroke-width:1}
-svg .frame{fill:none;stroke:#888;stroke-width:1}
-svg .tick{font-size:11px;fill:#444}
-svg .axis{font-size:12px;fill:#222}
-svg .title{font-size:14px;font-weight:600;fill:#111}
-svg .label{font-size:11px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px}
-.legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:4px 0 0 74px;font-size:12px}
-.legend i{display:inline-block;width:14px;height:3px;margin-right:6px;vertical-align:middle}
-`
 
 /** The report page for `runs` (in the order given), as one HTML string. */
 export const renderReport = (runs: ReadonlyArray<ReportRun>, options: ReportOptions = {}): string => {

@@ -8,11 +8,13 @@ import { barChart, lineChart, MAX_POINT_LABELS, type Series, scatterChart } from
 import { escapeHtml } from "./escape.js"
 import { STYLE } from "./style.js"
 
-/** One run to report: its label (e.g. "LR-MMT-1.2"), its result and, optionally, its parameters. */
+/** One run to report: its label (e.g. "LR-MMT-1.2"), its result and, optionally, its parameters and its day. */
 export interface ReportRun {
   readonly label: string
   readonly result: SimulationResult
   readonly params?: Readonly<Record<string, unknown>> | undefined
+  /** The trace day it ran on: runs are compared ("best") only with runs of the same day. */
+  readonly day?: string | undefined
 }
 
 export interface ReportOptions {
@@ -84,29 +86,62 @@ const paramsCell = (params: Readonly<Record<string, unknown>> | undefined): stri
 const shared = (runs: ReadonlyArray<ReportRun>, key: keyof SimulationMetrics): boolean =>
   runs.every((run) => run.result.metrics[key] === runs[0]?.result.metrics[key])
 
+/** A run's day: given, or read from a sweep label's `@ DAY` tail; "" when unknown. */
+const dayOf = (run: ReportRun): string => run.day ?? / @ (\S+)$/.exec(run.label)?.[1] ?? ""
+
+/** The runs of each day, in the order the days first appear. */
+const byDay = (runs: ReadonlyArray<ReportRun>): Map<string, Array<ReportRun>> => {
+  const days = new Map<string, Array<ReportRun>>()
+  for (const run of runs) days.set(dayOf(run), [...(days.get(dayOf(run)) ?? []), run])
+  return days
+}
+
 const metricsTable = (runs: ReadonlyArray<ReportRun>): string => {
+  const days = byDay(runs)
   const columns = COLUMNS.filter(
     (column) => !((column.key === "vms" || column.key === "hosts") && shared(runs, column.key))
   )
-  const best = new Map<keyof SimulationMetrics, number>()
-  for (const column of columns) {
-    if (column.lowerIsBetter !== true || runs.length < 2 || shared(runs, column.key)) continue
-    const values = runs.map((run) => run.result.metrics[column.key]).filter(Number.isFinite)
-    if (values.length > 0) best.set(column.key, Math.min(...values))
+  // "Best" compares a day's runs with each other only: days differ in their VMs and load.
+  const best = new Map<string, Map<keyof SimulationMetrics, number>>()
+  for (const [day, dayRuns] of days) {
+    const bests = new Map<keyof SimulationMetrics, number>()
+    for (const column of columns) {
+      if (column.lowerIsBetter !== true || dayRuns.length < 2 || shared(dayRuns, column.key)) continue
+      const values = dayRuns.map((run) => run.result.metrics[column.key]).filter(Number.isFinite)
+      if (values.length > 0) bests.set(column.key, Math.min(...values))
+    }
+    best.set(day, bests)
   }
+  const showDay = days.size > 1
   const hasParams = runs.some((run) => run.params !== undefined && Object.keys(run.params).length > 0)
-  const head = `<tr><th>Run</th>${columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join("")}</tr>`
+  const head = `<tr><th>Run</th>${showDay ? "<th>Day</th>" : ""}${columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join("")}</tr>`
   const rows = runs.map((run, index) => {
     const cells = columns.map((column) => {
       const value = run.result.metrics[column.key]
-      const emphasis = best.get(column.key) === value ? ' class="best"' : ""
+      const emphasis = best.get(dayOf(run))?.get(column.key) === value ? ' class="best"' : ""
       return `<td${emphasis}>${formatMetric(value)}</td>`
     })
     const swatch = `<i class="swatch" style="background:${colorOf(index)}"></i>`
     const params = hasParams ? `<div class="params">${paramsCell(run.params)}</div>` : ""
-    return `<tr><th scope="row">${swatch}${escapeHtml(run.label)}${params}</th>${cells.join("")}</tr>`
+    const day = showDay ? `<td class="day">${escapeHtml(dayOf(run))}</td>` : ""
+    return `<tr><th scope="row">${swatch}${escapeHtml(run.label)}${params}</th>${day}${cells.join("")}</tr>`
   })
   return `<div class="scroll"><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`
+}
+
+/** Each day's own hosts and VMs (a range when its runs differ), never the first run's for all. */
+const dayFacts = (runs: ReadonlyArray<ReportRun>): string => {
+  const span = (values: ReadonlyArray<number>): string => {
+    const low = Math.min(...values)
+    const high = Math.max(...values)
+    return low === high ? String(low) : `${low}–${high}`
+  }
+  return [...byDay(runs)]
+    .map(([day, dayRuns]) => {
+      const facts = `${span(dayRuns.map((run) => run.result.metrics.hosts))} hosts, ${span(dayRuns.map((run) => run.result.metrics.vms))} VMs`
+      return day === "" ? facts : `${escapeHtml(day)}: ${facts}`
+    })
+    .join("; ")
 }
 
 const hours = (timeSec: Float64Array): Float64Array => timeSec.map((seconds) => seconds / 3600)
@@ -185,11 +220,8 @@ ${scatterChart(
   }))
 )}</section>
 ${timelineCharts(runs, maxTimelines)}`
-  const first = runs[0]?.result.metrics
   const sub =
-    first === undefined
-      ? ""
-      : `<p class="sub">${runs.length} run${runs.length === 1 ? "" : "s"}; ${first.hosts} hosts, ${first.vms} VMs.</p>`
+    runs.length === 0 ? "" : `<p class="sub">${runs.length} run${runs.length === 1 ? "" : "s"}; ${dayFacts(runs)}.</p>`
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -159,9 +159,14 @@ const defaultTimelineLabels = (configurations: ReadonlyArray<ConfigurationView>,
 const timelineSection = (configurations: ReadonlyArray<ConfigurationView>, input: SweepReportInput): string => {
   const given = new Map((input.timelines ?? []).map((entry) => [entry.label, entry.timeline]))
   const available = new Map<string, SampledTimeline>()
+  let partial = 0
   for (const c of configurations) {
+    // A mean over only some of the days would not compare with the others': all days or none.
+    const complete = c.rows.length > 0 && c.rows.every((row) => row.timeline !== undefined)
+    if (!complete && c.rows.some((row) => row.timeline !== undefined)) partial++
     const timeline =
-      given.get(c.label) ?? meanTimeline(c.rows.flatMap((row) => (row.timeline === undefined ? [] : [row.timeline])))
+      given.get(c.label) ??
+      (complete ? meanTimeline(c.rows.flatMap((row) => (row.timeline === undefined ? [] : [row.timeline]))) : undefined)
     if (timeline !== undefined) available.set(c.label, timeline)
   }
   if (available.size === 0) return ""
@@ -193,7 +198,11 @@ const timelineSection = (configurations: ReadonlyArray<ConfigurationView>, input
   const time = "Time (hours)"
   const note = `Mean over each configuration's days, step by step; ${shown.length} of ${configurations.length} configurations${
     input.timelineLabels === undefined ? " (the baseline and the lowest mean ESVs)" : ""
-  }.`
+  }.${
+    partial > 0
+      ? ` ${partial} configuration${partial === 1 ? " has" : "s have"} timelines for only some days (days run by an earlier invocation keep metrics only) and ${partial === 1 ? "is" : "are"} left out.`
+      : ""
+  }`
   return `<section><h2>Over time</h2><p class="note">${note}</p><div class="legend cfg lines">${legend}</div>
 <figure>${timelineChart(
     { title: "Active hosts", xLabel: time, yLabel: "Active hosts" },

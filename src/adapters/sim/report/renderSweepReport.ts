@@ -17,7 +17,6 @@ import {
   buildSweepModel,
   byColumn,
   type ConfigurationView,
-  distinctiveLabels,
   metricSummary,
   REPORT_METRICS,
   type ReportMetric,
@@ -109,10 +108,9 @@ const boxRows = (
   configurations: ReadonlyArray<ConfigurationView>,
   metrics: ReadonlyArray<ReportMetric>
 ): Array<BoxRow> => {
-  const short = distinctiveLabels(configurations.map((c) => c.label))
-  return configurations.map((c, i) => ({
+  return configurations.map((c) => ({
     config: c.index,
-    label: short[i] ?? c.label,
+    label: c.short,
     tooltip: c.label,
     look: c.look,
     boxes: metrics.map((m) => {

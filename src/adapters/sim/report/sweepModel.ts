@@ -47,6 +47,8 @@ export const byColumn = <A>(record: Readonly<Record<string, A>> | undefined, col
 export interface ConfigurationView {
   readonly index: number
   readonly label: string
+  /** The label without what every configuration shares (`distinctiveLabels`), for crowded places. */
+  readonly short: string
   readonly look: Look
   readonly summary: ConfigurationSummary | undefined
   readonly comparison: ConfigurationComparison | undefined
@@ -132,9 +134,11 @@ export const buildSweepModel = (
     grouped[index]?.push(row)
   }
   const comparisons = new Map(statistics.comparisons.map((comparison) => [comparison.label, comparison]))
+  const shorts = distinctiveLabels(labels)
   const configurations: Array<ConfigurationView> = labels.map((label, index) => ({
     index,
     label,
+    short: shorts[index] ?? label,
     look: lookOf(index),
     summary: summaries[index],
     comparison: comparisons.get(label),

@@ -51,10 +51,13 @@ export const bestOfDay = (
 
 const names = (configurations: ReadonlyArray<ConfigurationView>): string =>
   configurations
-    .map((c) => `<span data-config="${c.index}">${markerIcon(c.look)}${escapeHtml(c.label)}</span>`)
+    .map(
+      (c) =>
+        `<span data-config="${c.index}" title="${escapeHtml(c.label)}">${markerIcon(c.look)}${escapeHtml(c.short)}</span>`
+    )
     .join("<br>")
 
-/** One row per day: its own hosts and VMs, its runs, and its best runs among themselves. */
+/** One row per day: its own hosts and VMs, its runs, and its best runs among themselves (short labels, full on hover). */
 export const daysTable = (days: ReadonlyArray<DayView>): string => {
   const head = `<tr><th class="first label">Day</th><th>Hosts</th><th>VMs</th><th>Runs</th>${DAY_BESTS.map(
     (metric) => `<th class="label">Lowest ${escapeHtml(metric.header)}</th>`

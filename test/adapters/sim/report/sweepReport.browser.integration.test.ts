@@ -27,67 +27,68 @@ interface Overlap {
   readonly b: string
 }
 
+interface TextCheck {
+  readonly charts: number
+  readonly texts: number
+  readonly overlaps: ReadonlyArray<Overlap>
+  readonly outside: ReadonlyArray<string>
+}
+
+interface FrozenTable {
+  readonly position: string
+  readonly scrolls: boolean
+  readonly scrolled: number
+  readonly before: { readonly first: number; readonly later: number }
+  readonly after: { readonly first: number; readonly later: number }
+}
+
+// The checks run in the page, so they are plain JavaScript (the project compiles without DOM types).
+
 /** Pairs of texts whose boxes intersect, and texts that leave their chart, in every chart of the page. */
-const textCollisions = (page: Page) =>
-  page.evaluate(() => {
-    const overlaps: Array<Overlap> = []
-    const outside: Array<string> = []
-    let texts = 0
-    const charts = [...document.querySelectorAll("svg.chart")]
-    for (const chart of charts) {
-      const name = chart.getAttribute("aria-label") ?? "?"
-      const frame = chart.getBoundingClientRect()
-      const boxes = [...chart.querySelectorAll("text")].map((text) => ({
-        text: text.textContent ?? "",
-        box: text.getBoundingClientRect()
-      }))
-      texts += boxes.length
-      for (const { text, box } of boxes) {
-        if (
-          box.left < frame.left - 1 ||
-          box.right > frame.right + 1 ||
-          box.top < frame.top - 1 ||
-          box.bottom > frame.bottom + 1
-        )
-          outside.push(`${name}: ${text}`)
-      }
-      for (let i = 0; i < boxes.length; i++) {
-        for (let j = i + 1; j < boxes.length; j++) {
-          const a = boxes[i]?.box as DOMRect
-          const b = boxes[j]?.box as DOMRect
-          // Half a pixel of slack for anti-aliased edges.
-          const apart =
-            a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5
-          if (!apart) overlaps.push({ chart: name, a: boxes[i]?.text ?? "", b: boxes[j]?.text ?? "" })
-        }
+const TEXT_COLLISIONS = `(() => {
+  const overlaps = []
+  const outside = []
+  let texts = 0
+  const charts = [...document.querySelectorAll("svg.chart")]
+  for (const chart of charts) {
+    const name = chart.getAttribute("aria-label") || "?"
+    const frame = chart.getBoundingClientRect()
+    const boxes = [...chart.querySelectorAll("text")].map((text) => ({ text: text.textContent || "", box: text.getBoundingClientRect() }))
+    texts += boxes.length
+    for (const { text, box } of boxes) {
+      if (box.left < frame.left - 1 || box.right > frame.right + 1 || box.top < frame.top - 1 || box.bottom > frame.bottom + 1)
+        outside.push(name + ": " + text)
+    }
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].box
+        const b = boxes[j].box
+        // Half a pixel of slack for anti-aliased edges.
+        const apart = a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5
+        if (!apart) overlaps.push({ chart: name, a: boxes[i].text, b: boxes[j].text })
       }
     }
-    return { charts: charts.length, texts, overlaps, outside }
-  })
+  }
+  return { charts: charts.length, texts, overlaps, outside }
+})()`
 
-/** For each scrollable frozen table: where its first column and a later column are before and after scrolling. */
-const frozenColumns = (page: Page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll("table.frozen")].map((table) => {
-      const scroller = table.parentElement as HTMLElement
-      const first = table.querySelector("tbody .first") as HTMLElement
-      const later = table.querySelector("tbody tr > :last-child") as HTMLElement
-      const before = { first: first.getBoundingClientRect().left, later: later.getBoundingClientRect().left }
-      scroller.scrollLeft = 300
-      const scrolled = scroller.scrollLeft
-      const after = { first: first.getBoundingClientRect().left, later: later.getBoundingClientRect().left }
-      const scrolls = scroller.scrollWidth > scroller.clientWidth
-      scroller.scrollLeft = 0
-      return {
-        position: getComputedStyle(first).position,
-        scrolls,
-        scrolled,
-        scrollerLeft: scroller.getBoundingClientRect().left,
-        before,
-        after
-      }
-    })
-  )
+/** For each frozen table: where its first column and its last column are before and after scrolling it sideways. */
+const FROZEN_COLUMNS = `[...document.querySelectorAll("table.frozen")].map((table) => {
+  const scroller = table.parentElement
+  const first = table.querySelector("tbody .first")
+  const later = table.querySelector("tbody tr > :last-child")
+  const before = { first: first.getBoundingClientRect().left, later: later.getBoundingClientRect().left }
+  scroller.scrollLeft = 300
+  const scrolled = scroller.scrollLeft
+  const after = { first: first.getBoundingClientRect().left, later: later.getBoundingClientRect().left }
+  const scrolls = scroller.scrollWidth > scroller.clientWidth
+  scroller.scrollLeft = 0
+  return { position: getComputedStyle(first).position, scrolls, scrolled, before, after }
+})`
+
+const textCollisions = (page: Page): Promise<TextCheck> => page.evaluate(TEXT_COLLISIONS) as Promise<TextCheck>
+const frozenColumns = (page: Page): Promise<ReadonlyArray<FrozenTable>> =>
+  page.evaluate(FROZEN_COLUMNS) as Promise<ReadonlyArray<FrozenTable>>
 
 describeWithRequirement("sweep report in a browser", env, (values) => {
   let browser: Browser
@@ -139,10 +140,9 @@ describeWithRequirement("sweep report in a browser", env, (values) => {
       expect(texts.outside).toEqual([])
       if (configurations === 40) {
         // The check itself finds a collision: a copy of a tick label placed on its original.
-        await page.evaluate(() => {
-          const tick = document.querySelector("svg.chart text.tick") as SVGTextElement
-          tick.parentNode?.appendChild(tick.cloneNode(true))
-        })
+        await page.evaluate(
+          `(() => { const tick = document.querySelector("svg.chart text.tick"); tick.parentNode.appendChild(tick.cloneNode(true)) })()`
+        )
         expect((await textCollisions(page)).overlaps).toHaveLength(1)
         await page.reload()
       }
@@ -170,7 +170,7 @@ describeWithRequirement("sweep report in a browser", env, (values) => {
       // Pointing at a summary row highlights that configuration's marks and dims the others.
       const row = page.locator('table.frozen tbody tr[data-config="7"]').first()
       await row.hover()
-      expect(await page.evaluate(() => document.body.classList.contains("focus"))).toBe(true)
+      expect(await page.evaluate(`document.body.classList.contains("focus")`)).toBe(true)
       expect(await page.locator('svg.chart g.pt.hl[data-config="7"]').count()).toBeGreaterThanOrEqual(3)
       expect(await page.locator("svg.chart g.pt.hl:not([data-config='7'])").count()).toBe(0)
       // A click keeps it after the pointer leaves.

@@ -65,7 +65,7 @@ const scatterSection = (configurations: ReadonlyArray<ConfigurationView>): strin
   for (const c of configurations) {
     const x = metricSummary(c, energy)
     const y = metricSummary(c, slav)
-    if (x === undefined || y === undefined) continue
+    if (x === undefined || y === undefined || !Number.isFinite(x.mean) || !Number.isFinite(y.mean)) continue
     points.push({
       config: c.index,
       look: c.look,
@@ -77,8 +77,9 @@ const scatterSection = (configurations: ReadonlyArray<ConfigurationView>): strin
     })
   }
   if (points.length === 0) return ""
+  const drawn = new Set(points.map((point) => point.config))
   const legend = configurations
-    .filter((c) => c.summary !== undefined)
+    .filter((c) => drawn.has(c.index))
     .map(
       (c) =>
         `<span data-config="${c.index}" title="${escapeHtml(c.label)}">${markerIcon(c.look)}${escapeHtml(c.label)}</span>`
@@ -118,9 +119,11 @@ const boxRows = (
       if (values.length === 0) return undefined
       const summary = byColumn(c.summary?.metrics, m.column)
       const sorted = [...values].sort((a, b) => a - b)
-      return summary === undefined
-        ? { values, q1: quantile(sorted, 0.25), median: quantile(sorted, 0.5), q3: quantile(sorted, 0.75) }
-        : { values, q1: summary.q1, median: summary.median, q3: summary.q3 }
+      const given =
+        summary !== undefined && [summary.q1, summary.median, summary.q3].every((value) => Number.isFinite(value))
+      return given
+        ? { values, q1: summary.q1, median: summary.median, q3: summary.q3 }
+        : { values, q1: quantile(sorted, 0.25), median: quantile(sorted, 0.5), q3: quantile(sorted, 0.75) }
     })
   }))
 }

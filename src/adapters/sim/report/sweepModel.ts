@@ -76,15 +76,18 @@ export const dayName = (trace: string): string =>
     .filter((part) => part !== "")
     .pop() ?? trace
 
-const canonical = (value: Readonly<Record<string, unknown>>): string =>
-  JSON.stringify(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, value[key]])
+/** JSON with every object's keys sorted, so that equal configurations compare equal. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner
   )
 
+/** The shapes a statistics `config` may give a job's configuration in. */
 const configKeys = (policy: string, params: Readonly<Record<string, ParamValue>>): ReadonlyArray<string> => [
   canonical({ policy, ...params }),
+  canonical({ policy, params }),
   canonical(params)
 ]
 

@@ -170,6 +170,36 @@ describe("renderSweepReport", () => {
     expect(count(section(page, "Energy and SLA violations"), '<g class="pt"')).toBe(2)
   })
 
+  it("matches a configuration given as {policy, params}, whatever the key order", () => {
+    const rows = sampleSweepRows(2, 2)
+    const computed = sampleStatistics(rows)
+    const statistics: SweepStatistics = {
+      configurations: computed.configurations.map((c, i) => {
+        const { policy, ...params } = c.config
+        return {
+          ...c,
+          label: `C${i}`,
+          config: { params: Object.fromEntries(Object.entries(params).reverse()), policy }
+        }
+      }),
+      comparisons: []
+    }
+    const page = renderSweepReport({ rows, statistics })
+    expect(page).toContain("2 configurations × 2 days, 4 runs")
+  })
+
+  it("draws nothing at a place it cannot compute (statistics with nulls read from JSON)", () => {
+    const rows = sampleSweepRows(3, 3)
+    const computed = sampleStatistics(rows)
+    const broken = JSON.parse(
+      JSON.stringify(computed, (key, value: unknown) => (["mean", "median", "q1", "q3"].includes(key) ? null : value))
+    ) as SweepStatistics
+    const page = renderSweepReport({ rows, statistics: broken })
+    expect(page).not.toContain("NaN")
+    expect(section(page, "Energy and SLA violations")).toBe("")
+    expect(count(section(page, "Across days"), '<rect class="box"')).toBe(3 * 7)
+  })
+
   it("gives 40 configurations 40 distinct looks", () => {
     const looks = new Set(Array.from({ length: 40 }, (_, i) => `${lookOf(i).color} ${lookOf(i).shape}`))
     expect(looks.size).toBe(40)

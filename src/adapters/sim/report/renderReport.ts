@@ -114,7 +114,7 @@ const metricsTable = (runs: ReadonlyArray<ReportRun>): string => {
   }
   const showDay = days.size > 1
   const hasParams = runs.some((run) => run.params !== undefined && Object.keys(run.params).length > 0)
-  const head = `<tr><th>Run</th>${showDay ? "<th>Day</th>" : ""}${columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join("")}</tr>`
+  const head = `<tr><th class="first">Run</th>${showDay ? "<th>Day</th>" : ""}${columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join("")}</tr>`
   const rows = runs.map((run, index) => {
     const cells = columns.map((column) => {
       const value = run.result.metrics[column.key]
@@ -124,9 +124,9 @@ const metricsTable = (runs: ReadonlyArray<ReportRun>): string => {
     const swatch = `<i class="swatch" style="background:${colorOf(index)}"></i>`
     const params = hasParams ? `<div class="params">${paramsCell(run.params)}</div>` : ""
     const day = showDay ? `<td class="day">${escapeHtml(dayOf(run))}</td>` : ""
-    return `<tr><th scope="row">${swatch}${escapeHtml(run.label)}${params}</th>${day}${cells.join("")}</tr>`
+    return `<tr><th class="first" scope="row">${swatch}${escapeHtml(run.label)}${params}</th>${day}${cells.join("")}</tr>`
   })
-  return `<div class="scroll"><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`
+  return `<div class="scroll"><table class="frozen"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`
 }
 
 /** Each day's own hosts and VMs (a range when its runs differ), never the first run's for all. */

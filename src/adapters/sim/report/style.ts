@@ -9,6 +9,8 @@ th,td{padding:4px 8px;border-bottom:1px solid #e4e4e4;text-align:right;white-spa
 thead th{background:#f5f5f7;vertical-align:bottom;white-space:normal;min-width:64px}
 tbody th{text-align:left;font-weight:600}
 td.best{font-weight:700;background:#e9f6ee}
+table.frozen .first{position:sticky;left:0;z-index:1;background:#fff;text-align:left;box-shadow:inset -1px 0 0 #ddd}
+table.frozen thead .first{background:#f5f5f7;z-index:2}
 div.params{font-weight:400;white-space:normal;max-width:260px;margin-top:2px}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f3f3;padding:0 3px;border-radius:3px;margin-right:2px}
 i.swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:baseline}
@@ -24,11 +26,9 @@ svg .label{font-size:11px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:
 .legend i{display:inline-block;width:14px;height:3px;margin-right:6px;vertical-align:middle}
 `
 
-/** Additions for the sweep report: frozen first columns, linked highlighting, box plots. */
+/** Additions for the sweep report: linked highlighting, legends, intervals and box plots. */
 export const SWEEP_STYLE = `
 .scroll{max-width:100%;overflow-x:auto}
-table.frozen .first{position:sticky;left:0;z-index:1;background:#fff;text-align:left;box-shadow:inset -1px 0 0 #ddd}
-table.frozen thead .first{background:#f5f5f7;z-index:2}
 thead th.group{text-align:center;border-bottom:1px solid #ccc}
 td.better{color:#0a7d38}td.worse{color:#b3261e}td.sig{font-weight:700}
 td.label,th.label{text-align:left;white-space:nowrap}

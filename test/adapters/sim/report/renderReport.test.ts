@@ -30,8 +30,8 @@ describe("renderReport", () => {
   it("is one HTML page with a metrics table row per run and the five charts", () => {
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true)
     expect(html).toContain('<meta charset="utf-8">')
-    expect(count(html, "<table>")).toBe(1)
-    expect(count(html, '<tr><th scope="row">')).toBe(sampleRuns.length)
+    expect(count(html, '<table class="frozen">')).toBe(1)
+    expect(count(html, '<tr><th class="first" scope="row">')).toBe(sampleRuns.length)
     expect(count(html, "<svg ")).toBe(5)
     expect(count(html, "</svg>")).toBe(5)
     for (const title of [
@@ -85,7 +85,7 @@ describe("renderReport", () => {
       result: sampleResult(90 + i, 0.005, i, 12)
     }))
     const page = renderReport(many, { maxTimelines: 4 })
-    expect(count(page, '<tr><th scope="row">')).toBe(15)
+    expect(count(page, '<tr><th class="first" scope="row">')).toBe(15)
     expect(page).toContain("Timelines of the first 4 of 15 runs.")
     expect(count(page, "<polyline")).toBe(16)
   })

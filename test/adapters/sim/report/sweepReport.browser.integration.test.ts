@@ -86,6 +86,22 @@ const FROZEN_COLUMNS = `[...document.querySelectorAll("table.frozen")].map((tabl
   return { position: getComputedStyle(first).position, scrolls, scrolled, before, after }
 })`
 
+/** Pairs of configuration legend entries whose boxes intersect. */
+const LEGEND_COLLISIONS = `(() => {
+  const overlaps = []
+  for (const legend of document.querySelectorAll(".legend")) {
+    const boxes = [...legend.querySelectorAll("span")].map((span) => ({ text: span.textContent || "", box: span.getBoundingClientRect() }))
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].box
+        const b = boxes[j].box
+        if (!(a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5))
+          overlaps.push(boxes[i].text + " / " + boxes[j].text)
+      }
+  }
+  return overlaps
+})()`
+
 const textCollisions = (page: Page): Promise<TextCheck> => page.evaluate(TEXT_COLLISIONS) as Promise<TextCheck>
 const frozenColumns = (page: Page): Promise<ReadonlyArray<FrozenTable>> =>
   page.evaluate(FROZEN_COLUMNS) as Promise<ReadonlyArray<FrozenTable>>
@@ -138,6 +154,7 @@ describeWithRequirement("sweep report in a browser", env, (values) => {
       expect(texts.texts).toBeGreaterThan(configurations * 2)
       expect(texts.overlaps).toEqual([])
       expect(texts.outside).toEqual([])
+      expect(await page.evaluate(LEGEND_COLLISIONS)).toEqual([])
       if (configurations === 40) {
         // The check itself finds a collision: a copy of a tick label placed on its original.
         await page.evaluate(

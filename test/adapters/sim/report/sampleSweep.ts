@@ -175,5 +175,5 @@ export const sampleStatistics = (rows: ReadonlyArray<SweepReportRow>, baseline?:
   return { configurations, comparisons }
 }
 
-/** Writes a 40-configuration preview to the path given, for a look in a browser. */
+/** The configuration the fixtures compare the others with (CloudSim's THR-MMT-0.8). */
 export const BASELINE_LABEL = "cloudsim overload=thr:0.8 selection=mmt"

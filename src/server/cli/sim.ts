@@ -1,7 +1,8 @@
 /**
- * `neat sim`: one trace-driven simulation of CloudSim's PlanetLab data centre under a control
+ * `neat sim`: a trace-driven simulation of CloudSim's PlanetLab data centre under a control
  * policy; prints the study's metrics as a table or as one JSON object, and with `--report` writes
- * the HTML report. See docs/simulation.md.
+ * the HTML report. Repeated `--overload`/`--selection` values (every combination) or a sweep grid
+ * file (`--grid`) give several runs, compared in one report. See docs/simulation.md.
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
@@ -9,43 +10,57 @@ import { formatMetricsJson, formatMetricsTable } from "../../adapters/sim/format
 import { writeReport } from "../../adapters/sim/report/writeReport.js"
 import { runSimulationEffect } from "../../adapters/sim/runSimulation.js"
 import { policyNames } from "../../adapters/sim/SimulationOptions.js"
+import type { SimulationResult } from "../../adapters/sim/SimulationResult.js"
 import { simulationOptionsFromParams } from "../../adapters/sim/simulationParams.js"
+import type { Trace } from "../../adapters/sim/Trace.js"
 import { loadTrace } from "../../adapters/sim/traces/loadTrace.js"
 import { loadPlanetLab } from "../../adapters/sim/traces/planetLab.js"
+import { DEFAULT_POLICY, DEFAULT_TRACE, planSimRuns, type SimRun } from "./simRuns.js"
 
 const trace = Options.text("trace").pipe(
   Options.withDescription(
     "workload: a PlanetLab day directory (one file per VM), a CSV file (vm,time,cpu_percent[,ram_mb]) " +
-      "or synthetic[:vms=N,seed=S,days=D] (the built-in seeded workload)"
+      `or synthetic[:vms=N,seed=S,days=D] (the built-in seeded workload); default ${DEFAULT_TRACE}`
   ),
-  Options.withDefault("synthetic")
+  Options.optional
 )
 const vmOrder = Options.file("vm-order", { exists: "yes" }).pipe(
   Options.withDescription("file of 'index,filename' lines giving each VM's trace file (default: sorted names)"),
   Options.optional
 )
 const report = Options.file("report").pipe(
-  Options.withDescription("write a self-contained HTML report (metrics, energy vs SLAV, timelines) to this file"),
+  Options.withDescription(
+    "write a self-contained HTML report (metrics, energy vs SLAV, timelines of every run) to this file"
+  ),
+  Options.optional
+)
+const grid = Options.file("grid", { exists: "yes" }).pipe(
+  Options.withDescription(
+    "run every job of a sweep grid file {policies, parameters, traces} (as neat sweep --grid reads it) " +
+      "instead of --trace/--policy/--overload/--selection"
+  ),
   Options.optional
 )
 const hosts = Options.integer("hosts").pipe(Options.withDescription("number of hosts"), Options.withDefault(800))
 const policy = Options.choice("policy", policyNames).pipe(
-  Options.withDescription("control policy"),
-  Options.withDefault("cloudsim" as const)
+  Options.withDescription(`control policy; default ${DEFAULT_POLICY}`),
+  Options.optional
 )
 const overload = Options.text("overload").pipe(
   Options.withDescription(
     "overload detector NAME[:PARAM]: thr (threshold, 0.8 by default), iqr, mad, lr, lrr (safety parameter); " +
-      "for --policy neat any registry detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...)"
+      "for --policy neat any registry detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...); " +
+      "repeat it for one run per detector"
   ),
-  Options.optional
+  Options.repeated
 )
 const selection = Options.text("selection").pipe(
   Options.withDescription(
     "VM selection: mmt (default), mu, mc, rs; for --policy neat a registry selection NAME[:JSON] " +
-      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random)"
+      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random); " +
+      "repeat it for one run per selection (with repeated --overload: every combination)"
   ),
-  Options.optional
+  Options.repeated
 )
 const underload = Options.text("underload").pipe(
   Options.withDescription("--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5)"),
@@ -58,30 +73,57 @@ const placement = Options.text("placement").pipe(
 const seed = Options.integer("seed").pipe(Options.withDescription("seed of random selection (rs)"), Options.optional)
 const format = Options.choice("format", ["table", "json"] as const).pipe(Options.withDefault("table" as const))
 
+const formatRun = (run: SimRun, result: SimulationResult, format: "table" | "json", several: boolean): string => {
+  if (!several) return format === "json" ? formatMetricsJson(result.metrics) : formatMetricsTable(result.metrics)
+  if (format === "json") {
+    return `{"run":${JSON.stringify(run.label)},"trace":${JSON.stringify(run.trace)},"metrics":${formatMetricsJson(result.metrics)}}`
+  }
+  return `== ${run.label} @ ${run.day}\n${formatMetricsTable(result.metrics)}`
+}
+
 export const simCommand = Command.make(
   "sim",
-  { trace, vmOrder, hosts, policy, overload, selection, underload, placement, seed, format, report },
+  { trace, vmOrder, hosts, policy, overload, selection, underload, placement, seed, grid, format, report },
   (options) =>
     Effect.gen(function* () {
-      const given = { overload: options.overload, selection: options.selection, underload: options.underload }
-      const params: Record<string, string | number> = { hosts: options.hosts }
-      for (const [name, value] of Object.entries({ ...given, placement: options.placement })) {
-        if (Option.isSome(value)) params[name] = value.value
+      const runs = yield* planSimRuns(options)
+      // Every trace loaded and every run's options checked before the first simulation starts.
+      const traces = new Map<string, Trace>()
+      for (const run of runs) {
+        if (traces.has(run.trace)) continue
+        traces.set(
+          run.trace,
+          yield* loadTrace(run.trace, { planetLab: loadPlanetLab, vmOrder: Option.getOrUndefined(options.vmOrder) })
+        )
       }
-      if (Option.isSome(options.seed)) params.seed = options.seed.value
-      const loaded = yield* loadTrace(options.trace, {
-        planetLab: loadPlanetLab,
-        vmOrder: Option.getOrUndefined(options.vmOrder)
-      })
-      const result = yield* runSimulationEffect(yield* simulationOptionsFromParams(options.policy, params, loaded))
-      yield* Console.log(
-        options.format === "json" ? formatMetricsJson(result.metrics) : formatMetricsTable(result.metrics)
-      )
+      const planned = []
+      for (const run of runs) {
+        planned.push({
+          run,
+          options: yield* simulationOptionsFromParams(run.policy, run.params, traces.get(run.trace) as Trace)
+        })
+      }
+      const several = runs.length > 1
+      const results: Array<{ run: SimRun; result: SimulationResult }> = []
+      const lines: Array<string> = []
+      for (const { run, options: simulation } of planned) {
+        const result = yield* runSimulationEffect(simulation)
+        results.push({ run, result })
+        const text = formatRun(run, result, options.format, several)
+        if (several && options.format === "json") lines.push(text)
+        else yield* Console.log(several && results.length > 1 ? `\n${text}` : text)
+      }
+      if (lines.length > 0) yield* Console.log(`[${lines.join(",\n")}]`)
       if (Option.isSome(options.report)) {
-        const chosen = Object.values(given).flatMap((value) => (Option.isSome(value) ? [value.value] : []))
-        const label = chosen.length === 0 ? options.policy : `${options.policy} ${chosen.join(" ")}`
-        yield* writeReport(options.report.value, [{ label, result }], { title: `neat sim: ${options.trace}` })
+        const title = Option.isSome(options.grid)
+          ? `neat sim: ${options.grid.value}`
+          : `neat sim: ${Option.getOrElse(options.trace, () => DEFAULT_TRACE)}`
+        yield* writeReport(
+          options.report.value,
+          results.map(({ run, result }) => ({ label: run.label, result, day: run.day })),
+          { title }
+        )
         yield* Console.error(`report: ${options.report.value}`)
       }
     })
-).pipe(Command.withDescription("Simulate a workload under a consolidation policy and print its metrics"))
+).pipe(Command.withDescription("Simulate a workload under consolidation policies and print their metrics"))

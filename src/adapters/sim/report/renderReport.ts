@@ -6,12 +6,15 @@
 import type { SimulationMetrics, SimulationResult } from "../SimulationResult.js"
 import { barChart, lineChart, MAX_POINT_LABELS, type Series, scatterChart } from "./charts.js"
 import { escapeHtml } from "./escape.js"
+import { STYLE } from "./style.js"
 
-/** One run to report: its label (e.g. "LR-MMT-1.2"), its result and, optionally, its parameters. */
+/** One run to report: its label (e.g. "LR-MMT-1.2"), its result and, optionally, its parameters and its day. */
 export interface ReportRun {
   readonly label: string
   readonly result: SimulationResult
   readonly params?: Readonly<Record<string, unknown>> | undefined
+  /** The trace day it ran on: runs are compared ("best") only with runs of the same day. */
+  readonly day?: string | undefined
 }
 
 export interface ReportOptions {
@@ -83,29 +86,62 @@ const paramsCell = (params: Readonly<Record<string, unknown>> | undefined): stri
 const shared = (runs: ReadonlyArray<ReportRun>, key: keyof SimulationMetrics): boolean =>
   runs.every((run) => run.result.metrics[key] === runs[0]?.result.metrics[key])
 
+/** A run's day: given, or read from a sweep label's `@ DAY` tail; "" when unknown. */
+const dayOf = (run: ReportRun): string => run.day ?? / @ (\S+)$/.exec(run.label)?.[1] ?? ""
+
+/** The runs of each day, in the order the days first appear. */
+const byDay = (runs: ReadonlyArray<ReportRun>): Map<string, Array<ReportRun>> => {
+  const days = new Map<string, Array<ReportRun>>()
+  for (const run of runs) days.set(dayOf(run), [...(days.get(dayOf(run)) ?? []), run])
+  return days
+}
+
 const metricsTable = (runs: ReadonlyArray<ReportRun>): string => {
+  const days = byDay(runs)
   const columns = COLUMNS.filter(
     (column) => !((column.key === "vms" || column.key === "hosts") && shared(runs, column.key))
   )
-  const best = new Map<keyof SimulationMetrics, number>()
-  for (const column of columns) {
-    if (column.lowerIsBetter !== true || runs.length < 2 || shared(runs, column.key)) continue
-    const values = runs.map((run) => run.result.metrics[column.key]).filter(Number.isFinite)
-    if (values.length > 0) best.set(column.key, Math.min(...values))
+  // "Best" compares a day's runs with each other only: days differ in their VMs and load.
+  const best = new Map<string, Map<keyof SimulationMetrics, number>>()
+  for (const [day, dayRuns] of days) {
+    const bests = new Map<keyof SimulationMetrics, number>()
+    for (const column of columns) {
+      if (column.lowerIsBetter !== true || dayRuns.length < 2 || shared(dayRuns, column.key)) continue
+      const values = dayRuns.map((run) => run.result.metrics[column.key]).filter(Number.isFinite)
+      if (values.length > 0) bests.set(column.key, Math.min(...values))
+    }
+    best.set(day, bests)
   }
+  const showDay = days.size > 1
   const hasParams = runs.some((run) => run.params !== undefined && Object.keys(run.params).length > 0)
-  const head = `<tr><th>Run</th>${columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join("")}</tr>`
+  const head = `<tr><th class="first">Run</th>${showDay ? "<th>Day</th>" : ""}${columns.map((c) => `<th>${escapeHtml(c.header)}</th>`).join("")}</tr>`
   const rows = runs.map((run, index) => {
     const cells = columns.map((column) => {
       const value = run.result.metrics[column.key]
-      const emphasis = best.get(column.key) === value ? ' class="best"' : ""
+      const emphasis = best.get(dayOf(run))?.get(column.key) === value ? ' class="best"' : ""
       return `<td${emphasis}>${formatMetric(value)}</td>`
     })
     const swatch = `<i class="swatch" style="background:${colorOf(index)}"></i>`
     const params = hasParams ? `<div class="params">${paramsCell(run.params)}</div>` : ""
-    return `<tr><th scope="row">${swatch}${escapeHtml(run.label)}${params}</th>${cells.join("")}</tr>`
+    const day = showDay ? `<td class="day">${escapeHtml(dayOf(run))}</td>` : ""
+    return `<tr><th class="first" scope="row">${swatch}${escapeHtml(run.label)}${params}</th>${day}${cells.join("")}</tr>`
   })
-  return `<div class="scroll"><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`
+  return `<div class="scroll"><table class="frozen"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></div>`
+}
+
+/** Each day's own hosts and VMs (a range when its runs differ), never the first run's for all. */
+const dayFacts = (runs: ReadonlyArray<ReportRun>): string => {
+  const span = (values: ReadonlyArray<number>): string => {
+    const low = Math.min(...values)
+    const high = Math.max(...values)
+    return low === high ? String(low) : `${low}–${high}`
+  }
+  return [...byDay(runs)]
+    .map(([day, dayRuns]) => {
+      const facts = `${span(dayRuns.map((run) => run.result.metrics.hosts))} hosts, ${span(dayRuns.map((run) => run.result.metrics.vms))} VMs`
+      return day === "" ? facts : `${escapeHtml(day)}: ${facts}`
+    })
+    .join("; ")
 }
 
 const hours = (timeSec: Float64Array): Float64Array => timeSec.map((seconds) => seconds / 3600)
@@ -161,31 +197,6 @@ const timelineCharts = (runs: ReadonlyArray<ReportRun>, maxTimelines: number): s
   return `<section><h2>Over time</h2>${note}${charts.join("\n")}</section>`
 }
 
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1d1d1f;margin:24px auto;max-width:1240px;padding:0 16px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-p.note,p.sub{color:#555;margin:4px 0 12px}
-.scroll{overflow-x:auto}
-table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:13px}
-th,td{padding:4px 8px;border-bottom:1px solid #e4e4e4;text-align:right;white-space:nowrap}
-thead th{background:#f5f5f7;vertical-align:bottom;white-space:normal;min-width:64px}
-tbody th{text-align:left;font-weight:600}
-td.best{font-weight:700;background:#e9f6ee}
-div.params{font-weight:400;white-space:normal;max-width:260px;margin-top:2px}
-code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f3f3;padding:0 3px;border-radius:3px;margin-right:2px}
-i.swatch{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:baseline}
-figure{margin:12px 0 20px}
-svg.chart{max-width:100%;height:auto;display:block;font-family:inherit}
-svg .grid{stroke:#e6e6e6;stroke-width:1}
-svg .frame{fill:none;stroke:#888;stroke-width:1}
-svg .tick{font-size:11px;fill:#444}
-svg .axis{font-size:12px;fill:#222}
-svg .title{font-size:14px;font-weight:600;fill:#111}
-svg .label{font-size:11px;fill:#222;paint-order:stroke;stroke:#fff;stroke-width:3px}
-.legend{display:flex;flex-wrap:wrap;gap:4px 16px;margin:4px 0 0 74px;font-size:12px}
-.legend i{display:inline-block;width:14px;height:3px;margin-right:6px;vertical-align:middle}
-`
-
 /** The report page for `runs` (in the order given), as one HTML string. */
 export const renderReport = (runs: ReadonlyArray<ReportRun>, options: ReportOptions = {}): string => {
   const title = options.title ?? "Neat simulation report"
@@ -209,11 +220,8 @@ ${scatterChart(
   }))
 )}</section>
 ${timelineCharts(runs, maxTimelines)}`
-  const first = runs[0]?.result.metrics
   const sub =
-    first === undefined
-      ? ""
-      : `<p class="sub">${runs.length} run${runs.length === 1 ? "" : "s"}; ${first.hosts} hosts, ${first.vms} VMs.</p>`
+    runs.length === 0 ? "" : `<p class="sub">${runs.length} run${runs.length === 1 ? "" : "s"}; ${dayFacts(runs)}.</p>`
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,4 +1,5 @@
 /** The shapes of a parameter sweep: its grid, its jobs, and the runner that executes one job. */
+import type { SampledTimeline } from "../report/sampledTimeline.js"
 import type { SimulationMetrics } from "../SimulationResult.js"
 
 /** A parameter value as given on the command line or in a grid file. */
@@ -29,7 +30,10 @@ export interface SweepJob {
  * Runs one job and returns its metrics. It executes in a worker thread, so it is named by module
  * and export (`RunnerRef`), not passed as a function; the module may cache traces between jobs.
  */
-export type SweepRunner = (job: SweepJob) => SimulationMetrics | Promise<SimulationMetrics>
+export type SweepRunner = (job: SweepJob) => SweepRunnerOutput | Promise<SweepRunnerOutput>
+
+/** A runner's metrics, optionally carrying the run's sampled timeline (for the report's mean timelines). */
+export type SweepRunnerOutput = SimulationMetrics & { readonly timeline?: SampledTimeline | undefined }
 
 /** Where a worker finds the runner: a module (file path or file: URL, .ts or .js) and the export's name. */
 export interface RunnerRef {
@@ -41,4 +45,6 @@ export interface RunnerRef {
 export interface SweepResult {
   readonly job: SweepJob
   readonly metrics: SimulationMetrics
+  /** The sampled timeline, for jobs run by this invocation (the store keeps metrics only). */
+  readonly timeline?: SampledTimeline | undefined
 }

@@ -6,10 +6,11 @@
 import { availableParallelism } from "node:os"
 import { Data, Effect, Either, Runtime } from "effect"
 import type { InputError } from "../../../core/errors.js"
+import type { SampledTimeline } from "../report/sampledTimeline.js"
 import { expandGrid, jobLabel } from "./grid.js"
 import { resultsToCsv, resultsToJson, writeTextFile } from "./output.js"
 import { ProgressBar, type ProgressStream } from "./ProgressBar.js"
-import type { RunnerRef, SweepGrid, SweepJob, SweepResult } from "./SweepJob.js"
+import type { RunnerRef, SweepGrid, SweepJob, SweepResult, SweepRunnerOutput } from "./SweepJob.js"
 import { openSweepStore, SweepStoreError } from "./SweepStore.js"
 import { type Shard, selectShard } from "./shard.js"
 import { RunnerLoadError, WorkerPool } from "./WorkerPool.js"
@@ -62,6 +63,7 @@ export const runSweep = (
       const finished = yield* store.finishedKeys(mine.map((job) => job.key))
       const todo = mine.filter((job) => !finished.has(job.key))
       const failed: Array<{ job: SweepJob; message: string }> = []
+      const timelines = new Map<string, SampledTimeline>()
       let ran = 0
 
       if (todo.length > 0) {
@@ -80,6 +82,8 @@ export const runSweep = (
               try: () =>
                 pool.run(todo, {
                   onDone: async (job, metrics) => {
+                    const { timeline } = metrics as SweepRunnerOutput
+                    if (timeline !== undefined) timelines.set(job.key, timeline)
                     const saved = await save(Effect.either(store.save({ job, metrics })))
                     if (Either.isLeft(saved)) throw saved.left
                     ran++
@@ -101,7 +105,10 @@ export const runSweep = (
         )
       }
 
-      const results = yield* store.load(all)
+      const results = (yield* store.load(all)).map((result) => {
+        const timeline = timelines.get(result.job.key)
+        return timeline === undefined ? result : { ...result, timeline }
+      })
       if (options.csvFile !== undefined) yield* writeTextFile(options.csvFile, resultsToCsv(options.grid, results))
       if (options.jsonFile !== undefined) {
         yield* writeTextFile(options.jsonFile, resultsToJson(options.grid, all.length, results))

@@ -1,16 +1,17 @@
 /**
  * The default sweep runner: loads the job's trace (cached per worker thread) and simulates it with
- * the job's policy and parameters (`overload` NAME[:PARAM], `selection`, `hosts`, `seed`).
+ * the job's policy and parameters (`overload` NAME[:PARAM], `selection`, `hosts`, `seed`); the
+ * metrics carry the run's sampled timeline for the sweep report.
  */
 import { Effect, Either } from "effect"
 import { describeError } from "../../../core/errors.js"
+import { sampleTimeline } from "../report/sampledTimeline.js"
 import { runSimulation } from "../runSimulation.js"
-import type { SimulationMetrics } from "../SimulationResult.js"
 import { simulationOptionsFromParams } from "../simulationParams.js"
 import type { Trace } from "../Trace.js"
 import { loadTrace } from "../traces/loadTrace.js"
 import { loadPlanetLab } from "../traces/planetLab.js"
-import type { SweepJob } from "./SweepJob.js"
+import type { SweepJob, SweepRunnerOutput } from "./SweepJob.js"
 import { makeTraceCache } from "./traceCache.js"
 
 const traces = makeTraceCache(
@@ -20,9 +21,10 @@ const traces = makeTraceCache(
     )
 )
 
-export const runSimulationJob = async (job: SweepJob): Promise<SimulationMetrics> => {
+export const runSimulationJob = async (job: SweepJob): Promise<SweepRunnerOutput> => {
   const trace = await traces(job.trace)
   const options = simulationOptionsFromParams(job.policy, job.params, trace)
   if (Either.isLeft(options)) throw new Error(describeError(options.left))
-  return runSimulation(options.right).metrics
+  const result = runSimulation(options.right)
+  return { ...result.metrics, timeline: sampleTimeline(result.timeline) }
 }

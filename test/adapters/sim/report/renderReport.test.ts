@@ -30,8 +30,8 @@ describe("renderReport", () => {
   it("is one HTML page with a metrics table row per run and the five charts", () => {
     expect(html.startsWith("<!DOCTYPE html>")).toBe(true)
     expect(html).toContain('<meta charset="utf-8">')
-    expect(count(html, "<table>")).toBe(1)
-    expect(count(html, '<tr><th scope="row">')).toBe(sampleRuns.length)
+    expect(count(html, '<table class="frozen">')).toBe(1)
+    expect(count(html, '<tr><th class="first" scope="row">')).toBe(sampleRuns.length)
     expect(count(html, "<svg ")).toBe(5)
     expect(count(html, "</svg>")).toBe(5)
     for (const title of [
@@ -85,7 +85,7 @@ describe("renderReport", () => {
       result: sampleResult(90 + i, 0.005, i, 12)
     }))
     const page = renderReport(many, { maxTimelines: 4 })
-    expect(count(page, '<tr><th scope="row">')).toBe(15)
+    expect(count(page, '<tr><th class="first" scope="row">')).toBe(15)
     expect(page).toContain("Timelines of the first 4 of 15 runs.")
     expect(count(page, "<polyline")).toBe(16)
   })
@@ -148,5 +148,36 @@ describe("renderReport with many runs", () => {
     expect(page).toContain("40 runs: hover over a point to see its run.")
     expect(count(page, '<text class="label"')).toBe(0)
     expect(count(page, "<title>run 7</title>")).toBe(1)
+  })
+})
+
+describe("renderReport over several days", () => {
+  const onDay = (label: string, energy: number, vms: number, day: string) => {
+    const result = sampleResult(energy, 0.005, 1, 4)
+    return { label, day, result: { ...result, metrics: { ...result.metrics, vms } } }
+  }
+  // Day one is smaller: its energies are all lower than day two's.
+  const runs = [
+    onDay("A", 50, 500, "d1"),
+    onDay("B", 40, 500, "d1"),
+    onDay("A", 90, 1500, "d2"),
+    onDay("B", 95, 1500, "d2")
+  ]
+  const page = renderReport(runs)
+
+  it("states each day's own hosts and VMs", () => {
+    expect(page).toContain("4 runs; d1: 800 hosts, 500 VMs; d2: 800 hosts, 1500 VMs.")
+    expect(count(page, '<td class="day">d1</td>')).toBe(2)
+  })
+
+  it("marks the best energy of each day among that day's runs", () => {
+    expect(count(page, '<td class="best">40</td>')).toBe(1)
+    expect(count(page, '<td class="best">90</td>')).toBe(1)
+    expect(count(page, '<td class="best">50</td>')).toBe(0)
+  })
+
+  it("reads the day of a sweep label's '@ DAY' tail", () => {
+    const labelled = runs.map(({ day, ...run }) => ({ ...run, label: `${run.label} @ ${day}` }))
+    expect(count(renderReport(labelled), '<td class="best">90</td>')).toBe(1)
   })
 })

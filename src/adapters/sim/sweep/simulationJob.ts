@@ -1,6 +1,7 @@
 /**
- * The default sweep runner: loads the job's trace (cached per worker thread) and simulates it with
- * the job's policy and parameters (`overload` NAME[:PARAM], `selection`, `hosts`, `seed`).
+ * The default sweep runner: loads the job's trace in its VM order (cached per worker thread) and
+ * simulates it with the job's policy and parameters (`overload` NAME[:PARAM], `selection`,
+ * `hosts`, `seed`).
  */
 import { Effect, Either } from "effect"
 import { describeError } from "../../../core/errors.js"
@@ -13,15 +14,21 @@ import { loadPlanetLab } from "../traces/planetLab.js"
 import type { SweepJob } from "./SweepJob.js"
 import { makeTraceCache } from "./traceCache.js"
 
-const traces = makeTraceCache(
-  (spec): Promise<Trace> =>
-    Effect.runPromise(
-      loadTrace(spec, { planetLab: loadPlanetLab }).pipe(Effect.mapError((error) => new Error(describeError(error))))
+/** The cache's key: the trace spec and the order file, as JSON. */
+const traces = makeTraceCache((key): Promise<Trace> => {
+  const [spec = "", vmOrder] = JSON.parse(key) as [string, string | undefined]
+  return Effect.runPromise(
+    loadTrace(spec, { planetLab: loadPlanetLab, vmOrder }).pipe(
+      Effect.mapError((error) => new Error(describeError(error)))
     )
-)
+  )
+})
 
 export const runSimulationJob = async (job: SweepJob): Promise<SimulationMetrics> => {
-  const trace = await traces(job.trace)
+  if (job.vmOrder !== undefined && job.vmOrder.path === undefined) {
+    throw new Error(`the job's VM order ${job.vmOrder.file} has no file to read`)
+  }
+  const trace = await traces(JSON.stringify([job.trace, job.vmOrder?.path]))
   const options = simulationOptionsFromParams(job.policy, job.params, trace)
   if (Either.isLeft(options)) throw new Error(describeError(options.left))
   return runSimulation(options.right).metrics

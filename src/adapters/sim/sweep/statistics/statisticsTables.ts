@@ -208,7 +208,7 @@ export const formatStatisticsText = (statistics: SweepStatistics): string => {
       ...TABLE_METRICS.map(([column]) => formatMeanInterval(c.metrics[column]))
     ])
   ])
-  const parts = [`${summary}\n(${CAPTION})`]
+  const parts = [`${summary}\n${CAPTION}.`]
   const [first] = statistics.comparisons
   if (first !== undefined) {
     const compared = ["energy_kwh", "slav_pct", "migrations"] as const

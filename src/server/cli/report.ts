@@ -3,6 +3,7 @@
  * (SQLite file or PostgreSQL URL), its sweep.json or its output folder, without running anything.
  * See docs/sweep.md.
  */
+import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
@@ -53,6 +54,11 @@ export const reportCommand = Command.make(
       const statistics = yield* computeStatistics(loaded.results, Option.getOrUndefined(options.baseline))
       const files: Array<string> = []
       if (Option.isSome(options.out)) {
+        const folder = options.out.value
+        yield* Effect.try({
+          try: () => mkdirSync(folder, { recursive: true }),
+          catch: (cause) => new InputError({ file: folder, message: `cannot create the folder: ${String(cause)}` })
+        })
         const json = join(options.out.value, "summary.json")
         const csv = join(options.out.value, "summary.csv")
         yield* writeTextFile(json, statisticsToJson(statistics))

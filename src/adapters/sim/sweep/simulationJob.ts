@@ -16,9 +16,10 @@ import { makeTraceCache } from "./traceCache.js"
 
 /** The cache's key: the trace spec and the order file, as JSON. */
 const traces = makeTraceCache((key): Promise<Trace> => {
-  const [spec = "", vmOrder] = JSON.parse(key) as [string, string | undefined]
+  // JSON has no undefined: the default order comes back as null.
+  const [spec = "", vmOrder] = JSON.parse(key) as [string, string | null]
   return Effect.runPromise(
-    loadTrace(spec, { planetLab: loadPlanetLab, vmOrder }).pipe(
+    loadTrace(spec, { planetLab: loadPlanetLab, vmOrder: vmOrder ?? undefined }).pipe(
       Effect.mapError((error) => new Error(describeError(error)))
     )
   )

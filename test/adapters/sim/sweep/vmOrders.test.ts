@@ -6,6 +6,7 @@ import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { expandGrid, jobKey } from "../../../../src/adapters/sim/sweep/grid.js"
+import { runSimulationJob } from "../../../../src/adapters/sim/sweep/simulationJob.js"
 import { resolveVmOrders } from "../../../../src/adapters/sim/sweep/vmOrders.js"
 
 const dir = mkdtempSync(join(tmpdir(), "neat-vm-orders-"))
@@ -56,5 +57,13 @@ describe("resolveVmOrders", () => {
     const empty = join(dir, "empty")
     mkdirSync(empty)
     expect(await message([empty])).toMatch(/holds no <day>\.csv for any day of the grid/)
+  })
+})
+
+describe("runSimulationJob", () => {
+  it("runs a day without a VM order in the default order", async () => {
+    const job = { key: "k", index: 0, policy: "npa", params: {}, trace: "synthetic:vms=5,seed=1" }
+    const metrics = await runSimulationJob(job)
+    expect(metrics.vms).toBe(5)
   })
 })

@@ -3,7 +3,7 @@
  * and metric), the papers' layout (`--table md|latex|csv`: configurations as rows, each metric as
  * mean ± half-width of its 95 % interval) and the plain-text table printed when a sweep ends.
  */
-import type { MetricSummary, SweepStatistics } from "./SweepStatistics.js"
+import type { MetricComparison, MetricSummary, SweepStatistics } from "./SweepStatistics.js"
 
 /** The metrics of the papers' tables, with their headings. */
 export const TABLE_METRICS: ReadonlyArray<readonly [column: string, heading: string]> = [
@@ -118,6 +118,57 @@ const latexText = (text: string): string =>
     c === "\\" ? "\\textbackslash{}" : c === "~" ? "\\textasciitilde{}" : c === "^" ? "\\^{}" : `\\${c}`
   )
 
+/** A change with its interval, relative to the baseline's mean: `-12.3 % [-15.0, -9.6]`. */
+const formatChange = (versus: MetricComparison | undefined, baselineMean: number | undefined): string => {
+  if (versus === undefined || versus.relative === null) return "–"
+  const percent = (value: number) => `${value >= 0 ? "+" : ""}${(value * 100).toFixed(1)}`
+  if (versus.ci95 === null || baselineMean === undefined || baselineMean === 0) return `${percent(versus.relative)} %`
+  const [low, high] = versus.ci95.map((bound) => bound / baselineMean) as [number, number]
+  return `${percent(versus.relative)} % [${percent(low)}, ${percent(high)}]`
+}
+
+const COMPARED = ["energy_kwh", "slav_pct", "migrations"] as const
+
+/** With a baseline, a second markdown table: each configuration's paired change and its p-values. */
+const markdownComparisons = (statistics: SweepStatistics): string => {
+  const [first] = statistics.comparisons
+  if (first === undefined) return ""
+  const baselineSummary = statistics.configurations.find((c) => c.label === first.baseline)
+  const header = [
+    "Configuration",
+    "Days",
+    ...COMPARED.flatMap((metric) => {
+      const heading = TABLE_METRICS.find(([column]) => column === metric)?.[1] ?? metric
+      return [`${heading} change`, "p (t)", "p (Wilcoxon)"]
+    })
+  ]
+  const lines = [
+    `| ${header.join(" | ")} |`,
+    `|${["---", "---:", ...COMPARED.flatMap(() => ["---:", "---:", "---:"])].join("|")}|`,
+    ...statistics.comparisons.map(
+      (c) =>
+        `| ${[
+          markdownCell(c.label),
+          String(c.n),
+          ...COMPARED.flatMap((metric) => {
+            const versus = c.metrics[metric]
+            return [
+              formatChange(versus, baselineSummary?.metrics[metric]?.mean),
+              formatP(versus?.p_t),
+              formatP(versus?.p_wilcoxon)
+            ]
+          })
+        ].join(" | ")} |`
+    )
+  ]
+  return (
+    `\nAgainst ${markdownCell(first.baseline)}, paired over the days both ran: the change of the mean ` +
+    "(mean paired difference over the baseline's mean) with its 95 % interval, and two-sided p-values of " +
+    "the paired t-test and the Wilcoxon signed-rank test.\n\n" +
+    `${lines.join("\n")}\n`
+  )
+}
+
 /** The papers' layout: configurations as rows, each metric as mean ± half-width. */
 export const formatStatisticsTable = (statistics: SweepStatistics, format: TableFormat): string => {
   const rows = statistics.configurations
@@ -136,7 +187,7 @@ export const formatStatisticsTable = (statistics: SweepStatistics, format: Table
             ].join(" | ")} |`
         )
       ]
-      return `${lines.join("\n")}\n\n${CAPTION}.\n`
+      return `${lines.join("\n")}\n\n${CAPTION}.\n${markdownComparisons(statistics)}`
     }
     case "latex": {
       const header = ["Configuration", "$n$", ...TABLE_METRICS.map(([, heading]) => latexText(heading))]

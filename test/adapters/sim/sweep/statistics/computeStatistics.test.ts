@@ -182,6 +182,14 @@ describe("tables", () => {
     )
   })
 
+  it("markdown with a baseline: a second table of paired changes and p-values", () => {
+    const md = formatStatisticsTable(s, "md")
+    expect(md).toContain("Against cloudsim overload=thr:1.0, paired over the days both ran")
+    // Energy: 2.6 ± 2.858525 over the baseline's mean 10 → +26.0 % [-2.6, +54.6]; p 0.0650 and 0.1250.
+    expect(md).toContain("| cloudsim overload=lr:1.2 | 5 | +26.0 % [-2.6, +54.6] | 0.0650 | 0.1250 |")
+    expect(formatStatisticsTable(statistics(), "md")).not.toContain("Against")
+  })
+
   it("LaTeX and CSV", () => {
     const latex = formatStatisticsTable(s, "latex")
     expect(latex).toContain("\\begin{tabular}{lrrrrrrrr}")

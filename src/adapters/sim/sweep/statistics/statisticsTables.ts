@@ -95,14 +95,16 @@ const decimalsFor = (value: number, digits: number): number => {
 
 /**
  * `mean ± half-width`, the half-width to two significant digits (or to the unit, when larger)
- * and the mean to the same decimal place; the mean alone (up to four significant digits) without
+ * and the mean to the same decimal place; the mean alone (up to five significant digits) without
  * an interval, or with `± 0` when all its days agree.
  */
 export const formatMeanInterval = (summary: MetricSummary | undefined, plusMinus = " ± "): string => {
   if (summary === undefined) return "–"
-  const half = halfWidthOf(summary)
+  const raw = halfWidthOf(summary)
+  // Days that all agree may still leave a rounding error's worth of spread.
+  const half = raw !== null && raw <= 1e-9 * Math.abs(summary.mean) ? 0 : raw
   if (half === null || half === 0) {
-    const mean = String(Number(summary.mean.toPrecision(4)))
+    const mean = String(Number(summary.mean.toPrecision(5)))
     return half === null ? mean : `${mean}${plusMinus}0`
   }
   const decimals = decimalsFor(half, 2)

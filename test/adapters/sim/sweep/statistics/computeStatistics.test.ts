@@ -10,6 +10,7 @@ import { computeStatistics } from "../../../../../src/adapters/sim/sweep/statist
 import type { SweepStatistics } from "../../../../../src/adapters/sim/sweep/statistics/SweepStatistics.js"
 import { summarizeSample } from "../../../../../src/adapters/sim/sweep/statistics/sampleSummary.js"
 import {
+  formatMeanInterval,
   formatStatisticsTable,
   formatStatisticsText,
   statisticsToCsv
@@ -188,6 +189,22 @@ describe("tables", () => {
     // Energy: 2.6 ± 2.858525 over the baseline's mean 10 → +26.0 % [-2.6, +54.6]; p 0.0650 and 0.1250.
     expect(md).toContain("| cloudsim overload=lr:1.2 | 5 | +26.0 % [-2.6, +54.6] | 0.0650 | 0.1250 |")
     expect(formatStatisticsTable(statistics(), "md")).not.toContain("Against")
+  })
+
+  it("shows days that agree up to rounding as ± 0", () => {
+    expect(
+      formatMeanInterval({
+        mean: 2410.8028,
+        sd: 1e-13,
+        ci95: [2410.8028 - 1e-13, 2410.8028 + 1e-13],
+        median: 0,
+        q1: 0,
+        q3: 0
+      })
+    ).toBe("2410.8 ± 0")
+    expect(formatMeanInterval({ mean: 0.1, sd: 0.01, ci95: [0.09, 0.11], median: 0, q1: 0, q3: 0 })).toBe(
+      "0.100 ± 0.010"
+    )
   })
 
   it("LaTeX and CSV", () => {

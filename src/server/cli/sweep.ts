@@ -227,8 +227,20 @@ const reportStopSignal = <A, E, R>(
   sweep: Pick<SweepOptions, "grid" | "store" | "storeSchema">
 ): Effect.Effect<A, E, R> => {
   let received: StopSignal | undefined
-  const listeners = (Object.keys(SIGNAL_EXIT_CODES) as Array<StopSignal>).map(
-    (signal) => [signal, () => (received ??= signal)] as const
+  const signals = Object.keys(SIGNAL_EXIT_CODES) as Array<StopSignal>
+  const removeListeners = () => {
+    for (const [signal, listener] of listeners) process.removeListener(signal, listener)
+  }
+  // Only the first signal is caught: a second one finds no listener and ends the process at once.
+  const listeners = signals.map(
+    (signal) =>
+      [
+        signal,
+        () => {
+          received ??= signal
+          removeListeners()
+        }
+      ] as const
   )
   const tell = Effect.suspend(() => {
     if (received === undefined) return Effect.void
@@ -257,10 +269,7 @@ const reportStopSignal = <A, E, R>(
       for (const [signal, listener] of listeners) process.on(signal, listener)
     }),
     () => effect.pipe(Effect.onInterrupt(() => tell)),
-    () =>
-      Effect.sync(() => {
-        for (const [signal, listener] of listeners) process.removeListener(signal, listener)
-      })
+    () => Effect.sync(removeListeners)
   )
 }
 

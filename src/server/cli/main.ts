@@ -33,8 +33,8 @@ cli(process.argv).pipe(
   Effect.provide(NodeContext.layer),
   NodeRuntime.runMain({
     disableErrorReporting: true,
-    // A command stopped by a signal may set its own exit status (neat sweep: 130, 143).
+    // A command interrupted by a signal may set its own exit status (neat sweep: 130, 143).
     teardown: (exit, onExit) =>
-      onExit(Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause) ? 1 : Number(process.exitCode ?? 0))
+      onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? Number(process.exitCode ?? 0) : 1)
   })
 )

@@ -1,12 +1,13 @@
 /** `neat`: the command-line entry point. Each subcommand lives in its own module beside this one. */
 import { Command } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Effect } from "effect"
+import { Cause, Effect, Exit } from "effect"
 import { checkCommand } from "./check.js"
 import { collectCommand } from "./collect.js"
 import { dbCleanCommand } from "./dbClean.js"
 import { decideCommand } from "./decide.js"
 import { localManagerCommand } from "./localManager.js"
+import { reportCommand } from "./report.js"
 import { reportFailure } from "./reportFailure.js"
 import { serveCommand } from "./serve.js"
 import { simCommand } from "./sim.js"
@@ -18,6 +19,7 @@ const neat = Command.make("neat").pipe(
   Command.withSubcommands([
     simCommand,
     sweepCommand,
+    reportCommand,
     decideCommand,
     serveCommand,
     localManagerCommand,
@@ -31,5 +33,10 @@ const cli = Command.run(neat, { name: "neat", version: "0.1.0" })
 cli(process.argv).pipe(
   reportFailure,
   Effect.provide(NodeContext.layer),
-  NodeRuntime.runMain({ disableErrorReporting: true })
+  NodeRuntime.runMain({
+    disableErrorReporting: true,
+    // A command interrupted by a signal may set its own exit status (neat sweep: 130, 143).
+    teardown: (exit, onExit) =>
+      onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? Number(process.exitCode ?? 0) : 1)
+  })
 )

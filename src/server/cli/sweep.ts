@@ -1,20 +1,30 @@
 /**
- * `neat sweep`: runs a grid of simulations (policies × parameters × trace days) on worker threads,
- * stores every result (SQLite file or PostgreSQL), resumes where an interrupted sweep stopped,
- * runs one shard of the grid with `--shard K/N` (or a Kubernetes Indexed Job's index), and writes
- * CSV, JSON and optionally an HTML report. See docs/sweep.md.
+ * `neat sweep`: runs a grid of simulations (policies × parameters × trace days, each day in its VM
+ * order) on worker threads, stores every result (SQLite file or PostgreSQL), resumes where an
+ * interrupted sweep stopped, runs one shard of the grid with `--shard K/N` (or a Kubernetes
+ * Indexed Job's index), and writes CSV, JSON, the statistics per configuration (summary.json,
+ * summary.csv, a table on stdout, the papers' table with `--table`) and optionally an HTML report.
+ * Interrupted by SIGINT or SIGTERM, it says what is stored and exits 130 or 143. See docs/sweep.md.
  */
 import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Data, Effect, Either, Option } from "effect"
-import { writeReport } from "../../adapters/sim/report/writeReport.js"
-import { expandGrid, jobLabel } from "../../adapters/sim/sweep/grid.js"
+import { expandGrid } from "../../adapters/sim/sweep/grid.js"
 import { expandDays, parseParams, readGridFile } from "../../adapters/sim/sweep/gridSpec.js"
-import { describeFailures, runSweep, type SweepSummary } from "../../adapters/sim/sweep/runSweep.js"
+import { writeSweepHtmlReport } from "../../adapters/sim/sweep/htmlReport.js"
+import {
+  countStoredJobs,
+  describeFailures,
+  runSweep,
+  type SweepOptions,
+  type SweepSummary
+} from "../../adapters/sim/sweep/runSweep.js"
 import type { SweepGrid } from "../../adapters/sim/sweep/SweepJob.js"
 import { parseShard, type Shard, shardFromEnv } from "../../adapters/sim/sweep/shard.js"
 import { parseRunnerRef } from "../../adapters/sim/sweep/simulationRunnerRef.js"
+import { formatStatisticsText } from "../../adapters/sim/sweep/statistics/statisticsTables.js"
+import { parseTableTarget, writeTable } from "../../adapters/sim/sweep/statistics/tableTarget.js"
 import { ConfigError, InputError } from "../../core/errors.js"
 
 /** Some jobs failed (the others are stored; a rerun retries only the failed ones). */
@@ -95,6 +105,27 @@ const report = Options.text("report").pipe(
   Options.optional
 )
 const quiet = Options.boolean("quiet").pipe(Options.withDescription("no progress bar"))
+const vmOrder = Options.text("vm-order").pipe(
+  Options.withPseudoName("DIR|DAY=FILE"),
+  Options.withDescription(
+    "VM order (repeatable): a folder of <day>.csv files in neat sim --vm-order's format (a day without one keeps the default order), or one day's file"
+  ),
+  Options.repeated
+)
+export const baselineOption = Options.text("baseline").pipe(
+  Options.withPseudoName("LABEL|NAME=VALUE..."),
+  Options.withDescription(
+    "compare every configuration with this one, paired over days: its label, or NAME=VALUE pairs (policy=NAME too) that name it"
+  ),
+  Options.optional
+)
+export const tableOption = Options.text("table").pipe(
+  Options.withPseudoName("md|latex|csv:FILE"),
+  Options.withDescription(
+    "write the papers' table (mean ± 95 % half-width per configuration) as md, latex or csv; FILE - for stdout"
+  ),
+  Options.optional
+)
 
 const config = {
   policy,
@@ -111,7 +142,10 @@ const config = {
   shards,
   runner,
   report,
-  quiet
+  quiet,
+  vmOrder,
+  baseline: baselineOption,
+  table: tableOption
 }
 
 type Parsed = {
@@ -120,6 +154,7 @@ type Parsed = {
   readonly trace: ReadonlyArray<string>
   readonly days: Option.Option<string>
   readonly grid: Option.Option<string>
+  readonly vmOrder: ReadonlyArray<string>
 }
 
 const buildGrid = (options: Parsed): Effect.Effect<SweepGrid, ConfigError | InputError> =>
@@ -136,7 +171,9 @@ const buildGrid = (options: Parsed): Effect.Effect<SweepGrid, ConfigError | Inpu
           message: "give either --grid or --policy/--param/--trace/--days"
         })
       }
-      return yield* readGridFile(options.grid.value)
+      const fromFile = yield* readGridFile(options.grid.value)
+      const orders = [...(fromFile.vmOrder ?? []), ...options.vmOrder]
+      return orders.length === 0 ? fromFile : { ...fromFile, vmOrder: orders }
     }
     const parameters = yield* parseParams(options.param)
     let traces: ReadonlyArray<string> = options.trace.length > 0 ? options.trace : ["synthetic"]
@@ -151,7 +188,9 @@ const buildGrid = (options: Parsed): Effect.Effect<SweepGrid, ConfigError | Inpu
       traces = yield* expandDays(root, options.days.value)
     }
     const policies = options.policy.length > 0 ? options.policy : ["cloudsim"]
-    return { policies, parameters, traces }
+    return options.vmOrder.length === 0
+      ? { policies, parameters, traces }
+      : { policies, parameters, traces, vmOrder: options.vmOrder }
   })
 
 const resolveShard = (
@@ -175,6 +214,65 @@ const summaryLines = (summary: SweepSummary, shardInfo: Shard | undefined, files
   ].join("\n")
 }
 
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const
+type StopSignal = keyof typeof SIGNAL_EXIT_CODES
+
+/**
+ * Notes which stop signal arrived while `effect` runs (the runtime interrupts the command on it),
+ * and when the command is interrupted so, says how many results are stored and that running the
+ * same command again resumes, and sets the exit status to 128 + the signal's number.
+ */
+const reportStopSignal = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  sweep: Pick<SweepOptions, "grid" | "store" | "storeSchema">
+): Effect.Effect<A, E, R> => {
+  let received: StopSignal | undefined
+  const signals = Object.keys(SIGNAL_EXIT_CODES) as Array<StopSignal>
+  const removeListeners = () => {
+    for (const [signal, listener] of listeners) process.removeListener(signal, listener)
+  }
+  // Only the first signal is caught: a second one finds no listener and ends the process at once.
+  const listeners = signals.map(
+    (signal) =>
+      [
+        signal,
+        () => {
+          received ??= signal
+          removeListeners()
+        }
+      ] as const
+  )
+  const tell = Effect.suspend(() => {
+    if (received === undefined) return Effect.void
+    const signal = received
+    return countStoredJobs(sweep).pipe(
+      Effect.map(
+        ({ stored, jobs, store }) =>
+          `neat sweep: interrupted by ${signal}; ${stored} of ${jobs} results are stored in ${store}. ` +
+          "Run the same command again to resume: stored jobs are not run again.\n"
+      ),
+      Effect.catchAll(() =>
+        Effect.succeed(
+          `neat sweep: interrupted by ${signal}; the finished results are stored. Run the same command again to resume.\n`
+        )
+      ),
+      Effect.flatMap((text) =>
+        Effect.sync(() => {
+          process.stderr.write(text)
+          process.exitCode = SIGNAL_EXIT_CODES[signal]
+        })
+      )
+    )
+  })
+  return Effect.acquireUseRelease(
+    Effect.sync(() => {
+      for (const [signal, listener] of listeners) process.on(signal, listener)
+    }),
+    () => effect.pipe(Effect.onInterrupt(() => tell)),
+    () => Effect.sync(removeListeners)
+  )
+}
+
 export const sweepCommand = Command.make("sweep", config, (options) =>
   Effect.gen(function* () {
     const grid = yield* buildGrid(options)
@@ -187,6 +285,9 @@ export const sweepCommand = Command.make("sweep", config, (options) =>
     if (Option.isSome(options.jobTimeout) && options.jobTimeout.value < 1) {
       return yield* new ConfigError({ field: "job-timeout", message: "must be at least 1 second" })
     }
+    const tableTarget = Option.isSome(options.table)
+      ? Option.some(yield* parseTableTarget(options.table.value))
+      : Option.none()
     const outDir = options.out
     yield* Effect.try({
       try: () => mkdirSync(outDir, { recursive: true }),
@@ -198,7 +299,7 @@ export const sweepCommand = Command.make("sweep", config, (options) =>
       options.store,
       () => process.env.NEAT_SWEEP_STORE ?? join(outDir, "sweep.sqlite")
     )
-    const summary = yield* runSweep({
+    const sweepOptions: SweepOptions = {
       grid,
       runner: runnerRef,
       store: storeTarget,
@@ -208,26 +309,23 @@ export const sweepCommand = Command.make("sweep", config, (options) =>
       shard: shardInfo,
       csvFile,
       jsonFile,
+      summaryJsonFile: join(outDir, "summary.json"),
+      summaryCsvFile: join(outDir, "summary.csv"),
+      baseline: Option.getOrUndefined(options.baseline),
       progress: options.quiet ? false : process.stderr
-    })
-    const files = [csvFile, jsonFile]
+    }
+    const summary = yield* reportStopSignal(runSweep(sweepOptions), sweepOptions)
+    const files = [csvFile, jsonFile, join(outDir, "summary.json"), join(outDir, "summary.csv")]
+    if (Option.isSome(tableTarget)) {
+      const written = yield* writeTable(tableTarget.value, summary.statistics)
+      if (written !== undefined) files.push(written)
+    }
     if (Option.isSome(options.report)) {
-      const empty = {
-        timeSec: new Float64Array(0),
-        activeHosts: new Int32Array(0),
-        powerW: new Float64Array(0),
-        overloadedHosts: new Int32Array(0),
-        migrations: new Int32Array(0)
-      }
-      yield* writeReport(
-        options.report.value,
-        summary.results.map(({ job, metrics }) => ({
-          label: jobLabel(job),
-          result: { metrics, timeline: empty }
-        })),
-        { title: "Neat sweep report" }
-      )
+      yield* writeSweepHtmlReport(options.report.value, summary.results, summary.statistics)
       files.push(options.report.value)
+    }
+    if (summary.statistics.configurations.length > 0) {
+      yield* Effect.sync(() => process.stdout.write(`${formatStatisticsText(summary.statistics)}\n`))
     }
     yield* Effect.sync(() => process.stdout.write(`${summaryLines(summary, shardInfo, files)}\n`))
     if (summary.failed.length > 0) {

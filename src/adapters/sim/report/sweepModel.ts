@@ -4,6 +4,7 @@
  */
 import type { SimulationMetrics } from "../SimulationResult.js"
 import type { ParamValue, SweepJob } from "../sweep/SweepJob.js"
+import { configurationLabel } from "../sweep/statistics/configurations.js"
 import type {
   ConfigurationComparison,
   ConfigurationSummary,
@@ -67,9 +68,6 @@ export interface SweepModel {
 }
 
 /** A job's configuration without its day, e.g. `cloudsim overload=lr:1.2 selection=mmt`. */
-export const configurationLabel = (job: SweepJob): string =>
-  [job.policy, ...Object.entries(job.params).map(([name, value]) => `${name}=${String(value)}`)].join(" ")
-
 export const dayName = (trace: string): string =>
   trace
     .split(/[\\/]/)

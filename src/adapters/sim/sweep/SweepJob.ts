@@ -5,14 +5,38 @@ import type { SimulationMetrics } from "../SimulationResult.js"
 /** A parameter value as given on the command line or in a grid file. */
 export type ParamValue = string | number | boolean
 
-/** Policies × parameter values × traces: every combination is one job. */
-export interface SweepGrid {
+/** Policies × parameter values: every combination is one configuration. */
+export interface SweepBlock {
   /** Control policies, e.g. "cloudsim", "neat", "npa", "dvfs". */
   readonly policies: ReadonlyArray<string>
   /** Each parameter with the values to try, e.g. `{ overload: ["thr:0.8", "lr:1.2"], selection: ["mmt", "mc"] }`. */
   readonly parameters: Readonly<Record<string, ReadonlyArray<ParamValue>>>
+}
+
+/** Policies × parameter values × traces (plus further blocks on the same traces): every combination is one job. */
+export interface SweepGrid extends SweepBlock {
   /** Trace specs (a PlanetLab day directory, a CSV file, a synthetic spec), one per trace day. */
   readonly traces: ReadonlyArray<string>
+  /**
+   * Further policy × parameter blocks run on the same traces after the first, for configurations
+   * that are not one product (e.g. baselines without parameters: `[{ policies: ["npa", "dvfs"] }]`).
+   */
+  readonly also?: ReadonlyArray<SweepBlock> | undefined
+  /** VM orders as given (`DIR` of `<day>.csv` files, or `DAY=FILE`), resolved per trace by `resolveVmOrders`. */
+  readonly vmOrder?: ReadonlyArray<string> | undefined
+}
+
+/** The VM order a job's trace is numbered in (`--vm-order`), when it is not the default one. */
+export interface VmOrderRef {
+  /** The order file's name, recorded with the result. */
+  readonly file: string
+  /** The SHA-256 of its content, in hex: part of the job's key. */
+  readonly sha256: string
+  /**
+   * Where the runner reads it. Not recorded (the same order may sit elsewhere on another
+   * machine), so absent from results read back from a store or a sweep.json.
+   */
+  readonly path?: string | undefined
 }
 
 /** One simulation to run. */
@@ -24,6 +48,8 @@ export interface SweepJob {
   readonly policy: string
   readonly params: Readonly<Record<string, ParamValue>>
   readonly trace: string
+  /** The trace's VM order; the default order (sorted file names) when absent. */
+  readonly vmOrder?: VmOrderRef | undefined
 }
 
 /**

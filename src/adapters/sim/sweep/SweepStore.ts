@@ -1,18 +1,22 @@
 /**
  * The results store of sweeps: one `sweep_results` row per finished job, keyed by the job key, with
- * one column per metric. A SQLite file for one machine, or a PostgreSQL database that the shards of
- * a distributed sweep share (rows merge there; a job already present is never run again).
+ * one column per metric and the VM order it ran in; one `sweep_statistics` row per grid with its
+ * latest statistics (summary.json). A SQLite file for one machine, or a PostgreSQL database that
+ * the shards of a distributed sweep share (rows merge there; a job already present is never run
+ * again).
  */
+import { createHash } from "node:crypto"
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import Database from "better-sqlite3"
-import { Data, Effect, Either, type Scope } from "effect"
+import { Data, Effect, Either, Option, type Scope } from "effect"
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely"
 import pg from "pg"
 import { describeStoreConnection, parseStoreConnection, sqliteInMemory } from "../../../core/StoreConnection.js"
 import type { SimulationMetrics } from "../SimulationResult.js"
 import { METRIC_COLUMNS } from "./metricColumns.js"
-import type { SweepJob, SweepResult } from "./SweepJob.js"
+import type { ParamValue, SweepJob, SweepResult } from "./SweepJob.js"
+import type { SweepStatistics } from "./statistics/SweepStatistics.js"
 
 /** The store could not be opened, read or written. */
 export class SweepStoreError extends Data.TaggedError("SweepStoreError")<{
@@ -30,11 +34,33 @@ type SweepResultsTable = { [column in MetricColumn]: number | null } & {
   policy: string
   params: string
   trace: string
+  /** `{"file","sha256"}` as JSON, or NULL for the default order. */
+  vm_order: string | null
   finished_at: string
+}
+
+interface SweepStatisticsTable {
+  /** `gridKey` of the grid's jobs. */
+  grid_key: string
+  baseline: string | null
+  /** How many results the statistics were computed from. */
+  results: number
+  computed_at: string
+  /** summary.json's content. */
+  statistics: string
 }
 
 interface SweepDatabase {
   sweep_results: SweepResultsTable
+  sweep_statistics: SweepStatisticsTable
+}
+
+/** Statistics as kept in the store. */
+export interface StoredStatistics {
+  readonly baseline: string | undefined
+  readonly results: number
+  readonly computedAt: string
+  readonly statistics: SweepStatistics
 }
 
 export interface SweepStore {
@@ -46,6 +72,12 @@ export interface SweepStore {
   readonly save: (result: SweepResult) => Effect.Effect<void, SweepStoreError>
   /** The stored results of these jobs, in the jobs' order (jobs without a result are left out). */
   readonly load: (jobs: ReadonlyArray<SweepJob>) => Effect.Effect<ReadonlyArray<SweepResult>, SweepStoreError>
+  /** Every stored result, by job index then key (VM orders without their paths). */
+  readonly loadAll: () => Effect.Effect<ReadonlyArray<SweepResult>, SweepStoreError>
+  /** Keeps a grid's statistics, replacing the ones kept before. */
+  readonly saveStatistics: (gridKey: string, stored: StoredStatistics) => Effect.Effect<void, SweepStoreError>
+  /** A grid's statistics, when kept. */
+  readonly loadStatistics: (gridKey: string) => Effect.Effect<Option.Option<StoredStatistics>, SweepStoreError>
 }
 
 export interface SweepStoreOptions {
@@ -63,6 +95,19 @@ export const storeName = (target: string): string =>
 
 const toColumn = (value: number): number | null => (Number.isFinite(value) ? value : null)
 const toMetric = (value: number | string | null): number => (value === null ? Number.NaN : Number(value))
+
+const rowMetrics = (row: SweepResultsTable): SimulationMetrics =>
+  Object.fromEntries(
+    METRIC_COLUMNS.map(([metric, column]) => [metric, toMetric(row[column])])
+  ) as unknown as SimulationMetrics
+
+/** A stored row as a result; its job carries what was recorded (no VM order path). */
+const rowResult = (row: SweepResultsTable): SweepResult => {
+  const params = JSON.parse(row.params) as Record<string, ParamValue>
+  const job: SweepJob = { key: row.key, index: Number(row.job_index), policy: row.policy, params, trace: row.trace }
+  const vmOrder = row.vm_order === null ? undefined : (JSON.parse(row.vm_order) as { file: string; sha256: string })
+  return { job: vmOrder === undefined ? job : { ...job, vmOrder }, metrics: rowMetrics(row) }
+}
 
 const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
   const attempt = <A>(what: string, run: () => Promise<A>) =>
@@ -100,6 +145,8 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
           policy: job.policy,
           params: JSON.stringify(job.params),
           trace: job.trace,
+          vm_order:
+            job.vmOrder === undefined ? null : JSON.stringify({ file: job.vmOrder.file, sha256: job.vmOrder.sha256 }),
           finished_at: new Date().toISOString(),
           ...(Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [column, toColumn(metrics[metric])])) as {
             [column in MetricColumn]: number | null
@@ -116,17 +163,49 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
         const byKey = new Map<string, SimulationMetrics>()
         for (const chunk of chunks(jobs.map((job) => job.key))) {
           const rows = await db.selectFrom("sweep_results").selectAll().where("key", "in", chunk).execute()
-          for (const row of rows) {
-            const metrics = Object.fromEntries(
-              METRIC_COLUMNS.map(([metric, column]) => [metric, toMetric(row[column])])
-            ) as unknown as SimulationMetrics
-            byKey.set(row.key, metrics)
-          }
+          for (const row of rows) byKey.set(row.key, rowMetrics(row))
         }
         return jobs.flatMap((job) => {
           const metrics = byKey.get(job.key)
           return metrics === undefined ? [] : [{ job, metrics }]
         })
+      }),
+    loadAll: () =>
+      attempt("reading results", async () => {
+        const rows = await db.selectFrom("sweep_results").selectAll().orderBy("job_index").orderBy("key").execute()
+        return rows.map(rowResult)
+      }),
+    saveStatistics: (gridKey, stored) =>
+      attempt("saving the statistics", async () => {
+        const row: SweepStatisticsTable = {
+          grid_key: gridKey,
+          baseline: stored.baseline ?? null,
+          results: stored.results,
+          computed_at: stored.computedAt,
+          statistics: JSON.stringify(stored.statistics)
+        }
+        const { grid_key: _, ...update } = row
+        await db
+          .insertInto("sweep_statistics")
+          .values(row)
+          .onConflict((conflict) => conflict.column("grid_key").doUpdateSet(update))
+          .execute()
+      }),
+    loadStatistics: (gridKey) =>
+      attempt("reading the statistics", async () => {
+        const row = await db
+          .selectFrom("sweep_statistics")
+          .selectAll()
+          .where("grid_key", "=", gridKey)
+          .executeTakeFirst()
+        return row === undefined
+          ? Option.none()
+          : Option.some({
+              baseline: row.baseline ?? undefined,
+              results: Number(row.results),
+              computedAt: row.computed_at,
+              statistics: JSON.parse(row.statistics) as SweepStatistics
+            })
       })
   }
 }
@@ -145,8 +224,30 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
         .addColumn("policy", "text", (column) => column.notNull())
         .addColumn("params", "text", (column) => column.notNull())
         .addColumn("trace", "text", (column) => column.notNull())
+        .addColumn("vm_order", "text")
       for (const [, column] of METRIC_COLUMNS) table = table.addColumn(column, "double precision")
       await table.addColumn("finished_at", "text", (column) => column.notNull()).execute()
+      await builder
+        .createTable("sweep_statistics")
+        .ifNotExists()
+        .addColumn("grid_key", "text", (column) => column.primaryKey())
+        .addColumn("baseline", "text")
+        .addColumn("results", "integer", (column) => column.notNull())
+        .addColumn("computed_at", "text", (column) => column.notNull())
+        .addColumn("statistics", "text", (column) => column.notNull())
+        .execute()
+      // Stores made before VM orders were recorded lack the column.
+      const scoped = schema === undefined ? db : db.withSchema(schema)
+      const hasVmOrder = await scoped
+        .selectFrom("sweep_results")
+        .select("vm_order")
+        .limit(1)
+        .execute()
+        .then(
+          () => true,
+          () => false
+        )
+      if (!hasVmOrder) await builder.alterTable("sweep_results").addColumn("vm_order", "text").execute()
       return
     } catch (cause) {
       // Two shards creating the table at once: one loses on the catalog's unique index.
@@ -193,3 +294,15 @@ export const openSweepStore = (
     Effect.map((db) => makeStore(options.schema === undefined ? db : db.withSchema(options.schema), name))
   )
 }
+
+/** Identifies a grid by its jobs' keys (order aside), for the statistics kept in the store. */
+export const gridKey = (jobs: ReadonlyArray<SweepJob>): string =>
+  createHash("sha256")
+    .update(
+      jobs
+        .map((job) => job.key)
+        .sort()
+        .join("\n")
+    )
+    .digest("hex")
+    .slice(0, 20)

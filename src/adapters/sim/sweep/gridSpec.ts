@@ -1,6 +1,6 @@
 /**
  * Building a sweep grid from what users write: `--param NAME=V1,V2`, a trace root with `--days`,
- * or a JSON grid file `{ policies, parameters, traces }`.
+ * or a JSON grid file `{ policies, parameters, traces, also?, vmOrder? }`.
  */
 import { readdir, readFile, stat } from "node:fs/promises"
 import { join } from "node:path"
@@ -83,13 +83,17 @@ export const expandDays = (
 
 const ParamValueSchema = Schema.Union(Schema.String, Schema.Number, Schema.Boolean)
 const NonEmptyStrings = Schema.Array(Schema.NonEmptyString).pipe(Schema.minItems(1))
+const ParametersSchema = Schema.optionalWith(
+  Schema.Record({ key: Schema.String, value: Schema.Array(ParamValueSchema).pipe(Schema.minItems(1)) }),
+  { default: () => ({}) }
+)
+const BlockSchema = Schema.Struct({ policies: NonEmptyStrings, parameters: ParametersSchema })
 const GridSchema = Schema.Struct({
   policies: NonEmptyStrings,
-  parameters: Schema.optionalWith(
-    Schema.Record({ key: Schema.String, value: Schema.Array(ParamValueSchema).pipe(Schema.minItems(1)) }),
-    { default: () => ({}) }
-  ),
-  traces: NonEmptyStrings
+  parameters: ParametersSchema,
+  traces: NonEmptyStrings,
+  also: Schema.optional(Schema.Array(BlockSchema)),
+  vmOrder: Schema.optional(NonEmptyStrings)
 })
 
 /** Reads and checks a JSON grid file. */
@@ -110,7 +114,7 @@ export const readGridFile = (file: string): Effect.Effect<SweepGrid, InputError>
         (error) =>
           new InputError({
             file,
-            message: `not a sweep grid {policies, parameters, traces}: ${parseErrorLine(error)}`
+            message: `not a sweep grid {policies, parameters, traces, also, vmOrder}: ${parseErrorLine(error)}`
           })
       )
     )

@@ -2,22 +2,35 @@
 import { writeFile } from "node:fs/promises"
 import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
+import { gridParameterNames } from "./grid.js"
 import { METRIC_COLUMNS } from "./metricColumns.js"
 import type { SweepGrid, SweepResult } from "./SweepJob.js"
 
 const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
 const csvNumber = (value: number): string => (Number.isFinite(value) ? String(value) : "")
 
-/** CSV with a header: key, index, policy, trace, the grid's parameters, then every metric (snake_case). */
+/**
+ * CSV with a header: key, index, policy, trace, vm_order (`FILE sha256:HEX`, empty for the default
+ * order), the grid's parameters, then every metric (snake_case).
+ */
 export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult>): string => {
-  const parameters = Object.keys(grid.parameters)
-  const header = ["key", "index", "policy", "trace", ...parameters, ...METRIC_COLUMNS.map(([, column]) => column)]
+  const parameters = gridParameterNames(grid)
+  const header = [
+    "key",
+    "index",
+    "policy",
+    "trace",
+    "vm_order",
+    ...parameters,
+    ...METRIC_COLUMNS.map(([, column]) => column)
+  ]
   const rows = results.map(({ job, metrics }) =>
     [
       job.key,
       String(job.index),
       csvField(job.policy),
       csvField(job.trace),
+      job.vmOrder === undefined ? "" : csvField(`${job.vmOrder.file} sha256:${job.vmOrder.sha256}`),
       ...parameters.map((name) => csvField(String(job.params[name] ?? ""))),
       ...METRIC_COLUMNS.map(([metric]) => csvNumber(metrics[metric]))
     ].join(",")
@@ -25,7 +38,7 @@ export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult
   return `${[header.map(csvField).join(","), ...rows].join("\n")}\n`
 }
 
-/** JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null). */
+/** JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null; `vmOrder` when not the default). */
 export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyArray<SweepResult>): string =>
   `${JSON.stringify(
     {
@@ -37,6 +50,7 @@ export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyAr
         policy: job.policy,
         params: job.params,
         trace: job.trace,
+        ...(job.vmOrder === undefined ? {} : { vmOrder: { file: job.vmOrder.file, sha256: job.vmOrder.sha256 } }),
         metrics: Object.fromEntries(
           METRIC_COLUMNS.map(([metric]) => [metric, Number.isFinite(metrics[metric]) ? metrics[metric] : null])
         )

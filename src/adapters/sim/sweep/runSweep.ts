@@ -1,18 +1,25 @@
 /**
- * Runs a sweep: expands the grid, keeps this shard's share, skips the jobs already in the store,
- * runs the rest on worker threads (saving each result as soon as it arrives, so an interrupted
- * sweep resumes where it stopped), then writes every stored result of the grid to CSV and JSON.
+ * Runs a sweep: expands the grid (each day in its VM order), keeps this shard's share, skips the
+ * jobs already in the store, runs the rest on worker threads (saving each result as soon as it
+ * arrives, so an interrupted sweep resumes where it stopped), then writes every stored result of
+ * the grid to CSV and JSON, and their statistics to summary.json, summary.csv and the store.
  */
 import { availableParallelism } from "node:os"
 import { Data, Effect, Either, Runtime } from "effect"
-import type { InputError } from "../../../core/errors.js"
+import type { ConfigError, InputError } from "../../../core/errors.js"
 import type { SampledTimeline } from "../report/sampledTimeline.js"
+import type { SimulationMetrics } from "../SimulationResult.js"
 import { expandGrid, jobLabel } from "./grid.js"
+import { METRIC_COLUMNS } from "./metricColumns.js"
 import { resultsToCsv, resultsToJson, writeTextFile } from "./output.js"
 import { ProgressBar, type ProgressStream } from "./ProgressBar.js"
 import type { RunnerRef, SweepGrid, SweepJob, SweepResult, SweepRunnerOutput } from "./SweepJob.js"
-import { openSweepStore, SweepStoreError } from "./SweepStore.js"
+import { gridKey, openSweepStore, SweepStoreError } from "./SweepStore.js"
 import { type Shard, selectShard } from "./shard.js"
+import { computeStatistics } from "./statistics/computeStatistics.js"
+import type { SweepStatistics } from "./statistics/SweepStatistics.js"
+import { statisticsToCsv, statisticsToJson } from "./statistics/statisticsTables.js"
+import { resolveVmOrders } from "./vmOrders.js"
 import { RunnerLoadError, WorkerPool } from "./WorkerPool.js"
 import { prepareWorkerEntry } from "./workerBundle.js"
 
@@ -33,6 +40,11 @@ export interface SweepOptions {
   readonly shard?: Shard | undefined
   readonly csvFile?: string | undefined
   readonly jsonFile?: string | undefined
+  /** The statistics of the results (summary.json, summary.csv). */
+  readonly summaryJsonFile?: string | undefined
+  readonly summaryCsvFile?: string | undefined
+  /** The configuration the others are compared with: a label or NAME=VALUE pairs. */
+  readonly baseline?: string | undefined
   /** Where progress goes (stderr by default); `false` for none. */
   readonly progress?: ProgressStream | false | undefined
 }
@@ -49,15 +61,44 @@ export interface SweepSummary {
   readonly failed: ReadonlyArray<{ readonly job: SweepJob; readonly message: string }>
   /** Every result of the grid in the store after the run (all shards'), in grid order. */
   readonly results: ReadonlyArray<SweepResult>
+  /** Their statistics, as kept in the store and written to summary.json. */
+  readonly statistics: SweepStatistics
   readonly store: string
 }
 
-export const runSweep = (
-  options: SweepOptions
-): Effect.Effect<SweepSummary, SweepStoreError | SweepRunnerError | InputError> =>
+const noMetrics = Object.fromEntries(
+  METRIC_COLUMNS.map(([metric]) => [metric, Number.NaN])
+) as unknown as SimulationMetrics
+
+/** The jobs of this grid that are in the store: what an interrupted sweep has kept. */
+export const countStoredJobs = (
+  options: Pick<SweepOptions, "grid" | "store" | "storeSchema">
+): Effect.Effect<
+  { readonly stored: number; readonly jobs: number; readonly store: string },
+  SweepStoreError | ConfigError | InputError
+> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const all = expandGrid(options.grid)
+      const all = expandGrid(options.grid, yield* resolveVmOrders(options.grid.vmOrder ?? [], options.grid.traces))
+      const store = yield* openSweepStore(options.store, { schema: options.storeSchema })
+      const finished = yield* store.finishedKeys(all.map((job) => job.key))
+      return { stored: finished.size, jobs: all.length, store: store.name }
+    })
+  )
+
+export const runSweep = (
+  options: SweepOptions
+): Effect.Effect<SweepSummary, SweepStoreError | SweepRunnerError | InputError | ConfigError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const all = expandGrid(options.grid, yield* resolveVmOrders(options.grid.vmOrder ?? [], options.grid.traces))
+      // A baseline that names no configuration is refused before anything runs.
+      if (options.baseline !== undefined) {
+        yield* computeStatistics(
+          all.map((job) => ({ job, metrics: noMetrics })),
+          options.baseline
+        )
+      }
       const mine = selectShard(all, options.shard)
       const store = yield* openSweepStore(options.store, { schema: options.storeSchema })
       const finished = yield* store.finishedKeys(mine.map((job) => job.key))
@@ -113,6 +154,19 @@ export const runSweep = (
       if (options.jsonFile !== undefined) {
         yield* writeTextFile(options.jsonFile, resultsToJson(options.grid, all.length, results))
       }
+      const statistics = yield* computeStatistics(results, options.baseline)
+      yield* store.saveStatistics(gridKey(all), {
+        baseline: options.baseline,
+        results: results.length,
+        computedAt: new Date().toISOString(),
+        statistics
+      })
+      if (options.summaryJsonFile !== undefined) {
+        yield* writeTextFile(options.summaryJsonFile, statisticsToJson(statistics))
+      }
+      if (options.summaryCsvFile !== undefined) {
+        yield* writeTextFile(options.summaryCsvFile, statisticsToCsv(statistics))
+      }
       failed.sort((a, b) => a.job.index - b.job.index)
       return {
         gridJobs: all.length,
@@ -121,6 +175,7 @@ export const runSweep = (
         ran,
         failed,
         results,
+        statistics,
         store: store.name
       }
     })

@@ -1,7 +1,7 @@
 /**
- * The default sweep runner: loads the job's trace (cached per worker thread) and simulates it with
- * the job's policy and parameters (`overload` NAME[:PARAM], `selection`, `hosts`, `seed`); the
- * metrics carry the run's sampled timeline for the sweep report.
+ * The default sweep runner: loads the job's trace in its VM order (cached per worker thread) and
+ * simulates it with the job's policy and parameters (`overload` NAME[:PARAM], `selection`,
+ * `hosts`, `seed`); the metrics carry the run's sampled timeline for the sweep report.
  */
 import { Effect, Either } from "effect"
 import { describeError } from "../../../core/errors.js"
@@ -14,15 +14,22 @@ import { loadPlanetLab } from "../traces/planetLab.js"
 import type { SweepJob, SweepRunnerOutput } from "./SweepJob.js"
 import { makeTraceCache } from "./traceCache.js"
 
-const traces = makeTraceCache(
-  (spec): Promise<Trace> =>
-    Effect.runPromise(
-      loadTrace(spec, { planetLab: loadPlanetLab }).pipe(Effect.mapError((error) => new Error(describeError(error))))
+/** The cache's key: the trace spec and the order file, as JSON. */
+const traces = makeTraceCache((key): Promise<Trace> => {
+  // JSON has no undefined: the default order comes back as null.
+  const [spec = "", vmOrder] = JSON.parse(key) as [string, string | null]
+  return Effect.runPromise(
+    loadTrace(spec, { planetLab: loadPlanetLab, vmOrder: vmOrder ?? undefined }).pipe(
+      Effect.mapError((error) => new Error(describeError(error)))
     )
-)
+  )
+})
 
 export const runSimulationJob = async (job: SweepJob): Promise<SweepRunnerOutput> => {
-  const trace = await traces(job.trace)
+  if (job.vmOrder !== undefined && job.vmOrder.path === undefined) {
+    throw new Error(`the job's VM order ${job.vmOrder.file} has no file to read`)
+  }
+  const trace = await traces(JSON.stringify([job.trace, job.vmOrder?.path]))
   const options = simulationOptionsFromParams(job.policy, job.params, trace)
   if (Either.isLeft(options)) throw new Error(describeError(options.left))
   const result = runSimulation(options.right)

@@ -5,9 +5,9 @@
  */
 import { sampleTimeline } from "../../../../src/adapters/sim/report/sampledTimeline.js"
 import type { SweepReportRow } from "../../../../src/adapters/sim/report/sweepModel.js"
-import { configurationLabel } from "../../../../src/adapters/sim/report/sweepModel.js"
 import type { SimulationMetrics } from "../../../../src/adapters/sim/SimulationResult.js"
 import { METRIC_COLUMNS } from "../../../../src/adapters/sim/sweep/metricColumns.js"
+import { configurationLabel } from "../../../../src/adapters/sim/sweep/statistics/configurations.js"
 import type {
   ConfigurationComparison,
   ConfigurationSummary,

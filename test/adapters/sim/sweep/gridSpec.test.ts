@@ -4,6 +4,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
+import { expandGrid, gridParameterNames } from "../../../../src/adapters/sim/sweep/grid.js"
 import { expandDays, parseParams, parseParamValue, readGridFile } from "../../../../src/adapters/sim/sweep/gridSpec.js"
 import { parseRunnerRef } from "../../../../src/adapters/sim/sweep/simulationRunnerRef.js"
 
@@ -72,6 +73,41 @@ describe("grid options", () => {
     expect((await Effect.runPromise(Effect.flip(readGridFile(file)))).message).toContain("extra")
     writeFileSync(file, "{")
     expect((await Effect.runPromise(Effect.flip(readGridFile(file)))).message).toContain("not valid JSON")
+  })
+
+  it("reads further blocks (also) and VM orders, and expands the blocks on every trace", async () => {
+    const file = join(dir, "blocks.json")
+    writeFileSync(
+      file,
+      JSON.stringify({
+        policies: ["cloudsim"],
+        parameters: { overload: ["thr:0.8", "lr:1.2"] },
+        also: [
+          { policies: ["cloudsim"], parameters: { overload: ["thr:1.0"], selection: ["mmt"] } },
+          { policies: ["npa"] }
+        ],
+        traces: ["a/d1", "a/d2"],
+        vmOrder: ["d1=orders/d1.csv"]
+      })
+    )
+    const grid = await Effect.runPromise(readGridFile(file))
+    expect(grid.also).toEqual([
+      { policies: ["cloudsim"], parameters: { overload: ["thr:1.0"], selection: ["mmt"] } },
+      { policies: ["npa"], parameters: {} }
+    ])
+    expect(grid.vmOrder).toEqual(["d1=orders/d1.csv"])
+    expect(gridParameterNames(grid)).toEqual(["overload", "selection"])
+    const jobs = expandGrid(grid)
+    expect(jobs.map((job) => [job.trace, job.policy, job.params])).toEqual(
+      ["a/d1", "a/d2"].flatMap((trace) => [
+        [trace, "cloudsim", { overload: "thr:0.8" }],
+        [trace, "cloudsim", { overload: "lr:1.2" }],
+        [trace, "cloudsim", { overload: "thr:1.0", selection: "mmt" }],
+        [trace, "npa", {}]
+      ])
+    )
+    writeFileSync(file, JSON.stringify({ policies: ["npa"], traces: ["d"], also: [{ parameters: {} }] }))
+    expect((await Effect.runPromise(Effect.flip(readGridFile(file)))).message).toContain("policies")
   })
 
   it("parses --runner MODULE#EXPORT and checks the module exists (.js standing for .ts)", () => {

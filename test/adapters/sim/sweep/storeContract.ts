@@ -1,5 +1,5 @@
 /** The behaviour every sweep store must show, run against SQLite and PostgreSQL. */
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { expect, it } from "vitest"
 import { expandGrid } from "../../../../src/adapters/sim/sweep/grid.js"
 import { openSweepStore, type SweepStoreOptions } from "../../../../src/adapters/sim/sweep/SweepStore.js"
@@ -45,5 +45,38 @@ export const storeContract = (target: () => { store: string; options?: SweepStor
     await withStore((store) => store.save({ job, metrics: { ...fixtureMetrics(job), energyKwh: 2 } }))
     const loaded = await withStore((store) => store.load([job]))
     expect(loaded.map((result) => result.metrics.energyKwh)).toEqual([1])
+  })
+
+  it("reads back every result with its recorded VM order, and keeps a grid's latest statistics", async () => {
+    const job = { ...jobs[2]!, vmOrder: { file: "d1.csv", sha256: "ab12", path: "/somewhere/d1.csv" } }
+    const statistics = {
+      configurations: [{ label: "npa", config: { policy: "npa" }, n: 1, metrics: {} }],
+      comparisons: []
+    }
+    await withStore((store) =>
+      Effect.gen(function* () {
+        yield* store.save({ job, metrics: fixtureMetrics(job) })
+        const all = yield* store.loadAll()
+        const indices = all.map((result) => result.job.index)
+        expect(indices).toEqual([...indices].sort((a, b) => a - b))
+        const back = all.find((result) => result.job.key === job.key)
+        const { path: _, ...recorded } = job.vmOrder
+        expect(back?.job).toEqual({ ...jobs[2]!, vmOrder: recorded })
+        expect(all.find((result) => result.job.key === jobs[0]!.key)?.job).toEqual(jobs[0])
+        expect(back?.metrics.energyKwh).toBe(fixtureMetrics(job).energyKwh)
+
+        const grid = `grid-${Date.now()}`
+        expect(Option.isNone(yield* store.loadStatistics(grid))).toBe(true)
+        yield* store.saveStatistics(grid, {
+          baseline: undefined,
+          results: 1,
+          computedAt: "2026-12-07T00:00:00Z",
+          statistics: { configurations: [], comparisons: [] }
+        })
+        const latest = { baseline: "npa", results: 2, computedAt: "2026-12-07T00:01:00Z", statistics }
+        yield* store.saveStatistics(grid, latest)
+        expect(Option.getOrThrow(yield* store.loadStatistics(grid))).toEqual(latest)
+      })
+    )
   })
 }

@@ -1,0 +1,92 @@
+/**
+ * A finished sweep's results, read back without running anything: from its store (a SQLite file,
+ * `sqlite:PATH`, or a `postgresql://` URL), from its sweep.json, or from its output folder
+ * (sweep.sqlite there, else sweep.json).
+ */
+import { existsSync, statSync } from "node:fs"
+import { readFile } from "node:fs/promises"
+import { join } from "node:path"
+import { Effect, Schema } from "effect"
+import { InputError } from "../../../core/errors.js"
+import { parseErrorLine } from "../../../core/schemaErrors.js"
+import type { SimulationMetrics } from "../SimulationResult.js"
+import { METRIC_COLUMNS } from "./metricColumns.js"
+import type { SweepResult } from "./SweepJob.js"
+import { openSweepStore, type SweepStoreError, storeName } from "./SweepStore.js"
+
+export interface SweepSource {
+  /** The source for people (a PostgreSQL URL without its password). */
+  readonly name: string
+  readonly results: ReadonlyArray<SweepResult>
+}
+
+const MetricsSchema = Schema.Struct(
+  Object.fromEntries(METRIC_COLUMNS.map(([metric]) => [metric, Schema.NullOr(Schema.Number)])) as {
+    [K in (typeof METRIC_COLUMNS)[number][0]]: Schema.NullOr<typeof Schema.Number>
+  }
+)
+const ResultSchema = Schema.Struct({
+  key: Schema.String,
+  index: Schema.Number,
+  policy: Schema.String,
+  params: Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number, Schema.Boolean) }),
+  trace: Schema.String,
+  vmOrder: Schema.optional(Schema.Struct({ file: Schema.String, sha256: Schema.String })),
+  metrics: MetricsSchema
+})
+const SweepJsonSchema = Schema.Struct({ results: Schema.Array(ResultSchema) })
+
+const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
+
+/** Reads a sweep.json written by `neat sweep`. */
+export const readSweepJson = (file: string): Effect.Effect<ReadonlyArray<SweepResult>, InputError> =>
+  Effect.gen(function* () {
+    const text = yield* Effect.tryPromise({
+      try: () => readFile(file, "utf8"),
+      catch: (cause) => new InputError({ file, message: `cannot read: ${describe(cause)}` })
+    })
+    const json = yield* Effect.try({
+      try: (): unknown => JSON.parse(text),
+      catch: (cause) => new InputError({ file, message: `not valid JSON: ${describe(cause)}` })
+    })
+    const decoded = yield* Schema.decodeUnknown(SweepJsonSchema)(json).pipe(
+      Effect.mapError(
+        (error) => new InputError({ file, message: `not a sweep.json of neat sweep: ${parseErrorLine(error)}` })
+      )
+    )
+    return decoded.results.map(({ metrics, vmOrder, ...job }) => ({
+      job: vmOrder === undefined ? job : { ...job, vmOrder },
+      metrics: Object.fromEntries(
+        Object.entries(metrics).map(([metric, value]) => [metric, value ?? Number.NaN])
+      ) as unknown as SimulationMetrics
+    }))
+  })
+
+const isPostgres = (source: string): boolean => /^postgres(ql)?:\/\//i.test(source.trim())
+
+/** Every result of the sweep at `source`. */
+export const loadSweepSource = (
+  source: string,
+  options: { readonly schema?: string | undefined } = {}
+): Effect.Effect<SweepSource, InputError | SweepStoreError> =>
+  Effect.gen(function* () {
+    let target = source
+    if (!isPostgres(source) && !source.startsWith("sqlite:")) {
+      if (!existsSync(source))
+        return yield* new InputError({ file: source, message: "no such store, sweep.json or folder" })
+      if (statSync(source).isDirectory()) {
+        const sqlite = join(source, "sweep.sqlite")
+        const json = join(source, "sweep.json")
+        if (existsSync(sqlite)) target = sqlite
+        else if (existsSync(json)) target = json
+        else return yield* new InputError({ file: source, message: "holds neither sweep.sqlite nor sweep.json" })
+      }
+      if (target.toLowerCase().endsWith(".json")) return { name: target, results: yield* readSweepJson(target) }
+    } else if (source.startsWith("sqlite:") && !existsSync(source.replace(/^sqlite:(\/\/)?/, ""))) {
+      return yield* new InputError({ file: source, message: "no such store" })
+    }
+    const results = yield* Effect.scoped(
+      Effect.flatMap(openSweepStore(target, { schema: options.schema }), (store) => store.loadAll())
+    )
+    return { name: storeName(target), results }
+  })

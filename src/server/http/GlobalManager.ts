@@ -15,6 +15,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Clock, Effect, Layer, Option } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { GlobalManagerApi } from "./Api.js"
+import { AuthFailures } from "./AuthFailures.js"
 import { dashboardRoutes } from "./Dashboard.js"
 import { GlobalManagerConfig, type GlobalManagerOptions, globalOptionsOf } from "./GlobalManagerOptions.js"
 import { HandlersLive } from "./Handlers.js"
@@ -22,6 +23,7 @@ import { FastPathServer, neatFormFastPath } from "./NeatFormFastPath.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
+import { SeenRequests } from "./SeenRequests.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 
 const knownRoutes = new Set([
@@ -97,7 +99,14 @@ export const globalManagerApp = <E = never, R = never>(
       ? app
       : Layer.merge(app, neatFormFastPath(fastPathServer, maxBodyBytes).pipe(Layer.provide(queue)))
   return served.pipe(
-    Layer.provideMerge(Layer.mergeAll(ServerMetrics.layer, OperatorControls.layer, planBook ?? PlanBook.layer)),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        AuthFailures.layer.pipe(Layer.provideMerge(ServerMetrics.layer)),
+        SeenRequests.layer,
+        OperatorControls.layer,
+        planBook ?? PlanBook.layer
+      )
+    ),
     Layer.provide(Layer.succeed(GlobalManagerConfig, options))
   )
 }

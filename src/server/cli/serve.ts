@@ -8,6 +8,7 @@ import { Command, Options } from "@effect/cli"
 import { FileSystem, HttpServer } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
+import { InvalidConfig } from "../config/InvalidConfig.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
 import { registryAlgorithmValidator } from "../config/registryValidator.js"
 import { Store } from "../db/Store.js"
@@ -16,6 +17,7 @@ import { storePlanBookLayer } from "../db/StorePlanBook.js"
 import { globalManagerLayer } from "../http/GlobalManager.js"
 import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
 import { jsonLogging } from "../http/JsonLogging.js"
+import { openStackConfigProblems } from "../live/openStackCloud.js"
 import { serveSimulated } from "../simulated/serveSimulated.js"
 import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
 import { flagOrConfig } from "./flagOrConfig.js"
@@ -189,6 +191,15 @@ const serveConfig = (flags: ServeFlags) =>
     )
   })
 
+/** The operator's neat.conf: `--config`, else /etc/neat/neat.conf when it exists. */
+const operatorConfigFile = (flags: ServeFlags) =>
+  Effect.gen(function* () {
+    if (Option.isSome(flags.config)) return flags.config.value
+    const fs = yield* FileSystem.FileSystem
+    const exists = yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false))
+    return exists ? systemConfigFile : undefined
+  })
+
 /** The central store: `--sql-connection`, else the configuration's `sql_connection`, else a private in-memory one. */
 const serveStore = (flags: ServeFlags, config: NeatConfig | undefined): Layer.Layer<Store, StoreError> =>
   Option.match(flags.sqlConnection, {
@@ -228,6 +239,11 @@ export const makeServeCommand = (wiring: Wiring) =>
         return yield* serveSimulated(options, placer, records, simulatedServeSettings(flags))
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))
+      if (kind === "openstack") {
+        // Every missing or bad option of the adapter at once, rather than one per start.
+        const problems = yield* openStackConfigProblems(loaded, yield* operatorConfigFile(flags))
+        if (problems.length > 0) return yield* new InvalidConfig({ problems })
+      }
       const cloud = yield* wiring.cloud({ kind, trace: Option.getOrUndefined(flags.trace), config: loaded })
       const server = globalManagerLayer(options, placer, storePlanBookLayer).pipe(
         HttpServer.withLogAddress,

@@ -16,7 +16,8 @@ export const floatRange = (start: number, end: number, step: number): Array<numb
   if (!(step > 0)) throw new RangeError(`step must be positive, got ${step}`)
   // Checked before the array grows: a tiny step would exhaust memory (MHOD's parameters bound it).
   const points = Math.floor((end - start) / step) + 1
-  if (!(points <= maxGridPoints)) throw new RangeError(`a grid of ${points} points is too large (at most ${maxGridPoints})`)
+  if (!(points <= maxGridPoints))
+    throw new RangeError(`a grid of ${points} points is too large (at most ${maxGridPoints})`)
   const values: Array<number> = []
   for (let value = start; value <= end; value += step) values.push(value)
   return values

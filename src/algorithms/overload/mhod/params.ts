@@ -32,9 +32,7 @@ const windowSize = Schema.Number.pipe(
 const atMost =
   (limit: number, what: string) =>
   <A extends ReadonlyArray<unknown>>(self: Schema.Schema<A, A>) =>
-    self.pipe(
-      Schema.filter((values) => values.length <= limit || `at most ${limit} ${what}, got ${values.length}`)
-    )
+    self.pipe(Schema.filter((values) => values.length <= limit || `at most ${limit} ${what}, got ${values.length}`))
 
 const integerUpTo = (low: number, high: number) =>
   Schema.Number.pipe(

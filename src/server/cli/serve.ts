@@ -127,11 +127,37 @@ export const serveOptions = (
       (c) => c.hostCpuUsableByVms,
       defaults.host_cpu_usable_by_vms
     )
+    const finite = (value: number) => Number.isFinite(value)
+    const positive = (value: number) => finite(value) && value > 0
+    const got = (value: number) => `got ${value}`
     yield* check(port >= 0 && port <= 65535, "global_manager_port", "must be 0-65535")
-    yield* check(freshness > 0, "request_freshness_window", "must be positive (seconds)")
-    yield* check(flags.snapshotMaxAge >= 0, "snapshot_max_age", "must be 0 or more (seconds)")
+    yield* check(positive(freshness), "request_freshness_window", `must be positive (seconds), ${got(freshness)}`)
+    yield* check(
+      finite(flags.snapshotMaxAge) && flags.snapshotMaxAge >= 0,
+      "snapshot_max_age",
+      `must be 0 or more (seconds), ${got(flags.snapshotMaxAge)}`
+    )
     yield* check(dataLength >= 1, "data_collector_data_length", "must be at least 1")
     yield* check(usable > 0 && usable <= 1, "host_cpu_usable_by_vms", "must be in (0, 1]")
+    for (const [field, value] of [
+      ["data_collector_interval", flags.dataCollectorInterval],
+      ["network_migration_bandwidth", flags.networkMigrationBandwidth]
+    ] as const) {
+      if (Option.isSome(value)) yield* check(positive(value.value), field, `must be positive, ${got(value.value)}`)
+    }
+    yield* check(positive(flags.vmRamMb), "vm-ram-mb", `must be positive (MB), ${got(flags.vmRamMb)}`)
+    yield* check(flags.minSpareHosts >= 0, "min-spare-hosts", `must be 0 or more hosts, ${got(flags.minSpareHosts)}`)
+    yield* check(
+      flags.maxMigrationsPerInterval >= 0,
+      "max-migrations-per-interval",
+      `must be 0 (no cap) or more migrations, ${got(flags.maxMigrationsPerInterval)}`
+    )
+    yield* check(
+      positive(flags.migrationCapInterval),
+      "migration-cap-interval",
+      `must be positive (seconds), ${got(flags.migrationCapInterval)}`
+    )
+    yield* check(positive(flags.planMaxAge), "plan-max-age", `must be positive (seconds), ${got(flags.planMaxAge)}`)
     const password = Option.orElse(Option.map(flags.osAdminPassword, Redacted.value), () =>
       config === undefined ? Option.none() : Option.some(Redacted.value(config.osAdminPassword))
     )

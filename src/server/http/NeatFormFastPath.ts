@@ -7,6 +7,7 @@
  * JSON bodies, other methods and paths go to the Effect stack.
  */
 import { type IncomingMessage, Server, type ServerResponse } from "node:http"
+import { Server as HttpsServer } from "node:https"
 import { Cause, Effect, Exit, Layer } from "effect"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { ReallocationView } from "./Api.js"
@@ -22,8 +23,25 @@ import { decisionView } from "./Views.js"
 /** Takes a request (answering it) and returns true, or returns false to leave it to the Effect stack. */
 export type FastPath = (request: IncomingMessage, response: ServerResponse) => boolean
 
+/** A server that offers each request to `fastPath` before its other listeners. */
+export interface FastPathHost {
+  fastPath: FastPath | undefined
+}
+
 /** A Node HTTP server that offers each request to `fastPath` before its other listeners. */
-export class FastPathServer extends Server {
+export class FastPathServer extends Server implements FastPathHost {
+  fastPath: FastPath | undefined = undefined
+
+  override emit(event: string, ...args: Array<unknown>): boolean {
+    if (event === "request" && this.fastPath?.(args[0] as IncomingMessage, args[1] as ServerResponse) === true) {
+      return true
+    }
+    return super.emit(event, ...args)
+  }
+}
+
+/** `FastPathServer` over TLS. */
+export class FastPathTlsServer extends HttpsServer implements FastPathHost {
   fastPath: FastPath | undefined = undefined
 
   override emit(event: string, ...args: Array<unknown>): boolean {
@@ -83,7 +101,7 @@ const send = (response: ServerResponse, status: number, body: unknown): void => 
  * memory of seen requests and configuration as the Effect handlers (the layers are shared when
  * built together).
  */
-export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =>
+export const neatFormFastPath = (server: FastPathHost, maxBodyBytes: number) =>
   Layer.scopedDiscard(
     Effect.gen(function* () {
       const config = yield* GlobalManagerConfig

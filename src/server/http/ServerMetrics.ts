@@ -113,6 +113,7 @@ const httpErrorType = (status: number): string | undefined =>
       412: "PreconditionFailed",
       413: "PayloadTooLarge",
       422: "UnprocessableEntity",
+      429: "TooManyRequests",
       503: "ServiceUnavailable"
     }) as Readonly<Record<number, string>>
   )[status] ?? (status >= 500 ? "InternalError" : status >= 400 ? `Http${status}` : undefined)

@@ -94,6 +94,7 @@ const submit = (request: ReallocationRequest, mode?: ControlMode) =>
     const queue = yield* ReallocationQueue
     const outcome = yield* queue.submit(request, mode)
     if (outcome.result._tag === "Rejected") return yield* new UnprocessableEntity({ message: outcome.result.message })
+    if (outcome.result._tag === "Unrecorded") return yield* new ServiceUnavailable({ message: outcome.result.message })
     return {
       coalesced: outcome.coalesced,
       decision: decisionView(outcome.result.decision),

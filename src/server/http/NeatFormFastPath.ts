@@ -141,6 +141,9 @@ export const neatFormFastPath = (server: FastPathHost, maxBodyBytes: number) =>
           if (outcome.result._tag === "Rejected") {
             return answer(response, startedNs, 422, { _tag: "UnprocessableEntity", message: outcome.result.message })
           }
+          if (outcome.result._tag === "Unrecorded") {
+            return answer(response, startedNs, 503, { _tag: "ServiceUnavailable", message: outcome.result.message })
+          }
           answer(
             response,
             startedNs,

@@ -40,3 +40,12 @@ export const Bool = Schema.Boolean.annotations({ message: expected("true or fals
 
 /** A string. */
 export const Text = Schema.String.annotations({ message: expected("a string") })
+
+/** The most samples a parameter may count: a year of 30 s samples, far beyond any history kept. */
+export const maxSampleCount = 1_000_000
+
+/** A count of samples from `min` to `maxSampleCount`: bounded, so no parameter can ask for unbounded work. */
+export const SampleCount = (min: number) =>
+  Integer.pipe(
+    Schema.between(min, maxSampleCount, { message: expected(`an integer from ${min} to ${maxSampleCount}`) })
+  )

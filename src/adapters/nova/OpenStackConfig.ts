@@ -5,7 +5,7 @@
  * options Neat did not have. Every bad value is a `ConfigError` naming its option.
  */
 import { isIP } from "node:net"
-import { Config, Effect, Either, Option } from "effect"
+import { Config, ConfigError as ConfigErrorModule, Effect, Either, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
 import { defaultHostPowerOptions, type HostPowerOptions } from "./HostPower.js"
 import type { KeystoneOptions } from "./Keystone.js"
@@ -103,86 +103,125 @@ export const parseCommand = (field: string, text: string): Either.Either<Readonl
   return Either.right(words)
 }
 
-const describeConfigError = (error: unknown): string =>
-  String(error)
+/** What a required option is for, so that its absence is reported in plain words. */
+const requiredPurpose: Readonly<Record<string, string>> = {
+  os_auth_url: "Keystone's URL, e.g. http://controller:5000/v3",
+  os_admin_user: "the user Neat logs in to Keystone with",
+  os_admin_password: "that user's password",
+  os_admin_tenant_name: "the project Neat logs in to",
+  compute_ssh_key: "the private key Neat suspends compute hosts with, over SSH",
+  compute_known_hosts: "the known_hosts file that authenticates the compute hosts' SSH keys",
+  wol_address: "where Wake-on-LAN packets are sent, e.g. the compute network's broadcast address 192.168.10.255",
+  wol_port: "the UDP port of Wake-on-LAN packets, usually 9"
+}
+
+const describeConfigError = (field: string, error: ConfigErrorModule.ConfigError): string => {
+  if (ConfigErrorModule.isMissingDataOnly(error)) {
+    const purpose = requiredPurpose[field]
+    return `is not set; the OpenStack cloud needs it${purpose === undefined ? "" : ` (${purpose})`}`
+  }
+  return String(error)
     .replace(/\s+/g, " ")
     .replace(/^\(?(Missing data|Invalid data) at [^:]*: /, "")
     .replace(/\)$/, "")
+}
 
 /** Reads one option; any failure becomes a `ConfigError` naming it. */
 const option = <A>(field: string, config: Config.Config<A>): Effect.Effect<A, ConfigError> =>
-  Effect.mapError(config, (error) => new ConfigError({ field, message: describeConfigError(error) }))
+  Effect.mapError(config, (error) => new ConfigError({ field, message: describeConfigError(field, error) }))
 
-const fromEither = <A>(either: Either.Either<A, ConfigError>): Effect.Effect<A, ConfigError> => either
-
-const positive = (field: string, value: number): Effect.Effect<number, ConfigError> =>
+const positiveProblem = (field: string, value: number): ConfigError | undefined =>
   Number.isFinite(value) && value > 0
-    ? Effect.succeed(value)
-    : Effect.fail(new ConfigError({ field, message: `must be a positive number, got ${value}` }))
+    ? undefined
+    : new ConfigError({ field, message: `must be a positive number, got ${value}` })
 
-/** Everything the adapter needs, from the current ConfigProvider (Neat's option names). */
-export const loadOpenStackOptions: Effect.Effect<OpenStackCloudOptions, ConfigError> = Effect.gen(function* () {
-  const authUrl = yield* option("os_auth_url", Config.string("os_auth_url"))
-  if (!/^https?:\/\//.test(authUrl)) {
-    return yield* new ConfigError({ field: "os_auth_url", message: `expected an http(s) URL, got ${authUrl}` })
+/**
+ * Everything the adapter needs, from the current ConfigProvider (Neat's option names). Every
+ * problem is collected, so that an operator sees all the missing and bad options at once.
+ */
+const loadAll: Effect.Effect<OpenStackCloudOptions, ReadonlyArray<ConfigError>> = Effect.gen(function* () {
+  const problems: Array<ConfigError> = []
+  /** The option's value, or `placeholder` once its problem is noted. */
+  const read = <A>(field: string, config: Config.Config<A>, placeholder: A): Effect.Effect<A> =>
+    Effect.catchAll(option(field, config), (problem) => {
+      problems.push(problem)
+      return Effect.succeed(placeholder)
+    })
+  const either = <A>(result: Either.Either<A, ConfigError>, placeholder: A): A => {
+    if (Either.isRight(result)) return result.right
+    problems.push(result.left)
+    return placeholder
   }
-  const endpointInterface = yield* option(
+  const note = (problem: ConfigError | undefined): void => {
+    if (problem !== undefined) problems.push(problem)
+  }
+  const positive = (field: string, value: number): number => {
+    note(positiveProblem(field, value))
+    return value
+  }
+  const number = (name: string, fallback: number) =>
+    read(name, Config.number(name).pipe(Config.withDefault(fallback)), fallback)
+
+  const authUrl = yield* read("os_auth_url", Config.string("os_auth_url"), "")
+  if (authUrl !== "" && !/^https?:\/\//.test(authUrl)) {
+    note(new ConfigError({ field: "os_auth_url", message: `expected an http(s) URL, got ${authUrl}` }))
+  }
+  const endpointInterface = yield* read(
     "os_endpoint_type",
-    Config.literal("public", "internal", "admin")("os_endpoint_type").pipe(Config.withDefault("public" as const))
+    Config.literal("public", "internal", "admin")("os_endpoint_type").pipe(Config.withDefault("public" as const)),
+    "public" as const
   )
-  const region = yield* option("os_region_name", Config.option(Config.string("os_region_name")))
-  const requestTimeoutSec = yield* option(
-    "os_request_timeout",
-    Config.number("os_request_timeout").pipe(Config.withDefault(30))
-  )
-  yield* positive("os_request_timeout", requestTimeoutSec)
-  const retries = yield* option("os_request_retries", Config.integer("os_request_retries").pipe(Config.withDefault(2)))
-  const microversion = yield* option(
+  const region = yield* read("os_region_name", Config.option(Config.string("os_region_name")), Option.none())
+  const requestTimeoutSec = positive("os_request_timeout", yield* number("os_request_timeout", 30))
+  const retries = yield* read("os_request_retries", Config.integer("os_request_retries").pipe(Config.withDefault(2)), 2)
+  const microversion = yield* read(
     "nova_api_microversion",
-    Config.string("nova_api_microversion").pipe(Config.withDefault("2.79"))
+    Config.string("nova_api_microversion").pipe(Config.withDefault("2.79")),
+    "2.79"
   )
   const minor = microversionMinor(microversion)
   if (minor === undefined || minor < minMicroversion || minor > maxMicroversion) {
-    return yield* new ConfigError({
-      field: "nova_api_microversion",
-      message: `must be between 2.${minMicroversion} and 2.${maxMicroversion}, got ${microversion}`
-    })
+    note(
+      new ConfigError({
+        field: "nova_api_microversion",
+        message: `must be between 2.${minMicroversion} and 2.${maxMicroversion}, got ${microversion}`
+      })
+    )
   }
   const keystone: KeystoneOptions = {
     authUrl,
-    username: yield* option("os_admin_user", Config.string("os_admin_user")),
-    password: yield* option("os_admin_password", Config.redacted("os_admin_password")),
-    projectName: yield* option("os_admin_tenant_name", Config.string("os_admin_tenant_name")),
-    userDomainName: yield* option(
+    username: yield* read("os_admin_user", Config.string("os_admin_user"), ""),
+    password: yield* read("os_admin_password", Config.redacted("os_admin_password"), Redacted.make("")),
+    projectName: yield* read("os_admin_tenant_name", Config.string("os_admin_tenant_name"), ""),
+    userDomainName: yield* read(
       "os_user_domain_name",
-      Config.string("os_user_domain_name").pipe(Config.withDefault("Default"))
+      Config.string("os_user_domain_name").pipe(Config.withDefault("Default")),
+      "Default"
     ),
-    projectDomainName: yield* option(
+    projectDomainName: yield* read(
       "os_project_domain_name",
-      Config.string("os_project_domain_name").pipe(Config.withDefault("Default"))
+      Config.string("os_project_domain_name").pipe(Config.withDefault("Default")),
+      "Default"
     ),
     endpointInterface,
     region: Option.getOrUndefined(region),
-    renewMarginSec: yield* option(
-      "os_token_renew_margin",
-      Config.number("os_token_renew_margin").pipe(Config.withDefault(300))
-    ),
+    renewMarginSec: yield* number("os_token_renew_margin", 300),
     requestTimeoutSec,
     retries
   }
   const nova: NovaRequestOptions = {
-    microversion: `2.${minor}`,
+    microversion: `2.${minor ?? 79}`,
     requestTimeoutSec,
     readRetries: retries,
     readBackoffSec: 0.5
   }
-  const caBundle = yield* option("os_cacert", Config.option(Config.string("os_cacert")))
+  const caBundle = yield* read("os_cacert", Config.option(Config.string("os_cacert")), Option.none())
   const tls: TlsOptions = {
     caBundlePath: Option.getOrUndefined(caBundle),
-    insecure: yield* option("os_insecure", Config.boolean("os_insecure").pipe(Config.withDefault(false)))
+    insecure: yield* read("os_insecure", Config.boolean("os_insecure").pipe(Config.withDefault(false)), false)
   }
 
-  const computeHosts = yield* option(
+  const computeHosts = yield* read(
     "compute_hosts",
     Config.string("compute_hosts").pipe(
       Config.withDefault(""),
@@ -192,34 +231,31 @@ export const loadOpenStackOptions: Effect.Effect<OpenStackCloudOptions, ConfigEr
           .map((h) => h.trim())
           .filter((h) => h !== "")
       )
-    )
+    ),
+    []
   )
-  const hostMhzPerCore = yield* option(
-    "compute_host_mhz_per_core",
-    Config.number("compute_host_mhz_per_core").pipe(Config.withDefault(2000))
-  )
-  yield* positive("compute_host_mhz_per_core", hostMhzPerCore)
-  const hostMhzText = yield* fromEither(
+  const hostMhzPerCore = positive("compute_host_mhz_per_core", yield* number("compute_host_mhz_per_core", 2000))
+  const hostMhzText = either(
     parseMap(
       "compute_host_mhz",
-      yield* option("compute_host_mhz", Config.string("compute_host_mhz").pipe(Config.withDefault("")))
-    )
+      yield* read("compute_host_mhz", Config.string("compute_host_mhz").pipe(Config.withDefault("")), "")
+    ),
+    {}
   )
   const hostMhz: Record<string, number> = {}
   for (const [host, text] of Object.entries(hostMhzText))
-    hostMhz[host] = yield* positive(`compute_host_mhz (${host})`, Number(text))
+    hostMhz[host] = positive(`compute_host_mhz (${host})`, Number(text))
 
-  const blockText = yield* option("block_migration", Config.string("block_migration").pipe(Config.withDefault("auto")))
+  const blockText = yield* read(
+    "block_migration",
+    Config.string("block_migration").pipe(Config.withDefault("auto")),
+    "auto"
+  )
   const blockMigration: BlockMigration | undefined =
     blockText === "auto" ? "auto" : blockText === "true" ? true : blockText === "false" ? false : undefined
   if (blockMigration === undefined) {
-    return yield* new ConfigError({
-      field: "block_migration",
-      message: `expected auto, true or false, got ${blockText}`
-    })
+    note(new ConfigError({ field: "block_migration", message: `expected auto, true or false, got ${blockText}` }))
   }
-  const number = (name: string, fallback: number) =>
-    option(name, Config.number(name).pipe(Config.withDefault(fallback)))
   const migration: MigrationPolicy = {
     maxConcurrent: yield* number("max_concurrent_migrations", defaultMigrationPolicy.maxConcurrent),
     maxConcurrentPerHost: yield* number(
@@ -232,77 +268,79 @@ export const loadOpenStackOptions: Effect.Effect<OpenStackCloudOptions, ConfigEr
     retries: yield* number("migration_retries", defaultMigrationPolicy.retries),
     backoffSec: yield* number("migration_backoff", defaultMigrationPolicy.backoffSec),
     pollIntervalSec: yield* number("migration_poll_interval", defaultMigrationPolicy.pollIntervalSec),
-    blockMigration
+    blockMigration: blockMigration ?? "auto"
   }
-  const problem = migrationPolicyProblems(migration)[0]
-  if (problem !== undefined) return yield* new ConfigError(problem)
+  for (const problem of migrationPolicyProblems(migration)) note(new ConfigError(problem))
 
-  const sleepCommand = yield* fromEither(
+  const sleepCommand = either(
     parseCommand(
       "sleep_command",
-      yield* option("sleep_command", Config.string("sleep_command").pipe(Config.withDefault("pm-suspend")))
-    )
+      yield* read("sleep_command", Config.string("sleep_command").pipe(Config.withDefault("pm-suspend")), "pm-suspend")
+    ),
+    ["pm-suspend"]
   )
-  const sshAddresses = yield* fromEither(
+  const sshAddresses = either(
     parseMap(
       "compute_ssh_addresses",
-      yield* option("compute_ssh_addresses", Config.string("compute_ssh_addresses").pipe(Config.withDefault("")))
-    )
+      yield* read("compute_ssh_addresses", Config.string("compute_ssh_addresses").pipe(Config.withDefault("")), "")
+    ),
+    {}
   )
   const power: HostPowerOptions = {
     sleepCommand,
     sshAddresses,
-    suspendVerifyTimeoutSec: yield* positive(
+    suspendVerifyTimeoutSec: positive(
       "suspend_verify_timeout",
       yield* number("suspend_verify_timeout", defaultHostPowerOptions.suspendVerifyTimeoutSec)
     ),
-    wakeTimeoutSec: yield* positive(
-      "wake_timeout",
-      yield* number("wake_timeout", defaultHostPowerOptions.wakeTimeoutSec)
-    ),
-    wakeResends: yield* option(
+    wakeTimeoutSec: positive("wake_timeout", yield* number("wake_timeout", defaultHostPowerOptions.wakeTimeoutSec)),
+    wakeResends: yield* read(
       "wake_resends",
-      Config.integer("wake_resends").pipe(Config.withDefault(defaultHostPowerOptions.wakeResends))
+      Config.integer("wake_resends").pipe(Config.withDefault(defaultHostPowerOptions.wakeResends)),
+      defaultHostPowerOptions.wakeResends
     ),
-    pollIntervalSec: yield* positive(
+    pollIntervalSec: positive(
       "host_state_poll_interval",
       yield* number("host_state_poll_interval", defaultHostPowerOptions.pollIntervalSec)
     )
   }
-  const password = yield* option("compute_password", Config.option(Config.redacted("compute_password")))
-  const passphrase = yield* option(
+  const password = yield* read("compute_password", Config.option(Config.redacted("compute_password")), Option.none())
+  const passphrase = yield* read(
     "compute_ssh_key_passphrase",
-    Config.option(Config.redacted("compute_ssh_key_passphrase"))
+    Config.option(Config.redacted("compute_ssh_key_passphrase")),
+    Option.none()
   )
   const ssh: RemoteShellOptions = {
-    username: yield* option("compute_user", Config.string("compute_user").pipe(Config.withDefault("neat"))),
-    privateKeyPath: yield* option("compute_ssh_key", Config.string("compute_ssh_key")),
-    knownHostsPath: yield* option("compute_known_hosts", Config.string("compute_known_hosts")),
-    port: yield* option("compute_ssh_port", Config.port("compute_ssh_port").pipe(Config.withDefault(22))),
+    username: yield* read("compute_user", Config.string("compute_user").pipe(Config.withDefault("neat")), "neat"),
+    privateKeyPath: yield* read("compute_ssh_key", Config.string("compute_ssh_key"), ""),
+    knownHostsPath: yield* read("compute_known_hosts", Config.string("compute_known_hosts"), ""),
+    port: yield* read("compute_ssh_port", Config.port("compute_ssh_port").pipe(Config.withDefault(22)), 22),
     password: Option.getOrUndefined(password),
     passphrase: Option.getOrUndefined(passphrase),
-    connectTimeoutSec: yield* positive("ssh_connect_timeout", yield* number("ssh_connect_timeout", 10)),
-    commandTimeoutSec: yield* positive("ssh_command_timeout", yield* number("ssh_command_timeout", 30))
+    connectTimeoutSec: positive("ssh_connect_timeout", yield* number("ssh_connect_timeout", 10)),
+    commandTimeoutSec: positive("ssh_command_timeout", yield* number("ssh_command_timeout", 30))
   }
 
   // No default: wol would broadcast to 255.255.255.255:9, which must be a decision, not an accident.
-  const wolAddress = yield* option("wol_address", Config.string("wol_address"))
-  if (isIP(wolAddress) === 0) {
-    return yield* new ConfigError({ field: "wol_address", message: `expected an IP address, got ${wolAddress}` })
+  const wolAddress = yield* read("wol_address", Config.string("wol_address"), "")
+  if (wolAddress !== "" && isIP(wolAddress) === 0) {
+    note(new ConfigError({ field: "wol_address", message: `expected an IP address, got ${wolAddress}` }))
   }
   const wol: WakeOnLanOptions = {
     address: wolAddress,
-    port: yield* option("wol_port", Config.port("wol_port")),
+    port: yield* read("wol_port", Config.port("wol_port"), 9),
     sendTimeoutSec: 2
   }
-  const hostMacs = yield* fromEither(
-    parseMap("host_macs", yield* option("host_macs", Config.string("host_macs").pipe(Config.withDefault(""))))
+  const hostMacs = either(
+    parseMap("host_macs", yield* read("host_macs", Config.string("host_macs").pipe(Config.withDefault("")), "")),
+    {}
   )
   for (const [host, mac] of Object.entries(hostMacs)) {
     if (normaliseMac(mac) === undefined) {
-      return yield* new ConfigError({ field: "host_macs", message: `${host}: not a MAC address: ${mac}` })
+      note(new ConfigError({ field: "host_macs", message: `${host}: not a MAC address: ${mac}` }))
     }
   }
+  if (problems.length > 0) return yield* Effect.fail(problems)
   return {
     keystone,
     nova,
@@ -315,3 +353,18 @@ export const loadOpenStackOptions: Effect.Effect<OpenStackCloudOptions, ConfigEr
     hostMacs
   }
 })
+
+/**
+ * Every missing or bad option of the adapter, in reading order (empty when the options are
+ * usable), from the current ConfigProvider.
+ */
+export const openStackOptionProblems: Effect.Effect<ReadonlyArray<ConfigError>> = Effect.match(loadAll, {
+  onFailure: (problems) => problems,
+  onSuccess: () => []
+})
+
+/** Everything the adapter needs, from the current ConfigProvider; fails with the first problem. */
+export const loadOpenStackOptions: Effect.Effect<OpenStackCloudOptions, ConfigError> = Effect.mapError(
+  loadAll,
+  (problems) => problems[0]!
+)

@@ -4,7 +4,7 @@
  * measure of how much the utilisation history varies (its MAD or IQR).
  */
 import { Schema } from "effect"
-import { NonNegativeInteger, NonNegativeNumber } from "../schemaFields.js"
+import { NonNegativeNumber, SampleCount } from "../schemaFields.js"
 import { type NoState, noState } from "../stateless.js"
 import type { Detector } from "../types.js"
 
@@ -12,7 +12,7 @@ export const AdaptiveThresholdParamsSchema = Schema.Struct({
   /** Safety parameter: how many spreads (MADs or IQRs) below full utilisation the threshold sits. */
   threshold: NonNegativeNumber,
   /** Minimum history length; a shorter history is never overloaded. */
-  limit: NonNegativeInteger
+  limit: SampleCount(0)
 })
 export type AdaptiveThresholdParams = typeof AdaptiveThresholdParamsSchema.Type
 

@@ -1,6 +1,6 @@
 /** Overload detection by a threshold on the mean of the last n values (Neat's `last_n_average_threshold`). */
 import { Schema } from "effect"
-import { NonNegativeNumber, PositiveInteger } from "../schemaFields.js"
+import { NonNegativeNumber, SampleCount } from "../schemaFields.js"
 import { meanOfLast } from "../series.js"
 import { type NoState, noState } from "../stateless.js"
 import type { Detector } from "../types.js"
@@ -9,7 +9,7 @@ export const OverloadLastNAverageThresholdParamsSchema = Schema.Struct({
   /** Overloaded when the mean is strictly above this fraction of capacity. */
   threshold: NonNegativeNumber,
   /** How many of the most recent values to average (all of them when the history is shorter). */
-  n: PositiveInteger
+  n: SampleCount(1)
 })
 export type OverloadLastNAverageThresholdParams = typeof OverloadLastNAverageThresholdParamsSchema.Type
 

@@ -5,7 +5,7 @@
  * `param * prediction >= threshold`.
  */
 import { Schema } from "effect"
-import { FiniteNumber, Integer, NonNegativeNumber } from "../schemaFields.js"
+import { FiniteNumber, Integer, maxSampleCount, NonNegativeNumber } from "../schemaFields.js"
 import { type NoState, noState } from "../stateless.js"
 import type { AlgorithmContext, Detector } from "../types.js"
 import { type LineEstimates, loessEstimates, loessRobustEstimates } from "./statistics.js"
@@ -17,7 +17,10 @@ export const LoessParamsSchema = Schema.Struct({
   param: FiniteNumber,
   /** Number of most recent values fitted (at least 3); a shorter history is never overloaded. */
   length: Integer.pipe(
-    Schema.greaterThanOrEqualTo(3, { message: (issue) => `expected an integer >= 3, got ${String(issue.actual)}` })
+    Schema.greaterThanOrEqualTo(3, { message: (issue) => `expected an integer >= 3, got ${String(issue.actual)}` }),
+    Schema.lessThanOrEqualTo(maxSampleCount, {
+      message: (issue) => `expected an integer <= ${maxSampleCount}, got ${String(issue.actual)}`
+    })
   )
 })
 export type LoessParams = typeof LoessParamsSchema.Type

@@ -5,6 +5,7 @@
  */
 import { Either, type ParseResult, Schema } from "effect"
 import type { ConfigError } from "../../core/errors.js"
+import { SampleCount } from "../schemaFields.js"
 import type { AlgorithmContext, Detector } from "../types.js"
 import { migrationTimeSteps } from "./migrationTimeSteps.js"
 import { paramsConfigError } from "./paramsError.js"
@@ -16,7 +17,7 @@ export const OtfParamsSchema = Schema.Struct({
   /** Utilisation (fraction of capacity) at or above which a step counts as overloaded. */
   threshold: Schema.Number.pipe(Schema.finite(), Schema.nonNegative()),
   /** Minimum history length (samples) before the detector may report an overload. */
-  limit: Schema.Number.pipe(Schema.int(), Schema.nonNegative())
+  limit: SampleCount(0)
 })
 
 /** Validated OTF parameters. */

@@ -14,7 +14,7 @@
 import { Schema } from "effect"
 import type { Placement } from "../../core/Placement.js"
 import { compareCodePoints } from "../compareCodePoints.js"
-import { Bool, Fraction, NonNegativeInteger } from "../schemaFields.js"
+import { Bool, Fraction, SampleCount } from "../schemaFields.js"
 import { meanOfLast } from "../series.js"
 import { type NoState, noState } from "../stateless.js"
 import type { PlacementInput, VmPlacer } from "../types.js"
@@ -25,7 +25,7 @@ export const BestFitDecreasingParamsSchema = Schema.Struct({
   /** Highest memory use a host may reach, fraction of its capacity. */
   ram_threshold: Fraction,
   /** How many of each VM's most recent CPU samples to average (0: all of them, as Python's `[-0:]`). */
-  last_n_vm_cpu: NonNegativeInteger,
+  last_n_vm_cpu: SampleCount(0),
   /** Apply the thresholds to hosts woken for the placement too (Neat does not). */
   threshold_inactive_hosts: Schema.optionalWith(Bool, { default: () => false })
 })

@@ -6,14 +6,14 @@
  */
 import { Schema } from "effect"
 import type { VmSample } from "../../core/Vm.js"
-import { PositiveInteger } from "../schemaFields.js"
+import { SampleCount } from "../schemaFields.js"
 import { meanOfLast } from "../series.js"
 import { type NoState, selectingOneVm } from "../stateless.js"
 import type { VmSelector } from "../types.js"
 
 export const MinimumMigrationTimeMaxCpuParamsSchema = Schema.Struct({
   /** How many of the most recent CPU samples to average. */
-  last_n: PositiveInteger
+  last_n: SampleCount(1)
 })
 export type MinimumMigrationTimeMaxCpuParams = typeof MinimumMigrationTimeMaxCpuParamsSchema.Type
 

@@ -1,6 +1,6 @@
 /** Underload detection by a threshold on the mean of the last n values (Neat's `last_n_average_threshold`). */
 import { Schema } from "effect"
-import { Fraction, PositiveInteger } from "../schemaFields.js"
+import { Fraction, SampleCount } from "../schemaFields.js"
 import { meanOfLast } from "../series.js"
 import { type NoState, noState } from "../stateless.js"
 import type { Detector } from "../types.js"
@@ -9,7 +9,7 @@ export const UnderloadLastNAverageThresholdParamsSchema = Schema.Struct({
   /** Underloaded when the mean is at or below this fraction of capacity. */
   threshold: Fraction,
   /** How many of the most recent values to average (all of them when the history is shorter). */
-  n: PositiveInteger
+  n: SampleCount(1)
 })
 export type UnderloadLastNAverageThresholdParams = typeof UnderloadLastNAverageThresholdParamsSchema.Type
 

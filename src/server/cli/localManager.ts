@@ -98,6 +98,10 @@ export const localManagerOptions = (
     if (!(usable > 0 && usable <= 1)) return yield* fail("host_cpu_usable_by_vms", "must be in (0, 1]")
     const hostCpuMhz = Option.getOrElse(flags.hostCpuMhz, systemCpuMhz)
     if (!(hostCpuMhz > 0)) return yield* fail("host_cpu_mhz", "must be positive (the system reports no CPU speed)")
+    if (!(flags.vmRamMb > 0 && Number.isFinite(flags.vmRamMb)))
+      return yield* fail("vm-ram-mb", `must be positive (MB), got ${flags.vmRamMb}`)
+    if (Option.isSome(flags.iterations) && flags.iterations.value < 1)
+      return yield* fail("iterations", `must be at least 1, got ${flags.iterations.value}`)
     const directory = Option.getOrUndefined(flags.localDataDirectory) ?? config?.localDataDirectory
     if (directory === undefined) {
       return yield* fail(

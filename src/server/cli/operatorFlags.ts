@@ -77,9 +77,10 @@ export const operatorSettings = (flags: {
   excluded_hosts: names(flags.excludedHosts),
   excluded_vms: names(flags.excludedVms),
   maintenance_hosts: names(flags.maintenanceHosts),
-  min_spare_hosts: Math.max(0, flags.minSpareHosts),
-  max_migrations_per_interval: Math.max(0, flags.maxMigrationsPerInterval),
-  migration_cap_interval: flags.migrationCapInterval > 0 ? flags.migrationCapInterval : 300,
-  plan_max_age: flags.planMaxAge > 0 ? flags.planMaxAge : defaultGlobalManagerOptions.plan_max_age,
+  // Checked by `serveOptions`: a negative duration or limit is refused, never quietly replaced.
+  min_spare_hosts: flags.minSpareHosts,
+  max_migrations_per_interval: flags.maxMigrationsPerInterval,
+  migration_cap_interval: flags.migrationCapInterval,
+  plan_max_age: flags.planMaxAge,
   dashboard_token: Option.getOrUndefined(Option.map(flags.dashboardToken, Redacted.value))
 })

@@ -17,7 +17,10 @@ export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.
         if (failure._tag === "Some") {
           const error = failure.value
           // @effect/cli has already printed its own validation errors.
-          if (isTagged(error) && !ValidationError.isValidationError(error)) {
+          if (isTagged(error) && error._tag === "InvalidConfig" && error instanceof Error) {
+            // Every problem on its own line.
+            process.stderr.write(`neat: InvalidConfig: ${error.message}\n`)
+          } else if (isTagged(error) && !ValidationError.isValidationError(error)) {
             process.stderr.write(`neat: ${describeError(error)}\n`)
           }
         } else if (!Cause.isInterruptedOnly(cause)) {

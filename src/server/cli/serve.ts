@@ -4,24 +4,35 @@
  * NEAT_REQUEST_SIGNING_SECRET) to stay out of `ps`. The store (`sql_connection`) holds the decision
  * log and, for OpenStack, the collectors' histories and the adapter's records.
  */
+
+import { createSecureContext } from "node:tls"
 import { Command, Options } from "@effect/cli"
 import { FileSystem, HttpServer } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
+import { InvalidConfig } from "../config/InvalidConfig.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
 import { registryAlgorithmValidator } from "../config/registryValidator.js"
 import { Store } from "../db/Store.js"
 import type { StoreError } from "../db/StoreError.js"
 import { storePlanBookLayer } from "../db/StorePlanBook.js"
 import { globalManagerLayer } from "../http/GlobalManager.js"
-import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
+import {
+  defaultGlobalManagerOptions,
+  type GlobalManagerOptions,
+  type GlobalManagerTls
+} from "../http/GlobalManagerOptions.js"
 import { jsonLogging } from "../http/JsonLogging.js"
+import { openStackConfigProblems } from "../live/openStackCloud.js"
 import { serveSimulated } from "../simulated/serveSimulated.js"
 import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
 import { flagOrConfig } from "./flagOrConfig.js"
 import { operatorFlags, operatorSettings } from "./operatorFlags.js"
 import { simulatedServeFlags, simulatedServeSettings } from "./simulatedServeFlags.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
+
+/** The shortest dashboard token accepted. */
+export const minDashboardTokenLength = 16
 
 /** Neat's default placement: best fit decreasing with its default thresholds. */
 export const defaultPlacement = "neat.globals.vm_placement.bin_packing.best_fit_decreasing_factory"
@@ -61,6 +72,14 @@ export const serveFlags = {
   ),
   disableNeatAuth: Options.boolean("disable-neat-auth").pipe(
     Options.withDescription("refuse Neat's SHA-1 credentials; accept signed requests only (neat_compat_auth = false)")
+  ),
+  globalManagerTlsCert: optionalText("global-manager-tls-cert").pipe(
+    Options.withDescription(
+      "PEM certificate (chain) to serve the API and the dashboard over TLS (global_manager_tls_cert; with the key)"
+    )
+  ),
+  globalManagerTlsKey: optionalText("global-manager-tls-key").pipe(
+    Options.withDescription("the certificate's PEM private key (global_manager_tls_key)")
   ),
   requestFreshnessWindow: optionalFloat("request-freshness-window").pipe(
     Options.withDescription("seconds a request stays valid (global_manager_request_max_age; default 5)")
@@ -125,11 +144,37 @@ export const serveOptions = (
       (c) => c.hostCpuUsableByVms,
       defaults.host_cpu_usable_by_vms
     )
+    const finite = (value: number) => Number.isFinite(value)
+    const positive = (value: number) => finite(value) && value > 0
+    const got = (value: number) => `got ${value}`
     yield* check(port >= 0 && port <= 65535, "global_manager_port", "must be 0-65535")
-    yield* check(freshness > 0, "request_freshness_window", "must be positive (seconds)")
-    yield* check(flags.snapshotMaxAge >= 0, "snapshot_max_age", "must be 0 or more (seconds)")
+    yield* check(positive(freshness), "request_freshness_window", `must be positive (seconds), ${got(freshness)}`)
+    yield* check(
+      finite(flags.snapshotMaxAge) && flags.snapshotMaxAge >= 0,
+      "snapshot_max_age",
+      `must be 0 or more (seconds), ${got(flags.snapshotMaxAge)}`
+    )
     yield* check(dataLength >= 1, "data_collector_data_length", "must be at least 1")
     yield* check(usable > 0 && usable <= 1, "host_cpu_usable_by_vms", "must be in (0, 1]")
+    for (const [field, value] of [
+      ["data_collector_interval", flags.dataCollectorInterval],
+      ["network_migration_bandwidth", flags.networkMigrationBandwidth]
+    ] as const) {
+      if (Option.isSome(value)) yield* check(positive(value.value), field, `must be positive, ${got(value.value)}`)
+    }
+    yield* check(positive(flags.vmRamMb), "vm-ram-mb", `must be positive (MB), ${got(flags.vmRamMb)}`)
+    yield* check(flags.minSpareHosts >= 0, "min-spare-hosts", `must be 0 or more hosts, ${got(flags.minSpareHosts)}`)
+    yield* check(
+      flags.maxMigrationsPerInterval >= 0,
+      "max-migrations-per-interval",
+      `must be 0 (no cap) or more migrations, ${got(flags.maxMigrationsPerInterval)}`
+    )
+    yield* check(
+      positive(flags.migrationCapInterval),
+      "migration-cap-interval",
+      `must be positive (seconds), ${got(flags.migrationCapInterval)}`
+    )
+    yield* check(positive(flags.planMaxAge), "plan-max-age", `must be positive (seconds), ${got(flags.planMaxAge)}`)
     const password = Option.orElse(Option.map(flags.osAdminPassword, Redacted.value), () =>
       config === undefined ? Option.none() : Option.some(Redacted.value(config.osAdminPassword))
     )
@@ -149,6 +194,14 @@ export const serveOptions = (
         message: "required when Neat's scheme is disabled, or no request could be accepted"
       })
     }
+    const operator = operatorSettings(flags)
+    const token = operator.dashboard_token
+    if (token !== undefined && token.length < minDashboardTokenLength) {
+      return yield* new ConfigError({
+        field: "dashboard_token",
+        message: `must be at least ${minDashboardTokenLength} characters (got ${token.length}): a short token is guessed; generate one with: openssl rand -hex 16`
+      })
+    }
     return {
       global_manager_host: flagOrConfig(
         flags.globalManagerHost,
@@ -166,8 +219,58 @@ export const serveOptions = (
       host_cpu_usable_by_vms: usable,
       suspend_idle_hosts: !flags.keepIdleHosts,
       snapshot_max_age: flags.snapshotMaxAge,
-      ...operatorSettings(flags)
+      ...operator
     }
+  })
+
+/**
+ * TLS from `--global-manager-tls-cert`/`--global-manager-tls-key` over neat.conf's
+ * `global_manager_tls_cert`/`global_manager_tls_key`: both or neither, each file read and the pair
+ * checked (PEM, key matching the certificate) now rather than at the first connection.
+ */
+export const serveTls = (
+  flags: Pick<ServeFlags, "globalManagerTlsCert" | "globalManagerTlsKey">,
+  config?: NeatConfig
+): Effect.Effect<GlobalManagerTls | undefined, ConfigError, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const path = (flag: Option.Option<string>, fromConfig: (c: NeatConfig) => string) => {
+      const chosen = flagOrConfig(flag, config, fromConfig, "").trim()
+      return chosen === "" ? undefined : chosen
+    }
+    const certFile = path(flags.globalManagerTlsCert, (c) => c.globalManagerTlsCert)
+    const keyFile = path(flags.globalManagerTlsKey, (c) => c.globalManagerTlsKey)
+    if (certFile === undefined && keyFile === undefined) return undefined
+    if (certFile === undefined || keyFile === undefined) {
+      const [given, missing] =
+        certFile === undefined
+          ? ["global_manager_tls_key", "global_manager_tls_cert"]
+          : ["global_manager_tls_cert", "global_manager_tls_key"]
+      return yield* new ConfigError({ field: missing, message: `is required with ${given}: TLS needs both` })
+    }
+    const fs = yield* FileSystem.FileSystem
+    const read = (field: string, file: string) =>
+      fs.readFileString(file).pipe(
+        Effect.mapError(
+          (error) =>
+            new ConfigError({
+              field,
+              message: `cannot read ${file}: ${error.message.split(": ").pop() ?? error.message}`
+            })
+        )
+      )
+    const cert = yield* read("global_manager_tls_cert", certFile)
+    const key = yield* read("global_manager_tls_key", keyFile)
+    return yield* Effect.try({
+      try: () => {
+        createSecureContext({ cert, key })
+        return { cert, key }
+      },
+      catch: (error) =>
+        new ConfigError({
+          field: "global_manager_tls_cert",
+          message: `${certFile} and ${keyFile} are not a usable PEM certificate and matching private key: ${(error as Error).message}`
+        })
+    })
   })
 
 /**
@@ -189,6 +292,27 @@ const serveConfig = (flags: ServeFlags) =>
     )
   })
 
+/** Logs where the server listens, with the scheme clients must use (`HttpServer.withLogAddress` says http). */
+const logAddress = (tls: boolean) =>
+  Layer.effectDiscard(
+    Effect.flatMap(HttpServer.HttpServer, ({ address }) =>
+      Effect.logInfo(
+        address._tag === "TcpAddress"
+          ? `Listening on ${tls ? "https" : "http"}://${address.hostname}:${address.port}`
+          : `Listening on ${address.path}`
+      )
+    )
+  )
+
+/** The operator's neat.conf: `--config`, else /etc/neat/neat.conf when it exists. */
+const operatorConfigFile = (flags: ServeFlags) =>
+  Effect.gen(function* () {
+    if (Option.isSome(flags.config)) return flags.config.value
+    const fs = yield* FileSystem.FileSystem
+    const exists = yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false))
+    return exists ? systemConfigFile : undefined
+  })
+
 /** The central store: `--sql-connection`, else the configuration's `sql_connection`, else a private in-memory one. */
 const serveStore = (flags: ServeFlags, config: NeatConfig | undefined): Layer.Layer<Store, StoreError> =>
   Option.match(flags.sqlConnection, {
@@ -201,7 +325,7 @@ export const makeServeCommand = (wiring: Wiring) =>
   Command.make("serve", serveFlags, (flags) =>
     Effect.gen(function* () {
       const config = yield* serveConfig(flags)
-      const options = yield* serveOptions(flags, config)
+      const options = { ...(yield* serveOptions(flags, config)), global_manager_tls: yield* serveTls(flags, config) }
       const placementName = flagOrConfig(flags.placement, config, (c) => c.algorithms.placement.name, defaultPlacement)
       const params = Option.isSome(flags.placementParams)
         ? yield* parseParams("algorithm_vm_placement_parameters", flags.placementParams.value)
@@ -221,6 +345,12 @@ export const makeServeCommand = (wiring: Wiring) =>
           message: "required: --cloud openstack|sim, or mode in neat.conf"
         })
       }
+      if (kind === "sim" && options.global_manager_tls !== undefined) {
+        return yield* new ConfigError({
+          field: "global_manager_tls_cert",
+          message: "TLS is served with --cloud openstack; the simulated cloud's local managers speak plain HTTP"
+        })
+      }
       if (kind === "sim") {
         const records = Layer.merge(wiring.decisionLog, storePlanBookLayer).pipe(
           Layer.provide(serveStore(flags, config))
@@ -228,9 +358,14 @@ export const makeServeCommand = (wiring: Wiring) =>
         return yield* serveSimulated(options, placer, records, simulatedServeSettings(flags))
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))
+      if (kind === "openstack") {
+        // Every missing or bad option of the adapter at once, rather than one per start.
+        const problems = yield* openStackConfigProblems(loaded, yield* operatorConfigFile(flags))
+        if (problems.length > 0) return yield* new InvalidConfig({ problems })
+      }
       const cloud = yield* wiring.cloud({ kind, trace: Option.getOrUndefined(flags.trace), config: loaded })
-      const server = globalManagerLayer(options, placer, storePlanBookLayer).pipe(
-        HttpServer.withLogAddress,
+      const server = logAddress(options.global_manager_tls !== undefined).pipe(
+        Layer.provideMerge(globalManagerLayer(options, placer, storePlanBookLayer)),
         Layer.provide(Layer.merge(cloud, wiring.decisionLog)),
         Layer.provide(serveStore(flags, config)),
         Layer.provide(flags.logFormat === "json" ? jsonLogging() : Layer.empty)

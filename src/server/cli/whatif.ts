@@ -69,6 +69,14 @@ export const makeWhatifCommand = (wiring: Wiring) =>
           message: `expected a duration such as 24h, got "${flags.since}"`
         })
       }
+      for (const [field, value] of [
+        ["vm-capacity-mhz", flags.vmCapacityMhz],
+        ["vm-ram-mb", flags.vmRamMb]
+      ] as const) {
+        if (!(Number.isFinite(value) && value > 0)) {
+          return yield* new ConfigError({ field, message: `must be positive, got ${value}` })
+        }
+      }
       const spec = settings.algorithms
       const pick = (chosen: Option.Option<string>, params: string, configured: AlgorithmSpec, field: string) =>
         Option.match(chosen, {

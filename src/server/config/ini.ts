@@ -2,6 +2,8 @@
  * Reads neat.conf files: Python ConfigParser's INI dialect as OpenStack Neat uses it. Options live in
  * `[DEFAULT]`; `name = value` or `name: value`; names are case-insensitive; `#` and `;` start comment
  * lines; an indented line continues the previous value. (Neat's `%(name)s` interpolation is not done.)
+ * An option given twice in one file is an error naming both lines, as in ConfigParser's strict mode:
+ * silently taking the last one hides a mistake.
  */
 import { ConfigError } from "../../core/errors.js"
 
@@ -22,9 +24,10 @@ export interface IniFile {
 const optionLine = /^([^=:\s][^=:]*?)\s*[=:]\s?(.*)$/
 const sectionLine = /^\[([^\]]*)\]\s*$/
 
-/** Parses one file's text; `file` names it in errors (as `file:line`). Later duplicates win, as in ConfigParser. */
+/** Parses one file's text; `file` names it in errors (as `file:line`). */
 export const parseIni = (text: string, file: string): IniFile => {
   const entries: Array<{ name: string; value: string; line: number }> = []
+  const firstLine = new Map<string, number>()
   const errors: Array<ConfigError> = []
   let section: string | undefined
   let current: { name: string; value: string; line: number } | undefined
@@ -79,7 +82,22 @@ export const parseIni = (text: string, file: string): IniFile => {
       current = undefined
       return
     }
-    current = { name: option[1]!.trim().toLowerCase(), value: option[2]!.trim(), line: lineNumber }
+    const name = option[1]!.trim().toLowerCase()
+    const first = firstLine.get(name)
+    if (first !== undefined) {
+      errors.push(
+        new ConfigError({
+          field: name,
+          message: `is given twice, at lines ${first} and ${lineNumber} of ${file}: keep one`,
+          source: where
+        })
+      )
+      // Its continuation lines belong to it, not to the option before.
+      current = { name, value: "", line: lineNumber }
+      return
+    }
+    firstLine.set(name, lineNumber)
+    current = { name, value: option[2]!.trim(), line: lineNumber }
     entries.push(current)
   })
   return { entries, errors }

@@ -63,6 +63,8 @@ export const plainOptions = {
   neatCompatAuth: option("neat_compat_auth", Flag),
   globalManagerSigningSecret: option("global_manager_signing_secret", SigningSecret),
   globalManagerRequestMaxAge: option("global_manager_request_max_age", Seconds),
+  globalManagerTlsCert: option("global_manager_tls_cert", Text),
+  globalManagerTlsKey: option("global_manager_tls_key", Text),
   libvirtUri: option("libvirt_uri", NonEmptyText),
   virshCommand: option("virsh_command", NonEmptyText),
   procStatPath: option("proc_stat_path", NonEmptyText),

@@ -1,15 +1,16 @@
 /**
  * Opens the store's database as a scoped Kysely instance and brings its schema up to date.
- * SQLite runs in WAL mode with a busy timeout, so a collector and a manager on one host can share a
- * file; PostgreSQL BIGINT and NUMERIC come back as numbers rather than pg's default strings.
+ * SQLite runs in WAL mode and waits for locks without blocking the event loop (`sqliteBusyRetry.ts`),
+ * so a collector and a manager on one host can share a file, and a backup can hold it for a while; PostgreSQL BIGINT and NUMERIC come back as numbers rather than pg's default strings.
  */
 import Database from "better-sqlite3"
 import { Effect, Schedule, type Scope } from "effect"
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, SqliteDialect } from "kysely"
+import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect } from "kysely"
 import pg from "pg"
 import { type StoreConnection, sqliteInMemory } from "../../core/StoreConnection.js"
 import { storeMigrations } from "./migrations.js"
 import { StoreError, toStoreError } from "./StoreError.js"
+import { BusyRetryingSqliteDialect, sqliteBusyTimeoutMs } from "./sqliteBusyRetry.js"
 import { withStatementCache } from "./statementCache.js"
 import type { StoreTables } from "./Tables.js"
 
@@ -45,11 +46,15 @@ const openSqlite = (path: string): Effect.Effect<Kysely<StoreTables>, StoreError
           // may lose the last commits, never the database's consistency.
           database.pragma("synchronous = NORMAL")
         }
+        // From now on a lock is waited for asynchronously (sqliteBusyRetry.ts): the process keeps answering.
+        database.pragma(`busy_timeout = ${sqliteBusyTimeoutMs}`)
       } catch (error) {
         database.close()
         throw error
       }
-      return new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) })
+      return new Kysely<StoreTables>({
+        dialect: new BusyRetryingSqliteDialect({ database: withStatementCache(database) })
+      })
     },
     catch: toStoreError(`open sqlite ${path}`)
   })

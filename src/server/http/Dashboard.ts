@@ -3,18 +3,23 @@
  * state as JSON (polled by the page) and the approval and rejection of plans. Read access and
  * approvals need a session from the dashboard token (`dashboard_token`); approvals also need the
  * `X-Neat-Dashboard` header, which another site's page cannot send (no CORS), against forged posts.
- * Without a token configured, every dashboard route answers 404.
+ * Without a token configured, every dashboard route answers 404. Failed logins are throttled per
+ * client (429 with Retry-After), counted and logged; the session cookie is `Secure` whenever the
+ * page is served over TLS.
  */
 import { randomBytes } from "node:crypto"
+import type { IncomingMessage } from "node:http"
 import { HttpApiBuilder, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Clock, Effect, Either, Layer, Schema } from "effect"
+import { Clock, Effect, Either, Layer, Option, Schema } from "effect"
 import type { Cloud } from "../../core/Cloud.js"
 import type { DecisionLog } from "../../core/control/DecisionLog.js"
 import { ApprovalBody } from "./Api.js"
+import { AuthFailures } from "./AuthFailures.js"
 import { dashboardPage, loginPage } from "./DashboardPage.js"
 import { DashboardSessions, sessionCookie, sessionLifetimeSec } from "./DashboardSessions.js"
 import { readDashboardState } from "./DashboardState.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
+import { LoginThrottle } from "./LoginThrottle.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanActions } from "./PlanActions.js"
 import { ServerMetrics } from "./ServerMetrics.js"
@@ -36,6 +41,19 @@ const securityHeaders = (nonce: string) => ({
 const PlanPath = Schema.Struct({ id: Schema.NumberFromString.pipe(Schema.int(), Schema.positive()) })
 const LoginForm = Schema.Struct({ token: Schema.String })
 
+/**
+ * Whether the browser reached this page over TLS: this server's own TLS, or a TLS-terminating proxy
+ * that says so (`X-Forwarded-Proto: https`; trusting it can only make the cookie stricter).
+ */
+const servedOverTls = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const source = request.source as Partial<IncomingMessage>
+  const socket = source.socket as { readonly encrypted?: boolean } | undefined
+  return socket?.encrypted === true || request.headers["x-forwarded-proto"] === "https"
+}
+
+const clientOf = (request: HttpServerRequest.HttpServerRequest): string =>
+  Option.getOrElse(request.remoteAddress, () => "unknown")
+
 const statusOf = (tag: string): number =>
   tag === "NotFound" ? 404 : tag === "Conflict" ? 409 : tag === "UnprocessableEntity" ? 422 : 503
 
@@ -49,6 +67,8 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
     const token = config.dashboard_token
     if (token === undefined || token === "") return
     const sessions = new DashboardSessions(token)
+    const throttle = new LoginThrottle()
+    const failures = yield* AuthFailures
 
     const sessionOf = (request: HttpServerRequest.HttpServerRequest) =>
       Effect.map(Clock.currentTimeMillis, (nowMs) => {
@@ -101,14 +121,32 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
     yield* router.post(
       "/dashboard/login",
       Effect.gen(function* () {
-        const form = yield* Effect.either(HttpServerRequest.schemaBodyUrlParams(LoginForm))
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const client = clientOf(request)
         const nowMs = yield* Clock.currentTimeMillis
+        // Checked before the token, so that a throttled client learns nothing from its guesses.
+        const waitMs = throttle.waitMs(client, nowMs)
+        if (waitMs > 0) {
+          yield* failures.record("dashboard", "throttled", client)
+          const seconds = Math.ceil(waitMs / 1000)
+          return HttpServerResponse.unsafeJson(
+            { _tag: "TooManyRequests", message: `too many failed logins: try again in ${seconds} s` },
+            { status: 429, headers: { "retry-after": String(seconds) } }
+          )
+        }
+        const form = yield* Effect.either(HttpServerRequest.schemaBodyUrlParams(LoginForm))
         const id = Either.isRight(form) ? sessions.login(form.right.token, nowMs) : undefined
-        if (id === undefined) return errorJson(403, "Forbidden", "wrong dashboard token")
+        if (id === undefined) {
+          throttle.failed(client, nowMs)
+          yield* failures.record("dashboard", "wrong_token", client)
+          return errorJson(403, "Forbidden", "wrong dashboard token")
+        }
+        throttle.succeeded(client)
         return yield* HttpServerResponse.redirect("/dashboard", { status: 303 }).pipe(
           HttpServerResponse.setCookie(sessionCookie, id, {
             httpOnly: true,
             sameSite: "strict",
+            secure: servedOverTls(request),
             path: "/dashboard",
             maxAge: `${sessionLifetimeSec} seconds`
           })
@@ -125,6 +163,7 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
           HttpServerResponse.setCookie(sessionCookie, "", {
             httpOnly: true,
             sameSite: "strict",
+            secure: servedOverTls(request),
             path: "/dashboard",
             maxAge: 0
           })

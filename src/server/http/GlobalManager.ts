@@ -15,13 +15,15 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { Clock, Effect, Layer, Option } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { GlobalManagerApi } from "./Api.js"
+import { AuthFailures } from "./AuthFailures.js"
 import { dashboardRoutes } from "./Dashboard.js"
 import { GlobalManagerConfig, type GlobalManagerOptions, globalOptionsOf } from "./GlobalManagerOptions.js"
 import { HandlersLive } from "./Handlers.js"
-import { FastPathServer, neatFormFastPath } from "./NeatFormFastPath.js"
+import { type FastPathHost, FastPathServer, FastPathTlsServer, neatFormFastPath } from "./NeatFormFastPath.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
+import { SeenRequests } from "./SeenRequests.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 
 const knownRoutes = new Set([
@@ -72,7 +74,6 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
   })
 
 /**
-/**
  * The HTTP app and its services, without a listening server. The recommended plans live in
  * `planBook`: in memory by default, or in the store (`storePlanBookLayer`) to survive restarts.
  * With `fastPathServer`, Neat's form-encoded `PUT /` is answered on that server ahead of the app
@@ -82,7 +83,7 @@ export const globalManagerApp = <E = never, R = never>(
   options: GlobalManagerOptions,
   placer: VmPlacer,
   planBook?: Layer.Layer<PlanBook, E, R>,
-  fastPathServer?: FastPathServer
+  fastPathServer?: FastPathHost
 ) => {
   // One layer value, so that the app and the fast path share one queue when built together.
   const queue = ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)
@@ -97,13 +98,21 @@ export const globalManagerApp = <E = never, R = never>(
       ? app
       : Layer.merge(app, neatFormFastPath(fastPathServer, maxBodyBytes).pipe(Layer.provide(queue)))
   return served.pipe(
-    Layer.provideMerge(Layer.mergeAll(ServerMetrics.layer, OperatorControls.layer, planBook ?? PlanBook.layer)),
+    Layer.provideMerge(
+      Layer.mergeAll(
+        AuthFailures.layer.pipe(Layer.provideMerge(ServerMetrics.layer)),
+        SeenRequests.layer,
+        OperatorControls.layer,
+        planBook ?? PlanBook.layer
+      )
+    ),
     Layer.provide(Layer.succeed(GlobalManagerConfig, options))
   )
 }
 
 /**
- * The global manager listening on `global_manager_host:global_manager_port` (per-request tracing
+ * The global manager listening on `global_manager_host:global_manager_port`, over TLS when
+ * `global_manager_tls` is given (per-request tracing
  * spans are off: no exporter is configured, and they cost a quarter of a rejected request). The `HttpServer`
  * stays visible so callers can read the bound address (port 0 picks a free one).
  */
@@ -114,7 +123,8 @@ export const globalManagerLayer = <E = never, R = never>(
 ) =>
   Layer.unwrapEffect(
     Effect.sync(() => {
-      const server = new FastPathServer()
+      const tls = options.global_manager_tls
+      const server = tls === undefined ? new FastPathServer() : new FastPathTlsServer({ cert: tls.cert, key: tls.key })
       return globalManagerApp(options, placer, planBook, server).pipe(
         HttpMiddleware.withTracerDisabledWhen(() => true),
         Layer.provideMerge(

@@ -53,6 +53,14 @@ export interface GlobalManagerOptions {
    * off while it is unset.
    */
   readonly dashboard_token: string | undefined
+  /** TLS for the API and the dashboard (PEM texts); plain HTTP when absent. */
+  readonly global_manager_tls?: GlobalManagerTls | undefined
+}
+
+/** The global manager's certificate (with its chain) and private key, PEM. */
+export interface GlobalManagerTls {
+  readonly cert: string
+  readonly key: string
 }
 
 export const defaultGlobalManagerOptions: GlobalManagerOptions = {

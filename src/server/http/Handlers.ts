@@ -1,6 +1,6 @@
 /** The global manager's request handlers, implementing `GlobalManagerApi`. */
 import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
-import { Clock, Effect, Layer } from "effect"
+import { Clock, Effect, Layer, Option } from "effect"
 import { Cloud } from "../../core/Cloud.js"
 import { DecisionLog } from "../../core/control/DecisionLog.js"
 import type { ControlMode } from "../../core/control/Reallocate.js"
@@ -8,6 +8,7 @@ import type { ReallocationReason, ReallocationRequest } from "../../core/control
 import { describeError } from "../../core/errors.js"
 import {
   BadRequest,
+  Conflict,
   Forbidden,
   GlobalManagerApi,
   MethodNotAllowed,
@@ -17,6 +18,7 @@ import {
   Unauthorized,
   UnprocessableEntity
 } from "./Api.js"
+import { AuthFailures } from "./AuthFailures.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
 import { isRejection, type NeatRejection, neatRequestChecker } from "./NeatRequest.js"
 import { OperatorControls } from "./OperatorControls.js"
@@ -24,6 +26,7 @@ import { PlanActions } from "./PlanActions.js"
 import { PlanBook } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import { hasSignatureHeaders, NonceCache, type SignatureRejection, verifySignedRequest } from "./RequestSigning.js"
+import { refuseReplay, SeenRequests } from "./SeenRequests.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 import { decisionView, hostView, migrationView, policyView, vmView } from "./Views.js"
 
@@ -39,13 +42,18 @@ const rejection = (rejected: SignatureRejection): Unauthorized | Forbidden | Pre
 
 const nowSeconds = Effect.map(Clock.currentTimeMillis, (ms) => ms / 1000)
 
-/** Verifies the signature of the current request. */
+const clientOf = (request: HttpServerRequest.HttpServerRequest): string | undefined =>
+  Option.getOrUndefined(request.remoteAddress)
+
+/** Verifies the signature of the current request; a failure is counted and logged. */
 const verifySignature = Effect.gen(function* () {
   const config = yield* GlobalManagerConfig
   const nonces = yield* Nonces
+  const failures = yield* AuthFailures
   const request = yield* HttpServerRequest.HttpServerRequest
   const secret = config.request_signing_secret
   if (secret === undefined || secret === "") {
+    yield* failures.record("signed", "signing_not_configured", clientOf(request))
     return yield* new Unauthorized({ message: "signed requests are not configured on this server" })
   }
   const body = yield* Effect.orElseSucceed(request.text, () => "")
@@ -56,7 +64,10 @@ const verifySignature = Effect.gen(function* () {
     config.request_freshness_window,
     nonces
   )
-  if (rejected !== undefined) return yield* rejection(rejected)
+  if (rejected !== undefined) {
+    yield* failures.record("signed", rejected.reason, clientOf(request))
+    return yield* rejection(rejected)
+  }
 })
 
 /** The `/v1` signature middleware. */
@@ -65,9 +76,11 @@ export const SignedRequestAuthLive = Layer.effect(
   Effect.gen(function* () {
     const config = yield* GlobalManagerConfig
     const nonces = yield* Nonces
+    const failures = yield* AuthFailures
     return verifySignature.pipe(
       Effect.provideService(GlobalManagerConfig, config),
-      Effect.provideService(Nonces, nonces)
+      Effect.provideService(Nonces, nonces),
+      Effect.provideService(AuthFailures, failures)
     )
   })
 )
@@ -81,6 +94,7 @@ const submit = (request: ReallocationRequest, mode?: ControlMode) =>
     const queue = yield* ReallocationQueue
     const outcome = yield* queue.submit(request, mode)
     if (outcome.result._tag === "Rejected") return yield* new UnprocessableEntity({ message: outcome.result.message })
+    if (outcome.result._tag === "Unrecorded") return yield* new ServiceUnavailable({ message: outcome.result.message })
     return {
       coalesced: outcome.coalesced,
       decision: decisionView(outcome.result.decision),
@@ -92,7 +106,9 @@ const text = (value: string | number | ReadonlyArray<string> | undefined): strin
   value === undefined ? undefined : Array.isArray(value) ? value.join(",") : String(value)
 
 /** The tagged error the API declares for a refusal of the Neat checker. */
-const refusal = (rejected: NeatRejection): BadRequest | Unauthorized | Forbidden | PreconditionFailed => {
+const refusal = (
+  rejected: NeatRejection
+): BadRequest | Unauthorized | Forbidden | Conflict | PreconditionFailed | ServiceUnavailable => {
   switch (rejected.tag) {
     case "BadRequest":
       return new BadRequest({ message: rejected.message })
@@ -100,15 +116,28 @@ const refusal = (rejected: NeatRejection): BadRequest | Unauthorized | Forbidden
       return new Unauthorized({ message: rejected.message })
     case "Forbidden":
       return new Forbidden({ message: rejected.message })
+    case "Conflict":
+      return new Conflict({ message: rejected.message })
     case "PreconditionFailed":
       return new PreconditionFailed({ message: rejected.message })
+    case "ServiceUnavailable":
+      return new ServiceUnavailable({ message: rejected.message })
   }
 }
 
 const neatHandlers = HttpApiBuilder.group(GlobalManagerApi, "neat", (handlers) =>
   Effect.gen(function* () {
     const config = yield* GlobalManagerConfig
+    const seen = yield* SeenRequests
+    const failures = yield* AuthFailures
     const check = neatRequestChecker(config)
+    const refuse = (rejected: NeatRejection, request: HttpServerRequest.HttpServerRequest) =>
+      Effect.zipRight(
+        rejected.authFailure === undefined
+          ? Effect.void
+          : failures.record("neat", rejected.authFailure, clientOf(request)),
+        Effect.fail(refusal(rejected))
+      )
     const notPut = Effect.fail(
       new MethodNotAllowed({ message: "method not allowed: the only supported method is PUT", allow: "PUT" })
     )
@@ -117,18 +146,20 @@ const neatHandlers = HttpApiBuilder.group(GlobalManagerApi, "neat", (handlers) =
         Effect.gen(function* () {
           const signed = hasSignatureHeaders(request.headers)
           if (signed) yield* verifySignature
-          const checked = check(
-            {
-              username: text(payload.username),
-              password: text(payload.password),
-              time: text(payload.time),
-              host: text(payload.host),
-              reason: text(payload.reason),
-              vm_uuids: text(payload.vm_uuids)
-            },
-            { signed, nowSec: yield* nowSeconds }
-          )
-          if (isRejection(checked)) return yield* refusal(checked)
+          const params = {
+            username: text(payload.username),
+            password: text(payload.password),
+            time: text(payload.time),
+            host: text(payload.host),
+            reason: text(payload.reason),
+            vm_uuids: text(payload.vm_uuids)
+          }
+          const nowSec = yield* nowSeconds
+          const checked = check(params, { signed, nowSec })
+          if (isRejection(checked)) return yield* refuse(checked, request)
+          // A signed request's nonce already refuses its replay.
+          const replayed = signed ? undefined : refuseReplay(seen, params, nowSec, config.request_freshness_window)
+          if (replayed !== undefined) return yield* refuse(replayed, request)
           return yield* submit(checked)
         })
       )

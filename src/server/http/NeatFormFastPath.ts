@@ -7,21 +7,41 @@
  * JSON bodies, other methods and paths go to the Effect stack.
  */
 import { type IncomingMessage, Server, type ServerResponse } from "node:http"
+import { Server as HttpsServer } from "node:https"
 import { Cause, Effect, Exit, Layer } from "effect"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { ReallocationView } from "./Api.js"
+import { AuthFailures } from "./AuthFailures.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
-import { isRejection, type NeatParams, neatRequestChecker } from "./NeatRequest.js"
+import { isRejection, type NeatParams, type NeatRejection, neatRequestChecker } from "./NeatRequest.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import { hasSignatureHeaders } from "./RequestSigning.js"
+import { refuseReplay, SeenRequests } from "./SeenRequests.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 import { decisionView } from "./Views.js"
 
 /** Takes a request (answering it) and returns true, or returns false to leave it to the Effect stack. */
 export type FastPath = (request: IncomingMessage, response: ServerResponse) => boolean
 
+/** A server that offers each request to `fastPath` before its other listeners. */
+export interface FastPathHost {
+  fastPath: FastPath | undefined
+}
+
 /** A Node HTTP server that offers each request to `fastPath` before its other listeners. */
-export class FastPathServer extends Server {
+export class FastPathServer extends Server implements FastPathHost {
+  fastPath: FastPath | undefined = undefined
+
+  override emit(event: string, ...args: Array<unknown>): boolean {
+    if (event === "request" && this.fastPath?.(args[0] as IncomingMessage, args[1] as ServerResponse) === true) {
+      return true
+    }
+    return super.emit(event, ...args)
+  }
+}
+
+/** `FastPathServer` over TLS. */
+export class FastPathTlsServer extends HttpsServer implements FastPathHost {
   fastPath: FastPath | undefined = undefined
 
   override emit(event: string, ...args: Array<unknown>): boolean {
@@ -70,21 +90,25 @@ const send = (response: ServerResponse, status: number, body: unknown): void => 
   const text = JSON.stringify(body)
   response.writeHead(status, {
     "content-type": "application/json",
-    "content-length": Buffer.byteLength(text)
+    "content-length": Buffer.byteLength(text),
+    ...(status === 503 ? { "retry-after": "1" } : {})
   })
   response.end(text)
 }
 
 /**
- * Installs the fast path on `server` for as long as the layer lives. Needs the same queue, metrics
- * and configuration as the Effect handlers (the layers are shared when built together).
+ * Installs the fast path on `server` for as long as the layer lives. Needs the same queue, metrics,
+ * memory of seen requests and configuration as the Effect handlers (the layers are shared when
+ * built together).
  */
-export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =>
+export const neatFormFastPath = (server: FastPathHost, maxBodyBytes: number) =>
   Layer.scopedDiscard(
     Effect.gen(function* () {
       const config = yield* GlobalManagerConfig
       const queue = yield* ReallocationQueue
       const metrics = yield* ServerMetrics
+      const seen = yield* SeenRequests
+      const authFailures = yield* AuthFailures
       const check = neatRequestChecker(config)
 
       const answer = (response: ServerResponse, startedNs: bigint, status: number, body: unknown) => {
@@ -93,15 +117,20 @@ export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =
         metrics.unsafeRequestServed("PUT", "/", status, seconds)
       }
 
-      const handle = (response: ServerResponse, startedNs: bigint, body: string) => {
+      const handle = (response: ServerResponse, startedNs: bigint, body: string, client: string | undefined) => {
         const params = paramsOf(body)
         if (typeof params === "string") {
           return answer(response, startedNs, 400, { _tag: "BadRequest", message: `${params} is given more than once` })
         }
-        const checked = check(params, { signed: false, nowSec: Date.now() / 1000 })
-        if (isRejection(checked)) {
-          return answer(response, startedNs, checked.status, { _tag: checked.tag, message: checked.message })
+        const refuse = (refused: NeatRejection) => {
+          if (refused.authFailure !== undefined) authFailures.unsafeRecord("neat", refused.authFailure, client)
+          answer(response, startedNs, refused.status, { _tag: refused.tag, message: refused.message })
         }
+        const nowSec = Date.now() / 1000
+        const checked = check(params, { signed: false, nowSec })
+        if (isRejection(checked)) return refuse(checked)
+        const replayed = refuseReplay(seen, params, nowSec, config.request_freshness_window)
+        if (replayed !== undefined) return refuse(replayed)
         queue.unsafeSubmit(checked, undefined, (exit) => {
           if (Exit.isFailure(exit)) {
             // A defect in the worker (a bug in an algorithm or a cloud layer): no decision to show.
@@ -111,6 +140,9 @@ export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =
           const outcome = exit.value
           if (outcome.result._tag === "Rejected") {
             return answer(response, startedNs, 422, { _tag: "UnprocessableEntity", message: outcome.result.message })
+          }
+          if (outcome.result._tag === "Unrecorded") {
+            return answer(response, startedNs, 503, { _tag: "ServiceUnavailable", message: outcome.result.message })
           }
           answer(
             response,
@@ -137,7 +169,7 @@ export const neatFormFastPath = (server: FastPathServer, maxBodyBytes: number) =
               message: `the request body is larger than ${maxBodyBytes} bytes`
             })
           }
-          handle(response, startedNs, Buffer.concat(chunks).toString("utf8"))
+          handle(response, startedNs, Buffer.concat(chunks).toString("utf8"), request.socket.remoteAddress)
         })
         request.on("error", () => response.destroy())
         return true

@@ -159,6 +159,9 @@ export class PlanActions extends Context.Tag("neat/PlanActions")<PlanActions, Pl
           if (drained.result._tag === "Rejected") {
             return yield* new UnprocessableEntity({ message: drained.result.message })
           }
+          if (drained.result._tag === "Unrecorded") {
+            return yield* new ServiceUnavailable({ message: drained.result.message })
+          }
           return {
             policy: view,
             drain: {

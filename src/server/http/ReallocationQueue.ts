@@ -31,6 +31,11 @@ export type QueueResult =
   | { readonly _tag: "Decided"; readonly decision: RecordedDecision }
   /** The request names a host or VMs the cloud does not have. */
   | { readonly _tag: "Rejected"; readonly message: string }
+  /**
+   * The store could not record the decision (id 0 from the decision log): the caller is told so
+   * (503), never shown a decision that is not in the log, and no plan is booked for it.
+   */
+  | { readonly _tag: "Unrecorded"; readonly message: string }
 
 export interface QueuedOutcome {
   readonly result: QueueResult
@@ -101,6 +106,24 @@ const withFreshHistories = (
     if (known.length === 0) return snapshot
     return withVmHistories(snapshot, yield* readVmCpuHistories(cloud, known, n))
   })
+
+/** The id the decision log answers when the store could not record a decision. */
+const unrecordedId = 0
+
+const unrecorded = (decision: RecordedDecision): QueueResult => {
+  const ran =
+    decision.execution.migrations.length + decision.execution.woken.length + decision.execution.suspended.length
+  return {
+    _tag: "Unrecorded",
+    message:
+      `the decision for ${decision.request.host} could not be recorded: the store is unavailable` +
+      (decision.outcome === "recommended"
+        ? "; no plan was kept: retry later"
+        : ran > 0
+          ? `; its ${ran} actions ran in the cloud (a retry finds them done)`
+          : "; nothing was executed: retry later")
+  }
+}
 
 /** One line per decision for operators: what was asked, what happened, how long it took. */
 const logDecision = (decision: RecordedDecision) =>
@@ -208,12 +231,13 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
                 snapshotMs
               )
               if (cache !== undefined && result.snapshot !== undefined) cache.snapshot = result.snapshot
-              if (result.decision.outcome === "recommended") {
+              if (result.decision.outcome === "recommended" && result.decision.id !== unrecordedId) {
                 yield* book.add(result.decision, reading, yield* Clock.currentTimeMillis)
               }
             }
             placerState = result.placerState
             yield* decided(result.decision)
+            if (result.decision.id === unrecordedId) return unrecorded(result.decision)
             return { _tag: "Decided" as const, decision: result.decision }
           }).pipe(Effect.annotateLogs({ request_id: job.requestId }))
 

@@ -86,6 +86,15 @@ export const signedHeaders = (
 export interface SignatureRejection {
   readonly status: 401 | 403 | 412
   readonly message: string
+  /** A short code for `/metrics` and the log. */
+  readonly reason:
+    | "missing_signature_headers"
+    | "bad_timestamp"
+    | "bad_nonce"
+    | "bad_signature"
+    | "stale"
+    | "dated_ahead"
+    | "replayed"
 }
 
 export interface SignedRequest {
@@ -141,24 +150,29 @@ export const verifySignedRequest = (
   if (timestamp === undefined || nonce === undefined || signature === undefined) {
     return {
       status: 401,
-      message: `a signed request needs the ${timestampHeader}, ${nonceHeader} and ${signatureHeader} headers`
+      message: `a signed request needs the ${timestampHeader}, ${nonceHeader} and ${signatureHeader} headers`,
+      reason: "missing_signature_headers"
     }
   }
   if (!timestampShape.test(timestamp))
-    return { status: 403, message: `${timestampHeader} must be seconds since the epoch` }
+    return { status: 403, message: `${timestampHeader} must be seconds since the epoch`, reason: "bad_timestamp" }
   if (!nonceShape.test(nonce))
-    return { status: 403, message: `${nonceHeader} must be 16 to 128 characters [A-Za-z0-9_-]` }
+    return { status: 403, message: `${nonceHeader} must be 16 to 128 characters [A-Za-z0-9_-]`, reason: "bad_nonce" }
   const expected = signRequest(secret, request.method, request.path, timestamp, nonce, request.body)
   if (!constantTimeEqual(expected, signature.toLowerCase()))
-    return { status: 403, message: "the signature does not match" }
+    return { status: 403, message: "the signature does not match", reason: "bad_signature" }
   const sentSec = Number(timestamp)
   if (sentSec + windowSec < nowSec) {
-    return { status: 412, message: `the request was signed more than ${windowSec} s ago; retry with a fresh one` }
+    return {
+      status: 412,
+      message: `the request was signed more than ${windowSec} s ago; retry with a fresh one`,
+      reason: "stale"
+    }
   }
   if (sentSec - windowSec > nowSec)
-    return { status: 412, message: `the request is dated more than ${windowSec} s ahead` }
+    return { status: 412, message: `the request is dated more than ${windowSec} s ahead`, reason: "dated_ahead" }
   if (!nonces.remember(nonce, nowSec, sentSec + windowSec)) {
-    return { status: 403, message: "this nonce was already used: replayed request" }
+    return { status: 403, message: "this nonce was already used: replayed request", reason: "replayed" }
   }
   return undefined
 }

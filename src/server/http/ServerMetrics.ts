@@ -1,7 +1,7 @@
 /**
  * The global manager's counters and histograms, rendered in Prometheus' text format (0.0.4):
- * HTTP requests and their latency, decisions by reason and outcome, migrations by outcome,
- * coalesced requests, queue length and placement time.
+ * HTTP requests and their latency, failed authentications by scheme and reason, decisions by
+ * reason and outcome, migrations by outcome, coalesced requests, queue length and placement time.
  */
 import { Context, Effect, Layer } from "effect"
 import type { RecordedDecision } from "../../core/control/Decision.js"
@@ -113,6 +113,7 @@ const httpErrorType = (status: number): string | undefined =>
       412: "PreconditionFailed",
       413: "PayloadTooLarge",
       422: "UnprocessableEntity",
+      429: "TooManyRequests",
       503: "ServiceUnavailable"
     }) as Readonly<Record<number, string>>
   )[status] ?? (status >= 500 ? "InternalError" : status >= 400 ? `Http${status}` : undefined)
@@ -121,6 +122,8 @@ export interface ServerMetricsApi {
   readonly requestServed: (method: string, route: string, status: number, seconds: number) => Effect.Effect<void>
   /** `requestServed` as a plain call, for code that answers outside a fiber (the form fast path). */
   readonly unsafeRequestServed: (method: string, route: string, status: number, seconds: number) => void
+  /** A failed authentication: `scheme` is neat, signed or dashboard; `reason` a short code, never a secret. */
+  readonly unsafeAuthFailure: (scheme: string, reason: string) => void
   readonly decisionRecorded: (decision: RecordedDecision) => Effect.Effect<void>
   readonly requestCoalesced: Effect.Effect<void>
   readonly unsafeRequestCoalesced: () => void
@@ -137,6 +140,10 @@ export interface ServerMetricsApi {
 const make = Effect.sync((): ServerMetricsApi => {
   const requests = new Counter("neat_http_requests_total", "HTTP requests by method, route and status.")
   const latency = new Histogram("neat_http_request_duration_seconds", "HTTP request latency.", latencyBuckets)
+  const authFailures = new Counter(
+    "neat_auth_failures_total",
+    "Failed authentications by scheme (neat, signed, dashboard) and reason."
+  )
   const decisions = new Counter("neat_decisions_total", "Reallocation decisions by reason and outcome.")
   const migrations = new Counter("neat_migrations_total", "VM migrations by outcome.")
   const coalesced = new Counter("neat_reallocations_coalesced_total", "Requests joined to one already queued.")
@@ -164,6 +171,7 @@ const make = Effect.sync((): ServerMetricsApi => {
     requestServed: (method, route, status, seconds) =>
       Effect.sync(() => unsafeRequestServed(method, route, status, seconds)),
     unsafeRequestServed,
+    unsafeAuthFailure: (scheme, reason) => authFailures.inc({ scheme, reason }),
     decisionRecorded: (decision) =>
       Effect.sync(() => {
         decisions.inc({ reason: decision.request.reason, outcome: decision.outcome })
@@ -185,6 +193,7 @@ const make = Effect.sync((): ServerMetricsApi => {
         `${[
           requests.render(),
           latency.render(),
+          authFailures.render(),
           decisions.render(),
           migrations.render(),
           coalesced.render(),

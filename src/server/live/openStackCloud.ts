@@ -6,11 +6,16 @@
  */
 import { ConfigProvider, Effect, Layer, Redacted, Ref } from "effect"
 import { OpenStackCloudLive } from "../../adapters/nova/OpenStackCloudLive.js"
-import { loadOpenStackOptions, type OpenStackCloudOptions } from "../../adapters/nova/OpenStackConfig.js"
+import {
+  loadOpenStackOptions,
+  type OpenStackCloudOptions,
+  openStackOptionProblems
+} from "../../adapters/nova/OpenStackConfig.js"
 import { Cloud } from "../../core/Cloud.js"
 import { ConfigError } from "../../core/errors.js"
-import type { NeatConfig } from "../config/NeatConfig.js"
+import { defaultConfigFile, type NeatConfig } from "../config/NeatConfig.js"
 import { openStackOptions } from "../config/openStackOptions.js"
+import { envVariable } from "../config/options.js"
 import type { Store } from "../db/Store.js"
 import { StoreHostMacs, StoreHostPowerLog, StoreMigrationLog } from "./StoreCloudRecords.js"
 import { StoreUsageHistory } from "./StoreUsageHistory.js"
@@ -34,16 +39,43 @@ export const openStackSettings = (config: NeatConfig): ReadonlyMap<string, strin
   return new Map(entries.filter(([, value]) => value.trim() !== ""))
 }
 
+const fromConfig = (config: NeatConfig) => ConfigProvider.fromMap(new Map(openStackSettings(config)))
+
+/**
+ * A problem with where it was set. A missing option names the operator's file (where it belongs),
+ * not the shipped defaults that leave it empty.
+ */
+const located = (error: ConfigError, config: NeatConfig, operatorFile: string | undefined): ConfigError => {
+  if (error.source !== undefined) return error
+  const option = error.field.split(" ")[0] ?? error.field
+  const source = config.sources[option]
+  const unset = source === undefined || source.startsWith(`${defaultConfigFile}:`)
+  if (error.message.startsWith("is not set") && unset) {
+    const where = operatorFile === undefined ? "neat.conf" : operatorFile
+    return new ConfigError({
+      field: error.field,
+      message: `${error.message}: set it in ${where} or ${envVariable(option)}`
+    })
+  }
+  return source === undefined ? error : new ConfigError({ field: error.field, message: error.message, source })
+}
+
 /** The adapter's options from neat.conf; a bad value names its option and where it was set. */
 export const openStackOptionsFromConfig = (config: NeatConfig): Effect.Effect<OpenStackCloudOptions, ConfigError> =>
-  Effect.withConfigProvider(loadOpenStackOptions, ConfigProvider.fromMap(new Map(openStackSettings(config)))).pipe(
-    Effect.mapError((error) => {
-      const option = error.field.split(" ")[0] ?? error.field
-      const source = config.sources[option]
-      return source === undefined || error.source !== undefined
-        ? error
-        : new ConfigError({ field: error.field, message: error.message, source })
-    })
+  Effect.withConfigProvider(loadOpenStackOptions, fromConfig(config)).pipe(
+    Effect.mapError((error) => located(error, config, undefined))
+  )
+
+/**
+ * Every missing or bad option of the adapter at once (empty when it can start), each naming where
+ * it was set, or, when missing, `operatorFile` where it belongs.
+ */
+export const openStackConfigProblems = (
+  config: NeatConfig,
+  operatorFile: string | undefined
+): Effect.Effect<ReadonlyArray<ConfigError>> =>
+  Effect.withConfigProvider(openStackOptionProblems, fromConfig(config)).pipe(
+    Effect.map((problems) => problems.map((problem) => located(problem, config, operatorFile)))
   )
 
 /**

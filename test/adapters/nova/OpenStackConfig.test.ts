@@ -1,6 +1,11 @@
 import { ConfigProvider, Effect, Either, Redacted } from "effect"
 import { assert, describe, it } from "vitest"
-import { loadOpenStackOptions, parseCommand, parseMap } from "../../../src/adapters/nova/OpenStackConfig.js"
+import {
+  loadOpenStackOptions,
+  openStackOptionProblems,
+  parseCommand,
+  parseMap
+} from "../../../src/adapters/nova/OpenStackConfig.js"
 import { describeError } from "../../../src/core/errors.js"
 
 const required = {
@@ -45,6 +50,43 @@ describe("OpenStack configuration", () => {
     assert.strictEqual(options.ssh.username, "neat")
     assert.strictEqual(options.ssh.port, 22)
     assert.deepStrictEqual(Object.keys(options.hostMacs), ["compute1", "compute2"])
+  })
+
+  it("reports every missing and bad option at once, in plain words", () => {
+    const problems = Effect.runSync(
+      openStackOptionProblems.pipe(
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(
+            new Map([
+              ["block_migration", "maybe"],
+              ["wol_port", "70000"]
+            ])
+          )
+        )
+      )
+    )
+    assert.deepStrictEqual(
+      problems.map((problem) => problem.field),
+      [
+        "os_auth_url",
+        "os_admin_user",
+        "os_admin_password",
+        "os_admin_tenant_name",
+        "block_migration",
+        "compute_ssh_key",
+        "compute_known_hosts",
+        "wol_address",
+        "wol_port"
+      ]
+    )
+    for (const problem of problems.filter((p) => p.field !== "block_migration" && p.field !== "wol_port")) {
+      assert.match(problem.message, /^is not set; the OpenStack cloud needs it \(.+\)$/)
+      assert.notMatch(problem.message, /provided map|Expected/)
+    }
+    const none = openStackOptionProblems.pipe(
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(required))))
+    )
+    assert.deepStrictEqual(Effect.runSync(none), [])
   })
 
   it("requires the Wake-on-LAN target: no silent broadcast default", () => {

@@ -86,7 +86,7 @@ describe("decodeOtfParams", () => {
     const result = decodeOtfParams({ otf: 0.1, threshold: 0.9, limit: 2.5 })
     expect(Either.isLeft(result)).toBe(true)
     if (Either.isLeft(result))
-      expect(describeError(result.left)).toBe("configuration: overload/otf limit: expected an integer, actual 2.5")
+      expect(describeError(result.left)).toBe("configuration: overload/otf limit: expected an integer, got 2.5")
     const missing = decodeOtfParams({ otf: 0.1, limit: 2 })
     if (Either.isLeft(missing))
       expect(describeError(missing.left)).toBe("configuration: overload/otf threshold: is required")

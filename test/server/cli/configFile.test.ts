@@ -152,8 +152,35 @@ describe("--config", () => {
     expect(describeError(error)).toContain("wol_address")
     expect(describeError(error)).toContain("expected an IP address, got broadcast")
     expect(describeError(error)).toContain(`${conf}:8`)
+    // wol_port is missing too: reported in the same run.
+    expect(describeError(error)).toMatch(/wol_port: is not set/)
     const sim = await Effect.runPromise(Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "sim"])))
     // The simulated cloud is part of this build; without a trace it says what it needs.
     expect(describeError(sim)).toContain("configuration: trace: the sim cloud needs --trace")
+  })
+
+  it("serve --cloud openstack reports every missing option at once, one per line, naming the operator's file", async () => {
+    const { conf } = await scratch()
+    await writeFile(
+      conf,
+      ["[DEFAULT]", "os_auth_url = http://127.0.0.1:1/v3", "wol_address = broadcast", ""].join("\n")
+    )
+    const error = await Effect.runPromise(
+      Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "openstack"]))
+    )
+    expect(error._tag).toBe("InvalidConfig")
+    const lines = (error as Error).message.split("\n")
+    expect(lines[0]).toBe("4 configuration problems:")
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(
+        /^ {2}compute_ssh_key: is not set; the OpenStack cloud needs it \(the private key .*\): set it in .*neat\.conf or NEAT_COMPUTE_SSH_KEY$/
+      ),
+      expect.stringMatching(/^ {2}compute_known_hosts: is not set; .*NEAT_COMPUTE_KNOWN_HOSTS$/),
+      `  wol_address: expected an IP address, got broadcast (${conf}:3)`,
+      expect.stringMatching(/^ {2}wol_port: is not set; .*usually 9\): set it in .* or NEAT_WOL_PORT$/)
+    ])
+    for (const line of lines.slice(1)) if (line.includes("is not set")) expect(line).toContain(conf)
+    // Never the shipped defaults file, nor Effect's wording.
+    expect(lines.join("\n")).not.toMatch(/config\/neat\.conf|provided map/)
   })
 })

@@ -38,3 +38,21 @@ describe("parseIni", () => {
     ])
   })
 })
+
+describe("an option given twice in one file", () => {
+  it("is refused, naming both lines, whatever the case of its name", () => {
+    const parsed = parseIni("[DEFAULT]\nlog_level = 1\nsql_connection = sqlite://\n  more\nLOG_LEVEL = 3\n", "my.conf")
+    expect(parsed.errors.map((error) => [error.field, error.message, error.source])).toEqual([
+      ["log_level", "is given twice, at lines 2 and 5 of my.conf: keep one", "my.conf:5"]
+    ])
+    expect(parsed.entries.map((entry) => [entry.name, entry.value])).toEqual([
+      ["log_level", "1"],
+      ["sql_connection", "sqlite://\nmore"]
+    ])
+  })
+
+  it("may still override the defaults from another file", () => {
+    expect(parseIni("[DEFAULT]\nlog_level = 1\n", "a.conf").errors).toEqual([])
+    expect(parseIni("[DEFAULT]\nlog_level = 2\n", "b.conf").errors).toEqual([])
+  })
+})

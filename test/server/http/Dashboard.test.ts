@@ -82,3 +82,41 @@ describe("dashboard access", () => {
     expect((await fetch(`${gm.url}/dashboard/state`, { headers: { cookie: session } })).status).toBe(401)
   })
 })
+
+describe("dashboard login: throttled guessing and the cookie's Secure flag", () => {
+  let gm: RunningGlobalManager | undefined
+  afterEach(async () => {
+    await gm?.close()
+    gm = undefined
+  })
+
+  it("answers 429 with Retry-After after five failures in a minute, even to the right token, and counts them", async () => {
+    gm = await startGlobalManager(cloudOf(), { dashboard_token: token })
+    for (let i = 0; i < 5; i++) expect((await login(gm, `guess-${i}`)).status).toBe(403)
+    const throttled = await login(gm, "guess-6")
+    expect(throttled.status).toBe(429)
+    const wait = Number(throttled.headers.get("retry-after"))
+    expect(wait).toBeGreaterThan(50)
+    expect(wait).toBeLessThanOrEqual(60)
+    expect(((await throttled.json()) as { _tag: string })._tag).toBe("TooManyRequests")
+    // A throttled client learns nothing, even from the right token.
+    expect((await login(gm, token)).status).toBe(429)
+    const metrics = await (await fetch(`${gm.url}/metrics`)).text()
+    expect(metrics).toMatch(/neat_auth_failures_total\{scheme="dashboard",reason="wrong_token"\} 5/)
+    expect(metrics).toMatch(/neat_auth_failures_total\{scheme="dashboard",reason="throttled"\} 2/)
+  })
+
+  it("leaves the cookie without Secure over plain HTTP, and sets it behind a TLS proxy", async () => {
+    gm = await startGlobalManager(cloudOf(), { dashboard_token: token })
+    const plain = await login(gm, token)
+    expect(plain.headers.get("set-cookie")).not.toMatch(/Secure/i)
+    const proxied = await fetch(`${gm.url}/dashboard/login`, {
+      method: "POST",
+      headers: { "x-forwarded-proto": "https" },
+      body: new URLSearchParams({ token }),
+      redirect: "manual"
+    })
+    expect(proxied.status).toBe(303)
+    expect(proxied.headers.get("set-cookie")).toMatch(/; Secure/)
+  })
+})

@@ -261,9 +261,12 @@ describe("global manager: serialisation", () => {
     cloud.migrationDelayMs = 100
     const gm = await startGlobalManager(cloud)
     try {
-      const request = () => put(gm, { ...credentials, time: String(nowSec()), host: "h20", reason: "0" })
+      // Each a distinct request (an identical one would be refused as a replay).
+      const sentSec = nowSec()
+      const request = (i: number) =>
+        put(gm, { ...credentials, time: (sentSec - i / 1000).toFixed(6), host: "h20", reason: "0" })
       const bodies = (await Promise.all(
-        [request(), request(), request(), request()].map(async (r) => (await r).json())
+        [request(0), request(1), request(2), request(3)].map(async (r) => (await r).json())
       )) as Array<{
         coalesced: boolean
         decision: { id: number }

@@ -48,9 +48,11 @@ describe("Neat's form PUT / on the fast path", () => {
     ["stale", { ...credentials, time: "1", host: "h1", reason: "0" }],
     ["unknown VMs", { ...credentials, time: "now", host: "h1", reason: "1", vm_uuids: "nope" }]
   ])("answers a refusal (%s) exactly as the Effect stack does", async (_, params) => {
-    const fresh = { ...params, time: params.time === "now" ? nowSec() : params.time }
-    const form = await put(gm, fresh, false)
-    const json = await put(gm, fresh, true)
+    // A fresh time for each, so the second is not refused as a replay of the first.
+    const fresh = () => ({ ...params, time: params.time === "now" ? nowSec() : params.time })
+    const form = await put(gm, fresh(), false)
+    await new Promise((resolve) => setTimeout(resolve, 2))
+    const json = await put(gm, fresh(), true)
     expect(form.status).toBe(json.status)
     expect(form.headers.get("content-type")).toBe(json.headers.get("content-type"))
     expect(await form.json()).toEqual(await json.json())
@@ -70,7 +72,7 @@ describe("Neat's form PUT / on the fast path", () => {
       const params = { ...credentials, time: nowSec(), host: "h1", reason: "1", vm_uuids: "a" }
       const form = put(gm, params, false)
       await new Promise((resolve) => setTimeout(resolve, 50))
-      const json = put(gm, params, true)
+      const json = put(gm, { ...params, time: nowSec() }, true)
       const [first, second] = await Promise.all([form, json])
       const bodies = (await Promise.all([first.json(), second.json()])) as Array<{
         coalesced: boolean

@@ -46,7 +46,13 @@ export const parsePlanetLabFile = (
       return new InputError({ file, line: i + 1, message: `not an integer CPU percentage: "${raw.slice(0, 40)}"` })
     }
     const value = Number.parseInt(raw, 10)
-    if (value < 0) return new InputError({ file, line: i + 1, message: `negative CPU percentage ${value}` })
+    if (value < 0 || value > 100) {
+      return new InputError({
+        file,
+        line: i + 1,
+        message: `CPU percentage ${raw.trim().slice(0, 40)} is outside 0-100`
+      })
+    }
     into[offset + i] = value / 100
   }
   return undefined

@@ -5,12 +5,19 @@
 import type { LFunction, TransitionMatrix } from "./lFunctions.js"
 import { buildConstraint, buildObjective, type Constraint, type Objective } from "./nlp.js"
 
+/** The most points a grid may have. */
+export const maxGridPoints = 1_000_001
+
 /**
  * start, start + step, … while ≤ end, accumulating the step as Neat's `frange` does (so 0.1 steps
  * reach 0.9999999999999999, not 1).
  */
 export const floatRange = (start: number, end: number, step: number): Array<number> => {
   if (!(step > 0)) throw new RangeError(`step must be positive, got ${step}`)
+  // Checked before the array grows: a tiny step would exhaust memory (MHOD's parameters bound it).
+  const points = Math.floor((end - start) / step) + 1
+  if (!(points <= maxGridPoints))
+    throw new RangeError(`a grid of ${points} points is too large (at most ${maxGridPoints})`)
   const values: Array<number> = []
   for (let value = start; value <= end; value += step) values.push(value)
   return values

@@ -54,6 +54,17 @@ describe("PlanetLab traces", () => {
     expect(describeError(error)).toContain("line 42")
   })
 
+  it.each(["101", "-1", "100000000000000000000000"])(
+    "refuses the value %s, outside 0-100, naming file and line",
+    (value) => {
+      const lines = day(5).split("\n")
+      lines[41] = value
+      const dir = dirWith(`out-of-range${value}`, { a: day(100), b: lines.join("\n") })
+      const error = failure(readPlanetLabTrace(dir))
+      expect(describeError(error)).toBe(`${join(dir, "b")}, line 42: CPU percentage ${value} is outside 0-100`)
+    }
+  )
+
   it("names the file of a trace of the wrong length", () => {
     const dir = dirWith("short", { a: day(5, 287) })
     const error = failure(readPlanetLabTrace(dir))

@@ -1,16 +1,24 @@
 /**
  * Simulation options from loosely typed parameters (a sweep grid, a config file, the command line):
- * `policy` and `{ overload: "lr:1.2", selection: "mc", seed: 3, hosts: 800 }`; for the `neat`
- * policy, `underload`, `overload`, `selection` and `placement` are registry algorithms
+ * `policy` and `{ overload: "lr:1.2", selection: "mc", seed: 3, hosts: 800 }` (for the `cloudsim`
+ * policy any catalogue detector or selection too: `overload: "mhod:0.2"`); for the `neat` policy, `underload`, `overload`, `selection` and `placement` are registry algorithms
  * `NAME[:NUMBER or :JSON]` ("mhod:0.2", "threshold:{\"threshold\":0.9}"). Every mistake is a
  * ConfigError naming the parameter.
  */
 import { Either } from "effect"
+import { makeDetector, makeSelector } from "../../algorithms/registry.js"
 import { ConfigError } from "../../core/errors.js"
 import { parseOverload } from "./parseOverload.js"
-import { type NeatAlgorithmChoices, type NeatAlgorithmOption, parseNeatAlgorithm } from "./policies/NeatAlgorithms.js"
 import {
+  type NeatAlgorithmChoice,
+  type NeatAlgorithmChoices,
+  type NeatAlgorithmOption,
+  parseNeatAlgorithm
+} from "./policies/NeatAlgorithms.js"
+import {
+  type CloudsimOverloadName,
   type CloudsimSelectionName,
+  cloudsimOverloadNames,
   cloudsimSelectionNames,
   type PolicyName,
   policyNames,
@@ -42,6 +50,39 @@ const neatChoices = (
     }
     return choices
   })
+
+/**
+ * CloudSim's own detectors with at most a number (`thr`, `lr:1.2`) take the `cloudsim` policy's
+ * optimised path, bit for bit CloudSim's; any other name (`mhod`, `otf:0.2`, `thr:{"threshold":0.9}`,
+ * a user's `MODULE#EXPORT`) is a catalogue algorithm.
+ */
+const isCloudsimOverload = (text: string): boolean => {
+  const [name = "", param, ...rest] = text.trim().split(":")
+  const numeric = param === undefined || param.trim() === "" || Number.isFinite(Number(param))
+  return (
+    rest.length === 0 && numeric && cloudsimOverloadNames.includes(name.trim().toLowerCase() as CloudsimOverloadName)
+  )
+}
+
+/** CloudSim's own selections (`mmt`, `mu`, `mc`, `rs`) take the optimised path; any other name is a catalogue one. */
+const isCloudsimSelection = (text: string): boolean =>
+  cloudsimSelectionNames.includes(text.trim().toLowerCase() as CloudsimSelectionName)
+
+/** A catalogue choice, built once to check its name and parameters up front (errors name the option). */
+const checked = (
+  option: "overload" | "selection",
+  trace: Trace,
+  choice: NeatAlgorithmChoice
+): Either.Either<NeatAlgorithmChoice, ConfigError> => {
+  const ctx = { timeStepSec: trace.intervalSec, migrationTimeSec: 0 }
+  const built =
+    option === "overload"
+      ? makeDetector("overload", choice.name, choice.params, ctx)
+      : makeSelector(choice.name, choice.params, ctx)
+  return Either.isLeft(built)
+    ? Either.left(new ConfigError({ field: option, message: `${built.left.field}: ${built.left.message}` }))
+    : Either.right(choice)
+}
 
 const positiveInteger = (field: string, value: string | number | boolean): Either.Either<number, ConfigError> => {
   const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : Number.NaN
@@ -91,21 +132,26 @@ export const simulationOptionsFromParams = (
         )
       }
     }
-    const overload = params.overload === undefined ? undefined : yield* parseOverload(String(params.overload))
-    const selectionText = params.selection === undefined ? undefined : String(params.selection).toLowerCase()
-    if (selectionText !== undefined && !cloudsimSelectionNames.includes(selectionText as CloudsimSelectionName)) {
-      return yield* Either.left(
-        new ConfigError({
-          field: "selection",
-          message: `unknown selection "${selectionText}": expected one of ${cloudsimSelectionNames.join(", ")}`
-        })
-      )
-    }
+    const overloadText = params.overload === undefined ? undefined : String(params.overload)
+    const ownOverload = overloadText !== undefined && isCloudsimOverload(overloadText)
+    const overload = ownOverload ? yield* parseOverload(overloadText) : undefined
+    const overloadAlgorithm =
+      overloadText === undefined || ownOverload
+        ? undefined
+        : yield* checked("overload", trace, yield* parseNeatAlgorithm("overload", overloadText))
+    const selectionText = params.selection === undefined ? undefined : String(params.selection)
+    const ownSelection = selectionText !== undefined && isCloudsimSelection(selectionText)
+    const selectionAlgorithm =
+      selectionText === undefined || ownSelection
+        ? undefined
+        : yield* checked("selection", trace, yield* parseNeatAlgorithm("selection", selectionText))
     return {
       trace,
       policy: policy as PolicyName,
       overload,
-      selection: selectionText as CloudsimSelectionName | undefined,
+      selection: ownSelection ? (selectionText.trim().toLowerCase() as CloudsimSelectionName) : undefined,
+      overloadAlgorithm,
+      selectionAlgorithm,
       seed,
       hosts
     }

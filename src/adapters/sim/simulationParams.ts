@@ -5,7 +5,7 @@
  * `NAME[:NUMBER or :JSON]` ("mhod:0.2", "threshold:{\"threshold\":0.9}"). Every mistake is a
  * ConfigError naming the parameter.
  */
-import { Either } from "effect"
+import { Either, Option } from "effect"
 import { makeDetector, makeSelector } from "../../algorithms/registry.js"
 import { ConfigError } from "../../core/errors.js"
 import { parseOverload } from "./parseOverload.js"
@@ -75,12 +75,12 @@ const checked = (
   choice: NeatAlgorithmChoice
 ): Either.Either<NeatAlgorithmChoice, ConfigError> => {
   const ctx = { timeStepSec: trace.intervalSec, migrationTimeSec: 0 }
-  const built =
+  const failure =
     option === "overload"
-      ? makeDetector("overload", choice.name, choice.params, ctx)
-      : makeSelector(choice.name, choice.params, ctx)
-  return Either.isLeft(built)
-    ? Either.left(new ConfigError({ field: option, message: `${built.left.field}: ${built.left.message}` }))
+      ? Either.getLeft(makeDetector("overload", choice.name, choice.params, ctx))
+      : Either.getLeft(makeSelector(choice.name, choice.params, ctx))
+  return Option.isSome(failure)
+    ? Either.left(new ConfigError({ field: option, message: `${failure.value.field}: ${failure.value.message}` }))
     : Either.right(choice)
 }
 

@@ -6,7 +6,7 @@
  * ConfigError naming the parameter.
  */
 import { Either, Option } from "effect"
-import { makeDetector, makeSelector } from "../../algorithms/registry.js"
+import { algorithmNames, findAlgorithm, makeDetector, makeSelector } from "../../algorithms/registry.js"
 import { ConfigError } from "../../core/errors.js"
 import { parseOverload } from "./parseOverload.js"
 import {
@@ -67,6 +67,31 @@ const isCloudsimOverload = (text: string): boolean => {
 /** CloudSim's own selections (`mmt`, `mu`, `mc`, `rs`) take the optimised path; any other name is a catalogue one. */
 const isCloudsimSelection = (text: string): boolean =>
   cloudsimSelectionNames.includes(text.trim().toLowerCase() as CloudsimSelectionName)
+
+/**
+ * `NAME[:NUMBER|:JSON]` of a catalogue algorithm (`parseNeatAlgorithm`), its name checked first so
+ * that a misspelt one is called unknown whatever follows it. References to a user's module
+ * (`MODULE#EXPORT`) are left to the registry.
+ */
+const parseCatalogue = (
+  option: "overload" | "selection",
+  text: string
+): Either.Either<NeatAlgorithmChoice, ConfigError> => {
+  const name = text.trim().split(":")[0]!.trim()
+  if (!name.includes("#") && findAlgorithm(name) === undefined && findAlgorithm(`${option}/${name}`) === undefined) {
+    const own = option === "overload" ? cloudsimOverloadNames : cloudsimSelectionNames
+    const known = algorithmNames
+      .filter((known) => known.startsWith(`${option}/`))
+      .map((known) => known.slice(option.length + 1))
+    return Either.left(
+      new ConfigError({
+        field: option,
+        message: `unknown ${option === "overload" ? "detector" : "selection"} "${name}": expected one of ${own.join(", ")} or a catalogue algorithm (${known.join(", ")})`
+      })
+    )
+  }
+  return parseNeatAlgorithm(option, text)
+}
 
 /** A catalogue choice, built once to check its name and parameters up front (errors name the option). */
 const checked = (
@@ -138,13 +163,13 @@ export const simulationOptionsFromParams = (
     const overloadAlgorithm =
       overloadText === undefined || ownOverload
         ? undefined
-        : yield* checked("overload", trace, yield* parseNeatAlgorithm("overload", overloadText))
+        : yield* checked("overload", trace, yield* parseCatalogue("overload", overloadText))
     const selectionText = params.selection === undefined ? undefined : String(params.selection)
     const ownSelection = selectionText !== undefined && isCloudsimSelection(selectionText)
     const selectionAlgorithm =
       selectionText === undefined || ownSelection
         ? undefined
-        : yield* checked("selection", trace, yield* parseNeatAlgorithm("selection", selectionText))
+        : yield* checked("selection", trace, yield* parseCatalogue("selection", selectionText))
     return {
       trace,
       policy: policy as PolicyName,

@@ -24,12 +24,22 @@ export const withCheckedState = <S, I>(
 ): Detector<unknown> => {
   const isState = Schema.is(schema)
   const decode = Schema.decodeUnknownEither(schema)
+  // States the detector returned itself need no check: a caller that hands back what it was given
+  // (a simulation calling it many times an interval) skips the schema walk.
+  const own = new WeakSet<object>()
+  const decided = (result: readonly [boolean, S]): readonly [boolean, unknown] => {
+    if (typeof result[1] === "object" && result[1] !== null) own.add(result[1])
+    return result
+  }
   return {
     initialState: detector.initialState,
     decide: (utilization, state) => {
-      if (isState(state)) return detector.decide(utilization, state)
+      if (typeof state === "object" && state !== null && own.has(state)) {
+        return decided(detector.decide(utilization, state as S))
+      }
+      if (isState(state)) return decided(detector.decide(utilization, state))
       const decoded = decode(state)
-      if (decoded._tag === "Right") return detector.decide(utilization, decoded.right)
+      if (decoded._tag === "Right") return decided(detector.decide(utilization, decoded.right))
       const problem = describeParseError(decoded.left)
       const field = problem.field === "" ? "" : ` field ${problem.field}`
       throw new InvalidDetectorState({ algorithm, message: `${algorithm} state${field}: ${problem.message}` })

@@ -10,6 +10,26 @@ import { Either, type ParseResult, Schema } from "effect"
 import { ConfigError } from "../core/errors.js"
 import { describeParseError, joinPath } from "../core/schemaErrors.js"
 import { withCheckedState } from "./checkedState.js"
+import {
+  CloudsimIqrParamsSchema,
+  CloudsimLrParamsSchema,
+  CloudsimMadParamsSchema,
+  CloudsimThrParamsSchema,
+  cloudsimIqr,
+  cloudsimLr,
+  cloudsimLrr,
+  cloudsimMad,
+  cloudsimThr
+} from "./cloudsim/overload/cloudsimDetectors.js"
+import { PowerAwareBestFitParamsSchema, powerAwareBestFit } from "./cloudsim/placement/powerAwareBestFitPlacer.js"
+import {
+  CloudsimNoParamsSchema,
+  CloudsimRsParamsSchema,
+  cloudsimMc,
+  cloudsimMmt,
+  cloudsimMu,
+  cloudsimRs
+} from "./cloudsim/selection/cloudsimSelectors.js"
 import { IqrThresholdParamsSchema, iqrThreshold } from "./overload/iqr_threshold.js"
 import {
   OverloadLastNAverageThresholdParamsSchema,
@@ -196,7 +216,18 @@ export const algorithmTable: ReadonlyArray<AlgorithmEntry> = [
   ]),
   placer("best_fit_decreasing", BestFitDecreasingParamsSchema, bestFitDecreasingPlacer, [
     `${binPacking}.best_fit_decreasing_factory`
-  ])
+  ]),
+  // CloudSim 3.0.3's family (src/algorithms/cloudsim), nameable in every policy and live.
+  detector("overload", "thr", CloudsimThrParamsSchema, cloudsimThr, []),
+  detector("overload", "iqr", CloudsimIqrParamsSchema, cloudsimIqr, []),
+  detector("overload", "mad", CloudsimMadParamsSchema, cloudsimMad, []),
+  detector("overload", "lr", CloudsimLrParamsSchema, cloudsimLr, []),
+  detector("overload", "lrr", CloudsimLrParamsSchema, cloudsimLrr, []),
+  selector("mmt", CloudsimNoParamsSchema, cloudsimMmt, []),
+  selector("mc", CloudsimNoParamsSchema, cloudsimMc, []),
+  selector("mu", CloudsimNoParamsSchema, cloudsimMu, []),
+  selector("rs", CloudsimRsParamsSchema, cloudsimRs, []),
+  placer("power_aware_best_fit", PowerAwareBestFitParamsSchema, powerAwareBestFit, [])
 ]
 
 const qualifiedName = (entry: AlgorithmEntry): string => `${entry.family}/${entry.name}`

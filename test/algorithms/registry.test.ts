@@ -44,8 +44,11 @@ describe("algorithm registry", () => {
     )
   })
 
-  it("gives every algorithm a Neat factory alias that leads back to it", () => {
+  it("gives every algorithm of Neat's a Neat factory alias that leads back to it", () => {
+    // CloudSim's family has no counterpart in Neat, so no dotted alias.
+    const cloudsimFamily = ["thr", "iqr", "mad", "lr", "lrr", "mmt", "mc", "mu", "rs", "power_aware_best_fit"]
     for (const entry of algorithmTable) {
+      if (cloudsimFamily.includes(entry.name)) continue
       expect(entry.aliases.length).toBeGreaterThan(0)
       for (const alias of entry.aliases) {
         expect(alias).toMatch(/^neat\.(locals|globals)\.[a-z_.]+_factory$/)

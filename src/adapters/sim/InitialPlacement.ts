@@ -232,6 +232,8 @@ class HostsAtStart implements BestFitHosts {
     load.requestedMips = state.vmMips[v]!
     load.history[0] = 0
     load.historyLength = 1
+    load.host = h
+    load.commit = false
     load.maxMigrationSec = migrationSeconds(Math.max(this.maxRam[h]!, state.vmRamMb[v]!), state.hostBandwidthMbps[h]!)
     return this.detector.isOverloaded(load)
   }

@@ -1,6 +1,7 @@
 /** What a simulation run needs: the workload, the data centre and the control policy. */
+import type { Detector, VmSelector } from "../../algorithms/types.js"
 import type { HostType, VmType } from "./Datacenter.js"
-import type { NeatAlgorithmChoices } from "./policies/NeatAlgorithms.js"
+import type { NeatAlgorithmChoice, NeatAlgorithmChoices } from "./policies/NeatAlgorithms.js"
 import type { Trace } from "./Trace.js"
 
 /** Control policies the simulator runs. */
@@ -30,6 +31,12 @@ export interface OverloadChoice {
   readonly param: number
 }
 
+/**
+ * A catalogue algorithm for the `cloudsim` policy: a name (or user reference) with its parameters,
+ * built through the registry, or an algorithm already built (named `label` in errors).
+ */
+export type CatalogueChoice<A> = NeatAlgorithmChoice | { readonly built: A; readonly label: string }
+
 export interface SimulationOptions {
   readonly trace: Trace
   /** Number of hosts (800). */
@@ -44,6 +51,13 @@ export interface SimulationOptions {
   readonly overload?: OverloadChoice | undefined
   /** VM selection of the `cloudsim` policy ("mmt"). */
   readonly selection?: CloudsimSelectionName | undefined
+  /**
+   * `cloudsim` policy: any catalogue detector in place of CloudSim's own (`overload` must then be
+   * unset); it sees the host history as CloudSim's detectors do (docs/simulation.md).
+   */
+  readonly overloadAlgorithm?: CatalogueChoice<Detector> | undefined
+  /** `cloudsim` policy: any catalogue selection in place of CloudSim's own (`selection` must then be unset). */
+  readonly selectionAlgorithm?: CatalogueChoice<VmSelector> | undefined
   /** Algorithms of the `neat` policy (registry names and parameters; Neat's neat.conf by default). */
   readonly neat?: NeatAlgorithmChoices | undefined
   /** Seed of random selection (RS). */

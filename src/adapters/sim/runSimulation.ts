@@ -3,8 +3,10 @@
  * Synchronous and deterministic given its options (RS selection is seeded). Invalid options
  * throw a `ConfigError` naming the field; `runSimulationEffect` puts it in the error channel.
  */
-import { Effect } from "effect"
-import { cloudsimOverloadDetector } from "../../algorithms/cloudsim/overload/OverloadDetector.js"
+import { Effect, Either } from "effect"
+import { CatalogueDetector } from "../../algorithms/cloudsim/overload/CatalogueDetector.js"
+import { cloudsimOverloadDetector, type OverloadDetector } from "../../algorithms/cloudsim/overload/OverloadDetector.js"
+import { CatalogueSelection } from "../../algorithms/cloudsim/selection/CatalogueSelection.js"
 import { makePrng } from "../../algorithms/cloudsim/selection/Prng.js"
 import {
   maximumCorrelation,
@@ -13,15 +15,30 @@ import {
   randomSelection,
   type VmSelection
 } from "../../algorithms/cloudsim/selection/VmSelection.js"
+import { makeDetector, makeSelector } from "../../algorithms/registry.js"
+import type { AlgorithmContext, Detector, VmSelector } from "../../algorithms/types.js"
 import { ConfigError } from "../../core/errors.js"
 import { buildState } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import { collectMetrics } from "./collectMetrics.js"
-import { planetLabHostCount, planetLabHostTypes, planetLabVmTypes } from "./Datacenter.js"
+import {
+  type HostType,
+  migrationSeconds,
+  planetLabHostCount,
+  planetLabHostTypes,
+  planetLabVmTypes,
+  type VmType,
+  vmTypeIndex
+} from "./Datacenter.js"
 import { placeInitially } from "./InitialPlacement.js"
 import { CloudsimOptimizer } from "./policies/CloudsimOptimizer.js"
 import { runNeatPolicy } from "./policies/NeatPolicy.js"
-import { type CloudsimSelectionName, defaultOverloadParam, type SimulationOptions } from "./SimulationOptions.js"
+import {
+  type CatalogueChoice,
+  type CloudsimSelectionName,
+  defaultOverloadParam,
+  type SimulationOptions
+} from "./SimulationOptions.js"
 import type { SimulationResult } from "./SimulationResult.js"
 import { Simulator } from "./Simulator.js"
 import { TimelineRecorder } from "./TimelineRecorder.js"
@@ -40,6 +57,53 @@ const selectionFor = (name: CloudsimSelectionName, seed: number): VmSelection =>
     case "rs":
       return randomSelection(makePrng(seed))
   }
+}
+
+/**
+ * What catalogue algorithms are told under the `cloudsim` policy: the decision interval, and the
+ * expected migration time as the `neat` policy computes it (mean over the VMs of RAM over half the
+ * first host type's link).
+ */
+export const cloudsimAlgorithmContext = (
+  vmCount: number,
+  vmTypes: ReadonlyArray<VmType>,
+  hostTypes: ReadonlyArray<HostType>,
+  ramMb: Float64Array | undefined,
+  intervalSec: number
+): AlgorithmContext => {
+  const bandwidth = hostTypes[0]?.bandwidthMbps ?? 1000
+  let total = 0
+  for (let v = 0; v < vmCount; v++) {
+    const own = ramMb?.[v]
+    const ram = own !== undefined && own > 0 ? own : vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!.ramMb
+    total += migrationSeconds(ram, bandwidth)
+  }
+  return { timeStepSec: intervalSec, migrationTimeSec: vmCount === 0 ? 0 : total / vmCount }
+}
+
+const isBuilt = <A>(choice: CatalogueChoice<A>): choice is { readonly built: A; readonly label: string } =>
+  "built" in choice
+
+/** A ConfigError about a catalogue algorithm, naming the option it was given with. */
+const named = (option: string, error: ConfigError): ConfigError =>
+  new ConfigError({ field: option, message: `${error.field}: ${error.message}` })
+
+const catalogueDetector = (choice: CatalogueChoice<Detector>, ctx: AlgorithmContext): OverloadDetector => {
+  if (isBuilt(choice)) return new CatalogueDetector(choice.label, choice.built)
+  const built = makeDetector("overload", choice.name, choice.params, ctx)
+  if (Either.isLeft(built)) throw named("overload", built.left)
+  return new CatalogueDetector(choice.name, built.right)
+}
+
+const catalogueSelection = (
+  choice: CatalogueChoice<VmSelector>,
+  ctx: AlgorithmContext,
+  names: ReadonlyArray<string>
+): VmSelection => {
+  if (isBuilt(choice)) return new CatalogueSelection(choice.label, choice.built, names)
+  const built = makeSelector(choice.name, choice.params, ctx)
+  if (Either.isLeft(built)) throw named("selection", built.left)
+  return new CatalogueSelection(choice.name, built.right, names)
 }
 
 const positive = (field: string, value: number, integer: boolean): void => {
@@ -74,16 +138,35 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   if (policy === "neat") {
     return runNeatPolicy({ trace, hosts: hostCount, hostTypes, vmTypes, algorithms: options.neat })
   }
+  if (options.overload !== undefined && options.overloadAlgorithm !== undefined) {
+    throw new ConfigError({
+      field: "overload",
+      message: "give either a CloudSim detector or a catalogue one, not both"
+    })
+  }
+  if (options.selection !== undefined && options.selectionAlgorithm !== undefined) {
+    throw new ConfigError({
+      field: "selection",
+      message: "give either a CloudSim selection or a catalogue one, not both"
+    })
+  }
+  const ctx = cloudsimAlgorithmContext(vmCount, vmTypes, hostTypes, trace.ramMb, intervalSec)
   const overload = options.overload ?? { name: "thr", param: defaultOverloadParam.thr }
   if (!Number.isFinite(overload.param)) {
     throw new ConfigError({ field: "overload", message: `parameter must be a number, got ${overload.param}` })
   }
-  const detector = cloudsimOverloadDetector(overload.name, overload.param)
+  const detector =
+    options.overloadAlgorithm === undefined
+      ? cloudsimOverloadDetector(overload.name, overload.param)
+      : catalogueDetector(options.overloadAlgorithm, ctx)
 
   const migrating = policy === "cloudsim"
-  const selection = options.selection ?? "mmt"
+  const selectionPolicy =
+    options.selectionAlgorithm === undefined
+      ? selectionFor(options.selection ?? "mmt", options.seed ?? 1)
+      : catalogueSelection(options.selectionAlgorithm, ctx, trace.names)
   // VM histories (30 values per VM) are kept only for the detectors and selections that read them.
-  const keepHistory = migrating && (detector.needsHistory || selection === "mc")
+  const keepHistory = migrating && (detector.needsHistory || selectionPolicy.needsHistory)
   const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes, trace.ramMb, keepHistory)
   const failure = placeInitially(
     state,
@@ -94,9 +177,7 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   )
   if (failure !== undefined) throw failure
   const sim = new Simulator(state, trace, intervalSec, policy === "npa" ? "max-power" : "interpolated")
-  const optimizer = migrating
-    ? new CloudsimOptimizer(state, detector, selectionFor(selection, options.seed ?? 1), intervalSec)
-    : undefined
+  const optimizer = migrating ? new CloudsimOptimizer(state, detector, selectionPolicy, intervalSec) : undefined
 
   const recorder = new TimelineRecorder()
   let time = firstEventSec

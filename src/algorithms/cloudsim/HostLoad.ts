@@ -14,6 +14,14 @@ export class HostLoad {
   maxMigrationSec: number
   /** Seconds between decisions. */
   intervalSec: number
+  /** The host's index (for detectors that keep a state per host). */
+  host: number
+  /**
+   * Whether this test is the host's decision of the round (the host as it is, at the start of a
+   * round), whose returned state a stateful detector keeps; every other test (a re-test during
+   * selection, the "after allocation" test of placement) is tentative.
+   */
+  commit: boolean
 
   constructor(capacity: number) {
     this.totalMips = 0
@@ -22,6 +30,8 @@ export class HostLoad {
     this.historyLength = 0
     this.maxMigrationSec = 0
     this.intervalSec = 300
+    this.host = -1
+    this.commit = false
   }
 }
 

@@ -48,16 +48,16 @@ const policy = Options.choice("policy", policyNames).pipe(
 )
 const overload = Options.text("overload").pipe(
   Options.withDescription(
-    "overload detector NAME[:PARAM]: thr (threshold, 0.8 by default), iqr, mad, lr, lrr (safety parameter); " +
-      "for --policy neat any registry detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...); " +
+    "overload detector NAME[:PARAM]: thr (threshold, 0.8 by default), iqr, mad, lr, lrr (safety parameter), " +
+      "or any catalogue detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...), in every policy; " +
       "repeat it for one run per detector"
   ),
   Options.repeated
 )
 const selection = Options.text("selection").pipe(
   Options.withDescription(
-    "VM selection: mmt (default), mu, mc, rs; for --policy neat a registry selection NAME[:JSON] " +
-      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random); " +
+    "VM selection: mmt (default), mu, mc, rs, or any catalogue selection NAME[:NUMBER or :JSON] " +
+      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random), in every policy; " +
       "repeat it for one run per selection (with repeated --overload: every combination)"
   ),
   Options.repeated

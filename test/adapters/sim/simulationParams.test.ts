@@ -31,5 +31,30 @@ describe("simulation options from parameters", () => {
     expect(field("cloudsim", { seed: 0 })).toBe("seed")
     expect(field("cloudsim", { hosts: "many" })).toBe("hosts")
     expect(field("cloudsim", { threshold: 0.8 })).toBe("threshold")
+    expect(field("cloudsim", { overload: "nosuch" })).toBe("overload")
+    expect(field("cloudsim", { overload: "mhod:{bad" })).toBe("overload")
+    expect(field("cloudsim", { overload: 'otf:{"otf":-1}' })).toBe("overload")
+    expect(field("cloudsim", { selection: "mhod" })).toBe("selection")
+  })
+
+  it("under the cloudsim policy, takes CloudSim's own names on their path and any other catalogue name", () => {
+    const options = (params: Record<string, string>) =>
+      Either.getOrThrow(simulationOptionsFromParams("cloudsim", params, trace))
+    expect(options({ overload: "THR:0.9", selection: "rs" })).toMatchObject({
+      overload: { name: "thr", param: 0.9 },
+      selection: "rs",
+      overloadAlgorithm: undefined,
+      selectionAlgorithm: undefined
+    })
+    expect(options({ overload: "mhod:0.2", selection: "minimum_utilization" })).toMatchObject({
+      overload: undefined,
+      selection: undefined,
+      overloadAlgorithm: { name: "mhod", params: { otf: 0.2 } },
+      selectionAlgorithm: { name: "minimum_utilization", params: {} }
+    })
+    expect(options({ overload: 'thr:{"threshold":0.9}' })).toMatchObject({
+      overload: undefined,
+      overloadAlgorithm: { name: "thr", params: { threshold: 0.9 } }
+    })
   })
 })

@@ -21,7 +21,8 @@ const input = (
     mips: Float64Array.from(vms.map((v) => v.mips)),
     demandMips: Float64Array.from(vms.map((v) => v.demand)),
     history: Float64Array.from(vms.flatMap((v) => v.history ?? [])),
-    historyLength: m
+    historyLength: m,
+    host: -1
   }
 }
 

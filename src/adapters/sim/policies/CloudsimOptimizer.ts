@@ -280,6 +280,8 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.plannedVms.length = 0
     this.plannedHosts.length = 0
     this.round++
+    this.detector.beginRound?.()
+    this.selector.beginRound?.()
     for (let i = 0; i < historyCapacity; i++) {
       this.slots[i] = (state.historyHead - i + historyCapacity) % historyCapacity
     }
@@ -321,7 +323,7 @@ export class CloudsimOptimizer implements BestFitHosts {
     this.overloaded.fill(0)
     const overloadedHosts: Array<number> = []
     for (let h = 0; h < hosts; h++) {
-      if (state.hostVmCount[h]! > 0 && this.isOverloaded(h, -1)) {
+      if (state.hostVmCount[h]! > 0 && this.isOverloaded(h, -1, true)) {
         this.overloaded[h] = 1
         overloadedHosts.push(h)
       }
@@ -489,6 +491,7 @@ export class CloudsimOptimizer implements BestFitHosts {
       if (state.vmInMigration[v] === 0) input.vms[count++] = v
     }
     input.count = count
+    input.host = host
     if (this.selector.needsHistory) {
       const m = state.historyLength
       input.historyLength = m
@@ -508,8 +511,12 @@ export class CloudsimOptimizer implements BestFitHosts {
     return index < 0 ? -1 : input.vms[index]!
   }
 
-  /** The detector's verdict on `host`'s current VMs, plus `extraVm` when ≥ 0 (as if created there). */
-  private isOverloaded(host: number, extraVm: number): boolean {
+  /**
+   * The detector's verdict on `host`'s current VMs, plus `extraVm` when ≥ 0 (as if created there);
+   * `commit` for the host's decision of the round (a stateful detector keeps its state), every
+   * other test is tentative.
+   */
+  private isOverloaded(host: number, extraVm: number, commit = false): boolean {
     if (this.linear !== undefined) {
       const verdict = this.linearVerdict(this.linear, host, extraVm)
       if (verdict >= 0) return verdict === 1
@@ -517,6 +524,8 @@ export class CloudsimOptimizer implements BestFitHosts {
     const state = this.state
     const load = this.load
     if (this.baseValid[host] === 0) this.computeBase(host)
+    load.host = host
+    load.commit = commit
     load.totalMips = state.hostTotalMips[host]!
     // CloudSim sums over the host's list with a created VM last: the cached sums plus that VM
     // give the same doubles.

@@ -75,7 +75,14 @@ const numericParam: Readonly<Record<string, string>> = {
   "overload/otf": "otf",
   "overload/mhod": "otf",
   "selection/minimum_migration_time_max_cpu": "last_n",
-  "placement/best_fit_decreasing": "cpu_threshold"
+  "placement/best_fit_decreasing": "cpu_threshold",
+  "overload/thr": "threshold",
+  "overload/iqr": "safety",
+  "overload/mad": "safety",
+  "overload/lr": "safety",
+  "overload/lrr": "safety",
+  "selection/rs": "seed",
+  "placement/power_aware_best_fit": "cpu_threshold"
 }
 
 const familyOf: Readonly<Record<NeatAlgorithmOption, string>> = {

@@ -22,6 +22,8 @@ export interface OverloadDetector {
   /** Set when the verdict is a threshold on a linear function of the window (LR and LRR). */
   readonly linear?: LinearForecast
   isOverloaded(load: HostLoad): boolean
+  /** Called at the start of every decision round (stateful detectors keep the states decided in the last one). */
+  beginRound?(): void
 }
 
 /**

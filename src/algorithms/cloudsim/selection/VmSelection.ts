@@ -17,6 +17,8 @@ export class SelectionInput {
   /** History matrix for MC, row-major: candidate i's j-th newest value at `history[i * historyLength + j]`. */
   readonly history: Float64Array
   historyLength = 0
+  /** The host the candidates are on (for selections that keep a state per host). */
+  host = -1
 
   constructor(
     vms: Int32Array,
@@ -39,6 +41,8 @@ export interface VmSelection {
   /** Whether `history` must be filled before `select`. */
   readonly needsHistory: boolean
   select(input: SelectionInput): number
+  /** Called at the start of every decision round. */
+  beginRound?(): void
 }
 
 /** MMT: the smallest configured memory (shortest migration); the first of equals. */

@@ -2,8 +2,8 @@
  * Brute-force solution of MHOD's two-variable programme (Neat's `bruteforce`): scan m0, m1 over
  * [0, limit] in `step` increments and keep the feasible point with the largest objective.
  */
-import type { LFunction, TransitionMatrix } from "./lFunctions.js"
-import { buildConstraint, buildObjective, type Constraint, type Objective } from "./nlp.js"
+import { type LFunction, type TransitionMatrix, twoStateDenominator, twoStateLs } from "./lFunctions.js"
+import { buildConstraint, buildObjective, type Constraint, lessOrEqual, type Objective } from "./nlp.js"
 
 /** The most points a grid may have. */
 export const maxGridPoints = 1_000_001
@@ -75,8 +75,53 @@ export const optimizeOnGrid = (
   timeInStates: number,
   timeInStateN: number
 ): ReadonlyArray<number> =>
-  solve2(
-    buildObjective(ls, stateVector, p),
-    buildConstraint(otf, migrationTimeSteps, ls, stateVector, p, timeInStates, timeInStateN),
-    grid
-  )
+  ls === twoStateLs && stateVector.length === 2 && p.length === 2
+    ? solveTwoStates(grid, otf, migrationTimeSteps, p, stateVector, timeInStates, timeInStateN)
+    : solve2(
+        buildObjective(ls, stateVector, p),
+        buildConstraint(otf, migrationTimeSteps, ls, stateVector, p, timeInStates, timeInStateN),
+        grid
+      )
+
+/**
+ * `solve2` for the two-state model with L0 and L1 computed once per grid point (the objective and
+ * the constraint otherwise evaluate them up to five times): the same operations in the same order,
+ * so the same doubles and the same solution. MHOD runs this at every decision in the overloaded
+ * state, up to hundreds of times an interval under CloudSim's policy.
+ */
+const solveTwoStates = (
+  grid: ReadonlyArray<number>,
+  otf: number,
+  migrationTimeSteps: number,
+  p: TransitionMatrix,
+  stateVector: ReadonlyArray<number>,
+  timeInStates: number,
+  timeInStateN: number
+): ReadonlyArray<number> => {
+  const p0 = stateVector[0]!
+  const p1 = stateVector[1]!
+  const p00 = p[0]![0]!
+  const p01 = p[0]![1]!
+  const p10 = p[1]![0]!
+  const p11 = p[1]![1]!
+  let best = 0
+  let solution: ReadonlyArray<number> = []
+  for (const m0 of grid) {
+    for (const m1 of grid) {
+      const below = twoStateDenominator(p00, p01, p10, p11, m0, m1)
+      const l0 = below === 0 ? Number.NaN : (p0 * (-1 * m1 * p11 + p11 - 1) + (m1 * p1 - p1) * p10) / below
+      const l1 = below === 0 ? Number.NaN : (-1 * (p00 * (m0 * p1 - p1) + p1 + p0 * (p01 - m0 * p01))) / below
+      let total = 0
+      total += l0
+      total += l1
+      if (!(total > best)) continue
+      const constraintBelow = migrationTimeSteps + timeInStates + total
+      const value = constraintBelow === 0 ? Number.NaN : (migrationTimeSteps + timeInStateN + l1) / constraintBelow
+      if (lessOrEqual(value, otf)) {
+        best = total
+        solution = [m0, m1]
+      }
+    }
+  }
+  return solution
+}

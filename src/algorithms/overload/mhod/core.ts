@@ -92,6 +92,32 @@ export const decideFromEstimates = (
 }
 
 /**
+ * The decision `mhodStep` takes when the programme cannot run (the history shorter than
+ * `learningSteps`, or the newest value not in the overloaded state), without estimating the
+ * transition matrix, which only the programme reads; `undefined` when it may run. Detectors asked
+ * many times per interval (CloudSim's policy tests hosts with VMs added) mostly end here.
+ */
+export const decisionWithoutProgramme = (
+  config: MhodConfig,
+  utilization: ReadonlyArray<number>,
+  state: MhodState
+): readonly [boolean, MhodState] | undefined => {
+  const length = utilization.length
+  if (length === 0) return [false, state]
+  const stateN = config.stateConfig.length
+  const current = utilizationToState(config.stateConfig, utilization[length - 1]!)
+  if (length >= config.learningSteps && current === stateN) return undefined
+  return [
+    false,
+    {
+      previousState: current,
+      timeInStates: state.timeInStates + 1,
+      timeInStateN: state.timeInStateN + (current === stateN ? 1 : 0)
+    }
+  ]
+}
+
+/**
  * One MHOD decision over `utilization` (fractions of capacity, oldest first), using `estimator`
  * as scratch space. An empty history decides nothing: not overloaded, state unchanged.
  */

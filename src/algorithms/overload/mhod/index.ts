@@ -5,7 +5,7 @@
 import type { AlgorithmContext, Detector } from "../../types.js"
 import { migrationTimeSteps } from "../migrationTimeSteps.js"
 import { floatRange } from "./bruteforce.js"
-import { initialMhodState, type MhodConfig, type MhodState, mhodStep } from "./core.js"
+import { decisionWithoutProgramme, initialMhodState, type MhodConfig, type MhodState, mhodStep } from "./core.js"
 import { twoStateLs } from "./lFunctions.js"
 import { assertValidMhodParams, type MhodParams } from "./params.js"
 import { SlidingWindowEstimator } from "./slidingWindowEstimator.js"
@@ -45,6 +45,8 @@ export const mhod = (params: MhodParams, ctx: AlgorithmContext): Detector<MhodSt
   return {
     initialState: initialMhodState,
     decide: (utilization, state) => {
+      const quick = decisionWithoutProgramme(config, utilization, state)
+      if (quick !== undefined) return quick
       const outcome = mhodStep(config, estimator, utilization, state)
       return outcome === undefined ? [false, state] : [outcome.overloaded, outcome.state]
     }

@@ -14,7 +14,15 @@ export type TransitionMatrix = ReadonlyArray<ReadonlyArray<number>>
 /** An L function: initial state vector, transition matrix, migration probabilities → expected steps. */
 export type LFunction = (initial: ReadonlyArray<number>, p: TransitionMatrix, m0: number, m1: number) => number
 
-const denominator = (p00: number, p01: number, p10: number, p11: number, m0: number, m1: number): number =>
+/** The common denominator of L0 and L1 (0: both undefined). */
+export const twoStateDenominator = (
+  p00: number,
+  p01: number,
+  p10: number,
+  p11: number,
+  m0: number,
+  m1: number
+): number =>
   p00 * (m1 * (p11 - m0 * p11) - p11 + m0 * (p11 - 1) + 1) -
   m1 * p11 +
   p11 +
@@ -29,7 +37,7 @@ export const l0: LFunction = (initial, p, m0, m1) => {
   const p01 = p[0]![1]!
   const p10 = p[1]![0]!
   const p11 = p[1]![1]!
-  const below = denominator(p00, p01, p10, p11, m0, m1)
+  const below = twoStateDenominator(p00, p01, p10, p11, m0, m1)
   if (below === 0) return Number.NaN
   return (p0 * (-1 * m1 * p11 + p11 - 1) + (m1 * p1 - p1) * p10) / below
 }
@@ -42,7 +50,7 @@ export const l1: LFunction = (initial, p, m0, m1) => {
   const p01 = p[0]![1]!
   const p10 = p[1]![0]!
   const p11 = p[1]![1]!
-  const below = denominator(p00, p01, p10, p11, m0, m1)
+  const below = twoStateDenominator(p00, p01, p10, p11, m0, m1)
   if (below === 0) return Number.NaN
   return (-1 * (p00 * (m0 * p1 - p1) + p1 + p0 * (p01 - m0 * p01))) / below
 }

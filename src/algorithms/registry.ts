@@ -12,7 +12,7 @@
 import { Either, type ParseResult, Schema } from "effect"
 import { ConfigError } from "../core/errors.js"
 import { describeParseError, joinPath } from "../core/schemaErrors.js"
-import { findUserFactory, isUserReference } from "./catalogue/loadedModules.js"
+import { findUserFactory, isUserReference, userFactoryFailure } from "./catalogue/loadedModules.js"
 import { buildUserAlgorithm } from "./catalogue/userAlgorithm.js"
 import { withCheckedState } from "./checkedState.js"
 import { IqrThresholdParamsSchema, iqrThreshold } from "./overload/iqr_threshold.js"
@@ -355,6 +355,8 @@ const find = (family: AlgorithmFamily, name: string): Either.Either<AlgorithmEnt
 /** A user's `MODULE#EXPORT`, loaded beforehand by `preloadAlgorithmRefs`, as an entry of the asked family. */
 const findUser = (family: AlgorithmFamily, reference: string): Either.Either<AlgorithmEntry, ConfigError> => {
   const loaded = findUserFactory(reference)
+  const failure = loaded === undefined ? userFactoryFailure(reference) : undefined
+  if (failure !== undefined) return Either.left(new ConfigError({ field: reference.trim(), message: failure }))
   if (loaded === undefined) {
     return Either.left(
       new ConfigError({

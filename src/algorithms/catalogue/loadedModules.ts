@@ -17,6 +17,7 @@ export interface UserFactory {
 }
 
 const loaded = new Map<string, UserFactory>()
+const failures = new Map<string, string>()
 
 /** Whether an algorithm name is a user's `MODULE#EXPORT` rather than a catalogue name. */
 export const isUserReference = (name: string): boolean => name.includes("#")
@@ -24,12 +25,24 @@ export const isUserReference = (name: string): boolean => name.includes("#")
 /** Remembers a loaded factory under its reference. */
 export const registerUserFactory = (factory: UserFactory): void => {
   loaded.set(factory.ref, factory)
+  failures.delete(factory.ref)
 }
 
-/** The loaded factory of a `MODULE#EXPORT` (parameters, if any, ignored). */
-export const findUserFactory = (reference: string): UserFactory | undefined => {
+/** Remembers why a reference could not be loaded, for the registry to report when it is built. */
+export const registerUserFactoryFailure = (reference: string, message: string): void => {
+  failures.set(referenceKey(reference), message)
+}
+
+/** `MODULE#EXPORT` without the parameters. */
+export const referenceKey = (reference: string): string => {
   const trimmed = reference.trim()
   const hash = trimmed.indexOf("#")
   const colon = hash < 0 ? -1 : trimmed.indexOf(":", hash)
-  return loaded.get(colon < 0 ? trimmed : trimmed.slice(0, colon))
+  return colon < 0 ? trimmed : trimmed.slice(0, colon).trim()
 }
+
+/** The loaded factory of a `MODULE#EXPORT` (parameters, if any, ignored). */
+export const findUserFactory = (reference: string): UserFactory | undefined => loaded.get(referenceKey(reference))
+
+/** Why a reference failed to load, if it did. */
+export const userFactoryFailure = (reference: string): string | undefined => failures.get(referenceKey(reference))

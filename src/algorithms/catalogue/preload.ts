@@ -5,14 +5,42 @@
  */
 import { Effect } from "effect"
 import type { ConfigError } from "../../core/errors.js"
-import { findUserFactory, isUserReference, registerUserFactory, type UserFactory } from "./loadedModules.js"
+import {
+  findUserFactory,
+  isUserReference,
+  registerUserFactory,
+  registerUserFactoryFailure,
+  type UserFactory
+} from "./loadedModules.js"
 import { loadUserFactory } from "./userModules.js"
 
-/** Loads the user modules among `refs` (each `MODULE#EXPORT[:PARAMS]`); the first failure is the error. */
+const notLoaded = (refs: ReadonlyArray<string>): ReadonlyArray<string> =>
+  refs.filter((ref) => isUserReference(ref) && findUserFactory(ref) === undefined)
+
+/**
+ * Loads the user modules among `refs` (each `MODULE#EXPORT[:PARAMS]`, relative paths from `baseDir`,
+ * the current directory by default); the first failure is the error. A reference already loaded in
+ * this process (thread) is not loaded again.
+ */
 export const preloadAlgorithmRefs = (refs: ReadonlyArray<string>, baseDir?: string): Effect.Effect<void, ConfigError> =>
+  Effect.forEach(notLoaded(refs), (ref) => Effect.map(loadUserFactory(ref, baseDir), registerUserFactory), {
+    discard: true
+  })
+
+/**
+ * As `preloadAlgorithmRefs`, but a reference that fails to load is remembered instead of failing:
+ * building it later (e.g. neat.conf's validation) reports the reason beside the other problems.
+ */
+export const preloadAlgorithmRefsLeniently = (refs: ReadonlyArray<string>, baseDir?: string): Effect.Effect<void> =>
   Effect.forEach(
-    refs.filter(isUserReference),
-    (ref) => Effect.map(loadUserFactory(ref, baseDir), registerUserFactory),
+    notLoaded(refs),
+    (ref) =>
+      loadUserFactory(ref, baseDir).pipe(
+        Effect.match({
+          onSuccess: registerUserFactory,
+          onFailure: (error) => registerUserFactoryFailure(ref, error.message)
+        })
+      ),
     { discard: true }
   )
 

@@ -18,12 +18,15 @@ const shapes: Readonly<Record<UserAlgorithmKind, { readonly method: string; read
   placement: { method: "place", describe: "a VM placement { initialState, place(input, state) }" }
 }
 
-const describeThrown = (error: unknown): string =>
-  error instanceof ConfigError
-    ? `${error.field}: ${error.message}`
-    : error instanceof Error
-      ? error.message
-      : String(error)
+// A ConfigError thrown by the user's copy of Neat's helpers (a module loaded apart) is not an
+// instance of ours, so it is recognised by its tag.
+const describeThrown = (error: unknown): string => {
+  if (typeof error === "object" && error !== null && (error as { _tag?: unknown })._tag === "ConfigError") {
+    const { field, message } = error as { readonly field?: unknown; readonly message?: unknown }
+    return typeof field === "string" && field !== "" ? `${field}: ${String(message)}` : String(message)
+  }
+  return error instanceof Error ? error.message : String(error)
+}
 
 const fail = (ref: string, message: string): ConfigError => new ConfigError({ field: ref, message })
 

@@ -5,6 +5,7 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
+import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { formatMetricsJson, formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
 import { writeReport } from "../../adapters/sim/report/writeReport.js"
 import { runSimulationEffect } from "../../adapters/sim/runSimulation.js"
@@ -36,23 +37,24 @@ const policy = Options.choice("policy", policyNames).pipe(
 const overload = Options.text("overload").pipe(
   Options.withDescription(
     "overload detector NAME[:PARAM]: thr (threshold, 0.8 by default), iqr, mad, lr, lrr (safety parameter); " +
-      "for --policy neat any registry detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...)"
+      "for --policy neat any catalogue detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...); " +
+      "a user's MODULE#EXPORT[:NUMBER or :JSON] (see neat algorithms, docs/plugins.md)"
   ),
   Options.optional
 )
 const selection = Options.text("selection").pipe(
   Options.withDescription(
     "VM selection: mmt (default), mu, mc, rs; for --policy neat a registry selection NAME[:JSON] " +
-      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random)"
+      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random) or MODULE#EXPORT"
   ),
   Options.optional
 )
 const underload = Options.text("underload").pipe(
-  Options.withDescription("--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5)"),
+  Options.withDescription("--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5) or MODULE#EXPORT"),
   Options.optional
 )
 const placement = Options.text("placement").pipe(
-  Options.withDescription("--policy neat: VM placement NAME[:JSON] (best_fit_decreasing)"),
+  Options.withDescription("--policy neat: VM placement NAME[:JSON] (best_fit_decreasing) or MODULE#EXPORT"),
   Options.optional
 )
 const seed = Options.integer("seed").pipe(Options.withDescription("seed of random selection (rs)"), Options.optional)
@@ -69,6 +71,8 @@ export const simCommand = Command.make(
         if (Option.isSome(value)) params[name] = value.value
       }
       if (Option.isSome(options.seed)) params.seed = options.seed.value
+      // A user's algorithm (MODULE#EXPORT) is loaded before the options are built, whatever the policy.
+      yield* preloadAlgorithmRefs(Object.values(params).filter((value) => typeof value === "string"))
       const loaded = yield* loadTrace(options.trace, {
         planetLab: loadPlanetLab,
         vmOrder: Option.getOrUndefined(options.vmOrder)

@@ -12,6 +12,8 @@ export interface SweepGrid {
   readonly parameters: Readonly<Record<string, ReadonlyArray<ParamValue>>>
   /** Trace specs (a PlanetLab day directory, a CSV file, a synthetic spec), one per trace day. */
   readonly traces: ReadonlyArray<string>
+  /** The content hash of each user algorithm module named in the parameters (`MODULE#EXPORT` → `sha256:…`). */
+  readonly modules?: Readonly<Record<string, string>> | undefined
 }
 
 /** One simulation to run. */
@@ -23,6 +25,8 @@ export interface SweepJob {
   readonly policy: string
   readonly params: Readonly<Record<string, ParamValue>>
   readonly trace: string
+  /** The user algorithm modules the job runs (`MODULE#EXPORT` → content hash), when it names any. */
+  readonly modules?: Readonly<Record<string, string>> | undefined
 }
 
 /**

@@ -36,6 +36,7 @@ export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyAr
         index: job.index,
         policy: job.policy,
         params: job.params,
+        ...(job.modules === undefined ? {} : { modules: job.modules }),
         trace: job.trace,
         metrics: Object.fromEntries(
           METRIC_COLUMNS.map(([metric]) => [metric, Number.isFinite(metrics[metric]) ? metrics[metric] : null])

@@ -3,6 +3,7 @@
  * the job's policy and parameters (`overload` NAME[:PARAM], `selection`, `hosts`, `seed`).
  */
 import { Effect, Either } from "effect"
+import { preloadAlgorithmRefs } from "../../../algorithms/catalogue/preload.js"
 import { describeError } from "../../../core/errors.js"
 import { runSimulation } from "../runSimulation.js"
 import type { SimulationMetrics } from "../SimulationResult.js"
@@ -22,6 +23,12 @@ const traces = makeTraceCache(
 
 export const runSimulationJob = async (job: SweepJob): Promise<SimulationMetrics> => {
   const trace = await traces(job.trace)
+  // A user's algorithm (MODULE#EXPORT) is loaded once per worker thread, before its first job.
+  await Effect.runPromise(
+    preloadAlgorithmRefs(Object.values(job.params).filter((value) => typeof value === "string")).pipe(
+      Effect.mapError((error) => new Error(describeError(error)))
+    )
+  )
   const options = simulationOptionsFromParams(job.policy, job.params, trace)
   if (Either.isLeft(options)) throw new Error(describeError(options.left))
   return runSimulation(options.right).metrics

@@ -340,6 +340,10 @@ for (const entry of algorithmTable) {
 /** The entry a `<family>/<name>` or a Neat dotted factory name refers to. */
 export const findAlgorithm = (name: string): AlgorithmEntry | undefined => byName.get(name)
 
+/** The entry `name` (bare, `<family>/<name>`, dotted, or a loaded user's `MODULE#EXPORT`) refers to in `family`. */
+export const resolveAlgorithm = (family: AlgorithmFamily, name: string): Either.Either<AlgorithmEntry, ConfigError> =>
+  find(family, name)
+
 const find = (family: AlgorithmFamily, name: string): Either.Either<AlgorithmEntry, ConfigError> => {
   if (isUserReference(name)) return findUser(family, name)
   const entry = byName.get(name) ?? byName.get(`${family}/${name}`)

@@ -20,6 +20,13 @@ const constraintText: Readonly<Record<string, string>> = {
   nonPositive: "<= 0"
 }
 
+const boundText: Readonly<Record<string, string>> = {
+  greaterThanOrEqualTo: ">=",
+  greaterThan: ">",
+  lessThanOrEqualTo: "<=",
+  lessThan: "<"
+}
+
 const typeText = (ast: SchemaAST.AST): string => {
   const constraints: Array<string> = []
   let integer = false
@@ -28,7 +35,9 @@ const typeText = (ast: SchemaAST.AST): string => {
     const title = Option.getOrUndefined(SchemaAST.getTitleAnnotation(node)) ?? ""
     if (title === "int") integer = true
     const between = /^between\((.*), (.*)\)$/.exec(title)
+    const bound = /^(greaterThanOrEqualTo|greaterThan|lessThanOrEqualTo|lessThan)\((.*)\)$/.exec(title)
     if (between !== null) constraints.unshift(`${between[1]}..${between[2]}`)
+    else if (bound !== null) constraints.unshift(`${boundText[bound[1]!]} ${bound[2]}`)
     else if (constraintText[title] !== undefined) {
       if (constraintText[title] !== "") constraints.unshift(constraintText[title])
     } else if (title !== "") constraints.unshift(title)

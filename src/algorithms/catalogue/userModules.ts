@@ -127,7 +127,9 @@ export const loadUserFactory = (ref: string, baseDir?: string): Effect.Effect<Us
     })
     const exported = namespace[parsed.exportName]
     if (exported === undefined) {
-      const names = Object.keys(namespace).filter((name) => name !== "default" || typeof namespace.default === "function")
+      const names = Object.keys(namespace).filter(
+        (name) => name !== "default" || typeof namespace.default === "function"
+      )
       return yield* new ConfigError({
         field: parsed.ref,
         message: `the module has no export named ${parsed.exportName} (it exports: ${names.length === 0 ? "nothing" : names.join(", ")})`

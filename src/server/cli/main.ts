@@ -2,6 +2,7 @@
 import { Command } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Effect } from "effect"
+import { algorithmsCommand } from "./algorithms.js"
 import { collectCommand } from "./collect.js"
 import { dbCleanCommand } from "./dbClean.js"
 import { decideCommand } from "./decide.js"
@@ -22,7 +23,8 @@ const neat = Command.make("neat").pipe(
     localManagerCommand,
     collectCommand,
     dbCleanCommand,
-    whatifCommand
+    whatifCommand,
+    algorithmsCommand
   ])
 )
 const cli = Command.run(neat, { name: "neat", version: "0.1.0" })

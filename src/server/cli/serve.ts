@@ -4,9 +4,11 @@
  * NEAT_REQUEST_SIGNING_SECRET) to stay out of `ps`. The store (`sql_connection`) holds the decision
  * log and, for OpenStack, the collectors' histories and the adapter's records.
  */
+
 import { Command, Options } from "@effect/cli"
 import { FileSystem, HttpServer } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { ConfigError } from "../../core/errors.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
 import { registryAlgorithmValidator } from "../config/registryValidator.js"
@@ -213,6 +215,8 @@ export const makeServeCommand = (wiring: Wiring) =>
         migrationTimeSec:
           flags.vmRamMb / flagOrConfig(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
       }
+      // A user's placement named by the flag (MODULE#EXPORT, from the current folder); neat.conf's is loaded already.
+      yield* preloadAlgorithmRefs([placementName])
       const placer = yield* wiring.algorithms.makePlacer(placementName, params, ctx)
       const kind = Option.getOrUndefined(flags.cloud) ?? config?.mode
       if (kind === undefined) {

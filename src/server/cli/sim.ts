@@ -5,7 +5,6 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { formatMetricsJson, formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
 import { writeReport } from "../../adapters/sim/report/writeReport.js"
 import { runSimulationEffect } from "../../adapters/sim/runSimulation.js"
@@ -13,6 +12,7 @@ import { policyNames } from "../../adapters/sim/SimulationOptions.js"
 import { simulationOptionsFromParams } from "../../adapters/sim/simulationParams.js"
 import { loadTrace } from "../../adapters/sim/traces/loadTrace.js"
 import { loadPlanetLab } from "../../adapters/sim/traces/planetLab.js"
+import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 
 const trace = Options.text("trace").pipe(
   Options.withDescription(
@@ -50,7 +50,9 @@ const selection = Options.text("selection").pipe(
   Options.optional
 )
 const underload = Options.text("underload").pipe(
-  Options.withDescription("--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5) or MODULE#EXPORT"),
+  Options.withDescription(
+    "--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5) or MODULE#EXPORT"
+  ),
   Options.optional
 )
 const placement = Options.text("placement").pipe(

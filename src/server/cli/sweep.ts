@@ -8,7 +8,6 @@ import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Data, Effect, Either, Option } from "effect"
-import { loadedUserFactories, preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { writeReport } from "../../adapters/sim/report/writeReport.js"
 import { expandGrid, jobLabel } from "../../adapters/sim/sweep/grid.js"
 import { expandDays, parseParams, readGridFile } from "../../adapters/sim/sweep/gridSpec.js"
@@ -16,6 +15,7 @@ import { describeFailures, runSweep, type SweepSummary } from "../../adapters/si
 import type { SweepGrid } from "../../adapters/sim/sweep/SweepJob.js"
 import { parseShard, type Shard, shardFromEnv } from "../../adapters/sim/sweep/shard.js"
 import { parseRunnerRef } from "../../adapters/sim/sweep/simulationRunnerRef.js"
+import { loadedUserFactories, preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { ConfigError, InputError } from "../../core/errors.js"
 
 /** Some jobs failed (the others are stored; a rerun retries only the failed ones). */

@@ -16,7 +16,12 @@ export const jobKey = (
     .sort()
     .map((name) => [name, params[name]])
   const identity: Array<unknown> = [policy, sorted, trace]
-  if (modules !== undefined) identity.push(Object.keys(modules).sort().map((ref) => [ref, modules[ref]]))
+  if (modules !== undefined)
+    identity.push(
+      Object.keys(modules)
+        .sort()
+        .map((ref) => [ref, modules[ref]])
+    )
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 20)
 }
 

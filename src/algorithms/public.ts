@@ -76,7 +76,7 @@ export const decodeParams = <P, I>(schema: Schema.Schema<P, I>, params: unknown)
   )
 
 /**
- * A factory whose parameters are checked against `schema` before `make` sees them.
+ * A factory whose parameters, over `defaults`, are checked against `schema` before `make` sees them.
  *
  * @example
  * export const thr = withParams(
@@ -93,7 +93,11 @@ export const withParams = <P, I, A extends Algorithm>(
   make: (params: P, ctx: AlgorithmContext) => A,
   options: { readonly defaults?: Readonly<Record<string, unknown>>; readonly numericParam?: string } = {}
 ): AlgorithmFactory<A, unknown> =>
-  Object.assign((params: unknown, ctx: AlgorithmContext) => make(decodeParams(schema, params), ctx), {
-    ...(options.defaults === undefined ? {} : { defaults: options.defaults }),
-    ...(options.numericParam === undefined ? {} : { numericParam: options.numericParam })
-  })
+  Object.assign(
+    (params: unknown, ctx: AlgorithmContext) =>
+      make(decodeParams(schema, { ...options.defaults, ...(params as object | undefined) }), ctx),
+    {
+      ...(options.defaults === undefined ? {} : { defaults: options.defaults }),
+      ...(options.numericParam === undefined ? {} : { numericParam: options.numericParam })
+    }
+  )

@@ -3,7 +3,7 @@
 import { dirname, resolve } from "node:path"
 import { Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
-import { Effect, Option } from "effect"
+import { Effect, Either, Option } from "effect"
 import { preloadAlgorithmRefsLeniently } from "../../algorithms/catalogue/preload.js"
 import type { InvalidConfig } from "../config/InvalidConfig.js"
 import { type AlgorithmValidator, loadNeatConfig, type NeatConfig } from "../config/NeatConfig.js"
@@ -35,10 +35,17 @@ export const loadCliConfig = (
       : (yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false)))
         ? systemConfigFile
         : undefined
-    const unvalidated = yield* loadNeatConfig({ configFile })
-    yield* preloadAlgorithmRefsLeniently(
-      Object.values(unvalidated.algorithms).map((spec) => spec.name),
-      configFile === undefined ? process.cwd() : dirname(resolve(configFile))
+    // A first pass only gathers the algorithm names (whatever else is wrong) to load the user's modules.
+    const named: Array<string> = []
+    yield* Effect.either(
+      loadNeatConfig({
+        configFile,
+        validateAlgorithm: (_, spec) => {
+          named.push(spec.name)
+          return Either.right(undefined)
+        }
+      })
     )
-    return validateAlgorithm === undefined ? unvalidated : yield* loadNeatConfig({ configFile, validateAlgorithm })
+    yield* preloadAlgorithmRefsLeniently(named, configFile === undefined ? process.cwd() : dirname(resolve(configFile)))
+    return yield* loadNeatConfig({ configFile, validateAlgorithm })
   })

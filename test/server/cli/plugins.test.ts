@@ -132,19 +132,7 @@ describe("a user's algorithm module", () => {
     ]
     // Two at a time: each is a process of its own.
     const runOne = (ref: string) =>
-      neat([
-        "sim",
-        "--policy",
-        "neat",
-        "--trace",
-        trace,
-        "--hosts",
-        "20",
-        "--underload",
-        underload,
-        "--overload",
-        ref
-      ])
+      neat(["sim", "--policy", "neat", "--trace", trace, "--hosts", "20", "--underload", underload, "--overload", ref])
     const runs: Array<Awaited<ReturnType<typeof neat>>> = []
     for (let i = 0; i < bad.length; i += 2) {
       runs.push(...(await Promise.all(bad.slice(i, i + 2).map(([ref]) => runOne(ref)))))

@@ -71,7 +71,8 @@ export const decodeParams = <P, I>(schema: Schema.Schema<P, I>, params: unknown)
     Schema.decodeUnknownEither(schema, { onExcessProperty: "error", errors: "first" })(params ?? {}),
     (error: ParseResult.ParseError) => {
       const problem = describeParseError(error)
-      return new ConfigError({ field: joinPath("params", problem.field), message: problem.message })
+      // The whole message in `message`, so that a test (or any catch) sees which parameter is wrong.
+      return new ConfigError({ field: "", message: `${joinPath("params", problem.field)}: ${problem.message}` })
     }
   )
 

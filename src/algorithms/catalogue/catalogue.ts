@@ -5,7 +5,7 @@
  * disagree, and it is the one door through which every command turns a reference into an
  * algorithm choice (`parseAlgorithmRef`).
  */
-import { Either } from "effect"
+import type { Either } from "effect"
 import type { ConfigError } from "../../core/errors.js"
 import { type AlgorithmEntry, type AlgorithmFamily, algorithmTable, findAlgorithm } from "../registry.js"
 import { describeParams, type ParamDescription } from "./describeParams.js"
@@ -93,20 +93,16 @@ const catalogueDefaults =
   }
 
 /** Drops the family prefix, so that `overload/mhod` and `mhod` give one name; dotted names and references stay. */
-const shortName = (family: AlgorithmFamily, name: string): string =>
+export const shortAlgorithmName = (family: AlgorithmFamily, name: string): string =>
   name.startsWith(`${family}/`) ? name.slice(family.length + 1) : name
 
 /**
  * The one reference parser: `NAME[:NUMBER|:JSON]` or `MODULE#EXPORT[:NUMBER|:JSON]` for `family` →
- * the name to build and its parameters over the algorithm's defaults. `field` names the option in
- * errors. Unknown names are left to the registry, which lists the known ones when building.
+ * the name to build (as written) and its parameters over the algorithm's defaults. `field` names
+ * the option in errors. Unknown names are left to the registry, which lists the known ones when building.
  */
 export const parseAlgorithmRef = (
   family: AlgorithmFamily,
   text: string,
   field: string = family
-): Either.Either<AlgorithmChoice, ConfigError> =>
-  Either.map(parseReferenceWith(text, field, catalogueDefaults(family)), (choice) => ({
-    ...choice,
-    name: shortName(family, choice.name)
-  }))
+): Either.Either<AlgorithmChoice, ConfigError> => parseReferenceWith(text, field, catalogueDefaults(family))

@@ -4,7 +4,7 @@
  * reference syntax, defaults and bare numbers are the catalogue's (src/algorithms/catalogue).
  */
 import { Either } from "effect"
-import { parseAlgorithmRef } from "../../../algorithms/catalogue/catalogue.js"
+import { parseAlgorithmRef, shortAlgorithmName } from "../../../algorithms/catalogue/catalogue.js"
 import { makeDetector, makePlacer, makeSelector } from "../../../algorithms/registry.js"
 import type { AlgorithmContext } from "../../../algorithms/types.js"
 import type { ControlAlgorithms } from "../../../core/control/ControlStep.js"
@@ -41,7 +41,11 @@ export const neatDefaultAlgorithms: Required<{ readonly [K in NeatAlgorithmOptio
 export const parseNeatAlgorithm = (
   option: NeatAlgorithmOption,
   text: string
-): Either.Either<NeatAlgorithmChoice, ConfigError> => parseAlgorithmRef(option, text, option)
+): Either.Either<NeatAlgorithmChoice, ConfigError> =>
+  Either.map(parseAlgorithmRef(option, text, option), (choice) => ({
+    ...choice,
+    name: shortAlgorithmName(option, choice.name)
+  }))
 
 const named = <A>(option: NeatAlgorithmOption, result: Either.Either<A, ConfigError>): Either.Either<A, ConfigError> =>
   Either.mapLeft(result, (error) => new ConfigError({ field: option, message: `${error.field}: ${error.message}` }))

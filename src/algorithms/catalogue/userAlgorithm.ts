@@ -54,6 +54,12 @@ const shapeProblem = (value: unknown, kind: UserAlgorithmKind): string | undefin
   return undefined
 }
 
+/** Which kind of algorithm an object is by its method (`decide`, `select`, `place`), if any. */
+export const algorithmKindOf = (value: unknown): UserAlgorithmKind | undefined =>
+  (Object.keys(shapes) as ReadonlyArray<UserAlgorithmKind>).find(
+    (kind) => isRecord(value) && typeof value[shapes[kind].method] === "function"
+  )
+
 const call = <A>(ref: string, method: string, run: () => A): A => {
   try {
     return run()

@@ -11,7 +11,7 @@ describe("the algorithm catalogue", () => {
     expect(catalogue().map((entry) => entry.qualifiedName)).toEqual(algorithmNames)
     for (const entry of catalogue()) {
       const params = entry.defaults
-      const built =
+      const built: Either.Either<unknown, unknown> =
         entry.family === "selection"
           ? makeSelector(entry.name, params, ctx)
           : entry.family === "placement"

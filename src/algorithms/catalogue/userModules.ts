@@ -46,7 +46,7 @@ const looksLikePath = (module: string): boolean =>
   module.startsWith("/") ||
   module.startsWith("file:") ||
   /^[A-Za-z]:[\\/]/.test(module) ||
-  /\.[A-Za-z0-9]+$/.test(module)
+  /\.(?:[cm]?[jt]sx?|json)$/.test(module)
 
 const packageName = (module: string): string => {
   const parts = module.split("/")

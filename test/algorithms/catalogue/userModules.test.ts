@@ -37,6 +37,15 @@ describe("user algorithm modules", () => {
     expect(detector.decide([0.6, 0.4], detector.initialState)[0]).toBe(false)
   })
 
+  it("load an export of an installed package, resolved from the base folder", async () => {
+    // The folder has Neat installed: its `neat/algorithms` exports are functions, though not factories.
+    const loaded = await Effect.runPromise(loadUserFactory("neat/algorithms#withParams", modules.dir))
+    expect(loaded.path).toMatch(/src[\\/]algorithms[\\/]public\.ts$/)
+    await Effect.runPromise(preloadAlgorithmRefs(["neat/algorithms#lastOf"], modules.dir))
+    const made = makeDetector("overload", "neat/algorithms#lastOf", {}, ctx)
+    expect(Either.isLeft(made) && made.left.message).toMatch(/the factory returned undefined, not a detector/)
+  })
+
   it("parse as every reference does: a bare number sets the factory's numericParam over its defaults", async () => {
     await Effect.runPromise(preloadAlgorithmRefs([`${modules.thr}#thr`]))
     expect(Either.getOrThrow(parseAlgorithmRef("overload", `${modules.thr}#thr:0.7`))).toEqual({

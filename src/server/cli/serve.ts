@@ -229,7 +229,16 @@ export const makeServeCommand = (wiring: Wiring) =>
         const records = Layer.merge(wiring.decisionLog, storePlanBookLayer).pipe(
           Layer.provide(serveStore(flags, config))
         )
-        return yield* serveSimulated(options, placer, records, simulatedServeSettings(flags))
+        // The in-process local managers run neat.conf's detectors and selection (a user's included).
+        const local =
+          config === undefined
+            ? undefined
+            : {
+                underload: config.algorithms.underload,
+                overload: config.algorithms.overload,
+                selection: config.algorithms.selection
+              }
+        return yield* serveSimulated(options, placer, records, { ...simulatedServeSettings(flags), algorithms: local })
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))
       const cloud = yield* wiring.cloud({ kind, trace: Option.getOrUndefined(flags.trace), config: loaded })

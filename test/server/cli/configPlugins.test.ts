@@ -17,7 +17,7 @@ import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
 import { twoHostSetup } from "../../support/cloudFixtures.js"
 import { InMemoryCloud } from "../../support/InMemoryCloud.js"
 import { freePort, waitForHealth } from "../../support/localServer.js"
-import { runCommandInProcess } from "../../support/neatCli.js"
+import { neat, runCommandInProcess } from "../../support/neatCli.js"
 import { testWiring } from "../../support/testWiring.js"
 import { writeUserModules } from "../../support/userModules.js"
 
@@ -105,4 +105,53 @@ describe("neat.conf naming a user's algorithms", () => {
     )
     expect(text).toContain(`${conf}:9`)
   })
+
+  it("serve --cloud sim runs neat.conf's user detectors and placement in its local managers, as the built-ins", async () => {
+    const conf = (name: string, lines: ReadonlyArray<string>) => {
+      const file = join(modules.dir, name)
+      return writeFile(file, ["[DEFAULT]", "os_admin_password = pw", ...lines, ""].join("\n")).then(() => file)
+    }
+    const user = await conf("user.conf", [
+      "algorithm_underload_detection_factory = ./thr.ts#under",
+      'algorithm_underload_detection_parameters = {"threshold": 0.3}',
+      "algorithm_overload_detection_factory = ./thr.ts#thr",
+      'algorithm_overload_detection_parameters = {"threshold": 0.7}',
+      "algorithm_vm_placement_factory = ./firstFit.ts#firstFit",
+      'algorithm_vm_placement_parameters = {"cpu_threshold": 0.9}'
+    ])
+    const builtIn = await conf("builtin.conf", [
+      "algorithm_underload_detection_factory = threshold",
+      'algorithm_underload_detection_parameters = {"threshold": 0.3}',
+      "algorithm_overload_detection_factory = threshold",
+      'algorithm_overload_detection_parameters = {"threshold": 0.7}',
+      "algorithm_vm_placement_factory = ./firstFit.ts#firstFit",
+      'algorithm_vm_placement_parameters = {"cpu_threshold": 0.9}'
+    ])
+    const serve = (file: string) =>
+      neat([
+        "serve",
+        "--cloud",
+        "sim",
+        "--config",
+        file,
+        "--global-manager-host",
+        "127.0.0.1",
+        "--global-manager-port",
+        "0",
+        "--sql-connection",
+        "sqlite://",
+        "--trace",
+        "synthetic:vms=12,seed=3,days=0.25",
+        "--hosts",
+        "8",
+        "--step-seconds",
+        "0"
+      ])
+    const [withUser, withBuiltIn] = [await serve(user), await serve(builtIn)]
+    expect(withUser.stderr).toBe("")
+    expect(withUser.status).toBe(0)
+    const table = (stdout: string) => stdout.slice(stdout.indexOf("energy"))
+    expect(table(withUser.stdout)).toMatch(/energy \(kWh\)/)
+    expect(table(withUser.stdout).replace(/wall.*\n/g, "")).toEqual(table(withBuiltIn.stdout).replace(/wall.*\n/g, ""))
+  }, 120_000)
 })

@@ -8,12 +8,18 @@
  * - Selection: `input.vms` gives the selected UUID (`null` when the algorithm selects none).
  * - Placement: `input.hosts`, `input.inactive_hosts`, `input.vms` give `{uuid: host}`, `{}` when
  *   not every VM fits.
+ *
+ * `algorithm` may also be a user's `MODULE#EXPORT[:NUMBER|:JSON]`, loaded beforehand by
+ * `preloadAlgorithmRefs`; its family follows from the input (utilisation: a detector; hosts: a
+ * placement; otherwise a selection), and the case's `params` are merged over the reference's.
  */
 import { Data, Either, type ParseResult, Schema } from "effect"
-import type { ConfigError } from "../core/errors.js"
+import { ConfigError } from "../core/errors.js"
 import type { Placement } from "../core/Placement.js"
 import { describeParseError, joinPath } from "../core/schemaErrors.js"
 import type { VmSample } from "../core/Vm.js"
+import { isUserReference } from "./catalogue/loadedModules.js"
+import { parseReferenceWith } from "./catalogue/reference.js"
 import {
   HarnessParamsSchema,
   harnessParamNames,
@@ -23,7 +29,13 @@ import {
   UtilizationSequenceInputSchema,
   type VmInput
 } from "./decideInput.js"
-import { type AlgorithmEntry, algorithmNames, findAlgorithm } from "./registry.js"
+import {
+  type AlgorithmEntry,
+  type AlgorithmFamily,
+  algorithmNames,
+  findAlgorithm,
+  resolveAlgorithm
+} from "./registry.js"
 import type { AlgorithmContext, Detector, PlacementHost, VmPlacer, VmSelector } from "./types.js"
 
 /** What one case produces. */
@@ -81,15 +93,55 @@ const runCaseOrProblem = (raw: unknown): Either.Either<CaseOutput, Problem> => {
   if (typeof algorithm !== "string") {
     return Either.left({ field: "algorithm", message: `expected a string such as "overload/threshold"` })
   }
-  const entry = findAlgorithm(algorithm)
-  if (entry === undefined) {
-    return Either.left({
-      field: "algorithm",
-      message: `unknown algorithm "${algorithm}" (known: ${algorithmNames.join(", ")})`
-    })
-  }
   const params = raw.params ?? {}
   if (!isRecord(params)) return Either.left({ field: "params", message: "expected an object" })
+  const resolved = isUserReference(algorithm) ? userEntry(algorithm, params, input) : catalogueEntry(algorithm, params)
+  if (Either.isLeft(resolved)) return Either.left(resolved.left)
+  return runResolved(resolved.right.entry, resolved.right.params, input)
+}
+
+type Resolved = { readonly entry: AlgorithmEntry; readonly params: Readonly<Record<string, unknown>> }
+
+const catalogueEntry = (
+  algorithm: string,
+  params: Readonly<Record<string, unknown>>
+): Either.Either<Resolved, Problem> => {
+  const entry = findAlgorithm(algorithm)
+  return entry === undefined
+    ? Either.left({
+        field: "algorithm",
+        message: `unknown algorithm "${algorithm}" (known: ${algorithmNames.join(", ")})`
+      })
+    : Either.right({ entry, params })
+}
+
+/** The family a user's algorithm is asked as, from the case's input. */
+const familyOfInput = (input: unknown): AlgorithmFamily =>
+  isRecord(input) && ("utilization" in input || "utilization_sequence" in input)
+    ? "overload"
+    : isRecord(input) && "hosts" in input
+      ? "placement"
+      : "selection"
+
+const userEntry = (
+  algorithm: string,
+  params: Readonly<Record<string, unknown>>,
+  input: unknown
+): Either.Either<Resolved, Problem> =>
+  Either.gen(function* () {
+    const reference = yield* Either.mapLeft(
+      parseReferenceWith(algorithm, "algorithm", () => ({ defaults: {}, numericParam: undefined })),
+      fromConfigError
+    )
+    const entry = yield* Either.mapLeft(resolveAlgorithm(familyOfInput(input), reference.name), fromConfigError)
+    return { entry, params: { ...reference.params, ...params } }
+  })
+
+const runResolved = (
+  entry: AlgorithmEntry,
+  params: Readonly<Record<string, unknown>>,
+  input: unknown
+): Either.Either<CaseOutput, Problem> => {
   if (input === undefined) return Either.left({ field: "input", message: "is required" })
   if (!isRecord(input)) return Either.left({ field: "input", message: "expected an object" })
 
@@ -105,8 +157,18 @@ const runCaseOrProblem = (raw: unknown): Either.Either<CaseOutput, Problem> => {
       harness.migration_time_steps !== undefined
         ? { timeStepSec: 1, migrationTimeSec: harness.migration_time_steps }
         : { timeStepSec: harness.time_step ?? 300, migrationTimeSec: harness.migration_time ?? 0 }
-    return yield* runEntry(entry, algorithmPart, ctx, harness.window, input)
+    return yield* runReportingThrows(() => runEntry(entry, algorithmPart, ctx, harness.window, input))
   })
+}
+
+// A user's algorithm that throws or answers malformed raises a ConfigError naming its reference.
+const runReportingThrows = (run: () => Either.Either<CaseOutput, Problem>): Either.Either<CaseOutput, Problem> => {
+  try {
+    return run()
+  } catch (error) {
+    if (error instanceof ConfigError) return Either.left(fromConfigError(error))
+    throw error
+  }
 }
 
 const runEntry = (

@@ -182,7 +182,8 @@ export const mapLoadFactor = 0.75
 
 /** Grows a host's request table as Java's HashMap would for `size` entries. */
 export const reserveMapCapacity = (state: SimState, host: number, size: number): void => {
-  while (size > state.hostMapCapacity[host]! * mapLoadFactor) state.hostMapCapacity[host] = state.hostMapCapacity[host]! * 2
+  while (size > state.hostMapCapacity[host]! * mapLoadFactor)
+    state.hostMapCapacity[host] = state.hostMapCapacity[host]! * 2
 }
 
 /** Appends a VM to a host's list, its allocation 0. */

@@ -5,7 +5,9 @@
  */
 import { Args, Command, Options } from "@effect/cli"
 import { Console, Data, Effect, Either, Option } from "effect"
-import { parseNeatAlgorithm } from "../../adapters/sim/policies/NeatAlgorithms.js"
+import { parseAlgorithmRef } from "../../algorithms/catalogue/catalogue.js"
+import { isUserReference } from "../../algorithms/catalogue/loadedModules.js"
+import { loadUserFactory } from "../../algorithms/catalogue/userModules.js"
 import type { CheckSubject } from "../../algorithms/check/CheckSubject.js"
 import { checkAlgorithm, defaultCheckRuns } from "../../algorithms/check/checkAlgorithm.js"
 import { formatCheckJson, formatCheckText } from "../../algorithms/check/formatCheckReport.js"
@@ -34,15 +36,6 @@ export interface CheckTarget {
 export type CheckResolver = (ref: string) => Effect.Effect<CheckTarget, ConfigError>
 
 const refError = (message: string) => new ConfigError({ field: "REF", message })
-
-/** `NAME[:NUMBER|:JSON]` or `MODULE#EXPORT[:NUMBER|:JSON]` → the name and the parameter suffix. */
-const splitReference = (ref: string): { readonly name: string; readonly suffix: string | undefined } => {
-  const hash = ref.indexOf("#")
-  const colon = ref.indexOf(":", Math.max(hash, 0))
-  return colon < 0
-    ? { name: ref.trim(), suffix: undefined }
-    : { name: ref.slice(0, colon).trim(), suffix: ref.slice(colon + 1).trim() }
-}
 
 const qualifiedName = (entry: AlgorithmEntry): string => `${entry.family}/${entry.name}`
 
@@ -80,25 +73,29 @@ const registryFactory =
   }
 
 /**
- * The one place a REF becomes an algorithm to check. Built-ins come from the registry with their
- * default parameters (those `neat sim --policy neat` uses), a `:NUMBER` or `:JSON` suffix over them.
- * `MODULE#EXPORT` references are refused until the user-module loader is wired in here.
+ * The one place a REF becomes an algorithm to check, through the catalogue's one reference parser.
+ * Built-ins come from the registry with their default parameters (those `neat sim --policy neat`
+ * uses), a `:NUMBER` or `:JSON` suffix over them; a user's `MODULE#EXPORT` is loaded (TypeScript
+ * included) and its family read from the shape of what its factory builds.
  */
 export const resolveCheckReference: CheckResolver = (ref) =>
   Effect.gen(function* () {
-    const { name, suffix } = splitReference(ref)
-    if (name === "") return yield* Effect.fail(refError(`expected NAME[:NUMBER|:JSON] or MODULE#EXPORT, got "${ref}"`))
-    if (name.includes("#")) {
-      // The user-module loader goes here: loadUserFactory(name) gives the factory for
-      // { subject: { ref, make: factory }, params: the suffix's JSON }.
-      return yield* Effect.fail(
-        refError(`"${ref}": user references (MODULE#EXPORT) need the catalogue loader, which this build lacks`)
+    const trimmed = ref.trim()
+    if (trimmed === "" || trimmed.startsWith(":"))
+      return yield* Effect.fail(refError(`expected NAME[:NUMBER|:JSON] or MODULE#EXPORT, got "${ref}"`))
+    if (isUserReference(trimmed)) {
+      const factory = yield* Effect.mapError(loadUserFactory(trimmed), (error) => refError(error.message))
+      // A user's reference has no family of its own: any family's parser gives its parameters.
+      const choice = yield* Either.mapLeft(parseAlgorithmRef("overload", trimmed, "REF"), (error) =>
+        refError(error.message)
       )
+      return { subject: { ref: factory.ref, make: factory.factory }, params: choice.params }
     }
-    const entry = yield* findBuiltIn(name)
-    const choice = yield* Either.mapLeft(
-      parseNeatAlgorithm(entry.family, suffix === undefined ? entry.name : `${entry.name}:${suffix}`),
-      (error) => refError(error.message)
+    const colon = trimmed.indexOf(":")
+    const entry = yield* findBuiltIn(colon < 0 ? trimmed : trimmed.slice(0, colon).trim())
+    const suffix = colon < 0 ? "" : trimmed.slice(colon)
+    const choice = yield* Either.mapLeft(parseAlgorithmRef(entry.family, `${entry.name}${suffix}`, "REF"), (error) =>
+      refError(error.message)
     )
     return {
       subject: { ref: qualifiedName(entry), family: entry.family, make: registryFactory(entry) },

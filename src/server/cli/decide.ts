@@ -6,6 +6,7 @@
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
+import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { type CaseOutput, describeCaseError, runCases } from "../../algorithms/decideCases.js"
 import { InputError } from "../../core/errors.js"
 
@@ -62,7 +63,9 @@ export const formatOutputs = (outputs: ReadonlyArray<CaseOutput>): string =>
 
 const input = Options.text("input").pipe(
   Options.withPseudoName("FILE"),
-  Options.withDescription("JSON file with an array of cases {algorithm, params, input}; stdin when omitted"),
+  Options.withDescription(
+    "JSON file with an array of cases {algorithm, params, input}; stdin when omitted. algorithm: a catalogue name (overload/threshold) or a user's MODULE#EXPORT"
+  ),
   Options.optional
 )
 
@@ -71,6 +74,14 @@ export const decideCommand = Command.make("decide", { input }, ({ input }) =>
     const file = Option.getOrElse(input, () => "stdin")
     const text = yield* readInput(input)
     const cases = yield* parseCases(text, file)
+    // Cases may name a user's algorithm (MODULE#EXPORT): load them first.
+    yield* preloadAlgorithmRefs(
+      cases.flatMap((one) => {
+        const algorithm =
+          typeof one === "object" && one !== null ? (one as { algorithm?: unknown }).algorithm : undefined
+        return typeof algorithm === "string" ? [algorithm] : []
+      })
+    )
     const outputs = yield* Either.mapLeft(
       runCases(cases),
       (error) => new InputError({ file, message: describeCaseError(error) })

@@ -3,10 +3,12 @@
  * (`--config`) and flags named after Neat's options, which override it; secrets may come from the
  * environment (NEAT_OS_ADMIN_PASSWORD, NEAT_REQUEST_SIGNING_SECRET).
  */
+
 import { cpus, hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Config, Effect, Option, Redacted } from "effect"
+import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import type { LocalAlgorithms } from "../../core/control/LocalDecision.js"
 import { ConfigError } from "../../core/errors.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
@@ -194,6 +196,8 @@ export const localAlgorithms = (
   Effect.gen(function* () {
     const ctx = algorithmContext(flags, config)
     const choices = yield* localAlgorithmChoices(flags, config)
+    // A user's algorithm named by a flag (MODULE#EXPORT, from the current folder); neat.conf's are loaded already.
+    yield* preloadAlgorithmRefs([choices.underload.name, choices.overload.name, choices.selection.name])
     const factories = wiring.algorithms
     return {
       underload: yield* factories.makeDetector("underload", choices.underload.name, choices.underload.params, ctx),

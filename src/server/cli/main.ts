@@ -2,6 +2,7 @@
 import { Command } from "@effect/cli"
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Cause, Effect, Exit } from "effect"
+import { algorithmsCommand } from "./algorithms.js"
 import { checkCommand } from "./check.js"
 import { collectCommand } from "./collect.js"
 import { dbCleanCommand } from "./dbClean.js"
@@ -26,7 +27,8 @@ const neat = Command.make("neat").pipe(
     collectCommand,
     dbCleanCommand,
     whatifCommand,
-    checkCommand
+    checkCommand,
+    algorithmsCommand
   ])
 )
 const cli = Command.run(neat, { name: "neat", version: "0.1.0" })

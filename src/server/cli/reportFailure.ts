@@ -3,11 +3,24 @@
  * wrong (file, line, field), never a stack trace. Defects (bugs) still print their cause.
  */
 import { ValidationError } from "@effect/cli"
-import { Cause, Effect } from "effect"
-import { describeError } from "../../core/errors.js"
+import { Cause, Effect, Option, Runtime } from "effect"
+import { ConfigError, describeError } from "../../core/errors.js"
 
 const isTagged = (error: unknown): error is { readonly _tag: string } =>
   typeof error === "object" && error !== null && "_tag" in error && typeof error._tag === "string"
+
+/**
+ * A ConfigError thrown from inside a computation (a user's algorithm failing at run time, named by
+ * its reference), possibly wrapped in a FiberFailure by a nested run: reported like a failure.
+ */
+const thrownConfigError = (cause: Cause.Cause<unknown>): ConfigError | undefined => {
+  let defect = Option.getOrUndefined(Cause.dieOption(cause))
+  for (let depth = 0; depth < 5 && Runtime.isFiberFailure(defect); depth++) {
+    const inner = defect[Runtime.FiberFailureCauseId]
+    defect = Option.getOrUndefined(Cause.failureOption(inner)) ?? Option.getOrUndefined(Cause.dieOption(inner))
+  }
+  return defect instanceof ConfigError ? defect : undefined
+}
 
 export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<A | undefined, never, R> =>
   program.pipe(
@@ -23,6 +36,8 @@ export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.
           } else if (isTagged(error) && !ValidationError.isValidationError(error)) {
             process.stderr.write(`neat: ${describeError(error)}\n`)
           }
+        } else if (thrownConfigError(cause) !== undefined) {
+          process.stderr.write(`neat: ${describeError(thrownConfigError(cause)!)}\n`)
         } else if (!Cause.isInterruptedOnly(cause)) {
           process.stderr.write(`neat: internal error\n${Cause.pretty(cause)}\n`)
         }

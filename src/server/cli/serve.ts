@@ -9,6 +9,7 @@ import { createSecureContext } from "node:tls"
 import { Command, Options } from "@effect/cli"
 import { FileSystem, HttpServer } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { ConfigError } from "../../core/errors.js"
 import { InvalidConfig } from "../config/InvalidConfig.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
@@ -337,6 +338,8 @@ export const makeServeCommand = (wiring: Wiring) =>
         migrationTimeSec:
           flags.vmRamMb / flagOrConfig(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
       }
+      // A user's placement named by the flag (MODULE#EXPORT, from the current folder); neat.conf's is loaded already.
+      yield* preloadAlgorithmRefs([placementName])
       const placer = yield* wiring.algorithms.makePlacer(placementName, params, ctx)
       const kind = Option.getOrUndefined(flags.cloud) ?? config?.mode
       if (kind === undefined) {
@@ -355,7 +358,16 @@ export const makeServeCommand = (wiring: Wiring) =>
         const records = Layer.merge(wiring.decisionLog, storePlanBookLayer).pipe(
           Layer.provide(serveStore(flags, config))
         )
-        return yield* serveSimulated(options, placer, records, simulatedServeSettings(flags))
+        // The in-process local managers run neat.conf's detectors and selection (a user's included).
+        const local =
+          config === undefined
+            ? undefined
+            : {
+                underload: config.algorithms.underload,
+                overload: config.algorithms.overload,
+                selection: config.algorithms.selection
+              }
+        return yield* serveSimulated(options, placer, records, { ...simulatedServeSettings(flags), algorithms: local })
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))
       if (kind === "openstack") {

@@ -15,6 +15,7 @@ import { simulationOptionsFromParams } from "../../adapters/sim/simulationParams
 import type { Trace } from "../../adapters/sim/Trace.js"
 import { loadTrace } from "../../adapters/sim/traces/loadTrace.js"
 import { loadPlanetLab } from "../../adapters/sim/traces/planetLab.js"
+import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { DEFAULT_POLICY, DEFAULT_TRACE, planSimRuns, type SimRun } from "./simRuns.js"
 
 const trace = Options.text("trace").pipe(
@@ -49,7 +50,8 @@ const policy = Options.choice("policy", policyNames).pipe(
 const overload = Options.text("overload").pipe(
   Options.withDescription(
     "overload detector NAME[:PARAM]: thr (threshold, 0.8 by default), iqr, mad, lr, lrr (safety parameter), " +
-      "or any catalogue detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...), in every policy; " +
+      "or any catalogue detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...), in every policy, " +
+      "or a user's MODULE#EXPORT[:NUMBER or :JSON] (see neat algorithms, docs/plugins.md); " +
       "repeat it for one run per detector"
   ),
   Options.repeated
@@ -57,17 +59,19 @@ const overload = Options.text("overload").pipe(
 const selection = Options.text("selection").pipe(
   Options.withDescription(
     "VM selection: mmt (default), mu, mc, rs, or any catalogue selection NAME[:NUMBER or :JSON] " +
-      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random), in every policy; " +
-      "repeat it for one run per selection (with repeated --overload: every combination)"
+      "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random), in every policy, " +
+      "or MODULE#EXPORT; repeat it for one run per selection (with repeated --overload: every combination)"
   ),
   Options.repeated
 )
 const underload = Options.text("underload").pipe(
-  Options.withDescription("--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5)"),
+  Options.withDescription(
+    "--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5) or MODULE#EXPORT"
+  ),
   Options.optional
 )
 const placement = Options.text("placement").pipe(
-  Options.withDescription("--policy neat: VM placement NAME[:JSON] (best_fit_decreasing)"),
+  Options.withDescription("--policy neat: VM placement NAME[:JSON] (best_fit_decreasing) or MODULE#EXPORT"),
   Options.optional
 )
 const seed = Options.integer("seed").pipe(Options.withDescription("seed of random selection (rs)"), Options.optional)
@@ -87,6 +91,10 @@ export const simCommand = Command.make(
   (options) =>
     Effect.gen(function* () {
       const runs = yield* planSimRuns(options)
+      // A user's algorithm (MODULE#EXPORT) is loaded before any run's options are built, whatever the policy.
+      yield* preloadAlgorithmRefs(
+        runs.flatMap((run) => Object.values(run.params).filter((value): value is string => typeof value === "string"))
+      )
       // Every trace loaded and every run's options checked before the first simulation starts.
       const traces = new Map<string, Trace>()
       for (const run of runs) {

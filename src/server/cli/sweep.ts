@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Data, Effect, Either, Option } from "effect"
-import { expandGrid } from "../../adapters/sim/sweep/grid.js"
+import { expandGrid, gridBlocks } from "../../adapters/sim/sweep/grid.js"
 import { expandDays, parseParams, readGridFile } from "../../adapters/sim/sweep/gridSpec.js"
 import { writeSweepHtmlReport } from "../../adapters/sim/sweep/htmlReport.js"
 import {
@@ -25,6 +25,7 @@ import { parseShard, type Shard, shardFromEnv } from "../../adapters/sim/sweep/s
 import { parseRunnerRef } from "../../adapters/sim/sweep/simulationRunnerRef.js"
 import { formatStatisticsText } from "../../adapters/sim/sweep/statistics/statisticsTables.js"
 import { parseTableTarget, writeTable } from "../../adapters/sim/sweep/statistics/tableTarget.js"
+import { loadedUserFactories, preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { ConfigError, InputError } from "../../core/errors.js"
 
 /** Some jobs failed (the others are stored; a rerun retries only the failed ones). */
@@ -37,7 +38,9 @@ const policy = Options.text("policy").pipe(
 )
 const param = Options.text("param").pipe(
   Options.withPseudoName("NAME=V1,V2"),
-  Options.withDescription("a parameter and its values (repeatable), e.g. overload=thr:0.8,lr:1.2 selection=mmt,mc"),
+  Options.withDescription(
+    "a parameter and its values (repeatable), e.g. overload=thr:0.8,lr:1.2,./my.ts#myDetector selection=mmt,mc"
+  ),
   Options.repeated
 )
 const trace = Options.text("trace").pipe(
@@ -157,6 +160,23 @@ type Parsed = {
   readonly vmOrder: ReadonlyArray<string>
 }
 
+/**
+ * Loads the user algorithms the grid names (a missing module fails here, before any worker starts)
+ * and records their content hashes in the grid, so that each stored job says which code it ran.
+ */
+const withUserModules = (grid: SweepGrid): Effect.Effect<SweepGrid, ConfigError> =>
+  Effect.gen(function* () {
+    const refs = gridBlocks(grid).flatMap((block) =>
+      Object.values(block.parameters).flatMap((values) =>
+        values.filter((value): value is string => typeof value === "string")
+      )
+    )
+    yield* preloadAlgorithmRefs(refs)
+    const loaded = loadedUserFactories(refs)
+    if (loaded.length === 0) return grid
+    return { ...grid, modules: Object.fromEntries(loaded.map((factory) => [factory.ref, factory.contentHash])) }
+  })
+
 const buildGrid = (options: Parsed): Effect.Effect<SweepGrid, ConfigError | InputError> =>
   Effect.gen(function* () {
     if (Option.isSome(options.grid)) {
@@ -275,7 +295,7 @@ const reportStopSignal = <A, E, R>(
 
 export const sweepCommand = Command.make("sweep", config, (options) =>
   Effect.gen(function* () {
-    const grid = yield* buildGrid(options)
+    const grid = yield* Effect.flatMap(buildGrid(options), withUserModules)
     if (expandGrid(grid).length === 0) return yield* new ConfigError({ field: "grid", message: "the grid has no job" })
     const shardInfo = yield* resolveShard(options.shard, options.shards)
     const runnerRef = yield* parseRunnerRef(Option.getOrUndefined(options.runner))

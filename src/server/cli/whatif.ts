@@ -9,6 +9,9 @@ import { Console, Effect, Option } from "effect"
 import { formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
 import { hpProLiantMl110G5 } from "../../adapters/sim/PowerModel.js"
 import { writeReport } from "../../adapters/sim/report/writeReport.js"
+import { parseAlgorithmRef } from "../../algorithms/catalogue/catalogue.js"
+import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
+import type { AlgorithmFamily } from "../../algorithms/registry.js"
 import { defaultPlanningOptions } from "../../core/control/GlobalPlanning.js"
 import { ConfigError } from "../../core/errors.js"
 import type { AlgorithmSpec } from "../config/AlgorithmSpec.js"
@@ -29,7 +32,12 @@ export const parseDuration = (text: string): number | undefined => {
 }
 
 const override = (name: string, role: string) =>
-  Options.text(name).pipe(Options.optional, Options.withDescription(`${role} algorithm instead of the configured one`))
+  Options.text(name).pipe(
+    Options.optional,
+    Options.withDescription(
+      `${role} algorithm instead of the configured one: NAME[:NUMBER|:JSON] or a user's MODULE#EXPORT[:NUMBER|:JSON]`
+    )
+  )
 const overrideParams = (name: string) =>
   Options.text(`${name}-parameters`).pipe(
     Options.withDefault("{}"),
@@ -78,15 +86,27 @@ export const makeWhatifCommand = (wiring: Wiring) =>
         }
       }
       const spec = settings.algorithms
-      const pick = (chosen: Option.Option<string>, params: string, configured: AlgorithmSpec, field: string) =>
+      // A flag names an algorithm by the catalogue's reference syntax; --X-parameters are merged over it.
+      const pick = (
+        family: AlgorithmFamily,
+        chosen: Option.Option<string>,
+        params: string,
+        configured: AlgorithmSpec
+      ): Effect.Effect<{ readonly name: string; readonly params: unknown }, ConfigError> =>
         Option.match(chosen, {
           onNone: () => Effect.succeed({ name: configured.name, params: configured.params as unknown }),
-          onSome: (name) => Effect.map(parseParams(field, params), (parsed) => ({ name, params: parsed }))
+          onSome: (text) =>
+            Effect.gen(function* () {
+              yield* preloadAlgorithmRefs([text])
+              const reference = yield* parseAlgorithmRef(family, text, family)
+              const extra = yield* parseParams(`${family}-parameters`, params)
+              return { name: reference.name, params: { ...reference.params, ...(extra as object) } }
+            })
         })
-      const underload = yield* pick(flags.underload, flags.underloadParams, spec.underload, "underload-parameters")
-      const overload = yield* pick(flags.overload, flags.overloadParams, spec.overload, "overload-parameters")
-      const selection = yield* pick(flags.selection, flags.selectionParams, spec.selection, "selection-parameters")
-      const placement = yield* pick(flags.placement, flags.placementParams, spec.placement, "placement-parameters")
+      const underload = yield* pick("underload", flags.underload, flags.underloadParams, spec.underload)
+      const overload = yield* pick("overload", flags.overload, flags.overloadParams, spec.overload)
+      const selection = yield* pick("selection", flags.selection, flags.selectionParams, spec.selection)
+      const placement = yield* pick("placement", flags.placement, flags.placementParams, spec.placement)
       const ctx = {
         timeStepSec: settings.dataCollectorInterval,
         migrationTimeSec: flags.vmRamMb / settings.networkMigrationBandwidth

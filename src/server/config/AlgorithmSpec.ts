@@ -1,8 +1,9 @@
 /**
  * An algorithm choice from neat.conf: a factory name and its JSON parameters. The name is either
  * Neat's dotted Python factory (`neat.locals.overload.mhod.core.mhod_factory`), a registry name
- * (`overload/mhod`) or a bare name within the option's family (`mhod`); resolving it to code is the
- * algorithm registry's job.
+ * (`overload/mhod`), a bare name within the option's family (`mhod`), or a user's factory
+ * `MODULE#EXPORT` (a .ts/.mts/.js/.mjs file, relative to the configuration file's folder, or a
+ * package); resolving it to code is the algorithm registry's job.
  */
 import { Either } from "effect"
 
@@ -19,6 +20,7 @@ export interface AlgorithmSpec {
 const registryName = /^([a-z]+)\/([a-z0-9_]+)$/
 const bareName = /^[a-z0-9_]+$/
 const dottedName = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/
+const userReference = /^[^#\s]+#[A-Za-z_$][\w$]*$/
 
 /** Checks the form of a factory name for a role; `Left` says what is wrong. */
 export const parseAlgorithmName = (value: string, role: AlgorithmRole): Either.Either<string, string> => {
@@ -31,9 +33,14 @@ export const parseAlgorithmName = (value: string, role: AlgorithmRole): Either.E
       : Either.left(`'${name}' is in the ${registry[1]} family, but this option needs ${role}/<name>`)
   }
   // A bare name is looked up within the option's family.
-  if (dottedName.test(name) || bareName.test(name)) return Either.right(name)
+  if (dottedName.test(name) || bareName.test(name) || userReference.test(name)) return Either.right(name)
+  if (name.includes("#")) {
+    return Either.left(
+      `'${name}' is not MODULE#EXPORT (give the parameters in the matching algorithm_*_parameters option)`
+    )
+  }
   return Either.left(
-    `'${name}' is neither a registry name like '${role}/<name>' nor a dotted factory name like 'neat.locals.<module>.<factory>'`
+    `'${name}' is neither a registry name like '${role}/<name>', a dotted factory name like 'neat.locals.<module>.<factory>', nor a user's MODULE#EXPORT`
   )
 }
 

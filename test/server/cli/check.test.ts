@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Console, Effect, Either } from "effect"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import type { CheckReport } from "../../../src/algorithms/check/checkAlgorithm.js"
@@ -168,8 +171,8 @@ describe("neat check, bad references and parameters", () => {
     expect(await failure(["no_such_thing"])).toMatch(
       /^configuration: REF: unknown algorithm "no_such_thing" \(built-in: underload\/threshold, .*overload\/mhod, .*; a user's algorithm is named MODULE#EXPORT\)$/
     )
-    expect(await failure(["./my-detector.ts#detector"])).toBe(
-      'configuration: REF: "./my-detector.ts#detector": user references (MODULE#EXPORT) need the catalogue loader, which this build lacks'
+    expect(await failure(["./no-such-detector.ts#detector"])).toBe(
+      `configuration: REF: no such module file: ${join(process.cwd(), "no-such-detector.ts")}`
     )
     expect(await failure(["overload/threshold:high"])).toBe(
       'configuration: REF: expected NAME:NUMBER or NAME:{JSON}, got parameter "high"'
@@ -207,5 +210,36 @@ describe("neat check, bad references and parameters", () => {
     )
     expect(good.stdout).toMatch(/^PASS {2}state-json {4}/m)
     expect(good.stdout).toMatch(/\nall 4 properties passed\n$/)
+  }, 120_000)
+
+  it("loads a user's TypeScript module and fails its overfilling placement, exit status 1", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "neat-check-"))
+    try {
+      writeFileSync(
+        join(dir, "algorithms.ts"),
+        [
+          "interface Named { readonly name: string }",
+          "interface Vm { readonly uuid: string }",
+          "/** Every VM on the first active host, whether it fits or not. */",
+          "export const allOnFirstHost = () => ({",
+          "  initialState: null,",
+          "  place: (input: { hosts: ReadonlyArray<Named>; vms: ReadonlyArray<Vm> }, state: null) => {",
+          "    const host = input.hosts[0]",
+          "    if (host === undefined) return [undefined, state] as const",
+          "    return [Object.fromEntries(input.vms.map((vm) => [vm.uuid, host.name])), state] as const",
+          "  }",
+          "})",
+          ""
+        ].join("\n")
+      )
+      const ref = `${join(dir, "algorithms.ts")}#allOnFirstHost`
+      const result = await neat(["check", ref, "--runs", "30", "--seed", "3"])
+      expect(result.status).toBe(1)
+      expect(result.stdout).toMatch(/^FAIL {2}within-thresholds/m)
+      expect(result.stdout).toMatch(/counterexample \(shrunk/)
+      expect(result.stderr).toBe(`neat: CheckFailed: ${ref} failed 1 of 6 properties: within-thresholds\n`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 120_000)
 })

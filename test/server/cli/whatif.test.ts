@@ -8,6 +8,7 @@ import { makeWhatifCommand, parseDuration } from "../../../src/server/cli/whatif
 import { defaultWiring } from "../../../src/server/cli/wiring.js"
 import { openDatabase } from "../../../src/server/db/openDatabase.js"
 import { runCommandInProcess } from "../../support/neatCli.js"
+import { writeUserModules } from "../../support/userModules.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-whatif-"))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
@@ -90,5 +91,29 @@ describe("neat whatif", () => {
     expect(html).toContain("what-if: underload/threshold")
     const bad = await Effect.runPromise(run(["--config", config, "--since", "yesterday"]))
     expect(Either.isLeft(bad)).toBe(true)
+  })
+
+  it("replays through a user's algorithm named MODULE#EXPORT, and names a reference that cannot load", async () => {
+    const modules = writeUserModules()
+    try {
+      const store = join(directory, "neat-user.db")
+      await Effect.runPromise(fillStore(store))
+      const config = join(directory, "neat-user.conf")
+      writeFileSync(config, `[DEFAULT]\nsql_connection = sqlite:///${store}\nlocal_manager_interval = 300\n`)
+      const printed = vi.spyOn(console, "log").mockImplementation(() => {})
+      const result = await Effect.runPromise(
+        run(["--config", config, "--since", "2h", "--underload", `${modules.thr}#under:0.3`])
+      )
+      const output = printed.mock.calls.map((args) => args.join(" ")).join("\n")
+      printed.mockRestore()
+      expect(Either.isRight(result), String(Either.isLeft(result) ? JSON.stringify(result.left) : "")).toBe(true)
+      expect(output).toContain(`what-if: ${modules.thr}#under`)
+      const missing = await Effect.runPromise(
+        run(["--config", config, "--since", "2h", "--overload", `${modules.dir}/missing.ts#thr`])
+      )
+      expect(Either.isLeft(missing) && JSON.stringify(missing.left)).toMatch(/missing\.ts#thr.*no such module file/)
+    } finally {
+      modules.remove()
+    }
   })
 })

@@ -173,7 +173,7 @@ describe("errors", () => {
       [
         "algorithm_vm_selection_factory",
         "site.conf:4",
-        "'minimum migration time' is neither a registry name like 'selection/<name>' nor a dotted factory name like 'neat.locals.<module>.<factory>'"
+        "'minimum migration time' is neither a registry name like 'selection/<name>', a dotted factory name like 'neat.locals.<module>.<factory>', nor a user's MODULE#EXPORT"
       ],
       [
         "algorithm_vm_selection_parameters",

@@ -24,6 +24,8 @@ export interface SweepGrid extends SweepBlock {
   readonly also?: ReadonlyArray<SweepBlock> | undefined
   /** VM orders as given (`DIR` of `<day>.csv` files, or `DAY=FILE`), resolved per trace by `resolveVmOrders`. */
   readonly vmOrder?: ReadonlyArray<string> | undefined
+  /** The content hash of each user algorithm module named in the parameters (`MODULE#EXPORT` → `sha256:…`). */
+  readonly modules?: Readonly<Record<string, string>> | undefined
 }
 
 /** The VM order a job's trace is numbered in (`--vm-order`), when it is not the default one. */
@@ -50,6 +52,8 @@ export interface SweepJob {
   readonly trace: string
   /** The trace's VM order; the default order (sorted file names) when absent. */
   readonly vmOrder?: VmOrderRef | undefined
+  /** The user algorithm modules the job runs (`MODULE#EXPORT` → content hash), when it names any. */
+  readonly modules?: Readonly<Record<string, string>> | undefined
 }
 
 /**

@@ -143,7 +143,8 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
           key: job.key,
           job_index: job.index,
           policy: job.policy,
-          params: JSON.stringify(job.params),
+          // A job running user algorithms records which code: their references' content hashes.
+          params: JSON.stringify(job.modules === undefined ? job.params : { ...job.params, modules: job.modules }),
           trace: job.trace,
           vm_order:
             job.vmOrder === undefined ? null : JSON.stringify({ file: job.vmOrder.file, sha256: job.vmOrder.sha256 }),

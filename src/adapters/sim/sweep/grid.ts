@@ -4,19 +4,44 @@ import type { ParamValue, SweepBlock, SweepGrid, SweepJob, VmOrderRef } from "./
 
 /**
  * The key of a job: a hash of its policy, its parameters (sorted by name), its trace and, when it
- * is not the default, its VM order's content hash.
+ * is not the default, its VM order's content hash, and, when it runs user algorithms, their
+ * modules' content hashes (so edited code is run again, not reused).
  */
 export const jobKey = (
   policy: string,
   params: Readonly<Record<string, ParamValue>>,
   trace: string,
-  vmOrder?: Pick<VmOrderRef, "sha256"> | undefined
+  vmOrder?: Pick<VmOrderRef, "sha256"> | undefined,
+  modules?: Readonly<Record<string, string>> | undefined
 ): string => {
   const sorted = Object.keys(params)
     .sort()
     .map((name) => [name, params[name]])
-  const identity = vmOrder === undefined ? [policy, sorted, trace] : [policy, sorted, trace, vmOrder.sha256]
+  const identity: Array<unknown> =
+    vmOrder === undefined ? [policy, sorted, trace] : [policy, sorted, trace, vmOrder.sha256]
+  if (modules !== undefined)
+    identity.push(
+      Object.keys(modules)
+        .sort()
+        .map((ref) => [ref, modules[ref]])
+    )
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 20)
+}
+
+/** The user modules (of `grid.modules`) a job's parameters name, or undefined when none. */
+const modulesOf = (
+  modules: Readonly<Record<string, string>> | undefined,
+  params: Readonly<Record<string, ParamValue>>
+): Readonly<Record<string, string>> | undefined => {
+  if (modules === undefined) return undefined
+  const used: Record<string, string> = {}
+  for (const value of Object.values(params)) {
+    if (typeof value !== "string") continue
+    for (const [ref, hash] of Object.entries(modules)) {
+      if (value.trim() === ref || value.trim().startsWith(`${ref}:`)) used[ref] = hash
+    }
+  }
+  return Object.keys(used).length === 0 ? undefined : used
 }
 
 const combinations = (block: SweepBlock): Array<Record<string, ParamValue>> => {
@@ -55,12 +80,17 @@ export const expandGrid = (
     for (const block of blocks) {
       for (const policy of block.policies) {
         for (const params of block.combinations) {
-          const key = jobKey(policy, params, trace, vmOrder)
-          jobs.push(
-            vmOrder === undefined
-              ? { key, index: jobs.length, policy, params, trace }
-              : { key, index: jobs.length, policy, params, trace, vmOrder }
-          )
+          const modules = modulesOf(grid.modules, params)
+          const key = jobKey(policy, params, trace, vmOrder, modules)
+          jobs.push({
+            key,
+            index: jobs.length,
+            policy,
+            params,
+            trace,
+            ...(vmOrder === undefined ? {} : { vmOrder }),
+            ...(modules === undefined ? {} : { modules })
+          })
         }
       }
     }

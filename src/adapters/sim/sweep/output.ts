@@ -49,6 +49,7 @@ export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyAr
         index: job.index,
         policy: job.policy,
         params: job.params,
+        ...(job.modules === undefined ? {} : { modules: job.modules }),
         trace: job.trace,
         ...(job.vmOrder === undefined ? {} : { vmOrder: { file: job.vmOrder.file, sha256: job.vmOrder.sha256 } }),
         metrics: Object.fromEntries(

@@ -4,6 +4,7 @@
  * `hosts`, `seed`); the metrics carry the run's sampled timeline for the sweep report.
  */
 import { Effect, Either } from "effect"
+import { preloadAlgorithmRefs } from "../../../algorithms/catalogue/preload.js"
 import { describeError } from "../../../core/errors.js"
 import { sampleTimeline } from "../report/sampledTimeline.js"
 import { runSimulation } from "../runSimulation.js"
@@ -30,6 +31,12 @@ export const runSimulationJob = async (job: SweepJob): Promise<SweepRunnerOutput
     throw new Error(`the job's VM order ${job.vmOrder.file} has no file to read`)
   }
   const trace = await traces(JSON.stringify([job.trace, job.vmOrder?.path]))
+  // A user's algorithm (MODULE#EXPORT) is loaded once per worker thread, before its first job.
+  await Effect.runPromise(
+    preloadAlgorithmRefs(Object.values(job.params).filter((value) => typeof value === "string")).pipe(
+      Effect.mapError((error) => new Error(describeError(error)))
+    )
+  )
   const options = simulationOptionsFromParams(job.policy, job.params, trace)
   if (Either.isLeft(options)) throw new Error(describeError(options.left))
   const result = runSimulation(options.right)

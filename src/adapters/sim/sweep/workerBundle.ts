@@ -13,6 +13,7 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath, pathToFileURL } from "node:url"
+import { tsxApiUrl } from "../../../algorithms/catalogue/userModules.js"
 import type { RunnerRef } from "./SweepJob.js"
 
 /** What a pool starts its workers from. */
@@ -74,7 +75,9 @@ export const prepareWorkerEntry = async (runner: RunnerRef): Promise<WorkerEntry
       format: "esm",
       target: "node20",
       outfile,
-      logLevel: "silent"
+      logLevel: "silent",
+      // tsx cannot be bundled (it finds its loader beside its own file): user modules load through the installed one.
+      define: { NEAT_TSX_API: JSON.stringify(tsxApiUrl()) }
     })
     return outfile
   }

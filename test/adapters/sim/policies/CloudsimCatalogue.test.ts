@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { pathToFileURL } from "node:url"
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { runSimulation } from "../../../../src/adapters/sim/runSimulation.js"
 import type { SimulationMetrics } from "../../../../src/adapters/sim/SimulationResult.js"
@@ -15,10 +15,12 @@ import { simulationOptionsFromParams } from "../../../../src/adapters/sim/simula
 import type { Trace } from "../../../../src/adapters/sim/Trace.js"
 import { readPlanetLabTrace } from "../../../../src/adapters/sim/traces/planetLab.js"
 import { parseVmOrder } from "../../../../src/adapters/sim/traces/vmOrder.js"
+import { preloadAlgorithmRefs } from "../../../../src/algorithms/catalogue/preload.js"
 import type { Detector, VmSelector } from "../../../../src/algorithms/types.js"
 import { InputError } from "../../../../src/core/errors.js"
 import { projectRoot } from "../../../support/projectRoot.js"
 import { describeWithRequirement, sharedMaterial } from "../../../support/requirement.js"
+import { writeUserModules } from "../../../support/userModules.js"
 
 const material = sharedMaterial("traces/planetlab/20110303", "reference/cloudsim-file-order-20110303.csv")
 
@@ -115,6 +117,26 @@ describeWithRequirement(
       }).metrics
       expect(builtIn.migrations).toBe(47987)
       expect(comparable(user)).toEqual(comparable(builtIn))
+    })
+
+    it("MODULE#EXPORT references importing neat/algorithms, as a user names them, give CloudSim's THR-MMT-0.8 and LR-MMT-1.2", async () => {
+      const modules = writeUserModules()
+      try {
+        const thrRef = `${modules.thr}#thr`
+        const mmtRef = `${modules.mmt}#mmt`
+        await Effect.runPromise(preloadAlgorithmRefs([thrRef, mmtRef]))
+        const run = (params: Record<string, string>) => {
+          const options = simulationOptionsFromParams("cloudsim", params, trace)
+          if (Either.isLeft(options)) throw new Error(options.left.message)
+          return comparable(runSimulation(options.right).metrics)
+        }
+        expect(run({ overload: `${thrRef}:0.8`, selection: mmtRef })).toEqual(
+          run({ overload: "thr:0.8", selection: "mmt" })
+        )
+        expect(run({ overload: "lr:1.2", selection: mmtRef })).toEqual(run({ overload: "lr:1.2", selection: "mmt" }))
+      } finally {
+        modules.remove()
+      }
     })
 
     for (const [overload, selection] of [

@@ -28,7 +28,7 @@ describe("the algorithm catalogue", () => {
   it("describes parameters from their schemas", () => {
     expect(findCatalogueEntry("overload", "mhod")?.params.find((param) => param.name === "window_sizes")).toEqual({
       name: "window_sizes",
-      type: "array of integer >= 2",
+      type: "array of integer >= 2 <= 10000",
       optional: false,
       description: undefined
     })

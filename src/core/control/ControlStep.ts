@@ -21,7 +21,7 @@ import {
   type LocalStates,
   type LocalVerdict
 } from "./LocalDecision.js"
-import { type GlobalOptions, reallocateOn } from "./Reallocate.js"
+import { type GlobalOptions, reallocateAllOn } from "./Reallocate.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
 
 /**
@@ -141,16 +141,9 @@ export const controlStep = (
       if (decision.request !== undefined) requests.push(decision.request)
     }
 
-    let placerState = state.placer
-    let snapshot: CloudSnapshot = { hosts, vms, vmCpuMhz, hostOwnMhz }
-    const decisions: Array<RecordedDecision> = []
-    for (const request of requests) {
-      const result = yield* reallocateOn(snapshot, request, algorithms.placer, placerState, options)
-      placerState = result.placerState
-      snapshot = result.snapshot ?? snapshot
-      decisions.push(result.decision)
-    }
-    return { state: { local, placer: placerState }, verdicts, requests, decisions }
+    const snapshot: CloudSnapshot = { hosts, vms, vmCpuMhz, hostOwnMhz }
+    const handled = yield* reallocateAllOn(snapshot, requests, algorithms.placer, state.placer, options)
+    return { state: { local, placer: handled.placerState }, verdicts, requests, decisions: handled.decisions }
   })
 
 /**

@@ -17,6 +17,11 @@ export interface VmMigrationRecord {
 export interface DecisionLogApi {
   /** Stores a decision; returns its id (1, 2, ... in order of insertion). */
   readonly insertDecision: (decision: Decision) => Effect.Effect<number>
+  /**
+   * Stores decisions in order, as `insertDecision` on each would, and returns their ids. Optional:
+   * callers fall back to `insertDecision` when a log lacks it.
+   */
+  readonly insertDecisions?: ((decisions: ReadonlyArray<Decision>) => Effect.Effect<ReadonlyArray<number>>) | undefined
   /** Records that `vm` now runs on `host`. */
   readonly insertVmMigration: (vm: string, host: string) => Effect.Effect<void>
   /** Records power changes: host name → 1 (active) or 0 (suspended). */
@@ -51,13 +56,14 @@ export const makeMemoryDecisionLog = (capacity: number = memoryLogCapacity): Eff
     const migrations: Array<VmMigrationRecord> = []
     const hostStates = new Map<string, 0 | 1>()
     let lastId = 0
+    const insert = (decision: Decision): number => {
+      const id = ++lastId
+      append(decisions, { ...decision, id }, capacity)
+      return id
+    }
     return {
-      insertDecision: (decision) =>
-        Effect.sync(() => {
-          const id = ++lastId
-          append(decisions, { ...decision, id }, capacity)
-          return id
-        }),
+      insertDecision: (decision) => Effect.sync(() => insert(decision)),
+      insertDecisions: (batch) => Effect.sync(() => batch.map(insert)),
       insertVmMigration: (vm, host) =>
         Effect.map(Clock.currentTimeMillis, (timestampMs) => {
           append(migrations, { vm, host, timestampMs }, capacity)

@@ -42,8 +42,9 @@ export const memoryLogCapacity = 100_000
 
 const append = <A>(rows: Array<A>, row: A, capacity: number): void => {
   rows.push(row)
-  // Drop in chunks so that appends stay O(1) on average.
-  if (rows.length > capacity + capacity / 10) rows.splice(0, rows.length - capacity)
+  // Drop in chunks so that appends stay O(1) on average (a small log, such as the simulator's,
+  // still drops hundreds at once rather than one per append).
+  if (rows.length > capacity + Math.max(capacity / 10, 512)) rows.splice(0, rows.length - capacity)
 }
 
 /**

@@ -4,7 +4,7 @@
  * `DecisionLog.memory` keeps everything in memory; a store backs it with SQL.
  */
 import { Clock, Context, Effect, Layer } from "effect"
-import type { Decision, RecordedDecision } from "./Decision.js"
+import { type Decision, type RecordedDecision, withId } from "./Decision.js"
 
 /** A completed migration as Neat's `vm_migrations` table holds it. */
 export interface VmMigrationRecord {
@@ -59,7 +59,7 @@ export const makeMemoryDecisionLog = (capacity: number = memoryLogCapacity): Eff
     let lastId = 0
     const insert = (decision: Decision): number => {
       const id = ++lastId
-      append(decisions, { ...decision, id }, capacity)
+      append(decisions, withId(decision, id), capacity)
       return id
     }
     return {

@@ -10,7 +10,7 @@ import type { Cloud } from "../Cloud.js"
 import { describeError } from "../errors.js"
 import { emptyPlan } from "../Placement.js"
 import { applyExecution, type CloudSnapshot, takeSnapshot } from "./CloudSnapshot.js"
-import type { Decision, RecordedDecision } from "./Decision.js"
+import { type Decision, type RecordedDecision, withId } from "./Decision.js"
 import { DecisionLog, type DecisionLogApi } from "./DecisionLog.js"
 import { type PlanningOptions, type PlanningResult, planReallocation } from "./GlobalPlanning.js"
 import { type OperatorPolicy, untouchableHosts } from "./OperatorPolicy.js"
@@ -133,7 +133,7 @@ export const reallocateAllOn = (
       const batch = pending
       pending = []
       return Effect.map(insertDecisions(log, batch), (ids) => {
-        for (let i = 0; i < batch.length; i++) decisions.push({ ...batch[i]!, id: ids[i]! })
+        for (let i = 0; i < batch.length; i++) decisions.push(withId(batch[i]!, ids[i]!))
       })
     })
     let state = placerState
@@ -279,7 +279,7 @@ const stored = (
   placerState: unknown,
   snapshot: CloudSnapshot
 ): Effect.Effect<ReallocationResult> =>
-  Effect.map(log.insertDecision(decision), (id) => ({ decision: { ...decision, id }, placerState, snapshot }))
+  Effect.map(log.insertDecision(decision), (id) => ({ decision: withId(decision, id), placerState, snapshot }))
 
 /** Records the migrations and power changes of an execution in the decision log. */
 export const recordExecution = (execution: PlanOutcome): Effect.Effect<void, never, DecisionLog> =>

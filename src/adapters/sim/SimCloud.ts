@@ -64,6 +64,12 @@ export interface SimCloudReads {
   readonly vmCpuHistory: (uuid: string, n: number) => Array<number> | undefined
   /** Up to `n` of a host's newest CPU samples (utilised MHz), oldest first; undefined for an unknown host. */
   readonly hostCpuHistory: (host: string, n: number) => Array<number> | undefined
+  /** Periodic updates run so far (histories move by one sample at each). */
+  readonly updates: () => number
+  /** How many samples every VM's history holds now (`vmCpuHistory` gives at most this many). */
+  readonly vmCpuSampleCount: () => number
+  /** A VM's newest CPU sample, MHz (the last of `vmCpuHistory`); undefined for a VM not in the cloud or before any update. */
+  readonly vmCpuLatest: (uuid: string) => number | undefined
 }
 
 /** What drives a simulated cloud besides the `Cloud` interface. */
@@ -123,6 +129,7 @@ export const makeSimCloud = (
     const vmHistory = new Float64Array(vmCount * vmHistoryLength)
     let vmHistoryHead = -1
     let vmHistoryCount = 0
+    let updates = 0
     let version = 0
     let shownHosts: ReadonlyArray<HostState> | undefined
     let shownVms: ReadonlyArray<VmState> | undefined
@@ -185,7 +192,11 @@ export const makeSimCloud = (
       const take = Math.max(0, Math.min(Math.floor(n), count))
       const out = new Array<number>(take)
       const base = row * length
-      for (let j = 0; j < take; j++) out[j] = ring[base + ((head - (take - 1 - j) + length) % length)]!
+      // The newest `take` slots end at `head` and may wrap round the row's end: two straight copies.
+      const first = head - take + 1
+      let j = 0
+      if (first < 0) for (let i = first + length; i < length; i++) out[j++] = ring[base + i]!
+      for (let i = Math.max(0, first); i <= head; i++) out[j++] = ring[base + i]!
       return out
     }
     const liveVm = (uuid: string): number | undefined => {
@@ -217,6 +228,12 @@ export const makeSimCloud = (
         return h === undefined
           ? undefined
           : ringRead(hostHistory, historyLength, hostHistoryHead, hostHistoryCount, h, n)
+      },
+      updates: () => updates,
+      vmCpuSampleCount: () => vmHistoryCount,
+      vmCpuLatest: (uuid) => {
+        const v = liveVm(uuid)
+        return v === undefined || vmHistoryCount === 0 ? undefined : vmHistory[v * vmHistoryLength + vmHistoryHead]!
       }
     }
 
@@ -312,6 +329,7 @@ export const makeSimCloud = (
         migrationsAtStep = sim.migrations
         periodicTime += intervalSec
         sim.forceUpdate(periodicTime, true)
+        updates++
         hostHistoryHead = (hostHistoryHead + 1) % historyLength
         if (hostHistoryCount < historyLength) hostHistoryCount++
         for (let h = 0; h < hostCount; h++) hostHistory[h * historyLength + hostHistoryHead] = state.hostUtilMips[h]!

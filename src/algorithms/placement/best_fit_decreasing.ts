@@ -68,13 +68,33 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
   // arrays are views of one scratch buffer reused across calls (a placement runs per request).
   const nameOf = (h: number): string => (h < activeCount ? hosts[h]! : inactiveHosts[h - activeCount]!).name
   const buffers = scratch(hostCount)
+  /** `before` (below) while the keys are still the free capacities of the active hosts. */
+  const freeBefore = (a: number, b: number): boolean => {
+    const byCpu = freeCpu[a]! - freeCpu[b]!
+    if (byCpu !== 0) return byCpu < 0
+    const byRam = freeRam[a]! - freeRam[b]!
+    if (byRam !== 0) return byRam < 0
+    const byName = compareCodePoints(nameOf(a), nameOf(b))
+    return byName !== 0 ? byName < 0 : a < b
+  }
   const freeCpu = buffers.values.subarray(0, hostCount)
   const freeRam = buffers.values.subarray(hostCount, 2 * hostCount)
+  // Before any placement the keys are the free capacities, so the pass that computes them also
+  // finds the first VM's host (the same comparisons as the scan below would make).
+  const firstCpu = vmCount === 0 ? 0 : vmCpu[vmOrder[0]!]!
+  const firstRam = vmCount === 0 ? 0 : vms[vmOrder[0]!]!.ramMb
+  let firstTarget = -1
   for (let h = 0; h < activeCount; h++) {
     const host = hosts[h]!
-    freeCpu[h] = Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
-    freeRam[h] = Math.trunc(params.ram_threshold * host.ramMb - host.ramUsedMb)
+    const cpu = Math.trunc(params.cpu_threshold * host.cpuMhz - host.cpuUsedMhz)
+    const ram = Math.trunc(params.ram_threshold * host.ramMb - host.ramUsedMb)
+    freeCpu[h] = cpu
+    freeRam[h] = ram
+    if (cpu >= firstCpu && ram >= firstRam && (firstTarget < 0 || freeBefore(h, firstTarget))) firstTarget = h
   }
+  // No active host takes the largest VM and none can be woken: nothing fits (most requests to
+  // empty a host end here).
+  if (vmCount > 0 && firstTarget < 0 && inactiveHosts.length === 0) return undefined
   for (let i = 0; i < inactiveHosts.length; i++) {
     const host = inactiveHosts[i]!
     const h = activeCount + i
@@ -121,9 +141,12 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
     const cpu = vmCpu[v]!
     const ram = vms[v]!.ramMb
     let target = -1
-    for (let i = 0; i < candidateCount; i++) {
-      const h = candidates[i]!
-      if (freeCpu[h]! >= cpu && freeRam[h]! >= ram && (target < 0 || before(h, target))) target = h
+    if (k === 0) target = firstTarget
+    else {
+      for (let i = 0; i < candidateCount; i++) {
+        const h = candidates[i]!
+        if (freeCpu[h]! >= cpu && freeRam[h]! >= ram && (target < 0 || before(h, target))) target = h
+      }
     }
     // No candidate fits: wake inactive hosts in key order until one does (the others still do not).
     while (target < 0) {

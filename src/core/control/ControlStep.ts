@@ -13,7 +13,7 @@ import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { RecordedDecision } from "./Decision.js"
 import { DecisionLog, type DecisionLogApi } from "./DecisionLog.js"
 import { defaultPlanningOptions } from "./GlobalPlanning.js"
-import { hostOwnCpuMhz, usableCpuMhz } from "./HostUtilization.js"
+import { usableCpuMhz } from "./HostUtilization.js"
 import {
   decideLocally,
   initialLocalStates,
@@ -21,10 +21,18 @@ import {
   type LocalStates,
   type LocalVerdict
 } from "./LocalDecision.js"
-import { type GlobalOptions, reallocateOn } from "./Reallocate.js"
+import { type GlobalOptions, reallocateAllOn } from "./Reallocate.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
 
-const lastOf = (values: ReadonlyArray<number>): number => (values.length === 0 ? 0 : values[values.length - 1]!)
+/**
+ * `hostOwnCpuMhz` of the latest total alone: the total less the latest sample of each VM that has
+ * one (in the VMs' order, so the same sum), never below zero.
+ */
+const latestOwnMhz = (totalMhz: number, vms: ReadonlyArray<VmSample>): number => {
+  let used = 0
+  for (const vm of vms) if (vm.cpuMhz.length > 0) used += vm.cpuMhz[vm.cpuMhz.length - 1]!
+  return Math.max(0, totalMhz - used)
+}
 
 /** The four algorithms of a Neat deployment. */
 export interface ControlAlgorithms extends LocalAlgorithms {
@@ -75,6 +83,16 @@ export const controlStep = (
     // One read of the cloud per round: the local decisions and the global planning share it.
     const vmCpuMhz = new Map<string, ReadonlyArray<number>>()
     const hostOwnMhz = new Map<string, number>()
+    // Hosts' own-use series are constant and their levels few: one array per level and length.
+    const constants = new Map<number, ReadonlyArray<number>>()
+    const constantSeries = (value: number, length: number): ReadonlyArray<number> => {
+      let series = constants.get(value)
+      if (series === undefined || series.length !== length) {
+        series = new Array<number>(length).fill(value)
+        constants.set(value, series)
+      }
+      return series
+    }
     const local = new Map(state.local)
     const verdicts: Array<{ host: string; verdict: LocalVerdict }> = []
     const requests: Array<ReallocationRequest> = []
@@ -105,13 +123,7 @@ export const controlStep = (
       // The host's own use now: its latest total minus its VMs' latest samples. It stands for the
       // whole window because the cloud's past totals include VMs that have left since, whereas
       // Neat's utilisation counts the VMs on the host now (whole histories) plus the host's own use.
-      const latestOwn = lastOf(
-        hostOwnCpuMhz(
-          total.slice(-1),
-          samples.map((vm) => vm.cpuMhz)
-        )
-      )
-      const own = new Array<number>(total.length).fill(latestOwn)
+      const latestOwn = total.length === 0 ? 0 : latestOwnMhz(total[total.length - 1]!, samples)
       hostOwnMhz.set(host.name, latestOwn)
       const before = local.get(host.name) ?? initialLocalStates(algorithms)
       const decision = decideLocally(
@@ -119,7 +131,7 @@ export const controlStep = (
           host: host.name,
           capacityMhz: usableCpuMhz(hostCpuMhz(host), options.hostCpuUsableByVms),
           vms: samples,
-          hostOwnMhz: own
+          hostOwnMhz: constantSeries(latestOwn, total.length)
         },
         algorithms,
         before
@@ -129,16 +141,9 @@ export const controlStep = (
       if (decision.request !== undefined) requests.push(decision.request)
     }
 
-    let placerState = state.placer
-    let snapshot: CloudSnapshot = { hosts, vms, vmCpuMhz, hostOwnMhz }
-    const decisions: Array<RecordedDecision> = []
-    for (const request of requests) {
-      const result = yield* reallocateOn(snapshot, request, algorithms.placer, placerState, options)
-      placerState = result.placerState
-      snapshot = result.snapshot ?? snapshot
-      decisions.push(result.decision)
-    }
-    return { state: { local, placer: placerState }, verdicts, requests, decisions }
+    const snapshot: CloudSnapshot = { hosts, vms, vmCpuMhz, hostOwnMhz }
+    const handled = yield* reallocateAllOn(snapshot, requests, algorithms.placer, state.placer, options)
+    return { state: { local, placer: handled.placerState }, verdicts, requests, decisions: handled.decisions }
   })
 
 /**

@@ -4,7 +4,7 @@
  * `DecisionLog.memory` keeps everything in memory; a store backs it with SQL.
  */
 import { Clock, Context, Effect, Layer } from "effect"
-import type { Decision, RecordedDecision } from "./Decision.js"
+import { type Decision, type RecordedDecision, withId } from "./Decision.js"
 
 /** A completed migration as Neat's `vm_migrations` table holds it. */
 export interface VmMigrationRecord {
@@ -17,6 +17,11 @@ export interface VmMigrationRecord {
 export interface DecisionLogApi {
   /** Stores a decision; returns its id (1, 2, ... in order of insertion). */
   readonly insertDecision: (decision: Decision) => Effect.Effect<number>
+  /**
+   * Stores decisions in order, as `insertDecision` on each would, and returns their ids. Optional:
+   * callers fall back to `insertDecision` when a log lacks it.
+   */
+  readonly insertDecisions?: ((decisions: ReadonlyArray<Decision>) => Effect.Effect<ReadonlyArray<number>>) | undefined
   /** Records that `vm` now runs on `host`. */
   readonly insertVmMigration: (vm: string, host: string) => Effect.Effect<void>
   /** Records power changes: host name → 1 (active) or 0 (suspended). */
@@ -37,8 +42,9 @@ export const memoryLogCapacity = 100_000
 
 const append = <A>(rows: Array<A>, row: A, capacity: number): void => {
   rows.push(row)
-  // Drop in chunks so that appends stay O(1) on average.
-  if (rows.length > capacity + capacity / 10) rows.splice(0, rows.length - capacity)
+  // Drop in chunks so that appends stay O(1) on average (a small log, such as the simulator's,
+  // still drops hundreds at once rather than one per append).
+  if (rows.length > capacity + Math.max(capacity / 10, 512)) rows.splice(0, rows.length - capacity)
 }
 
 /**
@@ -51,13 +57,14 @@ export const makeMemoryDecisionLog = (capacity: number = memoryLogCapacity): Eff
     const migrations: Array<VmMigrationRecord> = []
     const hostStates = new Map<string, 0 | 1>()
     let lastId = 0
+    const insert = (decision: Decision): number => {
+      const id = ++lastId
+      append(decisions, withId(decision, id), capacity)
+      return id
+    }
     return {
-      insertDecision: (decision) =>
-        Effect.sync(() => {
-          const id = ++lastId
-          append(decisions, { ...decision, id }, capacity)
-          return id
-        }),
+      insertDecision: (decision) => Effect.sync(() => insert(decision)),
+      insertDecisions: (batch) => Effect.sync(() => batch.map(insert)),
       insertVmMigration: (vm, host) =>
         Effect.map(Clock.currentTimeMillis, (timestampMs) => {
           append(migrations, { vm, host, timestampMs }, capacity)

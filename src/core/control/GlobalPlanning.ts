@@ -18,7 +18,13 @@ import { emptyPlan } from "../Placement.js"
 import type { VmSample } from "../Vm.js"
 import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
-import { type HostView, hostView, placementCandidates, roleInSnapshot } from "./SnapshotViews.js"
+import {
+  type HostView,
+  hostView,
+  type PlacementCandidates,
+  placementCandidates,
+  roleInSnapshot
+} from "./SnapshotViews.js"
 
 export interface PlanningOptions {
   /** Fraction of a host's CPU that VMs may use (Neat's `host_cpu_usable_by_vms`, 0-1). */
@@ -66,6 +72,21 @@ export interface PlanningResult {
     readonly inactiveHosts: number
     readonly vmsToPlace: ReadonlyArray<string>
   }
+}
+
+/**
+ * The placement targets other than the source host: the same array when the source is not a
+ * target, else one exact-size copy. The source's position comes from the candidates' index, so
+ * no host is looked at.
+ */
+const targetsWithout = (candidates: PlacementCandidates, source: HostView): ReadonlyArray<PlacementHost> => {
+  const targets = candidates.targets
+  const at = candidates.targetPosition[source.index]!
+  if (at < 0) return targets
+  const out = new Array<PlacementHost>(targets.length - 1)
+  for (let i = 0; i < at; i++) out[i] = targets[i]!
+  for (let i = at + 1; i < targets.length; i++) out[i - 1] = targets[i]!
+  return out
 }
 
 /** The hosts other than `name`: the same array when it is not there, else one exact-size copy. */
@@ -148,16 +169,19 @@ export const planUnderload = (
   const source = sourceHost(snapshot, request, placerState)
   if (isResult(source)) return source
   const vms = source.vms
-  // A VM the host lists but the inventory does not know is in flux: the host is not emptied.
-  const unlisted = source.host.vms.find((uuid) => !snapshot.vms.has(uuid))
-  if (unlisted !== undefined)
-    return nothing("noData", `VM ${unlisted} of the host is not in the inventory`, placerState)
-  const missing = vms.find((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) === 0)
-  if (missing !== undefined) return nothing("noData", `no CPU data yet for VM ${missing}`, placerState, vms)
+  // The view knows when every VM is listed and has data (the usual case); else say which is not.
+  if (!source.hasData) {
+    // A VM the host lists but the inventory does not know is in flux: the host is not emptied.
+    const unlisted = source.host.vms.find((uuid) => !snapshot.vms.has(uuid))
+    if (unlisted !== undefined)
+      return nothing("noData", `VM ${unlisted} of the host is not in the inventory`, placerState)
+    const missing = vms.find((uuid) => (snapshot.vmCpuMhz.get(uuid)?.length ?? 0) === 0)
+    if (missing !== undefined) return nothing("noData", `no CPU data yet for VM ${missing}`, placerState, vms)
+  }
 
   const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
   const sourceName = source.host.name
-  const targets = withoutHost(candidates.targets, sourceName)
+  const targets = targetsWithout(candidates, source)
   const idle = candidates.idle.includes(sourceName)
     ? candidates.idle.filter((host) => host !== sourceName)
     : candidates.idle.slice()
@@ -219,9 +243,8 @@ export const planOverload = (
 
   const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
   const sourceName = source.host.name
-  const targets = withoutHost(candidates.targets, sourceName)
+  const targets = targetsWithout(candidates, source)
   const inactive = withoutHost(candidates.inactive, sourceName)
-  const suspended = candidates.suspended
   const inputs = { activeHosts: targets.length, inactiveHosts: inactive.length, vmsToPlace: vms }
   const [placement, nextState] = placer.place(
     { hosts: targets, inactiveHosts: inactive, vms: vms.map((uuid) => vmSample(snapshot, uuid)) },
@@ -240,7 +263,9 @@ export const planOverload = (
     return { status: "invalidPlacement", detail: invalid, plan: emptyPlan, placement, placerState: nextState, inputs }
   }
   const migrations = migrationsOf(placement, vms, source.host.name)
-  const wake = [...new Set(migrations.map((migration) => migration.to))].filter((host) => suspended.has(host)).sort()
+  const wake = [...new Set(migrations.map((migration) => migration.to))]
+    .filter((host) => roleInSnapshot(snapshot, host, candidates.untouchableHosts) === "suspended")
+    .sort()
   return {
     status: "planned",
     detail: `${vms.length} VMs leave ${source.host.name}${wake.length > 0 ? `, waking ${wake.join(", ")}` : ""}`,

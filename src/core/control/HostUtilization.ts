@@ -15,18 +15,21 @@ export const hostUtilization = (
   let length = 0
   for (const history of vmCpuMhz) if (history.length > length) length = history.length
   if (length === 0 || capacityMhz <= 0) return []
-  const sums = new Float64Array(length)
-  const add = (history: ReadonlyArray<number>): void => {
-    const used = Math.min(history.length, length)
-    const offset = length - used
-    const from = history.length - used
-    for (let k = 0; k < used; k++) sums[offset + k]! += history[from + k]!
-  }
-  for (const history of vmCpuMhz) add(history)
-  add(hostOwnMhz)
-  const utilization = new Array<number>(length)
-  for (let k = 0; k < length; k++) utilization[k] = sums[k]! / capacityMhz
+  // The sums are built in the array returned, then divided in place.
+  const utilization = new Array<number>(length).fill(0)
+  for (const history of vmCpuMhz) addAligned(utilization, history)
+  addAligned(utilization, hostOwnMhz)
+  for (let k = 0; k < length; k++) utilization[k] = utilization[k]! / capacityMhz
   return utilization
+}
+
+/** Adds `history` to `sums`, both aligned on their newest sample (older excess samples ignored). */
+const addAligned = (sums: Array<number>, history: ReadonlyArray<number>): void => {
+  const length = sums.length
+  const used = Math.min(history.length, length)
+  const offset = length - used
+  const from = history.length - used
+  for (let k = 0; k < used; k++) sums[offset + k]! += history[from + k]!
 }
 
 /**

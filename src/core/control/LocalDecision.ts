@@ -52,7 +52,7 @@ export interface LocalDecision {
   readonly states: LocalStates
 }
 
-/** Runs the local algorithms on one host's data. */
+/** Runs the local algorithms on one host's data. (States are written out, not spread: this runs per host and interval.) */
 export const decideLocally = (input: LocalInput, algorithms: LocalAlgorithms, states: LocalStates): LocalDecision => {
   if (input.vms.length === 0) return { verdict: "idle", request: undefined, utilization: [], states }
   const utilization = hostUtilization(
@@ -67,7 +67,7 @@ export const decideLocally = (input: LocalInput, algorithms: LocalAlgorithms, st
       verdict: "underload",
       request: { host: input.host, reason: "underload", vmUuids: input.vms.map((vm) => vm.uuid) },
       utilization,
-      states: { ...states, underload: underloadState }
+      states: { underload: underloadState, overload: states.overload, selection: states.selection }
     }
   }
   const [overloaded, overloadState] = algorithms.overload.decide(utilization, states.overload)
@@ -76,7 +76,7 @@ export const decideLocally = (input: LocalInput, algorithms: LocalAlgorithms, st
       verdict: "normal",
       request: undefined,
       utilization,
-      states: { ...states, underload: underloadState, overload: overloadState }
+      states: { underload: underloadState, overload: overloadState, selection: states.selection }
     }
   }
   const [selected, selectionState] = algorithms.selector.select(input.vms, states.selection)

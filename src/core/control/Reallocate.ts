@@ -4,14 +4,14 @@
  * a cloud that cannot be read gives a `failed` decision.
  */
 
-import { Clock, Effect, FiberRef, LogLevel } from "effect"
+import { Clock, Context, DefaultServices, Effect, FiberRef, LogLevel } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import type { Cloud } from "../Cloud.js"
 import { describeError } from "../errors.js"
 import { emptyPlan } from "../Placement.js"
 import { applyExecution, type CloudSnapshot, takeSnapshot } from "./CloudSnapshot.js"
-import type { Decision, DecisionOutcome, RecordedDecision } from "./Decision.js"
-import { DecisionLog } from "./DecisionLog.js"
+import { type Decision, type RecordedDecision, withId } from "./Decision.js"
+import { DecisionLog, type DecisionLogApi } from "./DecisionLog.js"
 import { type PlanningOptions, type PlanningResult, planReallocation } from "./GlobalPlanning.js"
 import { type OperatorPolicy, untouchableHosts } from "./OperatorPolicy.js"
 import { emptyOutcome, executePlan, outcomeSucceeded, type PlanOutcome } from "./PlanExecution.js"
@@ -96,88 +96,190 @@ export const reallocateOn = (
   receivedAtMs?: number,
   snapshotMs = 0
 ): Effect.Effect<ReallocationResult, never, Cloud | DecisionLog> =>
+  Effect.flatMap(DecisionLog, (log) =>
+    Effect.flatMap(fiberSettings, (settings) => {
+      const handled = handle(settings, snapshot, request, placer, placerState, options, receivedAtMs, snapshotMs)
+      return Effect.isEffect(handled) ? handled : stored(log, handled.decision, handled.placerState, snapshot)
+    })
+  )
+
+export interface ReallocationsResult {
+  /** One recorded decision per request, in order. */
+  readonly decisions: ReadonlyArray<RecordedDecision>
+  readonly placerState: unknown
+  /** The snapshot with every executed plan applied. */
+  readonly snapshot: CloudSnapshot
+}
+
+/**
+ * `reallocateOn` for each request in turn, each planned on the snapshot the ones before it left.
+ * A round can hold thousands of requests, nearly all planned to nothing: their decisions are
+ * stored together (`DecisionLogApi.insertDecisions`) before the next plan that executes, so the
+ * log sees the same records in the same order.
+ */
+export const reallocateAllOn = (
+  snapshot: CloudSnapshot,
+  requests: ReadonlyArray<ReallocationRequest>,
+  placer: VmPlacer,
+  placerState: unknown,
+  options: GlobalOptions
+): Effect.Effect<ReallocationsResult, never, Cloud | DecisionLog> =>
   Effect.gen(function* () {
     const log = yield* DecisionLog
-    // One read of the clock service; the many timestamps of a decision are then plain calls.
-    const clock = yield* Effect.clock
-    const startedAtMs = clock.unsafeCurrentTimeMillis()
-    const base = { request, receivedAtMs: receivedAtMs ?? startedAtMs, startedAtMs }
-    const t2 = clock.unsafeCurrentTimeNanos()
-    const policy = options.policy
-    const planningOptions = policy === undefined ? options : { ...options, untouchableHosts: untouchableHosts(policy) }
-    // Planning is pure and synchronous; a thrown error is the placement algorithm's failure.
-    let attempt: { readonly ok: true; readonly value: PlanningResult } | { readonly ok: false; readonly cause: unknown }
-    try {
-      const raw = planReallocation(snapshot, request, placer, placerState, planningOptions)
-      attempt = {
-        ok: true,
-        value: policy === undefined ? raw : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0)
+    const settings = yield* fiberSettings
+    const decisions: Array<RecordedDecision> = []
+    let pending: Array<Decision> = []
+    const flush = Effect.suspend(() => {
+      const batch = pending
+      pending = []
+      return Effect.map(insertDecisions(log, batch), (ids) => {
+        for (let i = 0; i < batch.length; i++) decisions.push(withId(batch[i]!, ids[i]!))
+      })
+    })
+    let state = placerState
+    let current = snapshot
+    for (const request of requests) {
+      const handled = handle(settings, current, request, placer, state, options, undefined, 0)
+      if (!Effect.isEffect(handled)) {
+        pending.push(handled.decision)
+        state = handled.placerState
+        continue
       }
-    } catch (cause) {
-      attempt = { ok: false, cause }
+      if (pending.length > 0) yield* flush
+      const result = yield* handled
+      decisions.push(result.decision)
+      state = result.placerState
+      current = result.snapshot ?? current
     }
+    if (pending.length > 0) yield* flush
+    return { decisions, placerState: state, snapshot: current }
+  })
+
+/** Stores decisions in order through the log's batched insert when it has one. */
+const insertDecisions = (log: DecisionLogApi, batch: ReadonlyArray<Decision>): Effect.Effect<ReadonlyArray<number>> =>
+  log.insertDecisions !== undefined
+    ? log.insertDecisions(batch)
+    : Effect.forEach(batch, (decision) => log.insertDecision(decision))
+
+/** What a reallocation reads from its fiber once: the clock and whether debug logs are on. */
+interface FiberSettings {
+  readonly clock: Clock.Clock
+  readonly debug: boolean
+}
+
+const fiberSettings: Effect.Effect<FiberSettings> = Effect.withFiberRuntime((fiber) =>
+  Effect.succeed({
+    clock: Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock),
+    debug: LogLevel.lessThanEqual(fiber.getFiberRef(FiberRef.currentMinimumLogLevel), LogLevel.Debug)
+  })
+)
+
+/**
+ * Plans one request. A decision that executes nothing (nearly all of them) comes back as plain
+ * data, to be stored; a plan to execute, or debug logging, comes back as the Effect that does the
+ * rest and stores the decision.
+ */
+const handle = (
+  settings: FiberSettings,
+  snapshot: CloudSnapshot,
+  request: ReallocationRequest,
+  placer: VmPlacer,
+  placerState: unknown,
+  options: GlobalOptions,
+  receivedAtMs: number | undefined,
+  snapshotMs: number
+):
+  | { readonly decision: Decision; readonly placerState: unknown }
+  | Effect.Effect<ReallocationResult, never, Cloud | DecisionLog> => {
+  const { clock, debug } = settings
+  const startedAtMs = clock.unsafeCurrentTimeMillis()
+  const received = receivedAtMs ?? startedAtMs
+  const t2 = clock.unsafeCurrentTimeNanos()
+  const policy = options.policy
+  const planningOptions = policy === undefined ? options : { ...options, untouchableHosts: untouchableHosts(policy) }
+  // Planning is pure and synchronous; a thrown error is the placement algorithm's failure.
+  let planned: PlanningResult
+  try {
+    const raw = planReallocation(snapshot, request, placer, placerState, planningOptions)
+    planned = policy === undefined ? raw : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0)
+  } catch (cause) {
     const t3 = clock.unsafeCurrentTimeNanos()
-    if (!attempt.ok) {
-      const cause = attempt.cause
-      const decision: Decision = {
-        ...base,
-        outcome: "failed",
-        status: "placementError",
-        detail: `the placement algorithm failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-        inputs: { activeHosts: 0, inactiveHosts: 0, vmsToPlace: [] },
-        placement: {},
-        plan: emptyPlan,
-        execution: emptyOutcome,
-        finishedAtMs: clock.unsafeCurrentTimeMillis(),
-        timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: 0 }
-      }
-      const id = yield* log.insertDecision(decision)
-      return { decision: { ...decision, id }, placerState, snapshot }
+    const decision: Decision = {
+      request,
+      receivedAtMs: received,
+      startedAtMs,
+      outcome: "failed",
+      status: "placementError",
+      detail: `the placement algorithm failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      inputs: { activeHosts: 0, inactiveHosts: 0, vmsToPlace: [] },
+      placement: {},
+      plan: emptyPlan,
+      execution: emptyOutcome,
+      finishedAtMs: clock.unsafeCurrentTimeMillis(),
+      timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: 0 }
     }
-    const planned = attempt.value
-    const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
-    const recommendOnly = options.mode === "recommend" && hasWork
-    // Annotating a log costs even when the level drops it, and a round can hold thousands of requests.
-    const debug = LogLevel.lessThanEqual(yield* FiberRef.get(FiberRef.currentMinimumLogLevel), LogLevel.Debug)
-    if (debug) {
-      yield* Effect.logDebug(`planned: ${planned.status}: ${planned.detail}`).pipe(
-        Effect.annotateLogs({ step: "plan", migrations: planned.plan.migrations.length })
-      )
-    }
-    const execution = hasWork && !recommendOnly ? yield* executePlan(planned.plan) : emptyOutcome
-    const t4 = clock.unsafeCurrentTimeNanos()
-    if (debug && hasWork && !recommendOnly) {
-      yield* Effect.logDebug(`executed in ${elapsedMs(t3, t4).toFixed(1)} ms`).pipe(
-        Effect.annotateLogs({ step: "execute" })
-      )
-    }
-    if (execution !== emptyOutcome) yield* recordExecution(execution)
-    const outcome: DecisionOutcome = recommendOnly
+    return { decision, placerState }
+  }
+  const t3 = clock.unsafeCurrentTimeNanos()
+  const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
+  const recommendOnly = options.mode === "recommend" && hasWork
+  const executes = hasWork && !recommendOnly
+  const decided = (execution: PlanOutcome, t4: bigint): Decision => ({
+    request,
+    receivedAtMs: received,
+    startedAtMs,
+    outcome: recommendOnly
       ? "recommended"
       : planned.status !== "planned" && !hasWork
         ? "skipped"
         : outcomeSucceeded(execution)
           ? "done"
-          : "partial"
-    const decision: Decision = {
-      ...base,
-      outcome,
-      status: planned.status,
-      detail: planned.detail,
-      inputs: planned.inputs,
-      placement: planned.placement,
-      plan: planned.plan,
-      execution,
-      finishedAtMs: clock.unsafeCurrentTimeMillis(),
-      timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: elapsedMs(t3, t4) }
-    }
-    const id = yield* log.insertDecision(decision)
-    return {
-      decision: { ...decision, id },
-      placerState: planned.placerState,
-      snapshot: hasWork && !recommendOnly ? applyExecution(snapshot, execution) : snapshot
-    }
+          : "partial",
+    status: planned.status,
+    detail: planned.detail,
+    inputs: planned.inputs,
+    placement: planned.placement,
+    plan: planned.plan,
+    execution,
+    finishedAtMs: clock.unsafeCurrentTimeMillis(),
+    timings: { snapshotMs, placementMs: elapsedMs(t2, t3), executionMs: elapsedMs(t3, t4) }
   })
+  if (!executes && !debug) {
+    return { decision: decided(emptyOutcome, clock.unsafeCurrentTimeNanos()), placerState: planned.placerState }
+  }
+  return Effect.gen(function* () {
+    // Annotating a log costs even when the level drops it, hence the check.
+    if (debug) {
+      yield* Effect.logDebug(`planned: ${planned.status}: ${planned.detail}`).pipe(
+        Effect.annotateLogs({ step: "plan", migrations: planned.plan.migrations.length })
+      )
+    }
+    const execution = executes ? yield* executePlan(planned.plan) : emptyOutcome
+    const t4 = clock.unsafeCurrentTimeNanos()
+    if (debug && executes) {
+      yield* Effect.logDebug(`executed in ${elapsedMs(t3, t4).toFixed(1)} ms`).pipe(
+        Effect.annotateLogs({ step: "execute" })
+      )
+    }
+    if (execution !== emptyOutcome) yield* recordExecution(execution)
+    const decision = decided(execution, t4)
+    return yield* stored(
+      yield* DecisionLog,
+      decision,
+      planned.placerState,
+      executes ? applyExecution(snapshot, execution) : snapshot
+    )
+  })
+}
+
+/** Inserts the decision into the log and returns it with its id. */
+const stored = (
+  log: DecisionLogApi,
+  decision: Decision,
+  placerState: unknown,
+  snapshot: CloudSnapshot
+): Effect.Effect<ReallocationResult> =>
+  Effect.map(log.insertDecision(decision), (id) => ({ decision: withId(decision, id), placerState, snapshot }))
 
 /** Records the migrations and power changes of an execution in the decision log. */
 export const recordExecution = (execution: PlanOutcome): Effect.Effect<void, never, DecisionLog> =>

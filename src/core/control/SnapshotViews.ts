@@ -38,10 +38,11 @@ export interface PlacementCandidates {
   readonly targets: ReadonlyArray<PlacementHost>
   /** Active hosts without VMs, in the snapshot's order. */
   readonly idle: ReadonlyArray<string>
-  /** Hosts an overload may wake or fill from empty: suspended ones and active empty ones, offered empty. */
+  /**
+   * Hosts an overload may wake or fill from empty: suspended ones and active empty ones, offered
+   * empty (the suspended ones are those not in `idle`; `roleInSnapshot` tells a host's role).
+   */
   readonly inactive: ReadonlyArray<PlacementHost>
-  /** The suspended hosts among `inactive`. */
-  readonly suspended: ReadonlySet<string>
   /** Each host's position in `targets` (by its position in `snapshot.hosts`), -1 when not a target. */
   readonly targetPosition: Int32Array
 }
@@ -222,7 +223,6 @@ export const placementCandidates = (
   const targets: Array<PlacementHost> = []
   const idle: Array<string> = []
   const inactive: Array<PlacementHost> = []
-  const suspended = new Set<string>()
   const targetPosition = new Int32Array(views.views.length).fill(-1)
   for (const view of views.views) {
     if (view.targetsUsable !== hostCpuUsableByVms) {
@@ -238,11 +238,10 @@ export const placementCandidates = (
     } else if (role !== "none") {
       view.emptyTarget ??= emptyTargetOf(view, hostCpuUsableByVms)
       inactive.push(view.emptyTarget)
-      if (role === "suspended") suspended.add(view.host.name)
-      else idle.push(view.host.name)
+      if (role === "idle") idle.push(view.host.name)
     }
   }
-  const candidates = { hostCpuUsableByVms, untouchableHosts, targets, idle, inactive, suspended, targetPosition }
+  const candidates = { hostCpuUsableByVms, untouchableHosts, targets, idle, inactive, targetPosition }
   views.candidates = candidates
   return candidates
 }

@@ -2,7 +2,8 @@
 import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { hpProLiantMl110G4, powerAt } from "../../../src/adapters/sim/PowerModel.js"
-import { layer, SimCloudControl, type SimCloudControlApi } from "../../../src/adapters/sim/SimCloud.js"
+import { makeNeatCloudView } from "../../../src/adapters/sim/policies/NeatCloudView.js"
+import { layer, makeSimCloud, SimCloudControl, type SimCloudControlApi } from "../../../src/adapters/sim/SimCloud.js"
 import type { Trace } from "../../../src/adapters/sim/Trace.js"
 import { Cloud, type CloudApi } from "../../../src/core/Cloud.js"
 import { g4, small } from "./tinyDatacenter.js"
@@ -180,5 +181,42 @@ describe("SimCloud migration timing", () => {
     // break, which CloudSim's migration-time metric counts as one stretch.
     expect(metrics.migrations).toBe(2)
     expect(metrics.meanTimeBeforeMigrationSec).toBeCloseTo(32, 9)
+  })
+})
+
+describe("SimCloud history reads", () => {
+  const longTrace: Trace = {
+    names: ["vm-a", "vm-b"],
+    intervalSec: 300,
+    samples: 8,
+    cpu: Float64Array.of(0.11, 0.23, 0.37, 0.41, 0.53, 0.67, 0.71, 0.89, 0.5, 0.4, 0.3, 0.2, 0.1, 0.2, 0.3, 0.4)
+  }
+  const build = (vmHistoryLength: number) => {
+    const built = Effect.runSync(
+      makeSimCloud({ trace: longTrace, hosts: 3, hostTypes: [g4], vmTypes: [small], vmHistoryLength })
+    )
+    return { ...built, view: makeNeatCloudView(built.cloud, built.control) }
+  }
+
+  it("keeps the newest samples when the ring wraps, and tells the updates, sample count and newest sample", () => {
+    const short = build(3)
+    const long = build(100)
+    expect(short.control.reads.vmCpuLatest("vm-a")).toBeUndefined()
+    for (let update = 1; Effect.runSync(short.view.advance); update++) {
+      expect(Effect.runSync(long.view.advance)).toBe(true)
+      const reads = short.control.reads
+      expect(reads.updates()).toBe(update)
+      expect(reads.vmCpuSampleCount()).toBe(Math.min(update, 3))
+      for (const vm of longTrace.names) {
+        const all = long.control.reads.vmCpuHistory(vm, Number.POSITIVE_INFINITY)!
+        expect(reads.vmCpuHistory(vm, Number.POSITIVE_INFINITY)).toEqual(all.slice(-3))
+        expect(reads.vmCpuHistory(vm, 2)).toEqual(all.slice(-2))
+        expect(reads.vmCpuLatest(vm)).toBe(all[all.length - 1])
+        // The view's whole-MHz histories, extended at each update, equal a fresh truncated read.
+        const viewed = Effect.runSync(short.view.cloud.vmCpuHistory(vm, 100))
+        expect(viewed).toEqual(all.slice(-3).map(Math.trunc))
+      }
+    }
+    expect(short.control.reads.vmCpuLatest("nobody")).toBeUndefined()
   })
 })

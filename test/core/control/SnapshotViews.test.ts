@@ -114,7 +114,6 @@ describe("snapshot views carried across changes", () => {
             expect(carried.targets).toEqual(rebuilt.targets)
             expect(carried.inactive).toEqual(rebuilt.inactive)
             expect(carried.idle).toEqual(rebuilt.idle)
-            expect([...carried.suspended]).toEqual([...rebuilt.suspended])
             expect([...carried.targetPosition]).toEqual([...rebuilt.targetPosition])
           }
         }

@@ -9,7 +9,9 @@
  *
  * The control loop reads every VM's history once or more per interval; the view keeps each VM's
  * whole-MHz history from the update on, so a read costs no copy, and the batched reads of `Cloud`
- * answer many VMs or hosts in one Effect.
+ * answer many VMs or hosts in one Effect. A history read at one update is the one of the update
+ * before with the newest sample appended (and the oldest dropped once the history is full), so it
+ * is extended rather than read and truncated again; histories handed out are never modified.
  */
 import { Effect } from "effect"
 import type { CloudApi } from "../../../core/Cloud.js"
@@ -31,19 +33,44 @@ const truncateAll = (values: Array<number>): Array<number> => {
 export const makeNeatCloudView = (sim: CloudApi, control: SimCloudControlApi): NeatCloudView => {
   const reads = control.reads
   const ownMhz = new Map<string, number>()
-  /** Each VM's whole-MHz history as far as it is kept, since the last update. */
-  const vmHistories = new Map<string, ReadonlyArray<number>>()
+  /** Each VM's whole-MHz history as far as it is kept, as of the update it was read at. */
+  const vmHistories = new Map<string, { update: number; history: ReadonlyArray<number> }>()
   let hostsVersion = -1
   let hostsByName = new Map<string, HostState>()
 
+  /** `previous` without its oldest samples beyond `count - 1`, then `newest`: a fresh array of `count`. */
+  const extended = (previous: ReadonlyArray<number>, newest: number, count: number): Array<number> => {
+    const out = new Array<number>(count)
+    const from = previous.length - (count - 1)
+    for (let i = 0; i < count - 1; i++) out[i] = previous[from + i]!
+    out[count - 1] = newest
+    return out
+  }
+
   /** The VM's whole-MHz history (every kept sample), or undefined for a VM not in the cloud. */
   const fullHistory = (uuid: string): ReadonlyArray<number> | undefined => {
-    let history = vmHistories.get(uuid)
-    if (history === undefined) {
+    const kept = vmHistories.get(uuid)
+    const update = reads.updates()
+    if (kept !== undefined && kept.update === update) return kept.history
+    const latest = reads.vmCpuLatest(uuid)
+    const count = reads.vmCpuSampleCount()
+    let history: ReadonlyArray<number>
+    if (
+      latest !== undefined &&
+      kept !== undefined &&
+      kept.update === update - 1 &&
+      (count === kept.history.length || count === kept.history.length + 1)
+    ) {
+      history = extended(kept.history, Math.trunc(latest), count)
+    } else {
       const raw = reads.vmCpuHistory(uuid, Number.POSITIVE_INFINITY)
       if (raw === undefined) return undefined
       history = truncateAll(raw)
-      vmHistories.set(uuid, history)
+    }
+    if (kept === undefined) vmHistories.set(uuid, { update, history })
+    else {
+      kept.update = update
+      kept.history = history
     }
     return history
   }
@@ -68,7 +95,6 @@ export const makeNeatCloudView = (sim: CloudApi, control: SimCloudControlApi): N
 
   const measureOwn = (): void => {
     ownMhz.clear()
-    vmHistories.clear()
     for (const host of reads.hosts()) {
       if (host.power !== "active") continue
       const total = reads.hostCpuHistory(host.name, 1)

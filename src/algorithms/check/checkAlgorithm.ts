@@ -95,6 +95,17 @@ const sameFamilyAgain = (family: CheckFamily): never => {
   throw new Error(`the factory built a ${family} algorithm once, then something else`)
 }
 
+/** The algorithm a build of `family` holds. */
+type AlgorithmOf<F extends CheckFamily> = Extract<BuiltAlgorithm, { readonly family: F }>["algorithm"]
+
+/** Rebuilds, insisting on the family the first build had. */
+const rebuildAs =
+  <F extends CheckFamily>(family: F, rebuild: () => BuiltAlgorithm) =>
+  (): AlgorithmOf<F> => {
+    const built = rebuild()
+    return built.family === family ? (built.algorithm as AlgorithmOf<F>) : sameFamilyAgain(family)
+  }
+
 const verdictsFor = (
   family: CheckFamily,
   rebuild: () => BuiltAlgorithm,
@@ -104,32 +115,11 @@ const verdictsFor = (
   // Each run builds its own algorithm, so what one run leaves behind in a closure cannot pass for state.
   switch (family) {
     case "detector":
-      return runProperties(
-        detectorProperties,
-        () => {
-          const built = rebuild()
-          return built.family === "detector" ? built.algorithm : sameFamilyAgain(family)
-        },
-        parameters
-      )
+      return runProperties(detectorProperties, rebuildAs(family, rebuild), parameters)
     case "selection":
-      return runProperties(
-        selectionProperties,
-        () => {
-          const built = rebuild()
-          return built.family === "selection" ? built.algorithm : sameFamilyAgain(family)
-        },
-        parameters
-      )
+      return runProperties(selectionProperties, rebuildAs(family, rebuild), parameters)
     case "placement":
-      return runProperties(
-        placementProperties(placementLimitsOf(params)),
-        () => {
-          const built = rebuild()
-          return built.family === "placement" ? built.algorithm : sameFamilyAgain(family)
-        },
-        parameters
-      )
+      return runProperties(placementProperties(placementLimitsOf(params)), rebuildAs(family, rebuild), parameters)
   }
 }
 

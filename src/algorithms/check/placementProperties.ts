@@ -6,19 +6,10 @@
 import type { Placement } from "../../core/Placement.js"
 import type { PlacementHost, PlacementInput, VmPlacer } from "../types.js"
 import { placementCallsArb } from "./arbitraries.js"
-import {
-  type AlgorithmProperty,
-  algorithmProperty,
-  callAlgorithm,
-  copyInput,
-  sameValue,
-  showPair,
-  snapshotOf,
-  violationAt
-} from "./CheckProperty.js"
+import { type AlgorithmProperty, violationAt } from "./CheckProperty.js"
 import { showValue } from "./CheckSubject.js"
-
-type Calls = ReadonlyArray<PlacementInput>
+import { returnedPair, type StatefulCall } from "./StatefulCall.js"
+import { deterministicProperty, leavesInputsProperty, outputProperty } from "./statefulProperties.js"
 
 /** The share of each host's capacity a placement may fill. */
 export interface PlacementLimits {
@@ -46,86 +37,53 @@ export const placementLimitsOf = (params: unknown): PlacementLimits => {
   }
 }
 
-/** One placement, checked to be `[placement or undefined, state]` with a host name for each VM placed. */
-const place = (placer: VmPlacer, input: PlacementInput, state: unknown, call: number) => {
-  const result: unknown = callAlgorithm(call, "place", () => placer.place(input, state))
-  if (!Array.isArray(result) || result.length !== 2) {
-    return violationAt(call, `place returned ${showValue(result)}, not [placement, state]`)
-  }
-  const placement: unknown = result[0]
-  if (placement !== undefined) {
-    if (typeof placement !== "object" || placement === null || Array.isArray(placement)) {
-      return violationAt(call, `place returned ${showValue(placement)}, not a placement {VM UUID: host} or undefined`)
+/** `place`, each result checked to be `[placement or undefined, state]` with a host name for each VM placed. */
+const place: StatefulCall<VmPlacer, PlacementInput, Placement | undefined> = {
+  verb: "place",
+  input: "input",
+  calls: placementCallsArb(false),
+  invoke: (placer, input, state, call) => {
+    const result = returnedPair(call, "place", "placement", () => placer.place(input, state))
+    const placement = result[0]
+    if (placement !== undefined) {
+      if (typeof placement !== "object" || placement === null || Array.isArray(placement)) {
+        return violationAt(call, `place returned ${showValue(placement)}, not a placement {VM UUID: host} or undefined`)
+      }
+      for (const [uuid, host] of Object.entries(placement)) {
+        if (typeof host !== "string") violationAt(call, `place put VM "${uuid}" on ${showValue(host)}, not a host name`)
+      }
     }
-    for (const [uuid, host] of Object.entries(placement)) {
-      if (typeof host !== "string") violationAt(call, `place put VM "${uuid}" on ${showValue(host)}, not a host name`)
-    }
+    return result as readonly [Placement | undefined, unknown]
   }
-  return result as unknown as readonly [Placement | undefined, unknown]
 }
 
 /** Whether a placement places anything: "none" is undefined, or `{}` as Neat returns when not every VM fits. */
 const placesSome = (placement: Placement | undefined): placement is Placement =>
   placement !== undefined && Object.keys(placement).length > 0
 
-const total = algorithmProperty<VmPlacer, Calls>(
-  "total",
-  "places any VMs on any hosts (active, inactive, overloaded), state carried over, returning [placement, state]",
-  placementCallsArb(false),
-  (build, calls) => {
-    const placer = build()
-    let state = placer.initialState
-    calls.forEach((input, i) => {
-      state = place(placer, copyInput(input), state, i + 1)[1]
-    })
+/** Whether a placement that places anything places exactly the VMs it was given. */
+const allOrNone = (placement: Placement | undefined, input: PlacementInput, call: number): void => {
+  if (!placesSome(placement)) return
+  const given = new Set(input.vms.map((vm) => vm.uuid))
+  for (const uuid of Object.keys(placement)) {
+    if (!given.has(uuid)) violationAt(call, `placed "${uuid}", which is not among the VMs given`)
   }
-)
+  const missing = input.vms.filter((vm) => !(vm.uuid in placement)).map((vm) => vm.uuid)
+  if (missing.length > 0) {
+    violationAt(
+      call,
+      `placed ${Object.keys(placement).length} of the ${input.vms.length} VMs, leaving out ${missing.join(", ")}`
+    )
+  }
+}
 
-const allOrNone = algorithmProperty<VmPlacer, Calls>(
-  "all-or-none",
-  "places every VM it is given, or none (undefined or {})",
-  placementCallsArb(false),
-  (build, calls) => {
-    const placer = build()
-    let state = placer.initialState
-    calls.forEach((input, i) => {
-      const [placement, next] = place(placer, copyInput(input), state, i + 1)
-      if (placesSome(placement)) {
-        const given = new Set(input.vms.map((vm) => vm.uuid))
-        for (const uuid of Object.keys(placement)) {
-          if (!given.has(uuid)) violationAt(i + 1, `placed "${uuid}", which is not among the VMs given`)
-        }
-        const missing = input.vms.filter((vm) => !(vm.uuid in placement)).map((vm) => vm.uuid)
-        if (missing.length > 0) {
-          violationAt(
-            i + 1,
-            `placed ${Object.keys(placement).length} of the ${input.vms.length} VMs, ` +
-              `leaving out ${missing.join(", ")}`
-          )
-        }
-      }
-      state = next
-    })
+/** Whether a placement uses only the hosts, active or inactive, it was given. */
+const givenHostsOnly = (placement: Placement | undefined, input: PlacementInput, call: number): void => {
+  const names = new Set([...input.hosts, ...input.inactiveHosts].map((host) => host.name))
+  for (const [uuid, host] of Object.entries(placement ?? {})) {
+    if (!names.has(host)) violationAt(call, `placed "${uuid}" on "${host}", which is not among the hosts given`)
   }
-)
-
-const givenHosts = algorithmProperty<VmPlacer, Calls>(
-  "given-hosts",
-  "uses only the hosts it is given, active or inactive",
-  placementCallsArb(false),
-  (build, calls) => {
-    const placer = build()
-    let state = placer.initialState
-    calls.forEach((input, i) => {
-      const [placement, next] = place(placer, copyInput(input), state, i + 1)
-      const names = new Set([...input.hosts, ...input.inactiveHosts].map((host) => host.name))
-      for (const [uuid, host] of Object.entries(placement ?? {})) {
-        if (!names.has(host)) violationAt(i + 1, `placed "${uuid}" on "${host}", which is not among the hosts given`)
-      }
-      state = next
-    })
-  }
-)
+}
 
 /** A little slack for sums of MHz and products with fractional thresholds. */
 const tolerance = 1e-6
@@ -169,71 +127,30 @@ const overfilled = (input: PlacementInput, placement: Placement, limits: Placeme
 }
 
 const withinThresholds = (limits: PlacementLimits) =>
-  algorithmProperty<VmPlacer, Calls>(
+  outputProperty(
+    place,
     "within-thresholds",
     `never loads a host beyond its threshold: CPU ${limits.cpu}, RAM ${limits.ram} of capacity` +
       (limits.inactiveHostsToo ? "" : " (a woken host: its whole capacity)"),
-    placementCallsArb(true),
-    (build, calls) => {
-      const placer = build()
-      let state = placer.initialState
-      calls.forEach((input, i) => {
-        const [placement, next] = place(placer, copyInput(input), state, i + 1)
-        const problem = placesSome(placement) ? overfilled(input, placement, limits) : undefined
-        if (problem !== undefined) violationAt(i + 1, `${problem}`)
-        state = next
-      })
-    }
+    (placement, input, call) => {
+      const problem = placesSome(placement) ? overfilled(input, placement, limits) : undefined
+      if (problem !== undefined) violationAt(call, problem)
+    },
+    // Flat CPU histories: a VM's demand is then its one value, whatever the placer reads of it.
+    placementCallsArb(true)
   )
-
-const deterministic = algorithmProperty<VmPlacer, Calls>(
-  "deterministic",
-  "the same hosts, VMs and state give the same placement and state",
-  placementCallsArb(false),
-  (build, calls) => {
-    const placer = build()
-    let state = placer.initialState
-    calls.forEach((input, i) => {
-      const first = place(placer, copyInput(input), state, i + 1)
-      const second = place(placer, copyInput(input), state, i + 1)
-      if (!sameValue(first, second)) {
-        violationAt(i + 1, `place returned ${showPair(first)}, then ${showPair(second)} for the same input and state`)
-      }
-      state = first[1]
-    })
-  }
-)
-
-const leavesInputs = algorithmProperty<VmPlacer, Calls>(
-  "leaves-inputs",
-  "changes neither the hosts, the VMs nor the state it is given",
-  placementCallsArb(false),
-  (build, calls) => {
-    const placer = build()
-    let state = placer.initialState
-    calls.forEach((input, i) => {
-      const given = copyInput(input)
-      const before = snapshotOf(state)
-      const [, next] = place(placer, given, state, i + 1)
-      if (!sameValue(given, input)) violationAt(i + 1, `place changed the input it was given to ${showValue(given)}`)
-      const after = snapshotOf(state)
-      if (before !== undefined && after !== undefined && !sameValue(before.value, after.value)) {
-        violationAt(
-          i + 1,
-          `place changed the state it was given from ${showValue(before.value)} to ${showValue(after.value)}`
-        )
-      }
-      state = next
-    })
-  }
-)
 
 /** Every property a VM placement is held to, with the limits its parameters set. */
 export const placementProperties = (limits: PlacementLimits): ReadonlyArray<AlgorithmProperty<VmPlacer>> => [
-  total,
-  allOrNone,
-  givenHosts,
+  outputProperty(
+    place,
+    "total",
+    "places any VMs on any hosts (active, inactive, overloaded), state carried over, returning [placement, state]",
+    () => {}
+  ),
+  outputProperty(place, "all-or-none", "places every VM it is given, or none (undefined or {})", allOrNone),
+  outputProperty(place, "given-hosts", "uses only the hosts it is given, active or inactive", givenHostsOnly),
   withinThresholds(limits),
-  deterministic,
-  leavesInputs
+  deterministicProperty(place, "the same hosts, VMs and state give the same placement and state"),
+  leavesInputsProperty(place, "changes neither the hosts, the VMs nor the state it is given")
 ]

@@ -201,7 +201,7 @@ const timelineSection = (configurations: ReadonlyArray<ConfigurationView>, input
     input.timelineLabels === undefined ? " (the baseline and the lowest mean ESVs)" : ""
   }.${
     partial > 0
-      ? ` ${partial} configuration${partial === 1 ? " has" : "s have"} timelines for only some days (days run by an earlier invocation keep metrics only) and ${partial === 1 ? "is" : "are"} left out.`
+      ? ` ${partial} configuration${partial === 1 ? " has" : "s have"} timelines for only some days (the others were stored before timelines were kept, or their runner returned none) and ${partial === 1 ? "is" : "are"} left out.`
       : ""
   }`
   return `<section><h2>Over time</h2><p class="note">${note}</p><div class="legend cfg lines">${legend}</div>

@@ -13,6 +13,14 @@ export interface SampledTimeline {
   readonly migrations: ReadonlyArray<number>
 }
 
+/** The timeline with plain arrays (a runner may hand typed ones), as JSON writes it. */
+export const plainTimeline = (timeline: SampledTimeline): SampledTimeline => ({
+  timeSec: Array.from(timeline.timeSec),
+  activeHosts: Array.from(timeline.activeHosts),
+  powerW: Array.from(timeline.powerW),
+  migrations: Array.from(timeline.migrations)
+})
+
 /** A PlanetLab day at 300 s steps is 288 steps: kept whole. */
 export const MAX_TIMELINE_SAMPLES = 288
 

@@ -75,6 +75,6 @@ export interface RunnerRef {
 export interface SweepResult {
   readonly job: SweepJob
   readonly metrics: SimulationMetrics
-  /** The sampled timeline, for jobs run by this invocation (the store keeps metrics only). */
+  /** The run's sampled timeline, when its runner produced one (kept in the store and sweep.json). */
   readonly timeline?: SampledTimeline | undefined
 }

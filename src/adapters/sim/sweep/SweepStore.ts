@@ -1,6 +1,6 @@
 /**
  * The results store of sweeps: one `sweep_results` row per finished job, keyed by the job key, with
- * one column per metric and the VM order it ran in; one `sweep_statistics` row per grid with its
+ * one column per metric, the VM order it ran in and its sampled timeline (JSON); one `sweep_statistics` row per grid with its
  * latest statistics (summary.json). A SQLite file for one machine, or a PostgreSQL database that
  * the shards of a distributed sweep share (rows merge there; a job already present is never run
  * again).
@@ -13,6 +13,7 @@ import { Data, Effect, Either, Option, type Scope } from "effect"
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely"
 import pg from "pg"
 import { describeStoreConnection, parseStoreConnection, sqliteInMemory } from "../../../core/StoreConnection.js"
+import { plainTimeline, type SampledTimeline } from "../report/sampledTimeline.js"
 import type { SimulationMetrics } from "../SimulationResult.js"
 import { METRIC_COLUMNS } from "./metricColumns.js"
 import type { ParamValue, SweepJob, SweepResult } from "./SweepJob.js"
@@ -36,6 +37,8 @@ type SweepResultsTable = { [column in MetricColumn]: number | null } & {
   trace: string
   /** `{"file","sha256"}` as JSON, or NULL for the default order. */
   vm_order: string | null
+  /** The run's sampled timeline as JSON (`{"timeSec","activeHosts","powerW","migrations"}`), or NULL. */
+  timeline: string | null
   finished_at: string
 }
 
@@ -101,12 +104,38 @@ const rowMetrics = (row: SweepResultsTable): SimulationMetrics =>
     METRIC_COLUMNS.map(([metric, column]) => [metric, toMetric(row[column])])
   ) as unknown as SimulationMetrics
 
+/** JSON writes a non-finite number as null; it is read back as NaN. */
+const timelineSeries = (value: unknown): ReadonlyArray<number> =>
+  Array.isArray(value) ? value.map((item) => (typeof item === "number" ? item : Number.NaN)) : []
+
+/** A stored timeline column (NULL for rows saved without one, or before the column existed). */
+const parseStoredTimeline = (text: string | null | undefined): SampledTimeline | undefined => {
+  if (text === null || text === undefined) return undefined
+  const parsed = JSON.parse(text) as Record<string, unknown>
+  return {
+    timeSec: timelineSeries(parsed.timeSec),
+    activeHosts: timelineSeries(parsed.activeHosts),
+    powerW: timelineSeries(parsed.powerW),
+    migrations: timelineSeries(parsed.migrations)
+  }
+}
+
+/** The timeline as stored: plain arrays, whatever array type the runner produced. */
+const storedTimeline = (timeline: SampledTimeline | undefined): string | null =>
+  timeline === undefined ? null : JSON.stringify(plainTimeline(timeline))
+
+/** The metrics and, when stored, the timeline of a row. */
+const rowOutcome = (row: SweepResultsTable): Pick<SweepResult, "metrics" | "timeline"> => {
+  const timeline = parseStoredTimeline(row.timeline)
+  return timeline === undefined ? { metrics: rowMetrics(row) } : { metrics: rowMetrics(row), timeline }
+}
+
 /** A stored row as a result; its job carries what was recorded (no VM order path). */
 const rowResult = (row: SweepResultsTable): SweepResult => {
   const params = JSON.parse(row.params) as Record<string, ParamValue>
   const job: SweepJob = { key: row.key, index: Number(row.job_index), policy: row.policy, params, trace: row.trace }
   const vmOrder = row.vm_order === null ? undefined : (JSON.parse(row.vm_order) as { file: string; sha256: string })
-  return { job: vmOrder === undefined ? job : { ...job, vmOrder }, metrics: rowMetrics(row) }
+  return { job: vmOrder === undefined ? job : { ...job, vmOrder }, ...rowOutcome(row) }
 }
 
 const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
@@ -137,7 +166,7 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
         }
         return found
       }),
-    save: ({ job, metrics }) =>
+    save: ({ job, metrics, timeline }) =>
       attempt(`saving job ${job.key}`, async () => {
         const row: SweepResultsTable = {
           key: job.key,
@@ -148,6 +177,7 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
           trace: job.trace,
           vm_order:
             job.vmOrder === undefined ? null : JSON.stringify({ file: job.vmOrder.file, sha256: job.vmOrder.sha256 }),
+          timeline: storedTimeline(timeline),
           finished_at: new Date().toISOString(),
           ...(Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [column, toColumn(metrics[metric])])) as {
             [column in MetricColumn]: number | null
@@ -161,14 +191,14 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
       }),
     load: (jobs) =>
       attempt("reading results", async () => {
-        const byKey = new Map<string, SimulationMetrics>()
+        const byKey = new Map<string, Pick<SweepResult, "metrics" | "timeline">>()
         for (const chunk of chunks(jobs.map((job) => job.key))) {
           const rows = await db.selectFrom("sweep_results").selectAll().where("key", "in", chunk).execute()
-          for (const row of rows) byKey.set(row.key, rowMetrics(row))
+          for (const row of rows) byKey.set(row.key, rowOutcome(row))
         }
         return jobs.flatMap((job) => {
-          const metrics = byKey.get(job.key)
-          return metrics === undefined ? [] : [{ job, metrics }]
+          const outcome = byKey.get(job.key)
+          return outcome === undefined ? [] : [{ job, ...outcome }]
         })
       }),
     loadAll: () =>
@@ -226,6 +256,7 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
         .addColumn("params", "text", (column) => column.notNull())
         .addColumn("trace", "text", (column) => column.notNull())
         .addColumn("vm_order", "text")
+        .addColumn("timeline", "text")
       for (const [, column] of METRIC_COLUMNS) table = table.addColumn(column, "double precision")
       await table.addColumn("finished_at", "text", (column) => column.notNull()).execute()
       await builder
@@ -237,18 +268,20 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
         .addColumn("computed_at", "text", (column) => column.notNull())
         .addColumn("statistics", "text", (column) => column.notNull())
         .execute()
-      // Stores made before VM orders were recorded lack the column.
+      // Stores made before VM orders, then timelines, were recorded lack those columns.
       const scoped = schema === undefined ? db : db.withSchema(schema)
-      const hasVmOrder = await scoped
-        .selectFrom("sweep_results")
-        .select("vm_order")
-        .limit(1)
-        .execute()
-        .then(
-          () => true,
-          () => false
-        )
-      if (!hasVmOrder) await builder.alterTable("sweep_results").addColumn("vm_order", "text").execute()
+      for (const column of ["vm_order", "timeline"] as const) {
+        const hasColumn = await scoped
+          .selectFrom("sweep_results")
+          .select(column)
+          .limit(1)
+          .execute()
+          .then(
+            () => true,
+            () => false
+          )
+        if (!hasColumn) await builder.alterTable("sweep_results").addColumn(column, "text").execute()
+      }
       return
     } catch (cause) {
       // Two shards creating the table at once: one loses on the catalog's unique index.

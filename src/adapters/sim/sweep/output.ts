@@ -2,6 +2,7 @@
 import { writeFile } from "node:fs/promises"
 import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
+import { plainTimeline } from "../report/sampledTimeline.js"
 import { gridParameterNames } from "./grid.js"
 import { METRIC_COLUMNS } from "./metricColumns.js"
 import type { SweepGrid, SweepResult } from "./SweepJob.js"
@@ -38,13 +39,16 @@ export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult
   return `${[header.map(csvField).join(","), ...rows].join("\n")}\n`
 }
 
-/** JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null; `vmOrder` when not the default). */
+/**
+ * JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null; `vmOrder`
+ * when not the default; `timeline`, the run's sampled timeline, when the runner produced one).
+ */
 export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyArray<SweepResult>): string =>
   `${JSON.stringify(
     {
       grid,
       jobs,
-      results: results.map(({ job, metrics }) => ({
+      results: results.map(({ job, metrics, timeline }) => ({
         key: job.key,
         index: job.index,
         policy: job.policy,
@@ -54,7 +58,8 @@ export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyAr
         ...(job.vmOrder === undefined ? {} : { vmOrder: { file: job.vmOrder.file, sha256: job.vmOrder.sha256 } }),
         metrics: Object.fromEntries(
           METRIC_COLUMNS.map(([metric]) => [metric, Number.isFinite(metrics[metric]) ? metrics[metric] : null])
-        )
+        ),
+        ...(timeline === undefined ? {} : { timeline: plainTimeline(timeline) })
       }))
     },
     null,

@@ -7,7 +7,6 @@
 import { availableParallelism } from "node:os"
 import { Data, Effect, Either, Runtime } from "effect"
 import type { ConfigError, InputError } from "../../../core/errors.js"
-import type { SampledTimeline } from "../report/sampledTimeline.js"
 import type { SimulationMetrics } from "../SimulationResult.js"
 import { expandGrid, jobLabel } from "./grid.js"
 import { METRIC_COLUMNS } from "./metricColumns.js"
@@ -104,7 +103,6 @@ export const runSweep = (
       const finished = yield* store.finishedKeys(mine.map((job) => job.key))
       const todo = mine.filter((job) => !finished.has(job.key))
       const failed: Array<{ job: SweepJob; message: string }> = []
-      const timelines = new Map<string, SampledTimeline>()
       let ran = 0
 
       if (todo.length > 0) {
@@ -123,9 +121,8 @@ export const runSweep = (
               try: () =>
                 pool.run(todo, {
                   onDone: async (job, metrics) => {
-                    const { timeline } = metrics as SweepRunnerOutput
-                    if (timeline !== undefined) timelines.set(job.key, timeline)
-                    const saved = await save(Effect.either(store.save({ job, metrics })))
+                    const { timeline, ...plain } = metrics as SweepRunnerOutput
+                    const saved = await save(Effect.either(store.save({ job, metrics: plain, timeline })))
                     if (Either.isLeft(saved)) throw saved.left
                     ran++
                     progress?.tick()
@@ -146,10 +143,8 @@ export const runSweep = (
         )
       }
 
-      const results = (yield* store.load(all)).map((result) => {
-        const timeline = timelines.get(result.job.key)
-        return timeline === undefined ? result : { ...result, timeline }
-      })
+      // Timelines come back from the store, for jobs run now and jobs found already stored alike.
+      const results = yield* store.load(all)
       if (options.csvFile !== undefined) yield* writeTextFile(options.csvFile, resultsToCsv(options.grid, results))
       if (options.jsonFile !== undefined) {
         yield* writeTextFile(options.jsonFile, resultsToJson(options.grid, all.length, results))

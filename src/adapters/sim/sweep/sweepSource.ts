@@ -25,6 +25,14 @@ const MetricsSchema = Schema.Struct(
     [K in (typeof METRIC_COLUMNS)[number][0]]: Schema.NullOr<typeof Schema.Number>
   }
 )
+/** JSON writes a non-finite number as null; it is read back as NaN. */
+const SeriesSchema = Schema.Array(Schema.NullOr(Schema.Number))
+const TimelineSchema = Schema.Struct({
+  timeSec: SeriesSchema,
+  activeHosts: SeriesSchema,
+  powerW: SeriesSchema,
+  migrations: SeriesSchema
+})
 const ResultSchema = Schema.Struct({
   key: Schema.String,
   index: Schema.Number,
@@ -32,7 +40,9 @@ const ResultSchema = Schema.Struct({
   params: Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number, Schema.Boolean) }),
   trace: Schema.String,
   vmOrder: Schema.optional(Schema.Struct({ file: Schema.String, sha256: Schema.String })),
-  metrics: MetricsSchema
+  metrics: MetricsSchema,
+  /** Absent from sweep.json files written before timelines were kept. */
+  timeline: Schema.optional(TimelineSchema)
 })
 const SweepJsonSchema = Schema.Struct({ results: Schema.Array(ResultSchema) })
 
@@ -54,12 +64,27 @@ export const readSweepJson = (file: string): Effect.Effect<ReadonlyArray<SweepRe
         (error) => new InputError({ file, message: `not a sweep.json of neat sweep: ${parseErrorLine(error)}` })
       )
     )
-    return decoded.results.map(({ metrics, vmOrder, ...job }) => ({
-      job: vmOrder === undefined ? job : { ...job, vmOrder },
-      metrics: Object.fromEntries(
-        Object.entries(metrics).map(([metric, value]) => [metric, value ?? Number.NaN])
-      ) as unknown as SimulationMetrics
-    }))
+    const series = (values: ReadonlyArray<number | null>): ReadonlyArray<number> =>
+      values.map((value) => value ?? Number.NaN)
+    return decoded.results.map(({ metrics, vmOrder, timeline, ...job }): SweepResult => {
+      const result: SweepResult = {
+        job: vmOrder === undefined ? job : { ...job, vmOrder },
+        metrics: Object.fromEntries(
+          Object.entries(metrics).map(([metric, value]) => [metric, value ?? Number.NaN])
+        ) as unknown as SimulationMetrics
+      }
+      return timeline === undefined
+        ? result
+        : {
+            ...result,
+            timeline: {
+              timeSec: series(timeline.timeSec),
+              activeHosts: series(timeline.activeHosts),
+              powerW: series(timeline.powerW),
+              migrations: series(timeline.migrations)
+            }
+          }
+    })
   })
 
 const isPostgres = (source: string): boolean => /^postgres(ql)?:\/\//i.test(source.trim())

@@ -5,7 +5,9 @@ import Database from "better-sqlite3"
 import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { expandGrid } from "../../../../src/adapters/sim/sweep/grid.js"
+import { METRIC_COLUMNS } from "../../../../src/adapters/sim/sweep/metricColumns.js"
 import { openSweepStore, storeName } from "../../../../src/adapters/sim/sweep/SweepStore.js"
+import { fixtureMetrics } from "./fixtureRunner.js"
 import { storeContract } from "./storeContract.js"
 
 const dir = mkdtempSync(join(tmpdir(), "neat-sweep-store-"))
@@ -24,7 +26,7 @@ describe("SQLite sweep store", () => {
     expect(error.message).toContain("cannot open the store")
   })
 
-  it("adds the vm_order column to a store made before VM orders were recorded", async () => {
+  it("adds the vm_order and timeline columns to a store made before they were recorded", async () => {
     const old = join(dir, "old.sqlite")
     const db = new Database(old)
     db.exec(
@@ -35,9 +37,45 @@ describe("SQLite sweep store", () => {
     db.prepare("INSERT INTO sweep_results VALUES (?, 0, 'npa', '{}', 'd1', 12.5, 'then')").run(job!.key)
     db.close()
     const all = await Effect.runPromise(Effect.scoped(Effect.flatMap(openSweepStore(old), (store) => store.loadAll())))
-    expect(all.map((result) => [result.job, result.metrics.energyKwh])).toEqual([[job, 12.5]])
+    expect(all.map((result) => [result.job, result.metrics.energyKwh, result.timeline])).toEqual([
+      [job, 12.5, undefined]
+    ])
     const columns = new Database(old).prepare("PRAGMA table_info(sweep_results)").all() as Array<{ name: string }>
-    expect(columns.map((column) => column.name)).toContain("vm_order")
+    expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(["vm_order", "timeline"]))
+  })
+
+  it("adds the timeline column to a store with VM orders, whose old rows read back without a timeline", async () => {
+    const old = join(dir, "before-timelines.sqlite")
+    const db = new Database(old)
+    db.exec(
+      "CREATE TABLE sweep_results (key text primary key, job_index integer not null, policy text not null, " +
+        "params text not null, trace text not null, vm_order text, finished_at text not null, " +
+        METRIC_COLUMNS.map(([, column]) => `${column} double precision`).join(", ") +
+        ")"
+    )
+    const [stored, fresh] = expandGrid({ policies: ["npa", "dvfs"], parameters: {}, traces: ["d1"] })
+    db.prepare(
+      "INSERT INTO sweep_results (key, job_index, policy, params, trace, energy_kwh, finished_at) " +
+        "VALUES (?, 0, 'npa', '{}', 'd1', 12.5, 'then')"
+    ).run(stored!.key)
+    db.close()
+    const timeline = { timeSec: [0, 300], activeHosts: [2, 1], powerW: [300, 150], migrations: [0, 1] }
+    const loaded = await Effect.runPromise(
+      Effect.scoped(
+        Effect.flatMap(openSweepStore(old), (store) =>
+          Effect.zipRight(
+            store.save({ job: fresh!, metrics: { ...fixtureMetrics(fresh!) }, timeline }),
+            store.load([stored!, fresh!])
+          )
+        )
+      )
+    )
+    expect(loaded.map((result) => [result.metrics.energyKwh, result.timeline])).toEqual([
+      [12.5, undefined],
+      [fixtureMetrics(fresh!).energyKwh, timeline]
+    ])
+    const columns = new Database(old).prepare("PRAGMA table_info(sweep_results)").all() as Array<{ name: string }>
+    expect(columns.map((column) => column.name)).toContain("timeline")
   })
 
   it("hides a PostgreSQL password in the store's name", () => {

@@ -1,6 +1,7 @@
 /** The behaviour every sweep store must show, run against SQLite and PostgreSQL. */
 import { Effect, Option } from "effect"
 import { expect, it } from "vitest"
+import type { SampledTimeline } from "../../../../src/adapters/sim/report/sampledTimeline.js"
 import { expandGrid } from "../../../../src/adapters/sim/sweep/grid.js"
 import { openSweepStore, type SweepStoreOptions } from "../../../../src/adapters/sim/sweep/SweepStore.js"
 import { fixtureMetrics } from "./fixtureRunner.js"
@@ -45,6 +46,34 @@ export const storeContract = (target: () => { store: string; options?: SweepStor
     await withStore((store) => store.save({ job, metrics: { ...fixtureMetrics(job), energyKwh: 2 } }))
     const loaded = await withStore((store) => store.load([job]))
     expect(loaded.map((result) => result.metrics.energyKwh)).toEqual([1])
+  })
+
+  it("keeps a job's sampled timeline as plain numbers, and none for a job saved without one", async () => {
+    const [withTimeline, without] = [jobs[6]!, jobs[7]!]
+    // A runner in plain JavaScript may hand typed arrays (JSON would write them as objects).
+    const timeline = {
+      timeSec: Float64Array.from([0, 300, 600]),
+      activeHosts: [4, 3.5, 2],
+      powerW: Float64Array.from([812.25, Number.NaN, 640]),
+      migrations: [1, 0, 2]
+    } as unknown as SampledTimeline
+    await withStore((store) =>
+      Effect.gen(function* () {
+        yield* store.save({ job: withTimeline, metrics: fixtureMetrics(withTimeline), timeline })
+        yield* store.save({ job: without, metrics: fixtureMetrics(without) })
+      })
+    )
+    const [loaded, all] = await withStore((store) => Effect.all([store.load([withTimeline, without]), store.loadAll()]))
+    const expected = {
+      timeSec: [0, 300, 600],
+      activeHosts: [4, 3.5, 2],
+      powerW: [812.25, Number.NaN, 640],
+      migrations: [1, 0, 2]
+    }
+    expect(loaded.map((result) => result.timeline)).toEqual([expected, undefined])
+    expect(Array.isArray(loaded[0]?.timeline?.powerW)).toBe(true)
+    expect(all.find((result) => result.job.key === withTimeline.key)?.timeline).toEqual(expected)
+    expect(all.find((result) => result.job.key === without.key)).not.toHaveProperty("timeline")
   })
 
   it("reads back every result with its recorded VM order, and keeps a grid's latest statistics", async () => {

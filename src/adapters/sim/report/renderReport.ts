@@ -6,6 +6,8 @@
 import type { SimulationMetrics, SimulationResult } from "../SimulationResult.js"
 import { barChart, lineChart, MAX_POINT_LABELS, type Series, scatterChart } from "./charts.js"
 import { escapeHtml } from "./escape.js"
+import { htmlPage } from "./htmlPage.js"
+import { PALETTE } from "./markers.js"
 import { STYLE } from "./style.js"
 
 /** One run to report: its label (e.g. "LR-MMT-1.2"), its result and, optionally, its parameters and its day. */
@@ -23,21 +25,6 @@ export interface ReportOptions {
   readonly maxTimelines?: number | undefined
 }
 
-/** Colour-blind-friendly categorical palette (Okabe–Ito, then Tableau). */
-const PALETTE = [
-  "#0072b2",
-  "#e69f00",
-  "#009e73",
-  "#d55e00",
-  "#cc79a7",
-  "#56b4e9",
-  "#b8a100",
-  "#000000",
-  "#8c564b",
-  "#7f7f7f",
-  "#17becf",
-  "#9467bd"
-]
 const colorOf = (index: number): string => PALETTE[index % PALETTE.length] ?? "#000000"
 
 interface Column {
@@ -222,19 +209,5 @@ ${scatterChart(
 ${timelineCharts(runs, maxTimelines)}`
   const sub =
     runs.length === 0 ? "" : `<p class="sub">${runs.length} run${runs.length === 1 ? "" : "s"}; ${dayFacts(runs)}.</p>`
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-${sub}
-${body}
-</body>
-</html>
-`
+  return htmlPage({ title, style: STYLE, body: `${sub}\n${body}` })
 }

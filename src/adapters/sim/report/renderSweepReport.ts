@@ -8,6 +8,7 @@
 import type { SweepJob } from "../sweep/SweepJob.js"
 import type { SweepStatistics } from "../sweep/statistics/SweepStatistics.js"
 import { escapeHtml } from "./escape.js"
+import { htmlPage } from "./htmlPage.js"
 import { markerIcon } from "./markers.js"
 import { formatMetric } from "./renderReport.js"
 import { meanTimeline, type SampledTimeline } from "./sampledTimeline.js"
@@ -249,20 +250,5 @@ ${
 }
 ${boxSection(configurations)}
 ${timelineSection(configurations, { ...input, baseline })}`
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}${SWEEP_STYLE}</style>
-</head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-${sub}
-${body}
-<script>${SCRIPT}</script>
-</body>
-</html>
-`
+  return htmlPage({ title, style: `${STYLE}${SWEEP_STYLE}`, body: `${sub}\n${body}`, script: SCRIPT })
 }

@@ -3,7 +3,7 @@
  * public API as `neat/algorithms` from a folder where Neat is installed (node_modules/neat links
  * to this checkout, as `npm install neat` would provide).
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { projectRoot } from "./projectRoot.js"
@@ -32,30 +32,9 @@ export const under = withParams(
 )
 `
 
-/** First fit through the public API: each VM, by decreasing CPU, to the first host with room. */
-export const firstFitSource = `import { Fraction, lastOf, type Placement, Schema, type VmPlacer, withParams } from "neat/algorithms"
-
-export const firstFit = withParams(
-  Schema.Struct({ cpu_threshold: Fraction }),
-  ({ cpu_threshold }): VmPlacer<null> => ({
-    initialState: null,
-    place: (input, state) => {
-      const hosts = [...input.hosts, ...input.inactiveHosts].map((host) => ({ ...host }))
-      const vms = [...input.vms].sort((a, b) => lastOf(b.cpuMhz) - lastOf(a.cpuMhz))
-      const placement: Record<string, string> = {}
-      for (const vm of vms) {
-        const cpu = lastOf(vm.cpuMhz)
-        const host = hosts.find((h) => h.cpuUsedMhz + cpu <= h.cpuMhz * cpu_threshold && h.ramUsedMb + vm.ramMb <= h.ramMb)
-        if (host === undefined) return [undefined, state]
-        host.cpuUsedMhz += cpu
-        host.ramUsedMb += vm.ramMb
-        placement[vm.uuid] = host.name
-      }
-      return [placement as Placement, state]
-    }
-  }),
-  { defaults: { cpu_threshold: 0.95 }, numericParam: "cpu_threshold" }
-)
+/** First fit through the public API: the placement of examples/, the one a user copies, as `firstFit`. */
+export const firstFitSource = `${readFileSync(join(projectRoot, "examples", "myPlacement.ts"), "utf8")}
+export { firstFitDecreasing as firstFit }
 `
 
 /** CloudSim's MMT re-implemented through the public API: the VM with the least memory, the first of equals. */

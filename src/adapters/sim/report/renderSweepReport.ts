@@ -7,6 +7,7 @@
  */
 import type { SweepJob } from "../sweep/SweepJob.js"
 import type { SweepStatistics } from "../sweep/statistics/SweepStatistics.js"
+import { quantileType7 } from "../sweep/statistics/sampleSummary.js"
 import { escapeHtml } from "./escape.js"
 import { htmlPage } from "./htmlPage.js"
 import { markerIcon } from "./markers.js"
@@ -97,15 +98,6 @@ const scatterSection = (configurations: ReadonlyArray<ConfigurationView>): strin
   )}<div class="legend cfg">${legend}</div></figure></section>`
 }
 
-/** Quartiles by linear interpolation (type 7), for configurations the statistics do not cover. */
-const quantile = (sorted: ReadonlyArray<number>, q: number): number => {
-  const position = (sorted.length - 1) * q
-  const low = Math.floor(position)
-  const a = sorted[low] ?? Number.NaN
-  const b = sorted[Math.min(sorted.length - 1, low + 1)] ?? a
-  return a + (b - a) * (position - low)
-}
-
 const boxRows = (
   configurations: ReadonlyArray<ConfigurationView>,
   metrics: ReadonlyArray<ReportMetric>
@@ -120,11 +112,17 @@ const boxRows = (
       if (values.length === 0) return undefined
       const summary = byColumn(c.summary?.metrics, m.column)
       const sorted = [...values].sort((a, b) => a - b)
+      // Configurations the statistics do not cover get their quartiles here, by the same definition.
       const given =
         summary !== undefined && [summary.q1, summary.median, summary.q3].every((value) => Number.isFinite(value))
       return given
         ? { values, q1: summary.q1, median: summary.median, q3: summary.q3 }
-        : { values, q1: quantile(sorted, 0.25), median: quantile(sorted, 0.5), q3: quantile(sorted, 0.75) }
+        : {
+            values,
+            q1: quantileType7(sorted, 0.25),
+            median: quantileType7(sorted, 0.5),
+            q3: quantileType7(sorted, 0.75)
+          }
     })
   }))
 }

@@ -79,14 +79,14 @@ const parseCatalogue = (
 ): Either.Either<NeatAlgorithmChoice, ConfigError> => {
   const name = text.trim().split(":")[0]!.trim()
   if (!name.includes("#") && findAlgorithm(name) === undefined && findAlgorithm(`${option}/${name}`) === undefined) {
-    const own = option === "overload" ? cloudsimOverloadNames : cloudsimSelectionNames
+    // CloudSim's own names are catalogue entries too, so one list names every choice.
     const known = algorithmNames
       .filter((known) => known.startsWith(`${option}/`))
       .map((known) => known.slice(option.length + 1))
     return Either.left(
       new ConfigError({
         field: option,
-        message: `unknown ${option === "overload" ? "detector" : "selection"} "${name}": expected one of ${own.join(", ")} or a catalogue algorithm (${known.join(", ")})`
+        message: `unknown ${option === "overload" ? "detector" : "selection"} "${name}": expected one of ${known.join(", ")}, or a MODULE#EXPORT of your own (neat algorithms lists them)`
       })
     )
   }

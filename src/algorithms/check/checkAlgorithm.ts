@@ -13,6 +13,7 @@ import { ConfigError } from "../../core/errors.js"
 import type { AlgorithmContext } from "../types.js"
 import type { AlgorithmProperty, PropertyFailure } from "./CheckProperty.js"
 import { type BuiltAlgorithm, buildSubject, type CheckFamily, type CheckSubject } from "./CheckSubject.js"
+import { defaultCheckRuns } from "./defaultCheckRuns.js"
 import { detectorProperties } from "./detectorProperties.js"
 import { placementLimitsOf, placementProperties } from "./placementProperties.js"
 import { selectionProperties } from "./selectionProperties.js"
@@ -52,7 +53,6 @@ export interface CheckReport {
   readonly properties: ReadonlyArray<PropertyVerdict>
 }
 
-export const defaultCheckRuns = 100
 export const defaultCheckContext: AlgorithmContext = { timeStepSec: 300, migrationTimeSec: 20 }
 
 const int32 = { min: -(2 ** 31), max: 2 ** 31 - 1 }

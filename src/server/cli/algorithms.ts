@@ -1,8 +1,9 @@
 /** `neat algorithms [--format json]`: lists the catalogue of built-in algorithms. See docs/plugins.md. */
 import { Command, Options } from "@effect/cli"
 import { Effect } from "effect"
-import { catalogue } from "../../algorithms/catalogue/catalogue.js"
-import { formatCatalogueJson, formatCatalogueText } from "../../algorithms/catalogue/listing.js"
+
+/** The catalogue, loaded only when the command runs. */
+const implementation = Effect.promise(() => import("./implementation/algorithms.js"))
 
 const format = Options.choice("format", ["text", "json"] as const).pipe(
   Options.withDescription("text for reading, json for tools"),
@@ -10,8 +11,10 @@ const format = Options.choice("format", ["text", "json"] as const).pipe(
 )
 
 export const algorithmsCommand = Command.make("algorithms", { format }, ({ format }) =>
-  Effect.sync(() =>
-    process.stdout.write(format === "json" ? formatCatalogueJson(catalogue()) : formatCatalogueText(catalogue()))
+  Effect.flatMap(implementation, ({ catalogue, formatCatalogueJson, formatCatalogueText }) =>
+    Effect.sync(() =>
+      process.stdout.write(format === "json" ? formatCatalogueJson(catalogue()) : formatCatalogueText(catalogue()))
+    )
   )
 ).pipe(
   Command.withDescription(

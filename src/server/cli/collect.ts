@@ -2,49 +2,25 @@
 import { Command, Options } from "@effect/cli"
 import type { FileSystem } from "@effect/platform"
 import { Effect, Layer } from "effect"
-import { loadTrace } from "../../adapters/sim/traces/loadTrace.js"
-import { loadPlanetLab } from "../../adapters/sim/traces/planetLab.js"
-import { ConfigError, type InputError } from "../../core/errors.js"
-import { Libvirt } from "../collector/Libvirt.js"
+import type { ConfigError, InputError } from "../../core/errors.js"
+import type { Libvirt } from "../collector/Libvirt.js"
 import type { LibvirtError } from "../collector/LibvirtError.js"
-import { ProcStat } from "../collector/ProcStat.js"
-import { replaySourceLayer } from "../collector/replaySource.js"
-import { runCollector } from "../collector/runCollector.js"
+import type { ProcStat } from "../collector/ProcStat.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
-import { Store } from "../db/Store.js"
-import { configOption, loadCliConfig } from "./configOption.js"
-import { daemonLogging } from "./daemonLogging.js"
+import { configOption } from "./configOption.js"
+
+/** The collector, the store and the rest of what the command runs on, loaded only when it runs. */
+const implementation = Effect.promise(() => import("./implementation/collect.js"))
 
 /**
- * Where the collector reads CPU use, as `collector_source` says: libvirt and /proc/stat, or the
- * domains libvirt lists replaying `replay_trace`. `libvirt` is the connection both read domains from.
+ * Where the collector reads CPU use, as `collector_source` says (see implementation/collect.ts),
+ * loaded with libvirt's and the trace's code when the command runs.
  */
 export const collectorSource = (
   settings: NeatConfig,
-  libvirt: Layer.Layer<Libvirt, LibvirtError> = Libvirt.virsh({
-    uri: settings.libvirtUri,
-    command: settings.virshCommand
-  })
+  libvirt?: Layer.Layer<Libvirt, LibvirtError>
 ): Effect.Effect<Layer.Layer<Libvirt | ProcStat, LibvirtError, FileSystem.FileSystem>, ConfigError | InputError> =>
-  Effect.gen(function* () {
-    if (settings.collectorSource === "libvirt") return Layer.merge(libvirt, ProcStat.file(settings.procStatPath))
-    if (settings.replayTrace.trim() === "") {
-      return yield* new ConfigError({
-        field: "replay_trace",
-        message: "is required when collector_source = replay (a CSV file, a PlanetLab directory or synthetic)"
-      })
-    }
-    const trace = yield* loadTrace(settings.replayTrace, { planetLab: loadPlanetLab }).pipe(
-      Effect.mapError((error) =>
-        error._tag === "ConfigError" ? new ConfigError({ ...error, field: "replay_trace" }) : error
-      )
-    )
-    return replaySourceLayer({
-      trace,
-      sampleSec: settings.replaySampleSec,
-      hostOwnFraction: settings.replayHostOwnFraction
-    }).pipe(Layer.provide(libvirt))
-  })
+  Effect.flatMap(implementation, (loaded) => loaded.collectorSource(settings, libvirt))
 
 export const collectCommand = Command.make(
   "collect",
@@ -56,6 +32,7 @@ export const collectCommand = Command.make(
   },
   ({ config, once }) =>
     Effect.gen(function* () {
+      const { daemonLogging, loadCliConfig, runCollector, Store } = yield* implementation
       const settings = yield* loadCliConfig(config)
       const services = Layer.merge(Store.layerConnection(settings.sqlConnection), yield* collectorSource(settings))
       const logging = yield* daemonLogging(settings, "data-collector.log")

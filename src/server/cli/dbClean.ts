@@ -1,10 +1,10 @@
 /** `neat db-clean`: the store cleaner. */
 import { Command, Options } from "@effect/cli"
 import { Effect, Layer } from "effect"
-import { runDbCleaner } from "../cleaner/DbCleaner.js"
-import { Store } from "../db/Store.js"
-import { configOption, loadCliConfig } from "./configOption.js"
-import { daemonLogging } from "./daemonLogging.js"
+import { configOption } from "./configOption.js"
+
+/** The cleaner, the store and the rest of what the command runs on, loaded only when it runs. */
+const implementation = Effect.promise(() => import("./implementation/dbClean.js"))
 
 export const dbCleanCommand = Command.make(
   "db-clean",
@@ -14,6 +14,7 @@ export const dbCleanCommand = Command.make(
   },
   ({ config, once }) =>
     Effect.gen(function* () {
+      const { daemonLogging, loadCliConfig, runDbCleaner, Store } = yield* implementation
       const settings = yield* loadCliConfig(config)
       const logging = yield* daemonLogging(settings, "db-cleaner.log")
       yield* runDbCleaner(settings.dbCleanerInterval, { once }).pipe(

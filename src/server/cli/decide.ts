@@ -6,9 +6,11 @@
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
-import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
-import { type CaseOutput, describeCaseError, runCases } from "../../algorithms/decideCases.js"
+import type { CaseOutput } from "../../algorithms/decideCases.js"
 import { InputError } from "../../core/errors.js"
+
+/** The algorithms and the rest of what the command runs on, loaded only when it runs. */
+const implementation = Effect.promise(() => import("./implementation/decide.js"))
 
 const readStdin = Effect.tryPromise({
   try: async () => {
@@ -71,6 +73,7 @@ const input = Options.text("input").pipe(
 
 export const decideCommand = Command.make("decide", { input }, ({ input }) =>
   Effect.gen(function* () {
+    const { describeCaseError, preloadAlgorithmRefs, runCases } = yield* implementation
     const file = Option.getOrElse(input, () => "stdin")
     const text = yield* readInput(input)
     const cases = yield* parseCases(text, file)

@@ -8,15 +8,18 @@ import { cpus, hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Config, Effect, Option, Redacted } from "effect"
-import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import type { LocalAlgorithms } from "../../core/control/LocalDecision.js"
 import { ConfigError } from "../../core/errors.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
-import { registryAlgorithmValidator } from "../config/registryValidator.js"
-import { type LocalManagerOptions, runLocalManager } from "../localManager/LocalManager.js"
-import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
+import type { LocalManagerOptions } from "../localManager/LocalManager.js"
+import { parseParams } from "./algorithmParams.js"
+import { configOption, systemConfigFile } from "./configOption.js"
 import { flagOrConfig } from "./flagOrConfig.js"
-import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
+import type { Wiring } from "./wiring.js"
+import { loadedDefaultWiring, loadWiring, type WiringSource } from "./wiringSource.js"
+
+/** The manager, the registry and the rest of what the command runs on, loaded only when it runs. */
+const implementation = Effect.promise(() => import("./implementation/localManager.js"))
 
 /** Neat's default local algorithms and parameters (neat.conf). */
 export const defaultLocalAlgorithms = {
@@ -194,6 +197,7 @@ export const localAlgorithms = (
   config?: NeatConfig
 ): Effect.Effect<LocalAlgorithms, ConfigError> =>
   Effect.gen(function* () {
+    const { preloadAlgorithmRefs } = yield* implementation
     const ctx = algorithmContext(flags, config)
     const choices = yield* localAlgorithmChoices(flags, config)
     // A user's algorithm named by a flag (MODULE#EXPORT, from the current folder); neat.conf's are loaded already.
@@ -212,6 +216,7 @@ export const localAlgorithms = (
  */
 const localManagerConfig = (flags: LocalManagerFlags) =>
   Effect.gen(function* () {
+    const { loadCliConfig, registryAlgorithmValidator } = yield* implementation
     const fs = yield* FileSystem.FileSystem
     const systemFile = yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false))
     if (Option.isNone(flags.config) && !systemFile) return undefined
@@ -219,9 +224,11 @@ const localManagerConfig = (flags: LocalManagerFlags) =>
   })
 
 /** The `local-manager` command over the given wiring. */
-export const makeLocalManagerCommand = (wiring: Wiring) =>
+export const makeLocalManagerCommand = (wiringSource: WiringSource) =>
   Command.make("local-manager", localManagerFlags, (flags) =>
     Effect.gen(function* () {
+      const wiring = yield* loadWiring(wiringSource)
+      const { runLocalManager } = yield* implementation
       const config = yield* localManagerConfig(flags)
       const options = yield* localManagerOptions(flags, config)
       const algorithms = yield* localAlgorithms(wiring, flags, config)
@@ -235,4 +242,4 @@ export const makeLocalManagerCommand = (wiring: Wiring) =>
     })
   ).pipe(Command.withDescription("Run the local manager of this host"))
 
-export const localManagerCommand = makeLocalManagerCommand(defaultWiring)
+export const localManagerCommand = makeLocalManagerCommand(loadedDefaultWiring)

@@ -1,7 +1,11 @@
 /** `neat`: the command-line entry point. Each subcommand lives in its own module beside this one. */
 import { Command } from "@effect/cli"
-import { NodeContext, NodeRuntime } from "@effect/platform-node"
-import { Cause, Effect, Exit } from "effect"
+// Subpath imports: the package's index would load its HTTP client (undici) and sockets (ws) with it.
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import { Cause, Effect, Exit, Layer } from "effect"
 import { algorithmsCommand } from "./algorithms.js"
 import { checkCommand } from "./check.js"
 import { collectCommand } from "./collect.js"
@@ -34,7 +38,8 @@ const neat = Command.make("neat").pipe(
 const cli = Command.run(neat, { name: "neat", version: "0.1.0" })
 cli(process.argv).pipe(
   reportFailure,
-  Effect.provide(NodeContext.layer),
+  // What the commands use of the platform: files, paths and the terminal (for prompts).
+  Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)),
   NodeRuntime.runMain({
     disableErrorReporting: true,
     // A command interrupted by a signal may set its own exit status (neat sweep: 130, 143).

@@ -7,18 +7,11 @@ import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Args, Command, Options } from "@effect/cli"
 import { Effect, Option } from "effect"
-import { writeSweepHtmlReport } from "../../adapters/sim/sweep/htmlReport.js"
-import { writeTextFile } from "../../adapters/sim/sweep/output.js"
-import { computeStatistics } from "../../adapters/sim/sweep/statistics/computeStatistics.js"
-import {
-  formatStatisticsText,
-  statisticsToCsv,
-  statisticsToJson
-} from "../../adapters/sim/sweep/statistics/statisticsTables.js"
-import { parseTableTarget, writeTable } from "../../adapters/sim/sweep/statistics/tableTarget.js"
-import { loadSweepSource } from "../../adapters/sim/sweep/sweepSource.js"
 import { InputError } from "../../core/errors.js"
 import { baselineOption, tableOption } from "./sweep.js"
+
+/** The statistics, the stores and the rest of what the command runs on, loaded only when it runs. */
+const implementation = Effect.promise(() => import("./implementation/report.js"))
 
 const source = Args.text({ name: "SOURCE" }).pipe(
   Args.withDescription("a sweep's store (SQLite file, postgresql:// URL), its sweep.json, or its output folder")
@@ -44,6 +37,17 @@ export const reportCommand = Command.make(
   { source, baseline: baselineOption, table: tableOption, report, out, storeSchema },
   (options) =>
     Effect.gen(function* () {
+      const {
+        computeStatistics,
+        formatStatisticsText,
+        loadSweepSource,
+        parseTableTarget,
+        statisticsToCsv,
+        statisticsToJson,
+        writeSweepHtmlReport,
+        writeTable,
+        writeTextFile
+      } = yield* implementation
       const table = Option.isSome(options.table)
         ? Option.some(yield* parseTableTarget(options.table.value))
         : Option.none()

@@ -9,28 +9,23 @@ import { createSecureContext } from "node:tls"
 import { Command, Options } from "@effect/cli"
 import { FileSystem, HttpServer } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
-import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { ConfigError } from "../../core/errors.js"
 import { InvalidConfig } from "../config/InvalidConfig.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
-import { registryAlgorithmValidator } from "../config/registryValidator.js"
-import { Store } from "../db/Store.js"
-import type { StoreError } from "../db/StoreError.js"
-import { storePlanBookLayer } from "../db/StorePlanBook.js"
-import { globalManagerLayer } from "../http/GlobalManager.js"
 import {
   defaultGlobalManagerOptions,
   type GlobalManagerOptions,
   type GlobalManagerTls
 } from "../http/GlobalManagerOptions.js"
-import { jsonLogging } from "../http/JsonLogging.js"
-import { openStackConfigProblems } from "../live/openStackCloud.js"
-import { serveSimulated } from "../simulated/serveSimulated.js"
-import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
+import { parseParams } from "./algorithmParams.js"
+import { configOption, systemConfigFile } from "./configOption.js"
 import { flagOrConfig } from "./flagOrConfig.js"
 import { operatorFlags, operatorSettings } from "./operatorFlags.js"
 import { simulatedServeFlags, simulatedServeSettings } from "./simulatedServeFlags.js"
-import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
+import { loadedDefaultWiring, loadWiring, type WiringSource } from "./wiringSource.js"
+
+/** The HTTP server, the store, the clouds and the rest of what the command runs on, loaded only when it runs. */
+const implementation = Effect.promise(() => import("./implementation/serve.js"))
 
 /** The shortest dashboard token accepted. */
 export const minDashboardTokenLength = 16
@@ -114,7 +109,7 @@ export const serveFlags = {
   ...simulatedServeFlags
 }
 
-type ServeFlags = Command.Command.ParseConfig<typeof serveFlags>
+export type ServeFlags = Command.Command.ParseConfig<typeof serveFlags>
 
 const check = (ok: boolean, field: string, message: string) =>
   ok ? Effect.void : Effect.fail(new ConfigError({ field, message }))
@@ -285,6 +280,7 @@ const serveConfig = (flags: ServeFlags) =>
     const systemFile = yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false))
     const cloudFlag = Option.getOrUndefined(flags.cloud)
     if (Option.isNone(flags.config) && !systemFile && cloudFlag !== "openstack") return undefined
+    const { loadCliConfig, registryAlgorithmValidator } = yield* implementation
     const interval = Option.getOrElse(flags.dataCollectorInterval, () => 300)
     const bandwidth = Option.getOrElse(flags.networkMigrationBandwidth, () => 10)
     return yield* loadCliConfig(
@@ -314,17 +310,21 @@ const operatorConfigFile = (flags: ServeFlags) =>
     return exists ? systemConfigFile : undefined
   })
 
-/** The central store: `--sql-connection`, else the configuration's `sql_connection`, else a private in-memory one. */
-const serveStore = (flags: ServeFlags, config: NeatConfig | undefined): Layer.Layer<Store, StoreError> =>
-  Option.match(flags.sqlConnection, {
-    onSome: (connection) => Store.layer(connection),
-    onNone: () => (config === undefined ? Store.layer("sqlite://") : Store.layerConnection(config.sqlConnection))
-  })
-
 /** The `serve` command over the given wiring. */
-export const makeServeCommand = (wiring: Wiring) =>
+export const makeServeCommand = (wiringSource: WiringSource) =>
   Command.make("serve", serveFlags, (flags) =>
     Effect.gen(function* () {
+      const wiring = yield* loadWiring(wiringSource)
+      const {
+        globalManagerLayer,
+        jsonLogging,
+        loadCliConfig,
+        openStackConfigProblems,
+        preloadAlgorithmRefs,
+        serveSimulated,
+        serveStore,
+        storePlanBookLayer
+      } = yield* implementation
       const config = yield* serveConfig(flags)
       const options = { ...(yield* serveOptions(flags, config)), global_manager_tls: yield* serveTls(flags, config) }
       const placementName = flagOrConfig(flags.placement, config, (c) => c.algorithms.placement.name, defaultPlacement)
@@ -386,4 +386,4 @@ export const makeServeCommand = (wiring: Wiring) =>
     })
   ).pipe(Command.withDescription("Run the global manager (Neat's REST service and the /v1 API)"))
 
-export const serveCommand = makeServeCommand(defaultWiring)
+export const serveCommand = makeServeCommand(loadedDefaultWiring)

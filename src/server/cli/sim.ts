@@ -7,16 +7,14 @@
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { formatMetricsJson, formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
-import { writeReport } from "../../adapters/sim/report/writeReport.js"
-import { runSimulationEffect } from "../../adapters/sim/runSimulation.js"
 import { policyNames } from "../../adapters/sim/SimulationOptions.js"
 import type { SimulationResult } from "../../adapters/sim/SimulationResult.js"
-import { simulationOptionsFromParams } from "../../adapters/sim/simulationParams.js"
 import type { Trace } from "../../adapters/sim/Trace.js"
-import { loadTrace } from "../../adapters/sim/traces/loadTrace.js"
-import { loadPlanetLab } from "../../adapters/sim/traces/planetLab.js"
-import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
-import { DEFAULT_POLICY, DEFAULT_TRACE, planSimRuns, type SimRun } from "./simRuns.js"
+import { DEFAULT_POLICY, DEFAULT_TRACE } from "./simDefaults.js"
+import type { SimRun } from "./simRuns.js"
+
+/** The simulator and the rest of what the command runs on, loaded only when it runs. */
+const implementation = Effect.promise(() => import("./implementation/sim.js"))
 
 const trace = Options.text("trace").pipe(
   Options.withDescription(
@@ -90,6 +88,15 @@ export const simCommand = Command.make(
   { trace, vmOrder, hosts, policy, overload, selection, underload, placement, seed, grid, format, report },
   (options) =>
     Effect.gen(function* () {
+      const {
+        loadPlanetLab,
+        loadTrace,
+        planSimRuns,
+        preloadAlgorithmRefs,
+        runSimulationEffect,
+        simulationOptionsFromParams,
+        writeReport
+      } = yield* implementation
       const runs = yield* planSimRuns(options)
       // A user's algorithm (MODULE#EXPORT) is loaded before any run's options are built, whatever the policy.
       yield* preloadAlgorithmRefs(

@@ -9,6 +9,7 @@ import { expandGrid } from "../../adapters/sim/sweep/grid.js"
 import { readGridFile } from "../../adapters/sim/sweep/gridSpec.js"
 import type { ParamValue } from "../../adapters/sim/sweep/SweepJob.js"
 import { ConfigError, type InputError } from "../../core/errors.js"
+import { DEFAULT_POLICY, DEFAULT_TRACE } from "./simDefaults.js"
 
 export interface SimRun {
   /** E.g. `cloudsim lr:1.2 mmt` (from the options) or `cloudsim overload=lr:1.2 selection=mmt` (from a grid). */
@@ -33,8 +34,7 @@ export interface SimRunOptions {
   readonly grid: Option.Option<string>
 }
 
-export const DEFAULT_TRACE = "synthetic"
-export const DEFAULT_POLICY = "cloudsim"
+export { DEFAULT_POLICY, DEFAULT_TRACE } from "./simDefaults.js"
 
 const repeatedOnce = (name: string, values: ReadonlyArray<string>): ConfigError | undefined => {
   const seen = new Set<string>()

@@ -6,22 +6,15 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
-import { hpProLiantMl110G5 } from "../../adapters/sim/PowerModel.js"
-import { writeReport } from "../../adapters/sim/report/writeReport.js"
-import { parseAlgorithmRef } from "../../algorithms/catalogue/catalogue.js"
-import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import type { AlgorithmFamily } from "../../algorithms/registry.js"
-import { defaultPlanningOptions } from "../../core/control/GlobalPlanning.js"
 import { ConfigError } from "../../core/errors.js"
 import type { AlgorithmSpec } from "../config/AlgorithmSpec.js"
-import { openDatabase } from "../db/openDatabase.js"
-import { readRecordedWindow } from "../whatif/readRecordedWindow.js"
-import { recordedPlacement } from "../whatif/recordedPlacement.js"
-import { recordedResult } from "../whatif/recordedResult.js"
-import { replayWindow } from "../whatif/replayWindow.js"
-import { configOption, loadCliConfig } from "./configOption.js"
-import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
+import { parseParams } from "./algorithmParams.js"
+import { configOption } from "./configOption.js"
+import { loadedDefaultWiring, loadWiring, type WiringSource } from "./wiringSource.js"
+
+/** The store, the replay and the rest of what the command runs on, loaded only when it runs. */
+const implementation = Effect.promise(() => import("./implementation/whatif.js"))
 
 const units: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400 }
 
@@ -66,9 +59,24 @@ export const whatifFlags = {
   report: Options.file("report").pipe(Options.optional, Options.withDescription("write the HTML report here"))
 }
 
-export const makeWhatifCommand = (wiring: Wiring) =>
+export const makeWhatifCommand = (wiringSource: WiringSource) =>
   Command.make("whatif", whatifFlags, (flags) =>
     Effect.gen(function* () {
+      const wiring = yield* loadWiring(wiringSource)
+      const {
+        defaultPlanningOptions,
+        formatMetricsTable,
+        hpProLiantMl110G5,
+        loadCliConfig,
+        openDatabase,
+        parseAlgorithmRef,
+        preloadAlgorithmRefs,
+        readRecordedWindow,
+        recordedPlacement,
+        recordedResult,
+        replayWindow,
+        writeReport
+      } = yield* implementation
       const settings = yield* loadCliConfig(flags.config)
       const windowSec = parseDuration(flags.since)
       if (windowSec === undefined || windowSec <= 0) {
@@ -167,4 +175,4 @@ export const makeWhatifCommand = (wiring: Wiring) =>
     Command.withDescription("Replay the recorded utilisation through other algorithms and compare with what happened")
   )
 
-export const whatifCommand = makeWhatifCommand(defaultWiring)
+export const whatifCommand = makeWhatifCommand(loadedDefaultWiring)

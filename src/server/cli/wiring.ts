@@ -84,14 +84,3 @@ export const defaultWiring: Wiring = makeDefaultWiring((choice) => Either.right(
 
 /** Decisions in memory, for tests and one-off runs that need no store. */
 export const memoryDecisionLog: Layer.Layer<DecisionLog> = DecisionLog.memory
-
-/** Parses an algorithm's JSON parameters, naming the option when they are not JSON. */
-export const parseParams = (field: string, text: string): Either.Either<unknown, ConfigError> => {
-  try {
-    return Either.right(JSON.parse(text) as unknown)
-  } catch (error) {
-    return Either.left(
-      new ConfigError({ field, message: `not JSON: ${error instanceof Error ? error.message : String(error)}` })
-    )
-  }
-}

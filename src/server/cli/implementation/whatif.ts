@@ -1,0 +1,13 @@
+/** What `neat whatif` runs on: loaded by its handler, so that other commands and `--help` never load it. */
+export { formatMetricsTable } from "../../../adapters/sim/formatMetrics.js"
+export { hpProLiantMl110G5 } from "../../../adapters/sim/PowerModel.js"
+export { writeReport } from "../../../adapters/sim/report/writeReport.js"
+export { parseAlgorithmRef } from "../../../algorithms/catalogue/catalogue.js"
+export { preloadAlgorithmRefs } from "../../../algorithms/catalogue/preload.js"
+export { defaultPlanningOptions } from "../../../core/control/GlobalPlanning.js"
+export { openDatabase } from "../../db/openDatabase.js"
+export { readRecordedWindow } from "../../whatif/readRecordedWindow.js"
+export { recordedPlacement } from "../../whatif/recordedPlacement.js"
+export { recordedResult } from "../../whatif/recordedResult.js"
+export { replayWindow } from "../../whatif/replayWindow.js"
+export { loadCliConfig } from "../loadCliConfig.js"

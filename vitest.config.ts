@@ -6,6 +6,8 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 600_000,
+    // Builds dist/ when a source changed since the last build: the CLI tests run the compiled CLI.
+    globalSetup: ["test/support/globalSetup.ts"],
     reporters: ["default", "json"],
     outputFile: { json: ".neat/test-results.json" }
   }

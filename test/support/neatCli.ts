@@ -1,6 +1,7 @@
 /**
- * Running `neat` as a user does in tests: in a child process (`node --import tsx
- * src/server/cli/main.ts ...`), or one subcommand in process through @effect/cli.
+ * Running `neat` as a user does in tests: in a child process running the compiled CLI (`node
+ * bin/neat.js ...`, dist/ kept up to date by the global setup, globalSetup.ts), or one subcommand
+ * in process through @effect/cli.
  */
 import { execFile, type SpawnSyncReturns, spawnSync } from "node:child_process"
 import { join } from "node:path"
@@ -9,13 +10,11 @@ import { NodeContext } from "@effect/platform-node"
 import { Effect } from "effect"
 import { projectRoot } from "./projectRoot.js"
 
+/** The installed command's script: it runs the compiled CLI. */
+export const neatBin = join(projectRoot, "bin/neat.js")
+
 /** The node arguments that start the CLI with `args`. */
-export const neatNodeArgs = (args: ReadonlyArray<string>): Array<string> => [
-  "--import",
-  "tsx",
-  join(projectRoot, "src/server/cli/main.ts"),
-  ...args
-]
+export const neatNodeArgs = (args: ReadonlyArray<string>): Array<string> => [neatBin, ...args]
 
 export interface NeatRunOptions {
   /** Variables set (or, when undefined, removed) over this process's environment. */

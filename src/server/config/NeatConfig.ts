@@ -8,6 +8,7 @@ import { FileSystem } from "@effect/platform"
 import { Effect, Either, Schema } from "effect"
 import { ConfigError } from "../../core/errors.js"
 import { parseErrorLine } from "../../core/schemaErrors.js"
+import { packageRoot } from "../../packageRoot.js"
 import { type AlgorithmRole, type AlgorithmSpec, parseAlgorithmName, parseAlgorithmParams } from "./AlgorithmSpec.js"
 import { InvalidConfig } from "./InvalidConfig.js"
 import { parseIni } from "./ini.js"
@@ -40,7 +41,7 @@ export interface ConfigText {
 }
 
 /** The defaults shipped with Neat. */
-export const defaultConfigFile: string = fileURLToPath(new URL("../../../config/neat.conf", import.meta.url))
+export const defaultConfigFile: string = fileURLToPath(new URL("config/neat.conf", packageRoot))
 
 const distance = (a: string, b: string): number => {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j)

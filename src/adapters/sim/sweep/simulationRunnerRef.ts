@@ -1,15 +1,17 @@
 /**
  * Where `neat sweep` finds its default runner: `runSimulationJob` in simulationJob.ts beside this
- * file, which loads the job's trace (cached per worker) and runs the simulator on it.
+ * file (compiled: dist/simulation-job.js), which loads the job's trace (cached per worker) and runs the simulator on it.
  */
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Either } from "effect"
 import { ConfigError } from "../../../core/errors.js"
+import { distFile, isCompiled } from "../../../packageRoot.js"
 import type { RunnerRef } from "./SweepJob.js"
 
 export const simulationRunnerRef: RunnerRef = {
-  module: fileURLToPath(new URL("./simulationJob.ts", import.meta.url)),
+  // Compiled, the runner is an entry point of the build (plain JavaScript, no bundling at run time).
+  module: fileURLToPath(isCompiled ? distFile("simulation-job") : new URL("./simulationJob.ts", import.meta.url)),
   exportName: "runSimulationJob"
 }
 

@@ -17,10 +17,26 @@ const describe = (cause: unknown): string => (cause instanceof Error ? cause.mes
 const moduleUrl = (module: string): string =>
   module.startsWith("file:") ? module : pathToFileURL(isAbsolute(module) ? module : resolve(module)).href
 
+// A variable, so that bundlers leave tsx out (it finds its loader beside its own file).
+const tsxApi = "tsx/esm/api"
+
+/** Imports a runner; a TypeScript one through tsx when no loader runs here (the compiled build's worker). */
+const importRunner = async (url: string): Promise<Record<string, unknown>> => {
+  try {
+    return (await import(url)) as Record<string, unknown>
+  } catch (cause) {
+    if ((cause as { readonly code?: unknown }).code !== "ERR_UNKNOWN_FILE_EXTENSION") throw cause
+    const { tsImport } = (await import(tsxApi)) as {
+      readonly tsImport: (specifier: string, parentURL: string) => Promise<Record<string, unknown>>
+    }
+    return tsImport(url, url)
+  }
+}
+
 const load = async ({ module, exportName }: WorkerData): Promise<SweepRunner | string> => {
   let loaded: Record<string, unknown>
   try {
-    loaded = await import(moduleUrl(module))
+    loaded = await importRunner(moduleUrl(module))
   } catch (cause) {
     return `cannot load the runner module ${module}: ${describe(cause)}`
   }

@@ -5,8 +5,8 @@
 // directly in dist/ (src/packageRoot.ts counts on it). Packages with native code or their own
 // loaders stay external, resolved from node_modules at run time. The build is written to a
 // temporary folder and swapped in whole, so a process starting meanwhile never sees half of one.
-// Usage: node scripts/build.mjs [--metafile]   (--metafile also writes dist/meta.json)
-import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs"
+// Usage: node scripts/build.mjs [--metafile]   (--metafile also writes esbuild's dist/meta.json)
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { build } from "esbuild"
@@ -24,13 +24,33 @@ const entryPoints = {
 
 const external = ["better-sqlite3", "ssh2", "cpu-features", "pg", "pg-native", "mysql2", "tsx", "esbuild"]
 
-// fast-check declares no `sideEffects` though it has none: marked so, esbuild leaves it out of the
-// chunks that reach it only through effect's index.
+// fast-check declares no `sideEffects` though it has none: marked so, esbuild keeps only what is
+// used of it. Effect's Schema module uses it in one function (the arbitrary of non-empty chunks),
+// which would put fast-check in every command's start-up chunk through @effect/cli: Schema gets a
+// stand-in that loads fast-check on that call instead (Neat calls it only through `neat check`,
+// whose own chunk holds fast-check).
+const lazyFastCheckForSchema = `
+import { createRequire } from "node:module"
+const load = () => createRequire(import.meta.url)("fast-check")
+export const array = (...args) => load().array(...args)
+`
+
 const pureModules = {
   name: "pure-modules",
   setup(build) {
-    build.onResolve({ filter: /^fast-check$/ }, async (args) => {
+    build.onResolve({ filter: /^\.\/FastCheck\.js$/ }, (args) =>
+      /[\\/]effect[\\/]dist[\\/]esm[\\/]Schema\.js$/.test(args.importer)
+        ? { path: "fast-check-for-schema", namespace: "neat-lazy" }
+        : undefined
+    )
+    build.onLoad({ filter: /.*/, namespace: "neat-lazy" }, () => ({
+      contents: lazyFastCheckForSchema,
+      loader: "js",
+      resolveDir: root
+    }))
+    build.onResolve({ filter: /^(fast-check$|\.)/ }, async (args) => {
       if (args.pluginData === "pure") return undefined
+      if (args.path !== "fast-check" && !args.importer.includes("/node_modules/fast-check/")) return undefined
       const resolved = await build.resolve(args.path, {
         kind: args.kind,
         resolveDir: args.resolveDir,
@@ -38,6 +58,59 @@ const pureModules = {
         pluginData: "pure"
       })
       return { ...resolved, sideEffects: false }
+    })
+  }
+}
+
+/** Output file name → the sources (src/...) and packages (the package's name) it holds. */
+const moduleMap = (metafile) =>
+  Object.fromEntries(
+    Object.entries(metafile.outputs).map(([output, { inputs }]) => {
+      const held = new Set()
+      for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
+        if (bytesInOutput === 0) continue
+        const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)
+        held.add(inPackage === null ? input : inPackage[1])
+      }
+      return [output.slice(output.lastIndexOf("/") + 1), [...held].sort()]
+    })
+  )
+
+// Effect's packages re-export every module from their index (`export * as Effect from
+// "./Effect.js"`). With code splitting, a chunk importing an index depends on every module the
+// index names that any other chunk uses: `neat --help` would load fast-check (which the `check`
+// command uses through effect's index) and the HTTP router (which `serve` uses). So the sources'
+// named imports of those indexes are rewritten to the modules themselves, as the packages'
+// documentation advises for bundle size: `import { Effect, pipe } from "effect"` becomes
+// `import * as Effect from "effect/Effect"` and `import { pipe } from "effect"`.
+const indexedPackages = ["effect", "@effect/platform", "@effect/cli", "@effect/platform-node"]
+
+const namespacesOf = (name) => {
+  const index = readFileSync(join(root, "node_modules", name, "dist/esm/index.js"), "utf8")
+  return new Set([...index.matchAll(/^export \* as (\w+) from "\.\/(\w+)\.js"/gm)].map((match) => match[1]))
+}
+
+const directImports = {
+  name: "direct-imports",
+  setup(build) {
+    const namespaces = new Map(indexedPackages.map((name) => [name, namespacesOf(name)]))
+    const importFromIndex = /import\s+\{([^}]*)\}\s+from\s+"(effect|@effect\/platform|@effect\/cli|@effect\/platform-node)"/g
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const source = readFileSync(args.path, "utf8")
+      const contents = source.replace(importFromIndex, (_, names, from) => {
+        const direct = []
+        const kept = []
+        for (const raw of names.split(",")) {
+          const name = raw.trim()
+          if (name === "") continue
+          if (!name.startsWith("type ") && namespaces.get(from).has(name)) direct.push(name)
+          else kept.push(name)
+        }
+        const lines = direct.map((name) => `import * as ${name} from "${from}/${name}"`)
+        if (kept.length > 0) lines.push(`import { ${kept.join(", ")} } from "${from}"`)
+        return lines.join("; ")
+      })
+      return { contents, loader: "ts" }
     })
   }
 }
@@ -56,7 +129,7 @@ try {
     platform: "node",
     target: "node20",
     external,
-    plugins: [pureModules],
+    plugins: [pureModules, directImports],
     chunkNames: "[name]-[hash]",
     // Tells the sources they run compiled (src/packageRoot.ts).
     define: { NEAT_COMPILED: "true" },
@@ -71,6 +144,8 @@ try {
     logLevel: "warning"
   })
   if (process.argv.includes("--metafile")) writeFileSync(join(staging, "meta.json"), JSON.stringify(result.metafile))
+  // What each output file holds, a source file or a package: tests check what a command loads by it.
+  writeFileSync(join(staging, "modules.json"), `${JSON.stringify(moduleMap(result.metafile))}\n`)
   // When the build began: the tests rebuild when a source is newer (test/support/freshBuild.ts).
   writeFileSync(join(staging, "build.json"), `${JSON.stringify({ startedAt: started })}\n`)
   const old = `${dist}.old-${process.pid}`

@@ -1,0 +1,118 @@
+/**
+ * The compiled CLI, as the installed `neat` runs it (node bin/neat.js → dist/, no tsx, no
+ * TypeScript sources): --help, sim, decide and serve --cloud sim work, and each command loads only
+ * what it uses (modules recorded by a module hook, mapped to sources and packages through the
+ * build's dist/modules.json).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { afterAll, describe, expect, it } from "vitest"
+import { runRecordingLoads } from "../../support/loadedModules.js"
+import { startServedCli } from "../../support/servedCli.js"
+
+const scratch = mkdtempSync(join(tmpdir(), "neat-compiled-"))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+/** What the commands that run no server, store or cloud must never load. */
+const serverPackages = ["ssh2", "pg", "mysql2", "kysely", "better-sqlite3", "undici", "ws", "find-my-way-ts"]
+const serverSources = ["src/server/http/", "src/server/db/", "src/adapters/nova/", "src/server/live/"]
+
+/** Small modules of plain values that options show: serve's defaults, sim's policies and metric names. */
+const optionModules = [
+  "src/server/http/GlobalManagerOptions.ts",
+  "src/adapters/sim/SimulationOptions.ts",
+  "src/adapters/sim/formatMetrics.ts"
+]
+
+const neverLoaded = (modules: ReadonlySet<string>, names: ReadonlyArray<string>, prefixes: ReadonlyArray<string>) =>
+  [...modules].filter(
+    (module) =>
+      !optionModules.includes(module) &&
+      (names.includes(module) || prefixes.some((prefix) => module.startsWith(prefix)))
+  )
+
+/** A two-VM CSV trace: a small day for the simulator. */
+const smallTrace = (): string => {
+  const file = join(scratch, "trace.csv")
+  const rows = ["vm,time,cpu_percent"]
+  for (let step = 0; step < 48; step++) {
+    rows.push(`a,${step * 300},${20 + (step % 5) * 10}`, `b,${step * 300},${60 - (step % 4) * 10}`)
+  }
+  writeFileSync(file, `${rows.join("\n")}\n`)
+  return file
+}
+
+describe("the compiled CLI", () => {
+  it("runs from dist/ without tsx or the TypeScript sources", () => {
+    const run = runRecordingLoads(["--help"])
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain("sim")
+    expect(run.stdout).toContain("serve")
+    expect(run.urls.some((url) => url.endsWith("/dist/cli.js"))).toBe(true)
+    expect(run.urls.filter((url) => url.includes("/node_modules/tsx/") || url.endsWith(".ts"))).toEqual([])
+  })
+
+  // Options may name a policy or format metrics (small modules of their own); nothing more of a command loads.
+  it("--help loads no command's implementation nor any of its dependencies", () => {
+    const run = runRecordingLoads(["--help"])
+    expect(run.status).toBe(0)
+    const commandModules = ["fast-check", "src/algorithms/registry.ts", "src/server/config/NeatConfig.ts"]
+    const commandFolders = ["src/server/cli/implementation/", "src/adapters/", "src/algorithms/", "src/server/"]
+    const loaded = neverLoaded(
+      run.modules,
+      [...serverPackages, ...commandModules],
+      [...serverSources, ...commandFolders]
+    )
+    // The command files themselves (options and descriptions) are all there is of src/server/.
+    expect(
+      loaded.filter((module) => !/^src\/server\/(cli\/[A-Za-z]+\.ts|config\/InvalidConfig\.ts)$/.test(module))
+    ).toEqual([])
+  })
+
+  it("sim simulates a small trace and never loads the HTTP server, the stores, ssh2, pg or Kysely", () => {
+    const run = runRecordingLoads(["sim", "--trace", smallTrace(), "--hosts", "2", "--format", "json"])
+    expect(run.stderr).toBe("")
+    expect(run.status).toBe(0)
+    const metrics = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(typeof metrics.energyKwh).toBe("number")
+    expect(run.modules.has("src/adapters/sim/runSimulation.ts")).toBe(true)
+    expect(neverLoaded(run.modules, serverPackages, serverSources)).toEqual([])
+    expect(run.modules.has("src/server/simulated/serveSimulated.ts")).toBe(false)
+  })
+
+  it("decide runs cases from a file", () => {
+    const input = join(scratch, "cases.json")
+    writeFileSync(
+      input,
+      JSON.stringify([{ algorithm: "overload/threshold", params: { threshold: 0.5 }, input: { utilization: [0.9] } }])
+    )
+    const run = runRecordingLoads(["decide", "--input", input])
+    expect(run).toMatchObject({ status: 0, stdout: "[\ntrue\n]\n", stderr: "" })
+    expect(neverLoaded(run.modules, serverPackages, serverSources)).toEqual([])
+  })
+
+  it("serve --cloud sim answers /healthz on loopback and stops on SIGTERM", async () => {
+    const served = await startServedCli([
+      "serve",
+      "--cloud",
+      "sim",
+      "--trace",
+      "synthetic:vms=4,seed=1,days=0.1",
+      "--hosts",
+      "2",
+      "--global-manager-host",
+      "127.0.0.1",
+      "--global-manager-port",
+      "0",
+      "--os-admin-password",
+      "pw"
+    ])
+    try {
+      const response = await fetch(`${served.url}/healthz`)
+      expect(response.status).toBe(200)
+    } finally {
+      await served.stop()
+    }
+  })
+})

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { neatBin } from "./neatCli.js"
 import { projectRoot } from "./projectRoot.js"
 
@@ -35,12 +35,14 @@ export const runRecordingLoads = (args: ReadonlyArray<string>, timeoutMs = 60_00
       env: { ...process.env, NEAT_RECORD_LOADS: record },
       timeout: timeoutMs
     })
-    const urls = readFileSync(record, "utf8").split("\n").filter((line) => line !== "")
+    const urls = readFileSync(record, "utf8")
+      .split("\n")
+      .filter((line) => line !== "")
     const held = JSON.parse(readFileSync(join(projectRoot, "dist/modules.json"), "utf8")) as Record<
       string,
       ReadonlyArray<string>
     >
-    const dist = `${new URL("dist/", `file://${projectRoot.endsWith("/") ? projectRoot : `${projectRoot}/`}`).href}`
+    const dist = `${pathToFileURL(join(projectRoot, "dist")).href}/`
     const modules = new Set<string>()
     for (const url of urls) {
       if (url.startsWith(dist)) for (const module of held[url.slice(dist.length)] ?? []) modules.add(module)

@@ -40,7 +40,8 @@ describe("user algorithm modules", () => {
   it("load an export of an installed package, resolved from the base folder", async () => {
     // The folder has Neat installed: its `neat/algorithms` exports are functions, though not factories.
     const loaded = await Effect.runPromise(loadUserFactory("neat/algorithms#withParams", modules.dir))
-    expect(loaded.path).toMatch(/src[\\/]algorithms[\\/]public\.ts$/)
+    // The package's `default` export condition: the compiled API (its `types` are the sources).
+    expect(loaded.path).toMatch(/dist[\\/]algorithms\.js$/)
     await Effect.runPromise(preloadAlgorithmRefs(["neat/algorithms#lastOf"], modules.dir))
     const made = makeDetector("overload", "neat/algorithms#lastOf", {}, ctx)
     expect(Either.isLeft(made) && made.left.message).toMatch(/the factory returned undefined, not a detector/)

@@ -4,11 +4,13 @@
  * what it uses (modules recorded by a module hook, mapped to sources and packages through the
  * build's dist/modules.json).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { runRecordingLoads } from "../../support/loadedModules.js"
+import { neatBin } from "../../support/neatCli.js"
 import { startServedCli } from "../../support/servedCli.js"
 
 const scratch = mkdtempSync(join(tmpdir(), "neat-compiled-"))
@@ -51,6 +53,18 @@ describe("the compiled CLI", () => {
     expect(run.stdout).toContain("serve")
     expect(run.urls.some((url) => url.endsWith("/dist/cli.js"))).toBe(true)
     expect(run.urls.filter((url) => url.includes("/node_modules/tsx/") || url.endsWith(".ts"))).toEqual([])
+  })
+
+  it("says to run npm install, with no stack trace, when dist/ is missing", () => {
+    const unbuilt = join(scratch, "unbuilt")
+    mkdirSync(join(unbuilt, "bin"), { recursive: true })
+    copyFileSync(neatBin, join(unbuilt, "bin/neat.js"))
+    const run = spawnSync(process.execPath, [join(unbuilt, "bin/neat.js"), "--help"], { encoding: "utf8" })
+    expect(run.status).toBe(1)
+    expect(run.stdout).toBe("")
+    expect(run.stderr).toBe(
+      `neat: the compiled CLI is missing (${join(unbuilt, "dist/cli.js")}); run npm install (or npm run build) in ${unbuilt}/\n`
+    )
   })
 
   // Options may name a policy or format metrics (small modules of their own); nothing more of a command loads.

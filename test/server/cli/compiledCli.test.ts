@@ -93,6 +93,8 @@ describe("the compiled CLI", () => {
     expect(run.modules.has("src/adapters/sim/runSimulation.ts")).toBe(true)
     expect(neverLoaded(run.modules, serverPackages, serverSources)).toEqual([])
     expect(run.modules.has("src/server/simulated/serveSimulated.ts")).toBe(false)
+    // tsx loads only with a user's TypeScript algorithm.
+    expect(run.urls.filter((url) => url.includes("/node_modules/tsx/"))).toEqual([])
   })
 
   it("decide runs cases from a file", () => {

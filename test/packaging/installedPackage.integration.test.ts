@@ -4,10 +4,11 @@
  * vitest), and the installed `neat` runs a simulation, with a user's TypeScript algorithm that
  * imports `neat/algorithms` too. npm may need the registry for what its cache lacks.
  */
-import { execFileSync, spawnSync } from "node:child_process"
+import { execFile, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { promisify } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { projectRoot } from "../support/projectRoot.js"
 import { thrSource } from "../support/userModules.js"
@@ -15,20 +16,24 @@ import { thrSource } from "../support/userModules.js"
 const scratch = mkdtempSync(join(tmpdir(), "neat-package-"))
 const app = join(scratch, "app")
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
+// Asynchronous: the install takes minutes, during which the test worker must keep answering vitest.
+const execute = promisify(execFile)
 
-beforeAll(() => {
+beforeAll(async () => {
   // --ignore-scripts: dist/ is already built (the global setup) and must not be swapped under the other tests.
-  const packed = execFileSync(npm, ["pack", "--ignore-scripts", "--pack-destination", scratch], {
+  const packed = await execute(npm, ["pack", "--ignore-scripts", "--pack-destination", scratch], {
     cwd: projectRoot,
     encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
     timeout: 120_000
   })
-  const tarball = join(scratch, packed.trim().split("\n").at(-1) ?? "")
+  const tarball = join(scratch, packed.stdout.trim().split("\n").at(-1) ?? "")
   mkdirSync(app)
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true }))
-  execFileSync(npm, ["install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund", tarball], {
+  await execute(npm, ["install", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund", tarball], {
     cwd: app,
     encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
     timeout: 900_000
   })
 }, 1_000_000)

@@ -137,7 +137,8 @@ try {
     banner: {
       js: 'import { createRequire as __neatCreateRequire } from "node:module"; const require = __neatCreateRequire(import.meta.url);'
     },
-    // Less to parse at every start; names are kept readable enough for error messages (they carry tags).
+    // Less to parse at every start. Errors reach users by their tags and messages, not by class or
+    // function names; only an internal error's stack trace shows the shortened names.
     minify: true,
     legalComments: "none",
     metafile: true,

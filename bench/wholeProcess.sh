@@ -65,7 +65,7 @@ measure() {
 }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
-echo "# Whole-process timings ($runs runs each)"
+echo "# Whole-process timings (runs per command: $runs)"
 echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $root, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'unknown')"
 echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}; node $(node --version)"

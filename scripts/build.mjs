@@ -27,8 +27,8 @@ const external = ["better-sqlite3", "ssh2", "cpu-features", "pg", "pg-native", "
 // fast-check declares no `sideEffects` though it has none: marked so, esbuild keeps only what is
 // used of it. Effect's Schema module uses it in one function (the arbitrary of non-empty chunks),
 // which would put fast-check in every command's start-up chunk through @effect/cli: Schema gets a
-// stand-in that loads fast-check on that call instead (Neat calls it only through `neat check`,
-// whose own chunk holds fast-check).
+// stand-in that loads fast-check on that call instead (Neat builds no such arbitrary; `neat check`
+// has fast-check in its own chunk).
 const lazyFastCheckForSchema = `
 import { createRequire } from "node:module"
 const load = () => createRequire(import.meta.url)("fast-check")

@@ -4,6 +4,8 @@
  * or `algorithms` knows which one runs.
  */
 import { Context, Effect } from "effect"
+import type { PlanAction } from "./control/PlanAction.js"
+import type { CloudReconciliation } from "./control/Reconciliation.js"
 import type { CloudError } from "./errors.js"
 import type { HostState } from "./Host.js"
 import type { Migration, MigrationOutcome } from "./Placement.js"
@@ -47,6 +49,12 @@ export interface CloudApi {
   readonly suspendHost: (host: string) => Effect.Effect<void, CloudError>
   /** Wakes a suspended host; succeeds once the host is verified up and can receive VMs. */
   readonly wakeHost: (host: string) => Effect.Effect<void, CloudError>
+  /**
+   * Settles, at the global manager's start, actions whose outcome a crash left unknown (`pending`),
+   * and finds hosts left half-way (disabled but up, recorded suspended but up). Optional: without
+   * it, the pending actions are settled from `hosts` and `vms` (`settleFromInventory`).
+   */
+  readonly reconcile?: ((pending: ReadonlyArray<PlanAction>) => Effect.Effect<CloudReconciliation>) | undefined
 }
 
 export class Cloud extends Context.Tag("neat/Cloud")<Cloud, CloudApi>() {}

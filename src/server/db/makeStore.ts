@@ -4,6 +4,7 @@ import type { Kysely } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
 import type { StoreConnection } from "../../core/StoreConnection.js"
 import { makeDecisionLog } from "./decisionLog.js"
+import { makeIntentRecords } from "./intentRecords.js"
 import { makeLiveCloudRecords } from "./liveCloudRecords.js"
 import { makePlanRecords } from "./planRecords.js"
 import { recentVmHistory } from "./recentVmHistory.js"
@@ -352,6 +353,7 @@ export const makeStore = (
       ...makeDecisionLog(db),
       ...makeLiveCloudRecords(db),
       ...makeVmPlacements(db, vmIds),
-      ...makePlanRecords(db)
+      ...makePlanRecords(db),
+      ...makeIntentRecords(db)
     }
   })

@@ -106,7 +106,7 @@ export const DecisionView = Schema.Struct({
   host: Schema.String,
   reason: Schema.Literal("underload", "overload"),
   vm_uuids: Schema.Array(Schema.String),
-  outcome: Schema.Literal("done", "partial", "skipped", "failed", "recommended"),
+  outcome: Schema.Literal("done", "partial", "skipped", "failed", "recommended", "executing"),
   status: Schema.String,
   detail: Schema.String,
   received_at_ms: Schema.Number,

@@ -3,6 +3,7 @@
  * migrations through the `MigrationExecutor`, suspend and wake through `HostPower`. A host whose
  * compute service is down, disabled by an operator, or that failed to wake is reported as
  * `failed`: the control core never places VMs there, and `migrate` refuses it as a target.
+ * `reconcile` settles at start what a crash left unfinished (Reconcile.ts).
  */
 import { Effect, Layer, Option, Ref } from "effect"
 import { Cloud, type CloudApi } from "../../core/Cloud.js"
@@ -18,6 +19,7 @@ import type { MigrationLog } from "./MigrationLog.js"
 import type { MigrationPolicy } from "./MigrationPolicy.js"
 import { Nova } from "./Nova.js"
 import type { ComputeService, Server } from "./NovaModels.js"
+import { makeReconcile } from "./Reconcile.js"
 import { UsageHistory } from "./UsageHistory.js"
 
 export interface CloudInventoryOptions {
@@ -171,7 +173,8 @@ export const makeOpenStackCloud = (
       hostCpuHistories: (hosts, n) => history.hostCpuMhzMany(hosts, n),
       migrate,
       suspendHost: (host) => Effect.zipRight(ensureManaged(host), tracked(host, "suspending", power.suspend(host))),
-      wakeHost: (host) => Effect.zipRight(ensureManaged(host), tracked(host, "waking", power.wake(host)))
+      wakeHost: (host) => Effect.zipRight(ensureManaged(host), tracked(host, "waking", power.wake(host))),
+      reconcile: makeReconcile({ nova, power, powerLog, policy, managed, tracked })
     } satisfies CloudApi
   })
 

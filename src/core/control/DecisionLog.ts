@@ -49,9 +49,18 @@ export interface IntentLogApi {
   readonly recordHostStates: (states: Readonly<Record<string, 0 | 1>>) => Effect.Effect<void>
 }
 
+/** How the storage behind a log answers now (`/healthz`). */
+export interface LogStorageHealth {
+  readonly state: "ok" | "busy" | "unreachable"
+  readonly latencyMs: number
+  readonly detail?: string | undefined
+}
+
 export interface DecisionLogApi {
   /** The intent log, when this log keeps one (the store does; the in-memory log has nothing to recover). */
   readonly intents?: IntentLogApi | undefined
+  /** Probes the log's storage within a short deadline; absent for a log in memory. */
+  readonly health?: Effect.Effect<LogStorageHealth> | undefined
   /** Stores a decision; returns its id (1, 2, ... in order of insertion). */
   readonly insertDecision: (decision: Decision) => Effect.Effect<number>
   /**

@@ -9,6 +9,7 @@ import { parseStoreConnection, type StoreConnection } from "../../core/StoreConn
 import { makeStore } from "./makeStore.js"
 import { type OpenOptions, openDatabase } from "./openDatabase.js"
 import { StoreError } from "./StoreError.js"
+import type { StoreProbe } from "./storeProbe.js"
 
 /** Why a reallocation was requested: Neat's reason 0 is underload, 1 is overload. */
 export type DecisionReason = "underload" | "overload"
@@ -252,6 +253,8 @@ export interface StoreService {
   ) => Effect.Effect<void, StoreError>
   /** The decisions still `executing` (begun, never completed), oldest first, with their actions. */
   readonly listUnfinishedDecisions: () => Effect.Effect<ReadonlyArray<UnfinishedDecisionRow>, StoreError>
+  /** How the store answers now (ok, busy or unreachable), within a short deadline; never fails. */
+  readonly probe: () => Effect.Effect<StoreProbe>
   /** Records (or replaces) the MAC address of a host. */
   readonly updateHostMac: (host: string, mac: string) => Effect.Effect<void, StoreError>
   /** The MAC address recorded for a host, or undefined. */

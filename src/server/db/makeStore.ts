@@ -10,6 +10,7 @@ import { makePlanRecords } from "./planRecords.js"
 import { recentVmHistory } from "./recentVmHistory.js"
 import type { HostStateFlag, StoreService } from "./Store.js"
 import type { StoreError } from "./StoreError.js"
+import { makeStoreProbe } from "./storeProbe.js"
 import { type Db, inBatches, readTime, run, withNow } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
 import { makeVmPlacements } from "./vmPlacements.js"
@@ -354,6 +355,7 @@ export const makeStore = (
       ...makeLiveCloudRecords(db),
       ...makeVmPlacements(db, vmIds),
       ...makePlanRecords(db),
-      ...makeIntentRecords(db)
+      ...makeIntentRecords(db),
+      ...makeStoreProbe(db)
     }
   })

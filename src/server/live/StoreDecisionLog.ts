@@ -207,6 +207,7 @@ const makeStoreIntentLog = (store: StoreService): IntentLogApi => ({
 
 export const makeStoreDecisionLog = (store: StoreService): DecisionLogApi => ({
   intents: makeStoreIntentLog(store),
+  health: store.probe(),
   insertDecision: (decision) => store.insertDecision(decisionRecord(decision)).pipe(logged("insertDecision", 0)),
   insertVmMigration: (vm, host) =>
     withHostRegistered(store, [host], store.insertVmMigration(vm, host)).pipe(

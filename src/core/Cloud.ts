@@ -42,9 +42,13 @@ export interface CloudApi {
   /**
    * Live-migrates VMs and waits until each has finished or failed. A failed migration is an
    * outcome, not an error: the others still run. The error channel is for a cloud that cannot
-   * be reached at all.
+   * be reached at all. `onOutcome`, when given, hears each migration's outcome as soon as it is
+   * known (clouds that answer for the whole batch may leave it to the caller).
    */
-  readonly migrate: (migrations: ReadonlyArray<Migration>) => Effect.Effect<ReadonlyArray<MigrationOutcome>, CloudError>
+  readonly migrate: (
+    migrations: ReadonlyArray<Migration>,
+    onOutcome?: (outcome: MigrationOutcome) => Effect.Effect<void>
+  ) => Effect.Effect<ReadonlyArray<MigrationOutcome>, CloudError>
   /** Puts an empty host to sleep; succeeds once the host is verified down. */
   readonly suspendHost: (host: string) => Effect.Effect<void, CloudError>
   /** Wakes a suspended host; succeeds once the host is verified up and can receive VMs. */

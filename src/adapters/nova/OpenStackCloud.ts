@@ -116,7 +116,10 @@ export const makeOpenStackCloud = (
       )
     )
 
-    const migrate = (migrations: ReadonlyArray<Migration>) =>
+    const migrate = (
+      migrations: ReadonlyArray<Migration>,
+      onOutcome?: (outcome: MigrationOutcome) => Effect.Effect<void>
+    ) =>
       Effect.gen(function* () {
         if (migrations.length === 0) return []
         const [services, servers] = yield* Effect.all([nova.computeServices, nova.servers], { concurrency: 2 }).pipe(
@@ -142,7 +145,10 @@ export const makeOpenStackCloud = (
             else requests.push({ index, request: { ...migration, ramMb: server.flavor.ram } })
           }
         }
-        const outcomes = yield* executor.run(requests.map((r) => r.request))
+        const outcomes = yield* executor.run(
+          requests.map((r) => r.request),
+          onOutcome
+        )
         const byIndex = new Map(requests.map((r, i) => [r.index, outcomes[i]]))
         return migrations.map((migration, index): MigrationOutcome => {
           const outcome = refused.get(index) ?? byIndex.get(index)

@@ -42,8 +42,8 @@ const noReport: ActionReport = () => Effect.void
 
 /**
  * Executes `plan`; a host is suspended only when none of the VMs leaving it failed to migrate.
- * `report` hears each action's outcome as soon as it is known (a batch of migrations when the
- * cloud answers for the batch).
+ * `report` hears each action's outcome as soon as it is known (a migration as it ends when the
+ * cloud reports it so, else when the batch ends).
  */
 export const executePlan = (plan: Plan, report: ActionReport = noReport): Effect.Effect<PlanOutcome, never, Cloud> =>
   Effect.gen(function* () {
@@ -69,8 +69,23 @@ export const executePlan = (plan: Plan, report: ActionReport = noReport): Effect
       return false
     })
     let migrated: ReadonlyArray<MigrationOutcome> = []
+    // Outcomes the cloud reported as they landed; the rest are reported once the batch ends.
+    const reported = new Set<MigrationOutcome>()
+    const reportMigration = (outcome: MigrationOutcome) =>
+      report(
+        outcome._tag === "Migrated"
+          ? { action: migrationAction(outcome.migration), state: "done", detail: `migrated in ${outcome.seconds} s` }
+          : { action: migrationAction(outcome.migration), state: "failed", detail: outcome.reason }
+      )
     if (runnable.length > 0) {
-      const result = yield* Effect.either(cloud.migrate(runnable))
+      const result = yield* Effect.either(
+        report === noReport
+          ? cloud.migrate(runnable)
+          : cloud.migrate(runnable, (outcome) => {
+              reported.add(outcome)
+              return reportMigration(outcome)
+            })
+      )
       migrated =
         result._tag === "Right"
           ? result.right
@@ -82,11 +97,7 @@ export const executePlan = (plan: Plan, report: ActionReport = noReport): Effect
     }
     const migrations = [...refused, ...migrated]
     for (const outcome of migrations) {
-      yield* report(
-        outcome._tag === "Migrated"
-          ? { action: migrationAction(outcome.migration), state: "done", detail: `migrated in ${outcome.seconds} s` }
-          : { action: migrationAction(outcome.migration), state: "failed", detail: outcome.reason }
-      )
+      if (!reported.has(outcome)) yield* reportMigration(outcome)
     }
     const stillBusy = new Set(
       migrations.filter((outcome) => outcome._tag === "MigrationFailed").map((outcome) => outcome.migration.from)

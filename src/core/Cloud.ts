@@ -4,6 +4,8 @@
  * or `algorithms` knows which one runs.
  */
 import { Context, Effect } from "effect"
+import type { PlanAction } from "./control/PlanAction.js"
+import type { CloudReconciliation } from "./control/Reconciliation.js"
 import type { CloudError } from "./errors.js"
 import type { HostState } from "./Host.js"
 import type { Migration, MigrationOutcome } from "./Placement.js"
@@ -40,13 +42,23 @@ export interface CloudApi {
   /**
    * Live-migrates VMs and waits until each has finished or failed. A failed migration is an
    * outcome, not an error: the others still run. The error channel is for a cloud that cannot
-   * be reached at all.
+   * be reached at all. `onOutcome`, when given, hears each migration's outcome as soon as it is
+   * known (clouds that answer for the whole batch may leave it to the caller).
    */
-  readonly migrate: (migrations: ReadonlyArray<Migration>) => Effect.Effect<ReadonlyArray<MigrationOutcome>, CloudError>
+  readonly migrate: (
+    migrations: ReadonlyArray<Migration>,
+    onOutcome?: (outcome: MigrationOutcome) => Effect.Effect<void>
+  ) => Effect.Effect<ReadonlyArray<MigrationOutcome>, CloudError>
   /** Puts an empty host to sleep; succeeds once the host is verified down. */
   readonly suspendHost: (host: string) => Effect.Effect<void, CloudError>
   /** Wakes a suspended host; succeeds once the host is verified up and can receive VMs. */
   readonly wakeHost: (host: string) => Effect.Effect<void, CloudError>
+  /**
+   * Settles, at the global manager's start, actions whose outcome a crash left unknown (`pending`),
+   * and finds hosts left half-way (disabled but up, recorded suspended but up). Optional: without
+   * it, the pending actions are settled from `hosts` and `vms` (`settleFromInventory`).
+   */
+  readonly reconcile?: ((pending: ReadonlyArray<PlanAction>) => Effect.Effect<CloudReconciliation>) | undefined
 }
 
 export class Cloud extends Context.Tag("neat/Cloud")<Cloud, CloudApi>() {}

@@ -6,6 +6,7 @@ import { type RunningGlobalManager, testSecret } from "./globalManager.js"
 export interface Answer {
   readonly status: number
   readonly body: unknown
+  readonly headers: Headers
 }
 
 /** Sends a signed request (with the tests' secret); the body is the parsed JSON (undefined when empty). */
@@ -23,7 +24,7 @@ export const call = async (
     ...(body === "" ? {} : { body })
   })
   const text = await response.text()
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) }
+  return { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: response.headers }
 }
 
 /** The answer's body decoded with `schema` (throws, failing the test, when it does not match). */

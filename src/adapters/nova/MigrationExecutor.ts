@@ -20,8 +20,14 @@ export interface MigrationRequest extends Migration {
 }
 
 export interface MigrationExecutor {
-  /** Runs every migration (concurrently within the limits); one outcome per request, in order. */
-  readonly run: (requests: ReadonlyArray<MigrationRequest>) => Effect.Effect<ReadonlyArray<MigrationOutcome>>
+  /**
+   * Runs every migration (concurrently within the limits); one outcome per request, in order.
+   * `onOutcome` hears each outcome as soon as the migration ends (the intent log records it).
+   */
+  readonly run: (
+    requests: ReadonlyArray<MigrationRequest>,
+    onOutcome?: (outcome: MigrationOutcome) => Effect.Effect<void>
+  ) => Effect.Effect<ReadonlyArray<MigrationOutcome>>
 }
 
 interface AttemptEnd {
@@ -247,7 +253,14 @@ export const makeMigrationExecutor = (
       }).pipe(Effect.withSpan("Nova.migrate", { attributes: { vm: request.vm, from: request.from, to: request.to } }))
 
     return {
-      run: (requests) =>
-        Effect.forEach(requests, (request) => withPermits(request, runOne(request)), { concurrency: "unbounded" })
+      run: (requests, onOutcome) =>
+        Effect.forEach(
+          requests,
+          (request) => {
+            const ran = withPermits(request, runOne(request))
+            return onOutcome === undefined ? ran : Effect.tap(ran, onOutcome)
+          },
+          { concurrency: "unbounded" }
+        )
     }
   })

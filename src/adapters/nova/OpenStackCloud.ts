@@ -3,6 +3,7 @@
  * migrations through the `MigrationExecutor`, suspend and wake through `HostPower`. A host whose
  * compute service is down, disabled by an operator, or that failed to wake is reported as
  * `failed`: the control core never places VMs there, and `migrate` refuses it as a target.
+ * `reconcile` settles at start what a crash left unfinished (Reconcile.ts).
  */
 import { Effect, Layer, Option, Ref } from "effect"
 import { Cloud, type CloudApi } from "../../core/Cloud.js"
@@ -18,6 +19,7 @@ import type { MigrationLog } from "./MigrationLog.js"
 import type { MigrationPolicy } from "./MigrationPolicy.js"
 import { Nova } from "./Nova.js"
 import type { ComputeService, Server } from "./NovaModels.js"
+import { makeReconcile } from "./Reconcile.js"
 import { UsageHistory } from "./UsageHistory.js"
 
 export interface CloudInventoryOptions {
@@ -114,7 +116,10 @@ export const makeOpenStackCloud = (
       )
     )
 
-    const migrate = (migrations: ReadonlyArray<Migration>) =>
+    const migrate = (
+      migrations: ReadonlyArray<Migration>,
+      onOutcome?: (outcome: MigrationOutcome) => Effect.Effect<void>
+    ) =>
       Effect.gen(function* () {
         if (migrations.length === 0) return []
         const [services, servers] = yield* Effect.all([nova.computeServices, nova.servers], { concurrency: 2 }).pipe(
@@ -140,7 +145,10 @@ export const makeOpenStackCloud = (
             else requests.push({ index, request: { ...migration, ramMb: server.flavor.ram } })
           }
         }
-        const outcomes = yield* executor.run(requests.map((r) => r.request))
+        const outcomes = yield* executor.run(
+          requests.map((r) => r.request),
+          onOutcome
+        )
         const byIndex = new Map(requests.map((r, i) => [r.index, outcomes[i]]))
         return migrations.map((migration, index): MigrationOutcome => {
           const outcome = refused.get(index) ?? byIndex.get(index)
@@ -171,7 +179,8 @@ export const makeOpenStackCloud = (
       hostCpuHistories: (hosts, n) => history.hostCpuMhzMany(hosts, n),
       migrate,
       suspendHost: (host) => Effect.zipRight(ensureManaged(host), tracked(host, "suspending", power.suspend(host))),
-      wakeHost: (host) => Effect.zipRight(ensureManaged(host), tracked(host, "waking", power.wake(host)))
+      wakeHost: (host) => Effect.zipRight(ensureManaged(host), tracked(host, "waking", power.wake(host))),
+      reconcile: makeReconcile({ nova, power, powerLog, policy, managed, tracked })
     } satisfies CloudApi
   })
 

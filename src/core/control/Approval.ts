@@ -9,8 +9,8 @@ import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { Decision, RecordedDecision } from "./Decision.js"
 import { DecisionLog } from "./DecisionLog.js"
 import { type ActionSelection, type PlanFingerprint, selectActions, staleReason } from "./PendingPlan.js"
-import { emptyOutcome, executePlan, outcomeSucceeded } from "./PlanExecution.js"
-import { recordExecution } from "./Reallocate.js"
+import { emptyOutcome, outcomeSucceeded } from "./PlanExecution.js"
+import { executeRecorded } from "./RecordedExecution.js"
 
 /** What an approval needs of the recommended decision. */
 export interface ApprovalSubject {
@@ -33,6 +33,7 @@ export const executeApproved = (
 ): Effect.Effect<ApprovalResult, never, Cloud | DecisionLog> =>
   Effect.gen(function* () {
     const log = yield* DecisionLog
+    const clock = yield* Effect.clock
     const { plan, unknown } = selectActions(subject.decision.plan, selection)
     if (unknown.length > 0) return { _tag: "Invalid", message: `not in the plan: ${unknown.join(", ")}` } as const
     if (plan.migrations.length + plan.wake.length + plan.suspend.length === 0) {
@@ -62,19 +63,18 @@ export const executeApproved = (
       return { _tag: "Expired", reason: stale, decision: { ...decision, id } } as const
     }
     const t0 = yield* Clock.currentTimeNanos
-    const execution = yield* executePlan(plan)
-    const t1 = yield* Clock.currentTimeNanos
-    yield* recordExecution(execution)
     const partOf = plan.migrations.length === subject.decision.plan.migrations.length ? "" : " (in part)"
-    const decision: Decision = {
-      ...base,
-      outcome: outcomeSucceeded(execution) ? "done" : "partial",
-      status: "approved",
-      detail: `plan of decision ${subject.decision.id}${partOf}: ${subject.decision.detail}`,
-      execution,
-      finishedAtMs: yield* Clock.currentTimeMillis,
-      timings: { snapshotMs: 0, placementMs: 0, executionMs: Number(t1 - t0) / 1e6 }
-    }
-    const id = yield* log.insertDecision(decision)
-    return { _tag: "Executed", decision: { ...decision, id } } as const
+    const { decision } = yield* executeRecorded(plan, (execution) => {
+      const nowNs = clock.unsafeCurrentTimeNanos()
+      return {
+        ...base,
+        outcome: outcomeSucceeded(execution) ? "done" : "partial",
+        status: "approved",
+        detail: `plan of decision ${subject.decision.id}${partOf}: ${subject.decision.detail}`,
+        execution,
+        finishedAtMs: clock.unsafeCurrentTimeMillis(),
+        timings: { snapshotMs: 0, placementMs: 0, executionMs: Number(nowNs - t0) / 1e6 }
+      }
+    })
+    return { _tag: "Executed", decision } as const
   })

@@ -7,9 +7,11 @@ import type { ReallocationRequest } from "./ReallocationRequest.js"
 /**
  * `done`: planned and every step succeeded; `partial`: planned but some step failed; `skipped`:
  * nothing to do (see `status`); `failed`: the cloud could not be read or the placement algorithm threw;
- * `recommended`: planned in recommend-only mode, waiting for an operator's approval.
+ * `recommended`: planned in recommend-only mode, waiting for an operator's approval; `executing`:
+ * recorded before its first action (the intent log) and not completed yet, or cut short by a crash
+ * until the next start settles it.
  */
-export type DecisionOutcome = "done" | "partial" | "skipped" | "failed" | "recommended"
+export type DecisionOutcome = "done" | "partial" | "skipped" | "failed" | "recommended" | "executing"
 
 export interface Decision {
   readonly request: ReallocationRequest

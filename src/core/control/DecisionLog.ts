@@ -5,6 +5,7 @@
  */
 import { Clock, Context, Effect, Layer } from "effect"
 import { type Decision, type RecordedDecision, withId } from "./Decision.js"
+import type { ActionOutcome, PlanAction } from "./PlanAction.js"
 
 /** A completed migration as Neat's `vm_migrations` table holds it. */
 export interface VmMigrationRecord {
@@ -14,7 +15,52 @@ export interface VmMigrationRecord {
   readonly timestampMs: number
 }
 
+/** A decision begun in the intent log and never completed: the process ended while it ran. */
+export interface UnfinishedDecision {
+  /** As it was recorded before its first action (outcome `executing`). */
+  readonly decision: RecordedDecision
+  /** Actions whose outcome was recorded before the process ended. */
+  readonly settled: ReadonlyArray<ActionOutcome>
+  /** Actions whose outcome nobody recorded: the cloud must say how each ended. */
+  readonly pending: ReadonlyArray<PlanAction>
+}
+
+/**
+ * The intent log: a decision that executes is recorded (outcome `executing`, with its actions
+ * pending) before its first action, each action's outcome as it lands, and the decision's final
+ * form at the end. What a crash leaves is read back by `unfinished` and settled at the next start.
+ */
+export interface IntentLogApi {
+  /** Records the decision and its pending actions in one transaction; its id, or 0 when not recorded (execute nothing then). */
+  readonly begin: (decision: Decision, actions: ReadonlyArray<PlanAction>) => Effect.Effect<number>
+  /**
+   * Records one action's outcome, with the completed migration or power change it implies, in one
+   * transaction. A failure is logged; `complete` records what is still pending.
+   */
+  readonly settle: (id: number, outcome: ActionOutcome) => Effect.Effect<void>
+  /**
+   * Records the decision's final form and every outcome not recorded yet, in one transaction; the
+   * id, or 0 when not recorded (the decision then stays `executing` until the next start settles it).
+   */
+  readonly complete: (id: number, decision: Decision, outcomes: ReadonlyArray<ActionOutcome>) => Effect.Effect<number>
+  /** The decisions begun and not completed, oldest first; fails with a message when the log cannot be read. */
+  readonly unfinished: Effect.Effect<ReadonlyArray<UnfinishedDecision>, string>
+  /** Records a power state found at start (a host recorded suspended that is up, say). */
+  readonly recordHostStates: (states: Readonly<Record<string, 0 | 1>>) => Effect.Effect<void>
+}
+
+/** How the storage behind a log answers now (`/healthz`). */
+export interface LogStorageHealth {
+  readonly state: "ok" | "busy" | "unreachable"
+  readonly latencyMs: number
+  readonly detail?: string | undefined
+}
+
 export interface DecisionLogApi {
+  /** The intent log, when this log keeps one (the store does; the in-memory log has nothing to recover). */
+  readonly intents?: IntentLogApi | undefined
+  /** Probes the log's storage within a short deadline; absent for a log in memory. */
+  readonly health?: Effect.Effect<LogStorageHealth> | undefined
   /** Stores a decision; returns its id (1, 2, ... in order of insertion). */
   readonly insertDecision: (decision: Decision) => Effect.Effect<number>
   /**

@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import { Cloud } from "../Cloud.js"
 import { describeError } from "../errors.js"
 import type { MigrationOutcome, Plan } from "../Placement.js"
+import { type ActionOutcome, migrationAction } from "./PlanAction.js"
 
 export interface HostActionFailure {
   readonly host: string
@@ -34,16 +35,31 @@ export const outcomeSucceeded = (outcome: PlanOutcome): boolean =>
   outcome.suspendFailures.length === 0 &&
   outcome.migrations.every((migration) => migration._tag === "Migrated")
 
-/** Executes `plan`; a host is suspended only when none of the VMs leaving it failed to migrate. */
-export const executePlan = (plan: Plan): Effect.Effect<PlanOutcome, never, Cloud> =>
+/** Called with each action's outcome as it lands (the intent log records it). */
+export type ActionReport = (outcome: ActionOutcome) => Effect.Effect<void>
+
+const noReport: ActionReport = () => Effect.void
+
+/**
+ * Executes `plan`; a host is suspended only when none of the VMs leaving it failed to migrate.
+ * `report` hears each action's outcome as soon as it is known (a migration as it ends when the
+ * cloud reports it so, else when the batch ends).
+ */
+export const executePlan = (plan: Plan, report: ActionReport = noReport): Effect.Effect<PlanOutcome, never, Cloud> =>
   Effect.gen(function* () {
     const cloud = yield* Cloud
     const woken: Array<string> = []
     const wakeFailures: Array<HostActionFailure> = []
     for (const host of plan.wake) {
       const result = yield* Effect.either(cloud.wakeHost(host))
-      if (result._tag === "Right") woken.push(host)
-      else wakeFailures.push({ host, reason: describeError(result.left) })
+      if (result._tag === "Right") {
+        woken.push(host)
+        yield* report({ action: { kind: "wake", host }, state: "done", detail: "woken" })
+      } else {
+        const reason = describeError(result.left)
+        wakeFailures.push({ host, reason })
+        yield* report({ action: { kind: "wake", host }, state: "failed", detail: reason })
+      }
     }
     const asleep = new Set(wakeFailures.map((failure) => failure.host))
     const refused: Array<MigrationOutcome> = []
@@ -53,8 +69,23 @@ export const executePlan = (plan: Plan): Effect.Effect<PlanOutcome, never, Cloud
       return false
     })
     let migrated: ReadonlyArray<MigrationOutcome> = []
+    // Outcomes the cloud reported as they landed; the rest are reported once the batch ends.
+    const reported = new Set<MigrationOutcome>()
+    const reportMigration = (outcome: MigrationOutcome) =>
+      report(
+        outcome._tag === "Migrated"
+          ? { action: migrationAction(outcome.migration), state: "done", detail: `migrated in ${outcome.seconds} s` }
+          : { action: migrationAction(outcome.migration), state: "failed", detail: outcome.reason }
+      )
     if (runnable.length > 0) {
-      const result = yield* Effect.either(cloud.migrate(runnable))
+      const result = yield* Effect.either(
+        report === noReport
+          ? cloud.migrate(runnable)
+          : cloud.migrate(runnable, (outcome) => {
+              reported.add(outcome)
+              return reportMigration(outcome)
+            })
+      )
       migrated =
         result._tag === "Right"
           ? result.right
@@ -65,19 +96,30 @@ export const executePlan = (plan: Plan): Effect.Effect<PlanOutcome, never, Cloud
             }))
     }
     const migrations = [...refused, ...migrated]
+    for (const outcome of migrations) {
+      if (!reported.has(outcome)) yield* reportMigration(outcome)
+    }
     const stillBusy = new Set(
       migrations.filter((outcome) => outcome._tag === "MigrationFailed").map((outcome) => outcome.migration.from)
     )
     const suspended: Array<string> = []
     const suspendFailures: Array<HostActionFailure> = []
     for (const host of plan.suspend) {
+      const failed = (reason: string) => {
+        suspendFailures.push({ host, reason })
+        return report({ action: { kind: "suspend", host }, state: "failed", detail: reason })
+      }
       if (stillBusy.has(host)) {
-        suspendFailures.push({ host, reason: "a VM failed to leave the host" })
+        yield* failed("a VM failed to leave the host")
         continue
       }
       const result = yield* Effect.either(cloud.suspendHost(host))
-      if (result._tag === "Right") suspended.push(host)
-      else suspendFailures.push({ host, reason: describeError(result.left) })
+      if (result._tag === "Right") {
+        suspended.push(host)
+        yield* report({ action: { kind: "suspend", host }, state: "done", detail: "suspended" })
+      } else {
+        yield* failed(describeError(result.left))
+      }
     }
     return { woken, wakeFailures, migrations, suspended, suspendFailures }
   })

@@ -14,9 +14,12 @@ import { type Decision, type RecordedDecision, withId } from "./Decision.js"
 import { DecisionLog, type DecisionLogApi } from "./DecisionLog.js"
 import { type PlanningOptions, type PlanningResult, planReallocation } from "./GlobalPlanning.js"
 import { type OperatorPolicy, untouchableHosts } from "./OperatorPolicy.js"
-import { emptyOutcome, executePlan, outcomeSucceeded, type PlanOutcome } from "./PlanExecution.js"
+import { emptyOutcome, outcomeSucceeded, type PlanOutcome } from "./PlanExecution.js"
 import { applyPolicy } from "./PlanPolicy.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
+import { executeRecorded } from "./RecordedExecution.js"
+
+export { recordExecution } from "./RecordExecution.js"
 
 /** `auto` executes every plan; `recommend` records it (outcome `recommended`) and executes nothing. */
 export type ControlMode = "auto" | "recommend"
@@ -254,21 +257,21 @@ const handle = (
         Effect.annotateLogs({ step: "plan", migrations: planned.plan.migrations.length })
       )
     }
-    const execution = executes ? yield* executePlan(planned.plan) : emptyOutcome
-    const t4 = clock.unsafeCurrentTimeNanos()
-    if (debug && executes) {
+    if (!executes) {
+      return yield* stored(yield* DecisionLog, decided(emptyOutcome, t3), planned.placerState, snapshot)
+    }
+    let t4 = t3
+    const { decision, executed } = yield* executeRecorded(planned.plan, (execution) => {
+      t4 = clock.unsafeCurrentTimeNanos()
+      return decided(execution, t4)
+    })
+    if (!executed) return { decision, placerState, snapshot }
+    if (debug) {
       yield* Effect.logDebug(`executed in ${elapsedMs(t3, t4).toFixed(1)} ms`).pipe(
         Effect.annotateLogs({ step: "execute" })
       )
     }
-    if (execution !== emptyOutcome) yield* recordExecution(execution)
-    const decision = decided(execution, t4)
-    return yield* stored(
-      yield* DecisionLog,
-      decision,
-      planned.placerState,
-      executes ? applyExecution(snapshot, execution) : snapshot
-    )
+    return { decision, placerState: planned.placerState, snapshot: applyExecution(snapshot, decision.execution) }
   })
 }
 
@@ -280,21 +283,3 @@ const stored = (
   snapshot: CloudSnapshot
 ): Effect.Effect<ReallocationResult> =>
   Effect.map(log.insertDecision(decision), (id) => ({ decision: withId(decision, id), placerState, snapshot }))
-
-/** Records the migrations and power changes of an execution in the decision log. */
-export const recordExecution = (execution: PlanOutcome): Effect.Effect<void, never, DecisionLog> =>
-  execution.migrations.length === 0 && execution.woken.length === 0 && execution.suspended.length === 0
-    ? Effect.void
-    : recordChanges(execution)
-
-const recordChanges = (execution: PlanOutcome): Effect.Effect<void, never, DecisionLog> =>
-  Effect.gen(function* () {
-    const log = yield* DecisionLog
-    for (const outcome of execution.migrations) {
-      if (outcome._tag === "Migrated") yield* log.insertVmMigration(outcome.migration.vm, outcome.migration.to)
-    }
-    const powerChanges: Record<string, 0 | 1> = {}
-    for (const host of execution.woken) powerChanges[host] = 1
-    for (const host of execution.suspended) powerChanges[host] = 0
-    if (Object.keys(powerChanges).length > 0) yield* log.insertHostStates(powerChanges)
-  })

@@ -9,6 +9,7 @@ import { parseStoreConnection, type StoreConnection } from "../../core/StoreConn
 import { makeStore } from "./makeStore.js"
 import { type OpenOptions, openDatabase } from "./openDatabase.js"
 import { StoreError } from "./StoreError.js"
+import type { StoreProbe } from "./storeProbe.js"
 
 /** Why a reallocation was requested: Neat's reason 0 is underload, 1 is overload. */
 export type DecisionReason = "underload" | "overload"
@@ -120,6 +121,25 @@ export interface StoredPlan {
   readonly decision: unknown
 }
 
+/** One action of an executing decision in the intent log (`decision_actions`). */
+export interface DecisionActionRow {
+  readonly kind: "wake" | "migrate" | "suspend"
+  /** The VM of a migration. */
+  readonly vm?: string | undefined
+  /** The source host of a migration. */
+  readonly source?: string | undefined
+  /** The target of a migration, or the host woken or suspended. */
+  readonly host: string
+  readonly state: "pending" | "done" | "failed"
+  readonly detail: string
+}
+
+/** A decision still `executing` in the store, with every action of it. */
+export interface UnfinishedDecisionRow {
+  readonly decision: StoredDecision
+  readonly actions: ReadonlyArray<DecisionActionRow>
+}
+
 /** A host state as Neat records it: 1 active, 0 inactive. */
 export type HostStateFlag = 0 | 1
 
@@ -209,6 +229,32 @@ export interface StoreService {
   readonly listPlans: () => Effect.Effect<ReadonlyArray<StoredPlan>, StoreError>
   /** Forgets the given plans. */
   readonly deletePlans: (ids: ReadonlyArray<number>) => Effect.Effect<void, StoreError>
+  /**
+   * The intent log: records a decision about to execute (its outcome `executing`) and its actions
+   * (pending) in one transaction; returns the decision's id.
+   */
+  readonly beginDecision: (
+    decision: DecisionRecord,
+    actions: ReadonlyArray<DecisionActionRow>
+  ) => Effect.Effect<number, StoreError>
+  /**
+   * Settles pending actions of a decision and records the migrations and power changes of those
+   * done, in one transaction; an action already settled is left alone. Returns how many it settled.
+   */
+  readonly settleActions: (
+    decisionId: number,
+    outcomes: ReadonlyArray<DecisionActionRow>
+  ) => Effect.Effect<number, StoreError>
+  /** Settles what is still pending among `outcomes` and writes the decision's final form, in one transaction. */
+  readonly completeDecision: (
+    decisionId: number,
+    decision: DecisionRecord,
+    outcomes: ReadonlyArray<DecisionActionRow>
+  ) => Effect.Effect<void, StoreError>
+  /** The decisions still `executing` (begun, never completed), oldest first, with their actions. */
+  readonly listUnfinishedDecisions: () => Effect.Effect<ReadonlyArray<UnfinishedDecisionRow>, StoreError>
+  /** How the store answers now (ok, busy or unreachable), within a short deadline; never fails. */
+  readonly probe: () => Effect.Effect<StoreProbe>
   /** Records (or replaces) the MAC address of a host. */
   readonly updateHostMac: (host: string, mac: string) => Effect.Effect<void, StoreError>
   /** The MAC address recorded for a host, or undefined. */

@@ -63,9 +63,13 @@ export interface HostOverloadTable {
   readonly overload: number
 }
 
+/** A timestamp column that an update may set (a decision's end, once its actions are settled). */
+export type UpdatableTimestampColumn = ColumnType<string | Date, string | undefined, string>
+
 export interface DecisionsTable {
   readonly id: Generated<number>
-  readonly time: TimestampColumn
+  /** When the decision ended (when its intent was recorded, while it is `executing`). */
+  readonly time: UpdatableTimestampColumn
   readonly host: string
   readonly reason: string
   /** JSON documents, stored as text so both dialects read them the same way. */
@@ -131,6 +135,28 @@ export interface HostMacsTable {
   readonly mac: string
 }
 
+/**
+ * One action of a decision that executes (the intent log): written `pending` with the decision
+ * before the first action runs, set to `done` or `failed` as it lands, or at the next start by the
+ * reconciliation against the cloud.
+ */
+export interface DecisionActionsTable {
+  readonly id: Generated<number>
+  readonly decision_id: number
+  /** wake, migrate or suspend. */
+  readonly kind: string
+  /** The VM of a migration; null for wake and suspend. */
+  readonly vm: string | null
+  /** The source host of a migration; null for wake and suspend. */
+  readonly source: string | null
+  /** The target of a migration, or the host woken or suspended. */
+  readonly host: string
+  /** pending, done or failed. */
+  readonly state: string
+  readonly detail: string
+  readonly updated_at: UpdatableTimestampColumn
+}
+
 export interface StoreTables {
   readonly hosts: HostsTable
   readonly host_resource_usage: HostResourceUsageTable
@@ -145,4 +171,5 @@ export interface StoreTables {
   readonly host_macs: HostMacsTable
   readonly vm_placements: VmPlacementsTable
   readonly plans: PlansTable
+  readonly decision_actions: DecisionActionsTable
 }

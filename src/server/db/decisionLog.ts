@@ -1,7 +1,14 @@
 /** The decision log and the migration history: what the global manager records and its API lists. */
 import type { Kysely, Selectable } from "kysely"
-import type { DecisionQuery, DecisionReason, MigrationQuery, StoredDecision, StoreService } from "./Store.js"
-import { readTime, run } from "./storeQueries.js"
+import type {
+  DecisionQuery,
+  DecisionReason,
+  DecisionRecord,
+  MigrationQuery,
+  StoredDecision,
+  StoreService
+} from "./Store.js"
+import { type Db, readTime, run } from "./storeQueries.js"
 import type { DecisionsTable, StoreTables } from "./Tables.js"
 
 const maxPage = 1000
@@ -17,7 +24,29 @@ const readReason = (value: string): DecisionReason => (value === "overload" ? "o
 const parseJson = (text: string): unknown => JSON.parse(text)
 const toJson = (value: unknown): string => JSON.stringify(value ?? null)
 
-const readDecision = (row: Selectable<DecisionsTable>): StoredDecision => ({
+/** A decision's columns (all but its id), as every writer stores them. */
+export const decisionColumns = (decision: DecisionRecord) => ({
+  time: decision.time.toISOString(),
+  host: decision.host,
+  reason: decision.reason,
+  inputs: toJson(decision.inputs),
+  placement: toJson(decision.placement),
+  migrations: toJson(decision.migrations),
+  outcome: decision.outcome,
+  timings: toJson(decision.timings)
+})
+
+/** Inserts a decision through `db` (the store, or a transaction); its id. */
+export const insertDecisionRow = async (db: Db, decision: DecisionRecord): Promise<number> => {
+  const row = await db
+    .insertInto("decisions")
+    .values(decisionColumns(decision))
+    .returning("id")
+    .executeTakeFirstOrThrow()
+  return Number(row.id)
+}
+
+export const readDecision = (row: Selectable<DecisionsTable>): StoredDecision => ({
   id: Number(row.id),
   time: readTime(row.time),
   host: row.host,
@@ -58,24 +87,7 @@ export const makeDecisionLog = (db: Kysely<StoreTables>): DecisionLog => {
   }
 
   return {
-    insertDecision: (decision) =>
-      run("insertDecision", async () => {
-        const row = await db
-          .insertInto("decisions")
-          .values({
-            time: decision.time.toISOString(),
-            host: decision.host,
-            reason: decision.reason,
-            inputs: toJson(decision.inputs),
-            placement: toJson(decision.placement),
-            migrations: toJson(decision.migrations),
-            outcome: decision.outcome,
-            timings: toJson(decision.timings)
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow()
-        return Number(row.id)
-      }),
+    insertDecision: (decision) => run("insertDecision", () => insertDecisionRow(db, decision)),
 
     listDecisions: (query = {}) =>
       run("listDecisions", async () => {

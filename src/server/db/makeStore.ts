@@ -4,11 +4,13 @@ import type { Kysely } from "kysely"
 import { UnknownHost } from "../../core/errors.js"
 import type { StoreConnection } from "../../core/StoreConnection.js"
 import { makeDecisionLog } from "./decisionLog.js"
+import { makeIntentRecords } from "./intentRecords.js"
 import { makeLiveCloudRecords } from "./liveCloudRecords.js"
 import { makePlanRecords } from "./planRecords.js"
 import { recentVmHistory } from "./recentVmHistory.js"
 import type { HostStateFlag, StoreService } from "./Store.js"
 import type { StoreError } from "./StoreError.js"
+import { makeStoreProbe } from "./storeProbe.js"
 import { type Db, inBatches, readTime, run, withNow } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
 import { makeVmPlacements } from "./vmPlacements.js"
@@ -352,6 +354,8 @@ export const makeStore = (
       ...makeDecisionLog(db),
       ...makeLiveCloudRecords(db),
       ...makeVmPlacements(db, vmIds),
-      ...makePlanRecords(db)
+      ...makePlanRecords(db),
+      ...makeIntentRecords(db),
+      ...makeStoreProbe(db)
     }
   })

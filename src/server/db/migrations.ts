@@ -162,11 +162,51 @@ const plans = (dialect: Dialect): Migration => ({
   }
 })
 
+/**
+ * The intent log: the actions of each decision that executes, written pending before the first
+ * one runs and settled as each lands (or by the reconciliation at the next start). The decision's
+ * own row is written at the same time with outcome `executing`, and updated when it ends.
+ */
+const decisionActions = (dialect: Dialect): Migration => ({
+  async up(db: Kysely<unknown>) {
+    await withId(db.schema.createTable("decision_actions").ifNotExists(), dialect)
+      .addColumn("decision_id", foreignKeyType(dialect), (col) => col.notNull())
+      .addColumn("kind", "varchar(16)", (col) => col.notNull())
+      .addColumn("vm", "varchar(36)")
+      .addColumn("source", "varchar(255)")
+      .addColumn("host", "varchar(255)", (col) => col.notNull())
+      .addColumn("state", "varchar(16)", (col) => col.notNull())
+      .addColumn("detail", "text", (col) => col.notNull())
+      .addColumn("updated_at", timestampType(dialect), (col) => col.notNull())
+      .execute()
+    await db.schema
+      .createIndex("decision_actions_decision_id")
+      .ifNotExists()
+      .on("decision_actions")
+      .columns(["decision_id", "id"])
+      .execute()
+    await db.schema
+      .createIndex("decision_actions_state")
+      .ifNotExists()
+      .on("decision_actions")
+      .columns(["state", "decision_id"])
+      .execute()
+    // The decisions still `executing` are read at every start.
+    await db.schema
+      .createIndex("decisions_outcome_id")
+      .ifNotExists()
+      .on("decisions")
+      .columns(["outcome", "id"])
+      .execute()
+  }
+})
+
 /** Every migration, keyed by a name that sorts in the order they must run. */
 export const storeMigrations = (dialect: Dialect): Record<string, Migration> => ({
   "0001_neat_tables": neatTables(dialect),
   "0002_decisions": decisions(dialect),
   "0003_live_cloud": liveCloud(dialect),
   "0004_vm_placements": vmPlacements(dialect),
-  "0005_plans": plans(dialect)
+  "0005_plans": plans(dialect),
+  "0006_decision_actions": decisionActions(dialect)
 })

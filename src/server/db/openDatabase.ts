@@ -4,7 +4,7 @@
  * so a collector and a manager on one host can share a file, and a backup can hold it for a while; PostgreSQL BIGINT and NUMERIC come back as numbers rather than pg's default strings.
  */
 import Database from "better-sqlite3"
-import { Effect, Schedule, type Scope } from "effect"
+import { Effect, Runtime, Schedule, type Scope } from "effect"
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect } from "kysely"
 import pg from "pg"
 import { type StoreConnection, sqliteInMemory } from "../../core/StoreConnection.js"
@@ -84,6 +84,18 @@ const openPostgres = (url: string, options: OpenOptions): Effect.Effect<Kysely<S
       max: 10,
       types: { getTypeParser },
       ...(schema === undefined ? {} : { options: `-c search_path=${schema}` })
+    })
+    // An idle connection the server ends (a restart, pg_terminate_backend) is an 'error' event:
+    // unheard, it would end the process. The pool drops that client and opens a new one when next
+    // needed, so the store reconnects by itself; the next query that finds the server down fails
+    // (503 for a decision) until it is back.
+    const runtime = yield* Effect.runtime<never>()
+    pool.on("error", (error) => {
+      Runtime.runFork(runtime)(
+        Effect.logWarning(
+          `a PostgreSQL connection was lost (${error.message}); the store reconnects when next needed`
+        ).pipe(Effect.annotateLogs({ service: "Store" }))
+      )
     })
     return new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) })
   })

@@ -100,13 +100,28 @@ export const MigrationResultView = Schema.Struct({
   reason: Schema.optional(Schema.String)
 })
 
+/**
+ * `/healthz`: the process answers (always 200); `degraded` when the store is busy (locked, slow)
+ * or unreachable. `store` is absent when decisions are kept in memory.
+ */
+export const HealthView = Schema.Struct({
+  status: Schema.Literal("ok", "degraded"),
+  store: Schema.optional(
+    Schema.Struct({
+      state: Schema.Literal("ok", "busy", "unreachable"),
+      latency_ms: Schema.Number,
+      detail: Schema.optional(Schema.String)
+    })
+  )
+})
+
 /** A recorded decision as the API shows it. */
 export const DecisionView = Schema.Struct({
   id: Schema.Number,
   host: Schema.String,
   reason: Schema.Literal("underload", "overload"),
   vm_uuids: Schema.Array(Schema.String),
-  outcome: Schema.Literal("done", "partial", "skipped", "failed", "recommended"),
+  outcome: Schema.Literal("done", "partial", "skipped", "failed", "recommended", "executing"),
   status: Schema.String,
   detail: Schema.String,
   received_at_ms: Schema.Number,
@@ -280,7 +295,7 @@ export class V1Group extends HttpApiGroup.make("v1")
 
 /** Liveness and Prometheus metrics; open, they reveal no VM or host names. */
 export class OpsGroup extends HttpApiGroup.make("ops")
-  .add(HttpApiEndpoint.get("healthz", "/healthz").addSuccess(Schema.Struct({ status: Schema.Literal("ok") })))
+  .add(HttpApiEndpoint.get("healthz", "/healthz").addSuccess(HealthView))
   .add(
     HttpApiEndpoint.get("metrics", "/metrics").addSuccess(
       Schema.String.pipe(HttpApiSchema.withEncoding({ kind: "Text", contentType: "text/plain; version=0.0.4" }))

@@ -16,7 +16,7 @@ header button { background:transparent; color:#cfd6e4; border:1px solid #4a5468;
 .badge { display:inline-block; padding:1px 8px; border-radius:10px; font-size:12px; font-weight:600; background:#e5e9f2; color:#334; }
 .badge.active, .badge.done, .badge.approved { background:#dcf3e6; color:var(--ok); }
 .badge.suspended, .badge.skipped, .badge.expired, .badge.rejected { background:#eceff3; color:var(--muted); }
-.badge.partial, .badge.waking, .badge.suspending, .badge.recommended, .badge.pending { background:#fdf0d5; color:var(--warn); }
+.badge.partial, .badge.waking, .badge.suspending, .badge.recommended, .badge.pending, .badge.executing { background:#fdf0d5; color:var(--warn); }
 .badge.failed { background:#fde2e2; color:var(--bad); }
 .badge.mode { background:#2d3a56; color:#fff; }
 main { padding:16px 20px; display:grid; gap:16px; }

@@ -4,12 +4,13 @@
  */
 import {
   HttpApiBuilder,
-  type HttpApp,
+  HttpApp,
   HttpIncomingMessage,
   HttpMiddleware,
   HttpServer,
   HttpServerError,
-  HttpServerRequest
+  HttpServerRequest,
+  HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Clock, Effect, Layer, Option } from "effect"
@@ -54,12 +55,23 @@ const routeOf = (url: string): string => {
 /** The largest request body read, bytes: a reallocation request is a few kilobytes at most. */
 export const maxBodyBytes = 1024 * 1024
 
-/** Counts every request by method, route and status, and observes its latency; caps body sizes. */
+/** A 503 (the store could not record, or is busy) tells the client when to try again. */
+const withRetryAfter = (response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse =>
+  response.status === 503 && response.headers["retry-after"] === undefined
+    ? HttpServerResponse.setHeader(response, "retry-after", "1")
+    : response
+
+/**
+ * Counts every request by method, route and status, and observes its latency; caps body sizes;
+ * adds `Retry-After` to a 503.
+ */
 const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetrics> =>
   Effect.gen(function* () {
     const metrics = yield* ServerMetrics
     const request = yield* HttpServerRequest.HttpServerRequest
     const start = yield* Clock.currentTimeNanos
+    // Applied to the response as it is written, whichever way the app produced it.
+    yield* HttpApp.appendPreResponseHandler((_, response) => Effect.succeed(withRetryAfter(response)))
     const record = (status: number) =>
       Effect.flatMap(Clock.currentTimeNanos, (end) =>
         metrics.requestServed(request.method, routeOf(request.url), status, Number(end - start) / 1e9)

@@ -235,8 +235,21 @@ const opsHandlers = HttpApiBuilder.group(GlobalManagerApi, "ops", (handlers) =>
       if (hosts._tag === "Right") yield* metrics.hostsByPower(count(hosts.right.map((host) => host.power)))
       yield* metrics.plansByStatus(count((yield* book.list).map((plan) => plan.status)))
     })
+    const log = yield* DecisionLog
+    const health = log.health
     return handlers
-      .handle("healthz", () => Effect.succeed({ status: "ok" as const }))
+      .handle("healthz", () =>
+        health === undefined
+          ? Effect.succeed({ status: "ok" as const })
+          : Effect.map(health, (store) => ({
+              status: store.state === "ok" ? ("ok" as const) : ("degraded" as const),
+              store: {
+                state: store.state,
+                latency_ms: store.latencyMs,
+                ...(store.detail === undefined ? {} : { detail: store.detail })
+              }
+            }))
+      )
       .handle("metrics", () => Effect.zipRight(refresh, metrics.render))
   })
 )

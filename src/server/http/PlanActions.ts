@@ -109,6 +109,14 @@ export class PlanActions extends Context.Tag("neat/PlanActions")<PlanActions, Pl
           if (outcome._tag === "CloudDown") return yield* cloudDown(outcome.error)
           const result = outcome.result
           if (result._tag === "Invalid") return yield* new UnprocessableEntity({ message: result.message })
+          if (result._tag === "Executed" && result.decision.id === 0) {
+            // The store could not record the approval's decision: its intent (nothing ran, the plan
+            // stays pending) or its end (the actions ran; the next start settles the record).
+            const ran = migratedCount(result.decision.execution) > 0 || result.decision.outcome !== "failed"
+            return yield* new ServiceUnavailable({
+              message: `the approval of plan ${id} could not be recorded: the store is unavailable; ${ran ? "its actions ran and are settled in the log at the next start" : "nothing was executed: retry later"}`
+            })
+          }
           yield* metrics.decisionRecorded(result.decision)
           if (result._tag === "Expired") {
             yield* book.resolve(id, "expired", result.reason)

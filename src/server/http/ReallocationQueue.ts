@@ -5,7 +5,8 @@
  * The worker checks each request against the snapshot it plans on (unknown host or VMs: rejected,
  * not recorded). With `snapshotMaxAgeSec` > 0 it reuses its last snapshot for that long, kept up to
  * date with its own executions and with fresh CPU histories of the VMs to place; with 0 (Neat's
- * behaviour) it reads the whole cloud for every request.
+ * behaviour) it reads the whole cloud for every request. Its first job settles what a crash left
+ * unfinished (`reconcileAtStart`); requests arriving meanwhile wait behind it.
  */
 import { Clock, Context, Deferred, Effect, Exit, FiberRef, Layer, LogLevel, Queue } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
@@ -21,6 +22,7 @@ import {
   reallocateOn
 } from "../../core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../core/control/ReallocationRequest.js"
+import { reconcileAtStart } from "../../core/control/Reconciliation.js"
 import { hostIndex, hostView } from "../../core/control/SnapshotViews.js"
 import type { CloudError } from "../../core/errors.js"
 import { OperatorControls } from "./OperatorControls.js"
@@ -266,6 +268,8 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
           const outcome = Exit.map(exit, (result) => ({ result, coalesced: false, requestId: job.requestId }))
           for (const waiter of job.waiters) waiter(outcome)
         })
+        // Before any request: settle what a crash left unfinished (the intent log's pending actions).
+        jobs.unsafeOffer({ _tag: "Task", run: Effect.asVoid(reconcileAtStart) })
         yield* Effect.forkScoped(Effect.forever(work))
 
         const unsafeSubmit = (

@@ -9,9 +9,22 @@
  */
 import { Effect, Layer } from "effect"
 import type { Decision, RecordedDecision } from "../../core/control/Decision.js"
-import { DecisionLog, type DecisionLogApi, type VmMigrationRecord } from "../../core/control/DecisionLog.js"
+import {
+  DecisionLog,
+  type DecisionLogApi,
+  type IntentLogApi,
+  type UnfinishedDecision,
+  type VmMigrationRecord
+} from "../../core/control/DecisionLog.js"
+import type { ActionOutcome, PlanAction } from "../../core/control/PlanAction.js"
 import type { UnknownHost } from "../../core/errors.js"
-import { Store, type StoredDecision, type StoreService } from "../db/Store.js"
+import {
+  type DecisionActionRow,
+  type DecisionRecord,
+  Store,
+  type StoredDecision,
+  type StoreService
+} from "../db/Store.js"
 import type { StoreError } from "../db/StoreError.js"
 
 /** What the `inputs` column holds: the decision's inputs plus what the other columns do not. */
@@ -113,30 +126,89 @@ const withHostRegistered = (
     )
   )
 
-export const makeStoreDecisionLog = (store: StoreService): DecisionLogApi => ({
-  insertDecision: (decision) => {
-    const inputs: StoredInputs = {
-      request: decision.request,
-      status: decision.status,
-      detail: decision.detail,
-      inputs: decision.inputs,
-      receivedAtMs: decision.receivedAtMs,
-      startedAtMs: decision.startedAtMs
-    }
-    const migrations: StoredMigrations = { plan: decision.plan, execution: decision.execution }
-    return store
-      .insertDecision({
-        time: new Date(decision.finishedAtMs),
-        host: decision.request.host,
-        reason: decision.request.reason,
-        inputs,
-        placement: decision.placement,
-        migrations,
-        outcome: decision.outcome,
-        timings: decision.timings
+/** A decision as the store's `decisions` row holds it. */
+const decisionRecord = (decision: Decision): DecisionRecord => {
+  const inputs: StoredInputs = {
+    request: decision.request,
+    status: decision.status,
+    detail: decision.detail,
+    inputs: decision.inputs,
+    receivedAtMs: decision.receivedAtMs,
+    startedAtMs: decision.startedAtMs
+  }
+  const migrations: StoredMigrations = { plan: decision.plan, execution: decision.execution }
+  return {
+    time: new Date(decision.finishedAtMs),
+    host: decision.request.host,
+    reason: decision.request.reason,
+    inputs,
+    placement: decision.placement,
+    migrations,
+    outcome: decision.outcome,
+    timings: decision.timings
+  }
+}
+
+const actionRow = (action: PlanAction, state: DecisionActionRow["state"], detail: string): DecisionActionRow =>
+  action.kind === "migrate"
+    ? { kind: "migrate", vm: action.vm, source: action.from, host: action.host, state, detail }
+    : { kind: action.kind, host: action.host, state, detail }
+
+const outcomeRow = (outcome: ActionOutcome): DecisionActionRow =>
+  actionRow(outcome.action, outcome.state, outcome.detail)
+
+const rowAction = (row: DecisionActionRow): PlanAction =>
+  row.kind === "migrate"
+    ? { kind: "migrate", vm: row.vm ?? "", from: row.source ?? "", host: row.host }
+    : { kind: row.kind, host: row.host }
+
+/** The intent log over the store; a write that fails is logged and answered as not recorded (0). */
+const makeStoreIntentLog = (store: StoreService): IntentLogApi => ({
+  begin: (decision, actions) =>
+    store
+      .beginDecision(
+        decisionRecord(decision),
+        actions.map((action) => actionRow(action, "pending", "planned"))
+      )
+      .pipe(logged("beginDecision", 0)),
+  settle: (id, outcome) =>
+    store.settleActions(id, [outcomeRow(outcome)]).pipe(Effect.asVoid, logged<void>("settleActions", undefined)),
+  complete: (id, decision, outcomes) =>
+    store
+      .completeDecision(id, decisionRecord(decision), outcomes.map(outcomeRow))
+      .pipe(Effect.as(id), logged("completeDecision", 0)),
+  unfinished: store.listUnfinishedDecisions().pipe(
+    Effect.mapError((error) => error.message),
+    Effect.map((rows) =>
+      rows.flatMap((row): Array<UnfinishedDecision> => {
+        const decision = decisionFromRow(row.decision)
+        if (decision === undefined) return []
+        return [
+          {
+            decision,
+            settled: row.actions
+              .filter((action) => action.state !== "pending")
+              .map((action) => ({
+                action: rowAction(action),
+                state: action.state === "done" ? "done" : "failed",
+                detail: action.detail
+              })),
+            pending: row.actions.filter((action) => action.state === "pending").map(rowAction)
+          }
+        ]
       })
-      .pipe(logged("insertDecision", 0))
-  },
+    )
+  ),
+  recordHostStates: (states) =>
+    withHostRegistered(store, Object.keys(states), store.insertHostStates(states)).pipe(
+      logged<void>("insertHostStates", undefined)
+    )
+})
+
+export const makeStoreDecisionLog = (store: StoreService): DecisionLogApi => ({
+  intents: makeStoreIntentLog(store),
+  health: store.probe(),
+  insertDecision: (decision) => store.insertDecision(decisionRecord(decision)).pipe(logged("insertDecision", 0)),
   insertVmMigration: (vm, host) =>
     withHostRegistered(store, [host], store.insertVmMigration(vm, host)).pipe(
       logged<void>("insertVmMigration", undefined)

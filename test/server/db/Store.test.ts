@@ -43,7 +43,8 @@ describe("Store.layer", () => {
         { name: "0002_decisions" },
         { name: "0003_live_cloud" },
         { name: "0004_vm_placements" },
-        { name: "0005_plans" }
+        { name: "0005_plans" },
+        { name: "0006_decision_actions" }
       ])
     })
   )

@@ -1,8 +1,14 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import type { CloudSnapshot } from "../../../src/core/control/CloudSnapshot.js"
-import { defaultPlanningOptions, planOverload, planUnderload } from "../../../src/core/control/GlobalPlanning.js"
+import {
+  defaultPlanningOptions,
+  planOverload,
+  planReallocation,
+  planUnderload
+} from "../../../src/core/control/GlobalPlanning.js"
 import type { HostState } from "../../../src/core/Host.js"
-import type { ServerGroup } from "../../../src/core/ServerGroup.js"
+import { isHardPolicy, type ServerGroup } from "../../../src/core/ServerGroup.js"
 import { bestFitDecreasing } from "../../support/algorithms.js"
 
 const host = (name: string, vms: ReadonlyArray<string>): HostState => ({
@@ -94,5 +100,111 @@ describe("planning with server groups", () => {
     const result = planOverload(snapshot(hosts, vms), overload("h1", ["c-1"]), placer, null, options)
     expect(result.plan.migrations).toEqual([{ vm: "c-1", from: "h1", to: "h2" }])
     expect(result.detail).toContain("VM c-1 breaks a soft policy: its soft-anti-affinity group cache (g-cache)")
+  })
+
+  it("never breaks a hard group whatever the cloud and the request (property)", () => {
+    const policies = ["affinity", "anti-affinity", "soft-affinity", "soft-anti-affinity"] as const
+    const cloudArb = fc
+      .record({
+        hostPowers: fc.array(fc.constantFrom("active", "active", "active", "suspended"), {
+          minLength: 2,
+          maxLength: 7
+        }),
+        groupPolicies: fc.array(fc.constantFrom(...policies), { minLength: 1, maxLength: 3 }),
+        vms: fc.array(
+          fc.record({
+            group: fc.option(fc.nat(2), { nil: undefined }),
+            host: fc.nat(6),
+            cpu: fc.constantFrom(50, 150, 300, 600)
+          }),
+          { minLength: 1, maxLength: 12 }
+        ),
+        request: fc.record({
+          host: fc.nat(6),
+          underload: fc.boolean(),
+          pick: fc.array(fc.boolean(), { maxLength: 12 })
+        })
+      })
+      .map(({ hostPowers, groupPolicies, vms, request }) => {
+        const names = hostPowers.map((_, i) => `h${i}`)
+        const active = names.filter((_, i) => hostPowers[i] === "active")
+        const groups = groupPolicies.map((policy, i): ServerGroup => ({ id: `g${i}`, name: `g${i}`, policy }))
+        // Members placed as their hard policy wants: affinity on one host, anti-affinity one per host.
+        const hostsOf = new Map<string, Array<string>>()
+        const placed = vms.flatMap((vm, i) => {
+          if (active.length === 0) return []
+          let host = active[vm.host % active.length]!
+          const group = vm.group === undefined ? undefined : groups[vm.group % groups.length]
+          if (group !== undefined && isHardPolicy(group.policy)) {
+            const taken = hostsOf.get(group.id) ?? []
+            if (group.policy === "affinity" && taken.length > 0) host = taken[0]!
+            if (group.policy === "anti-affinity") {
+              const free = active.filter((h) => !taken.includes(h))
+              if (free.length === 0) return []
+              host = free[vm.host % free.length]!
+            }
+            hostsOf.set(group.id, [...taken, host])
+          }
+          return [{ uuid: `vm${i}`, host, cpu: vm.cpu, group }]
+        })
+        const hostList = names.map(
+          (name, i): HostState => ({
+            ...host(
+              name,
+              placed.filter((vm) => vm.host === name).map((vm) => vm.uuid)
+            ),
+            power: hostPowers[i] as HostState["power"]
+          })
+        )
+        const view: CloudSnapshot = {
+          ...snapshot(
+            hostList.filter((h) => h.power === "active"),
+            Object.fromEntries(
+              placed.map((vm) => [vm.uuid, vm.group === undefined ? { cpu: vm.cpu } : { cpu: vm.cpu, group: vm.group }])
+            )
+          ),
+          hosts: hostList
+        }
+        const source = active.length === 0 ? "h0" : active[request.host % active.length]!
+        const onSource = placed.filter((vm) => vm.host === source).map((vm) => vm.uuid)
+        const chosen = onSource.filter((_, i) => request.pick[i] === true)
+        return {
+          view,
+          placed,
+          request: request.underload ? underload(source) : overload(source, chosen.length > 0 ? chosen : onSource)
+        }
+      })
+    const seen = { refused: 0, groupedMoves: 0 }
+    fc.assert(
+      fc.property(cloudArb, ({ view, placed, request }) => {
+        const result = planReallocation(view, request, placer, null, options)
+        if (result.detail.includes(" stays: ")) seen.refused++
+        const grouped = new Set(placed.filter((vm) => vm.group !== undefined).map((vm) => vm.uuid))
+        if (result.plan.migrations.some((m) => grouped.has(m.vm))) seen.groupedMoves++
+        const where = new Map(placed.map((vm) => [vm.uuid, vm.host]))
+        for (const migration of result.plan.migrations) where.set(migration.vm, migration.to)
+        const members = new Map<string, { policy: string; hosts: Array<string> }>()
+        for (const vm of placed) {
+          if (vm.group === undefined || !isHardPolicy(vm.group.policy)) continue
+          const entry = members.get(vm.group.id) ?? { policy: vm.group.policy, hosts: [] }
+          entry.hosts.push(where.get(vm.uuid)!)
+          members.set(vm.group.id, entry)
+        }
+        for (const [id, entry] of members) {
+          const distinct = new Set(entry.hosts).size
+          expect(distinct, `${id}: ${entry.hosts.join(", ")}`).toBe(
+            entry.policy === "affinity" ? 1 : entry.hosts.length
+          )
+        }
+        if (result.status === "serverGroup") {
+          expect(result.plan.migrations).toEqual([])
+          expect(result.detail).toMatch(/stays: its (anti-)?affinity group/)
+        }
+      }),
+      { numRuns: 500 }
+    )
+    // Both outcomes were exercised, not only requests without a group.
+    expect(seen.refused).toBeGreaterThan(10)
+    expect(seen.groupedMoves).toBeGreaterThan(50)
   })
 })

@@ -1,6 +1,7 @@
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import fc from "fast-check"
-import { describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { preloadAlgorithmRefs } from "../../../src/algorithms/catalogue/preload.js"
 import { makePlacer } from "../../../src/algorithms/registry.js"
 import type { PlacementHost, PlacementInput, VmPlacer } from "../../../src/algorithms/types.js"
 import {
@@ -11,6 +12,7 @@ import {
 import type { Placement } from "../../../src/core/Placement.js"
 import { isAffinityPolicy, isHardPolicy, type ServerGroup, serverGroupPolicies } from "../../../src/core/ServerGroup.js"
 import type { VmSample } from "../../../src/core/Vm.js"
+import { writeUserModules } from "../../support/userModules.js"
 
 const ctx = { timeStepSec: 300, migrationTimeSec: 20 }
 const built = (name: string, params: unknown): VmPlacer => Either.getOrThrow(makePlacer(name, params, ctx))
@@ -36,7 +38,7 @@ const firstFit: VmPlacer = {
 const placers: ReadonlyArray<readonly [string, VmPlacer]> = [
   ["best_fit_decreasing", built("best_fit_decreasing", { cpu_threshold: 1, ram_threshold: 1, last_n_vm_cpu: 1 })],
   ["power_aware_best_fit", built("power_aware_best_fit", {})],
-  ["a first fit (as a user's module)", firstFit]
+  ["a first fit in input order (co-locates what it can)", firstFit]
 ]
 
 interface Scenario {
@@ -146,6 +148,27 @@ const assertKept = (scenario: Scenario, result: GroupedPlacement): void => {
     expect(host.ramUsedMb + onIt.reduce((sum, vm) => sum + vm.ramMb, 0)).toBeLessThanOrEqual(host.ramMb)
   }
 }
+
+describe("placement through server groups, with a user's module (MODULE#EXPORT, examples/myPlacement.ts)", () => {
+  const modules = writeUserModules()
+  afterAll(() => modules.remove())
+  let placer: VmPlacer | undefined
+  beforeAll(async () => {
+    const ref = `${modules.firstFit}#firstFit`
+    await Effect.runPromise(preloadAlgorithmRefs([ref]))
+    placer = Either.getOrThrow(makePlacer(ref, { cpu_threshold: 1 }, ctx))
+  }, 60_000)
+
+  it("never co-locates an anti-affinity pair, never splits an affinity group, never overfills a host", () => {
+    const user = placer!
+    fc.assert(
+      fc.property(scenarioArb({ policies: serverGroupPolicies }), (scenario) => {
+        assertKept(scenario, placeWithServerGroups(user, scenario.input, user.initialState, contextOf(scenario)))
+      }),
+      { numRuns: 300 }
+    )
+  })
+})
 
 describe("placement through server groups", () => {
   for (const [name, placer] of placers) {

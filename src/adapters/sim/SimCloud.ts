@@ -118,7 +118,7 @@ export const makeSimCloud = (
     const intervalSec = trace.intervalSec
     const groups =
       options.serverGroups !== undefined && options.serverGroups.size > 0 ? options.serverGroups : undefined
-    const failure = placeInitiallyBy(state, options.initialPlacement, trace.names, hostRamMb, intervalSec)
+    const failure = placeInitiallyBy(state, options.initialPlacement, trace.names, hostRamMb, intervalSec, groups)
     if (failure !== undefined) return Effect.fail(failure)
     const suspended = new Uint8Array(hostCount)
     const sim = new Simulator(state, trace, intervalSec, "awake", suspended)

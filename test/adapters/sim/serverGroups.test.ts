@@ -6,8 +6,9 @@ import { Effect, Either } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { makeNeatCloudView } from "../../../src/adapters/sim/policies/NeatCloudView.js"
 import { neatAlgorithmsFor, neatControlOptions, runNeatPolicy } from "../../../src/adapters/sim/policies/NeatPolicy.js"
+import { brokenHardGroups } from "../../../src/adapters/sim/policies/ServerGroupCost.js"
 import { runSimulation } from "../../../src/adapters/sim/runSimulation.js"
-import { loadServerGroups, type SimServerGroups } from "../../../src/adapters/sim/ServerGroupsFile.js"
+import { loadServerGroups, type SimServerGroups, serverGroupsOf } from "../../../src/adapters/sim/ServerGroupsFile.js"
 import { makeSimCloud } from "../../../src/adapters/sim/SimCloud.js"
 import { syntheticTrace } from "../../../src/adapters/sim/traces/synthetic.js"
 import { controlStepSync, initialControlState } from "../../../src/core/control/ControlStep.js"
@@ -166,6 +167,28 @@ describe("the neat policy with server groups", () => {
     expect(result.serverGroups).toEqual({ groups: 15, members: 45, brokenAtStart: 0, refusedRequests: 1, vmsKept: 2 })
     // The groups' cost: the same run without them uses less energy.
     expect(result.metrics.energyKwh).toBeGreaterThan(runNeatPolicy({ trace, hosts: 30 }).metrics.energyKwh)
+  })
+
+  it("starts from an initial placement that keeps the hard groups, or says which VM it cannot place", async () => {
+    const groups = await load(document)
+    const sim = Effect.runSync(makeSimCloud({ trace, hosts, serverGroups: groups }))
+    expect(brokenHardGroups(Effect.runSync(sim.cloud.vms))).toBe(0)
+    // CloudSim's best fit alone, which knows no groups, breaks some.
+    const blind = Effect.runSync(Effect.flatMap(makeSimCloud({ trace, hosts }), (built) => built.cloud.vms))
+    expect(brokenHardGroups(blind.map((v) => ({ ...v, serverGroup: groups.get(v.uuid) })))).toBeGreaterThan(0)
+
+    const tiny = Effect.runSync(syntheticTrace({ vms: 4, seed: 7, samples: 12 }))
+    const three = Effect.runSync(
+      serverGroupsOf(
+        "g.json",
+        { groups: [{ name: "web", policy: "anti-affinity", vms: ["vm-1", "vm-2", "vm-3"] }] },
+        tiny
+      )
+    )
+    const failed = Effect.runSync(Effect.flip(makeSimCloud({ trace: tiny, hosts: 2, serverGroups: three })))
+    expect(describeError(failed)).toBe(
+      "configuration: server-groups: VM vm-3 fits on no host its anti-affinity group web allows at time 0: add hosts, or give an initial placement"
+    )
   })
 
   it("decides exactly as without groups when none is given", () => {

@@ -26,7 +26,7 @@ import type { ReallocationRequest } from "./ReallocationRequest.js"
 import {
   describeGroupNotes,
   type GroupedPlacement,
-  involvesGroups,
+  type GroupNote,
   placeWithServerGroups,
   snapshotGroupContext
 } from "./ServerGroupPlacement.js"
@@ -158,16 +158,24 @@ const checkPlacement = (
  * The placement through the server-group layer. Without a grouped VM to place this is one call of
  * the algorithm on the input as given, so decisions without groups are unchanged.
  */
+const noNotes: ReadonlyArray<GroupNote> = []
+
 const placeGrouped = (
   snapshot: CloudSnapshot,
   placer: VmPlacer,
   input: PlacementInput,
   placerState: unknown
 ): GroupedPlacement => {
-  const plain = { groupOf: (uuid: string) => snapshot.vms.get(uuid)?.serverGroup, fixedHosts: () => new Set<string>() }
-  if (!involvesGroups(input.vms, plain)) {
+  let grouped = false
+  for (const vm of input.vms) {
+    if (snapshot.vms.get(vm.uuid)?.serverGroup !== undefined) {
+      grouped = true
+      break
+    }
+  }
+  if (!grouped) {
     const [placement, state] = placer.place(input, placerState)
-    return { placement, state, refused: [], softBroken: [] }
+    return { placement, state, refused: noNotes, softBroken: noNotes }
   }
   const groups = snapshotGroupContext(
     snapshot,

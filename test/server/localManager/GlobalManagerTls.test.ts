@@ -1,11 +1,11 @@
 /** The local manager's client reaching a global manager that serves TLS (`neat serve` on loopback). */
-import { rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, rmSync, writeFileSync } from "node:fs"
 import { request } from "node:https"
 import { join } from "node:path"
 import { Effect, Either, Fiber } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { describeError } from "../../../src/core/errors.js"
-import { globalManagerTrust } from "../../../src/server/cli/localManager.js"
+import { globalManagerTrust, makeLocalManagerCommand } from "../../../src/server/cli/localManager.js"
 import { makeServeCommand } from "../../../src/server/cli/serve.js"
 import { type ClientOptions, sendReallocation } from "../../../src/server/localManager/GlobalManagerClient.js"
 import { twoHostSetup } from "../../support/cloudFixtures.js"
@@ -14,7 +14,7 @@ import { freePort } from "../../support/localServer.js"
 import { runCommandInProcess } from "../../support/neatCli.js"
 import { describeWithRequirement } from "../../support/requirement.js"
 import { selfSignedCertificate } from "../../support/selfSignedCertificate.js"
-import { testWiring } from "../../support/testWiring.js"
+import { testLocalManagerAlgorithmFlags, testWiring } from "../../support/testWiring.js"
 
 const certificate = selfSignedCertificate()
 
@@ -89,6 +89,63 @@ describeWithRequirement("the local manager's client over TLS", certificate, (tls
     )
     expect(Either.isLeft(failed)).toBe(true)
     if (Either.isLeft(failed)) expect(failed.left.message).toMatch(/self[- ]signed certificate/)
+  })
+
+  it("neat local-manager --config: HTTPS and the CA from the shared neat.conf, end to end", async () => {
+    const data = join(tls.directory, "h1")
+    mkdirSync(join(data, "vms"), { recursive: true })
+    writeFileSync(join(data, "vms", "vm-a"), "100\n")
+    writeFileSync(join(data, "host"), "0\n")
+    const ownPort = await freePort()
+    const conf = join(tls.directory, "neat.conf")
+    writeFileSync(
+      conf,
+      [
+        "[DEFAULT]",
+        `sql_connection = sqlite:///${join(tls.directory, "neat.db")}`,
+        "global_manager_host = 127.0.0.1",
+        `global_manager_port = ${ownPort}`,
+        "os_admin_password = secret",
+        `local_data_directory = ${data}`,
+        "local_host_name = h1",
+        `global_manager_tls_cert = ${tls.certFile}`,
+        `global_manager_tls_key = ${tls.keyFile}`,
+        `global_manager_tls_ca = ${tls.certFile}`,
+        ""
+      ].join("\n")
+    )
+    const cloud = new InMemoryCloud(twoHostSetup())
+    const wiring = testWiring(cloud)
+    const server = Effect.runFork(
+      runCommandInProcess(makeServeCommand(wiring), [
+        "--config",
+        conf,
+        "--cloud",
+        "memory",
+        "--algorithm-vm-placement-factory",
+        "test/bfd"
+      ])
+    )
+    try {
+      let status = 0
+      for (let attempt = 0; attempt < 150 && status !== 200; attempt++) status = await healthz(ownPort, tls.cert)
+      expect(status).toBe(200)
+      await Effect.runPromise(
+        runCommandInProcess(makeLocalManagerCommand(wiring), [
+          "--config",
+          conf,
+          "--host-cpu-mhz",
+          "2000",
+          ...testLocalManagerAlgorithmFlags,
+          "--iterations",
+          "1"
+        ])
+      )
+      // h1 was underloaded: the global manager, reached over TLS, moved its VM.
+      expect(cloud.vms.get("vm-a")?.host).toBe("h2")
+    } finally {
+      await Effect.runPromise(Fiber.interrupt(server))
+    }
   })
 
   it("reads the CA file at start, naming the option and the file when it is unusable", async () => {

@@ -13,8 +13,8 @@ neat_openstack_start() {
   fi
   export FAKE_CLOUD_DIR="${FAKE_CLOUD_DIR:-${NEAT_CI_STATE:?NEAT_CI_STATE is not set}/fake-cloud}"
   # compute1-3 serve the migration tests, compute4 the suspend/wake tests, compute5-6 the live-stack
-  # test, compute7-8 the crash-recovery test (they run in parallel).
-  export FAKE_CLOUD_COMPUTES="${FAKE_CLOUD_COMPUTES:-8}"
+  # test, compute7-8 the crash-recovery test, compute9-10 the server-group test (they run in parallel).
+  export FAKE_CLOUD_COMPUTES="${FAKE_CLOUD_COMPUTES:-10}"
   # Faster resource audits so os-hypervisors usage follows migrations within seconds.
   export FAKE_CLOUD_RESOURCE_INTERVAL="${FAKE_CLOUD_RESOURCE_INTERVAL:-10}"
   # Register the stop first: a start that fails half-way still leaves processes to end.

@@ -1,3 +1,5 @@
+import type { ServerGroup } from "./ServerGroup.js"
+
 /** A virtual machine as the consolidation logic sees it. */
 export interface VmState {
   readonly uuid: string
@@ -7,6 +9,8 @@ export interface VmState {
   readonly host: string
   /** Number of virtual CPUs. */
   readonly vcpus: number
+  /** The server group the VM belongs to (Nova allows one), absent when none. */
+  readonly serverGroup?: ServerGroup | undefined
 }
 
 /** A VM with its recent CPU demand, the input of VM selection and placement. */

@@ -74,10 +74,13 @@ export const fakeImageId = async (session: AdminSession): Promise<string> => {
   return image.id
 }
 
-/** Boots a server pinned to `host` (microversion 2.74+, no networks) and returns its id. */
+/**
+ * Boots a server pinned to `host` (microversion 2.74+, no networks) and returns its id; with
+ * `group`, as a member of that server group (the scheduler hint).
+ */
 export const bootServer = async (
   session: AdminSession,
-  options: { name: string; imageId: string; flavorId: string; host: string }
+  options: { name: string; imageId: string; flavorId: string; host: string; group?: string }
 ): Promise<string> => {
   const response = await nova(session, "POST", "/servers", {
     server: {
@@ -86,11 +89,24 @@ export const bootServer = async (
       flavorRef: options.flavorId,
       networks: "none",
       host: options.host
-    }
+    },
+    ...(options.group === undefined ? {} : { "os:scheduler_hints": { group: options.group } })
   })
   if (response.status !== 202) throw new Error(`boot ${options.name}: ${response.status} ${await response.text()}`)
   const body = (await response.json()) as { server: { id: string } }
   return body.server.id
+}
+
+/** Creates a server group (microversion 2.64+: one `policy`) and returns its id. */
+export const createServerGroup = async (session: AdminSession, name: string, policy: string): Promise<string> => {
+  const response = await nova(session, "POST", "/os-server-groups", { server_group: { name, policy } })
+  if (response.status !== 200) throw new Error(`server group ${name}: ${response.status} ${await response.text()}`)
+  const body = (await response.json()) as { server_group: { id: string } }
+  return body.server_group.id
+}
+
+export const deleteServerGroup = async (session: AdminSession, id: string): Promise<void> => {
+  await nova(session, "DELETE", `/os-server-groups/${id}`)
 }
 
 export interface ServerView {

@@ -129,6 +129,7 @@ export const scriptedNova = (
         return Effect.succeed(view(id, s))
       }),
     flavors: Effect.succeed([]),
+    serverGroups: Effect.succeed([]),
     liveMigrate: (id, host) =>
       Effect.suspend((): Effect.Effect<void, OpenStackError | UnknownVm> => {
         const s = state.get(id)

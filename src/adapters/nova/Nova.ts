@@ -1,6 +1,6 @@
 /**
  * The Nova calls the adapter makes: hypervisors, compute services, servers (all projects, with
- * their host), flavors, live migration and its records, and enabling or disabling a compute
+ * their host), server groups (all projects), flavors, live migration and its records, and enabling or disabling a compute
  * service. Unknown servers and hosts come back as the shared `UnknownVm` / `UnknownHost`.
  */
 import { HttpClient } from "@effect/platform"
@@ -17,7 +17,9 @@ import {
   HypervisorList,
   MigrationList,
   type MigrationRecord,
+  type NovaServerGroup,
   type Server,
+  ServerGroupList,
   ServerList,
   ServerOne,
   ServiceList,
@@ -36,6 +38,8 @@ export interface NovaApi {
   readonly servers: Effect.Effect<ReadonlyArray<Server>, OpenStackError>
   readonly server: (id: string) => Effect.Effect<Server, OpenStackError | UnknownVm>
   readonly flavors: Effect.Effect<ReadonlyArray<Flavor>, OpenStackError>
+  /** Every server group of every project, with its policy and members (all pages). */
+  readonly serverGroups: Effect.Effect<ReadonlyArray<NovaServerGroup>, OpenStackError>
   /** Asks for a live migration (202); it runs asynchronously, see `liveMigrations` and `server`. */
   readonly liveMigrate: (
     id: string,
@@ -60,6 +64,9 @@ export interface NovaApi {
 
 export class Nova extends Context.Tag("neat/nova/Nova")<Nova, NovaApi>() {}
 
+/** Server groups asked per page: Nova's default `max_limit`, so that one page is the usual case. */
+const serverGroupPage = 1000
+
 const unknownHostMessage = /Compute host (\S+) could not be found/
 
 /** The Nova operations over one request function (so tests can give it any transport). */
@@ -81,6 +88,16 @@ export const makeNovaApi = (send: NovaSend): NovaApi => {
       return [...page.servers, ...rest]
     })
 
+  // os-server-groups pages by offset and has no next link: read until a page comes back short.
+  const serverGroupsFrom = (offset: number): Effect.Effect<ReadonlyArray<NovaServerGroup>, OpenStackError> =>
+    Effect.flatMap(
+      get(`/os-server-groups?all_projects=True&limit=${serverGroupPage}&offset=${offset}`, ServerGroupList),
+      (page) =>
+        page.server_groups.length < serverGroupPage
+          ? Effect.succeed(page.server_groups)
+          : Effect.map(serverGroupsFrom(offset + serverGroupPage), (rest) => [...page.server_groups, ...rest])
+    )
+
   return {
     hypervisors: Effect.map(get("/os-hypervisors/detail", HypervisorList), (body) => body.hypervisors),
     computeServices: Effect.map(get("/os-services?binary=nova-compute", ServiceList), (body) => body.services),
@@ -94,6 +111,7 @@ export const makeNovaApi = (send: NovaSend): NovaApi => {
         )
       ),
     flavors: Effect.map(get("/flavors/detail", FlavorList), (body) => body.flavors),
+    serverGroups: serverGroupsFrom(0),
     liveMigrate: (id, host, blockMigration) =>
       send({
         method: "POST",

@@ -60,6 +60,22 @@ export const MigrationRecord = Schema.Struct({
 })
 export type MigrationRecord = typeof MigrationRecord.Type
 
+/**
+ * A server group of `/os-server-groups`: `policy` (one name) from microversion 2.64, `policies` (a
+ * list of one) before; `members` are server UUIDs.
+ */
+export const NovaServerGroup = Schema.Struct({
+  id: Schema.String,
+  name: Schema.optionalWith(NullableString, { default: () => null }),
+  policy: Schema.optional(Schema.String),
+  policies: Schema.optional(Schema.Array(Schema.String)),
+  members: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] })
+})
+export type NovaServerGroup = typeof NovaServerGroup.Type
+
+/** The group's policy name in either microversion's form, undefined when it names none. */
+export const serverGroupPolicyName = (group: NovaServerGroup): string | undefined => group.policy ?? group.policies?.[0]
+
 const Link = Schema.Struct({ rel: Schema.String, href: Schema.String })
 
 export const HypervisorList = Schema.Struct({ hypervisors: Schema.Array(Hypervisor) })
@@ -71,6 +87,7 @@ export const ServerList = Schema.Struct({
 })
 export const ServerOne = Schema.Struct({ server: Server })
 export const FlavorList = Schema.Struct({ flavors: Schema.Array(Flavor) })
+export const ServerGroupList = Schema.Struct({ server_groups: Schema.Array(NovaServerGroup) })
 export const MigrationList = Schema.Struct({ migrations: Schema.Array(MigrationRecord) })
 
 /** Decodes an answer's body, naming the request and the offending field when it does not fit. */

@@ -4,12 +4,15 @@
  * compute service is down, disabled by an operator, or that failed to wake is reported as
  * `failed`: the control core never places VMs there, and `migrate` refuses it as a target.
  * `reconcile` settles at start what a crash left unfinished (Reconcile.ts).
+ * Each VM carries its server group from `/os-server-groups` (a group whose policy Neat does not
+ * know is left out, as if its members had none).
  */
 import { Effect, Layer, Option, Ref } from "effect"
 import { Cloud, type CloudApi } from "../../core/Cloud.js"
 import { CloudActionError, UnknownHost } from "../../core/errors.js"
 import type { HostState, PowerState } from "../../core/Host.js"
 import type { Migration, MigrationOutcome } from "../../core/Placement.js"
+import { isServerGroupPolicy, type ServerGroup } from "../../core/ServerGroup.js"
 import type { VmState } from "../../core/Vm.js"
 import { describeOpenStackError, type OpenStackError } from "./errors.js"
 import { HostPower, isDisabledByNeat, isDisabledByOperator } from "./HostPower.js"
@@ -18,7 +21,7 @@ import { type MigrationRequest, makeMigrationExecutor } from "./MigrationExecuto
 import type { MigrationLog } from "./MigrationLog.js"
 import type { MigrationPolicy } from "./MigrationPolicy.js"
 import { Nova } from "./Nova.js"
-import type { ComputeService, Server } from "./NovaModels.js"
+import { type ComputeService, type NovaServerGroup, type Server, serverGroupPolicyName } from "./NovaModels.js"
 import { makeReconcile } from "./Reconcile.js"
 import { UsageHistory } from "./UsageHistory.js"
 
@@ -52,6 +55,18 @@ export const unusableTargetReason = (service: ComputeService, markedFailed: bool
   if (isDisabledByNeat(service)) return "it is suspended by Neat"
   if (service.state !== "up") return "its compute service is down"
   return undefined
+}
+
+/** Server UUID → its group, for the groups whose policy is one of Nova's four. */
+export const groupsByMember = (groups: ReadonlyArray<NovaServerGroup>): ReadonlyMap<string, ServerGroup> => {
+  const byMember = new Map<string, ServerGroup>()
+  for (const group of groups) {
+    const policy = serverGroupPolicyName(group)
+    if (policy === undefined || !isServerGroupPolicy(policy)) continue
+    const domain: ServerGroup = { id: group.id, name: group.name ?? group.id, policy }
+    for (const member of group.members) byMember.set(member, domain)
+  }
+  return byMember
 }
 
 const hostOf = (server: Server): string | undefined => server["OS-EXT-SRV-ATTR:host"] ?? undefined
@@ -105,15 +120,18 @@ export const makeOpenStackCloud = (
       return result.sort((a, b) => a.name.localeCompare(b.name))
     })
 
-    const vms = nova.servers.pipe(
+    const vms = Effect.all([nova.servers, nova.serverGroups], { concurrency: 2 }).pipe(
       Effect.mapError(inventoryError("inventory")),
-      Effect.map((servers) =>
-        servers.flatMap((server): Array<VmState> => {
+      Effect.map(([servers, groups]) => {
+        const groupOf = groupsByMember(groups)
+        return servers.flatMap((server): Array<VmState> => {
           const host = hostOf(server)
           if (host === undefined || !managed(host)) return []
-          return [{ uuid: server.id, host, ramMb: server.flavor.ram, vcpus: server.flavor.vcpus }]
+          const serverGroup = groupOf.get(server.id)
+          const vm = { uuid: server.id, host, ramMb: server.flavor.ram, vcpus: server.flavor.vcpus }
+          return [serverGroup === undefined ? vm : { ...vm, serverGroup }]
         })
-      )
+      })
     )
 
     const migrate = (

@@ -14,6 +14,7 @@ import {
   makeBestFitWorkspace
 } from "../../algorithms/cloudsim/placement/powerAwareBestFit.js"
 import { ConfigError } from "../../core/errors.js"
+import { describeGroup, isAffinityPolicy, isHardPolicy, type ServerGroup } from "../../core/ServerGroup.js"
 import { migrationSeconds } from "./Datacenter.js"
 import { powerOnCurve } from "./PowerModel.js"
 import { addToHost, type SimState } from "./SimState.js"
@@ -69,21 +70,25 @@ export const placeInitiallyBy = (
   option: InitialPlacementOption | undefined,
   names: ReadonlyArray<string>,
   hostRamMb: Float64Array,
-  intervalSec: number
+  intervalSec: number,
+  groups?: ReadonlyMap<string, ServerGroup>
 ): ConfigError | undefined => {
+  const groupOf = groups === undefined ? undefined : (v: number) => groups.get(names[v]!)
   if (option === undefined || typeof option === "string") {
-    return placeInitially(state, option ?? "best-fit", hostRamMb, undefined, intervalSec)
+    return placeInitially(state, option ?? "best-fit", hostRamMb, undefined, intervalSec, undefined, names, groupOf)
   }
   const fixed = fixedHostsOf(option, names, state.hostCount)
   if (fixed instanceof ConfigError) return fixed
-  return placeInitially(state, "best-fit", hostRamMb, undefined, intervalSec, fixed, names)
+  return placeInitially(state, "best-fit", hostRamMb, undefined, intervalSec, fixed, names, groupOf)
 }
 
 /**
  * Places every VM on a host (appending to the host lists of `state`); fails with a ConfigError
  * naming the first VM that fits nowhere (CloudSim aborts the run there). VMs with a host in `fixed`
  * (an index, or -1 for none) go there first, each checked to fit (CPU, memory, bandwidth); the
- * rule places the others on what they leave.
+ * rule places the others on what they leave. With `groupOf`, the rule places a VM of a server
+ * group only where its policy allows (soft policies: when some host allows it); the VMs given a
+ * host are not checked.
  */
 export const placeInitially = (
   state: SimState,
@@ -92,7 +97,8 @@ export const placeInitially = (
   detector: OverloadDetector | undefined,
   intervalSec: number,
   fixed?: Int32Array,
-  names?: ReadonlyArray<string>
+  names?: ReadonlyArray<string>,
+  groupOf?: (vm: number) => ServerGroup | undefined
 ): ConfigError | undefined => {
   const view = new HostsAtStart(state, hostRamMb, detector, intervalSec)
   const { availableMips, availableRam, availableBandwidth } = view
@@ -119,10 +125,77 @@ export const placeInitially = (
     }
     view.place(v, host)
   }
+  const pick = (v: number): number =>
+    rule === "best-fit" ? findHostForVm(view, v, excluded, workspace) : findFirstFit(view, v, excluded, workspace)
+  // Hosts of each group's members placed so far, those given a host first.
+  const membersOn = new Map<string, Array<number>>()
+  const joined = (v: number, host: number): void => {
+    const group = groupOf?.(v)
+    if (group !== undefined) membersOn.set(group.id, [...(membersOn.get(group.id) ?? []), host])
+  }
+  for (let v = 0; groupOf !== undefined && fixed !== undefined && v < state.vmCount; v++) {
+    if (fixed[v]! >= 0) joined(v, fixed[v]!)
+  }
+  /** Whether `host` has room for all of `vms` at once (CPU per core and in all, memory, bandwidth). */
+  const roomFor = (host: number, vms: ReadonlyArray<number>): boolean => {
+    let mips = 0
+    let ram = 0
+    let bandwidth = 0
+    for (const w of vms) {
+      if (state.hostPeMips[host]! < state.vmMips[w]!) return false
+      mips += state.vmMips[w]!
+      ram += state.vmRamMb[w]!
+      bandwidth += state.vmBandwidthMbps[w]!
+    }
+    return mips <= availableMips[host]! && ram <= availableRam[host]! && bandwidth <= availableBandwidth[host]!
+  }
+  /** The VMs after `v` of its group that the rule is still to place. */
+  const restOfGroup = (v: number, group: ServerGroup): Array<number> => {
+    const rest: Array<number> = []
+    for (let w = v + 1; w < state.vmCount; w++) {
+      if ((fixed === undefined || fixed[w]! < 0) && groupOf?.(w)?.id === group.id) rest.push(w)
+    }
+    return rest
+  }
+  /**
+   * The rule's host among those the VM's group allows, and the group's other VMs to place there at
+   * once (an affinity group's first member goes where all of them fit); host -1 when none has room.
+   */
+  const pickInGroup = (v: number, group: ServerGroup): { host: number; along: ReadonlyArray<number> } => {
+    const members = membersOn.get(group.id) ?? []
+    const together = isAffinityPolicy(group.policy)
+    if (members.length === 0 && together) {
+      const along = restOfGroup(v, group)
+      if (along.length === 0) return { host: pick(v), along }
+      for (let host = pick(v); host >= 0; host = pick(v)) {
+        if (roomFor(host, [v, ...along])) {
+          excluded.fill(0)
+          return { host, along }
+        }
+        excluded[host] = 1
+      }
+      excluded.fill(0)
+      return isHardPolicy(group.policy) ? { host: -1, along } : { host: pick(v), along: [] }
+    }
+    if (members.length === 0) return { host: pick(v), along: [] }
+    for (let h = 0; h < state.hostCount; h++) if (members.includes(h) !== together) excluded[h] = 1
+    const host = pick(v)
+    excluded.fill(0)
+    return { host: host < 0 && !isHardPolicy(group.policy) ? pick(v) : host, along: [] }
+  }
+  const placedEarly = new Uint8Array(groupOf === undefined ? 0 : state.vmCount)
   for (let v = 0; v < state.vmCount; v++) {
     if (fixed !== undefined && fixed[v]! >= 0) continue
-    const host =
-      rule === "best-fit" ? findHostForVm(view, v, excluded, workspace) : findFirstFit(view, v, excluded, workspace)
+    if (placedEarly[v] === 1) continue
+    const group = groupOf?.(v)
+    const chosen = group === undefined ? undefined : pickInGroup(v, group)
+    const host = chosen === undefined ? pick(v) : chosen.host
+    if (host < 0 && group !== undefined && isHardPolicy(group.policy)) {
+      return new ConfigError({
+        field: "server-groups",
+        message: `VM ${names?.[v] ?? v} fits on no host its ${describeGroup(group)} allows at time 0: add hosts, or give an initial placement`
+      })
+    }
     if (host < 0) {
       return new ConfigError({
         field: "hosts",
@@ -130,6 +203,13 @@ export const placeInitially = (
       })
     }
     view.place(v, host)
+    if (group === undefined) continue
+    joined(v, host)
+    for (const w of chosen?.along ?? []) {
+      view.place(w, host)
+      joined(w, host)
+      placedEarly[w] = 1
+    }
   }
   return undefined
 }

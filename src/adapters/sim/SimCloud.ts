@@ -17,6 +17,7 @@ import { Cloud, type CloudApi } from "../../core/Cloud.js"
 import { CloudActionError, ConfigError, UnknownHost, UnknownVm } from "../../core/errors.js"
 import type { HostState } from "../../core/Host.js"
 import type { MigrationOutcome } from "../../core/Placement.js"
+import type { ServerGroup } from "../../core/ServerGroup.js"
 import type { VmState } from "../../core/Vm.js"
 import { buildState } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
@@ -49,6 +50,8 @@ export interface SimCloudOptions {
   readonly hostHistoryLength?: number | undefined
   /** VM CPU samples kept for `vmCpuHistory` (100: Neat's `data_collector_data_length`). */
   readonly vmHistoryLength?: number | undefined
+  /** Server groups by VM name (`neat sim --server-groups`): each VM's group as `Cloud.vms` shows it. */
+  readonly serverGroups?: ReadonlyMap<string, ServerGroup> | undefined
 }
 
 /**
@@ -113,7 +116,9 @@ export const makeSimCloud = (
       false
     )
     const intervalSec = trace.intervalSec
-    const failure = placeInitiallyBy(state, options.initialPlacement, trace.names, hostRamMb, intervalSec)
+    const groups =
+      options.serverGroups !== undefined && options.serverGroups.size > 0 ? options.serverGroups : undefined
+    const failure = placeInitiallyBy(state, options.initialPlacement, trace.names, hostRamMb, intervalSec, groups)
     if (failure !== undefined) return Effect.fail(failure)
     const suspended = new Uint8Array(hostCount)
     const sim = new Simulator(state, trace, intervalSec, "awake", suspended)
@@ -244,7 +249,9 @@ export const makeSimCloud = (
           const out: Array<VmState> = []
           for (let v = 0; v < state.vmCount; v++) {
             if (state.vmHost[v]! < 0) continue
-            out.push({ uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[shownHost(v)]!, vcpus: 1 })
+            const vm = { uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[shownHost(v)]!, vcpus: 1 }
+            const serverGroup = groups?.get(vm.uuid)
+            out.push(serverGroup === undefined ? vm : { ...vm, serverGroup })
           }
           shownVms = out
         }

@@ -1,5 +1,6 @@
 /** What a simulation run needs: the workload, the data centre and the control policy. */
 import type { Detector, VmSelector } from "../../algorithms/types.js"
+import type { ServerGroup } from "../../core/ServerGroup.js"
 import type { HostType, VmType } from "./Datacenter.js"
 import type { NeatAlgorithmChoice, NeatAlgorithmChoices } from "./policies/NeatAlgorithms.js"
 import type { Trace } from "./Trace.js"
@@ -60,6 +61,8 @@ export interface SimulationOptions {
   readonly selectionAlgorithm?: CatalogueChoice<VmSelector> | undefined
   /** Algorithms of the `neat` policy (registry names and parameters; Neat's neat.conf by default). */
   readonly neat?: NeatAlgorithmChoices | undefined
+  /** `neat` policy: server groups by VM name (`--server-groups`, see ServerGroupsFile.ts). */
+  readonly serverGroups?: ReadonlyMap<string, ServerGroup> | undefined
   /** Seed of random selection (RS). */
   readonly seed?: number | undefined
   /** Seconds between decisions (the trace's interval). */

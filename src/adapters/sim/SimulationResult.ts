@@ -39,4 +39,19 @@ export interface Timeline {
 export interface SimulationResult {
   readonly metrics: SimulationMetrics
   readonly timeline: Timeline
+  /** Present when the run had server groups. */
+  readonly serverGroups?: ServerGroupStats | undefined
+}
+
+/** What server groups cost in a run (`neat sim --server-groups`, `neat` policy). */
+export interface ServerGroupStats {
+  /** Groups, and the VMs in them. */
+  readonly groups: number
+  readonly members: number
+  /** Hard groups the initial placement breaks (it does not know groups; placement never breaks one further). */
+  readonly brokenAtStart: number
+  /** Requests a group left undone: a host not emptied, or an overload whose VMs all had to stay. */
+  readonly refusedRequests: number
+  /** VMs kept where they were because of a group: each VM of such a request, and each VM an overload left behind. */
+  readonly vmsKept: number
 }

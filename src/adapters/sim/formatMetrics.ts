@@ -1,5 +1,5 @@
 /** Human-readable and JSON renderings of a run's metrics. */
-import type { SimulationMetrics } from "./SimulationResult.js"
+import type { ServerGroupStats, SimulationMetrics } from "./SimulationResult.js"
 
 const rows: ReadonlyArray<readonly [string, (m: SimulationMetrics) => string]> = [
   ["hosts", (m) => String(m.hosts)],
@@ -26,8 +26,13 @@ export const formatMetricsTable = (metrics: SimulationMetrics): string => {
   return cells.map(([label, value]) => `${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`).join("\n")
 }
 
-/** One JSON object; NaN (e.g. no migration to time) becomes null. */
-export const formatMetricsJson = (metrics: SimulationMetrics): string =>
-  JSON.stringify(metrics, (_key, value: unknown) =>
+/** One JSON object, with `extra` fields after the metrics; NaN (e.g. no migration to time) becomes null. */
+export const formatMetricsJson = (metrics: SimulationMetrics, extra?: Readonly<Record<string, unknown>>): string =>
+  JSON.stringify(extra === undefined ? metrics : { ...metrics, ...extra }, (_key, value: unknown) =>
     typeof value === "number" && !Number.isFinite(value) ? null : value
   )
+
+/** The server groups' line of a run's table: what the groups held back. */
+export const formatServerGroups = (stats: ServerGroupStats): string =>
+  `server groups: ${stats.groups} (${stats.members} VMs), ${stats.brokenAtStart} hard groups broken by the initial placement; ` +
+  `${stats.refusedRequests} requests refused and ${stats.vmsKept} VMs kept in place by a group`

@@ -136,7 +136,20 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   positive("durationSec", durationSec, false)
   const policy = options.policy ?? "cloudsim"
   if (policy === "neat") {
-    return runNeatPolicy({ trace, hosts: hostCount, hostTypes, vmTypes, algorithms: options.neat })
+    return runNeatPolicy({
+      trace,
+      hosts: hostCount,
+      hostTypes,
+      vmTypes,
+      algorithms: options.neat,
+      serverGroups: options.serverGroups
+    })
+  }
+  if (options.serverGroups !== undefined && options.serverGroups.size > 0) {
+    throw new ConfigError({
+      field: "server-groups",
+      message: `server groups are kept by the neat policy's placement only (--policy neat), not by ${policy}`
+    })
   }
   if (options.overload !== undefined && options.overloadAlgorithm !== undefined) {
     throw new ConfigError({

@@ -11,13 +11,25 @@
  * Edge cases: a VM without a CPU sample yet makes its host ineligible as a target, and a request
  * whose VMs lack data is dropped; VMs deleted meanwhile (or no longer on the host) are left out;
  * a host that vanished or is not active gets no plan.
+ *
+ * Server groups: the placement goes through `placeWithServerGroups`, which is not involved when no
+ * VM to place belongs to a group. A VM whose hard policy cannot be kept stays where it is: an
+ * underload leaves the host as it is, an overload moves the others (status `serverGroup` when no
+ * VM can move), and the detail says which VM stayed and why.
  */
-import type { PlacementHost, VmPlacer } from "../../algorithms/types.js"
+import type { PlacementHost, PlacementInput, VmPlacer } from "../../algorithms/types.js"
 import type { Migration, Placement, Plan } from "../Placement.js"
 import { emptyPlan } from "../Placement.js"
 import type { VmSample } from "../Vm.js"
 import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
+import {
+  describeGroupNotes,
+  type GroupedPlacement,
+  type GroupNote,
+  placeWithServerGroups,
+  snapshotGroupContext
+} from "./ServerGroupPlacement.js"
 import {
   type HostView,
   hostView,
@@ -45,7 +57,8 @@ export const defaultPlanningOptions: PlanningOptions = { hostCpuUsableByVms: 1, 
  * - `unknownHost` / `hostNotActive`: the host vanished or is not running;
  * - `invalidPlacement`: the algorithm chose a host it was not offered;
  * - `excluded`: the operator's exclusions forbid the plan (see `OperatorPolicy`);
- * - `deferred`: the cap on migrations per interval leaves no room for it now.
+ * - `deferred`: the cap on migrations per interval leaves no room for it now;
+ * - `serverGroup`: server groups keep the VMs where they are (the detail names each VM and why).
  */
 export type PlanStatus =
   | "planned"
@@ -57,6 +70,7 @@ export type PlanStatus =
   | "invalidPlacement"
   | "excluded"
   | "deferred"
+  | "serverGroup"
 
 export interface PlanningResult {
   readonly status: PlanStatus
@@ -140,6 +154,40 @@ const checkPlacement = (
   return extra === undefined ? undefined : `placement names VM ${extra}, which was not to be placed`
 }
 
+/**
+ * The placement through the server-group layer. Without a grouped VM to place this is one call of
+ * the algorithm on the input as given, so decisions without groups are unchanged.
+ */
+const noNotes: ReadonlyArray<GroupNote> = []
+
+const placeGrouped = (
+  snapshot: CloudSnapshot,
+  placer: VmPlacer,
+  input: PlacementInput,
+  placerState: unknown
+): GroupedPlacement => {
+  let grouped = false
+  for (const vm of input.vms) {
+    if (snapshot.vms.get(vm.uuid)?.serverGroup !== undefined) {
+      grouped = true
+      break
+    }
+  }
+  if (!grouped) {
+    const [placement, state] = placer.place(input, placerState)
+    return { placement, state, refused: noNotes, softBroken: noNotes }
+  }
+  const groups = snapshotGroupContext(
+    snapshot,
+    input.vms.map((vm) => vm.uuid)
+  )
+  return placeWithServerGroups(placer, input, placerState, groups)
+}
+
+/** What the group layer adds to a plan's detail: VMs placed against a soft policy. */
+const softNote = (grouped: GroupedPlacement): string =>
+  grouped.softBroken.length === 0 ? "" : `; ${describeGroupNotes(grouped.softBroken, "breaks a soft policy")}`
+
 const migrationsOf = (placement: Placement, vms: ReadonlyArray<string>, from: string): Array<Migration> =>
   vms.map((vm) => ({ vm, from, to: placement[vm]! }))
 
@@ -191,11 +239,18 @@ export const planUnderload = (
     const plan = { migrations: [], wake: [], suspend: [source.host.name, ...idleToSuspend] }
     return { status: "planned", detail: "the host holds no VM", plan, placement: {}, placerState, inputs }
   }
-  const [placement, nextState] = placer.place(
+  const grouped = placeGrouped(
+    snapshot,
+    placer,
     { hosts: targets, inactiveHosts: [], vms: vms.map((uuid) => vmSample(snapshot, uuid)) },
     placerState
   )
+  const { placement, state: nextState } = grouped
   const idleOnly = { migrations: [], wake: [], suspend: idleToSuspend }
+  if (grouped.refused.length > 0) {
+    const detail = `the host cannot be emptied: ${describeGroupNotes(grouped.refused, "stays")}`
+    return { status: "serverGroup", detail, plan: idleOnly, placement: {}, placerState: nextState, inputs }
+  }
   if (placement === undefined || Object.keys(placement).length === 0) {
     const detail = `the ${vms.length} VMs do not fit on the ${targets.length} other active hosts`
     return { status: "noFit", detail, plan: idleOnly, placement: {}, placerState: nextState, inputs }
@@ -215,7 +270,7 @@ export const planUnderload = (
   }
   return {
     status: "planned",
-    detail: `${vms.length} VMs leave ${source.host.name}`,
+    detail: `${vms.length} VMs leave ${source.host.name}${softNote(grouped)}`,
     plan,
     placement,
     placerState: nextState,
@@ -246,29 +301,39 @@ export const planOverload = (
   const targets = targetsWithout(candidates, source)
   const inactive = withoutHost(candidates.inactive, sourceName)
   const inputs = { activeHosts: targets.length, inactiveHosts: inactive.length, vmsToPlace: vms }
-  const [placement, nextState] = placer.place(
+  const grouped = placeGrouped(
+    snapshot,
+    placer,
     { hosts: targets, inactiveHosts: inactive, vms: vms.map((uuid) => vmSample(snapshot, uuid)) },
     placerState
   )
+  const { placement, state: nextState } = grouped
+  const stays = grouped.refused.length === 0 ? "" : `; ${describeGroupNotes(grouped.refused, "stays")}`
+  const refused = new Set(grouped.refused.map((note) => note.vm))
+  const moving = refused.size === 0 ? vms : vms.filter((uuid) => !refused.has(uuid))
+  if (moving.length === 0) {
+    const detail = describeGroupNotes(grouped.refused, "stays")
+    return { status: "serverGroup", detail, plan: emptyPlan, placement: {}, placerState: nextState, inputs }
+  }
   if (placement === undefined || Object.keys(placement).length === 0) {
     const detail = `the ${vms.length} VMs do not fit on the other hosts`
     return { status: "noFit", detail, plan: emptyPlan, placement: {}, placerState: nextState, inputs }
   }
   const invalid = checkPlacement(
     placement,
-    vms,
+    moving,
     (host) => host !== sourceName && roleInSnapshot(snapshot, host, candidates.untouchableHosts) !== "none"
   )
   if (invalid !== undefined) {
     return { status: "invalidPlacement", detail: invalid, plan: emptyPlan, placement, placerState: nextState, inputs }
   }
-  const migrations = migrationsOf(placement, vms, source.host.name)
+  const migrations = migrationsOf(placement, moving, source.host.name)
   const wake = [...new Set(migrations.map((migration) => migration.to))]
     .filter((host) => roleInSnapshot(snapshot, host, candidates.untouchableHosts) === "suspended")
     .sort()
   return {
     status: "planned",
-    detail: `${vms.length} VMs leave ${source.host.name}${wake.length > 0 ? `, waking ${wake.join(", ")}` : ""}`,
+    detail: `${moving.length} VMs leave ${source.host.name}${wake.length > 0 ? `, waking ${wake.join(", ")}` : ""}${stays}${softNote(grouped)}`,
     plan: { migrations, wake, suspend: [] },
     placement,
     placerState: nextState,

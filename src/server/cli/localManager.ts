@@ -4,6 +4,8 @@
  * environment (NEAT_OS_ADMIN_PASSWORD, NEAT_REQUEST_SIGNING_SECRET).
  */
 
+import { X509Certificate } from "node:crypto"
+import { readFileSync } from "node:fs"
 import { cpus, hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
@@ -11,6 +13,7 @@ import { Config, Effect, Option, Redacted } from "effect"
 import type { LocalAlgorithms } from "../../core/control/LocalDecision.js"
 import { ConfigError } from "../../core/errors.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
+import type { GlobalManagerTrust } from "../localManager/GlobalManagerClient.js"
 import type { LocalManagerOptions } from "../localManager/LocalManager.js"
 import { parseParams } from "./algorithmParams.js"
 import { configOption, systemConfigFile } from "./configOption.js"
@@ -61,6 +64,11 @@ export const localManagerFlags = {
   osAdminUser: optionalText("os-admin-user").pipe(Options.withDescription("default admin")),
   osAdminPassword: secretOption("os-admin-password", "NEAT_OS_ADMIN_PASSWORD"),
   requestSigningSecret: secretOption("request-signing-secret", "NEAT_REQUEST_SIGNING_SECRET"),
+  globalManagerTlsCa: optionalText("global-manager-tls-ca").pipe(
+    Options.withDescription(
+      "PEM CA certificates (or the self-signed certificate) to trust for the global manager's TLS, beside the system's; implies HTTPS (global_manager_tls_ca)"
+    )
+  ),
   hostName: optionalText("host-name").pipe(
     Options.withDescription("this host's name as Nova knows it (local_host_name; default: this machine's name)")
   ),
@@ -124,6 +132,10 @@ export const localManagerOptions = (
       return yield* fail("os_admin_password", "required unless requests are signed (request_signing_secret)")
     }
     const configuredName = config?.localHostName.trim()
+    const tls = yield* globalManagerTrust(
+      Option.getOrUndefined(flags.globalManagerTlsCa) ?? config?.globalManagerTlsCa,
+      (config?.globalManagerTlsCert ?? "") !== ""
+    )
     return {
       global_manager_host: flagOrConfig(flags.globalManagerHost, config, (c) => c.globalManagerHost, "127.0.0.1"),
       global_manager_port: flagOrConfig(flags.globalManagerPort, config, (c) => c.globalManagerPort, 60080),
@@ -138,8 +150,38 @@ export const localManagerOptions = (
       host_cpu_mhz: hostCpuMhz,
       host_cpu_usable_by_vms: usable,
       vm_ram_mb: flags.vmRamMb,
-      state_file: Option.getOrUndefined(flags.stateFile)
+      state_file: Option.getOrUndefined(flags.stateFile),
+      ...(tls === undefined ? {} : { global_manager_tls: tls })
     }
+  })
+
+/**
+ * How the global manager's TLS is trusted: the CA file's certificates (read and checked now), or
+ * the system's when only the shared neat.conf says the global manager serves TLS; undefined: HTTP.
+ */
+export const globalManagerTrust = (
+  caFile: string | undefined,
+  servesTls: boolean
+): Effect.Effect<GlobalManagerTrust | undefined, ConfigError> =>
+  Effect.gen(function* () {
+    if (caFile === undefined || caFile.trim() === "") return servesTls ? {} : undefined
+    const fail = (message: string) => new ConfigError({ field: "global_manager_tls_ca", message })
+    const ca = yield* Effect.try({
+      try: () => readFileSync(caFile, "utf8"),
+      catch: (cause) => fail(`cannot read ${caFile}: ${cause instanceof Error ? cause.message : String(cause)}`)
+    })
+    const certificates = ca.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []
+    if (certificates.length === 0) return yield* fail(`${caFile} holds no PEM certificate`)
+    for (const pem of certificates) {
+      yield* Effect.try({
+        try: () => new X509Certificate(pem),
+        catch: (cause) =>
+          fail(
+            `${caFile} holds a certificate that cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`
+          )
+      })
+    }
+    return { ca }
   })
 
 /** One algorithm: the flags' name and parameters, else the configuration's, else Neat's defaults. */

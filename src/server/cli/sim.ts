@@ -6,10 +6,12 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
-import { formatMetricsJson, formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
+import { formatMetricsJson, formatMetricsTable, formatServerGroups } from "../../adapters/sim/formatMetrics.js"
+import type { SimServerGroups } from "../../adapters/sim/ServerGroupsFile.js"
 import { policyNames } from "../../adapters/sim/SimulationOptions.js"
 import type { SimulationResult } from "../../adapters/sim/SimulationResult.js"
 import type { Trace } from "../../adapters/sim/Trace.js"
+import { ConfigError } from "../../core/errors.js"
 import { DEFAULT_POLICY, DEFAULT_TRACE } from "./simDefaults.js"
 import type { SimRun } from "./simRuns.js"
 
@@ -72,24 +74,52 @@ const placement = Options.text("placement").pipe(
   Options.withDescription("--policy neat: VM placement NAME[:JSON] (best_fit_decreasing) or MODULE#EXPORT"),
   Options.optional
 )
+const serverGroups = Options.file("server-groups", { exists: "yes" }).pipe(
+  Options.withDescription(
+    '--policy neat: server groups the placement keeps, a JSON file {"groups": [{"name", "policy", "vms": [...]}]} ' +
+      "naming VMs of the trace; policy affinity, anti-affinity, soft-affinity or soft-anti-affinity"
+  ),
+  Options.optional
+)
 const seed = Options.integer("seed").pipe(Options.withDescription("seed of random selection (rs)"), Options.optional)
 const format = Options.choice("format", ["table", "json"] as const).pipe(Options.withDefault("table" as const))
 
 const formatRun = (run: SimRun, result: SimulationResult, format: "table" | "json", several: boolean): string => {
-  if (!several) return format === "json" ? formatMetricsJson(result.metrics) : formatMetricsTable(result.metrics)
+  const groups = result.serverGroups
+  const json = () => formatMetricsJson(result.metrics, groups === undefined ? undefined : { serverGroups: groups })
+  const table = () =>
+    groups === undefined
+      ? formatMetricsTable(result.metrics)
+      : `${formatMetricsTable(result.metrics)}\n${formatServerGroups(groups)}`
+  if (!several) return format === "json" ? json() : table()
   if (format === "json") {
-    return `{"run":${JSON.stringify(run.label)},"trace":${JSON.stringify(run.trace)},"metrics":${formatMetricsJson(result.metrics)}}`
+    return `{"run":${JSON.stringify(run.label)},"trace":${JSON.stringify(run.trace)},"metrics":${json()}}`
   }
-  return `== ${run.label} @ ${run.day}\n${formatMetricsTable(result.metrics)}`
+  return `== ${run.label} @ ${run.day}\n${table()}`
 }
 
 export const simCommand = Command.make(
   "sim",
-  { trace, vmOrder, hosts, policy, overload, selection, underload, placement, seed, grid, format, report },
+  {
+    trace,
+    vmOrder,
+    hosts,
+    policy,
+    overload,
+    selection,
+    underload,
+    placement,
+    serverGroups,
+    seed,
+    grid,
+    format,
+    report
+  },
   (options) =>
     Effect.gen(function* () {
       const {
         loadPlanetLab,
+        loadServerGroups,
         loadTrace,
         planSimRuns,
         preloadAlgorithmRefs,
@@ -111,12 +141,25 @@ export const simCommand = Command.make(
           yield* loadTrace(run.trace, { planetLab: loadPlanetLab, vmOrder: Option.getOrUndefined(options.vmOrder) })
         )
       }
+      // The groups name VMs of each trace: checked against every trace before anything runs.
+      const groupsOf = new Map<string, SimServerGroups>()
+      if (Option.isSome(options.serverGroups)) {
+        const other = runs.find((run) => run.policy !== "neat")
+        if (other !== undefined) {
+          return yield* new ConfigError({
+            field: "server-groups",
+            message: `server groups are kept by the neat policy's placement only (--policy neat), not by ${other.policy}`
+          })
+        }
+        for (const [spec, loaded] of traces) {
+          groupsOf.set(spec, yield* loadServerGroups(options.serverGroups.value, loaded))
+        }
+      }
       const planned = []
       for (const run of runs) {
-        planned.push({
-          run,
-          options: yield* simulationOptionsFromParams(run.policy, run.params, traces.get(run.trace) as Trace)
-        })
+        const simulation = yield* simulationOptionsFromParams(run.policy, run.params, traces.get(run.trace) as Trace)
+        const groups = groupsOf.get(run.trace)
+        planned.push({ run, options: groups === undefined ? simulation : { ...simulation, serverGroups: groups } })
       }
       const several = runs.length > 1
       const results: Array<{ run: SimRun; result: SimulationResult }> = []

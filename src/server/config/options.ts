@@ -65,6 +65,7 @@ export const plainOptions = {
   globalManagerRequestMaxAge: option("global_manager_request_max_age", Seconds),
   globalManagerTlsCert: option("global_manager_tls_cert", Text),
   globalManagerTlsKey: option("global_manager_tls_key", Text),
+  globalManagerTlsCa: option("global_manager_tls_ca", Text),
   libvirtUri: option("libvirt_uri", NonEmptyText),
   virshCommand: option("virsh_command", NonEmptyText),
   procStatPath: option("proc_stat_path", NonEmptyText),

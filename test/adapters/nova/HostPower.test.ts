@@ -51,6 +51,7 @@ const run = async (
     servers: Effect.sync(() => world.servers),
     server: () => Effect.dieMessage("unused"),
     flavors: Effect.succeed([]),
+    serverGroups: Effect.succeed([]),
     liveMigrate: () => Effect.dieMessage("unused"),
     liveMigrations: () => Effect.succeed([]),
     abortLiveMigration: () => Effect.void,

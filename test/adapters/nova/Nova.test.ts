@@ -4,6 +4,7 @@ import { assert, describe, it } from "vitest"
 import { OpenStackHttpError } from "../../../src/adapters/nova/errors.js"
 import { makeNovaApi } from "../../../src/adapters/nova/Nova.js"
 import type { NovaCall, NovaSend } from "../../../src/adapters/nova/NovaRequest.js"
+import { groupsByMember } from "../../../src/adapters/nova/OpenStackCloud.js"
 
 const recorded = (answers: Record<string, unknown>) => {
   const calls: Array<NovaCall> = []
@@ -167,5 +168,38 @@ describe("Nova operations", () => {
     const result = await Effect.runPromise(Effect.either(nova.hypervisors))
     assert.isTrue(Either.isLeft(result) && result.left._tag === "OpenStackDecodeError")
     if (Either.isLeft(result)) assert.match(result.left.message, /memory_mb/)
+  })
+
+  it("reads server groups of all projects in the 2.64 form (policy) and the older one (policies), page by page", async () => {
+    const group = (i: number) => ({
+      id: `g-${i}`,
+      name: `group ${i}`,
+      policy: "anti-affinity",
+      rules: {},
+      members: [`vm-${i}`],
+      project_id: "p",
+      user_id: "u"
+    })
+    const firstPage = Array.from({ length: 1000 }, (_, i) => group(i))
+    const older = { id: "g-old", name: "db", policies: ["affinity"], members: ["a", "b"], metadata: {} }
+    const { nova, calls } = recorded({
+      "GET /os-server-groups?all_projects=True&limit=1000&offset=0": { server_groups: firstPage },
+      "GET /os-server-groups?all_projects=True&limit=1000&offset=1000": { server_groups: [older] }
+    })
+    const groups = await Effect.runPromise(nova.serverGroups)
+    assert.strictEqual(groups.length, 1001)
+    assert.strictEqual(calls.length, 2)
+    const byMember = groupsByMember(groups)
+    assert.deepStrictEqual(byMember.get("vm-7"), { id: "g-7", name: "group 7", policy: "anti-affinity" })
+    assert.deepStrictEqual(byMember.get("b"), { id: "g-old", name: "db", policy: "affinity" })
+  })
+
+  it("leaves out a group whose policy Neat does not know", () => {
+    const byMember = groupsByMember([
+      { id: "g", name: "x", policy: "something-new", members: ["a"] },
+      { id: "h", name: null, policies: ["soft-affinity"], members: ["b"] }
+    ])
+    assert.isFalse(byMember.has("a"))
+    assert.deepStrictEqual(byMember.get("b"), { id: "h", name: "h", policy: "soft-affinity" })
   })
 })

@@ -131,4 +131,50 @@ describe("neat sim", () => {
     expect(bad.stderr).toContain("placement: parameters are not JSON")
     expect(bad.stderr).not.toContain("    at ")
   })
+
+  it("keeps server groups from --server-groups under the neat policy and reports their cost", () => {
+    const groups = join(work, "groups.json")
+    writeFileSync(groups, JSON.stringify({ groups: [{ name: "web", policy: "anti-affinity", vms: ["a", "b"] }] }))
+    const run = neatSync(["sim", "--trace", traceDir, "--hosts", "4", "--policy", "neat", "--server-groups", groups])
+    expect(run.stderr).toBe("")
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(
+      /\nserver groups: 1 \(2 VMs\), \d+ hard groups broken by the initial placement; \d+ requests refused and \d+ VMs kept in place by a group\n?$/
+    )
+    const json = neatSync([
+      "sim",
+      "--trace",
+      traceDir,
+      "--hosts",
+      "4",
+      "--policy",
+      "neat",
+      "--server-groups",
+      groups,
+      "--format",
+      "json"
+    ])
+    expect((JSON.parse(json.stdout) as { serverGroups: { groups: number } }).serverGroups.groups).toBe(1)
+
+    const otherPolicy = neatSync(["sim", "--trace", traceDir, "--hosts", "4", "--server-groups", groups])
+    expect(otherPolicy.status).toBe(1)
+    expect(otherPolicy.stderr).toContain(
+      "server-groups: server groups are kept by the neat policy's placement only (--policy neat), not by cloudsim"
+    )
+    writeFileSync(groups, JSON.stringify({ groups: [{ name: "web", policy: "anti-affinity", vms: ["a", "zz"] }] }))
+    const unknown = neatSync([
+      "sim",
+      "--trace",
+      traceDir,
+      "--hosts",
+      "4",
+      "--policy",
+      "neat",
+      "--server-groups",
+      groups
+    ])
+    expect(unknown.status).toBe(1)
+    expect(unknown.stderr).toContain(`${groups}: group "web": VM "zz" is not in the trace`)
+    expect(unknown.stderr).not.toContain("    at ")
+  })
 })

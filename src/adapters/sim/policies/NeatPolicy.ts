@@ -24,6 +24,7 @@ import { makeSimCloud, type SimCloudOptions } from "../SimCloud.js"
 import type { SimulationResult } from "../SimulationResult.js"
 import { buildNeatAlgorithms, type NeatAlgorithmChoices } from "./NeatAlgorithms.js"
 import { makeNeatCloudView } from "./NeatCloudView.js"
+import { brokenHardGroups, makeServerGroupTally } from "./ServerGroupCost.js"
 
 /** Neat's `data_collector_data_length`: CPU samples per VM the managers see. */
 export const neatHistoryLength = 100
@@ -87,6 +88,9 @@ export const runNeatPolicy = (options: NeatPolicyOptions): SimulationResult & { 
   if (Either.isLeft(algorithms)) throw algorithms.left
   // Decisions are handed to `onStep`; the log keeps only the newest few.
   const log = Effect.runSync(makeMemoryDecisionLog(16))
+  const groups = options.serverGroups !== undefined && options.serverGroups.size > 0 ? options.serverGroups : undefined
+  const tally =
+    groups === undefined ? undefined : makeServerGroupTally(groups, brokenHardGroups(Effect.runSync(cloud.vms)))
   let state = initialControlState(algorithms.right)
   while (Effect.runSync(view.advance)) {
     const step = controlStepSync(cloud, log, algorithms.right, state, neatControlOptions)
@@ -94,8 +98,10 @@ export const runNeatPolicy = (options: NeatPolicyOptions): SimulationResult & { 
       // The simulated cloud answers every read; a failure here is a bug, not bad input.
       throw new Error(`the simulated cloud failed: ${describeError(step.left)}`)
     }
+    if (tally !== undefined) for (const decision of step.right.decisions) tally.add(decision)
     options.onStep?.(Effect.runSync(control.timeSec), step.right)
     state = options.roundTripStates === true ? roundTrip(step.right.state) : step.right.state
   }
-  return Effect.runSync(control.result)
+  const result = Effect.runSync(control.result)
+  return tally === undefined ? result : { ...result, serverGroups: tally.stats() }
 }

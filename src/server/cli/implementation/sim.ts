@@ -1,5 +1,6 @@
 /** What `neat sim` runs on: loaded by its handler, so that other commands and `--help` never load the simulator. */
 export { writeReport } from "../../../adapters/sim/report/writeReport.js"
+export { loadServerGroups } from "../../../adapters/sim/ServerGroupsFile.js"
 export { runSimulationEffect } from "../../../adapters/sim/runSimulation.js"
 export { simulationOptionsFromParams } from "../../../adapters/sim/simulationParams.js"
 export { loadTrace } from "../../../adapters/sim/traces/loadTrace.js"

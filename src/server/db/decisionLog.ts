@@ -1,7 +1,7 @@
 /** The decision log and the migration history: what the global manager records and its API lists. */
 import type { Kysely, Selectable } from "kysely"
 import type { DecisionQuery, DecisionReason, MigrationQuery, StoredDecision, StoreService } from "./Store.js"
-import { readTime, run } from "./storeQueries.js"
+import { insertReturningId, readTime, run } from "./storeQueries.js"
 import type { DecisionsTable, StoreTables } from "./Tables.js"
 
 const maxPage = 1000
@@ -60,21 +60,16 @@ export const makeDecisionLog = (db: Kysely<StoreTables>): DecisionLog => {
   return {
     insertDecision: (decision) =>
       run("insertDecision", async () => {
-        const row = await db
-          .insertInto("decisions")
-          .values({
-            time: decision.time.toISOString(),
-            host: decision.host,
-            reason: decision.reason,
-            inputs: toJson(decision.inputs),
-            placement: toJson(decision.placement),
-            migrations: toJson(decision.migrations),
-            outcome: decision.outcome,
-            timings: toJson(decision.timings)
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow()
-        return Number(row.id)
+        return insertReturningId(db, "decisions", {
+          time: decision.time.toISOString(),
+          host: decision.host,
+          reason: decision.reason,
+          inputs: toJson(decision.inputs),
+          placement: toJson(decision.placement),
+          migrations: toJson(decision.migrations),
+          outcome: decision.outcome,
+          timings: toJson(decision.timings)
+        })
       }),
 
     listDecisions: (query = {}) =>

@@ -10,15 +10,39 @@ import type { StoreConnection } from "../../core/StoreConnection.js"
 
 type Dialect = StoreConnection["dialect"]
 
-const withId = <T extends string>(table: CreateTableBuilder<T>, dialect: Dialect): CreateTableBuilder<T, "id"> =>
-  dialect === "sqlite"
-    ? table.addColumn("id", "integer", (col) => col.primaryKey().autoIncrement())
-    : table.addColumn("id", "bigint", (col) => col.primaryKey().generatedByDefaultAsIdentity())
+/**
+ * The one place where DDL differs per dialect; migrations build columns only through these, so that
+ * a new table is portable as written. MySQL keeps timestamps as ISO-8601 UTC text, as SQLite does:
+ * its DATETIME would refuse the "Z" of the strings the store writes, and text compares in time order.
+ */
+const withId = <T extends string>(table: CreateTableBuilder<T>, dialect: Dialect): CreateTableBuilder<T, "id"> => {
+  switch (dialect) {
+    case "sqlite":
+      return table.addColumn("id", "integer", (col) => col.primaryKey().autoIncrement())
+    case "mysql":
+      return table.addColumn("id", "bigint", (col) => col.primaryKey().autoIncrement())
+    case "postgres":
+      return table.addColumn("id", "bigint", (col) => col.primaryKey().generatedByDefaultAsIdentity())
+  }
+}
 
-const timestampType = (dialect: Dialect) => (dialect === "sqlite" ? "text" : "timestamptz")
+const timestampType = (dialect: Dialect) =>
+  dialect === "sqlite" ? "text" : dialect === "mysql" ? "varchar(32)" : "timestamptz"
+
+/** Now, as the ISO-8601 string the store writes (millisecond precision, "Z"), or PostgreSQL's now(). */
+const timestampNow = (dialect: Dialect) => {
+  switch (dialect) {
+    case "sqlite":
+      return sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
+    case "mysql":
+      return sql`(concat(substr(date_format(utc_timestamp(3), '%Y-%m-%dT%H:%i:%s.%f'), 1, 23), 'Z'))`
+    case "postgres":
+      return sql`now()`
+  }
+}
 
 const timestampDefault = (dialect: Dialect) => (col: ColumnDefinitionBuilder) =>
-  col.notNull().defaultTo(dialect === "sqlite" ? sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` : sql`now()`)
+  col.notNull().defaultTo(timestampNow(dialect))
 
 const foreignKeyType = (dialect: Dialect) => (dialect === "sqlite" ? "integer" : "bigint")
 

@@ -14,6 +14,7 @@ import type { NeatConfig } from "../config/NeatConfig.js"
 import { Store } from "../db/Store.js"
 import { configOption, loadCliConfig } from "./configOption.js"
 import { daemonLogging } from "./daemonLogging.js"
+import { logFormatOption, withLogFormat } from "./logFormat.js"
 
 /**
  * Where the collector reads CPU use, as `collector_source` says: libvirt and /proc/stat, or the
@@ -52,15 +53,16 @@ export const collectCommand = Command.make(
     config: configOption,
     once: Options.boolean("once").pipe(
       Options.withDescription("run one collection and exit, resuming the counters of the previous run")
-    )
+    ),
+    logFormat: logFormatOption
   },
-  ({ config, once }) =>
+  ({ config, once, logFormat }) =>
     Effect.gen(function* () {
       const settings = yield* loadCliConfig(config)
       const services = Layer.merge(Store.layerConnection(settings.sqlConnection), yield* collectorSource(settings))
       const logging = yield* daemonLogging(settings, "data-collector.log")
       yield* runCollector(settings, { once }).pipe(Effect.provide(Layer.merge(services, logging)))
-    })
+    }).pipe(withLogFormat(logFormat))
 ).pipe(
   Command.withDescription(
     "Collect the CPU use of this host's VMs (libvirt) and of the host (/proc/stat) every data_collector_interval"

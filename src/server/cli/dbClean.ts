@@ -5,21 +5,23 @@ import { runDbCleaner } from "../cleaner/DbCleaner.js"
 import { Store } from "../db/Store.js"
 import { configOption, loadCliConfig } from "./configOption.js"
 import { daemonLogging } from "./daemonLogging.js"
+import { logFormatOption, withLogFormat } from "./logFormat.js"
 
 export const dbCleanCommand = Command.make(
   "db-clean",
   {
     config: configOption,
-    once: Options.boolean("once").pipe(Options.withDescription("clean once and exit"))
+    once: Options.boolean("once").pipe(Options.withDescription("clean once and exit")),
+    logFormat: logFormatOption
   },
-  ({ config, once }) =>
+  ({ config, once, logFormat }) =>
     Effect.gen(function* () {
       const settings = yield* loadCliConfig(config)
       const logging = yield* daemonLogging(settings, "db-cleaner.log")
       yield* runDbCleaner(settings.dbCleanerInterval, { once }).pipe(
         Effect.provide(Layer.merge(Store.layerConnection(settings.sqlConnection), logging))
       )
-    })
+    }).pipe(withLogFormat(logFormat))
 ).pipe(
   Command.withDescription("Delete VM and host usage rows older than db_cleaner_interval, every db_cleaner_interval")
 )

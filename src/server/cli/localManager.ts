@@ -16,6 +16,7 @@ import { registryAlgorithmValidator } from "../config/registryValidator.js"
 import { type LocalManagerOptions, runLocalManager } from "../localManager/LocalManager.js"
 import { configOption, loadCliConfig, systemConfigFile } from "./configOption.js"
 import { flagOrConfig } from "./flagOrConfig.js"
+import { logFormatOption, withLogFormat } from "./logFormat.js"
 import { defaultWiring, parseParams, type Wiring } from "./wiring.js"
 
 /** Neat's default local algorithms and parameters (neat.conf). */
@@ -45,6 +46,7 @@ const optionalFloat = (name: string) => Options.float(name).pipe(Options.optiona
  */
 export const localManagerFlags = {
   config: configOption,
+  logFormat: logFormatOption,
   localDataDirectory: Options.directory("local-data-directory", { exists: "yes" }).pipe(
     Options.optional,
     Options.withDescription("Neat's local data directory, vms/<uuid> and host files (local_data_directory)")
@@ -232,7 +234,7 @@ export const makeLocalManagerCommand = (wiring: Wiring) =>
         selection: choices.selection.name
       }
       yield* runLocalManager(options, algorithms, names, Option.getOrUndefined(flags.iterations))
-    })
+    }).pipe(withLogFormat(flags.logFormat))
   ).pipe(Command.withDescription("Run the local manager of this host"))
 
 export const localManagerCommand = makeLocalManagerCommand(defaultWiring)

@@ -4,6 +4,11 @@
  * timestamp types), so each migration is built for the dialect it runs on. Every statement is
  * idempotent ("if not exists"): SQLite runs DDL outside a transaction, so two services starting at
  * once on a fresh file may both run a migration; the loser retries (openDatabase) and finds it done.
+ *
+ * Portable across SQLite, PostgreSQL and MySQL/MariaDB as long as a migration builds ids,
+ * timestamps and references with the helpers below, and gives indexed or unique text columns a
+ * `varchar(n)` type (MySQL cannot index `text`). Queries keep to what `mysqlDialect.ts` translates
+ * (`onConflict` is fine) and take new ids with `insertReturningId`, never `returning`.
  */
 import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type Migration, sql } from "kysely"
 import type { StoreConnection } from "../../core/StoreConnection.js"

@@ -33,9 +33,23 @@ describe("parseStoreConnection", () => {
     })
   })
 
+  it("reads MySQL URLs as OpenStack Neat's neat.conf writes them", () => {
+    expect(parsed("mysql://neat:neatpassword@controller/neat")).toEqual({
+      dialect: "mysql",
+      url: "mysql://neat:neatpassword@controller/neat"
+    })
+    expect(parsed("mysql+mysqldb://neat:pw@db:3306/neat?charset=utf8")).toEqual({
+      dialect: "mysql",
+      url: "mysql://neat:pw@db:3306/neat?charset=utf8"
+    })
+    expect(parsed("mariadb+pymysql://neat@db/neat")).toEqual({ dialect: "mysql", url: "mysql://neat@db/neat" })
+  })
+
   it("explains what it cannot use", () => {
     expect(reason("")).toContain("is empty")
-    expect(reason("mysql://neat:neatpassword@controller/neat")).toContain("MySQL is not supported")
+    expect(reason("mysql://neat@db")).toContain("names no database")
+    expect(reason("mysql:///neat")).toContain("names no host")
+    expect(reason("mysql://neat@db/neat?compress=1")).toContain("parameters Neat does not know: compress")
     expect(reason("oracle://x@y/z")).toContain("unsupported database 'oracle'")
     expect(reason("sqlite://host/neat.db")).toContain("sqlite:///host/neat.db")
     expect(reason("postgresql:///neat")).toContain("names no host")
@@ -43,6 +57,7 @@ describe("parseStoreConnection", () => {
 
   it("hides the password when describing a connection", () => {
     expect(describeStoreConnection(parsed("postgresql://neat:secret@db/neat"))).toBe("postgresql://neat:***@db/neat")
+    expect(describeStoreConnection(parsed("mysql://neat:secret@db/neat"))).toBe("mysql://neat:***@db/neat")
     expect(describeStoreConnection(parsed("sqlite:///a.db"))).toBe("sqlite a.db")
   })
 })

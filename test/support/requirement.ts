@@ -91,3 +91,9 @@ export const postgresEnv = serverEnv(
   ["NEAT_TEST_PG_URL"],
   "the PostgreSQL tests need a server (.ci/services/postgres.sh starts one and exports it)"
 )
+
+/** A MySQL or MariaDB server for the store's tests: NEAT_TEST_MYSQL_URL, a mysql:// URL whose user may create databases. */
+export const mysqlEnv = serverEnv(
+  ["NEAT_TEST_MYSQL_URL"],
+  "the MySQL store tests need a server (.ci/services/mariadb.sh starts MariaDB and exports it)"
+)

@@ -59,7 +59,7 @@ export const startServedCli = async (
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (exited || pid === undefined) throw new Error(`neat ${args[0] ?? ""} exited before it was ready:\n${text}`)
-    const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]
+    const port = /[Ll]istening on http:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1]
     if (port !== undefined) {
       const url = `http://127.0.0.1:${port}`
       const healthy = await fetch(`${url}/healthz`).then(

@@ -4,12 +4,17 @@
  * command runs over SSH, and the host counts as suspended only once its compute service is seen
  * down. Wake: magic packets (re-sent a bounded number of times) until the compute service is seen
  * up, then the service is enabled again. A host an operator disabled is left alone.
+ * A host whose wake method is IPMI is woken by `chassis power on` through its BMC instead, and put
+ * to sleep by a soft (ACPI) or hard power-off through the BMC rather than the sleep command, since
+ * a BMC powers on a host that is off, not one suspended to RAM; its suspension counts once the
+ * compute service is down and the BMC reports the power off.
  */
 import { Clock, Context, Effect, Layer, Option } from "effect"
 import { CloudActionError, UnknownHost } from "../../core/errors.js"
 import { describeOpenStackError, type OpenStackError } from "./errors.js"
 import { HostMacs } from "./HostMacs.js"
 import { HostPowerLog } from "./HostPowerLog.js"
+import { Ipmi, type IpmiPowerCommand, type IpmiTarget, makeIpmiTool } from "./Ipmi.js"
 import { Nova } from "./Nova.js"
 import type { ComputeService } from "./NovaModels.js"
 import { RemoteShell } from "./RemoteShell.js"
@@ -24,6 +29,18 @@ export const isDisabledByNeat = (service: ComputeService): boolean =>
 export const isDisabledByOperator = (service: ComputeService): boolean =>
   service.status === "disabled" && !isDisabledByNeat(service)
 
+/** How a host is woken: Wake-on-LAN magic packets, or IPMI chassis power on through its BMC. */
+export type WakeMethod = "wol" | "ipmi"
+
+export interface IpmiPowerOptions {
+  /** Each IPMI host's BMC and credentials. */
+  readonly targets: Readonly<Record<string, IpmiTarget>>
+  /** How an IPMI host is put to sleep: `soft` (ACPI shutdown) or `off` (power cut). */
+  readonly powerOff: Exclude<IpmiPowerCommand, "on">
+  /** Seconds one ipmitool run may take. */
+  readonly timeoutSec: number
+}
+
 export interface HostPowerOptions {
   /** sleep_command, as an argument list (e.g. ["systemctl", "suspend"]). */
   readonly sleepCommand: ReadonlyArray<string>
@@ -37,7 +54,16 @@ export interface HostPowerOptions {
   readonly wakeResends: number
   /** Seconds between two looks at a compute service. */
   readonly pollIntervalSec: number
+  /** Wake method of each listed host; the others use `defaultWakeMethod` (Wake-on-LAN unless told). */
+  readonly wakeMethods?: Readonly<Record<string, WakeMethod>> | undefined
+  readonly defaultWakeMethod?: WakeMethod | undefined
+  /** BMCs of the IPMI hosts. */
+  readonly ipmi?: IpmiPowerOptions | undefined
 }
+
+/** The wake method `host` is configured with. */
+export const wakeMethodOf = (options: HostPowerOptions, host: string): WakeMethod =>
+  options.wakeMethods?.[host] ?? options.defaultWakeMethod ?? "wol"
 
 export const defaultHostPowerOptions: Omit<HostPowerOptions, "sleepCommand"> = {
   sshAddresses: {},
@@ -63,6 +89,11 @@ export const makeHostPower = (
     const wol = yield* WakeOnLan
     const macs = yield* HostMacs
     const log = yield* HostPowerLog
+    // ipmitool unless a test or an embedding provides another BMC client.
+    const ipmi = Option.getOrElse(yield* Effect.serviceOption(Ipmi), () =>
+      makeIpmiTool({ command: "ipmitool", timeoutSec: options.ipmi?.timeoutSec ?? 30 })
+    )
+    const ipmiTargetOf = (host: string): IpmiTarget | undefined => options.ipmi?.targets[host]
 
     const cloudError = (action: "suspend" | "wake", host: string) => (error: OpenStackError) =>
       new CloudActionError({ action, target: host, message: describeOpenStackError(error), cause: error })
@@ -94,6 +125,60 @@ export const makeHostPower = (
     const enable = (action: "suspend" | "wake", service: ComputeService) =>
       nova.setServiceStatus(service.id, { enabled: true }).pipe(Effect.mapError(cloudError(action, service.host)))
 
+    /** Powers an IPMI host off through its BMC; verified by its compute service going down and the BMC reporting off. */
+    const suspendByIpmi = (
+      host: string,
+      fail: (message: string) => CloudActionError,
+      undo: Effect.Effect<void>
+    ): Effect.Effect<void, CloudActionError> =>
+      Effect.gen(function* () {
+        const target = ipmiTargetOf(host)
+        if (target === undefined) {
+          yield* undo
+          return yield* fail("its wake method is IPMI but no BMC is configured for it (ipmi_hosts)")
+        }
+        const command = options.ipmi?.powerOff ?? "soft"
+        const sent = yield* Effect.either(ipmi.power(target, command))
+        if (sent._tag === "Left") {
+          yield* undo
+          return yield* fail(`IPMI chassis power ${command} failed: ${sent.left.message}`)
+        }
+        const started = yield* Clock.currentTimeMillis
+        const down = yield* waitForState(host, "down", options.suspendVerifyTimeoutSec)
+        if (!down) {
+          return yield* fail(
+            `IPMI chassis power ${command} was accepted but the compute service was still up after ${options.suspendVerifyTimeoutSec} s; the service stays disabled`
+          )
+        }
+        // An ACPI shutdown ends some time after nova-compute stops: wait for the BMC too.
+        const remainingSec = Math.max(
+          options.pollIntervalSec,
+          options.suspendVerifyTimeoutSec - ((yield* Clock.currentTimeMillis) - started) / 1000
+        )
+        const off = yield* waitForPower(target, "off", remainingSec)
+        if (!off) {
+          return yield* fail(
+            `the compute service is down but the BMC still reported power on after ${options.suspendVerifyTimeoutSec} s (IPMI chassis power ${command})`
+          )
+        }
+        yield* record(host, "suspended", `IPMI chassis power ${command}, compute service down, chassis power off`)
+        yield* Effect.logInfo(`suspended ${host} (IPMI power ${command})`).pipe(
+          Effect.annotateLogs({ service: "HostPower" })
+        )
+      })
+
+    /** Polls the BMC until it reports `state` or `timeoutSec` passed; read failures count as "not yet". */
+    const waitForPower = (target: IpmiTarget, state: "on" | "off", timeoutSec: number) =>
+      Effect.gen(function* () {
+        const deadline = (yield* Clock.currentTimeMillis) + timeoutSec * 1000
+        while (true) {
+          const power = yield* Effect.either(ipmi.status(target))
+          if (power._tag === "Right" && power.right === state) return true
+          if ((yield* Clock.currentTimeMillis) >= deadline) return false
+          yield* Effect.sleep(`${Math.round(options.pollIntervalSec * 1000)} millis`)
+        }
+      })
+
     const suspend = (host: string) =>
       Effect.gen(function* () {
         const fail = (message: string) => new CloudActionError({ action: "suspend", target: host, message })
@@ -123,6 +208,7 @@ export const makeHostPower = (
             .pipe(Effect.mapError(cloudError("suspend", host)))
         }
         const undo = weDisabled ? Effect.ignore(enable("suspend", service)) : Effect.void
+        if (wakeMethodOf(options, host) === "ipmi") return yield* suspendByIpmi(host, fail, undo)
         const address = options.sshAddresses[host] ?? host
         const ran = yield* Effect.either(shell.exec(address, options.sleepCommand))
         if (ran._tag === "Left") {
@@ -155,7 +241,24 @@ export const makeHostPower = (
             `its compute service was disabled by an operator (${service.disabled_reason ?? "no reason given"}); Neat never re-enables it`
           )
         }
-        if (service.state !== "up") {
+        if (service.state !== "up" && wakeMethodOf(options, host) === "ipmi") {
+          const target = ipmiTargetOf(host)
+          if (target === undefined)
+            return yield* fail("its wake method is IPMI but no BMC is configured for it (ipmi_hosts)")
+          let up = false
+          let lastSendError: string | undefined
+          for (let attempt = 0; attempt <= options.wakeResends && !up; attempt++) {
+            const sent = yield* Effect.either(ipmi.power(target, "on"))
+            lastSendError = sent._tag === "Left" ? sent.left.message : undefined
+            up = yield* waitForState(host, "up", options.wakeTimeoutSec)
+          }
+          if (!up) {
+            const attempts = options.wakeResends + 1
+            const detail = `did not come up after ${attempts} IPMI chassis power on command(s) over ${attempts * options.wakeTimeoutSec} s${lastSendError === undefined ? "" : ` (last command: ${lastSendError})`}`
+            yield* record(host, "failed", detail)
+            return yield* fail(`${detail}; marked failed and excluded from placement`)
+          }
+        } else if (service.state !== "up") {
           const mac = yield* macs.macOf(host)
           if (Option.isNone(mac)) return yield* fail("no MAC address is known for it (host_macs)")
           let up = false

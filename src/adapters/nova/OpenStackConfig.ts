@@ -7,7 +7,8 @@
 import { isIP } from "node:net"
 import { Config, ConfigError as ConfigErrorModule, Effect, Either, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
-import { defaultHostPowerOptions, type HostPowerOptions } from "./HostPower.js"
+import { defaultHostPowerOptions, type HostPowerOptions, type IpmiPowerOptions, type WakeMethod } from "./HostPower.js"
+import type { IpmiTarget } from "./Ipmi.js"
 import type { KeystoneOptions } from "./Keystone.js"
 import { defaultMigrationPolicy, type MigrationPolicy, migrationPolicyProblems } from "./MigrationPolicy.js"
 import type { BlockMigration } from "./Nova.js"
@@ -115,6 +116,21 @@ const requiredPurpose: Readonly<Record<string, string>> = {
   wol_port: "the UDP port of Wake-on-LAN packets, usually 9"
 }
 
+/** The key of `host_wake_methods` that sets the method of every host not listed. */
+const everyOtherHost = "*"
+
+/** A BMC address, `host`, `host:port` or `[v6]:port`, with IPMI's port 623 by default. */
+export const parseBmcAddress = (text: string): { readonly address: string; readonly port: number } | undefined => {
+  const trimmed = text.trim()
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(trimmed)
+  const plain = /^([^:\s]+)(?::(\d+))?$/.exec(trimmed)
+  const match = bracketed ?? plain
+  if (match === null || match[1] === undefined) return undefined
+  const port = match[2] === undefined ? 623 : Number(match[2])
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined
+  return { address: match[1], port }
+}
+
 const describeConfigError = (field: string, error: ConfigErrorModule.ConfigError): string => {
   if (ConfigErrorModule.isMissingDataOnly(error)) {
     const purpose = requiredPurpose[field]
@@ -134,6 +150,100 @@ const positiveProblem = (field: string, value: number): ConfigError | undefined 
   Number.isFinite(value) && value > 0
     ? undefined
     : new ConfigError({ field, message: `must be a positive number, got ${value}` })
+
+type Read = <A>(field: string, config: Config.Config<A>, placeholder: A) => Effect.Effect<A>
+
+/**
+ * The BMCs of the IPMI hosts (`ipmi_hosts`, credentials from `ipmi_user`/`ipmi_password`, which
+ * `ipmi_users`/`ipmi_passwords` override per host). Every host in `ipmiHosts` needs an address, a
+ * user and a password.
+ */
+const readIpmi = (
+  read: Read,
+  either: <A>(result: Either.Either<A, ConfigError>, placeholder: A) => A,
+  note: (problem: ConfigError | undefined) => void,
+  ipmiHosts: ReadonlyArray<string>
+): Effect.Effect<IpmiPowerOptions> =>
+  Effect.gen(function* () {
+    const map = (name: string) =>
+      Effect.map(read(name, Config.string(name).pipe(Config.withDefault("")), ""), (text) =>
+        either(parseMap(name, text), {})
+      )
+    const addresses = yield* map("ipmi_hosts")
+    const users = yield* map("ipmi_users")
+    const passwords = yield* map("ipmi_passwords")
+    const user = yield* read("ipmi_user", Config.string("ipmi_user").pipe(Config.withDefault("")), "")
+    const password = yield* read(
+      "ipmi_password",
+      Config.redacted("ipmi_password").pipe(Config.withDefault(Redacted.make(""))),
+      Redacted.make("")
+    )
+    const iface = yield* read(
+      "ipmi_interface",
+      Config.literal("lanplus", "lan")("ipmi_interface").pipe(Config.withDefault("lanplus" as const)),
+      "lanplus" as const
+    )
+    const powerOff = yield* read(
+      "ipmi_power_off",
+      Config.literal("soft", "off")("ipmi_power_off").pipe(Config.withDefault("soft" as const)),
+      "soft" as const
+    )
+    const cipherSuite = yield* read(
+      "ipmi_cipher_suite",
+      Config.option(Config.integer("ipmi_cipher_suite")),
+      Option.none()
+    )
+    if (Option.isSome(cipherSuite) && (cipherSuite.value < 0 || cipherSuite.value > 17))
+      note(
+        new ConfigError({
+          field: "ipmi_cipher_suite",
+          message: `expected a cipher suite from 0 to 17, got ${cipherSuite.value}`
+        })
+      )
+    const timeoutSec = yield* read("ipmi_timeout", Config.number("ipmi_timeout").pipe(Config.withDefault(30)), 30)
+    note(positiveProblem("ipmi_timeout", timeoutSec))
+    const targets: Record<string, IpmiTarget> = {}
+    for (const [host, text] of Object.entries(addresses)) {
+      const bmc = parseBmcAddress(text)
+      if (bmc === undefined) {
+        note(
+          new ConfigError({ field: "ipmi_hosts", message: `${host}: expected address or address:port, got ${text}` })
+        )
+        continue
+      }
+      const hostPassword = passwords[host]
+      targets[host] = {
+        ...bmc,
+        user: users[host] ?? user,
+        password: hostPassword === undefined ? password : Redacted.make(hostPassword),
+        interface: iface,
+        cipherSuite: Option.getOrUndefined(cipherSuite)
+      }
+    }
+    for (const host of ipmiHosts) {
+      const target = targets[host]
+      if (target === undefined) {
+        if (addresses[host] === undefined)
+          note(new ConfigError({ field: "ipmi_hosts", message: `${host} wakes by IPMI but has no BMC address here` }))
+        continue
+      }
+      if (target.user === "")
+        note(
+          new ConfigError({
+            field: "ipmi_user",
+            message: `${host} wakes by IPMI but has no BMC user (ipmi_user or ipmi_users)`
+          })
+        )
+      if (Redacted.value(target.password) === "")
+        note(
+          new ConfigError({
+            field: "ipmi_password",
+            message: `${host} wakes by IPMI but has no BMC password (ipmi_password or ipmi_passwords)`
+          })
+        )
+    }
+    return { targets, powerOff, timeoutSec }
+  })
 
 /**
  * Everything the adapter needs, from the current ConfigProvider (Neat's option names). Every
@@ -321,14 +431,42 @@ const loadAll: Effect.Effect<OpenStackCloudOptions, ReadonlyArray<ConfigError>> 
     commandTimeoutSec: positive("ssh_command_timeout", yield* number("ssh_command_timeout", 30))
   }
 
+  const methodText = either(
+    parseMap(
+      "host_wake_methods",
+      yield* read("host_wake_methods", Config.string("host_wake_methods").pipe(Config.withDefault("")), "")
+    ),
+    {}
+  )
+  const wakeMethods: Record<string, WakeMethod> = {}
+  for (const [host, method] of Object.entries(methodText)) {
+    if (method === "wol" || method === "ipmi") wakeMethods[host] = method
+    else note(new ConfigError({ field: "host_wake_methods", message: `${host}: expected wol or ipmi, got ${method}` }))
+  }
+  const defaultWakeMethod = wakeMethods[everyOtherHost] ?? "wol"
+  delete wakeMethods[everyOtherHost]
+  const methodOf = (host: string): WakeMethod => wakeMethods[host] ?? defaultWakeMethod
+  const ipmi = yield* readIpmi(
+    read,
+    either,
+    note,
+    [...new Set([...computeHosts, ...Object.keys(wakeMethods)])].filter((host) => methodOf(host) === "ipmi")
+  )
+  const usesWol = defaultWakeMethod === "wol" || Object.values(wakeMethods).includes("wol")
+
   // No default: wol would broadcast to 255.255.255.255:9, which must be a decision, not an accident.
-  const wolAddress = yield* read("wol_address", Config.string("wol_address"), "")
+  // Not needed when every host wakes by IPMI.
+  const wolAddress = usesWol ? yield* read("wol_address", Config.string("wol_address"), "") : ""
   if (wolAddress !== "" && isIP(wolAddress) === 0) {
     note(new ConfigError({ field: "wol_address", message: `expected an IP address, got ${wolAddress}` }))
   }
   const wol: WakeOnLanOptions = {
     address: wolAddress,
-    port: yield* read("wol_port", Config.port("wol_port"), 9),
+    port: yield* read(
+      "wol_port",
+      usesWol ? Config.port("wol_port") : Config.port("wol_port").pipe(Config.withDefault(9)),
+      9
+    ),
     sendTimeoutSec: 2
   }
   const hostMacs = either(
@@ -347,7 +485,7 @@ const loadAll: Effect.Effect<OpenStackCloudOptions, ReadonlyArray<ConfigError>> 
     tls,
     inventory: { computeHosts, hostMhzPerCore, hostMhz },
     migration,
-    power,
+    power: { ...power, wakeMethods, defaultWakeMethod, ipmi },
     ssh,
     wol,
     hostMacs

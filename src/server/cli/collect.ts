@@ -8,6 +8,7 @@ import type { LibvirtError } from "../collector/LibvirtError.js"
 import type { ProcStat } from "../collector/ProcStat.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
 import { configOption } from "./configOption.js"
+import { logFormatOption, withLogFormat } from "./logFormat.js"
 
 /** The collector, the store and the rest of what the command runs on, loaded only when it runs. */
 const implementation = Effect.promise(() => import("./implementation/collect.js"))
@@ -28,16 +29,17 @@ export const collectCommand = Command.make(
     config: configOption,
     once: Options.boolean("once").pipe(
       Options.withDescription("run one collection and exit, resuming the counters of the previous run")
-    )
+    ),
+    logFormat: logFormatOption
   },
-  ({ config, once }) =>
+  ({ config, once, logFormat }) =>
     Effect.gen(function* () {
       const { daemonLogging, loadCliConfig, runCollector, Store } = yield* implementation
       const settings = yield* loadCliConfig(config)
       const services = Layer.merge(Store.layerConnection(settings.sqlConnection), yield* collectorSource(settings))
       const logging = yield* daemonLogging(settings, "data-collector.log")
       yield* runCollector(settings, { once }).pipe(Effect.provide(Layer.merge(services, logging)))
-    })
+    }).pipe(withLogFormat(logFormat))
 ).pipe(
   Command.withDescription(
     "Collect the CPU use of this host's VMs (libvirt) and of the host (/proc/stat) every data_collector_interval"

@@ -1,13 +1,16 @@
 /**
  * Logging of the daemons as OpenStack Neat does it: `log_level` 0 silences them, 1 keeps errors
  * and warnings, 2 adds information and 3 debug messages; each daemon also appends to its own file
- * in `log_directory` (data-collector.log, db-cleaner.log, ...), besides the console.
+ * in `log_directory` (data-collector.log, db-cleaner.log, ...), besides the console, in the
+ * command's log format.
  */
 import { appendFileSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Effect, HashMap, Inspectable, Layer, Logger, LogLevel } from "effect"
 import { InputError } from "../../core/errors.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
+import { jsonLine } from "../http/JsonLogging.js"
+import { CurrentLogFormat } from "../logFormat.js"
 
 const levels: ReadonlyArray<LogLevel.LogLevel> = [LogLevel.None, LogLevel.Warning, LogLevel.Info, LogLevel.Debug]
 
@@ -46,9 +49,12 @@ export const daemonLogging = (
           message: `cannot write the log: ${error instanceof Error ? error.message : String(error)}`
         })
     })
+    // With --log-format json the file gets the same JSON lines as the console.
+    const format = yield* CurrentLogFormat
+    const line = format === "json" ? (options: Logger.Logger.Options<unknown>) => `${jsonLine(options)}\n` : formatLine
     const fileLogger = Logger.make((options) => {
       try {
-        appendFileSync(file, formatLine(options))
+        appendFileSync(file, line(options))
       } catch {
         // A full disk must not stop the daemon; the console still has the line.
       }

@@ -18,6 +18,7 @@ import type { LocalManagerOptions } from "../localManager/LocalManager.js"
 import { parseParams } from "./algorithmParams.js"
 import { configOption, systemConfigFile } from "./configOption.js"
 import { flagOrConfig } from "./flagOrConfig.js"
+import { logFormatOption, withLogFormat } from "./logFormat.js"
 import type { Wiring } from "./wiring.js"
 import { loadedDefaultWiring, loadWiring, type WiringSource } from "./wiringSource.js"
 
@@ -51,6 +52,7 @@ const optionalFloat = (name: string) => Options.float(name).pipe(Options.optiona
  */
 export const localManagerFlags = {
   config: configOption,
+  logFormat: logFormatOption,
   localDataDirectory: Options.directory("local-data-directory", { exists: "yes" }).pipe(
     Options.optional,
     Options.withDescription("Neat's local data directory, vms/<uuid> and host files (local_data_directory)")
@@ -281,7 +283,7 @@ export const makeLocalManagerCommand = (wiringSource: WiringSource) =>
         selection: choices.selection.name
       }
       yield* runLocalManager(options, algorithms, names, Option.getOrUndefined(flags.iterations))
-    })
+    }).pipe(withLogFormat(flags.logFormat))
   ).pipe(Command.withDescription("Run the local manager of this host"))
 
 export const localManagerCommand = makeLocalManagerCommand(loadedDefaultWiring)

@@ -5,6 +5,7 @@
 import { Options } from "@effect/cli"
 import { Config, Option, Redacted } from "effect"
 import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
+import { logFormatOption } from "./logFormat.js"
 
 const list = (name: string, description: string) =>
   Options.text(name).pipe(Options.withDefault(""), Options.withDescription(`${description} (comma-separated)`))
@@ -38,10 +39,7 @@ export const operatorFlags = {
     Options.optional,
     Options.withDescription("token of the dashboard's login; the dashboard is off without it (or NEAT_DASHBOARD_TOKEN)")
   ),
-  logFormat: Options.choice("log-format", ["text", "json"]).pipe(
-    Options.withDefault("text" as const),
-    Options.withDescription("json: one JSON object per line, with the request id of each reallocation")
-  )
+  logFormat: logFormatOption
 }
 
 const names = (text: string): Array<string> =>

@@ -22,25 +22,32 @@ const thrownConfigError = (cause: Cause.Cause<unknown>): ConfigError | undefined
   return defect instanceof ConfigError ? defect : undefined
 }
 
+/**
+ * What a failed command tells its user, or undefined when nothing is to be said (an interruption,
+ * or @effect/cli's validation errors, which it has printed already). Defects keep their cause.
+ */
+export const failureMessage = (cause: Cause.Cause<unknown>): string | undefined => {
+  const failure = Cause.failureOption(cause)
+  if (failure._tag === "Some") {
+    const error = failure.value
+    // Every problem of an InvalidConfig on its own line.
+    if (isTagged(error) && error._tag === "InvalidConfig" && error instanceof Error)
+      return `InvalidConfig: ${error.message}`
+    if (isTagged(error) && !ValidationError.isValidationError(error)) return describeError(error)
+    return undefined
+  }
+  const thrown = thrownConfigError(cause)
+  if (thrown !== undefined) return describeError(thrown)
+  if (Cause.isInterruptedOnly(cause)) return undefined
+  return `internal error\n${Cause.pretty(cause)}`
+}
+
 export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<A | undefined, never, R> =>
   program.pipe(
     Effect.catchAllCause((cause) =>
       Effect.sync(() => {
-        const failure = Cause.failureOption(cause)
-        if (failure._tag === "Some") {
-          const error = failure.value
-          // @effect/cli has already printed its own validation errors.
-          if (isTagged(error) && error._tag === "InvalidConfig" && error instanceof Error) {
-            // Every problem on its own line.
-            process.stderr.write(`neat: InvalidConfig: ${error.message}\n`)
-          } else if (isTagged(error) && !ValidationError.isValidationError(error)) {
-            process.stderr.write(`neat: ${describeError(error)}\n`)
-          }
-        } else if (thrownConfigError(cause) !== undefined) {
-          process.stderr.write(`neat: ${describeError(thrownConfigError(cause)!)}\n`)
-        } else if (!Cause.isInterruptedOnly(cause)) {
-          process.stderr.write(`neat: internal error\n${Cause.pretty(cause)}\n`)
-        }
+        const message = failureMessage(cause)
+        if (message !== undefined) process.stderr.write(`neat: ${message}\n`)
         process.exitCode = 1
         return undefined
       })

@@ -7,7 +7,7 @@
 
 import { createSecureContext } from "node:tls"
 import { Command, Options } from "@effect/cli"
-import { FileSystem, HttpServer } from "@effect/platform"
+import { FileSystem } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
 import { InvalidConfig } from "../config/InvalidConfig.js"
@@ -20,6 +20,7 @@ import {
 import { parseParams } from "./algorithmParams.js"
 import { configOption, systemConfigFile } from "./configOption.js"
 import { flagOrConfig } from "./flagOrConfig.js"
+import { withLogFormat } from "./logFormat.js"
 import { operatorFlags, operatorSettings } from "./operatorFlags.js"
 import { simulatedServeFlags, simulatedServeSettings } from "./simulatedServeFlags.js"
 import { loadedDefaultWiring, loadWiring, type WiringSource } from "./wiringSource.js"
@@ -289,18 +290,6 @@ const serveConfig = (flags: ServeFlags) =>
     )
   })
 
-/** Logs where the server listens, with the scheme clients must use (`HttpServer.withLogAddress` says http). */
-const logAddress = (tls: boolean) =>
-  Layer.effectDiscard(
-    Effect.flatMap(HttpServer.HttpServer, ({ address }) =>
-      Effect.logInfo(
-        address._tag === "TcpAddress"
-          ? `Listening on ${tls ? "https" : "http"}://${address.hostname}:${address.port}`
-          : `Listening on ${address.path}`
-      )
-    )
-  )
-
 /** The operator's neat.conf: `--config`, else /etc/neat/neat.conf when it exists. */
 const operatorConfigFile = (flags: ServeFlags) =>
   Effect.gen(function* () {
@@ -317,8 +306,8 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
       const wiring = yield* loadWiring(wiringSource)
       const {
         globalManagerLayer,
-        jsonLogging,
         loadCliConfig,
+        logListening,
         openStackConfigProblems,
         preloadAlgorithmRefs,
         serveSimulated,
@@ -376,14 +365,16 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
         if (problems.length > 0) return yield* new InvalidConfig({ problems })
       }
       const cloud = yield* wiring.cloud({ kind, trace: Option.getOrUndefined(flags.trace), config: loaded })
-      const server = logAddress(options.global_manager_tls !== undefined).pipe(
+      const server = logListening({
+        tls: options.global_manager_tls !== undefined,
+        dashboard: options.dashboard_token !== undefined
+      }).pipe(
         Layer.provideMerge(globalManagerLayer(options, placer, storePlanBookLayer)),
         Layer.provide(Layer.merge(cloud, wiring.decisionLog)),
-        Layer.provide(serveStore(flags, config)),
-        Layer.provide(flags.logFormat === "json" ? jsonLogging() : Layer.empty)
+        Layer.provide(serveStore(flags, config))
       )
       return yield* Layer.launch(server)
-    })
+    }).pipe(withLogFormat(flags.logFormat))
   ).pipe(Command.withDescription("Run the global manager (Neat's REST service and the /v1 API)"))
 
 export const serveCommand = makeServeCommand(loadedDefaultWiring)

@@ -44,5 +44,15 @@ export const openStackOptions = {
   hostMacs: text("host_macs"),
   wakeTimeout: text("wake_timeout"),
   wakeResends: text("wake_resends"),
-  hostStatePollInterval: text("host_state_poll_interval")
+  hostStatePollInterval: text("host_state_poll_interval"),
+  hostWakeMethods: text("host_wake_methods"),
+  ipmiHosts: text("ipmi_hosts"),
+  ipmiUser: text("ipmi_user"),
+  ipmiPassword: text("ipmi_password"),
+  ipmiUsers: text("ipmi_users"),
+  ipmiPasswords: text("ipmi_passwords"),
+  ipmiInterface: text("ipmi_interface"),
+  ipmiCipherSuite: text("ipmi_cipher_suite"),
+  ipmiPowerOff: text("ipmi_power_off"),
+  ipmiTimeout: text("ipmi_timeout")
 } as const

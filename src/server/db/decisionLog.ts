@@ -8,7 +8,7 @@ import type {
   StoredDecision,
   StoreService
 } from "./Store.js"
-import { type Db, readTime, run } from "./storeQueries.js"
+import { type Db, insertReturningId, readTime, run } from "./storeQueries.js"
 import type { DecisionsTable, StoreTables } from "./Tables.js"
 
 const maxPage = 1000
@@ -38,12 +38,7 @@ export const decisionColumns = (decision: DecisionRecord) => ({
 
 /** Inserts a decision through `db` (the store, or a transaction); its id. */
 export const insertDecisionRow = async (db: Db, decision: DecisionRecord): Promise<number> => {
-  const row = await db
-    .insertInto("decisions")
-    .values(decisionColumns(decision))
-    .returning("id")
-    .executeTakeFirstOrThrow()
-  return Number(row.id)
+  return insertReturningId(db, "decisions", decisionColumns(decision))
 }
 
 export const readDecision = (row: Selectable<DecisionsTable>): StoredDecision => ({

@@ -172,11 +172,16 @@ export const makeStore = (
       updateHost: (hostname, cpuMhz, cpuCores, ram) =>
         run("updateHost", async () => {
           const values = { cpu_mhz: Math.round(cpuMhz), cpu_cores: Math.round(cpuCores), ram: Math.round(ram) }
-          const row = await db
+          // No RETURNING: MySQL has none, and its insert id is not the row's on an update.
+          await db
             .insertInto("hosts")
             .values({ hostname, ...values })
             .onConflict((oc) => oc.column("hostname").doUpdateSet(values))
-            .returning("id")
+            .execute()
+          const row = await db
+            .selectFrom("hosts")
+            .select("id")
+            .where("hostname", "=", hostname)
             .executeTakeFirstOrThrow()
           return Number(row.id)
         }),

@@ -4,21 +4,50 @@
  * timestamp types), so each migration is built for the dialect it runs on. Every statement is
  * idempotent ("if not exists"): SQLite runs DDL outside a transaction, so two services starting at
  * once on a fresh file may both run a migration; the loser retries (openDatabase) and finds it done.
+ *
+ * Portable across SQLite, PostgreSQL and MySQL/MariaDB as long as a migration builds ids,
+ * timestamps and references with the helpers below, and gives indexed or unique text columns a
+ * `varchar(n)` type (MySQL cannot index `text`). Queries keep to what `mysqlDialect.ts` translates
+ * (`onConflict` is fine) and take new ids with `insertReturningId`, never `returning`.
  */
 import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type Migration, sql } from "kysely"
 import type { StoreConnection } from "../../core/StoreConnection.js"
 
 type Dialect = StoreConnection["dialect"]
 
-const withId = <T extends string>(table: CreateTableBuilder<T>, dialect: Dialect): CreateTableBuilder<T, "id"> =>
-  dialect === "sqlite"
-    ? table.addColumn("id", "integer", (col) => col.primaryKey().autoIncrement())
-    : table.addColumn("id", "bigint", (col) => col.primaryKey().generatedByDefaultAsIdentity())
+/**
+ * The one place where DDL differs per dialect; migrations build columns only through these, so that
+ * a new table is portable as written. MySQL keeps timestamps as ISO-8601 UTC text, as SQLite does:
+ * its DATETIME would refuse the "Z" of the strings the store writes, and text compares in time order.
+ */
+const withId = <T extends string>(table: CreateTableBuilder<T>, dialect: Dialect): CreateTableBuilder<T, "id"> => {
+  switch (dialect) {
+    case "sqlite":
+      return table.addColumn("id", "integer", (col) => col.primaryKey().autoIncrement())
+    case "mysql":
+      return table.addColumn("id", "bigint", (col) => col.primaryKey().autoIncrement())
+    case "postgres":
+      return table.addColumn("id", "bigint", (col) => col.primaryKey().generatedByDefaultAsIdentity())
+  }
+}
 
-const timestampType = (dialect: Dialect) => (dialect === "sqlite" ? "text" : "timestamptz")
+const timestampType = (dialect: Dialect) =>
+  dialect === "sqlite" ? "text" : dialect === "mysql" ? "varchar(32)" : "timestamptz"
+
+/** Now, as the ISO-8601 string the store writes (millisecond precision, "Z"), or PostgreSQL's now(). */
+const timestampNow = (dialect: Dialect) => {
+  switch (dialect) {
+    case "sqlite":
+      return sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`
+    case "mysql":
+      return sql`(concat(substr(date_format(utc_timestamp(3), '%Y-%m-%dT%H:%i:%s.%f'), 1, 23), 'Z'))`
+    case "postgres":
+      return sql`now()`
+  }
+}
 
 const timestampDefault = (dialect: Dialect) => (col: ColumnDefinitionBuilder) =>
-  col.notNull().defaultTo(dialect === "sqlite" ? sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` : sql`now()`)
+  col.notNull().defaultTo(timestampNow(dialect))
 
 const foreignKeyType = (dialect: Dialect) => (dialect === "sqlite" ? "integer" : "bigint")
 

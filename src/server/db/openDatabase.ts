@@ -2,13 +2,16 @@
  * Opens the store's database as a scoped Kysely instance and brings its schema up to date.
  * SQLite runs in WAL mode and waits for locks without blocking the event loop (`sqliteBusyRetry.ts`),
  * so a collector and a manager on one host can share a file, and a backup can hold it for a while; PostgreSQL BIGINT and NUMERIC come back as numbers rather than pg's default strings.
+ * MySQL and MariaDB go through mysql2 and `mysqlDialect.ts`, which takes the same queries.
  */
 import Database from "better-sqlite3"
 import { Effect, Runtime, Schedule, type Scope } from "effect"
 import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect } from "kysely"
+import mysql from "mysql2"
 import pg from "pg"
 import { type StoreConnection, sqliteInMemory } from "../../core/StoreConnection.js"
 import { storeMigrations } from "./migrations.js"
+import { portableMysqlDialect } from "./mysqlDialect.js"
 import { StoreError, toStoreError } from "./StoreError.js"
 import { BusyRetryingSqliteDialect, sqliteBusyTimeoutMs } from "./sqliteBusyRetry.js"
 import { withStatementCache } from "./statementCache.js"
@@ -100,6 +103,45 @@ const openPostgres = (url: string, options: OpenOptions): Effect.Effect<Kysely<S
     return new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) })
   })
 
+/** mysql2's pool options from a `mysql://` URL (SQLAlchemy's `unix_socket` and `charset` understood). */
+const mysqlPoolOptions = (url: string): mysql.PoolOptions => {
+  const parsed = new URL(url)
+  const socketPath = parsed.searchParams.get("unix_socket")
+  return {
+    ...(socketPath === null
+      ? { host: parsed.hostname, port: parsed.port === "" ? 3306 : Number(parsed.port) }
+      : { socketPath }),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, "")),
+    charset: "utf8mb4_bin",
+    // Every id and count stays well below 2^53, and DECIMAL results (sums, averages) are numbers.
+    decimalNumbers: true,
+    connectionLimit: 10
+  }
+}
+
+const openMysql = (url: string): Effect.Effect<Kysely<StoreTables>, StoreError> =>
+  Effect.try({
+    try: () =>
+      new Kysely<StoreTables>({ dialect: portableMysqlDialect({ pool: mysql.createPool(mysqlPoolOptions(url)) }) }),
+    catch: toStoreError("open mysql")
+  })
+
+const openConnection = (
+  connection: StoreConnection,
+  options: OpenOptions
+): Effect.Effect<Kysely<StoreTables>, StoreError> => {
+  switch (connection.dialect) {
+    case "sqlite":
+      return openSqlite(connection.path)
+    case "postgres":
+      return openPostgres(connection.url, options)
+    case "mysql":
+      return openMysql(connection.url)
+  }
+}
+
 const migrate = (
   db: Kysely<StoreTables>,
   dialect: StoreConnection["dialect"],
@@ -134,9 +176,8 @@ export const openDatabase = (
   options: OpenOptions = {}
 ): Effect.Effect<Kysely<StoreTables>, StoreError, Scope.Scope> =>
   Effect.gen(function* () {
-    const db = yield* Effect.acquireRelease(
-      connection.dialect === "sqlite" ? openSqlite(connection.path) : openPostgres(connection.url, options),
-      (db) => Effect.promise(() => db.destroy()).pipe(Effect.orElse(() => Effect.void))
+    const db = yield* Effect.acquireRelease(openConnection(connection, options), (db) =>
+      Effect.promise(() => db.destroy()).pipe(Effect.orElse(() => Effect.void))
     )
     // Another service may be migrating the same database right now: give it time to finish.
     yield* migrate(db, connection.dialect, options.pgSchema).pipe(

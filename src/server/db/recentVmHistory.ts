@@ -1,6 +1,6 @@
 /**
  * The last n CPU values of many VMs in one statement, the query the global manager leans on. It is
- * the one query written per dialect, because SQLite has no LATERAL join.
+ * the one query written per dialect, because SQLite and MariaDB have no LATERAL join.
  */
 import type { Kysely } from "kysely"
 import type { StoreConnection } from "../../core/StoreConnection.js"
@@ -27,7 +27,7 @@ const recentPostgres = (db: Kysely<StoreTables>, uuids: ReadonlyArray<string>, n
     .execute()
 
 /**
- * SQLite (no LATERAL): per VM, the id of its n-th newest row (one index seek each) bounds a range
+ * SQLite and MySQL (no LATERAL in SQLite and MariaDB): per VM, the id of its n-th newest row (one index seek each) bounds a range
  * scan on (vm_id, id).
  */
 const recentSqlite = (db: Kysely<StoreTables>, uuids: ReadonlyArray<string>, n: number) => {

@@ -1,6 +1,6 @@
 /** Pieces shared by the Store's query modules. */
 import { Clock, Effect } from "effect"
-import type { Kysely, Transaction } from "kysely"
+import { type Insertable, type Kysely, sql, type Transaction } from "kysely"
 import { type StoreError, toStoreError } from "./StoreError.js"
 import type { StoreTables } from "./Tables.js"
 
@@ -15,6 +15,29 @@ export const inBatches = async <A>(
   each: (chunk: Array<A>) => Promise<void>
 ): Promise<void> => {
   for (let start = 0; start < items.length; start += batchSize) await each(items.slice(start, start + batchSize))
+}
+
+/** Tables with an identity `id` column. */
+type TableWithId = {
+  [T in keyof StoreTables]: StoreTables[T] extends { readonly id: unknown } ? T : never
+}[keyof StoreTables]
+
+/**
+ * Inserts one row and gives its new id: through RETURNING where the database has it (SQLite,
+ * PostgreSQL), through the driver's insert id on MySQL, which has no RETURNING.
+ */
+export const insertReturningId = async <T extends TableWithId>(
+  db: Db,
+  table: T,
+  row: Insertable<StoreTables[T]>
+): Promise<number> => {
+  const insert = db.insertInto(table).values(row as never)
+  if (db.getExecutor().adapter.supportsReturning) {
+    const returned = await insert.returning(sql<number>`id`.as("id")).executeTakeFirstOrThrow()
+    return Number(returned.id)
+  }
+  const result = await insert.executeTakeFirstOrThrow()
+  return Number(result.insertId)
 }
 
 /** SQLite hands timestamps back as the ISO strings we wrote; PostgreSQL as Dates. */

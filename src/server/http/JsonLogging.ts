@@ -3,7 +3,7 @@
  * (`request_id`, `step`, `service`, ...) and its spans, so that every step of one reallocation can
  * be found by its `request_id`.
  */
-import { HashMap, Inspectable, Layer, List, Logger, LogLevel } from "effect"
+import { Effect, FiberRef, HashMap, HashSet, Inspectable, Layer, List, Logger, LogLevel } from "effect"
 
 const messageText = (message: unknown): string =>
   Array.isArray(message)
@@ -35,9 +35,20 @@ export const jsonLine = (options: Logger.Logger.Options<unknown>): string => {
 export const jsonLogger = (write: (line: string) => void = (line) => process.stdout.write(line)) =>
   Logger.make((options) => write(`${jsonLine(options)}\n`))
 
-/** Replaces the default logger with JSON lines at `level` and above. */
+/**
+ * JSON lines at `level` and above, and nothing else: every other logger is removed, not only the
+ * default one (NodeRuntime.runMain installs a pretty logger, which would print each line twice).
+ * Loggers added inside (a daemon's log file) are kept.
+ */
 export const jsonLogging = (
   level: LogLevel.LogLevel = LogLevel.Info,
   write?: (line: string) => void
 ): Layer.Layer<never> =>
-  Layer.merge(Logger.replace(Logger.defaultLogger, jsonLogger(write)), Logger.minimumLogLevel(level))
+  Layer.merge(
+    Layer.scopedDiscard(
+      Effect.locallyScopedWith(FiberRef.currentLoggers, () =>
+        HashSet.make<ReadonlyArray<Logger.Logger<unknown, unknown>>>(jsonLogger(write))
+      )
+    ),
+    Logger.minimumLogLevel(level)
+  )

@@ -130,7 +130,11 @@ const unrecorded = (decision: RecordedDecision): QueueResult => {
 /** One line per decision for operators: what was asked, what happened, how long it took. */
 const logDecision = (decision: RecordedDecision) =>
   Effect.flatMap(FiberRef.get(FiberRef.currentMinimumLogLevel), (minimum) => {
-    const level = decision.outcome === "done" || decision.outcome === "skipped" ? LogLevel.Info : LogLevel.Warning
+    // A recommendation is routine in recommend mode (one per interval and host): information, not a warning.
+    const level =
+      decision.outcome === "done" || decision.outcome === "skipped" || decision.outcome === "recommended"
+        ? LogLevel.Info
+        : LogLevel.Warning
     // The line is built only when the minimum level keeps it (a busy server decides thousands a second).
     return LogLevel.lessThan(level, minimum) ? Effect.void : logLine(decision, level)
   })

@@ -45,6 +45,23 @@ export interface LocalManagerOptions extends ClientOptions {
   readonly state_file?: string | undefined
 }
 
+/** The global manager's id of the request (`request_id` of its JSON answer), to find its lines in the manager's log. */
+const answeredRequestId = (body: string): string | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(body)
+    if (
+      typeof parsed === "object" &&
+      parsed !== null &&
+      "request_id" in parsed &&
+      typeof parsed.request_id === "string"
+    )
+      return parsed.request_id
+  } catch {
+    // Not JSON (an error page, or Neat's plain answer): no id to give.
+  }
+  return undefined
+}
+
 export const stateFileOf = (options: LocalManagerOptions): string =>
   options.state_file ?? join(options.local_data_directory, "local-manager-state.json")
 
@@ -156,9 +173,10 @@ export const runLocalManager = (
         return
       }
       const response = sent.right
+      const requestId = answeredRequestId(response.body)
       yield* Effect.logInfo(
         `host ${options.host_name}: ${decision.verdict}, request for ${decision.request?.vmUuids.length ?? 0} VMs answered ${response.status}`
-      )
+      ).pipe(Effect.annotateLogs(requestId === undefined ? {} : { request_id: requestId }))
     })
     const schedule = Schedule.fixed(Duration.seconds(options.local_manager_interval))
     if (iterations === undefined) yield* Effect.repeat(iteration, schedule)

@@ -6,8 +6,8 @@
  * their requests to the global manager. At the end of the trace the run's metrics are printed.
  */
 import { randomBytes } from "node:crypto"
-import { FileSystem, HttpServer, type HttpServerError, type Path } from "@effect/platform"
-import { Console, Effect, Layer } from "effect"
+import { FileSystem, type HttpServerError, type Path } from "@effect/platform"
+import { Effect, Layer } from "effect"
 import { formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
 import { buildNeatAlgorithms, type NeatAlgorithmChoices } from "../../adapters/sim/policies/NeatAlgorithms.js"
 import { neatAlgorithmContext } from "../../adapters/sim/policies/NeatPolicy.js"
@@ -18,7 +18,9 @@ import { ConfigError, describeError } from "../../core/errors.js"
 import type { StoreError } from "../db/StoreError.js"
 import { globalManagerLayer, serverPort } from "../http/GlobalManager.js"
 import type { GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
+import { logListening } from "../http/listeningLog.js"
 import type { PlanBook } from "../http/PlanBook.js"
+import { printReport } from "../logFormat.js"
 import { makeSimulatedCloud } from "./SimulatedCloudLayer.js"
 import { runSimulatedStack } from "./SimulatedStack.js"
 
@@ -85,8 +87,8 @@ export const serveSimulated = (
       // The in-process local managers sign their requests; without a configured secret, one for this run.
       const secret = options.request_signing_secret ?? randomBytes(32).toString("hex")
       const managerOptions = { ...options, request_signing_secret: secret }
-      const server = globalManagerLayer(managerOptions, placer, records).pipe(
-        HttpServer.withLogAddress,
+      const server = logListening({ tls: false, dashboard: options.dashboard_token !== undefined }).pipe(
+        Layer.provideMerge(globalManagerLayer(managerOptions, placer, records)),
         Layer.provideMerge(Layer.merge(Layer.succeed(Cloud, simulated.view.cloud), records))
       )
       const context = yield* Layer.build(server)
@@ -112,8 +114,9 @@ export const serveSimulated = (
         stepSeconds
       }).pipe(Effect.mapError((error) => new ConfigError({ field: "cloud", message: describeError(error) })))
       const result = yield* simulated.control.result
-      yield* Console.log(
-        `${report.steps} intervals, ${report.requests} requests (${report.accepted} accepted)\n${formatMetricsTable(result.metrics)}`
+      yield* printReport(
+        `${report.steps} intervals, ${report.requests} requests (${report.accepted} accepted)\n${formatMetricsTable(result.metrics)}`,
+        { intervals: report.steps, requests: report.requests, accepted: report.accepted }
       )
     })
   )

@@ -99,6 +99,79 @@ describe("OpenStack configuration", () => {
     }
   })
 
+  it("selects IPMI per host, with credentials per host over the shared ones", () => {
+    const result = load({
+      ...required,
+      compute_hosts: "compute1, compute2, compute3",
+      host_wake_methods: "compute2=ipmi, compute3=ipmi",
+      ipmi_hosts: "compute2=10.0.0.102, compute3=[fd00::3]:6230",
+      ipmi_user: "neat",
+      ipmi_password: "shared",
+      ipmi_users: "compute3=root",
+      ipmi_passwords: '{"compute3": "own, with a comma"}',
+      ipmi_power_off: "off"
+    })
+    assert.isTrue(Either.isRight(result), JSON.stringify(result))
+    if (Either.isLeft(result)) return
+    const power = result.right.power
+    assert.deepStrictEqual(power.wakeMethods, { compute2: "ipmi", compute3: "ipmi" })
+    assert.strictEqual(power.defaultWakeMethod, "wol")
+    assert.strictEqual(power.ipmi?.powerOff, "off")
+    assert.strictEqual(power.ipmi?.timeoutSec, 30)
+    const compute2 = power.ipmi?.targets.compute2
+    const compute3 = power.ipmi?.targets.compute3
+    assert.deepStrictEqual(
+      [compute2?.address, compute2?.port, compute2?.user, compute2?.interface],
+      ["10.0.0.102", 623, "neat", "lanplus"]
+    )
+    assert.strictEqual(Redacted.value(compute2!.password), "shared")
+    assert.deepStrictEqual([compute3?.address, compute3?.port, compute3?.user], ["fd00::3", 6230, "root"])
+    assert.strictEqual(Redacted.value(compute3!.password), "own, with a comma")
+  })
+
+  it("needs no Wake-on-LAN target when every host wakes by IPMI", () => {
+    const { wol_address: _, wol_port: __, ...withoutWol } = required
+    const result = load({
+      ...withoutWol,
+      host_wake_methods: "*=ipmi",
+      ipmi_hosts: "compute1=10.0.0.101",
+      ipmi_user: "neat",
+      ipmi_password: "pw"
+    })
+    assert.isTrue(Either.isRight(result), JSON.stringify(result))
+    if (Either.isRight(result)) assert.strictEqual(result.right.power.defaultWakeMethod, "ipmi")
+  })
+
+  it("names what an IPMI host lacks", () => {
+    const problems = Effect.runSync(
+      openStackOptionProblems.pipe(
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(
+            new Map(
+              Object.entries({
+                ...required,
+                compute_hosts: "compute1, compute2",
+                host_wake_methods: "compute1=ipmi, compute2=ipmi, compute9=bmc",
+                ipmi_hosts: "compute2=10.0.0.2:99999",
+                ipmi_power_off: "halt"
+              })
+            )
+          )
+        )
+      )
+    )
+    assert.deepStrictEqual(
+      problems.map((problem) => [problem.field, problem.message]),
+      [
+        ["host_wake_methods", "compute9: expected wol or ipmi, got bmc"],
+        ["ipmi_power_off", problems.find((p) => p.field === "ipmi_power_off")?.message ?? ""],
+        ["ipmi_hosts", "compute2: expected address or address:port, got 10.0.0.2:99999"],
+        ["ipmi_hosts", "compute1 wakes by IPMI but has no BMC address here"]
+      ]
+    )
+    assert.match(problems.find((p) => p.field === "ipmi_power_off")?.message ?? "", /halt/)
+  })
+
   it("names the option of every bad value", () => {
     const cases: ReadonlyArray<[Record<string, string>, string, RegExp]> = [
       [{ os_auth_url: "controller:5000" }, "os_auth_url", /http\(s\) URL/],

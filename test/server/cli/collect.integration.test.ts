@@ -109,14 +109,14 @@ describeWithRequirement("neat collect and db-clean", requireVirsh(), (virshComma
 
   it("reports every configuration problem and exits 1", () => {
     const bad = join(directory, "bad.conf")
-    writeFileSync(bad, "[DEFAULT]\ndata_collector_interval = often\nsql_connection = mysql://x@y/z\n")
+    writeFileSync(bad, "[DEFAULT]\ndata_collector_interval = often\nsql_connection = oracle://x@y/z\n")
     const result = neatSync(["collect", "--config", bad, "--once"], withoutVirshVariable)
     expect(result.status).toBe(1)
     expect(result.stderr).toContain("neat: InvalidConfig: 2 configuration problems:")
     expect(result.stderr).toContain(
       `data_collector_interval: must be a whole number of seconds, at least 1 (got 'often') (${bad}:2)`
     )
-    expect(result.stderr).toContain(`sql_connection: MySQL is not supported`)
+    expect(result.stderr).toContain(`sql_connection: unsupported database 'oracle'`)
     expect(result.stderr).not.toContain("    at ")
   })
 })

@@ -66,10 +66,19 @@ describe("Store.layer", () => {
     })
   )
 
+  it.live("fails with a StoreError when MySQL cannot be reached, after retrying", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(Effect.provide(Store, Store.layer("mysql://neat:pw@127.0.0.1:1/neat")))
+      assert.strictEqual(error._tag, "StoreError")
+      assert.include(error.message, "migrate")
+      assert.include(error.message, "ECONNREFUSED")
+    })
+  )
+
   it.effect("rejects an unsupported sql_connection", () =>
     Effect.gen(function* () {
-      const error = yield* Effect.flip(Effect.provide(Store, Store.layer("mysql://neat@controller/neat")))
-      assert.include(error.message, "MySQL is not supported")
+      const error = yield* Effect.flip(Effect.provide(Store, Store.layer("oracle://neat@controller/neat")))
+      assert.include(error.message, "unsupported database 'oracle'")
     })
   )
 })

@@ -1,12 +1,14 @@
 /**
  * Recommended plans kept in the store: a global manager that starts again on the same store finds
  * its pending plans, can approve or reject them, and still expires those the cloud outgrew or that
- * grew too old. On SQLite files, and on PostgreSQL (a schema per store) when NEAT_TEST_PG_URL is set.
+ * grew too old. On SQLite files, on PostgreSQL (a schema per store) when NEAT_TEST_PG_URL is set, and
+ * on MySQL (a database per store) when NEAT_TEST_MYSQL_URL is set.
  */
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Layer, Logger, LogLevel, ManagedRuntime, Schema } from "effect"
+import { Effect, Layer, Logger, LogLevel, ManagedRuntime, Schema } from "effect"
+import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
@@ -58,6 +60,34 @@ afterAll(async () => {
   }
 })
 
+const mysqlUrl = process.env.NEAT_TEST_MYSQL_URL ?? ""
+const mysqlDatabases: Array<string> = []
+const mysqlAdmin = async (statement: string) => {
+  const connection = await mysql.createConnection(mysqlUrl)
+  try {
+    await connection.query(statement)
+  } finally {
+    await connection.end()
+  }
+}
+const mysqlBackend: Backend = {
+  name: "MySQL",
+  fresh: () => {
+    const database = `neat_plans_${process.pid}_${Date.now().toString(36)}_${++stores}`
+    mysqlDatabases.push(database)
+    const url = new URL(mysqlUrl)
+    url.pathname = `/${database}`
+    return Layer.unwrapEffect(
+      Effect.promise(() => mysqlAdmin(`create database if not exists \`${database}\``)).pipe(
+        Effect.as(Store.layer(url.toString()))
+      )
+    )
+  }
+}
+afterAll(async () => {
+  for (const database of mysqlDatabases) await mysqlAdmin(`drop database if exists \`${database}\``)
+})
+
 /** h1 light (a, b), h2 medium, h3 heavy, h4 suspended. */
 const setup = fourHostSetup
 
@@ -90,7 +120,7 @@ const plansOf = async (gm: Running) => decode(Schema.Array(PlanView), await call
 const recommend = async (gm: Running, body: unknown) =>
   decode(ReallocationView, await call(gm, "POST", "/v1/reallocations", body)).decision
 
-const backends = pgUrl === "" ? [sqlite] : [sqlite, postgres]
+const backends = [sqlite, ...(pgUrl === "" ? [] : [postgres]), ...(mysqlUrl === "" ? [] : [mysqlBackend])]
 
 describe.each(backends)("recommended plans across a restart of the global manager, on $name", (backend) => {
   let gm: Running | undefined

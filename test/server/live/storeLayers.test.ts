@@ -1,8 +1,11 @@
-/** The store-backed live services on SQLite, and on PostgreSQL when NEAT_TEST_PG_URL is set. */
+/** The store-backed live services on SQLite, on PostgreSQL (NEAT_TEST_PG_URL) and on MySQL (NEAT_TEST_MYSQL_URL). */
+
+import { Effect, Layer } from "effect"
+import mysql from "mysql2/promise"
 import pg from "pg"
 import { afterAll } from "vitest"
 import { Store } from "../../../src/server/db/Store.js"
-import { describeWithRequirement, postgresEnv } from "../../support/requirement.js"
+import { describeWithRequirement, mysqlEnv, postgresEnv } from "../../support/requirement.js"
 import { storeLayersSuite } from "./storeLayers.js"
 
 storeLayersSuite("SQLite", () => Store.layer("sqlite:///:memory:"))
@@ -23,5 +26,28 @@ describeWithRequirement("store-backed live services on PostgreSQL", postgresEnv,
     const schema = `neat_live_${process.pid}_${Date.now().toString(36)}_${schemas.length}`
     schemas.push(schema)
     return Store.layer(url, { pgSchema: schema })
+  })
+})
+
+describeWithRequirement("store-backed live services on MySQL", mysqlEnv, ({ NEAT_TEST_MYSQL_URL: url }) => {
+  // A fresh database per test, dropped at the end.
+  const databases: Array<string> = []
+  const admin = async (statements: ReadonlyArray<string>) => {
+    const connection = await mysql.createConnection(url)
+    try {
+      for (const statement of statements) await connection.query(statement)
+    } finally {
+      await connection.end()
+    }
+  }
+  afterAll(() => admin(databases.map((name) => `drop database if exists \`${name}\``)))
+  storeLayersSuite("MySQL", () => {
+    const database = `neat_live_${process.pid}_${Date.now().toString(36)}_${databases.length}`
+    databases.push(database)
+    const target = new URL(url)
+    target.pathname = `/${database}`
+    return Layer.unwrapEffect(
+      Effect.promise(() => admin([`create database \`${database}\``])).pipe(Effect.as(Store.layer(target.toString())))
+    )
   })
 })

@@ -314,6 +314,8 @@ export const openSweepStore = (
         const pool = new pg.Pool({ connectionString: connection.url, max: 4 })
         return new Kysely<SweepDatabase>({ dialect: new PostgresDialect({ pool }) })
       }
+      if (connection.dialect === "mysql")
+        throw new Error("sweep stores are SQLite files or PostgreSQL databases; MySQL holds only neat.conf's store")
       const file = connection.path
       if (file !== sqliteInMemory) mkdirSync(dirname(file), { recursive: true })
       const database = new Database(file)

@@ -21,6 +21,9 @@ export const mhodLimits = {
   maxWindowBytes: 32 * 1024 * 1024
 } as const
 
+/** `history_size` when the parameters leave it out: the value config/neat.conf ships. */
+export const mhodDefaultHistorySize = 500
+
 const windowSize = Schema.Number.pipe(
   Schema.int(),
   Schema.greaterThanOrEqualTo(2, { message: () => "a window size must be an integer of at least 2 samples" }),
@@ -62,8 +65,14 @@ const MhodFields = Schema.Struct({
   ),
   /** Maximum acceptable overload time fraction, 0-1. */
   otf: Schema.Number.pipe(Schema.finite(), Schema.nonNegative()),
-  /** Number of past states Neat keeps (kept for configuration compatibility; decisions do not use it). */
-  history_size: integerUpTo(1, mhodLimits.maxHistorySize),
+  /**
+   * Number of past states Neat keeps (kept for configuration compatibility; decisions do not use it).
+   * Optional: OpenStack Neat's shipped neat.conf leaves it out, so it takes the value of Neat's own file.
+   */
+  history_size: Schema.optionalWith(integerUpTo(1, mhodLimits.maxHistorySize), {
+    exact: true,
+    default: () => mhodDefaultHistorySize
+  }),
   /** Sliding-window sizes for the transition estimates, samples, scanned in this order. */
   window_sizes: Schema.NonEmptyArray(windowSize).pipe(atMost(mhodLimits.maxWindowSizes, "window sizes")),
   /** Grid step of the brute-force search over migration probabilities, 0-1. */

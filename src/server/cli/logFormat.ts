@@ -6,9 +6,11 @@
  */
 import { Options } from "@effect/cli"
 import { Cause, Effect, LogLevel } from "effect"
-import { jsonLogging } from "../http/JsonLogging.js"
-import { CurrentLogFormat, type LogFormat } from "../logFormat.js"
+import type { LogFormat } from "../logFormat.js"
 import { failureMessage } from "./reportFailure.js"
+
+/** The JSON logger and the format's service, loaded only when a command runs in JSON (not for --help). */
+const jsonModules = Effect.promise(() => Promise.all([import("../http/JsonLogging.js"), import("../logFormat.js")]))
 
 export const logFormatOption = Options.choice("log-format", ["text", "json"]).pipe(
   Options.withDefault("text" as const),
@@ -23,19 +25,21 @@ export const withLogFormat =
   (format: LogFormat) =>
   <A, E, R>(command: Effect.Effect<A, E, R>): Effect.Effect<A | undefined, E, R> => {
     if (format === "text") return command
-    return command.pipe(
-      Effect.catchAllCause((cause) =>
-        Cause.isInterruptedOnly(cause)
-          ? Effect.failCause(cause)
-          : Effect.zipRight(
-              Effect.logError(failureMessage(cause) ?? "failed"),
-              Effect.sync(() => {
-                process.exitCode = 1
-                return undefined
-              })
-            )
-      ),
-      Effect.provideService(CurrentLogFormat, "json"),
-      Effect.provide(jsonLogging(LogLevel.Info))
+    return Effect.flatMap(jsonModules, ([{ jsonLogging }, { CurrentLogFormat }]) =>
+      command.pipe(
+        Effect.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.failCause(cause)
+            : Effect.zipRight(
+                Effect.logError(failureMessage(cause) ?? "failed"),
+                Effect.sync(() => {
+                  process.exitCode = 1
+                  return undefined
+                })
+              )
+        ),
+        Effect.provideService(CurrentLogFormat, "json"),
+        Effect.provide(jsonLogging(LogLevel.Info))
+      )
     )
   }

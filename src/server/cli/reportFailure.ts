@@ -1,6 +1,7 @@
 /**
  * Turns a failed command into one clear line on stderr and exit code 1: users see what was
- * wrong (file, line, field), never a stack trace. Defects (bugs) still print their cause.
+ * wrong (file, line, field), never a stack trace. Defects (bugs) still print their cause. A usage
+ * error (unknown flag or command, bad or missing value: the command line itself is wrong) exits 2.
  */
 import { ValidationError } from "@effect/cli"
 import { Cause, Effect, Option, Runtime } from "effect"
@@ -30,6 +31,11 @@ export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.
         if (failure._tag === "Some") {
           const error = failure.value
           // @effect/cli has already printed its own validation errors.
+          if (isTagged(error) && (error._tag === "UsageError" || ValidationError.isValidationError(error))) {
+            if (error._tag === "UsageError" && "message" in error) process.stderr.write(`${String(error.message)}\n`)
+            process.exitCode = 2
+            return undefined
+          }
           if (isTagged(error) && error._tag === "InvalidConfig" && error instanceof Error) {
             // Every problem on its own line.
             process.stderr.write(`neat: InvalidConfig: ${error.message}\n`)

@@ -19,6 +19,7 @@ import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
 import { DEFAULT_POLICY, DEFAULT_TRACE, planSimRuns, type SimRun } from "./simRuns.js"
 
 const trace = Options.text("trace").pipe(
+  Options.withPseudoName("SPEC"),
   Options.withDescription(
     "workload: a PlanetLab day directory (one file per VM), a CSV file (vm,time,cpu_percent[,ram_mb]) " +
       `or synthetic[:vms=N,seed=S,days=D] (the built-in seeded workload); default ${DEFAULT_TRACE}`
@@ -48,6 +49,7 @@ const policy = Options.choice("policy", policyNames).pipe(
   Options.optional
 )
 const overload = Options.text("overload").pipe(
+  Options.withPseudoName("NAME[:PARAMS]"),
   Options.withDescription(
     "overload detector NAME[:PARAM]: thr (threshold, 0.8 by default), iqr, mad, lr, lrr (safety parameter), " +
       "or any catalogue detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...), in every policy, " +
@@ -57,6 +59,7 @@ const overload = Options.text("overload").pipe(
   Options.repeated
 )
 const selection = Options.text("selection").pipe(
+  Options.withPseudoName("NAME[:PARAMS]"),
   Options.withDescription(
     "VM selection: mmt (default), mu, mc, rs, or any catalogue selection NAME[:NUMBER or :JSON] " +
       "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random), in every policy, " +
@@ -65,17 +68,22 @@ const selection = Options.text("selection").pipe(
   Options.repeated
 )
 const underload = Options.text("underload").pipe(
+  Options.withPseudoName("NAME[:PARAMS]"),
   Options.withDescription(
     "--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5) or MODULE#EXPORT"
   ),
   Options.optional
 )
 const placement = Options.text("placement").pipe(
+  Options.withPseudoName("NAME[:PARAMS]"),
   Options.withDescription("--policy neat: VM placement NAME[:JSON] (best_fit_decreasing) or MODULE#EXPORT"),
   Options.optional
 )
 const seed = Options.integer("seed").pipe(Options.withDescription("seed of random selection (rs)"), Options.optional)
-const format = Options.choice("format", ["table", "json"] as const).pipe(Options.withDefault("table" as const))
+const format = Options.choice("format", ["table", "json"] as const).pipe(
+  Options.withDescription("table for reading, json (snake_case keys) for tools"),
+  Options.withDefault("table" as const)
+)
 
 const formatRun = (run: SimRun, result: SimulationResult, format: "table" | "json", several: boolean): string => {
   if (!several) return format === "json" ? formatMetricsJson(result.metrics) : formatMetricsTable(result.metrics)

@@ -1,5 +1,6 @@
 /** Human-readable and JSON renderings of a run's metrics. */
 import type { SimulationMetrics } from "./SimulationResult.js"
+import { METRIC_COLUMNS } from "./sweep/metricColumns.js"
 
 const rows: ReadonlyArray<readonly [string, (m: SimulationMetrics) => string]> = [
   ["hosts", (m) => String(m.hosts)],
@@ -26,8 +27,16 @@ export const formatMetricsTable = (metrics: SimulationMetrics): string => {
   return cells.map(([label, value]) => `${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`).join("\n")
 }
 
-/** One JSON object; NaN (e.g. no migration to time) becomes null. */
-export const formatMetricsJson = (metrics: SimulationMetrics): string =>
-  JSON.stringify(metrics, (_key, value: unknown) =>
+/**
+ * The metrics as one JSON object with snake_case keys (`energy_kwh`), as sweep.csv, the store and
+ * neat.conf name things, then the camelCase keys of the previous release (`energyKwh`), kept for
+ * one release and deprecated. NaN (e.g. no migration to time) becomes null. `head` (the
+ * configuration that produced the run) comes first.
+ */
+export const formatMetricsJson = (metrics: SimulationMetrics, head: Readonly<Record<string, unknown>> = {}): string => {
+  const snake = Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [column, metrics[metric]]))
+  const camel = Object.fromEntries(METRIC_COLUMNS.map(([metric]) => [metric, metrics[metric]]))
+  return JSON.stringify({ ...head, ...snake, ...camel }, (_key, value: unknown) =>
     typeof value === "number" && !Number.isFinite(value) ? null : value
   )
+}

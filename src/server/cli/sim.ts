@@ -16,7 +16,14 @@ import type { Trace } from "../../adapters/sim/Trace.js"
 import { loadTrace } from "../../adapters/sim/traces/loadTrace.js"
 import { loadPlanetLab } from "../../adapters/sim/traces/planetLab.js"
 import { preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
-import { DEFAULT_POLICY, DEFAULT_TRACE, planSimRuns, type SimRun } from "./simRuns.js"
+import {
+  DEFAULT_POLICY,
+  DEFAULT_TRACE,
+  describeRunConfiguration,
+  planSimRuns,
+  runConfiguration,
+  type SimRun
+} from "./simRuns.js"
 
 const trace = Options.text("trace").pipe(
   Options.withPseudoName("SPEC"),
@@ -85,12 +92,21 @@ const format = Options.choice("format", ["table", "json"] as const).pipe(
   Options.withDefault("table" as const)
 )
 
-const formatRun = (run: SimRun, result: SimulationResult, format: "table" | "json", several: boolean): string => {
-  if (!several) return format === "json" ? formatMetricsJson(result.metrics) : formatMetricsTable(result.metrics)
+/** A run's metrics, stating the configuration that produced them. */
+const formatRun = (
+  run: SimRun,
+  result: SimulationResult,
+  format: "table" | "json",
+  several: boolean,
+  vmOrder: string | undefined
+): string => {
+  const configuration = runConfiguration(run, vmOrder)
   if (format === "json") {
-    return `{"run":${JSON.stringify(run.label)},"trace":${JSON.stringify(run.trace)},"metrics":${formatMetricsJson(result.metrics)}}`
+    if (!several) return formatMetricsJson(result.metrics, { configuration })
+    return `{"run":${JSON.stringify(run.label)},"trace":${JSON.stringify(run.trace)},"configuration":${JSON.stringify(configuration)},"metrics":${formatMetricsJson(result.metrics)}}`
   }
-  return `== ${run.label} @ ${run.day}\n${formatMetricsTable(result.metrics)}`
+  const heading = several ? `== ${run.label} @ ${run.day}\n` : ""
+  return `${heading}${describeRunConfiguration(configuration)}\n${formatMetricsTable(result.metrics)}`
 }
 
 export const simCommand = Command.make(
@@ -125,7 +141,7 @@ export const simCommand = Command.make(
       for (const { run, options: simulation } of planned) {
         const result = yield* runSimulationEffect(simulation)
         results.push({ run, result })
-        const text = formatRun(run, result, options.format, several)
+        const text = formatRun(run, result, options.format, several, Option.getOrUndefined(options.vmOrder))
         if (several && options.format === "json") lines.push(text)
         else yield* Console.log(several && results.length > 1 ? `\n${text}` : text)
       }

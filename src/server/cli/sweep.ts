@@ -25,8 +25,12 @@ import { parseShard, type Shard, shardFromEnv } from "../../adapters/sim/sweep/s
 import { parseRunnerRef } from "../../adapters/sim/sweep/simulationRunnerRef.js"
 import { formatStatisticsText } from "../../adapters/sim/sweep/statistics/statisticsTables.js"
 import { parseTableTarget, writeTable } from "../../adapters/sim/sweep/statistics/tableTarget.js"
+import { parseAlgorithmRef } from "../../algorithms/catalogue/catalogue.js"
 import { loadedUserFactories, preloadAlgorithmRefs } from "../../algorithms/catalogue/preload.js"
+import type { AlgorithmFamily } from "../../algorithms/registry.js"
 import { ConfigError, InputError } from "../../core/errors.js"
+
+const algorithmFamilies: ReadonlyArray<AlgorithmFamily> = ["underload", "overload", "selection", "placement"]
 
 /** Some jobs failed (the others are stored; a rerun retries only the failed ones). */
 export class SweepJobsFailed extends Data.TaggedError("SweepJobsFailed")<{ readonly message: string }> {}
@@ -172,6 +176,14 @@ const withUserModules = (grid: SweepGrid): Effect.Effect<SweepGrid, ConfigError>
       )
     )
     yield* preloadAlgorithmRefs(refs)
+    // Every algorithm reference parsed now, by the one parser, rather than failing job by job.
+    for (const block of gridBlocks(grid)) {
+      for (const family of algorithmFamilies) {
+        for (const value of block.parameters[family] ?? []) {
+          if (typeof value === "string") yield* parseAlgorithmRef(family, value, family)
+        }
+      }
+    }
     const loaded = loadedUserFactories(refs)
     if (loaded.length === 0) return grid
     return { ...grid, modules: Object.fromEntries(loaded.map((factory) => [factory.ref, factory.contentHash])) }

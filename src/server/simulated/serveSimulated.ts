@@ -1,5 +1,5 @@
 /**
- * `neat serve --cloud sim`: the whole live stack on a simulated cloud with an accelerated clock.
+ * `neat serve --mode sim`: the whole live stack on a simulated cloud with an accelerated clock.
  * The global manager (HTTP, as configured) drives the simulated cloud; one simulated interval passes
  * every `stepSeconds` real seconds, after which the simulated data collector writes each active
  * host's local files and the hosts' local managers (in process, Neat's default algorithms) send

@@ -394,7 +394,11 @@ export const makeServeCommand = (wiring: Wiring) =>
                 overload: config.algorithms.overload,
                 selection: config.algorithms.selection
               }
-        return yield* serveSimulated(options, placer, records, { ...simulatedServeSettings(flags), algorithms: local })
+        return yield* serveSimulated(options, placer, records, {
+          ...simulatedServeSettings(flags),
+          algorithms: local,
+          placement: chosen
+        })
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))
       if (kind === "openstack") {

@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { Command, Options } from "@effect/cli"
 import { Data, Effect, Either, Option } from "effect"
+import { policyNames } from "../../adapters/sim/SimulationOptions.js"
 import { expandGrid, gridBlocks } from "../../adapters/sim/sweep/grid.js"
 import { expandDays, parseParams, readGridFile } from "../../adapters/sim/sweep/gridSpec.js"
 import { writeSweepHtmlReport } from "../../adapters/sim/sweep/htmlReport.js"
@@ -35,9 +36,8 @@ const algorithmFamilies: ReadonlyArray<AlgorithmFamily> = ["underload", "overloa
 /** Some jobs failed (the others are stored; a rerun retries only the failed ones). */
 export class SweepJobsFailed extends Data.TaggedError("SweepJobsFailed")<{ readonly message: string }> {}
 
-const policy = Options.text("policy").pipe(
-  Options.withPseudoName("NAME"),
-  Options.withDescription("control policy to run (repeatable): cloudsim, neat, npa, dvfs; default cloudsim"),
+const policy = Options.choice("policy", policyNames).pipe(
+  Options.withDescription("control policy to run (repeatable); default cloudsim"),
   Options.repeated
 )
 const param = Options.text("param").pipe(

@@ -141,7 +141,10 @@ export const makeWhatifCommand = (wiring: Wiring) =>
         hostCpuUsableByVms: settings.hostCpuUsableByVms,
         vmHistoryLength: settings.dataCollectorDataLength
       })
-      const label = `what-if: ${underload.name}, ${overload.name}, ${selection.name}, ${placement.name}`
+      // The label states each algorithm with its parameters, as a reference that reproduces it.
+      const reference = (choice: { readonly name: string; readonly params: unknown }) =>
+        `${choice.name}:${JSON.stringify(choice.params)}`
+      const label = `what-if: ${[underload, overload, selection, placement].map(reference).join(", ")}`
       // The records cannot give PDM, SLAV, ESV nor the mean times: say so rather than print NaN.
       const recordedTable = formatMetricsTable(actual.metrics).replace(/\bNaN\b/g, "n/a")
       yield* Console.log(`recorded (last ${flags.since})\n${recordedTable}`)

@@ -72,7 +72,9 @@ describe("neat --help", () => {
     expect(sim.stdout).toMatch(/--hosts N\n\s+number of hosts\. Default: 800\./)
     expect(sim.stdout).toMatch(/--format table\|json\n[^\n]*\n?\s*[^\n]*Default: table\./)
     // Repeated and defaulted options are optional in the usage.
-    expect(sweep.stdout).toContain("neat sweep [--policy NAME]... [--param NAME=V1,V2]... [--trace SPEC]...")
+    expect(sweep.stdout).toContain(
+      "neat sweep [--policy cloudsim|npa|dvfs|neat]... [--param NAME=V1,V2]... [--trace SPEC]..."
+    )
     expect(sweep.stdout).toMatch(/--out DIR\n[^\n]+\n?[^\n]*Default: sweep-results\./)
     expect(serve.stdout).toContain("--mode openstack|sim")
     expect(serve.stdout).toContain("--placement NAME[:PARAMS]")

@@ -147,9 +147,11 @@ export const simCommand = Command.make(
       }
       if (lines.length > 0) yield* Console.log(`[${lines.join(",\n")}]`)
       if (Option.isSome(options.report)) {
+        // The title names the inputs every run shares; each run's label names its policy and algorithms.
+        const order = Option.match(options.vmOrder, { onNone: () => "", onSome: (file) => `, VM order ${file}` })
         const title = Option.isSome(options.grid)
           ? `neat sim: ${options.grid.value}`
-          : `neat sim: ${Option.getOrElse(options.trace, () => DEFAULT_TRACE)}`
+          : `neat sim: ${Option.getOrElse(options.trace, () => DEFAULT_TRACE)}${order}`
         yield* writeReport(
           options.report.value,
           results.map(({ run, result }) => ({ label: run.label, result, day: run.day })),

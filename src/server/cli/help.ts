@@ -61,10 +61,8 @@ export const renderHelp = (
   const { colour, width } = options
   const command = path.join(" ")
   const sections: Array<string> = []
-  sections.push(
-    `${bold(command, colour)}${spec.description === "" ? "" : ` - ${spec.description}`}` +
-      (path.length === 1 ? ` (version ${options.version})` : "")
-  )
+  const title = `${spec.description === "" ? "" : `- ${spec.description}`}${path.length === 1 ? ` (version ${options.version})` : ""}`
+  sections.push(`${bold(command, colour)} ${wrap(title, width - command.length - 1, "  ").trimStart()}`)
   // Each item kept on one line: a flag is never parted from its placeholder.
   const usage = [
     command,

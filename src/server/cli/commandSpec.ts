@@ -235,8 +235,13 @@ export const commandNamed = (
 ): { readonly spec: CommandSpec; readonly path: ReadonlyArray<string> } => {
   let spec = root
   const path = [root.name]
-  for (const word of args) {
-    if (word.startsWith("-")) continue
+  for (let i = 0; i < args.length; i++) {
+    const word = args[i]!
+    if (word.startsWith("-")) {
+      // A global option's value is not a command (`neat --log-level debug sim`).
+      if (globalFlags.some((flag) => flag.placeholder !== "" && flag.names.includes(word))) i++
+      continue
+    }
     const child = spec.subcommands.find((sub) => sub.name === word)
     if (child === undefined) break
     spec = child

@@ -6,11 +6,9 @@
  * `--overload N:J`). The command line is rewritten before parsing, so the commands see only the
  * new spellings and their help lists only those.
  */
-import { Data, Either } from "effect"
+import { Either } from "effect"
 import { splitReference } from "../../algorithms/catalogue/reference.js"
-
-/** A usage error found before parsing: exit status 2, like @effect/cli's own. */
-export class UsageError extends Data.TaggedError("UsageError")<{ readonly message: string }> {}
+import { UsageError } from "./UsageError.js"
 
 interface Renamed {
   readonly from: string

@@ -8,9 +8,10 @@ import { Console, Effect, Either } from "effect"
 import { colourWanted } from "./colour.js"
 import { type CommandSpec, commandNamed, commandSpec, type FlagSpec, globalFlags } from "./commandSpec.js"
 import { completionScript, completionShells } from "./completions.js"
-import { rewriteDeprecatedFlags, UsageError } from "./deprecatedFlags.js"
+import { rewriteDeprecatedFlags } from "./deprecatedFlags.js"
 import { renderHelp } from "./help.js"
 import { closestFlag } from "./suggestFlag.js"
+import { UsageError } from "./UsageError.js"
 
 const helpHint = (path: ReadonlyArray<string>) => `Run '${path.join(" ")} --help' for the options.`
 

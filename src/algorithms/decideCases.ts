@@ -9,7 +9,7 @@
  * - Placement: `input.hosts`, `input.inactive_hosts`, `input.vms` give `{uuid: host}`, `{}` when
  *   not every VM fits.
  *
- * `algorithm` may also be a user's `MODULE#EXPORT[:NUMBER|:JSON]`, loaded beforehand by
+ * `algorithm` is a catalogue `NAME[:NUMBER|:JSON]`, or a user's `MODULE#EXPORT[:NUMBER|:JSON]`, loaded beforehand by
  * `preloadAlgorithmRefs`; its family follows from the input (utilisation: a detector; hosts: a
  * placement; otherwise a selection), and the case's `params` are merged over the reference's.
  */
@@ -18,6 +18,7 @@ import { ConfigError } from "../core/errors.js"
 import type { Placement } from "../core/Placement.js"
 import { describeParseError, joinPath } from "../core/schemaErrors.js"
 import type { VmSample } from "../core/Vm.js"
+import { findCatalogueEntry } from "./catalogue/catalogue.js"
 import { isUserReference } from "./catalogue/loadedModules.js"
 import { parseReferenceWith } from "./catalogue/reference.js"
 import {
@@ -102,17 +103,32 @@ const runCaseOrProblem = (raw: unknown): Either.Either<CaseOutput, Problem> => {
 
 type Resolved = { readonly entry: AlgorithmEntry; readonly params: Readonly<Record<string, unknown>> }
 
+/**
+ * A catalogue algorithm, `NAME` or `NAME:NUMBER|:JSON` as on every command line; the case's
+ * `params` are merged over the reference's (no defaults added: a case gives what it tests).
+ */
 const catalogueEntry = (
   algorithm: string,
   params: Readonly<Record<string, unknown>>
 ): Either.Either<Resolved, Problem> => {
-  const entry = findAlgorithm(algorithm)
-  return entry === undefined
-    ? Either.left({
-        field: "algorithm",
-        message: `unknown algorithm "${algorithm}" (known: ${algorithmNames.join(", ")})`
-      })
-    : Either.right({ entry, params })
+  const colon = algorithm.indexOf(":")
+  const name = colon < 0 ? algorithm : algorithm.slice(0, colon).trim()
+  const entry = findAlgorithm(name)
+  if (entry === undefined) {
+    return Either.left({
+      field: "algorithm",
+      message: `unknown algorithm "${name}" (known: ${algorithmNames.join(", ")})`
+    })
+  }
+  if (colon < 0) return Either.right({ entry, params })
+  const numericParam = findCatalogueEntry(entry.family, entry.name)?.numericParam
+  return Either.map(
+    Either.mapLeft(
+      parseReferenceWith(algorithm, "algorithm", () => ({ defaults: {}, numericParam })),
+      fromConfigError
+    ),
+    (reference) => ({ entry, params: { ...reference.params, ...params } })
+  )
 }
 
 /** The family a user's algorithm is asked as, from the case's input. */

@@ -75,13 +75,13 @@ export const startServedCli = async (
 }
 
 /**
- * Arguments of `neat serve --cloud sim` as the operator tests run it: 12 synthetic VMs on 6 hosts,
+ * Arguments of `neat serve --mode sim` as the operator tests run it: 12 synthetic VMs on 6 hosts,
  * one simulated interval every `stepSeconds`, recommend mode, 127.0.0.1 on a free port, and a
  * SQLite store in `sqliteFile`.
  */
 export const recommendingSimServeArgs = (stepSeconds: number, sqliteFile: string): Array<string> => [
   "serve",
-  "--cloud",
+  "--mode",
   "sim",
   "--trace",
   "synthetic:vms=12,seed=1,days=0.5",

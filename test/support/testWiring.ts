@@ -31,20 +31,17 @@ export const testWiring = (cloud: InMemoryCloud): Wiring => ({
   cloud: (choice) =>
     choice.kind === "memory"
       ? Either.right(Layer.succeed(Cloud, cloud.api))
-      : Either.left(new ConfigError({ field: "cloud", message: `unknown cloud "${choice.kind}"` })),
+      : Either.left(new ConfigError({ field: "mode", message: `unknown cloud "${choice.kind}"` })),
+  cloudModes: ["openstack", "sim", "memory"],
   decisionLog: DecisionLog.memory
 })
 
 /** `neat local-manager` flags choosing the test algorithms: underloaded below 0.2, overloaded above 0.9, the busiest VM goes. */
 export const testLocalManagerAlgorithmFlags: ReadonlyArray<string> = [
-  "--algorithm-underload-detection-factory",
-  "test/threshold",
-  "--algorithm-underload-detection-parameters",
-  '{"threshold": 0.2}',
-  "--algorithm-overload-detection-factory",
-  "test/threshold",
-  "--algorithm-overload-detection-parameters",
-  '{"threshold": 0.9}',
-  "--algorithm-vm-selection-factory",
+  "--underload",
+  'test/threshold:{"threshold": 0.2}',
+  "--overload",
+  'test/threshold:{"threshold": 0.9}',
+  "--selection",
   "test/busiest"
 ]

@@ -1,5 +1,6 @@
 /** Human-readable and JSON renderings of a run's metrics. */
 import type { ServerGroupStats, SimulationMetrics } from "./SimulationResult.js"
+import { METRIC_COLUMNS } from "./sweep/metricColumns.js"
 
 const rows: ReadonlyArray<readonly [string, (m: SimulationMetrics) => string]> = [
   ["hosts", (m) => String(m.hosts)],
@@ -26,11 +27,19 @@ export const formatMetricsTable = (metrics: SimulationMetrics): string => {
   return cells.map(([label, value]) => `${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`).join("\n")
 }
 
-/** One JSON object, with `extra` fields after the metrics; NaN (e.g. no migration to time) becomes null. */
-export const formatMetricsJson = (metrics: SimulationMetrics, extra?: Readonly<Record<string, unknown>>): string =>
-  JSON.stringify(extra === undefined ? metrics : { ...metrics, ...extra }, (_key, value: unknown) =>
+/**
+ * The metrics as one JSON object with snake_case keys (`energy_kwh`), as sweep.csv, the store and
+ * neat.conf name things, then the camelCase keys of the previous release (`energyKwh`), kept for
+ * one release and deprecated. NaN (e.g. no migration to time) becomes null. `head` (the
+ * configuration that produced the run) comes first.
+ */
+export const formatMetricsJson = (metrics: SimulationMetrics, head: Readonly<Record<string, unknown>> = {}): string => {
+  const snake = Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [column, metrics[metric]]))
+  const camel = Object.fromEntries(METRIC_COLUMNS.map(([metric]) => [metric, metrics[metric]]))
+  return JSON.stringify({ ...head, ...snake, ...camel }, (_key, value: unknown) =>
     typeof value === "number" && !Number.isFinite(value) ? null : value
   )
+}
 
 /** The server groups' line of a run's table: what the groups held back. */
 export const formatServerGroups = (stats: ServerGroupStats): string =>

@@ -46,5 +46,23 @@ export const formatCheckText = (report: CheckReport, replay: string): string => 
   return lines.join("\n")
 }
 
-/** The report as one JSON document. */
-export const formatCheckJson = (report: CheckReport): string => JSON.stringify(report, null, 2)
+/**
+ * The report as one JSON document, keys in snake_case as every output of Neat; the context's
+ * camelCase keys of the previous release follow, deprecated, for one release.
+ */
+export const formatCheckJson = (report: CheckReport): string => {
+  const { context } = report
+  return JSON.stringify(
+    {
+      ...report,
+      context: {
+        time_step_sec: context.timeStepSec,
+        migration_time_sec: context.migrationTimeSec,
+        timeStepSec: context.timeStepSec,
+        migrationTimeSec: context.migrationTimeSec
+      }
+    },
+    null,
+    2
+  )
+}

@@ -63,7 +63,7 @@ const params = Options.text("params").pipe(
   Options.optional
 )
 const runs = Options.integer("runs").pipe(
-  Options.withDescription(`random inputs tried per property (${defaultCheckRuns} by default)`),
+  Options.withDescription("random inputs tried per property"),
   Options.withDefault(defaultCheckRuns)
 )
 const seed = Options.integer("seed").pipe(

@@ -66,7 +66,7 @@ export const formatOutputs = (outputs: ReadonlyArray<CaseOutput>): string =>
 const input = Options.text("input").pipe(
   Options.withPseudoName("FILE"),
   Options.withDescription(
-    "JSON file with an array of cases {algorithm, params, input}; stdin when omitted. algorithm: a catalogue name (overload/threshold) or a user's MODULE#EXPORT"
+    "JSON file with an array of cases {algorithm, params, input}; stdin when omitted. algorithm: a catalogue NAME[:PARAMS] (overload/threshold:0.8) or a user's MODULE#EXPORT[:PARAMS]"
   ),
   Options.optional
 )

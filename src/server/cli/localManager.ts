@@ -10,6 +10,7 @@ import { cpus, hostname } from "node:os"
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
 import { Config, Effect, Option, Redacted } from "effect"
+import type { AlgorithmFamily } from "../../algorithms/registry.js"
 import type { LocalAlgorithms } from "../../core/control/LocalDecision.js"
 import { ConfigError } from "../../core/errors.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
@@ -43,8 +44,17 @@ const secretOption = (name: string, env: string) =>
     Options.withDescription(`or ${env}`)
   )
 
-const optionalText = (name: string) => Options.text(name).pipe(Options.optional)
-const optionalFloat = (name: string) => Options.float(name).pipe(Options.optional)
+const optionalText = (name: string, placeholder = "TEXT") =>
+  Options.text(name).pipe(Options.withPseudoName(placeholder), Options.optional)
+const optionalFloat = (name: string, placeholder = "NUMBER") =>
+  Options.float(name).pipe(Options.withPseudoName(placeholder), Options.optional)
+const algorithmOption = (family: AlgorithmFamily, option: string, fallback: string) =>
+  optionalText(family, "NAME[:PARAMS]").pipe(
+    Options.withDescription(
+      `${family} algorithm NAME[:NUMBER|:JSON] or a user's MODULE#EXPORT[:NUMBER|:JSON] ` +
+        `(algorithm_${option}_factory and _parameters; default ${fallback})`
+    )
+  )
 
 /**
  * The flags. Those with a neat.conf option override it; without a configuration, the defaults
@@ -57,42 +67,50 @@ export const localManagerFlags = {
     Options.optional,
     Options.withDescription("Neat's local data directory, vms/<uuid> and host files (local_data_directory)")
   ),
-  localManagerInterval: optionalFloat("local-manager-interval").pipe(Options.withDescription("seconds (default 300)")),
-  globalManagerHost: optionalText("global-manager-host").pipe(Options.withDescription("default 127.0.0.1")),
+  localManagerInterval: optionalFloat("local-manager-interval", "SECONDS").pipe(
+    Options.withDescription("seconds between two decisions (default 300)")
+  ),
+  globalManagerHost: optionalText("global-manager-host", "ADDRESS").pipe(
+    Options.withDescription("the global manager's address (default 127.0.0.1)")
+  ),
   globalManagerPort: Options.integer("global-manager-port").pipe(
     Options.optional,
-    Options.withDescription("default 60080")
+    Options.withDescription("the global manager's port (default 60080)")
   ),
-  osAdminUser: optionalText("os-admin-user").pipe(Options.withDescription("default admin")),
+  osAdminUser: optionalText("os-admin-user", "NAME").pipe(Options.withDescription("os_admin_user (default admin)")),
   osAdminPassword: secretOption("os-admin-password", "NEAT_OS_ADMIN_PASSWORD"),
-  requestSigningSecret: secretOption("request-signing-secret", "NEAT_REQUEST_SIGNING_SECRET"),
-  globalManagerTlsCa: optionalText("global-manager-tls-ca").pipe(
+  requestSigningSecret: secretOption("global-manager-signing-secret", "NEAT_REQUEST_SIGNING_SECRET"),
+  globalManagerTlsCa: optionalText("global-manager-tls-ca", "FILE").pipe(
     Options.withDescription(
       "PEM CA certificates (or the self-signed certificate) to trust for the global manager's TLS, beside the system's; implies HTTPS (global_manager_tls_ca)"
     )
   ),
-  hostName: optionalText("host-name").pipe(
+  hostName: optionalText("local-host-name", "NAME").pipe(
     Options.withDescription("this host's name as Nova knows it (local_host_name; default: this machine's name)")
   ),
   hostCpuMhz: Options.float("host-cpu-mhz").pipe(
+    Options.withPseudoName("MHZ"),
     Options.optional,
     Options.withDescription("total CPU, MHz (default: cores × MHz reported by the system)")
   ),
   hostCpuUsableByVms: optionalFloat("host-cpu-usable-by-vms").pipe(Options.withDescription("fraction (default 1)")),
-  vmRamMb: Options.float("vm-ram-mb").pipe(Options.withDefault(1024)),
-  dataCollectorInterval: optionalFloat("data-collector-interval").pipe(
+  vmRamMb: Options.float("vm-ram-mb").pipe(
+    Options.withPseudoName("MB"),
+    Options.withDefault(1024),
+    Options.withDescription("typical VM memory, MB, for the expected migration time")
+  ),
+  dataCollectorInterval: optionalFloat("data-collector-interval", "SECONDS").pipe(
     Options.withDescription("seconds (default 300)")
   ),
-  networkMigrationBandwidth: optionalFloat("network-migration-bandwidth").pipe(
+  networkMigrationBandwidth: optionalFloat("network-migration-bandwidth", "MB/S").pipe(
     Options.withDescription("MB/s (default 10)")
   ),
-  stateFile: Options.text("state-file").pipe(Options.optional),
-  underload: optionalText("algorithm-underload-detection-factory"),
-  underloadParams: optionalText("algorithm-underload-detection-parameters"),
-  overload: optionalText("algorithm-overload-detection-factory"),
-  overloadParams: optionalText("algorithm-overload-detection-parameters"),
-  selection: optionalText("algorithm-vm-selection-factory"),
-  selectionParams: optionalText("algorithm-vm-selection-parameters"),
+  stateFile: optionalText("state-file", "FILE").pipe(
+    Options.withDescription("where the detectors' state is kept between runs")
+  ),
+  underload: algorithmOption("underload", "underload_detection", "last_n_average_threshold"),
+  overload: algorithmOption("overload", "overload_detection", "mhod"),
+  selection: algorithmOption("selection", "vm_selection", "minimum_migration_time_max_cpu"),
   iterations: Options.integer("iterations").pipe(Options.optional, Options.withDescription("stop after this many"))
 }
 
@@ -131,7 +149,7 @@ export const localManagerOptions = (
       Option.getOrUndefined(Option.map(flags.osAdminPassword, Redacted.value)) ??
       (config === undefined ? undefined : Redacted.value(config.osAdminPassword))
     if (secret === undefined && password === undefined) {
-      return yield* fail("os_admin_password", "required unless requests are signed (request_signing_secret)")
+      return yield* fail("os_admin_password", "required unless requests are signed (global_manager_signing_secret)")
     }
     const configuredName = config?.localHostName.trim()
     const tls = yield* globalManagerTrust(
@@ -186,45 +204,39 @@ export const globalManagerTrust = (
     return { ca }
   })
 
-/** One algorithm: the flags' name and parameters, else the configuration's, else Neat's defaults. */
+/** One algorithm: the flag's NAME[:PARAMS], else the configuration's, else Neat's defaults. */
 const algorithmChoice = (
-  name: Option.Option<string>,
-  params: Option.Option<string>,
-  paramsField: string,
+  family: AlgorithmFamily,
+  flag: Option.Option<string>,
   configured: { readonly name: string; readonly params: unknown } | undefined,
   defaults: { readonly name: string; readonly params: string }
 ): Effect.Effect<{ readonly name: string; readonly params: unknown }, ConfigError> =>
   Effect.gen(function* () {
-    const chosen = Option.getOrElse(name, () => configured?.name ?? defaults.name)
-    if (Option.isSome(params)) return { name: chosen, params: yield* parseParams(paramsField, params.value) }
-    if (configured !== undefined) return { name: chosen, params: configured.params }
-    return { name: chosen, params: yield* parseParams(paramsField, defaults.params) }
+    if (Option.isSome(flag)) {
+      const { parseAlgorithmRef, preloadAlgorithmRefs } = yield* implementation
+      // A user's algorithm (MODULE#EXPORT) is loaded first, so its own defaults apply.
+      yield* preloadAlgorithmRefs([flag.value])
+      return yield* parseAlgorithmRef(family, flag.value, `--${family}`)
+    }
+    if (configured !== undefined) return configured
+    return { name: defaults.name, params: yield* parseParams(`--${family}`, defaults.params) }
   })
 
 /** The algorithms' names and parameters from the flags over the configuration. */
 export const localAlgorithmChoices = (flags: LocalManagerFlags, config?: NeatConfig) =>
   Effect.all({
-    underload: algorithmChoice(
-      flags.underload,
-      flags.underloadParams,
-      "algorithm_underload_detection_parameters",
-      config?.algorithms.underload,
-      { name: defaultLocalAlgorithms.underload, params: defaultLocalAlgorithms.underloadParams }
-    ),
-    overload: algorithmChoice(
-      flags.overload,
-      flags.overloadParams,
-      "algorithm_overload_detection_parameters",
-      config?.algorithms.overload,
-      { name: defaultLocalAlgorithms.overload, params: defaultLocalAlgorithms.overloadParams }
-    ),
-    selection: algorithmChoice(
-      flags.selection,
-      flags.selectionParams,
-      "algorithm_vm_selection_parameters",
-      config?.algorithms.selection,
-      { name: defaultLocalAlgorithms.selection, params: defaultLocalAlgorithms.selectionParams }
-    )
+    underload: algorithmChoice("underload", flags.underload, config?.algorithms.underload, {
+      name: defaultLocalAlgorithms.underload,
+      params: defaultLocalAlgorithms.underloadParams
+    }),
+    overload: algorithmChoice("overload", flags.overload, config?.algorithms.overload, {
+      name: defaultLocalAlgorithms.overload,
+      params: defaultLocalAlgorithms.overloadParams
+    }),
+    selection: algorithmChoice("selection", flags.selection, config?.algorithms.selection, {
+      name: defaultLocalAlgorithms.selection,
+      params: defaultLocalAlgorithms.selectionParams
+    })
   })
 
 /** The algorithm context: the collector's interval and the expected migration time. */

@@ -11,6 +11,7 @@ import { checkCommand } from "./check.js"
 import { collectCommand } from "./collect.js"
 import { dbCleanCommand } from "./dbClean.js"
 import { decideCommand } from "./decide.js"
+import { runNeat } from "./frontDoor.js"
 import { localManagerCommand } from "./localManager.js"
 import { reportCommand } from "./report.js"
 import { reportFailure } from "./reportFailure.js"
@@ -35,8 +36,7 @@ const neat = Command.make("neat").pipe(
     algorithmsCommand
   ])
 )
-const cli = Command.run(neat, { name: "neat", version: "0.1.0" })
-cli(process.argv).pipe(
+runNeat(neat, process.argv, "0.1.0").pipe(
   reportFailure,
   // What the commands use of the platform: files, paths and the terminal (for prompts).
   Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)),

@@ -8,7 +8,11 @@ import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../http/
 import { logFormatOption } from "./logFormat.js"
 
 const list = (name: string, description: string) =>
-  Options.text(name).pipe(Options.withDefault(""), Options.withDescription(`${description} (comma-separated)`))
+  Options.text(name).pipe(
+    Options.withPseudoName("NAME,NAME"),
+    Options.withDefault(""),
+    Options.withDescription(`${description} (comma-separated)`)
+  )
 
 export const operatorFlags = {
   controlMode: Options.choice("control-mode", ["auto", "recommend"]).pipe(
@@ -27,10 +31,12 @@ export const operatorFlags = {
     Options.withDescription("cap on migrations per --migration-cap-interval (0: none)")
   ),
   migrationCapInterval: Options.float("migration-cap-interval").pipe(
+    Options.withPseudoName("SECONDS"),
     Options.withDefault(defaultGlobalManagerOptions.migration_cap_interval),
     Options.withDescription("seconds")
   ),
   planMaxAge: Options.float("plan-max-age").pipe(
+    Options.withPseudoName("SECONDS"),
     Options.withDefault(defaultGlobalManagerOptions.plan_max_age),
     Options.withDescription("seconds a recommended plan stays approvable")
   ),

@@ -1,6 +1,7 @@
 /**
  * Turns a failed command into one clear line on stderr and exit code 1: users see what was
- * wrong (file, line, field), never a stack trace. Defects (bugs) still print their cause.
+ * wrong (file, line, field), never a stack trace. Defects (bugs) still print their cause. A usage
+ * error (unknown flag or command, bad or missing value: the command line itself is wrong) exits 2.
  */
 import { ValidationError } from "@effect/cli"
 import { Cause, Effect, Option, Runtime } from "effect"
@@ -46,6 +47,16 @@ export const reportFailure = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.
   program.pipe(
     Effect.catchAllCause((cause) =>
       Effect.sync(() => {
+        const failure = Cause.failureOption(cause)
+        if (failure._tag === "Some") {
+          const error = failure.value
+          // @effect/cli has already printed its own validation errors; ours (UsageError) say theirs here.
+          if (isTagged(error) && (error._tag === "UsageError" || ValidationError.isValidationError(error))) {
+            if (error._tag === "UsageError" && "message" in error) process.stderr.write(`${String(error.message)}\n`)
+            process.exitCode = 2
+            return undefined
+          }
+        }
         const message = failureMessage(cause)
         if (message !== undefined) process.stderr.write(`neat: ${message}\n`)
         process.exitCode = 1

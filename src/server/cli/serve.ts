@@ -35,6 +35,16 @@ export const minDashboardTokenLength = 16
 export const defaultPlacement = "neat.globals.vm_placement.bin_packing.best_fit_decreasing_factory"
 export const defaultPlacementParams = '{"cpu_threshold": 0.8, "ram_threshold": 0.95, "last_n_vm_cpu": 2}'
 
+/** The clouds `serve` drives, neat.conf's `mode`. */
+export const cloudModes: ReadonlyArray<string> = ["openstack", "sim"]
+
+/** `--mode`, over the clouds a wiring offers (tests add their own). */
+export const modeOption = (modes: ReadonlyArray<string>) =>
+  Options.choice("mode", modes).pipe(
+    Options.optional,
+    Options.withDescription("the cloud to drive (mode); required here or in neat.conf")
+  )
+
 const secretOption = (name: string, env: string, description: string) =>
   Options.redacted(name).pipe(
     Options.withFallbackConfig(Config.redacted(env)),
@@ -42,9 +52,11 @@ const secretOption = (name: string, env: string, description: string) =>
     Options.withDescription(`${description} (or ${env})`)
   )
 
-const optionalText = (name: string) => Options.text(name).pipe(Options.optional)
+const optionalText = (name: string, placeholder = "TEXT") =>
+  Options.text(name).pipe(Options.withPseudoName(placeholder), Options.optional)
 const optionalInteger = (name: string) => Options.integer(name).pipe(Options.optional)
-const optionalFloat = (name: string) => Options.float(name).pipe(Options.optional)
+const optionalFloat = (name: string, placeholder = "NUMBER") =>
+  Options.float(name).pipe(Options.withPseudoName(placeholder), Options.optional)
 
 /**
  * The flags. Those with a neat.conf option override it; without a configuration, the defaults
@@ -52,7 +64,7 @@ const optionalFloat = (name: string) => Options.float(name).pipe(Options.optiona
  */
 export const serveFlags = {
   config: configOption,
-  globalManagerHost: optionalText("global-manager-host").pipe(
+  globalManagerHost: optionalText("global-manager-host", "ADDRESS").pipe(
     Options.withDescription(
       `address to listen on (global_manager_host; default ${defaultGlobalManagerOptions.global_manager_host})`
     )
@@ -60,52 +72,63 @@ export const serveFlags = {
   globalManagerPort: optionalInteger("global-manager-port").pipe(
     Options.withDescription("port to listen on, 0: any free port (global_manager_port; default 60080)")
   ),
-  osAdminUser: optionalText("os-admin-user").pipe(Options.withDescription("os_admin_user (default admin)")),
+  osAdminUser: optionalText("os-admin-user", "NAME").pipe(Options.withDescription("os_admin_user (default admin)")),
   osAdminPassword: secretOption("os-admin-password", "NEAT_OS_ADMIN_PASSWORD", "admin password of Neat's scheme"),
   requestSigningSecret: secretOption(
-    "request-signing-secret",
+    "global-manager-signing-secret",
     "NEAT_REQUEST_SIGNING_SECRET",
     "shared secret of signed requests (global_manager_signing_secret)"
   ),
   disableNeatAuth: Options.boolean("disable-neat-auth").pipe(
     Options.withDescription("refuse Neat's SHA-1 credentials; accept signed requests only (neat_compat_auth = false)")
   ),
-  globalManagerTlsCert: optionalText("global-manager-tls-cert").pipe(
+  globalManagerTlsCert: optionalText("global-manager-tls-cert", "FILE").pipe(
     Options.withDescription(
       "PEM certificate (chain) to serve the API and the dashboard over TLS (global_manager_tls_cert; with the key)"
     )
   ),
-  globalManagerTlsKey: optionalText("global-manager-tls-key").pipe(
+  globalManagerTlsKey: optionalText("global-manager-tls-key", "FILE").pipe(
     Options.withDescription("the certificate's PEM private key (global_manager_tls_key)")
   ),
-  requestFreshnessWindow: optionalFloat("request-freshness-window").pipe(
+  requestFreshnessWindow: optionalFloat("global-manager-request-max-age", "SECONDS").pipe(
     Options.withDescription("seconds a request stays valid (global_manager_request_max_age; default 5)")
   ),
   dataCollectorDataLength: optionalInteger("data-collector-data-length").pipe(
     Options.withDescription("CPU samples per VM for the placement (default 100)")
   ),
-  dataCollectorInterval: optionalFloat("data-collector-interval").pipe(
+  dataCollectorInterval: optionalFloat("data-collector-interval", "SECONDS").pipe(
     Options.withDescription("seconds (default 300)")
   ),
-  networkMigrationBandwidth: optionalFloat("network-migration-bandwidth").pipe(
+  networkMigrationBandwidth: optionalFloat("network-migration-bandwidth", "MB/S").pipe(
     Options.withDescription("MB/s, for the expected migration time (default 10)")
   ),
-  vmRamMb: Options.float("vm-ram-mb").pipe(Options.withDefault(1024), Options.withDescription("typical VM memory, MB")),
+  vmRamMb: Options.float("vm-ram-mb").pipe(
+    Options.withPseudoName("MB"),
+    Options.withDefault(1024),
+    Options.withDescription("typical VM memory, MB")
+  ),
   hostCpuUsableByVms: optionalFloat("host-cpu-usable-by-vms").pipe(Options.withDescription("fraction (default 1)")),
   keepIdleHosts: Options.boolean("keep-idle-hosts").pipe(
     Options.withDescription("do not suspend hosts without VMs while handling an underload")
   ),
   snapshotMaxAge: Options.float("snapshot-max-age").pipe(
+    Options.withPseudoName("SECONDS"),
     Options.withDefault(defaultGlobalManagerOptions.snapshot_max_age),
     Options.withDescription("seconds a snapshot of the cloud may serve several requests (0: read it every time)")
   ),
-  placement: optionalText("algorithm-vm-placement-factory"),
-  placementParams: optionalText("algorithm-vm-placement-parameters"),
-  sqlConnection: optionalText("sql-connection").pipe(
+  placement: optionalText("placement", "NAME[:PARAMS]").pipe(
+    Options.withDescription(
+      "VM placement NAME[:NUMBER|:JSON] or a user's MODULE#EXPORT[:NUMBER|:JSON] " +
+        "(algorithm_vm_placement_factory and _parameters; default best_fit_decreasing)"
+    )
+  ),
+  sqlConnection: optionalText("sql-connection", "URL").pipe(
     Options.withDescription("the central store (sql_connection); without a configuration, a private in-memory one")
   ),
-  cloud: optionalText("cloud").pipe(Options.withDescription("the cloud to drive: openstack or sim (mode)")),
-  trace: Options.text("trace").pipe(Options.optional, Options.withDescription("trace of the simulated cloud")),
+  mode: modeOption(cloudModes),
+  trace: optionalText("trace", "SPEC").pipe(
+    Options.withDescription("--mode sim: the simulated cloud's trace (as neat sim --trace)")
+  ),
   ...operatorFlags,
   ...simulatedServeFlags
 }
@@ -145,7 +168,7 @@ export const serveOptions = (
     const positive = (value: number) => finite(value) && value > 0
     const got = (value: number) => `got ${value}`
     yield* check(port >= 0 && port <= 65535, "global_manager_port", "must be 0-65535")
-    yield* check(positive(freshness), "request_freshness_window", `must be positive (seconds), ${got(freshness)}`)
+    yield* check(positive(freshness), "global_manager_request_max_age", `must be positive (seconds), ${got(freshness)}`)
     yield* check(
       finite(flags.snapshotMaxAge) && flags.snapshotMaxAge >= 0,
       "snapshot_max_age",
@@ -187,7 +210,7 @@ export const serveOptions = (
     }
     if (disableNeatAuth && secret === undefined) {
       return yield* new ConfigError({
-        field: "request_signing_secret",
+        field: "global_manager_signing_secret",
         message: "required when Neat's scheme is disabled, or no request could be accepted"
       })
     }
@@ -279,7 +302,7 @@ const serveConfig = (flags: ServeFlags) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
     const systemFile = yield* fs.exists(systemConfigFile).pipe(Effect.orElseSucceed(() => false))
-    const cloudFlag = Option.getOrUndefined(flags.cloud)
+    const cloudFlag = Option.getOrUndefined(flags.mode)
     if (Option.isNone(flags.config) && !systemFile && cloudFlag !== "openstack") return undefined
     const { loadCliConfig, registryAlgorithmValidator } = yield* implementation
     const interval = Option.getOrElse(flags.dataCollectorInterval, () => 300)
@@ -299,9 +322,13 @@ const operatorConfigFile = (flags: ServeFlags) =>
     return exists ? systemConfigFile : undefined
   })
 
+/** The modes `--mode` offers: a test's wiring may offer its own; the default wiring is not loaded to list them. */
+const modesOf = (source: WiringSource): ReadonlyArray<string> =>
+  typeof source === "function" ? cloudModes : (source.cloudModes ?? cloudModes)
+
 /** The `serve` command over the given wiring. */
 export const makeServeCommand = (wiringSource: WiringSource) =>
-  Command.make("serve", serveFlags, (flags) =>
+  Command.make("serve", { ...serveFlags, mode: modeOption(modesOf(wiringSource)) }, (flags) =>
     Effect.gen(function* () {
       const wiring = yield* loadWiring(wiringSource)
       const {
@@ -309,6 +336,7 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
         loadCliConfig,
         logListening,
         openStackConfigProblems,
+        parseAlgorithmRef,
         preloadAlgorithmRefs,
         serveSimulated,
         serveStore,
@@ -316,31 +344,34 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
       } = yield* implementation
       const config = yield* serveConfig(flags)
       const options = { ...(yield* serveOptions(flags, config)), global_manager_tls: yield* serveTls(flags, config) }
-      const placementName = flagOrConfig(flags.placement, config, (c) => c.algorithms.placement.name, defaultPlacement)
-      const params = Option.isSome(flags.placementParams)
-        ? yield* parseParams("algorithm_vm_placement_parameters", flags.placementParams.value)
-        : config === undefined
-          ? yield* parseParams("algorithm_vm_placement_parameters", defaultPlacementParams)
-          : config.algorithms.placement.params
+      // A user's placement named by the flag (MODULE#EXPORT, from the current folder); neat.conf's is loaded already.
+      const placementFlag = Option.getOrUndefined(flags.placement)
+      const chosen =
+        placementFlag !== undefined
+          ? yield* Effect.zipRight(
+              preloadAlgorithmRefs([placementFlag]),
+              Effect.suspend(() => parseAlgorithmRef("placement", placementFlag, "--placement"))
+            )
+          : config === undefined
+            ? { name: defaultPlacement, params: yield* parseParams("placement", defaultPlacementParams) }
+            : config.algorithms.placement
       const ctx = {
         timeStepSec: flagOrConfig(flags.dataCollectorInterval, config, (c) => c.dataCollectorInterval, 300),
         migrationTimeSec:
           flags.vmRamMb / flagOrConfig(flags.networkMigrationBandwidth, config, (c) => c.networkMigrationBandwidth, 10)
       }
-      // A user's placement named by the flag (MODULE#EXPORT, from the current folder); neat.conf's is loaded already.
-      yield* preloadAlgorithmRefs([placementName])
-      const placer = yield* wiring.algorithms.makePlacer(placementName, params, ctx)
-      const kind = Option.getOrUndefined(flags.cloud) ?? config?.mode
+      const placer = yield* wiring.algorithms.makePlacer(chosen.name, chosen.params, ctx)
+      const kind = Option.getOrUndefined(flags.mode) ?? config?.mode
       if (kind === undefined) {
         return yield* new ConfigError({
-          field: "cloud",
-          message: "required: --cloud openstack|sim, or mode in neat.conf"
+          field: "mode",
+          message: `required: --mode ${(wiring.cloudModes ?? cloudModes).join("|")}, or mode in neat.conf`
         })
       }
       if (kind === "sim" && options.global_manager_tls !== undefined) {
         return yield* new ConfigError({
           field: "global_manager_tls_cert",
-          message: "TLS is served with --cloud openstack; the simulated cloud's local managers speak plain HTTP"
+          message: "TLS is served with --mode openstack; the simulated cloud's local managers speak plain HTTP"
         })
       }
       if (kind === "sim") {
@@ -356,7 +387,11 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
                 overload: config.algorithms.overload,
                 selection: config.algorithms.selection
               }
-        return yield* serveSimulated(options, placer, records, { ...simulatedServeSettings(flags), algorithms: local })
+        return yield* serveSimulated(options, placer, records, {
+          ...simulatedServeSettings(flags),
+          algorithms: local,
+          placement: chosen
+        })
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))
       if (kind === "openstack") {

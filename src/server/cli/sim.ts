@@ -13,12 +13,13 @@ import type { SimulationResult } from "../../adapters/sim/SimulationResult.js"
 import type { Trace } from "../../adapters/sim/Trace.js"
 import { ConfigError } from "../../core/errors.js"
 import { DEFAULT_POLICY, DEFAULT_TRACE } from "./simDefaults.js"
-import type { SimRun } from "./simRuns.js"
+import type { RunConfiguration, SimRun } from "./simRuns.js"
 
 /** The simulator and the rest of what the command runs on, loaded only when it runs. */
 const implementation = Effect.promise(() => import("./implementation/sim.js"))
 
 const trace = Options.text("trace").pipe(
+  Options.withPseudoName("SPEC"),
   Options.withDescription(
     "workload: a PlanetLab day directory (one file per VM), a CSV file (vm,time,cpu_percent[,ram_mb]) " +
       `or synthetic[:vms=N,seed=S,days=D] (the built-in seeded workload); default ${DEFAULT_TRACE}`
@@ -48,6 +49,7 @@ const policy = Options.choice("policy", policyNames).pipe(
   Options.optional
 )
 const overload = Options.text("overload").pipe(
+  Options.withPseudoName("NAME[:PARAMS]"),
   Options.withDescription(
     "overload detector NAME[:PARAM]: thr (threshold, 0.8 by default), iqr, mad, lr, lrr (safety parameter), " +
       "or any catalogue detector NAME[:NUMBER or :JSON] (threshold, mad_threshold, otf, mhod, ...), in every policy, " +
@@ -57,6 +59,7 @@ const overload = Options.text("overload").pipe(
   Options.repeated
 )
 const selection = Options.text("selection").pipe(
+  Options.withPseudoName("NAME[:PARAMS]"),
   Options.withDescription(
     "VM selection: mmt (default), mu, mc, rs, or any catalogue selection NAME[:NUMBER or :JSON] " +
       "(minimum_migration_time_max_cpu, minimum_migration_time, minimum_utilization, random), in every policy, " +
@@ -65,12 +68,14 @@ const selection = Options.text("selection").pipe(
   Options.repeated
 )
 const underload = Options.text("underload").pipe(
+  Options.withPseudoName("NAME[:PARAMS]"),
   Options.withDescription(
     "--policy neat: underload detector NAME[:NUMBER or :JSON] (last_n_average_threshold:0.5) or MODULE#EXPORT"
   ),
   Options.optional
 )
 const placement = Options.text("placement").pipe(
+  Options.withPseudoName("NAME[:PARAMS]"),
   Options.withDescription("--policy neat: VM placement NAME[:JSON] (best_fit_decreasing) or MODULE#EXPORT"),
   Options.optional
 )
@@ -82,20 +87,38 @@ const serverGroups = Options.file("server-groups", { exists: "yes" }).pipe(
   Options.optional
 )
 const seed = Options.integer("seed").pipe(Options.withDescription("seed of random selection (rs)"), Options.optional)
-const format = Options.choice("format", ["table", "json"] as const).pipe(Options.withDefault("table" as const))
+const format = Options.choice("format", ["table", "json"] as const).pipe(
+  Options.withDescription("table for reading, json (snake_case keys) for tools"),
+  Options.withDefault("table" as const)
+)
 
-const formatRun = (run: SimRun, result: SimulationResult, format: "table" | "json", several: boolean): string => {
+/** The server groups' cost in snake_case, as every other key of the JSON. */
+const serverGroupsJson = (groups: NonNullable<SimulationResult["serverGroups"]>) => ({
+  groups: groups.groups,
+  members: groups.members,
+  broken_at_start: groups.brokenAtStart,
+  refused_requests: groups.refusedRequests,
+  vms_kept: groups.vmsKept
+})
+
+/** A run's metrics, stating the configuration that produced them (and the server groups' cost, if any). */
+const formatRun = (
+  run: SimRun,
+  result: SimulationResult,
+  format: "table" | "json",
+  several: boolean,
+  configuration: RunConfiguration,
+  describe: (configuration: RunConfiguration) => string
+): string => {
   const groups = result.serverGroups
-  const json = () => formatMetricsJson(result.metrics, groups === undefined ? undefined : { serverGroups: groups })
-  const table = () =>
-    groups === undefined
-      ? formatMetricsTable(result.metrics)
-      : `${formatMetricsTable(result.metrics)}\n${formatServerGroups(groups)}`
-  if (!several) return format === "json" ? json() : table()
+  const extra = groups === undefined ? {} : { server_groups: serverGroupsJson(groups) }
   if (format === "json") {
-    return `{"run":${JSON.stringify(run.label)},"trace":${JSON.stringify(run.trace)},"metrics":${json()}}`
+    if (!several) return formatMetricsJson(result.metrics, { configuration, ...extra })
+    return `{"run":${JSON.stringify(run.label)},"trace":${JSON.stringify(run.trace)},"configuration":${JSON.stringify(configuration)},"metrics":${formatMetricsJson(result.metrics, extra)}}`
   }
-  return `== ${run.label} @ ${run.day}\n${table()}`
+  const heading = several ? `== ${run.label} @ ${run.day}\n` : ""
+  const groupsLine = groups === undefined ? "" : `\n${formatServerGroups(groups)}`
+  return `${heading}${describe(configuration)}\n${formatMetricsTable(result.metrics)}${groupsLine}`
 }
 
 export const simCommand = Command.make(
@@ -118,11 +141,13 @@ export const simCommand = Command.make(
   (options) =>
     Effect.gen(function* () {
       const {
+        describeRunConfiguration,
         loadPlanetLab,
         loadServerGroups,
         loadTrace,
         planSimRuns,
         preloadAlgorithmRefs,
+        runConfiguration,
         runSimulationEffect,
         simulationOptionsFromParams,
         writeReport
@@ -167,15 +192,18 @@ export const simCommand = Command.make(
       for (const { run, options: simulation } of planned) {
         const result = yield* runSimulationEffect(simulation)
         results.push({ run, result })
-        const text = formatRun(run, result, options.format, several)
+        const configuration = runConfiguration(run, Option.getOrUndefined(options.vmOrder))
+        const text = formatRun(run, result, options.format, several, configuration, describeRunConfiguration)
         if (several && options.format === "json") lines.push(text)
         else yield* Console.log(several && results.length > 1 ? `\n${text}` : text)
       }
       if (lines.length > 0) yield* Console.log(`[${lines.join(",\n")}]`)
       if (Option.isSome(options.report)) {
+        // The title names the inputs every run shares; each run's label names its policy and algorithms.
+        const order = Option.match(options.vmOrder, { onNone: () => "", onSome: (file) => `, VM order ${file}` })
         const title = Option.isSome(options.grid)
           ? `neat sim: ${options.grid.value}`
-          : `neat sim: ${Option.getOrElse(options.trace, () => DEFAULT_TRACE)}`
+          : `neat sim: ${Option.getOrElse(options.trace, () => DEFAULT_TRACE)}${order}`
         yield* writeReport(
           options.report.value,
           results.map(({ run, result }) => ({ label: run.label, result, day: run.day })),

@@ -109,3 +109,60 @@ export const planSimRuns = (options: SimRunOptions): Effect.Effect<ReadonlyArray
     }
     return runs
   })
+
+/**
+ * What produced a run, as every output states it: the policy, each algorithm as a reference
+ * (`NAME[:PARAMS]`, the policy's default when none was given; null where the policy has none of
+ * its own choosing: CloudSim's underload rule and placement, the baselines' fixed behaviour), the
+ * seed, the hosts, the trace and the VM order (null: the trace's files in sorted order).
+ */
+export interface RunConfiguration {
+  readonly policy: string
+  readonly overload: string | null
+  readonly selection: string | null
+  readonly underload: string | null
+  readonly placement: string | null
+  readonly seed: number | null
+  readonly hosts: number | null
+  readonly trace: string
+  readonly vm_order: string | null
+}
+
+const policyDefaults: Readonly<
+  Record<string, Partial<Record<"overload" | "selection" | "underload" | "placement", string>>>
+> = {
+  cloudsim: { overload: "thr:0.8", selection: "mmt" },
+  neat: {
+    underload: "last_n_average_threshold",
+    overload: "mhod",
+    selection: "minimum_migration_time_max_cpu",
+    placement: "best_fit_decreasing"
+  }
+}
+
+export const runConfiguration = (run: SimRun, vmOrder: string | undefined): RunConfiguration => {
+  const defaults = policyDefaults[run.policy] ?? {}
+  const algorithm = (name: "overload" | "selection" | "underload" | "placement") => {
+    const given = run.params[name]
+    return given === undefined ? (defaults[name] ?? null) : String(given)
+  }
+  const number = (value: ParamValue | undefined) => (typeof value === "number" ? value : null)
+  return {
+    policy: run.policy,
+    overload: algorithm("overload"),
+    selection: algorithm("selection"),
+    underload: algorithm("underload"),
+    placement: algorithm("placement"),
+    seed: number(run.params.seed),
+    hosts: number(run.params.hosts),
+    trace: run.trace,
+    vm_order: vmOrder ?? null
+  }
+}
+
+/** The configuration in one line, for the table: `policy cloudsim, overload lr:1.2, ...`. */
+export const describeRunConfiguration = (configuration: RunConfiguration): string =>
+  Object.entries(configuration)
+    .filter(([, value]) => value !== null)
+    .map(([key, value]) => `${key.replace("_", " ")} ${String(value)}`)
+    .join(", ")

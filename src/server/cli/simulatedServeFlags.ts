@@ -1,4 +1,4 @@
-/** The flags of `neat serve --cloud sim`: the simulated data centre and its accelerated clock. */
+/** The flags of `neat serve --mode sim`: the simulated data centre and its accelerated clock. */
 import { Options } from "@effect/cli"
 import { Option } from "effect"
 import type { SimulatedServeSettings } from "../simulated/serveSimulated.js"
@@ -6,15 +6,17 @@ import type { SimulatedServeSettings } from "../simulated/serveSimulated.js"
 export const simulatedServeFlags = {
   hosts: Options.integer("hosts").pipe(
     Options.optional,
-    Options.withDescription("--cloud sim: number of simulated hosts (800, CloudSim's PlanetLab data centre)")
+    Options.withDescription("--mode sim: number of simulated hosts (800, CloudSim's PlanetLab data centre)")
   ),
   stepSeconds: Options.float("step-seconds").pipe(
+    Options.withPseudoName("SECONDS"),
     Options.optional,
-    Options.withDescription("--cloud sim: real seconds per simulated interval (0: as fast as possible; default 1)")
+    Options.withDescription("--mode sim: real seconds per simulated interval (0: as fast as possible; default 1)")
   ),
   speedup: Options.float("speedup").pipe(
+    Options.withPseudoName("FACTOR"),
     Options.optional,
-    Options.withDescription("--cloud sim: simulated seconds per real second (300 runs one PlanetLab interval a second)")
+    Options.withDescription("--mode sim: simulated seconds per real second (300 runs one PlanetLab interval a second)")
   )
 }
 

@@ -8,13 +8,13 @@
  */
 import { Command, Options } from "@effect/cli"
 import { Data, Effect } from "effect"
+import { policyNames } from "../../adapters/sim/SimulationOptions.js"
 
 /** Some jobs failed (the others are stored; a rerun retries only the failed ones). */
 export class SweepJobsFailed extends Data.TaggedError("SweepJobsFailed")<{ readonly message: string }> {}
 
-const policy = Options.text("policy").pipe(
-  Options.withPseudoName("NAME"),
-  Options.withDescription("control policy to run (repeatable): cloudsim, neat, npa, dvfs; default cloudsim"),
+const policy = Options.choice("policy", policyNames).pipe(
+  Options.withDescription("control policy to run (repeatable); default cloudsim"),
   Options.repeated
 )
 const param = Options.text("param").pipe(

@@ -9,7 +9,6 @@ import { Console, Effect, Option } from "effect"
 import type { AlgorithmFamily } from "../../algorithms/registry.js"
 import { ConfigError } from "../../core/errors.js"
 import type { AlgorithmSpec } from "../config/AlgorithmSpec.js"
-import { parseParams } from "./algorithmParams.js"
 import { configOption } from "./configOption.js"
 import { loadedDefaultWiring, loadWiring, type WiringSource } from "./wiringSource.js"
 
@@ -26,37 +25,39 @@ export const parseDuration = (text: string): number | undefined => {
 
 const override = (name: string, role: string) =>
   Options.text(name).pipe(
+    Options.withPseudoName("NAME[:PARAMS]"),
     Options.optional,
     Options.withDescription(
       `${role} algorithm instead of the configured one: NAME[:NUMBER|:JSON] or a user's MODULE#EXPORT[:NUMBER|:JSON]`
     )
   )
-const overrideParams = (name: string) =>
-  Options.text(`${name}-parameters`).pipe(
-    Options.withDefault("{}"),
-    Options.withDescription(`parameters (JSON) of --${name}`)
-  )
 
 export const whatifFlags = {
   config: configOption,
-  since: Options.text("since").pipe(Options.withDefault("24h"), Options.withDescription("window: 24h, 90m, 2d, ...")),
+  since: Options.text("since").pipe(
+    Options.withPseudoName("DURATION"),
+    Options.withDefault("24h"),
+    Options.withDescription("the window replayed, up to now: 24h, 90m, 2d, ...")
+  ),
   underload: override("underload", "underload detection"),
   overload: override("overload", "overload detection"),
   selection: override("selection", "VM selection"),
   placement: override("placement", "VM placement"),
-  underloadParams: overrideParams("underload"),
-  overloadParams: overrideParams("overload"),
-  selectionParams: overrideParams("selection"),
-  placementParams: overrideParams("placement"),
   vmCapacityMhz: Options.float("vm-capacity-mhz").pipe(
+    Options.withPseudoName("MHZ"),
     Options.withDefault(1000),
     Options.withDescription("CPU capacity of each VM, MHz (the store does not record it)")
   ),
   vmRamMb: Options.float("vm-ram-mb").pipe(
+    Options.withPseudoName("MB"),
     Options.withDefault(1024),
     Options.withDescription("memory of each VM, MB (the store does not record it)")
   ),
-  report: Options.file("report").pipe(Options.optional, Options.withDescription("write the HTML report here"))
+  report: Options.file("report").pipe(
+    Options.withPseudoName("FILE"),
+    Options.optional,
+    Options.withDescription("write the HTML report here")
+  )
 }
 
 export const makeWhatifCommand = (wiringSource: WiringSource) =>
@@ -94,27 +95,25 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
         }
       }
       const spec = settings.algorithms
-      // A flag names an algorithm by the catalogue's reference syntax; --X-parameters are merged over it.
+      // A flag names an algorithm by the catalogue's reference syntax, NAME[:PARAMS], as everywhere.
       const pick = (
         family: AlgorithmFamily,
         chosen: Option.Option<string>,
-        params: string,
         configured: AlgorithmSpec
       ): Effect.Effect<{ readonly name: string; readonly params: unknown }, ConfigError> =>
         Option.match(chosen, {
           onNone: () => Effect.succeed({ name: configured.name, params: configured.params as unknown }),
           onSome: (text) =>
-            Effect.gen(function* () {
-              yield* preloadAlgorithmRefs([text])
-              const reference = yield* parseAlgorithmRef(family, text, family)
-              const extra = yield* parseParams(`${family}-parameters`, params)
-              return { name: reference.name, params: { ...reference.params, ...(extra as object) } }
-            })
+            // Parsed once the module is loaded, so that a user's factory gives its own defaults.
+            Effect.zipRight(
+              preloadAlgorithmRefs([text]),
+              Effect.suspend(() => parseAlgorithmRef(family, text, `--${family}`))
+            )
         })
-      const underload = yield* pick("underload", flags.underload, flags.underloadParams, spec.underload)
-      const overload = yield* pick("overload", flags.overload, flags.overloadParams, spec.overload)
-      const selection = yield* pick("selection", flags.selection, flags.selectionParams, spec.selection)
-      const placement = yield* pick("placement", flags.placement, flags.placementParams, spec.placement)
+      const underload = yield* pick("underload", flags.underload, spec.underload)
+      const overload = yield* pick("overload", flags.overload, spec.overload)
+      const selection = yield* pick("selection", flags.selection, spec.selection)
+      const placement = yield* pick("placement", flags.placement, spec.placement)
       const ctx = {
         timeStepSec: settings.dataCollectorInterval,
         migrationTimeSec: flags.vmRamMb / settings.networkMigrationBandwidth
@@ -149,7 +148,10 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
         hostCpuUsableByVms: settings.hostCpuUsableByVms,
         vmHistoryLength: settings.dataCollectorDataLength
       })
-      const label = `what-if: ${underload.name}, ${overload.name}, ${selection.name}, ${placement.name}`
+      // The label states each algorithm with its parameters, as a reference that reproduces it.
+      const reference = (choice: { readonly name: string; readonly params: unknown }) =>
+        `${choice.name}:${JSON.stringify(choice.params)}`
+      const label = `what-if: ${[underload, overload, selection, placement].map(reference).join(", ")}`
       // The records cannot give PDM, SLAV, ESV nor the mean times: say so rather than print NaN.
       const recordedTable = formatMetricsTable(actual.metrics).replace(/\bNaN\b/g, "n/a")
       yield* Console.log(`recorded (last ${flags.since})\n${recordedTable}`)

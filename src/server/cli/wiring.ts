@@ -33,7 +33,7 @@ export interface AlgorithmFactories {
 }
 
 export interface CloudChoice {
-  /** `openstack` or `sim` (neat.conf's `mode`); test wirings add their own kinds. */
+  /** `openstack` or `sim` (neat.conf's `mode`, `serve --mode`); test wirings add their own kinds. */
   readonly kind: string
   /** A trace for the simulated cloud. */
   readonly trace: string | undefined
@@ -46,21 +46,23 @@ export type CloudLayer = Layer.Layer<Cloud, ConfigError, Store>
 
 export interface Wiring {
   readonly algorithms: AlgorithmFactories
+  /** The values `serve --mode` accepts; openstack and sim unless told. */
+  readonly cloudModes?: ReadonlyArray<string>
   readonly cloud: (choice: CloudChoice) => Either.Either<CloudLayer, ConfigError>
   /** Where decisions, migrations and host states go; it may use the central store. */
   readonly decisionLog: Layer.Layer<DecisionLog, ConfigError, Store>
 }
 
 /**
- * The simulated cloud for `--cloud sim`: the trace-driven simulator behind the `Cloud` interface,
+ * The simulated cloud for `--mode sim`: the trace-driven simulator behind the `Cloud` interface,
  * with an accelerated clock. `choice.trace` names the trace, `choice.config` holds the
  * algorithms and intervals. Builds that include the simulator's cloud pass it to `makeDefaultWiring`.
  */
 export type SimCloudFactory = (choice: CloudChoice) => Either.Either<CloudLayer, ConfigError>
 
-/** Until the simulator's cloud is wired in, `--cloud sim` is refused with a clear message. */
+/** Until the simulator's cloud is wired in, `--mode sim` is refused with a clear message. */
 export const simCloudUnavailable: SimCloudFactory = () =>
-  Either.left(new ConfigError({ field: "cloud", message: "the simulated cloud (sim) is not part of this build" }))
+  Either.left(new ConfigError({ field: "mode", message: "the simulated cloud (sim) is not part of this build" }))
 
 /** This build's wiring: the algorithm registry, OpenStack or the simulator, decisions in the store. */
 export const makeDefaultWiring = (simCloud: SimCloudFactory): Wiring => ({
@@ -73,7 +75,7 @@ export const makeDefaultWiring = (simCloud: SimCloudFactory): Wiring => ({
         return simCloud(choice)
       default:
         return Either.left(
-          new ConfigError({ field: "cloud", message: `unknown cloud "${choice.kind}"; expected openstack or sim` })
+          new ConfigError({ field: "mode", message: `unknown cloud "${choice.kind}"; expected openstack or sim` })
         )
     }
   },

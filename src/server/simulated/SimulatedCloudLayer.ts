@@ -1,5 +1,5 @@
 /**
- * The simulated cloud for the live commands (`neat serve --cloud sim --trace SPEC`): a trace loaded
+ * The simulated cloud for the live commands (`neat serve --mode sim --trace SPEC`): a trace loaded
  * by spec (PlanetLab directory, CSV, `synthetic[:...]`), CloudSim's PlanetLab data centre, and Neat's
  * collector view of it (whole MHz, hosts' own use per interval).
  */

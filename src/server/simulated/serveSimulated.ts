@@ -1,5 +1,5 @@
 /**
- * `neat serve --cloud sim`: the whole live stack on a simulated cloud with an accelerated clock.
+ * `neat serve --mode sim`: the whole live stack on a simulated cloud with an accelerated clock.
  * The global manager (HTTP, as configured) drives the simulated cloud; one simulated interval passes
  * every `stepSeconds` real seconds, after which the simulated data collector writes each active
  * host's local files and the hosts' local managers (in process, Neat's default algorithms) send
@@ -9,7 +9,12 @@ import { randomBytes } from "node:crypto"
 import { FileSystem, type HttpServerError, type Path } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import { formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
-import { buildNeatAlgorithms, type NeatAlgorithmChoices } from "../../adapters/sim/policies/NeatAlgorithms.js"
+import {
+  buildNeatAlgorithms,
+  type NeatAlgorithmChoice,
+  type NeatAlgorithmChoices,
+  neatDefaultAlgorithms
+} from "../../adapters/sim/policies/NeatAlgorithms.js"
 import { neatAlgorithmContext } from "../../adapters/sim/policies/NeatPolicy.js"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { Cloud } from "../../core/Cloud.js"
@@ -34,6 +39,23 @@ export interface SimulatedServeSettings {
   readonly speedup?: number | undefined
   /** The local managers' algorithms (Neat's neat.conf defaults). */
   readonly algorithms?: NeatAlgorithmChoices | undefined
+  /** The global manager's placement, as named, for the report of the run. */
+  readonly placement?: NeatAlgorithmChoice | undefined
+}
+
+/** The configuration of the run in one line, printed above its metrics. */
+const describeConfiguration = (settings: SimulatedServeSettings, hosts: number): string => {
+  const reference = (choice: NeatAlgorithmChoice | undefined) =>
+    choice === undefined ? "default" : `${choice.name}:${JSON.stringify(choice.params)}`
+  const local = settings.algorithms ?? {}
+  return [
+    `underload ${reference(local.underload ?? neatDefaultAlgorithms.underload)}`,
+    `overload ${reference(local.overload ?? neatDefaultAlgorithms.overload)}`,
+    `selection ${reference(local.selection ?? neatDefaultAlgorithms.selection)}`,
+    `placement ${reference(settings.placement)}`,
+    `hosts ${hosts}`,
+    `trace ${settings.trace ?? ""}`
+  ].join(", ")
 }
 
 /** Seconds between simulated intervals from `--step-seconds` or `--speedup` (default: one a second). */
@@ -115,7 +137,8 @@ export const serveSimulated = (
       }).pipe(Effect.mapError((error) => new ConfigError({ field: "cloud", message: describeError(error) })))
       const result = yield* simulated.control.result
       yield* printReport(
-        `${report.steps} intervals, ${report.requests} requests (${report.accepted} accepted)\n${formatMetricsTable(result.metrics)}`,
+        `${report.steps} intervals, ${report.requests} requests (${report.accepted} accepted)\n` +
+          `${describeConfiguration(settings, result.metrics.hosts)}\n${formatMetricsTable(result.metrics)}`,
         { intervals: report.steps, requests: report.requests, accepted: report.accepted }
       )
     })

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { ValidationError } from "@effect/cli"
 import { Effect, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
 import { describeError } from "../../../src/core/errors.js"
@@ -27,9 +28,9 @@ describe("neat serve and neat local-manager", () => {
         String(port),
         "--os-admin-password",
         "pw",
-        "--algorithm-vm-placement-factory",
+        "--placement",
         "test/bfd",
-        "--cloud",
+        "--mode",
         "memory"
       ])
     )
@@ -50,7 +51,7 @@ describe("neat serve and neat local-manager", () => {
           String(port),
           "--os-admin-password",
           "pw",
-          "--host-name",
+          "--local-host-name",
           "h1",
           "--host-cpu-mhz",
           "2000",
@@ -70,40 +71,14 @@ describe("neat serve and neat local-manager", () => {
   it("serve names the option that is wrong", async () => {
     const cloud = new InMemoryCloud(twoHostSetup())
     const fail = (args: ReadonlyArray<string>) => Effect.runPromise(Effect.flip(runServe(cloud, args)))
-    const unknownPlacer = await fail([
-      "--os-admin-password",
-      "pw",
-      "--algorithm-vm-placement-factory",
-      "nope",
-      "--cloud",
-      "memory"
-    ])
+    const unknownPlacer = await fail(["--os-admin-password", "pw", "--placement", "nope", "--mode", "memory"])
     expect(describeError(unknownPlacer)).toBe("configuration: algorithm_vm_placement_factory: unknown: nope")
-    const badJson = await fail([
-      "--os-admin-password",
-      "pw",
-      "--algorithm-vm-placement-parameters",
-      "{x",
-      "--cloud",
-      "memory"
-    ])
-    expect(describeError(badJson)).toMatch(/^configuration: algorithm_vm_placement_parameters: not JSON/)
-    const noSecret = await fail([
-      "--disable-neat-auth",
-      "--algorithm-vm-placement-factory",
-      "test/bfd",
-      "--cloud",
-      "memory"
-    ])
-    expect(describeError(noSecret)).toMatch(/^configuration: request_signing_secret: required/)
-    const badCloud = await fail([
-      "--os-admin-password",
-      "pw",
-      "--algorithm-vm-placement-factory",
-      "test/bfd",
-      "--cloud",
-      "moon"
-    ])
-    expect(describeError(badCloud)).toBe('configuration: cloud: unknown cloud "moon"')
+    const badJson = await fail(["--os-admin-password", "pw", "--placement", "test/bfd:{x", "--mode", "memory"])
+    expect(describeError(badJson)).toMatch(/^configuration: --placement: parameters are not JSON/)
+    const noSecret = await fail(["--disable-neat-auth", "--placement", "test/bfd", "--mode", "memory"])
+    expect(describeError(noSecret)).toMatch(/^configuration: global_manager_signing_secret: required/)
+    const badCloud = await fail(["--os-admin-password", "pw", "--placement", "test/bfd", "--mode", "moon"])
+    // --mode is a choice: the parser refuses a cloud the build does not offer.
+    expect(ValidationError.isValidationError(badCloud)).toBe(true)
   })
 })

@@ -63,9 +63,9 @@ describe("--config", () => {
         conf,
         "--global-manager-port",
         String(port),
-        "--algorithm-vm-placement-factory",
+        "--placement",
         "test/bfd",
-        "--cloud",
+        "--mode",
         "memory"
       ])
     )
@@ -117,9 +117,7 @@ describe("--config", () => {
         ""
       ].join("\n")
     )
-    const error = await Effect.runPromise(
-      Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "sim"]))
-    )
+    const error = await Effect.runPromise(Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--mode", "sim"])))
     const text = describeError(error)
     expect(text).toMatch(/^InvalidConfig: 3 configuration problems:/)
     expect(text).toContain(`global_manager_port`)
@@ -130,7 +128,7 @@ describe("--config", () => {
     expect(describeError(local)).toMatch(/^InvalidConfig: 3 configuration problems:/)
   })
 
-  it("serve --cloud openstack names the adapter's missing options and where the others were set", async () => {
+  it("serve --mode openstack names the adapter's missing options and where the others were set", async () => {
     const { dir, conf } = await scratch()
     await writeFile(
       conf,
@@ -147,26 +145,26 @@ describe("--config", () => {
       ].join("\n")
     )
     const error = await Effect.runPromise(
-      Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "openstack"]))
+      Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--mode", "openstack"]))
     )
     expect(describeError(error)).toContain("wol_address")
     expect(describeError(error)).toContain("expected an IP address, got broadcast")
     expect(describeError(error)).toContain(`${conf}:8`)
     // wol_port is missing too: reported in the same run.
     expect(describeError(error)).toMatch(/wol_port: is not set/)
-    const sim = await Effect.runPromise(Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "sim"])))
+    const sim = await Effect.runPromise(Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--mode", "sim"])))
     // The simulated cloud is part of this build; without a trace it says what it needs.
     expect(describeError(sim)).toContain("configuration: trace: the sim cloud needs --trace")
   })
 
-  it("serve --cloud openstack reports every missing option at once, one per line, naming the operator's file", async () => {
+  it("serve --mode openstack reports every missing option at once, one per line, naming the operator's file", async () => {
     const { conf } = await scratch()
     await writeFile(
       conf,
       ["[DEFAULT]", "os_auth_url = http://127.0.0.1:1/v3", "wol_address = broadcast", ""].join("\n")
     )
     const error = await Effect.runPromise(
-      Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--cloud", "openstack"]))
+      Effect.flip(run(defaultWiring, "serve", ["--config", conf, "--mode", "openstack"]))
     )
     expect(error._tag).toBe("InvalidConfig")
     const lines = (error as Error).message.split("\n")

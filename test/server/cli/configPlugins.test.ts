@@ -61,9 +61,7 @@ describe("neat.conf naming a user's algorithms", () => {
     const cloud = new InMemoryCloud(twoHostSetup())
     // The in-memory cloud, with the real algorithm registry.
     const wiring: Wiring = { ...testWiring(cloud), algorithms: defaultWiring.algorithms, decisionLog: StoreDecisionLog }
-    const server = Effect.runFork(
-      runCommandInProcess(makeServeCommand(wiring), ["--config", conf, "--cloud", "memory"])
-    )
+    const server = Effect.runFork(runCommandInProcess(makeServeCommand(wiring), ["--config", conf, "--mode", "memory"]))
     try {
       await waitForHealth(`http://127.0.0.1:${port}`)
       await Effect.runPromise(
@@ -96,7 +94,7 @@ describe("neat.conf naming a user's algorithms", () => {
       ["[DEFAULT]", "global_manager_port = 99999", ...algorithmLines("./missing.ts#firstFit"), ""].join("\n")
     )
     const error = await Effect.runPromise(
-      Effect.flip(runCommandInProcess(makeServeCommand(defaultWiring), ["--config", conf, "--cloud", "sim"]))
+      Effect.flip(runCommandInProcess(makeServeCommand(defaultWiring), ["--config", conf, "--mode", "sim"]))
     )
     const text = describeError(error)
     expect(text).toMatch(/^InvalidConfig: 2 configuration problems:/)
@@ -106,7 +104,7 @@ describe("neat.conf naming a user's algorithms", () => {
     expect(text).toContain(`${conf}:9`)
   })
 
-  it("serve --cloud sim runs neat.conf's user detectors and placement in its local managers, as the built-ins", async () => {
+  it("serve --mode sim runs neat.conf's user detectors and placement in its local managers, as the built-ins", async () => {
     const conf = (name: string, lines: ReadonlyArray<string>) => {
       const file = join(modules.dir, name)
       return writeFile(file, ["[DEFAULT]", "os_admin_password = pw", ...lines, ""].join("\n")).then(() => file)
@@ -130,7 +128,7 @@ describe("neat.conf naming a user's algorithms", () => {
     const serve = (file: string) =>
       neat([
         "serve",
-        "--cloud",
+        "--mode",
         "sim",
         "--config",
         file,

@@ -44,7 +44,7 @@ describe.concurrent("MHOD's bruteforce_step: 1e-9 is refused, not a V8 crash (ex
         ""
       ].join("\n")
     )
-    const run = await neat(["serve", "--config", conf, "--cloud", "sim", "--global-manager-port", "0"])
+    const run = await neat(["serve", "--config", conf, "--mode", "sim", "--global-manager-port", "0"])
     expect(run.status).toBe(1)
     expect(run.stderr).toMatch(stepMessage)
     expect(run.stderr).toContain(`${conf}:2`)
@@ -55,7 +55,7 @@ describe.concurrent("MHOD's bruteforce_step: 1e-9 is refused, not a V8 crash (ex
 describe("negative durations and limits of neat serve are refused, not quietly replaced", () => {
   const serveFails = async (args: ReadonlyArray<string>) => {
     const command = makeServeCommand(testWiring(new InMemoryCloud(twoHostSetup())))
-    const base = ["--cloud", "memory", "--global-manager-port", "0", "--os-admin-password", "x"]
+    const base = ["--mode", "memory", "--global-manager-port", "0", "--os-admin-password", "x"]
     const error = await Effect.runPromise(Effect.flip(runCommandInProcess(command, [...base, ...args])))
     return describeError(error as { readonly _tag: string })
   }
@@ -74,8 +74,8 @@ describe("negative durations and limits of neat serve are refused, not quietly r
     [["--min-spare-hosts", "-2"], "configuration: min-spare-hosts: must be 0 or more hosts, got -2"],
     [["--snapshot-max-age", "-1"], "configuration: snapshot_max_age: must be 0 or more (seconds), got -1"],
     [
-      ["--request-freshness-window", "-5"],
-      "configuration: request_freshness_window: must be positive (seconds), got -5"
+      ["--global-manager-request-max-age", "-5"],
+      "configuration: global_manager_request_max_age: must be positive (seconds), got -5"
     ],
     [["--data-collector-interval", "-300"], "configuration: data_collector_interval: must be positive, got -300"],
     [["--network-migration-bandwidth", "0"], "configuration: network_migration_bandwidth: must be positive, got 0"],

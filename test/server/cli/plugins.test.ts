@@ -33,7 +33,8 @@ const sim = (...algorithm: ReadonlyArray<string>) =>
 
 /** The metrics without the run's wall time. */
 const metrics = (stdout: string) => {
-  const { wallSeconds: _, ...rest } = JSON.parse(stdout) as Record<string, number>
+  // Everything but the time taken and the configuration (which names the algorithm as written).
+  const { wallSeconds: _, wall_seconds: _s, configuration: _c, ...rest } = JSON.parse(stdout) as Record<string, number>
   return rest
 }
 
@@ -87,8 +88,8 @@ describe("a user's algorithm module", () => {
     expect(results.map((result) => result.params.overload)).toEqual(["threshold:0.7", `${modules.thr}#thr:0.7`])
     expect(results[0]?.modules).toBeUndefined()
     expect(results[1]?.modules).toEqual({ [`${modules.thr}#thr`]: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) })
-    const { wallSeconds: _a, ...builtIn } = results[0]?.metrics ?? {}
-    const { wallSeconds: _b, ...user } = results[1]?.metrics ?? {}
+    const { wallSeconds: _a, wall_seconds: _as, ...builtIn } = results[0]?.metrics ?? {}
+    const { wallSeconds: _b, wall_seconds: _bs, ...user } = results[1]?.metrics ?? {}
     expect(user).toEqual(builtIn)
   }, 120_000)
 

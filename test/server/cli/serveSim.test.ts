@@ -1,10 +1,10 @@
-/** `neat serve --cloud sim`: the live stack over a simulated trace, end to end through the CLI. */
+/** `neat serve --mode sim`: the live stack over a simulated trace, end to end through the CLI. */
 import { describe, expect, it } from "vitest"
 import { neat } from "../../support/neatCli.js"
 
-const base = ["serve", "--cloud", "sim", "--global-manager-host", "127.0.0.1", "--global-manager-port", "0"]
+const base = ["serve", "--mode", "sim", "--global-manager-host", "127.0.0.1", "--global-manager-port", "0"]
 
-describe("neat serve --cloud sim", () => {
+describe("neat serve --mode sim", () => {
   it("runs the trace through the global manager and local managers, then prints the metrics", async () => {
     const run = await neat([
       ...base,

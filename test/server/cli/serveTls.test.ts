@@ -16,10 +16,10 @@ import { testWiring } from "../../support/testWiring.js"
 
 const serve = (args: ReadonlyArray<string>) =>
   runCommandInProcess(makeServeCommand(testWiring(new InMemoryCloud(twoHostSetup()))), [
-    ...(args.includes("--cloud") ? [] : ["--cloud", "memory"]),
+    ...(args.includes("--mode") ? [] : ["--mode", "memory"]),
     "--os-admin-password",
     "x",
-    "--algorithm-vm-placement-factory",
+    "--placement",
     "test/bfd",
     ...args
   ])
@@ -108,10 +108,10 @@ describeWithRequirement("neat serve over TLS", certificate, (tls) => {
         f.certFile,
         "--global-manager-tls-key",
         f.keyFile,
-        "--cloud",
+        "--mode",
         "sim"
       ],
-      "configuration: global_manager_tls_cert: TLS is served with --cloud openstack; the simulated cloud's local managers speak plain HTTP"
+      "configuration: global_manager_tls_cert: TLS is served with --mode openstack; the simulated cloud's local managers speak plain HTTP"
     ]
   ])("refuses an incomplete or unreadable pair (%#)", async (args, message) => {
     const text = await refusal(["--global-manager-port", "0", ...args(tls)])

@@ -20,11 +20,42 @@ for (const [name, percent] of [
 }
 
 describe("neat sim", () => {
-  it("prints one JSON object with the study's metrics", () => {
+  it("prints one JSON object with the study's metrics in snake_case, the configuration first", () => {
     const run = neatSync(["sim", "--trace", traceDir, "--hosts", "4", "--format", "json"])
     expect(run.stderr).toBe("")
     expect(run.status).toBe(0)
     const metrics = JSON.parse(run.stdout) as Record<string, unknown>
+    expect(Object.keys(metrics)[0]).toBe("configuration")
+    expect(metrics.configuration).toEqual({
+      policy: "cloudsim",
+      overload: "thr:0.8",
+      selection: "mmt",
+      underload: null,
+      placement: null,
+      seed: null,
+      hosts: 4,
+      trace: traceDir,
+      vm_order: null
+    })
+    for (const key of [
+      "energy_kwh",
+      "migrations",
+      "slatah_pct",
+      "pdm_pct",
+      "slav_pct",
+      "esv",
+      "host_shutdowns",
+      "mean_time_before_migration_sec",
+      "overload_time_fraction",
+      "idle_time_fraction",
+      "vms",
+      "hosts",
+      "wall_seconds"
+    ]) {
+      expect(typeof metrics[key], key).toBe("number")
+    }
+    // The camelCase keys of the previous release stay, deprecated, for one release.
+    expect(metrics.energyKwh).toBe(metrics.energy_kwh)
     for (const key of [
       "energyKwh",
       "migrations",
@@ -154,7 +185,7 @@ describe("neat sim", () => {
       "--format",
       "json"
     ])
-    expect((JSON.parse(json.stdout) as { serverGroups: { groups: number } }).serverGroups.groups).toBe(1)
+    expect((JSON.parse(json.stdout) as { server_groups: { groups: number } }).server_groups.groups).toBe(1)
 
     const otherPolicy = neatSync(["sim", "--trace", traceDir, "--hosts", "4", "--server-groups", groups])
     expect(otherPolicy.status).toBe(1)

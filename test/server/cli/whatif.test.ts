@@ -75,9 +75,7 @@ describe("neat whatif", () => {
         "--since",
         "2h",
         "--underload",
-        "underload/threshold",
-        "--underload-parameters",
-        '{"threshold": 0.3}',
+        'underload/threshold:{"threshold": 0.3}',
         "--report",
         report
       ])

@@ -1,5 +1,5 @@
 /**
- * The whole live stack against the real fake OpenStack: `neat serve --cloud openstack` (in
+ * The whole live stack against the real fake OpenStack: `neat serve --mode openstack` (in
  * process, store on SQLite, configured from one neat.conf), and on each of compute5 and compute6 a
  * data collector fed by `UsageReplay` (each VM replays a utilisation series) and `neat
  * local-manager`. compute5's VM idles: compute5 is underloaded, its VM is live-migrated through
@@ -61,7 +61,7 @@ const idle = [0.1]
 const steady = [0.6]
 const loaded = [1]
 
-describeWithRequirement("the live stack consolidates the fake OpenStack (serve --cloud openstack)", env, (values) => {
+describeWithRequirement("the live stack consolidates the fake OpenStack (serve --mode openstack)", env, (values) => {
   const credentials = adminCredentials(values)
   const scratch = mkdtempSync(join(tmpdir(), "neat-live-"))
   const marker = join(scratch, "asleep")
@@ -155,7 +155,7 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
     const run = <A, E>(effect: Effect.Effect<A, E, never>) => {
       fibers.push(Effect.runFork(effect.pipe(Effect.provide(quiet))))
     }
-    run(runCommandInProcess(makeServeCommand(defaultWiring), ["--config", conf, "--cloud", "openstack"]))
+    run(runCommandInProcess(makeServeCommand(defaultWiring), ["--config", conf, "--mode", "openstack"]))
     const config = await Effect.runPromise(loadNeatConfig({ configFile: conf }).pipe(Effect.provide(NodeContext.layer)))
     for (const host of hosts) {
       const directory = join(scratch, host)
@@ -182,7 +182,7 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
           conf,
           "--local-data-directory",
           directory,
-          "--host-name",
+          "--local-host-name",
           host,
           "--host-cpu-mhz",
           "16000"

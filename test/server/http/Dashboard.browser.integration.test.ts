@@ -1,6 +1,6 @@
 /**
  * The dashboard in a real browser: Debian's chromium driven by playwright-core, against
- * `neat serve --cloud sim` started as an operator would (a child process of the CLI, recommend
+ * `neat serve --mode sim` started as an operator would (a child process of the CLI, recommend
  * mode, an accelerated clock, a SQLite store, 127.0.0.1). Needs NEAT_TEST_CHROMIUM (set by
  * .ci/services/chromium.sh); NEAT_UPDATE_DOCS_SCREENSHOT=1 also refreshes docs/dashboard.png.
  */
@@ -21,7 +21,7 @@ const token = "browser-test-dashboard-token"
 /** Real seconds per simulated interval: long enough for the page to poll (every 1.5 s) within a step. */
 const stepSeconds = 3
 
-describeWithRequirement("dashboard in a browser, on neat serve --cloud sim", env, (values) => {
+describeWithRequirement("dashboard in a browser, on neat serve --mode sim", env, (values) => {
   let neat: ServedCli
   let context: BrowserContext
   let dir: string

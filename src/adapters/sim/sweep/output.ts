@@ -43,6 +43,17 @@ export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult
  * JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null; `vmOrder`
  * when not the default; `timeline`, the run's sampled timeline, when the runner produced one).
  */
+/** A timeline's series under snake_case names, then the camelCase ones (deprecated). */
+const snakeTimeline = (timeline: ReturnType<typeof plainTimeline>) => ({
+  time_sec: timeline.timeSec,
+  active_hosts: timeline.activeHosts,
+  power_w: timeline.powerW,
+  migrations: timeline.migrations,
+  timeSec: timeline.timeSec,
+  activeHosts: timeline.activeHosts,
+  powerW: timeline.powerW
+})
+
 export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyArray<SweepResult>): string =>
   `${JSON.stringify(
     {
@@ -55,11 +66,20 @@ export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyAr
         params: job.params,
         ...(job.modules === undefined ? {} : { modules: job.modules }),
         trace: job.trace,
-        ...(job.vmOrder === undefined ? {} : { vmOrder: { file: job.vmOrder.file, sha256: job.vmOrder.sha256 } }),
+        ...(job.vmOrder === undefined
+          ? {}
+          : {
+              vm_order: { file: job.vmOrder.file, sha256: job.vmOrder.sha256 },
+              vmOrder: { file: job.vmOrder.file, sha256: job.vmOrder.sha256 }
+            }),
+        // snake_case as in sweep.csv and the store; the camelCase keys follow, deprecated, for one release.
         metrics: Object.fromEntries(
-          METRIC_COLUMNS.map(([metric]) => [metric, Number.isFinite(metrics[metric]) ? metrics[metric] : null])
+          [
+            ...METRIC_COLUMNS.map(([metric, column]) => [column, metric] as const),
+            ...METRIC_COLUMNS.map(([metric]) => [metric, metric] as const)
+          ].map(([key, metric]) => [key, Number.isFinite(metrics[metric]) ? metrics[metric] : null])
         ),
-        ...(timeline === undefined ? {} : { timeline: plainTimeline(timeline) })
+        ...(timeline === undefined ? {} : { timeline: snakeTimeline(plainTimeline(timeline)) })
       }))
     },
     null,

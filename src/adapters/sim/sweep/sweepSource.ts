@@ -48,6 +48,41 @@ const SweepJsonSchema = Schema.Struct({ results: Schema.Array(ResultSchema) })
 
 const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+
+/** The value of `snake`, else of `camel` (files written before keys became snake_case). */
+const either = (record: Record<string, unknown>, snake: string, camel: string): unknown =>
+  record[snake] !== undefined ? record[snake] : record[camel]
+
+const snakeTimelineKeys = [
+  ["time_sec", "timeSec"],
+  ["active_hosts", "activeHosts"],
+  ["power_w", "powerW"],
+  ["migrations", "migrations"]
+] as const
+
+/** A sweep.json result in the reader's (camelCase) shape, from snake_case keys or the old camelCase ones. */
+const normalizeResult = (result: unknown): unknown => {
+  if (!isObject(result)) return result
+  const { vm_order, metrics, timeline, ...rest } = result
+  const vmOrder = vm_order ?? rest.vmOrder
+  return {
+    ...rest,
+    ...(vmOrder === undefined ? {} : { vmOrder }),
+    metrics: isObject(metrics)
+      ? Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [metric, either(metrics, column, metric)]))
+      : metrics,
+    ...(timeline === undefined
+      ? {}
+      : {
+          timeline: isObject(timeline)
+            ? Object.fromEntries(snakeTimelineKeys.map(([snake, camel]) => [camel, either(timeline, snake, camel)]))
+            : timeline
+        })
+  }
+}
+
 /** Reads a sweep.json written by `neat sweep`. */
 export const readSweepJson = (file: string): Effect.Effect<ReadonlyArray<SweepResult>, InputError> =>
   Effect.gen(function* () {
@@ -59,7 +94,9 @@ export const readSweepJson = (file: string): Effect.Effect<ReadonlyArray<SweepRe
       try: (): unknown => JSON.parse(text),
       catch: (cause) => new InputError({ file, message: `not valid JSON: ${describe(cause)}` })
     })
-    const decoded = yield* Schema.decodeUnknown(SweepJsonSchema)(json).pipe(
+    const normalized =
+      isObject(json) && Array.isArray(json.results) ? { ...json, results: json.results.map(normalizeResult) } : json
+    const decoded = yield* Schema.decodeUnknown(SweepJsonSchema)(normalized).pipe(
       Effect.mapError(
         (error) => new InputError({ file, message: `not a sweep.json of neat sweep: ${parseErrorLine(error)}` })
       )

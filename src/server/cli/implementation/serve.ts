@@ -10,6 +10,7 @@ import { Store } from "../../db/Store.js"
 import type { StoreError } from "../../db/StoreError.js"
 import type { ServeFlags } from "../serve.js"
 
+export { parseAlgorithmRef } from "../../../algorithms/catalogue/catalogue.js"
 export { preloadAlgorithmRefs } from "../../../algorithms/catalogue/preload.js"
 export { registryAlgorithmValidator } from "../../config/registryValidator.js"
 export { storePlanBookLayer } from "../../db/StorePlanBook.js"

@@ -1,9 +1,9 @@
 /** What `neat sim` runs on: loaded by its handler, so that other commands and `--help` never load the simulator. */
 export { writeReport } from "../../../adapters/sim/report/writeReport.js"
-export { loadServerGroups } from "../../../adapters/sim/ServerGroupsFile.js"
 export { runSimulationEffect } from "../../../adapters/sim/runSimulation.js"
+export { loadServerGroups } from "../../../adapters/sim/ServerGroupsFile.js"
 export { simulationOptionsFromParams } from "../../../adapters/sim/simulationParams.js"
 export { loadTrace } from "../../../adapters/sim/traces/loadTrace.js"
 export { loadPlanetLab } from "../../../adapters/sim/traces/planetLab.js"
 export { preloadAlgorithmRefs } from "../../../algorithms/catalogue/preload.js"
-export { planSimRuns } from "../simRuns.js"
+export { describeRunConfiguration, planSimRuns, runConfiguration } from "../simRuns.js"

@@ -20,7 +20,9 @@ import { parseShard, type Shard, shardFromEnv } from "../../../adapters/sim/swee
 import { parseRunnerRef } from "../../../adapters/sim/sweep/simulationRunnerRef.js"
 import { formatStatisticsText } from "../../../adapters/sim/sweep/statistics/statisticsTables.js"
 import { parseTableTarget, writeTable } from "../../../adapters/sim/sweep/statistics/tableTarget.js"
+import { parseAlgorithmRef } from "../../../algorithms/catalogue/catalogue.js"
 import { loadedUserFactories, preloadAlgorithmRefs } from "../../../algorithms/catalogue/preload.js"
+import type { AlgorithmFamily } from "../../../algorithms/registry.js"
 import { ConfigError, InputError } from "../../../core/errors.js"
 
 import { type SweepFlags, SweepJobsFailed } from "../sweep.js"
@@ -38,6 +40,8 @@ type Parsed = {
  * Loads the user algorithms the grid names (a missing module fails here, before any worker starts)
  * and records their content hashes in the grid, so that each stored job says which code it ran.
  */
+const algorithmFamilies: ReadonlyArray<AlgorithmFamily> = ["underload", "overload", "selection", "placement"]
+
 const withUserModules = (grid: SweepGrid): Effect.Effect<SweepGrid, ConfigError> =>
   Effect.gen(function* () {
     const refs = gridBlocks(grid).flatMap((block) =>
@@ -46,6 +50,14 @@ const withUserModules = (grid: SweepGrid): Effect.Effect<SweepGrid, ConfigError>
       )
     )
     yield* preloadAlgorithmRefs(refs)
+    // Every algorithm reference parsed now, by the one parser, rather than failing job by job.
+    for (const block of gridBlocks(grid)) {
+      for (const family of algorithmFamilies) {
+        for (const value of block.parameters[family] ?? []) {
+          if (typeof value === "string") yield* parseAlgorithmRef(family, value, family)
+        }
+      }
+    }
     const loaded = loadedUserFactories(refs)
     if (loaded.length === 0) return grid
     return { ...grid, modules: Object.fromEntries(loaded.map((factory) => [factory.ref, factory.contentHash])) }

@@ -2,7 +2,7 @@
  * A sweep keeps the timelines its runner returns with the results (store and sweep.json), so a
  * resumed sweep and `neat report` re-rendering from either source draw the "Over time" section.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
@@ -61,6 +61,31 @@ describe("a sweep's timelines", () => {
         migrations: [2, 0, 2]
       })
     }
+  }, 60_000)
+
+  it("are written with snake_case keys (camelCase aliases for one release), and a previous release's sweep.json still reads", async () => {
+    const written = JSON.parse(readFileSync(json, "utf8")) as {
+      results: Array<{ metrics: Record<string, unknown>; timeline: Record<string, unknown> }>
+    }
+    const [first] = written.results
+    expect(Object.keys(first!.metrics).slice(0, 2)).toEqual(["energy_kwh", "migrations"])
+    expect(first!.metrics.energyKwh).toBe(first!.metrics.energy_kwh)
+    expect(first!.timeline.active_hosts).toEqual([10, 20, 30])
+    expect(first!.timeline.activeHosts).toEqual([10, 20, 30])
+    // The previous release wrote camelCase only.
+    const old = join(dir, "old-sweep.json")
+    const camelOnly = {
+      ...written,
+      results: written.results.map((result) => ({
+        ...result,
+        metrics: Object.fromEntries(Object.entries(result.metrics).filter(([key]) => !key.includes("_"))),
+        timeline: Object.fromEntries(Object.entries(result.timeline).filter(([key]) => !key.includes("_")))
+      }))
+    }
+    writeFileSync(old, JSON.stringify(camelOnly))
+    const fromOld = await Effect.runPromise(loadSweepSource(old))
+    const fromNew = await Effect.runPromise(loadSweepSource(json))
+    expect(fromOld.results).toEqual(fromNew.results)
   }, 60_000)
 
   it("are drawn by neat report re-rendering from the SQLite store and from sweep.json", async () => {

@@ -1,6 +1,6 @@
 /**
  * The compiled CLI, as the installed `neat` runs it (node bin/neat.js → dist/, no tsx, no
- * TypeScript sources): --help, sim, decide and serve --cloud sim work, and each command loads only
+ * TypeScript sources): --help, sim, decide and serve --mode sim work, and each command loads only
  * what it uses (modules recorded by a module hook, mapped to sources and packages through the
  * build's dist/modules.json).
  */
@@ -20,11 +20,17 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 const serverPackages = ["ssh2", "pg", "mysql2", "kysely", "better-sqlite3", "undici", "ws", "find-my-way-ts"]
 const serverSources = ["src/server/http/", "src/server/db/", "src/adapters/nova/", "src/server/live/"]
 
-/** Small modules of plain values that options show: serve's defaults, sim's policies and metric names. */
+/**
+ * Small modules of plain values that options show (serve's defaults, sim's policies and metric
+ * names), and the algorithm-reference splitter the command line uses to rewrite old flag spellings.
+ */
 const optionModules = [
   "src/server/http/GlobalManagerOptions.ts",
   "src/adapters/sim/SimulationOptions.ts",
-  "src/adapters/sim/formatMetrics.ts"
+  "src/adapters/sim/formatMetrics.ts",
+  "src/adapters/sim/sweep/metricColumns.ts",
+  "src/algorithms/catalogue/reference.ts",
+  "src/algorithms/catalogue/loadedModules.ts"
 ]
 
 const neverLoaded = (modules: ReadonlySet<string>, names: ReadonlyArray<string>, prefixes: ReadonlyArray<string>) =>
@@ -89,7 +95,7 @@ describe("the compiled CLI", () => {
     expect(run.stderr).toBe("")
     expect(run.status).toBe(0)
     const metrics = JSON.parse(run.stdout) as Record<string, unknown>
-    expect(typeof metrics.energyKwh).toBe("number")
+    expect(typeof metrics.energy_kwh).toBe("number")
     expect(run.modules.has("src/adapters/sim/runSimulation.ts")).toBe(true)
     expect(neverLoaded(run.modules, serverPackages, serverSources)).toEqual([])
     expect(run.modules.has("src/server/simulated/serveSimulated.ts")).toBe(false)
@@ -108,10 +114,10 @@ describe("the compiled CLI", () => {
     expect(neverLoaded(run.modules, serverPackages, serverSources)).toEqual([])
   })
 
-  it("serve --cloud sim answers /healthz on loopback and stops on SIGTERM", async () => {
+  it("serve --mode sim answers /healthz on loopback and stops on SIGTERM", async () => {
     const served = await startServedCli([
       "serve",
-      "--cloud",
+      "--mode",
       "sim",
       "--trace",
       "synthetic:vms=4,seed=1,days=0.1",

@@ -39,10 +39,10 @@ const directory = mkdtempSync(join(tmpdir(), "neat-json-logs-"))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
 describe("--log-format json", () => {
-  it("serve --cloud sim: JSON only, URLs at start, recommendations at INFO with their request id, the report last", async () => {
+  it("serve --mode sim: JSON only, URLs at start, recommendations at INFO with their request id, the report last", async () => {
     const run = await neat([
       "serve",
-      "--cloud",
+      "--mode",
       "sim",
       "--log-format",
       "json",
@@ -83,7 +83,7 @@ describe("--log-format json", () => {
     expect(report?.intervals).toBeGreaterThan(0)
   }, 60_000)
 
-  it("serve --cloud openstack: JSON only, the URLs at start and the request id of a reallocation", async () => {
+  it("serve --mode openstack: JSON only, the URLs at start and the request id of a reallocation", async () => {
     const conf = join(directory, "openstack.conf")
     mkdirSync(join(directory, "openstack"), { recursive: true })
     for (const file of ["key", "known_hosts"]) writeFileSync(join(directory, "openstack", file), "")
@@ -106,7 +106,7 @@ describe("--log-format json", () => {
     )
     const served = await startServedCli([
       "serve",
-      "--cloud",
+      "--mode",
       "openstack",
       "--config",
       conf,
@@ -158,7 +158,7 @@ describe("--log-format json", () => {
         new URL(served.url).port,
         "--os-admin-password",
         "pw",
-        "--host-name",
+        "--local-host-name",
         "host-1",
         "--host-cpu-mhz",
         "2000",

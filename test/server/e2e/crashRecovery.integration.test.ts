@@ -1,5 +1,5 @@
 /**
- * kill -9 of `neat serve --cloud openstack` in the middle of an action, against the fake OpenStack
+ * kill -9 of `neat serve --mode openstack` in the middle of an action, against the fake OpenStack
  * (compute7 and compute8, kept for this suite) and the loopback sshd, then a restart: the intent
  * log shows what was unfinished, the restarted global manager settles it against Nova before its
  * first request, and afterwards no VM is unaccounted for (Nova, the store's migrations and the
@@ -80,7 +80,7 @@ describeWithRequirement("kill -9 of neat serve mid-action, then a restart (fake 
   }
   const serviceOf = async (host: string) => (await computeServices(admin)).find((s) => s.host === host)
   const serve = async () => {
-    served = await startServedCli(["serve", "--config", conf, "--cloud", "openstack"], {}, 60_000)
+    served = await startServedCli(["serve", "--config", conf, "--mode", "openstack"], {}, 60_000)
     return served
   }
   const killHard = async (running: ServedCli) => {

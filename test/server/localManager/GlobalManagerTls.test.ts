@@ -36,11 +36,11 @@ describeWithRequirement("the local manager's client over TLS", certificate, (tls
     port = await freePort()
     fiber = Effect.runFork(
       runCommandInProcess(makeServeCommand(testWiring(new InMemoryCloud(twoHostSetup()))), [
-        "--cloud",
+        "--mode",
         "memory",
         "--os-admin-password",
         "secret",
-        "--algorithm-vm-placement-factory",
+        "--placement",
         "test/bfd",
         "--global-manager-port",
         String(port),
@@ -120,9 +120,9 @@ describeWithRequirement("the local manager's client over TLS", certificate, (tls
       runCommandInProcess(makeServeCommand(wiring), [
         "--config",
         conf,
-        "--cloud",
+        "--mode",
         "memory",
-        "--algorithm-vm-placement-factory",
+        "--placement",
         "test/bfd"
       ])
     )

@@ -12,7 +12,8 @@
  * whose VMs lack data is dropped; VMs deleted meanwhile (or no longer on the host) are left out;
  * a host that vanished or is not active gets no plan.
  */
-import type { PlacementHost, VmPlacer } from "../../algorithms/types.js"
+import { columnarPlacementInput } from "../../algorithms/placement/placementColumns.js"
+import type { PlacementHost, PlacementInput, VmPlacer } from "../../algorithms/types.js"
 import type { Migration, Placement, Plan } from "../Placement.js"
 import { emptyPlan } from "../Placement.js"
 import type { VmSample } from "../Vm.js"
@@ -23,7 +24,8 @@ import {
   hostView,
   type PlacementCandidates,
   placementCandidates,
-  roleInSnapshot
+  roleInSnapshot,
+  targetColumns
 } from "./SnapshotViews.js"
 
 export interface PlanningOptions {
@@ -75,18 +77,21 @@ export interface PlanningResult {
 }
 
 /**
- * The placement targets other than the source host: the same array when the source is not a
- * target, else one exact-size copy. The source's position comes from the candidates' index, so
- * no host is looked at.
+ * The placement input of a request from `source`: the targets other than the source, given as
+ * the candidates' columns less the source's row (its position comes from the candidates' index,
+ * so no host is looked at and nothing is copied unless the placer reads `hosts`).
  */
-const targetsWithout = (candidates: PlacementCandidates, source: HostView): ReadonlyArray<PlacementHost> => {
-  const targets = candidates.targets
-  const at = candidates.targetPosition[source.index]!
-  if (at < 0) return targets
-  const out = new Array<PlacementHost>(targets.length - 1)
-  for (let i = 0; i < at; i++) out[i] = targets[i]!
-  for (let i = at + 1; i < targets.length; i++) out[i - 1] = targets[i]!
-  return out
+const placementInputFrom = (
+  candidates: PlacementCandidates,
+  source: HostView,
+  inactiveHosts: ReadonlyArray<PlacementHost>,
+  vms: PlacementInput["vms"]
+): { readonly input: PlacementInput; readonly activeHosts: number } => {
+  const skip = candidates.targetPosition[source.index]!
+  return {
+    input: columnarPlacementInput(targetColumns(candidates), skip, inactiveHosts, vms),
+    activeHosts: candidates.targets.length - (skip >= 0 ? 1 : 0)
+  }
 }
 
 /** The hosts other than `name`: the same array when it is not there, else one exact-size copy. */
@@ -181,23 +186,25 @@ export const planUnderload = (
 
   const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
   const sourceName = source.host.name
-  const targets = targetsWithout(candidates, source)
   const idle = candidates.idle.includes(sourceName)
     ? candidates.idle.filter((host) => host !== sourceName)
     : candidates.idle.slice()
   const idleToSuspend = options.suspendIdleHosts ? idle : []
-  const inputs = { activeHosts: targets.length, inactiveHosts: 0, vmsToPlace: vms }
+  const { input, activeHosts } = placementInputFrom(
+    candidates,
+    source,
+    [],
+    vms.map((uuid) => vmSample(snapshot, uuid))
+  )
+  const inputs = { activeHosts, inactiveHosts: 0, vmsToPlace: vms }
   if (vms.length === 0) {
     const plan = { migrations: [], wake: [], suspend: [source.host.name, ...idleToSuspend] }
     return { status: "planned", detail: "the host holds no VM", plan, placement: {}, placerState, inputs }
   }
-  const [placement, nextState] = placer.place(
-    { hosts: targets, inactiveHosts: [], vms: vms.map((uuid) => vmSample(snapshot, uuid)) },
-    placerState
-  )
+  const [placement, nextState] = placer.place(input, placerState)
   const idleOnly = { migrations: [], wake: [], suspend: idleToSuspend }
   if (placement === undefined || Object.keys(placement).length === 0) {
-    const detail = `the ${vms.length} VMs do not fit on the ${targets.length} other active hosts`
+    const detail = `the ${vms.length} VMs do not fit on the ${activeHosts} other active hosts`
     return { status: "noFit", detail, plan: idleOnly, placement: {}, placerState: nextState, inputs }
   }
   const invalid = checkPlacement(
@@ -243,13 +250,15 @@ export const planOverload = (
 
   const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
   const sourceName = source.host.name
-  const targets = targetsWithout(candidates, source)
   const inactive = withoutHost(candidates.inactive, sourceName)
-  const inputs = { activeHosts: targets.length, inactiveHosts: inactive.length, vmsToPlace: vms }
-  const [placement, nextState] = placer.place(
-    { hosts: targets, inactiveHosts: inactive, vms: vms.map((uuid) => vmSample(snapshot, uuid)) },
-    placerState
+  const { input, activeHosts } = placementInputFrom(
+    candidates,
+    source,
+    inactive,
+    vms.map((uuid) => vmSample(snapshot, uuid))
   )
+  const inputs = { activeHosts, inactiveHosts: inactive.length, vmsToPlace: vms }
+  const [placement, nextState] = placer.place(input, placerState)
   if (placement === undefined || Object.keys(placement).length === 0) {
     const detail = `the ${vms.length} VMs do not fit on the other hosts`
     return { status: "noFit", detail, plan: emptyPlan, placement: {}, placerState: nextState, inputs }

@@ -76,12 +76,20 @@ const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns)
   return free
 }
 
+let scratchTaken = new Uint8Array(0)
+
+/** One flag per row, all clear (whoever sets flags clears them before returning). */
+const takenFlags = (rows: number): Uint8Array => {
+  if (scratchTaken.length < rows) scratchTaken = new Uint8Array(Math.max(rows, 2 * scratchTaken.length))
+  return scratchTaken
+}
+
 /**
  * Best fit decreasing over active hosts given as columns (no host to wake), VMs in `vmOrder`:
- * the keys are the free capacities kept with the columns, and the free capacities as VMs are
- * placed a copy of them in scratch space, so nothing per host is allocated. The same comparisons
- * as the general procedure below, on rows instead of positions in `hosts` (the row left out
- * is skipped; the rows keep the hosts' order).
+ * the keys are the free capacities kept with the columns; a row that has taken a VM is flagged
+ * and its remaining capacity kept in scratch space, so a request copies nothing per host. The
+ * same comparisons as the general procedure below, on rows instead of positions in `hosts` (the
+ * row left out is skipped; the rows keep the hosts' order).
  */
 const placeOnColumns = (
   params: BestFitDecreasingParams,
@@ -95,14 +103,8 @@ const placeOnColumns = (
   const skip = columnar.skip
   const hosts = columnar.columns.hosts
   const vmCount = vmOrder.length
-  // Placing VMs only takes capacity away: a VM needing more CPU than any host had fits nowhere
-  // (most requests to empty a host end here, at the largest VM).
+  // A VM needing more CPU than any host had fits nowhere (many requests to empty a host end here).
   if (vmCount > 0 && !(key.maxCpu >= vmCpu[vmOrder[0]!]!)) return undefined
-  const buffers = scratch(rows)
-  const freeCpu = buffers.values.subarray(0, rows)
-  const freeRam = buffers.values.subarray(rows, 2 * rows)
-  freeCpu.set(key.cpu)
-  freeRam.set(key.ram)
   const keyCpu = key.cpu
   const keyRam = key.ram
   /** True when row a comes before row b (equal keys: the earlier row, as a stable sort keeps them). */
@@ -114,22 +116,38 @@ const placeOnColumns = (
     const byName = compareCodePoints(hosts[a]!.name, hosts[b]!.name)
     return byName !== 0 ? byName < 0 : a < b
   }
-  const placed: Array<[string, string]> = []
-  for (let k = 0; k < vmCount; k++) {
-    const v = vmOrder[k]!
-    const cpu = vmCpu[v]!
-    const ram = vms[v]!.ramMb
-    if (!(key.maxCpu >= cpu)) return undefined
-    let target = -1
-    for (let r = 0; r < rows; r++) {
-      if (freeCpu[r]! >= cpu && freeRam[r]! >= ram && r !== skip && (target < 0 || before(r, target))) target = r
+  const buffers = scratch(rows)
+  const freeCpu = buffers.values.subarray(0, rows)
+  const freeRam = buffers.values.subarray(rows, 2 * rows)
+  const taken = takenFlags(rows)
+  const takenRows: Array<number> = []
+  try {
+    const placed: Array<[string, string]> = []
+    for (let k = 0; k < vmCount; k++) {
+      const v = vmOrder[k]!
+      const cpu = vmCpu[v]!
+      const ram = vms[v]!.ramMb
+      let target = -1
+      for (let r = 0; r < rows; r++) {
+        if (r === skip) continue
+        const fits = taken[r] === 0 ? keyCpu[r]! >= cpu && keyRam[r]! >= ram : freeCpu[r]! >= cpu && freeRam[r]! >= ram
+        if (fits && (target < 0 || before(r, target))) target = r
+      }
+      if (target < 0) return undefined
+      if (taken[target] === 0) {
+        taken[target] = 1
+        takenRows.push(target)
+        freeCpu[target] = keyCpu[target]!
+        freeRam[target] = keyRam[target]!
+      }
+      freeCpu[target] = freeCpu[target]! - cpu
+      freeRam[target] = freeRam[target]! - ram
+      placed.push([vms[v]!.uuid, hosts[target]!.name])
     }
-    if (target < 0) return undefined
-    freeCpu[target] = freeCpu[target]! - cpu
-    freeRam[target] = freeRam[target]! - ram
-    placed.push([vms[v]!.uuid, hosts[target]!.name])
+    return Object.fromEntries(placed)
+  } finally {
+    for (const r of takenRows) taken[r] = 0
   }
-  return Object.fromEntries(placed)
 }
 
 /** Places every VM of `input`, or returns `undefined` when they do not all fit. */

@@ -7,9 +7,12 @@
 #   neat sim on PlanetLab 20110303, LR-MMT-1.2, CloudSim's VM order (CloudSim's own experiment)
 #   npm start (the README's first command: a synthetic day and its HTML report)
 #   neat sim --policy neat on the same day and order
-# and CloudSim 3.0.3's whole run when a jar is given (NEAT_CLOUDSIM_JAR: a jar whose main class
-# runs PlanetLab's LR-MMT-1.2 on the day; NEAT_CLOUDSIM_ARGS its arguments), else its figures
-# recorded in ../shared/reference (another session, said so). See docs/performance.md.
+# and CloudSim 3.0.3's whole run of the same experiment when it is given, else its figures recorded
+# in ../shared/reference (another session, said so). CloudSim is given either as a class path
+# (NEAT_CLOUDSIM_CLASSPATH: CloudSim's compiled classes, commons-math3 and a folder holding
+# workload/planetlab/20110303, as its LrMmt example reads the day from its class path; the
+# example's main class runs) or as a jar (NEAT_CLOUDSIM_JAR, arguments in NEAT_CLOUDSIM_ARGS).
+# docs/performance.md says how to build the class path from CloudSim's sources.
 # Usage: bench/wholeProcess.sh [RUNS]   (5 by default; NEAT_SHARED_DIR, default ../shared)
 # NEAT_BENCH_ROOT=DIR times another checkout's bin/neat.js and npm start instead (for "before"
 # figures in the same session, e.g. `git archive 48eeb61 | tar -x -C DIR` with node_modules linked).
@@ -79,15 +82,18 @@ measure "neat sim, 20110303, LR-MMT-1.2, CloudSim's VM order" \
 measure "npm start" npm --prefix "$root" start --silent
 measure "neat sim --policy neat, 20110303, CloudSim's VM order" \
   node "$root/bin/neat.js" sim --trace "$day" --vm-order "$order" --policy neat
-if [ -n "${NEAT_CLOUDSIM_JAR:-}" ]; then
+if [ -n "${NEAT_CLOUDSIM_CLASSPATH:-}" ]; then
+  measure "CloudSim 3.0.3, 20110303, LR-MMT-1.2 (its LrMmt example)" \
+    java -cp "$NEAT_CLOUDSIM_CLASSPATH" org.cloudbus.cloudsim.examples.power.planetlab.LrMmt
+elif [ -n "${NEAT_CLOUDSIM_JAR:-}" ]; then
   # shellcheck disable=SC2086
   measure "CloudSim 3.0.3, 20110303, LR-MMT-1.2 (java -jar $NEAT_CLOUDSIM_JAR)" \
     java -jar "$NEAT_CLOUDSIM_JAR" ${NEAT_CLOUDSIM_ARGS:-}
 fi
 echo
 echo "- load after: $(uptime | sed 's/.*load average/load average/')"
-if [ -z "${NEAT_CLOUDSIM_JAR:-}" ] && [ -f "$reference" ]; then
+if [ -z "${NEAT_CLOUDSIM_JAR:-}${NEAT_CLOUDSIM_CLASSPATH:-}" ] && [ -f "$reference" ]; then
   awk -F, 'NR > 1 && $4 == "LR" && $5 == "MMT" && $6 == "1.2" && $2 == "listFiles" {
-    printf "- CloudSim 3.0.3, not run here (no NEAT_CLOUDSIM_JAR): its run recorded in the reference CSV (another session, 2 cores): %.1f s wall, %.0f MB peak RSS\n", $22, $23 / 1024
+    printf "- CloudSim 3.0.3, not run here (no NEAT_CLOUDSIM_CLASSPATH or NEAT_CLOUDSIM_JAR): its run recorded in the reference CSV (another session, 2 cores): %.1f s wall, %.0f MB peak RSS\n", $22, $23 / 1024
   }' "$reference"
 fi

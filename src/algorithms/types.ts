@@ -20,6 +20,11 @@ export interface AlgorithmContext {
 export interface Detector<S = unknown> {
   readonly initialState: S
   readonly decide: (utilization: ReadonlyArray<number>, state: S) => readonly [boolean, S]
+  /**
+   * When the decision depends only on the newest `newestSamples` values (a mean of the last n),
+   * that count: a caller may then pass only those (fewer when the history is shorter).
+   */
+  readonly newestSamples?: number | undefined
 }
 
 /** VM selection: the VMs of an overloaded host → the UUIDs to migrate away. */

@@ -73,6 +73,8 @@ export interface SimCloudReads {
   readonly vmCpuSampleCount: () => number
   /** A VM's newest CPU sample, MHz (the last of `vmCpuHistory`); undefined for a VM not in the cloud or before any update. */
   readonly vmCpuLatest: (uuid: string) => number | undefined
+  /** A host's newest CPU sample (the last of `hostCpuHistory`); undefined for an unknown host or before any update. */
+  readonly hostCpuLatest: (host: string) => number | undefined
 }
 
 /** What drives a simulated cloud besides the `Cloud` interface. */
@@ -239,6 +241,10 @@ export const makeSimCloud = (
       vmCpuLatest: (uuid) => {
         const v = liveVm(uuid)
         return v === undefined || vmHistoryCount === 0 ? undefined : vmHistory[v * vmHistoryLength + vmHistoryHead]!
+      },
+      hostCpuLatest: (host) => {
+        const h = hostIndex.get(host)
+        return h === undefined || hostHistoryCount === 0 ? undefined : hostHistory[h * historyLength + hostHistoryHead]!
       }
     }
 

@@ -18,6 +18,7 @@ import { Bool, Fraction, SampleCount } from "../schemaFields.js"
 import { meanOfLast } from "../series.js"
 import { type NoState, noState } from "../stateless.js"
 import type { PlacementInput, VmPlacer } from "../types.js"
+import { type ColumnarHosts, type PlacementColumns, placementColumnsOf } from "./placementColumns.js"
 
 export const BestFitDecreasingParamsSchema = Schema.Struct({
   /** Highest CPU use a host may reach, fraction of its capacity. */
@@ -44,12 +45,115 @@ const scratch = (hostCount: number): { readonly values: Float64Array; readonly h
   return { values: scratchValues, hosts: scratchHosts }
 }
 
+/** The free capacities of a set of columns under one pair of thresholds, and the most free CPU. */
+interface FreeColumns {
+  readonly cpuThreshold: number
+  readonly ramThreshold: number
+  readonly cpu: Float64Array
+  readonly ram: Float64Array
+  readonly maxCpu: number
+}
+
+const freeByColumns = new WeakMap<PlacementColumns, FreeColumns>()
+
+/** The columns' free capacities as the pass below computes them, kept while the columns live. */
+const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns): FreeColumns => {
+  const kept = freeByColumns.get(columns)
+  if (kept !== undefined && kept.cpuThreshold === params.cpu_threshold && kept.ramThreshold === params.ram_threshold) {
+    return kept
+  }
+  const count = columns.hosts.length
+  const cpu = new Float64Array(count)
+  const ram = new Float64Array(count)
+  let maxCpu = Number.NEGATIVE_INFINITY
+  for (let r = 0; r < count; r++) {
+    cpu[r] = Math.trunc(params.cpu_threshold * columns.cpuMhz[r]! - columns.cpuUsedMhz[r]!)
+    ram[r] = Math.trunc(params.ram_threshold * columns.ramMb[r]! - columns.ramUsedMb[r]!)
+    if (cpu[r]! > maxCpu) maxCpu = cpu[r]!
+  }
+  const free = { cpuThreshold: params.cpu_threshold, ramThreshold: params.ram_threshold, cpu, ram, maxCpu }
+  freeByColumns.set(columns, free)
+  return free
+}
+
+let scratchTaken = new Uint8Array(0)
+
+/** One flag per row, all clear (whoever sets flags clears them before returning). */
+const takenFlags = (rows: number): Uint8Array => {
+  if (scratchTaken.length < rows) scratchTaken = new Uint8Array(Math.max(rows, 2 * scratchTaken.length))
+  return scratchTaken
+}
+
+/**
+ * Best fit decreasing over active hosts given as columns (no host to wake), VMs in `vmOrder`:
+ * the keys are the free capacities kept with the columns; a row that has taken a VM is flagged
+ * and its remaining capacity kept in scratch space, so a request copies nothing per host. The
+ * same comparisons as the general procedure below, on rows instead of positions in `hosts` (the
+ * row left out is skipped; the rows keep the hosts' order).
+ */
+const placeOnColumns = (
+  params: BestFitDecreasingParams,
+  columnar: ColumnarHosts,
+  vms: PlacementInput["vms"],
+  vmOrder: ReadonlyArray<number>,
+  vmCpu: Float64Array
+): Placement | undefined => {
+  const key = freeColumns(params, columnar.columns)
+  const rows = key.cpu.length
+  const skip = columnar.skip
+  const hosts = columnar.columns.hosts
+  const vmCount = vmOrder.length
+  // A VM needing more CPU than any host had fits nowhere (many requests to empty a host end here).
+  if (vmCount > 0 && !(key.maxCpu >= vmCpu[vmOrder[0]!]!)) return undefined
+  const keyCpu = key.cpu
+  const keyRam = key.ram
+  /** True when row a comes before row b (equal keys: the earlier row, as a stable sort keeps them). */
+  const before = (a: number, b: number): boolean => {
+    const byCpu = keyCpu[a]! - keyCpu[b]!
+    if (byCpu !== 0) return byCpu < 0
+    const byRam = keyRam[a]! - keyRam[b]!
+    if (byRam !== 0) return byRam < 0
+    const byName = compareCodePoints(hosts[a]!.name, hosts[b]!.name)
+    return byName !== 0 ? byName < 0 : a < b
+  }
+  const buffers = scratch(rows)
+  const freeCpu = buffers.values.subarray(0, rows)
+  const freeRam = buffers.values.subarray(rows, 2 * rows)
+  const taken = takenFlags(rows)
+  const takenRows: Array<number> = []
+  try {
+    const placed: Array<[string, string]> = []
+    for (let k = 0; k < vmCount; k++) {
+      const v = vmOrder[k]!
+      const cpu = vmCpu[v]!
+      const ram = vms[v]!.ramMb
+      let target = -1
+      for (let r = 0; r < rows; r++) {
+        if (r === skip) continue
+        const fits = taken[r] === 0 ? keyCpu[r]! >= cpu && keyRam[r]! >= ram : freeCpu[r]! >= cpu && freeRam[r]! >= ram
+        if (fits && (target < 0 || before(r, target))) target = r
+      }
+      if (target < 0) return undefined
+      if (taken[target] === 0) {
+        taken[target] = 1
+        takenRows.push(target)
+        freeCpu[target] = keyCpu[target]!
+        freeRam[target] = keyRam[target]!
+      }
+      freeCpu[target] = freeCpu[target]! - cpu
+      freeRam[target] = freeRam[target]! - ram
+      placed.push([vms[v]!.uuid, hosts[target]!.name])
+    }
+    return Object.fromEntries(placed)
+  } finally {
+    for (const r of takenRows) taken[r] = 0
+  }
+}
+
 /** Places every VM of `input`, or returns `undefined` when they do not all fit. */
 export const bestFitDecreasing = (params: BestFitDecreasingParams, input: PlacementInput): Placement | undefined => {
-  const { hosts, inactiveHosts, vms } = input
+  const { inactiveHosts, vms } = input
   const vmCount = vms.length
-  const activeCount = hosts.length
-  const hostCount = activeCount + inactiveHosts.length
 
   const vmCpu = new Float64Array(vmCount)
   const vmOrder: Array<number> = new Array(vmCount)
@@ -63,6 +167,14 @@ export const bestFitDecreasing = (params: BestFitDecreasingParams, input: Placem
     const byRam = vms[b]!.ramMb - vms[a]!.ramMb
     return byRam !== 0 ? byRam : compareCodePoints(vms[b]!.uuid, vms[a]!.uuid)
   })
+
+  // Active hosts given as columns and none to wake (every request to empty a host): no list of
+  // hosts is built and no host object read.
+  const columnar = placementColumnsOf(input)
+  if (columnar !== undefined && inactiveHosts.length === 0) return placeOnColumns(params, columnar, vms, vmOrder, vmCpu)
+  const hosts = input.hosts
+  const activeCount = hosts.length
+  const hostCount = activeCount + inactiveHosts.length
 
   // Host h < activeCount is hosts[h], otherwise inactiveHosts[h - activeCount]. The per-host
   // arrays are views of one scratch buffer reused across calls (a placement runs per request).

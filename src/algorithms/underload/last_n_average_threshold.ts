@@ -22,5 +22,6 @@ export const isUnderloadedByLastNAverage = (
 
 export const underloadLastNAverageThreshold = (params: UnderloadLastNAverageThresholdParams): Detector<NoState> => ({
   initialState: noState,
-  decide: (utilization, state) => [isUnderloadedByLastNAverage(params.threshold, params.n, utilization), state]
+  decide: (utilization, state) => [isUnderloadedByLastNAverage(params.threshold, params.n, utilization), state],
+  newestSamples: params.n
 })

@@ -17,6 +17,7 @@
  * underload leaves the host as it is, an overload moves the others (status `serverGroup` when no
  * VM can move), and the detail says which VM stayed and why.
  */
+import { columnarPlacementInput } from "../../algorithms/placement/placementColumns.js"
 import type { PlacementHost, PlacementInput, VmPlacer } from "../../algorithms/types.js"
 import type { Migration, Placement, Plan } from "../Placement.js"
 import { emptyPlan } from "../Placement.js"
@@ -35,7 +36,8 @@ import {
   hostView,
   type PlacementCandidates,
   placementCandidates,
-  roleInSnapshot
+  roleInSnapshot,
+  targetColumns
 } from "./SnapshotViews.js"
 
 export interface PlanningOptions {
@@ -89,18 +91,21 @@ export interface PlanningResult {
 }
 
 /**
- * The placement targets other than the source host: the same array when the source is not a
- * target, else one exact-size copy. The source's position comes from the candidates' index, so
- * no host is looked at.
+ * The placement input of a request from `source`: the targets other than the source, given as
+ * the candidates' columns less the source's row (its position comes from the candidates' index,
+ * so no host is looked at and nothing is copied unless the placer reads `hosts`).
  */
-const targetsWithout = (candidates: PlacementCandidates, source: HostView): ReadonlyArray<PlacementHost> => {
-  const targets = candidates.targets
-  const at = candidates.targetPosition[source.index]!
-  if (at < 0) return targets
-  const out = new Array<PlacementHost>(targets.length - 1)
-  for (let i = 0; i < at; i++) out[i] = targets[i]!
-  for (let i = at + 1; i < targets.length; i++) out[i - 1] = targets[i]!
-  return out
+const placementInputFrom = (
+  candidates: PlacementCandidates,
+  source: HostView,
+  inactiveHosts: ReadonlyArray<PlacementHost>,
+  vms: PlacementInput["vms"]
+): { readonly input: PlacementInput; readonly activeHosts: number } => {
+  const skip = candidates.targetPosition[source.index]!
+  return {
+    input: columnarPlacementInput(targetColumns(candidates), skip, inactiveHosts, vms),
+    activeHosts: candidates.targets.length - (skip >= 0 ? 1 : 0)
+  }
 }
 
 /** The hosts other than `name`: the same array when it is not there, else one exact-size copy. */
@@ -229,22 +234,22 @@ export const planUnderload = (
 
   const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
   const sourceName = source.host.name
-  const targets = targetsWithout(candidates, source)
   const idle = candidates.idle.includes(sourceName)
     ? candidates.idle.filter((host) => host !== sourceName)
     : candidates.idle.slice()
   const idleToSuspend = options.suspendIdleHosts ? idle : []
-  const inputs = { activeHosts: targets.length, inactiveHosts: 0, vmsToPlace: vms }
+  const { input, activeHosts } = placementInputFrom(
+    candidates,
+    source,
+    [],
+    vms.map((uuid) => vmSample(snapshot, uuid))
+  )
+  const inputs = { activeHosts, inactiveHosts: 0, vmsToPlace: vms }
   if (vms.length === 0) {
     const plan = { migrations: [], wake: [], suspend: [source.host.name, ...idleToSuspend] }
     return { status: "planned", detail: "the host holds no VM", plan, placement: {}, placerState, inputs }
   }
-  const grouped = placeGrouped(
-    snapshot,
-    placer,
-    { hosts: targets, inactiveHosts: [], vms: vms.map((uuid) => vmSample(snapshot, uuid)) },
-    placerState
-  )
+  const grouped = placeGrouped(snapshot, placer, input, placerState)
   const { placement, state: nextState } = grouped
   const idleOnly = { migrations: [], wake: [], suspend: idleToSuspend }
   if (grouped.refused.length > 0) {
@@ -252,7 +257,7 @@ export const planUnderload = (
     return { status: "serverGroup", detail, plan: idleOnly, placement: {}, placerState: nextState, inputs }
   }
   if (placement === undefined || Object.keys(placement).length === 0) {
-    const detail = `the ${vms.length} VMs do not fit on the ${targets.length} other active hosts`
+    const detail = `the ${vms.length} VMs do not fit on the ${activeHosts} other active hosts`
     return { status: "noFit", detail, plan: idleOnly, placement: {}, placerState: nextState, inputs }
   }
   const invalid = checkPlacement(
@@ -298,15 +303,15 @@ export const planOverload = (
 
   const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
   const sourceName = source.host.name
-  const targets = targetsWithout(candidates, source)
   const inactive = withoutHost(candidates.inactive, sourceName)
-  const inputs = { activeHosts: targets.length, inactiveHosts: inactive.length, vmsToPlace: vms }
-  const grouped = placeGrouped(
-    snapshot,
-    placer,
-    { hosts: targets, inactiveHosts: inactive, vms: vms.map((uuid) => vmSample(snapshot, uuid)) },
-    placerState
+  const { input, activeHosts } = placementInputFrom(
+    candidates,
+    source,
+    inactive,
+    vms.map((uuid) => vmSample(snapshot, uuid))
   )
+  const inputs = { activeHosts, inactiveHosts: inactive.length, vmsToPlace: vms }
+  const grouped = placeGrouped(snapshot, placer, input, placerState)
   const { placement, state: nextState } = grouped
   const stays = grouped.refused.length === 0 ? "" : `; ${describeGroupNotes(grouped.refused, "stays")}`
   const refused = new Set(grouped.refused.map((note) => note.vm))

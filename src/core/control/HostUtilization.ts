@@ -5,21 +5,24 @@
  * manager computes it: the VM histories and the host's own use (hypervisor overhead) are aligned on
  * their newest sample, shorter series are padded with zeros at the old end, the host's series is cut
  * to the length of the longest VM series, and each step's sum is divided by the capacity.
- * Empty when no VM has a sample yet.
+ * Empty when no VM has a sample yet. With `newest`, only that many of the newest values (the same
+ * numbers as the whole history's last ones).
  */
 export const hostUtilization = (
   vmCpuMhz: ReadonlyArray<ReadonlyArray<number>>,
   hostOwnMhz: ReadonlyArray<number>,
-  capacityMhz: number
+  capacityMhz: number,
+  newest: number = Number.POSITIVE_INFINITY
 ): Array<number> => {
   let length = 0
   for (const history of vmCpuMhz) if (history.length > length) length = history.length
   if (length === 0 || capacityMhz <= 0) return []
-  // The sums are built in the array returned, then divided in place.
-  const utilization = new Array<number>(length).fill(0)
+  // The sums are built in the array returned, then divided in place. Every series is aligned on
+  // its newest sample, so a shorter array holds exactly the newest sums.
+  const utilization = new Array<number>(Math.min(length, Math.max(1, Math.floor(newest)))).fill(0)
   for (const history of vmCpuMhz) addAligned(utilization, history)
   addAligned(utilization, hostOwnMhz)
-  for (let k = 0; k < length; k++) utilization[k] = utilization[k]! / capacityMhz
+  for (let k = 0; k < utilization.length; k++) utilization[k] = utilization[k]! / capacityMhz
   return utilization
 }
 

@@ -52,30 +52,44 @@ export interface LocalDecision {
   readonly states: LocalStates
 }
 
-/** Runs the local algorithms on one host's data. (States are written out, not spread: this runs per host and interval.) */
+/**
+ * Runs the local algorithms on one host's data. (States are written out, not spread: this runs per
+ * host and interval.) An underload detector that reads only the newest samples is given only
+ * those; the whole utilisation is then computed when the overload detector needs it or the
+ * decision's `utilization` is read.
+ */
 export const decideLocally = (input: LocalInput, algorithms: LocalAlgorithms, states: LocalStates): LocalDecision => {
   if (input.vms.length === 0) return { verdict: "idle", request: undefined, utilization: [], states }
-  const utilization = hostUtilization(
-    input.vms.map((vm) => vm.cpuMhz),
-    input.hostOwnMhz,
-    input.capacityMhz
-  )
-  if (utilization.length === 0) return { verdict: "noData", request: undefined, utilization, states }
-  const [underloaded, underloadState] = algorithms.underload.decide(utilization, states.underload)
+  const histories = input.vms.map((vm) => vm.cpuMhz)
+  const window = algorithms.underload.newestSamples
+  let whole: Array<number> | undefined
+  const utilization = (): Array<number> => {
+    whole ??= hostUtilization(histories, input.hostOwnMhz, input.capacityMhz)
+    return whole
+  }
+  const newest =
+    window !== undefined && Number.isInteger(window) && window >= 1
+      ? hostUtilization(histories, input.hostOwnMhz, input.capacityMhz, window)
+      : utilization()
+  // Both are empty exactly when no VM has a sample yet (or the host has no capacity).
+  if (newest.length === 0) return { verdict: "noData", request: undefined, utilization: newest, states }
+  const [underloaded, underloadState] = algorithms.underload.decide(newest, states.underload)
   if (underloaded) {
     return {
       verdict: "underload",
       request: { host: input.host, reason: "underload", vmUuids: input.vms.map((vm) => vm.uuid) },
-      utilization,
+      get utilization() {
+        return utilization()
+      },
       states: { underload: underloadState, overload: states.overload, selection: states.selection }
     }
   }
-  const [overloaded, overloadState] = algorithms.overload.decide(utilization, states.overload)
+  const [overloaded, overloadState] = algorithms.overload.decide(utilization(), states.overload)
   if (!overloaded) {
     return {
       verdict: "normal",
       request: undefined,
-      utilization,
+      utilization: utilization(),
       states: { underload: underloadState, overload: overloadState, selection: states.selection }
     }
   }
@@ -84,7 +98,7 @@ export const decideLocally = (input: LocalInput, algorithms: LocalAlgorithms, st
   return {
     verdict: "overload",
     request: selected.length === 0 ? undefined : { host: input.host, reason: "overload", vmUuids: selected },
-    utilization,
+    utilization: utilization(),
     states: next
   }
 }

@@ -4,6 +4,7 @@
  * these are kept beside it; a snapshot made from another by a few changes (an execution, fresh
  * histories of the VMs to place) takes the other's views and rebuilds only the hosts it touched.
  */
+import { type PlacementColumns, placementColumns } from "../../algorithms/placement/placementColumns.js"
 import type { PlacementHost } from "../../algorithms/types.js"
 import type { HostState } from "../Host.js"
 import { hostCpuMhz } from "../Host.js"
@@ -45,6 +46,14 @@ export interface PlacementCandidates {
   readonly inactive: ReadonlyArray<PlacementHost>
   /** Each host's position in `targets` (by its position in `snapshot.hosts`), -1 when not a target. */
   readonly targetPosition: Int32Array
+  /** `targets` as columns, built on first use (`targetColumns`). */
+  columns: PlacementColumns | undefined
+}
+
+/** The candidates' targets as columns, built once per candidates. */
+export const targetColumns = (candidates: PlacementCandidates): PlacementColumns => {
+  candidates.columns ??= placementColumns(candidates.targets)
+  return candidates.columns
 }
 
 /** What a host is to a placement: a target, offered empty (idle or suspended), or nothing. */
@@ -170,7 +179,11 @@ export const carryViews = (parent: CloudSnapshot, child: CloudSnapshot, touchedH
     const before = from.views[i]!
     view.emptyTarget = before.targetsUsable === usable ? before.emptyTarget : undefined
   }
-  into.candidates = { ...candidates, targets }
+  into.candidates = {
+    ...candidates,
+    targets,
+    columns: targets === candidates.targets ? candidates.columns : undefined
+  }
 }
 
 /** The latest CPU sample of a history, 0 when there is none. */
@@ -241,7 +254,15 @@ export const placementCandidates = (
       if (role === "idle") idle.push(view.host.name)
     }
   }
-  const candidates = { hostCpuUsableByVms, untouchableHosts, targets, idle, inactive, targetPosition }
+  const candidates = {
+    hostCpuUsableByVms,
+    untouchableHosts,
+    targets,
+    idle,
+    inactive,
+    targetPosition,
+    columns: undefined
+  }
   views.candidates = candidates
   return candidates
 }

@@ -202,6 +202,8 @@ describe("SimCloud history reads", () => {
     const short = build(3)
     const long = build(100)
     expect(short.control.reads.vmCpuLatest("vm-a")).toBeUndefined()
+    const someHost = Effect.runSync(short.cloud.hosts)[0]!.name
+    expect(short.control.reads.hostCpuLatest(someHost)).toBeUndefined()
     for (let update = 1; Effect.runSync(short.view.advance); update++) {
       expect(Effect.runSync(long.view.advance)).toBe(true)
       const reads = short.control.reads
@@ -216,7 +218,11 @@ describe("SimCloud history reads", () => {
         const viewed = Effect.runSync(short.view.cloud.vmCpuHistory(vm, 100))
         expect(viewed).toEqual(all.slice(-3).map(Math.trunc))
       }
+      for (const host of Effect.runSync(short.cloud.hosts)) {
+        expect(reads.hostCpuLatest(host.name)).toBe(reads.hostCpuHistory(host.name, 100)!.at(-1))
+      }
     }
     expect(short.control.reads.vmCpuLatest("nobody")).toBeUndefined()
+    expect(short.control.reads.hostCpuLatest("nobody")).toBeUndefined()
   })
 })

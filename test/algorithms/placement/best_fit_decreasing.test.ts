@@ -4,6 +4,11 @@ import {
   type BestFitDecreasingParams,
   bestFitDecreasing
 } from "../../../src/algorithms/placement/best_fit_decreasing.js"
+import {
+  columnarPlacementInput,
+  placementColumns,
+  placementColumnsOf
+} from "../../../src/algorithms/placement/placementColumns.js"
 import { meanOfLast } from "../../../src/algorithms/series.js"
 import type { PlacementHost, PlacementInput } from "../../../src/algorithms/types.js"
 import type { Placement } from "../../../src/core/Placement.js"
@@ -230,5 +235,38 @@ describe("best fit decreasing without sorting", () => {
       }),
       { numRuns: 500 }
     )
+  })
+})
+
+describe("best fit decreasing on columns", () => {
+  it("places exactly as on the same hosts given as a list, whichever row is left out", () => {
+    fc.assert(
+      fc.property(paramsArb, inputArb, fc.integer({ min: -1, max: 11 }), (params, input, skipAt) => {
+        const columns = placementColumns(input.hosts)
+        const skip = skipAt < input.hosts.length ? skipAt : -1
+        const columnar = columnarPlacementInput(columns, skip, input.inactiveHosts, input.vms)
+        const listed = { ...input, hosts: input.hosts.filter((_, i) => i !== skip) }
+        expect(columnar.hosts).toEqual(listed.hosts)
+        expect(sortedEntries(bestFitDecreasing(params, columnar))).toEqual(
+          sortedEntries(literalBestFitDecreasing(params, listed))
+        )
+      }),
+      { numRuns: 500 }
+    )
+  })
+
+  it("carries no columns into an input built from it", () => {
+    const hosts: ReadonlyArray<PlacementHost> = [
+      { name: "a", cpuMhz: 3000, cpuUsedMhz: 0, ramMb: 4096, ramUsedMb: 0 },
+      { name: "b", cpuMhz: 3000, cpuUsedMhz: 0, ramMb: 4096, ramUsedMb: 0 }
+    ]
+    const vms = [{ uuid: "v", cpuMhz: [1000], ramMb: 512 }]
+    const params = { cpu_threshold: 1, ram_threshold: 1, last_n_vm_cpu: 1, threshold_inactive_hosts: false }
+    const columnar = columnarPlacementInput(placementColumns(hosts), 0, [], vms)
+    expect(placementColumnsOf(columnar)).toBeDefined()
+    const narrowed = { ...columnar, hosts: [] }
+    expect(placementColumnsOf(narrowed)).toBeUndefined()
+    expect(bestFitDecreasing(params, narrowed)).toBeUndefined()
+    expect(bestFitDecreasing(params, columnar)).toEqual({ v: "b" })
   })
 })

@@ -15,6 +15,19 @@ describe("hostUtilization", () => {
     expect(hostUtilization([[], []], [100], 1000)).toEqual([])
     expect(hostUtilization([], [100], 1000)).toEqual([])
   })
+
+  it("gives only the newest values when asked, the same numbers as the whole series' last ones", () => {
+    const vms = [
+      [100, 200, 300, 400],
+      [30, 70],
+      [1, 2, 3]
+    ]
+    const own = [7, 9, 11]
+    const whole = hostUtilization(vms, own, 1300)
+    for (const newest of [1, 2, 3, 4]) expect(hostUtilization(vms, own, 1300, newest)).toEqual(whole.slice(-newest))
+    expect(hostUtilization(vms, own, 1300, 10)).toEqual(whole)
+    expect(hostUtilization([[], []], own, 1300, 2)).toEqual([])
+  })
 })
 
 describe("hostOwnCpuMhz", () => {

@@ -43,6 +43,39 @@ describe("decideLocally", () => {
     expect(noData.request).toBeUndefined()
   })
 
+  it("gives an underload detector that reads the newest samples only those, and the whole series to the overload one", () => {
+    const seen: Array<ReadonlyArray<number>> = []
+    const lastTwoBelow = (threshold: number) => ({
+      initialState: null as unknown,
+      newestSamples: 2,
+      decide: (utilization: ReadonlyArray<number>, state: unknown) => {
+        seen.push(utilization)
+        return [utilization.reduce((a, b) => a + b, 0) / utilization.length <= threshold, state] as const
+      }
+    })
+    const overload = {
+      initialState: null as unknown,
+      decide: (utilization: ReadonlyArray<number>, state: unknown) => {
+        seen.push(utilization)
+        return [false, state] as const
+      }
+    }
+    const input = { host: "h1", capacityMhz: 1000, hostOwnMhz: [0, 0, 0] }
+    const mixed = { underload: lastTwoBelow(0.3), overload, selector: busiestVm }
+    const underloaded = decideLocally({ ...input, vms: [vm("a", [900, 100, 200])] }, mixed, initialLocalStates(mixed))
+    expect(underloaded.verdict).toBe("underload")
+    expect(seen).toEqual([[0.1, 0.2]])
+    expect(underloaded.utilization).toEqual([0.9, 0.1, 0.2])
+    seen.length = 0
+    const normal = decideLocally({ ...input, vms: [vm("a", [100, 500, 500])] }, mixed, initialLocalStates(mixed))
+    expect(normal.verdict).toBe("normal")
+    expect(seen).toEqual([
+      [0.5, 0.5],
+      [0.1, 0.5, 0.5]
+    ])
+    expect(normal.utilization).toEqual([0.1, 0.5, 0.5])
+  })
+
   it("counts the host's own use in the utilisation", () => {
     const decision = decideLocally(
       { host: "h1", capacityMhz: 1000, vms: [vm("a", [700])], hostOwnMhz: [200] },

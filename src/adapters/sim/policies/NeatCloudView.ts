@@ -33,6 +33,9 @@ const truncateAll = (values: Array<number>): Array<number> => {
 export const makeNeatCloudView = (sim: CloudApi, control: SimCloudControlApi): NeatCloudView => {
   const reads = control.reads
   const ownMhz = new Map<string, number>()
+  /** Each active host's VM load as measured at the update, while the cloud's version is `loadsVersion`. */
+  const loads = new Map<string, number>()
+  let loadsVersion = -1
   /** Each VM's whole-MHz history as far as it is kept, as of the update it was read at. */
   const vmHistories = new Map<string, { update: number; history: ReadonlyArray<number> }>()
   let hostsVersion = -1
@@ -95,12 +98,25 @@ export const makeNeatCloudView = (sim: CloudApi, control: SimCloudControlApi): N
 
   const measureOwn = (): void => {
     ownMhz.clear()
+    loads.clear()
+    loadsVersion = reads.version()
     for (const host of reads.hosts()) {
       if (host.power !== "active") continue
-      const total = reads.hostCpuHistory(host.name, 1)
-      if (total === undefined || total.length === 0) continue
-      ownMhz.set(host.name, Math.max(0, Math.trunc(total[0]!) - vmLoad(host.vms)))
+      const total = reads.hostCpuLatest(host.name)
+      if (total === undefined) continue
+      const load = vmLoad(host.vms)
+      loads.set(host.name, load)
+      ownMhz.set(host.name, Math.max(0, Math.trunc(total) - load))
     }
+  }
+
+  /** The latest whole-MHz load of the VMs on the host now (measured once per version of the cloud). */
+  const hostVmLoad = (name: string): number => {
+    if (loadsVersion === reads.version()) {
+      const load = loads.get(name)
+      if (load !== undefined) return load
+    }
+    return vmLoad(hostNamed(name)?.vms ?? [])
   }
 
   /** The newest `n` whole-MHz samples of a VM, or undefined for a VM not in the cloud. */
@@ -117,7 +133,7 @@ export const makeNeatCloudView = (sim: CloudApi, control: SimCloudControlApi): N
     if (raw === undefined) return undefined
     const history = truncateAll(raw)
     const own = ownMhz.get(name)
-    if (history.length > 0 && own !== undefined) history[history.length - 1] = own + vmLoad(hostNamed(name)?.vms ?? [])
+    if (history.length > 0 && own !== undefined) history[history.length - 1] = own + hostVmLoad(name)
     return history
   }
 

@@ -206,13 +206,13 @@ describeWithRequirement("OpenStack cloud (real Keystone + Nova)", fakeCloudEnv, 
       Effect.either(Effect.flatMap(Nova, (n) => n.liveMigrate(missing, "compute2", "auto")))
     )
     assert.isTrue(Either.isLeft(migrateMissing) && migrateMissing.left._tag === "UnknownVm")
-    const toNowhere = await run(Effect.either(Effect.flatMap(Nova, (n) => n.liveMigrate(vmA, "compute9", "auto"))))
+    const toNowhere = await run(Effect.either(Effect.flatMap(Nova, (n) => n.liveMigrate(vmA, "compute99", "auto"))))
     assert.isTrue(Either.isLeft(toNowhere) && toNowhere.left._tag === "UnknownHost", JSON.stringify(toNowhere))
     const viaCloud = await run(
       Effect.flatMap(Cloud, (cloud) =>
         cloud.migrate([
           { vm: missing, from: "compute1", to: "compute2" },
-          { vm: vmA, from: "compute3", to: "compute9" }
+          { vm: vmA, from: "compute3", to: "compute99" }
         ])
       )
     )

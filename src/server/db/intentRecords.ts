@@ -8,7 +8,7 @@
 import type { Kysely } from "kysely"
 import { decisionColumns, insertDecisionRow, readDecision } from "./decisionLog.js"
 import type { DecisionActionRow, StoreService } from "./Store.js"
-import { type Db, inBatches, run, withNow } from "./storeQueries.js"
+import { type Db, inBatches, registeredVmId, run, withNow } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
 
 export type IntentRecords = Pick<
@@ -24,16 +24,6 @@ const registeredHostId = async (tx: Db, hostname: string): Promise<number> => {
     .onConflict((oc) => oc.column("hostname").doNothing())
     .execute()
   const row = await tx.selectFrom("hosts").select("id").where("hostname", "=", hostname).executeTakeFirstOrThrow()
-  return Number(row.id)
-}
-
-const registeredVmId = async (tx: Db, uuid: string): Promise<number> => {
-  await tx
-    .insertInto("vms")
-    .values({ uuid })
-    .onConflict((oc) => oc.column("uuid").doNothing())
-    .execute()
-  const row = await tx.selectFrom("vms").select("id").where("uuid", "=", uuid).executeTakeFirstOrThrow()
   return Number(row.id)
 }
 

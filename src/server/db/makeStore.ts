@@ -11,7 +11,7 @@ import { recentVmHistory } from "./recentVmHistory.js"
 import type { HostStateFlag, StoreService } from "./Store.js"
 import type { StoreError } from "./StoreError.js"
 import { makeStoreProbe } from "./storeProbe.js"
-import { type Db, inBatches, readTime, run, withNow } from "./storeQueries.js"
+import { type Db, inBatches, readTime, registeredVmId, run, withNow } from "./storeQueries.js"
 import type { StoreTables } from "./Tables.js"
 import { makeVmPlacements } from "./vmPlacements.js"
 
@@ -24,15 +24,7 @@ export const makeStore = (
   dialect: StoreConnection["dialect"]
 ): Effect.Effect<StoreService, StoreError, Scope.Scope> =>
   Effect.map(open, (db): StoreService => {
-    const vmId = async (tx: Db, uuid: string): Promise<number> => {
-      await tx
-        .insertInto("vms")
-        .values({ uuid })
-        .onConflict((oc) => oc.column("uuid").doNothing())
-        .execute()
-      const row = await tx.selectFrom("vms").select("id").where("uuid", "=", uuid).executeTakeFirstOrThrow()
-      return Number(row.id)
-    }
+    const vmId = registeredVmId
 
     /** The ids of many VMs, registering new ones: two statements per chunk, whatever the count. */
     const vmIds = async (tx: Db, uuids: ReadonlyArray<string>): Promise<Map<string, number>> => {

@@ -51,3 +51,14 @@ export const run = <A>(operation: string, query: () => Promise<A>): Effect.Effec
 /** Like `run`, with the Clock's current time as an ISO timestamp. */
 export const withNow = <A>(operation: string, query: (now: string) => Promise<A>): Effect.Effect<A, StoreError> =>
   Effect.flatMap(Clock.currentTimeMillis, (ms) => run(operation, () => query(writeTime(ms))))
+
+/** A VM's row id, registering the VM when it is new. */
+export const registeredVmId = async (tx: Db, uuid: string): Promise<number> => {
+  await tx
+    .insertInto("vms")
+    .values({ uuid })
+    .onConflict((oc) => oc.column("uuid").doNothing())
+    .execute()
+  const row = await tx.selectFrom("vms").select("id").where("uuid", "=", uuid).executeTakeFirstOrThrow()
+  return Number(row.id)
+}

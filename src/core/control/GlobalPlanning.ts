@@ -23,6 +23,7 @@ import type { Migration, Placement, Plan } from "../Placement.js"
 import { emptyPlan } from "../Placement.js"
 import type { VmSample } from "../Vm.js"
 import type { CloudSnapshot } from "./CloudSnapshot.js"
+import type { PlanningOptions } from "./PlanningOptions.js"
 import type { ReallocationRequest } from "./ReallocationRequest.js"
 import {
   describeGroupNotes,
@@ -40,16 +41,7 @@ import {
   targetColumns
 } from "./SnapshotViews.js"
 
-export interface PlanningOptions {
-  /** Fraction of a host's CPU that VMs may use (Neat's `host_cpu_usable_by_vms`, 0-1). */
-  readonly hostCpuUsableByVms: number
-  /** Suspend active hosts without VMs during an underload round, as Neat does. */
-  readonly suspendIdleHosts: boolean
-  /** Hosts the placement is never offered and that are never suspended (operator exclusions, maintenance). */
-  readonly untouchableHosts?: ReadonlySet<string> | undefined
-}
-
-export const defaultPlanningOptions: PlanningOptions = { hostCpuUsableByVms: 1, suspendIdleHosts: true }
+export { defaultPlanningOptions, type PlanningOptions } from "./PlanningOptions.js"
 
 /**
  * - `planned`: the plan is to be executed (it may hold only suspensions);

@@ -3,8 +3,8 @@
  * style). The configuration loader fills this; until then the CLI does.
  */
 import { Context } from "effect"
-import { defaultPlanningOptions } from "../../core/control/GlobalPlanning.js"
 import type { OperatorPolicy } from "../../core/control/OperatorPolicy.js"
+import { defaultPlanningOptions } from "../../core/control/PlanningOptions.js"
 import type { ControlMode, GlobalOptions } from "../../core/control/Reallocate.js"
 
 export interface GlobalManagerOptions {

@@ -8,7 +8,7 @@
 #   npm start (the README's first command: a synthetic day and its HTML report)
 #   neat sim --policy neat on the same day and order
 # and CloudSim 3.0.3's whole run of the same experiment when it is given, else its figures recorded
-# in ../shared/reference (another session, said so). CloudSim is given either as a class path
+# in ../shared/reference (an earlier measurement, said so). CloudSim is given either as a class path
 # (NEAT_CLOUDSIM_CLASSPATH: CloudSim's compiled classes, commons-math3 and a folder holding
 # workload/planetlab/20110303, as its LrMmt example reads the day from its class path; the
 # example's main class runs) or as a jar (NEAT_CLOUDSIM_JAR, arguments in NEAT_CLOUDSIM_ARGS).
@@ -94,6 +94,6 @@ echo
 echo "- load after: $(uptime | sed 's/.*load average/load average/')"
 if [ -z "${NEAT_CLOUDSIM_JAR:-}${NEAT_CLOUDSIM_CLASSPATH:-}" ] && [ -f "$reference" ]; then
   awk -F, 'NR > 1 && $4 == "LR" && $5 == "MMT" && $6 == "1.2" && $2 == "listFiles" {
-    printf "- CloudSim 3.0.3, not run here (no NEAT_CLOUDSIM_CLASSPATH or NEAT_CLOUDSIM_JAR): its run recorded in the reference CSV (another session, 2 cores): %.1f s wall, %.0f MB peak RSS\n", $22, $23 / 1024
+    printf "- CloudSim 3.0.3, not run here (no NEAT_CLOUDSIM_CLASSPATH or NEAT_CLOUDSIM_JAR): its run recorded in the reference CSV (an earlier measurement, 2 cores): %.1f s wall, %.0f MB peak RSS\n", $22, $23 / 1024
   }' "$reference"
 fi

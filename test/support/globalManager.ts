@@ -2,10 +2,13 @@
 import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import type { VmPlacer } from "../../src/algorithms/types.js"
 import { DecisionLog, type DecisionLogApi } from "../../src/core/control/DecisionLog.js"
+import { Store } from "../../src/server/db/Store.js"
 import { globalManagerLayer, serverPort } from "../../src/server/http/GlobalManager.js"
 import { defaultGlobalManagerOptions, type GlobalManagerOptions } from "../../src/server/http/GlobalManagerOptions.js"
+import { StoreDecisionLog } from "../../src/server/live/StoreDecisionLog.js"
 import { bestFitDecreasing } from "./algorithms.js"
-import type { InMemoryCloud } from "./InMemoryCloud.js"
+import { fourHostSetup } from "./cloudFixtures.js"
+import { InMemoryCloud } from "./InMemoryCloud.js"
 
 export interface RunningGlobalManager {
   readonly url: string
@@ -52,3 +55,16 @@ export const startGlobalManager = async (
 
 /** Runs an Effect that reads the log (its services need no context). */
 export const read = <A>(effect: Effect.Effect<A>): Promise<A> => Effect.runPromise(effect)
+
+/**
+ * The global manager over four in-memory hosts recording in the SQLite file `file` (quiet logs), as
+ * the store-fault tests run it: their own connection to the same file can then hold its lock.
+ */
+export const sqliteGlobalManagerRuntime = (file: string) =>
+  ManagedRuntime.make(
+    globalManagerLayer(testOptions, bestFitDecreasing()).pipe(
+      Layer.provideMerge(Layer.merge(new InMemoryCloud(fourHostSetup()).layer, StoreDecisionLog)),
+      Layer.provide(Store.layer(`sqlite:///${file}`)),
+      Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
+    )
+  )

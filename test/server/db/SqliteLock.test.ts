@@ -7,17 +7,12 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Database from "better-sqlite3"
-import { Effect, Layer, Logger, LogLevel, ManagedRuntime } from "effect"
+import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { DecisionLog } from "../../../src/core/control/DecisionLog.js"
-import { Store } from "../../../src/server/db/Store.js"
 import { retryWhileBusy } from "../../../src/server/db/sqliteBusyRetry.js"
-import { globalManagerLayer, serverPort } from "../../../src/server/http/GlobalManager.js"
-import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
-import { bestFitDecreasing } from "../../support/algorithms.js"
-import { fourHostSetup } from "../../support/cloudFixtures.js"
-import { testOptions } from "../../support/globalManager.js"
-import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { serverPort } from "../../../src/server/http/GlobalManager.js"
+import { sqliteGlobalManagerRuntime } from "../../support/globalManager.js"
 import { call } from "../../support/signedCall.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-lock-"))
@@ -28,12 +23,7 @@ const lockMs = 3000
 describe("a SQLite store locked by another connection", () => {
   it("keeps /healthz under 100 ms during the lock, and records the decision once the lock is released", async () => {
     const file = join(directory, "neat.db")
-    const layer = globalManagerLayer(testOptions, bestFitDecreasing()).pipe(
-      Layer.provideMerge(Layer.merge(new InMemoryCloud(fourHostSetup()).layer, StoreDecisionLog)),
-      Layer.provide(Store.layer(`sqlite:///${file}`)),
-      Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
-    )
-    const runtime = ManagedRuntime.make(layer)
+    const runtime = sqliteGlobalManagerRuntime(file)
     try {
       const port = await runtime.runPromise(serverPort)
       const gm = { url: `http://127.0.0.1:${port}` }

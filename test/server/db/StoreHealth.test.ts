@@ -9,15 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import Database from "better-sqlite3"
-import { Layer, Logger, LogLevel, ManagedRuntime } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { Store } from "../../../src/server/db/Store.js"
-import { globalManagerLayer, serverPort } from "../../../src/server/http/GlobalManager.js"
-import { StoreDecisionLog } from "../../../src/server/live/StoreDecisionLog.js"
-import { bestFitDecreasing } from "../../support/algorithms.js"
-import { fourHostSetup } from "../../support/cloudFixtures.js"
-import { testOptions } from "../../support/globalManager.js"
-import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { serverPort } from "../../../src/server/http/GlobalManager.js"
+import { sqliteGlobalManagerRuntime } from "../../support/globalManager.js"
 import { call } from "../../support/signedCall.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-health-"))
@@ -33,12 +27,7 @@ interface Health {
 describe("/healthz and the store's state", () => {
   it("answers within 100 ms during a 10 s SQLite lock, says busy, and every request is recorded after", async () => {
     const file = join(directory, "neat.db")
-    const layer = globalManagerLayer(testOptions, bestFitDecreasing()).pipe(
-      Layer.provideMerge(Layer.merge(new InMemoryCloud(fourHostSetup()).layer, StoreDecisionLog)),
-      Layer.provide(Store.layer(`sqlite:///${file}`)),
-      Layer.provide(Logger.minimumLogLevel(LogLevel.Error))
-    )
-    const runtime = ManagedRuntime.make(layer)
+    const runtime = sqliteGlobalManagerRuntime(file)
     const health = async (): Promise<{ ms: number; body: Health }> => {
       const started = performance.now()
       const answer = await fetch(`${gm.url}/healthz`)

@@ -199,11 +199,16 @@ export const simCommand = Command.make(
       }
       if (lines.length > 0) yield* Console.log(`[${lines.join(",\n")}]`)
       if (Option.isSome(options.report)) {
-        // The title names the inputs every run shares; each run's label names its policy and algorithms.
+        // Several runs: the title names the inputs they share; each run's label names its policy and algorithms.
         const order = Option.match(options.vmOrder, { onNone: () => "", onSome: (file) => `, VM order ${file}` })
-        const title = Option.isSome(options.grid)
-          ? `neat sim: ${options.grid.value}`
-          : `neat sim: ${Option.getOrElse(options.trace, () => DEFAULT_TRACE)}${order}`
+        // A single run's title is its whole configuration (algorithms with their parameters included).
+        const only = results.length === 1 ? results[0]!.run : undefined
+        const title =
+          only !== undefined
+            ? `neat sim: ${describeRunConfiguration(runConfiguration(only, Option.getOrUndefined(options.vmOrder)))}`
+            : Option.isSome(options.grid)
+              ? `neat sim: ${options.grid.value}`
+              : `neat sim: ${Option.getOrElse(options.trace, () => DEFAULT_TRACE)}${order}`
         yield* writeReport(
           options.report.value,
           results.map(({ run, result }) => ({ label: run.label, result, day: run.day })),

@@ -14,6 +14,22 @@ export interface Trace {
   readonly cpu: Float64Array
   /** Optional memory per VM, MB. */
   readonly ramMb?: Float64Array | undefined
+  /**
+   * Optional CPU capacity per VM, MIPS (a data set's own VM sizes: Azure's core buckets, a GWA
+   * file's provisioned MHz). Absent: the simulator assigns its VM types as CloudSim does.
+   */
+  readonly vmMips?: Float64Array | undefined
+  /**
+   * Optional lifetimes, in samples: VM v exists from sample `arrival[v]` (inclusive) to sample
+   * `departure[v]` (exclusive). Absent: every VM lives the whole run, as in PlanetLab.
+   */
+  readonly lifetimes?: TraceLifetimes | undefined
+}
+
+/** When each VM of a trace arrives and leaves, in samples (see `Trace.lifetimes`). */
+export interface TraceLifetimes {
+  readonly arrival: Int32Array
+  readonly departure: Int32Array
 }
 
 /** VM v's CPU use at sample k. */

@@ -52,7 +52,9 @@ export { defaultPlanningOptions, type PlanningOptions } from "./PlanningOptions.
  * - `invalidPlacement`: the algorithm chose a host it was not offered;
  * - `excluded`: the operator's exclusions forbid the plan (see `OperatorPolicy`);
  * - `deferred`: the cap on migrations per interval leaves no room for it now;
- * - `serverGroup`: server groups keep the VMs where they are (the detail names each VM and why).
+ * - `serverGroup`: server groups keep the VMs where they are (the detail names each VM and why);
+ * - `blackout`: a blackout window holds the plan's migrations and suspensions (`DisruptionSchedule`);
+ * - `disruptionBudget`: the disruption budget leaves no room for it now (`DisruptionBudget`).
  */
 export type PlanStatus =
   | "planned"
@@ -65,6 +67,8 @@ export type PlanStatus =
   | "excluded"
   | "deferred"
   | "serverGroup"
+  | "blackout"
+  | "disruptionBudget"
 
 export interface PlanningResult {
   readonly status: PlanStatus

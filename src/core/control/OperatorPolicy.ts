@@ -1,8 +1,10 @@
 /**
  * What operators impose on the global manager's plans: hosts and VMs never touched, hosts in
  * maintenance (drained and kept empty), a minimum of active spare hosts, a cap on migrations per
- * interval. Each rule is a pure transform of a `PlanningResult`, in its own module.
+ * interval, and when disruption is allowed (blackouts, maintenance windows, a disruption budget).
+ * Each rule is a pure transform of a `PlanningResult`, in its own module.
  */
+import type { DisruptionSchedule } from "./DisruptionSchedule.js"
 
 export interface OperatorPolicy {
   /** Hosts never touched: no VM leaves or arrives, never suspended or woken, their requests refused. */
@@ -17,6 +19,8 @@ export interface OperatorPolicy {
   readonly maxMigrationsPerInterval: number | undefined
   /** Length of the window of the migration cap, seconds. */
   readonly migrationCapIntervalSec: number
+  /** Blackouts, maintenance windows and the disruption budget; absent: none. */
+  readonly schedule?: DisruptionSchedule | undefined
 }
 
 export const noPolicy: OperatorPolicy = {

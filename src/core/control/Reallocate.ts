@@ -12,6 +12,7 @@ import { emptyPlan } from "../Placement.js"
 import { applyExecution, type CloudSnapshot, takeSnapshot } from "./CloudSnapshot.js"
 import { type Decision, type RecordedDecision, withId } from "./Decision.js"
 import { DecisionLog, type DecisionLogApi } from "./DecisionLog.js"
+import { outsideMaintenance, outsideMaintenanceDetail } from "./DisruptionSchedule.js"
 import { type PlanningOptions, type PlanningResult, planReallocation } from "./GlobalPlanning.js"
 import { type OperatorPolicy, untouchableHosts } from "./OperatorPolicy.js"
 import { emptyOutcome, outcomeSucceeded, type PlanOutcome } from "./PlanExecution.js"
@@ -204,7 +205,10 @@ const handle = (
   let planned: PlanningResult
   try {
     const raw = planReallocation(snapshot, request, placer, placerState, planningOptions)
-    planned = policy === undefined ? raw : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0)
+    planned =
+      policy === undefined
+        ? raw
+        : applyPolicy(snapshot, request, raw, policy, options.recentMigrations ?? 0, startedAtMs)
   } catch (cause) {
     const t3 = clock.unsafeCurrentTimeNanos()
     const decision: Decision = {
@@ -225,7 +229,12 @@ const handle = (
   }
   const t3 = clock.unsafeCurrentTimeNanos()
   const hasWork = planned.plan.migrations.length + planned.plan.wake.length + planned.plan.suspend.length > 0
-  const recommendOnly = options.mode === "recommend" && hasWork
+  // Outside the maintenance windows (when some are defined) a plan is only recommended.
+  const schedule = policy?.schedule
+  const closed =
+    hasWork && options.mode !== "recommend" && schedule !== undefined && outsideMaintenance(schedule, startedAtMs)
+  if (closed) planned = { ...planned, detail: `${planned.detail}; ${outsideMaintenanceDetail(schedule, startedAtMs)}` }
+  const recommendOnly = hasWork && (options.mode === "recommend" || closed)
   const executes = hasWork && !recommendOnly
   const decided = (execution: PlanOutcome, t4: bigint): Decision => ({
     request,

@@ -1,6 +1,7 @@
 /**
  * `neat serve`'s operator settings: the mode, exclusions, maintenance, spare hosts, migration cap,
- * plan age, dashboard token and log format. Kept apart from the connection settings in serve.ts.
+ * plan age, windows and disruption budget, dashboard token and log format. Kept apart from the
+ * connection settings in serve.ts.
  */
 import { Options } from "@effect/cli"
 import { Config, Option, Redacted } from "effect"
@@ -39,6 +40,23 @@ export const operatorFlags = {
     Options.withPseudoName("SECONDS"),
     Options.withDefault(defaultGlobalManagerOptions.plan_max_age),
     Options.withDescription("seconds a recommended plan stays approvable")
+  ),
+  blackoutWindows: Options.text("blackout-windows").pipe(
+    Options.withPseudoName("'CRON DURATION; ...'"),
+    Options.optional,
+    Options.withDescription(
+      "windows in which nothing is migrated or suspended, e.g. '0 8 * * 1-5 10h' (blackout_windows; UTC unless TZ=Zone first)"
+    )
+  ),
+  maintenanceWindows: Options.text("maintenance-windows").pipe(
+    Options.withPseudoName("'CRON DURATION; ...'"),
+    Options.optional,
+    Options.withDescription("plans execute only within these windows, else are recommended (maintenance_windows)")
+  ),
+  disruptionBudget: Options.text("disruption-budget").pipe(
+    Options.withPseudoName("PERCENT%|HOSTS"),
+    Options.optional,
+    Options.withDescription("hosts in disruption at once, e.g. 10% or 3 (disruption_budget; default: no limit)")
   ),
   dashboardToken: Options.redacted("dashboard-token").pipe(
     Options.withFallbackConfig(Config.redacted("NEAT_DASHBOARD_TOKEN")),

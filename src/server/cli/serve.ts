@@ -8,7 +8,7 @@
 import { createSecureContext } from "node:tls"
 import { Command, Options } from "@effect/cli"
 import { FileSystem } from "@effect/platform"
-import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { Config, Effect, Either, Layer, Option, Redacted } from "effect"
 import { ConfigError } from "../../core/errors.js"
 import { InvalidConfig } from "../config/InvalidConfig.js"
 import type { NeatConfig } from "../config/NeatConfig.js"
@@ -215,6 +215,7 @@ export const serveOptions = (
       })
     }
     const operator = operatorSettings(flags)
+    const schedule = yield* scheduleSettings(flags, config)
     const token = operator.dashboard_token
     if (token !== undefined && token.length < minDashboardTokenLength) {
       return yield* new ConfigError({
@@ -239,7 +240,46 @@ export const serveOptions = (
       host_cpu_usable_by_vms: usable,
       suspend_idle_hosts: !flags.keepIdleHosts,
       snapshot_max_age: flags.snapshotMaxAge,
-      ...operator
+      ...operator,
+      ...schedule
+    }
+  })
+
+/**
+ * Blackouts, maintenance windows and the disruption budget: each flag over its neat.conf option
+ * (already decoded there), checked with an error naming the option.
+ */
+const scheduleSettings = (
+  flags: ServeFlags,
+  config: NeatConfig | undefined
+): Effect.Effect<
+  Pick<GlobalManagerOptions, "blackout_windows" | "maintenance_windows" | "disruption_budget">,
+  ConfigError
+> =>
+  Effect.gen(function* () {
+    // The parsers are loaded with the command's implementation, not with its options.
+    const { parseDisruptionBudget, parseWindows } = yield* implementation
+    const decoded = <A>(
+      field: string,
+      flag: Option.Option<string>,
+      parse: (text: string) => Either.Either<A, string>
+    ) =>
+      Option.match(flag, {
+        onNone: () => Effect.succeed(undefined),
+        onSome: (text) =>
+          Either.match(parse(text), {
+            onLeft: (message) =>
+              Effect.fail(new ConfigError({ field, message, source: `--${field.replace(/_/g, "-")}` })),
+            onRight: (value) => Effect.succeed({ value })
+          })
+      })
+    const blackouts = yield* decoded("blackout_windows", flags.blackoutWindows, parseWindows)
+    const maintenance = yield* decoded("maintenance_windows", flags.maintenanceWindows, parseWindows)
+    const budget = yield* decoded("disruption_budget", flags.disruptionBudget, parseDisruptionBudget)
+    return {
+      blackout_windows: blackouts?.value ?? config?.blackoutWindows ?? [],
+      maintenance_windows: maintenance?.value ?? config?.maintenanceWindows ?? [],
+      disruption_budget: budget === undefined ? config?.disruptionBudget : budget.value
     }
   })
 

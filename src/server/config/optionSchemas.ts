@@ -3,6 +3,8 @@
  * sentence that says what the value must be.
  */
 import { Either, ParseResult, Redacted, Schema } from "effect"
+import { parseDisruptionBudget } from "../../core/control/DisruptionBudget.js"
+import { parseWindows } from "../../core/control/MaintenanceWindows.js"
 import { parseStoreConnection, type StoreConnection } from "../../core/StoreConnection.js"
 
 /** A string-to-A schema from a decoding function whose Left is the reason. */
@@ -126,3 +128,9 @@ export const SigningSecret = fromString((value) => {
   if (v !== "" && v.length < 16) return Either.left("must be empty (signed requests off) or at least 16 characters")
   return Either.right(v === "" ? undefined : Redacted.make(v))
 })
+
+/** Time windows, `[TZ=Zone] CRON DURATION` separated by `;` (empty: none). */
+export const WindowList = fromString(parseWindows)
+
+/** A disruption budget: `10%`, `3`, or empty for none. */
+export const DisruptionBudgetText = fromString(parseDisruptionBudget)

@@ -6,6 +6,7 @@
 import type { Schema } from "effect"
 import { openStackOptions } from "./openStackOptions.js"
 import {
+  DisruptionBudgetText,
   Flag,
   Fraction,
   HostList,
@@ -21,7 +22,8 @@ import {
   SecretText,
   SigningSecret,
   SqlConnection,
-  Text
+  Text,
+  WindowList
 } from "./optionSchemas.js"
 
 export interface OptionSpec<A> {
@@ -75,6 +77,9 @@ export const plainOptions = {
   replayTrace: option("replay_trace", Text),
   replaySampleSec: option("replay_sample_sec", Seconds),
   replayHostOwnFraction: option("replay_host_own_fraction", Fraction),
+  blackoutWindows: option("blackout_windows", WindowList),
+  maintenanceWindows: option("maintenance_windows", WindowList),
+  disruptionBudget: option("disruption_budget", DisruptionBudgetText),
   // The OpenStack adapter's (decoded by the adapter)
   ...openStackOptions
 } as const

@@ -3,6 +3,8 @@
  * style). The configuration loader fills this; until then the CLI does.
  */
 import { Context } from "effect"
+import type { DisruptionBudget } from "../../core/control/DisruptionBudget.js"
+import type { TimeWindow } from "../../core/control/MaintenanceWindows.js"
 import type { OperatorPolicy } from "../../core/control/OperatorPolicy.js"
 import { defaultPlanningOptions } from "../../core/control/PlanningOptions.js"
 import type { ControlMode, GlobalOptions } from "../../core/control/Reallocate.js"
@@ -48,6 +50,12 @@ export interface GlobalManagerOptions {
   readonly migration_cap_interval: number
   /** Seconds a recommended plan stays approvable. */
   readonly plan_max_age: number
+  /** Windows in which Neat migrates and suspends nothing (cron and duration each). */
+  readonly blackout_windows: ReadonlyArray<TimeWindow>
+  /** When some are given, plans execute only while one is open; outside them they are recommended. */
+  readonly maintenance_windows: ReadonlyArray<TimeWindow>
+  /** Share or number of hosts in disruption at once; undefined: no limit. */
+  readonly disruption_budget: DisruptionBudget | undefined
   /**
    * Token of the dashboard's login (the browser never sees the signing secret); the dashboard is
    * off while it is unset.
@@ -83,6 +91,9 @@ export const defaultGlobalManagerOptions: GlobalManagerOptions = {
   max_migrations_per_interval: 0,
   migration_cap_interval: 300,
   plan_max_age: 600,
+  blackout_windows: [],
+  maintenance_windows: [],
+  disruption_budget: undefined,
   dashboard_token: undefined
 }
 
@@ -93,7 +104,17 @@ export const policyOf = (options: GlobalManagerOptions): OperatorPolicy => ({
   maintenanceHosts: new Set(options.maintenance_hosts),
   minSpareHosts: options.min_spare_hosts,
   maxMigrationsPerInterval: options.max_migrations_per_interval > 0 ? options.max_migrations_per_interval : undefined,
-  migrationCapIntervalSec: options.migration_cap_interval
+  migrationCapIntervalSec: options.migration_cap_interval,
+  ...(options.blackout_windows.length + options.maintenance_windows.length === 0 &&
+  options.disruption_budget === undefined
+    ? {}
+    : {
+        schedule: {
+          blackouts: options.blackout_windows,
+          maintenanceWindows: options.maintenance_windows,
+          budget: options.disruption_budget
+        }
+      })
 })
 
 /** The planning options the control core takes, from the manager's settings. */

@@ -12,6 +12,8 @@ import type { ServeFlags } from "../serve.js"
 
 export { parseAlgorithmRef } from "../../../algorithms/catalogue/catalogue.js"
 export { preloadAlgorithmRefs } from "../../../algorithms/catalogue/preload.js"
+export { parseDisruptionBudget } from "../../../core/control/DisruptionBudget.js"
+export { parseWindows } from "../../../core/control/MaintenanceWindows.js"
 export { registryAlgorithmValidator } from "../../config/registryValidator.js"
 export { storePlanBookLayer } from "../../db/StorePlanBook.js"
 export { globalManagerLayer } from "../../http/GlobalManager.js"

@@ -13,8 +13,8 @@ import { noPolicy } from "../../../src/core/control/OperatorPolicy.js"
 import { type GlobalOptions, reallocate } from "../../../src/core/control/Reallocate.js"
 import type { ReallocationRequest } from "../../../src/core/control/ReallocationRequest.js"
 import { bestFitDecreasing } from "../../support/algorithms.js"
-import { type CloudSetup, fiveHostSetup, fourHostSetup } from "../../support/cloudFixtures.js"
-import { InMemoryCloud } from "../../support/InMemoryCloud.js"
+import { fiveHostSetup, fourHostSetup } from "../../support/cloudFixtures.js"
+import { type CloudSetup, InMemoryCloud } from "../../support/InMemoryCloud.js"
 
 const placer = bestFitDecreasing()
 const underload: ReallocationRequest = { host: "h1", reason: "underload", vmUuids: [] }

@@ -68,9 +68,11 @@ export const parseWindow = (text: string): Either.Either<TimeWindow, string> => 
   const last = words[words.length - 1]!
   const duration = parseDuration(last)
   if (Either.isLeft(duration)) {
-    const cronOnly = words.length === 5 || (words.length === 1 && last.startsWith("@"))
+    const macro = words[0]!.startsWith("@")
+    if (words.length === 5) return Either.left(`'${text.trim()}' needs a duration after the cron expression, such as 10h`)
+    if (words.length === (macro ? 2 : 6)) return Either.left(duration.left)
     return Either.left(
-      cronOnly ? `'${text.trim()}' needs a duration after the cron expression, such as 10h` : duration.left
+      `'${text.trim()}' must be a cron expression (5 fields, or a macro such as @daily) and a duration, such as '0 8 * * 1-5 10h'`
     )
   }
   const schedule = parseCron(words.slice(0, -1).join(" "))

@@ -69,7 +69,8 @@ export const parseWindow = (text: string): Either.Either<TimeWindow, string> => 
   const duration = parseDuration(last)
   if (Either.isLeft(duration)) {
     const macro = words[0]!.startsWith("@")
-    if (words.length === 5) return Either.left(`'${text.trim()}' needs a duration after the cron expression, such as 10h`)
+    if (words.length === 5)
+      return Either.left(`'${text.trim()}' needs a duration after the cron expression, such as 10h`)
     if (words.length === (macro ? 2 : 6)) return Either.left(duration.left)
     return Either.left(
       `'${text.trim()}' must be a cron expression (5 fields, or a macro such as @daily) and a duration, such as '0 8 * * 1-5 10h'`

@@ -1,6 +1,7 @@
 /** blackout_windows, maintenance_windows and disruption_budget: neat.conf, the environment, serve's flags, and their errors. */
-import { mkdtemp, rm, writeFile } from "node:fs/promises"
+
 import { readFileSync } from "node:fs"
+import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Either } from "effect"

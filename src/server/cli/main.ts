@@ -17,6 +17,7 @@ import { reportCommand } from "./report.js"
 import { reportFailure } from "./reportFailure.js"
 import { serveCommand } from "./serve.js"
 import { simCommand } from "./sim.js"
+import { statusCommand } from "./status.js"
 import { sweepCommand } from "./sweep.js"
 import { whatifCommand } from "./whatif.js"
 
@@ -28,6 +29,7 @@ const neat = Command.make("neat").pipe(
     reportCommand,
     decideCommand,
     serveCommand,
+    statusCommand,
     localManagerCommand,
     collectCommand,
     dbCleanCommand,

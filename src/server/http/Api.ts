@@ -223,6 +223,63 @@ export const VmView = Schema.Struct({
 
 export const VmMigrationView = Schema.Struct({ vm: Schema.String, host: Schema.String, timestamp_ms: Schema.Number })
 
+/** One opening of a window: the window as written, from `start_ms` to `end_ms`. */
+export const WindowOpeningView = Schema.Struct({
+  window: Schema.String,
+  start_ms: Schema.Number,
+  end_ms: Schema.Number
+})
+
+const WindowsOfKind = Schema.Struct({
+  windows: Schema.Array(Schema.String),
+  /** Openings covering now, the one closing last first. */
+  open: Schema.Array(WindowOpeningView),
+  next: Schema.optional(WindowOpeningView)
+})
+
+/** Blackouts, maintenance windows and the disruption budget, as they stand now. */
+export const WindowsView = Schema.Struct({
+  now_ms: Schema.Number,
+  /** False in a blackout, or outside the maintenance windows when some are defined. */
+  disruption_allowed: Schema.Boolean,
+  blackouts: WindowsOfKind,
+  maintenance: WindowsOfKind,
+  budget: Schema.optional(
+    Schema.Struct({
+      budget: Schema.String,
+      limit: Schema.Number,
+      hosts: Schema.Number,
+      in_disruption: Schema.Array(Schema.String)
+    })
+  )
+})
+
+/** An error class: its count since start, in the recent decisions, and its latest message there. */
+export const ErrorClassView = Schema.Struct({
+  class: Schema.String,
+  count: Schema.Number,
+  recent: Schema.Number,
+  latest_message: Schema.optional(Schema.String),
+  latest_at_ms: Schema.optional(Schema.Number)
+})
+
+/** `GET /v1/status`: what `neat status` shows. */
+export const StatusView = Schema.Struct({
+  now_ms: Schema.Number,
+  mode: Schema.Literal("auto", "recommend"),
+  hosts: Schema.Struct({
+    total: Schema.Number,
+    by_power: Schema.Record({ key: Schema.String, value: Schema.Number })
+  }),
+  vms: Schema.Number,
+  cloud_error: Schema.optional(Schema.String),
+  plans: Schema.Struct({ pending: Schema.Number }),
+  windows: WindowsView,
+  decisions: Schema.Array(DecisionView),
+  migrations: Schema.Array(VmMigrationView),
+  errors: Schema.Array(ErrorClassView)
+})
+
 const Limit = Schema.Struct({
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 10000)))
 })
@@ -283,6 +340,7 @@ export class V1Group extends HttpApiGroup.make("v1")
       .addError(Conflict)
   )
   .add(HttpApiEndpoint.get("policy", "/v1/policy").addSuccess(PolicyView))
+  .add(HttpApiEndpoint.get("status", "/v1/status").setUrlParams(Limit).addSuccess(StatusView))
   .add(HttpApiEndpoint.put("exclusions", "/v1/exclusions").setPayload(ExclusionsBody).addSuccess(PolicyView))
   .add(
     HttpApiEndpoint.post("maintenance", "/v1/maintenance")

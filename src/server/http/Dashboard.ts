@@ -23,6 +23,7 @@ import { LoginThrottle } from "./LoginThrottle.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanActions } from "./PlanActions.js"
 import { ServerMetrics } from "./ServerMetrics.js"
+import { windowsView } from "./StatusReport.js"
 import { policyView } from "./Views.js"
 
 /** The header approvals must carry (a cross-site form cannot set it). */
@@ -185,6 +186,7 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
               ...state,
               plans: (yield* actions.list).slice(0, 25),
               policy: policyView(yield* controls.mode, yield* controls.policy),
+              windows: windowsView(yield* controls.policy, state.hosts, yield* Clock.currentTimeMillis),
               metrics: yield* metrics.render,
               now_ms: yield* Clock.currentTimeMillis
             },

@@ -36,6 +36,7 @@ const knownRoutes = new Set([
   "/v1/decisions",
   "/v1/plans",
   "/v1/policy",
+  "/v1/status",
   "/v1/exclusions",
   "/v1/maintenance",
   "/dashboard",

@@ -28,6 +28,7 @@ import { ReallocationQueue } from "./ReallocationQueue.js"
 import { hasSignatureHeaders, NonceCache, type SignatureRejection, verifySignedRequest } from "./RequestSigning.js"
 import { refuseReplay, SeenRequests } from "./SeenRequests.js"
 import { ServerMetrics } from "./ServerMetrics.js"
+import { readStatus } from "./StatusReport.js"
 import { decisionView, hostView, migrationView, policyView, vmView } from "./Views.js"
 
 /** The nonces of accepted signed requests, shared by every endpoint. */
@@ -178,6 +179,7 @@ const v1Handlers = HttpApiBuilder.group(GlobalManagerApi, "v1", (handlers) =>
     const plans = yield* PlanActions
     const controls = yield* OperatorControls
     const policyNow = Effect.zipWith(controls.mode, controls.policy, policyView)
+    const context = yield* Effect.context<Cloud | DecisionLog | OperatorControls | PlanBook | ServerMetrics>()
     return handlers
       .handle("reallocations", ({ payload }) => {
         const reason: ReallocationReason =
@@ -193,6 +195,7 @@ const v1Handlers = HttpApiBuilder.group(GlobalManagerApi, "v1", (handlers) =>
       .handle("approvePlan", ({ path, payload }) => plans.approve(path.id, payload))
       .handle("rejectPlan", ({ path }) => plans.reject(path.id))
       .handle("policy", () => policyNow)
+      .handle("status", ({ urlParams }) => Effect.provide(readStatus(urlParams.limit ?? 10), context))
       .handle("exclusions", ({ payload }) =>
         Effect.zipRight(
           controls.update((policy) => ({

@@ -167,3 +167,17 @@ export const fetchVmRam = (
     }
     return ram
   })
+
+/** A signed `GET` of `path` at `base` (`http[s]://host:port`): the answer, whatever its status. */
+export const signedGet = (
+  base: string,
+  secret: string,
+  path: string,
+  timeoutSec: number,
+  trust?: GlobalManagerTrust
+): Effect.Effect<GlobalManagerResponse, GlobalManagerUnreachable> =>
+  Effect.gen(function* () {
+    const nowSec = (yield* Clock.currentTimeMillis) / 1000
+    const headers = signedHeaders(secret, "GET", path, "", nowSec)
+    return yield* send(`${base}${path}`, { method: "GET", headers }, timeoutSec, trust)
+  })

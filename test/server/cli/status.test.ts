@@ -110,6 +110,12 @@ describe("neat status", () => {
       const fromConfig = await neat(["status", "--config", conf, "--format", "json"], { env: withoutSecret })
       expect(fromConfig.stderr).toBe("")
       expect((JSON.parse(fromConfig.stdout) as Status).hosts.total).toBe(6)
+      // Without a file, the shipped host (controller) is reached on loopback; the port from the environment.
+      const fromEnv = await neat(["status", "--format", "json"], {
+        env: { ...withSecret, NEAT_GLOBAL_MANAGER_PORT: port }
+      })
+      expect(fromEnv.stderr).toBe("")
+      expect((JSON.parse(fromEnv.stdout) as Status).hosts.total).toBe(6)
 
       const wrong = await neat(["status", "--url", served.url], {
         env: { NEAT_REQUEST_SIGNING_SECRET: "not-the-secret-at-all" }

@@ -5,7 +5,7 @@
 import { FileSystem } from "@effect/platform"
 import { Console, Data, Effect, Option, Redacted, Schema } from "effect"
 import { ConfigError } from "../../../core/errors.js"
-import type { NeatConfig } from "../../config/NeatConfig.js"
+import { defaultConfigFile, type NeatConfig } from "../../config/NeatConfig.js"
 import { StatusView } from "../../http/Api.js"
 import { type GlobalManagerTrust, GlobalManagerUnreachable, signedGet } from "../../localManager/GlobalManagerClient.js"
 import { loadCliConfig } from "../loadCliConfig.js"
@@ -26,10 +26,14 @@ export interface StatusFlags {
 /** The environment variable `neat serve` and `neat status` both read the signing secret from. */
 export const secretVariable = "NEAT_REQUEST_SIGNING_SECRET"
 
-/** `http[s]://host:port` from neat.conf; a wildcard listening address is reached on loopback. */
+/**
+ * `http[s]://host:port` from neat.conf; a wildcard listening address, or the shipped default host
+ * (`controller`, when no file or variable sets it), is reached on loopback.
+ */
 const configuredUrl = (config: NeatConfig): string => {
   const listening = config.globalManagerHost.trim()
-  const host = listening === "0.0.0.0" ? "127.0.0.1" : listening === "::" ? "::1" : listening
+  const shipped = config.sources.global_manager_host?.startsWith(`${defaultConfigFile}:`) ?? true
+  const host = shipped || listening === "0.0.0.0" ? "127.0.0.1" : listening === "::" ? "::1" : listening
   const scheme = config.globalManagerTlsCert.trim() === "" ? "http" : "https"
   return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${config.globalManagerPort}`
 }

@@ -1,4 +1,5 @@
 import { Either } from "effect"
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
   type CronSchedule,
@@ -98,5 +99,44 @@ describe("cron expressions", () => {
     expect(error("0 0 30 2 *")).toMatch(/never matches/)
     expect(Either.isRight(parseCron("0 0 29 2 *"))).toBe(true)
     expect(Either.isRight(parseCron("0 0 30 2 1"))).toBe(true) // OR: any Monday of February
+  })
+})
+
+/** A field's text from fast-check's pieces: `*`, a value, a range, a step or a list of them. */
+const fieldText = (min: number, max: number) => {
+  const value = fc.integer({ min, max })
+  const range = fc.tuple(value, value).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`)
+  const step = fc.tuple(fc.oneof(fc.constant("*"), range), fc.integer({ min: 1, max: 7 })).map(([r, s]) => `${r}/${s}`)
+  const item = fc.oneof(value.map(String), range, step)
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant("*") },
+    fc.array(item, { minLength: 1, maxLength: 3 }).map((items) => items.join(","))
+  )
+}
+
+const expression = fc
+  .tuple(fieldText(0, 59), fieldText(0, 23), fieldText(1, 31), fieldText(1, 12), fieldText(0, 7))
+  .map((fields) => fields.join(" "))
+  .filter((text) => Either.isRight(parseCron(text)))
+
+describe("cron search against a minute-by-minute scan", () => {
+  it("nextMatch and previousMatch find exactly the first and last matching minutes", () => {
+    fc.assert(
+      fc.property(expression, fc.integer({ min: at(2024, 1, 1), max: at(2030, 12, 31) }), (text, wall) => {
+        const schedule = cron(text)
+        const span = 3 * 1440
+        let first: number | undefined
+        for (let m = wall; m <= wall + span && first === undefined; m++) if (matchesAt(schedule, m)) first = m
+        const next = nextMatch(schedule, wall, 3)
+        if (first !== undefined) expect(next).toBe(first)
+        else expect(next === undefined || next > wall + span).toBe(true)
+        let last: number | undefined
+        for (let m = wall; m >= wall - span && last === undefined; m--) if (matchesAt(schedule, m)) last = m
+        const previous = previousMatch(schedule, wall, 3)
+        if (last !== undefined) expect(previous).toBe(last)
+        else expect(previous === undefined || previous < wall - span).toBe(true)
+      }),
+      { numRuns: 150, seed: 17 }
+    )
   })
 })

@@ -135,8 +135,33 @@ const fromWall = (zone: string | undefined, wall: WallMinute): number => {
 /** Openings chained end to end at most (a window reopening before it closes extends it). */
 const maxChained = 500
 
+/**
+ * What is known of a window over `[fromMs, untilMs)`: open throughout (`open`) or closed throughout.
+ * The global manager asks for every request; the answer changes only at an opening or a closing.
+ */
+interface KnownSpan {
+  readonly fromMs: number
+  readonly untilMs: number
+  readonly open: WindowOccurrence | undefined
+}
+
+const knownSpans = new WeakMap<TimeWindow, KnownSpan>()
+
 /** The opening of `window` that covers `nowMs` (chained openings merged), or undefined. */
 export const occurrenceAt = (window: TimeWindow, nowMs: number): WindowOccurrence | undefined => {
+  const known = knownSpans.get(window)
+  if (known !== undefined && nowMs >= known.fromMs && nowMs < known.untilMs) return known.open
+  const open = findOccurrence(window, nowMs)
+  if (open !== undefined) knownSpans.set(window, { fromMs: open.startMs, untilMs: open.endMs, open })
+  else {
+    // Closed from now until the next opening starts.
+    const next = nextOpening(window, nowMs, nowMs + lookAheadMs)
+    knownSpans.set(window, { fromMs: nowMs, untilMs: next ?? nowMs + lookAheadMs, open: undefined })
+  }
+  return open
+}
+
+const findOccurrence = (window: TimeWindow, nowMs: number): WindowOccurrence | undefined => {
   const lookBackDays = Math.ceil(window.durationMs / msPerDay) + 1
   const start = previousMatch(window.schedule, toWall(window.timeZone, nowMs), lookBackDays)
   if (start === undefined) return undefined

@@ -118,17 +118,23 @@ export const limitToBudget = (
   }
   const heldMigrations = plan.migrations.length - migrations.length
   const heldSuspensions = plan.suspend.length - suspend.length
+  const heldWakes = plan.wake.length - wake.length
   const held = [
     ...(heldMigrations > 0 ? [plural(heldMigrations, "migration")] : []),
+    ...(heldWakes > 0 ? [plural(heldWakes, "wake")] : []),
     ...(heldSuspensions > 0 ? [plural(heldSuspensions, "suspension")] : [])
-  ].join(" and ")
+  ]
+    .join(", ")
+    .replace(/, ([^,]*)$/, " and $1")
   const busy = use.inDisruption.length > 0 ? `, ${use.inDisruption.length} already in disruption` : ""
   const why = `disruption budget ${budget.text} (${use.limit} of ${use.hosts} hosts${busy}): ${held} held`
   const purposeLost = plan.migrations.length > 0 && migrations.length === 0
+  const nothingLeft = migrations.length + wake.length + suspend.length === 0
   return {
     ...result,
-    status: purposeLost || (plan.migrations.length === 0 && suspend.length === 0) ? "disruptionBudget" : result.status,
-    detail: purposeLost ? why : `${result.detail}; ${why}`,
+    // A plan another rule already cut (a blackout, the cap) keeps that rule's status.
+    status: (purposeLost || nothingLeft) && result.status === "planned" ? "disruptionBudget" : result.status,
+    detail: purposeLost ? `${why} (${result.detail})` : `${result.detail}; ${why}`,
     plan: { migrations, wake, suspend }
   }
 }

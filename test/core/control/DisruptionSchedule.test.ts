@@ -207,3 +207,26 @@ describe("the disruption budget", () => {
     })
   )
 })
+
+describe("blackout and budget together", () => {
+  it.effect("a blackout's status stays when the budget then takes the wake it left", () =>
+    Effect.gen(function* () {
+      const full = (): CloudSetup => ({
+        hosts: fourHostSetup().hosts,
+        vms: [
+          { uuid: "a", host: "h1", ramMb: 512, cpuMhz: [700] },
+          { uuid: "c", host: "h2", ramMb: 512, cpuMhz: [700] },
+          { uuid: "d", host: "h3", ramMb: 512, cpuMhz: [500] },
+          { uuid: "e", host: "h3", ramMb: 512, cpuMhz: [450] }
+        ]
+      })
+      const cloud = new InMemoryCloud(full())
+      const both = schedule({ blackouts: windows("0 8 * * 1-5 10h"), budget: budget("0") })
+      const held = yield* run(cloud, overload, both, mondayNoon)
+      assert.strictEqual(held.status, "blackout")
+      assert.deepStrictEqual(held.plan, { migrations: [], wake: [], suspend: [] })
+      assert.match(held.detail, /^blackout .*; disruption budget 0 \(0 of 4 hosts\): 1 wake held$/)
+      assert.strictEqual(cloud.hosts.get("h4")!.power, "suspended")
+    })
+  )
+})

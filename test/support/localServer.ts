@@ -12,9 +12,13 @@ export const freePort = () =>
     })
   })
 
-/** Polls `<url>/healthz` every 20 ms until it answers 2xx; fails after about 3 s. */
-export const waitForHealth = async (url: string): Promise<void> => {
-  for (let attempt = 0; attempt < 150; attempt++) {
+/**
+ * Polls `<url>/healthz` every 20 ms until it answers 2xx; fails after `timeoutMs` (30 s: an
+ * in-process serve takes several seconds to start on a loaded machine).
+ */
+export const waitForHealth = async (url: string, timeoutMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return
     } catch {

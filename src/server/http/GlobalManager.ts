@@ -47,6 +47,7 @@ const routeOf = (url: string): string => {
   const path = url.split("?")[0] ?? url
   if (path.startsWith("/v1/plans/")) return "/v1/plans/:id"
   if (path.startsWith("/dashboard/plans/")) return "/dashboard/plans/:id"
+  if (path.startsWith("/dashboard/hosts/")) return "/dashboard/hosts/:name"
   return knownRoutes.has(path) || path === "/healthz" || path === "/metrics" || path === "/openapi.json"
     ? path
     : "other"
@@ -61,6 +62,19 @@ const withRetryAfter = (response: HttpServerResponse.HttpServerResponse): HttpSe
     ? HttpServerResponse.setHeader(response, "retry-after", "1")
     : response
 
+/** The `message` of an error answer's JSON body (`{ _tag, message }`), for the latest errors; else undefined. */
+const errorMessageOf = (response: HttpServerResponse.HttpServerResponse): string | undefined => {
+  if (response.status < 400 || response.body._tag !== "Uint8Array" || response.body.body.length > 4096) return undefined
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(response.body.body))
+    const message =
+      typeof parsed === "object" && parsed !== null ? (parsed as { message?: unknown }).message : undefined
+    return typeof message === "string" ? message.slice(0, 300) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Counts every request by method, route and status, and observes its latency; caps body sizes;
  * adds `Retry-After` to a 503.
@@ -72,15 +86,21 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
     const start = yield* Clock.currentTimeNanos
     // Applied to the response as it is written, whichever way the app produced it.
     yield* HttpApp.appendPreResponseHandler((_, response) => Effect.succeed(withRetryAfter(response)))
-    const record = (status: number) =>
+    const record = (response: HttpServerResponse.HttpServerResponse) =>
       Effect.flatMap(Clock.currentTimeNanos, (end) =>
-        metrics.requestServed(request.method, routeOf(request.url), status, Number(end - start) / 1e9)
+        metrics.requestServed(
+          request.method,
+          routeOf(request.url),
+          response.status,
+          Number(end - start) / 1e9,
+          errorMessageOf(response)
+        )
       )
     return yield* app.pipe(
       HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
-      Effect.tap((response) => record(response.status)),
+      Effect.tap(record),
       Effect.tapErrorCause((cause) =>
-        Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) => record(response.status))
+        Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) => record(response))
       )
     )
   })

@@ -13,7 +13,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Clock, Effect, Layer, Option } from "effect"
+import { Cause, Clock, Effect, Layer, Option } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { GlobalManagerApi } from "./Api.js"
 import { AuthFailures } from "./AuthFailures.js"
@@ -75,6 +75,12 @@ const errorMessageOf = (response: HttpServerResponse.HttpServerResponse): string
   }
 }
 
+/** The message of the error an answer was made from (an API error such as `NotFound`), when it has one. */
+const messageOfFailure = (error: unknown): string | undefined => {
+  const message = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : undefined
+  return typeof message === "string" && message !== "" ? message.slice(0, 300) : undefined
+}
+
 /**
  * Counts every request by method, route and status, and observes its latency; caps body sizes;
  * adds `Retry-After` to a 503.
@@ -86,21 +92,17 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
     const start = yield* Clock.currentTimeNanos
     // Applied to the response as it is written, whichever way the app produced it.
     yield* HttpApp.appendPreResponseHandler((_, response) => Effect.succeed(withRetryAfter(response)))
-    const record = (response: HttpServerResponse.HttpServerResponse) =>
+    const record = (response: HttpServerResponse.HttpServerResponse, message: string | undefined) =>
       Effect.flatMap(Clock.currentTimeNanos, (end) =>
-        metrics.requestServed(
-          request.method,
-          routeOf(request.url),
-          response.status,
-          Number(end - start) / 1e9,
-          errorMessageOf(response)
-        )
+        metrics.requestServed(request.method, routeOf(request.url), response.status, Number(end - start) / 1e9, message)
       )
     return yield* app.pipe(
       HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
-      Effect.tap(record),
+      Effect.tap((response) => record(response, errorMessageOf(response))),
       Effect.tapErrorCause((cause) =>
-        Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) => record(response))
+        Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) =>
+          record(response, messageOfFailure(Cause.squash(cause)))
+        )
       )
     )
   })

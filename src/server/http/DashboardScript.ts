@@ -106,7 +106,8 @@ function visibleHosts() {
   const text = view.sort === "name" || view.sort === "power";
   return [...rows].sort((a, b) => {
     const order = text ? collator.compare(key(a), key(b)) : key(a) - key(b);
-    return view.dir * (order !== 0 ? order : collator.compare(a.name, b.name));
+    // Ties in name order, whichever way the column sorts.
+    return order !== 0 ? view.dir * order : collator.compare(a.name, b.name);
   });
 }
 function renderPowerChips() {

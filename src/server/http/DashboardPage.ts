@@ -116,7 +116,8 @@ export const dashboardPage = (nonce: string): string =>
 <table><thead><tr><th>plan</th><th>for</th><th>actions</th><th>status</th><th>made</th><th></th></tr></thead><tbody id="plans"></tbody></table></section>
 <section><h2>Errors by class</h2><table><thead><tr><th>class</th><th class="num">count</th><th>latest</th><th>message</th></tr></thead><tbody id="errors" data-testid="errors"></tbody></table></section>
 <div class="two">
-<section><h2>Recent decisions</h2><table><thead><tr><th>id</th><th>time</th><th>request</th><th>outcome</th><th>why</th></tr></thead><tbody id="decisions"></tbody></table></section>
+<section><h2>Recent decisions</h2><table><thead><tr><th>id</th><th>time</th><th>request</th><th>outcome</th><th>why</th></tr></thead><tbody id="decisions"></tbody></table>
+<details id="decisions-all" class="small"><summary>the last 25</summary></details></section>
 <section><h2>Recent migrations</h2><table><thead><tr><th>time</th><th>VM</th><th>to</th></tr></thead><tbody id="migrations"></tbody></table>
 <h2 style="margin-top:14px">Failed migrations</h2><table><thead><tr><th>decision</th><th>VM</th><th>move</th><th>reason</th></tr></thead><tbody id="failures"></tbody></table></section>
 </div>

@@ -356,8 +356,9 @@ function render() {
   renderPlans();
   renderWindows();
   renderErrors();
-  $("decisions").replaceChildren(...s.decisions.map((d) => h("tr", { "data-testid": "decision-" + d.id },
-    h("td", {}, "#" + d.id), h("td", { class: "nowrap small" }, time(d.finished_at_ms)), h("td", {}, d.reason + " of " + d.host),
+  const decisions = $("decisions-all").open ? s.decisions : s.decisions.slice(0, 8);
+  $("decisions").replaceChildren(...decisions.map((d) => h("tr", { "data-testid": "decision-" + d.id },
+    h("td", {}, "#" + d.id), h("td", { class: "nowrap small" }, time(d.finished_at_ms)), h("td", { class: "nowrap" }, d.reason + " of " + d.host),
     h("td", {}, h("span", { class: "badge " + d.outcome }, d.outcome)), h("td", { class: "small" }, d.status + ": " + d.detail))));
   $("migrations").replaceChildren(...s.migrations.map((x) => h("tr", {}, h("td", { class: "nowrap small" }, time(x.timestamp_ms)), h("td", {}, h("code", {}, x.vm)), h("td", {}, x.host))));
   const failed = s.decisions.flatMap((d) => d.execution.migrations.filter((x) => !x.migrated).map((x) => h("tr", {}, h("td", {}, "#" + d.id), h("td", {}, h("code", {}, x.vm)), h("td", {}, x.from + " → " + x.to), h("td", { class: "error" }, x.reason || "failed"))));
@@ -415,6 +416,7 @@ for (const b of document.querySelectorAll("#plan-filter button")) b.addEventList
 $("plans-prev").addEventListener("click", () => { planView.page--; renderPlans(); });
 $("plans-next").addEventListener("click", () => { planView.page++; renderPlans(); });
 $("confirm-cancel").addEventListener("click", () => $("confirm").close());
+$("decisions-all").addEventListener("toggle", () => { if (state) render(); });
 $("metrics-details").addEventListener("toggle", () => { if (state) $("metrics").textContent = state.metrics; });
 poll();
 `

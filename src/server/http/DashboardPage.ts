@@ -88,7 +88,7 @@ dialog .buttons button.approve { background:var(--ok); color:#fff; border:0; }
 
 const layout = (nonce: string, body: string, withScript: boolean): string => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Neat dashboard</title><style>${style}</style></head>
+<title>Neat dashboard</title><link rel="icon" href="data:,"><style>${style}</style></head>
 <body>${body}${withScript ? `<script nonce="${nonce}">${dashboardScript}</script>` : ""}</body></html>`
 
 /** The page for a logged-in operator. */

@@ -155,12 +155,16 @@ function renderHosts() {
   for (const host of shown) {
     const cpu = pct(host.cpu_used_mhz, host.cpu_mhz);
     const ram = pct(host.ram_used_mb, host.ram_mb);
+    const toggle = () => {
+      if (view.open.has(host.name)) view.open.delete(host.name);
+      else { view.open.add(host.name); loadDetail(host.name); }
+      renderHosts();
+      const row = document.querySelector('[data-testid="host-' + CSS.escape(host.name) + '"]');
+      if (row) row.focus();
+    };
     body.push(h("tr", { class: "host " + host.power, "data-testid": "host-" + host.name, title: "show the CPU history and the VMs",
-      onclick: () => {
-        if (view.open.has(host.name)) view.open.delete(host.name);
-        else { view.open.add(host.name); loadDetail(host.name); }
-        renderHosts();
-      } },
+      tabindex: "0", "aria-expanded": view.open.has(host.name) ? "true" : "false",
+      onclick: toggle, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); } } },
       h("td", {}, h("b", {}, host.name)),
       h("td", {}, h("span", { class: "badge " + host.power, "data-testid": "power-" + host.name }, host.power)),
       h("td", { class: "nowrap" }, meter(cpu), fixed(cpu, 0) + "%", h("span", { class: "muted small" }, " " + Math.round(host.cpu_used_mhz) + "/" + host.cpu_mhz + " MHz")),
@@ -298,6 +302,7 @@ function renderWindows() {
 
 // ---- errors by class ----
 const classNames = { auth: "authentication failures", cloud: "cloud (Nova, hosts, migrations)", store: "store", placement: "placement", request: "refused requests", server: "server errors (5xx)" };
+const errorsOpen = new Set();
 function renderErrors() {
   const classes = state.errors || [];
   $("errors").replaceChildren(...(classes.length === 0 ? [h("tr", {}, h("td", { colspan: "4", class: "muted" }, "none"))] : classes.map((c) => {
@@ -306,7 +311,7 @@ function renderErrors() {
       h("td", {}, h("b", {}, classNames[c.class] || c.class)),
       h("td", { class: "num" }, c.count),
       h("td", { class: "nowrap small" }, latest ? time(latest.at_ms) : ""),
-      h("td", {}, latest ? h("details", {}, h("summary", {}, latest.message),
+      h("td", {}, latest ? h("details", { open: errorsOpen.has(c.class), ontoggle: (event) => { if (event.target.open) errorsOpen.add(c.class); else errorsOpen.delete(c.class); } }, h("summary", {}, latest.message),
         h("ul", { class: "vms" }, c.latest.slice(1).map((e) => h("li", {}, h("span", {}, e.message), h("span", { class: "muted nowrap" }, time(e.at_ms)))))) : ""));
   })));
 }

@@ -99,11 +99,16 @@ describeWithRequirement(`dashboard of ${hostCount} hosts in a browser`, env, (va
 
     // A fresh load, as an operator opening the page: every byte until the first full render.
     let transferred = 0
+    let stateBytes = 0
     const pending: Array<Promise<void>> = []
     page.on("requestfinished", (request) => {
       pending.push(
-        request.sizes().then((sizes) => {
+        request.sizes().then(async (sizes) => {
           transferred += sizes.requestHeadersSize + sizes.responseHeadersSize + sizes.responseBodySize
+          const response = await request.response()
+          if (request.url().endsWith("/dashboard/state") && response !== null && stateBytes === 0) {
+            stateBytes = (await response.body()).length
+          }
         })
       )
     })
@@ -114,7 +119,8 @@ describeWithRequirement(`dashboard of ${hostCount} hosts in a browser`, env, (va
     await Promise.all(pending)
     const weight = transferred
     console.log(
-      `dashboard of ${hostCount} hosts: ${(weight / 1024).toFixed(0)} KiB transferred to the first full render, ` +
+      `dashboard of ${hostCount} hosts: ${(weight / 1024).toFixed(0)} KiB transferred to the first full render ` +
+        `(the state: ${(stateBytes / 1024).toFixed(0)} KiB of JSON before gzip), ` +
         `rendered in ${firstRenderMs} ms from the navigation's start`
     )
     expect(weight).toBeGreaterThan(0)

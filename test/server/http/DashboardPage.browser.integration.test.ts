@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { gzipSync } from "node:zlib"
 import { type BrowserContext, chromium, type Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { dashboardPage } from "../../../src/server/http/DashboardPage.js"
@@ -181,7 +182,9 @@ describeWithRequirement("the dashboard's page fed a state of 10 000 hosts", env,
   it("pages 10 000 hosts, filters them and counts them by power state", async () => {
     const page = await open()
     console.log(
-      `dashboard fed ${hostCount} hosts: first full render ${await page.getAttribute("body", "data-first-render-ms")} ms from the navigation's start`
+      `dashboard fed ${hostCount} hosts: first full render ${await page.getAttribute("body", "data-first-render-ms")} ms ` +
+        `from the navigation's start; the state is ${(JSON.stringify(state).length / 1024).toFixed(0)} KiB of JSON, ` +
+        `${(gzipSync(JSON.stringify(state)).length / 1024).toFixed(0)} KiB gzipped`
     )
     expect(await page.textContent("[data-testid=hosts-range]")).toBe(`1–50 of ${hostCount}`)
     expect(await page.locator("[data-testid^=host-node-]").count()).toBe(50)

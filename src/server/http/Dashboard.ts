@@ -104,6 +104,7 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
     const failures = yield* AuthFailures
     const metrics = yield* ServerMetrics
     const meter = new EnergyMeter()
+    let cloudReadFailing = false
     const sampleEnergy = (hosts: ReadonlyArray<DashboardHost>, nowMs: number) =>
       meter.sample(
         nowMs,
@@ -233,13 +234,18 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
           const controls = yield* OperatorControls
           const state = yield* readDashboardState
           const nowMs = yield* Clock.currentTimeMillis
-          if (state.cloud_error === undefined) sampleEnergy(state.hosts, nowMs)
-          else
+          if (state.cloud_error === undefined) {
+            cloudReadFailing = false
+            sampleEnergy(state.hosts, nowMs)
+          } else if (!cloudReadFailing) {
+            // Once per outage, not once per poll of every open page.
+            cloudReadFailing = true
             metrics.unsafeError(
               "cloud",
               state.cloud_error,
               `the dashboard could not read the cloud: ${state.cloud_error}`
             )
+          }
           const body = {
             ...state,
             ...dashboardPlans(yield* actions.list),

@@ -147,6 +147,21 @@ describe("the dashboard's state", () => {
     expect(metrics).toMatch(/neat_errors_total\{type="migrationFailed",class="cloud"\} \d/)
   })
 
+  it("counts a cloud it cannot read once per outage, however often the page polls", async () => {
+    const cloud = cloudOf()
+    gm = await startGlobalManager(cloud, { dashboard_token: token })
+    const cookie = await loginAs(gm)
+    cloud.unreachable = true
+    for (let i = 0; i < 3; i++) expect((await stateOf(gm, cookie)).hosts).toEqual([])
+    cloud.unreachable = false
+    expect((await stateOf(gm, cookie)).hosts).toHaveLength(3)
+    cloud.unreachable = true
+    const state = await stateOf(gm, cookie)
+    const cloudErrors = state.errors.find((entry) => entry.class === "cloud")
+    expect(cloudErrors?.count).toBe(2)
+    expect(cloudErrors?.latest[0]?.message).toMatch(/^the dashboard could not read the cloud: /)
+  })
+
   it("counts every plan by status, beyond those it sends", async () => {
     gm = await startGlobalManager(cloudOf(), { dashboard_token: token, control_mode: "recommend" })
     const cookie = await loginAs(gm)

@@ -140,7 +140,25 @@ function detailRow(host) {
       h("span", { class: "muted" }, (vmRam.get(vm.uuid) ?? vm.ram_mb) + " MB"),
       sparkline(vm.cpu_mhz, Math.max(...vm.cpu_mhz, 1), 60, 14))))));
 }
+// The table's search, filter and order live in the address (#q=...&power=...&sort=...&dir=...),
+// so that a reload keeps them and a link shows the same view.
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  view.search = params.get("q") || "";
+  view.power = params.get("power") || "all";
+  view.sort = hostKeys[params.get("sort")] ? params.get("sort") : "name";
+  view.dir = params.get("dir") === "-1" ? -1 : 1;
+}
+function writeHash() {
+  const params = new URLSearchParams();
+  if (view.search) params.set("q", view.search);
+  if (view.power !== "all") params.set("power", view.power);
+  if (view.sort !== "name" || view.dir !== 1) { params.set("sort", view.sort); params.set("dir", String(view.dir)); }
+  const hash = params.toString();
+  if (hash !== location.hash.slice(1)) history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+}
 function renderHosts() {
+  writeHash();
   renderPowerChips();
   const rows = visibleHosts();
   const pages = Math.max(1, Math.ceil(rows.length / view.size));
@@ -151,6 +169,8 @@ function renderHosts() {
     th.classList.toggle("asc", th.dataset.key === view.sort && view.dir === 1);
     th.classList.toggle("desc", th.dataset.key === view.sort && view.dir === -1);
   }
+  const maintenance = new Set(state.policy.maintenance_hosts);
+  const excluded = new Set(state.policy.excluded_hosts);
   const body = [];
   for (const host of shown) {
     const cpu = pct(host.cpu_used_mhz, host.cpu_mhz);
@@ -165,7 +185,9 @@ function renderHosts() {
     body.push(h("tr", { class: "host " + host.power, "data-testid": "host-" + host.name, title: "show the CPU history and the VMs",
       tabindex: "0", "aria-expanded": view.open.has(host.name) ? "true" : "false",
       onclick: toggle, onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); toggle(); } } },
-      h("td", {}, h("b", {}, host.name)),
+      h("td", {}, h("b", {}, host.name),
+        maintenance.has(host.name) ? h("span", { class: "badge suspended", title: "in maintenance: drained, never a target" }, " maintenance") : null,
+        excluded.has(host.name) ? h("span", { class: "badge suspended", title: "excluded from consolidation" }, " excluded") : null),
       h("td", {}, h("span", { class: "badge " + host.power, "data-testid": "power-" + host.name }, host.power)),
       h("td", { class: "nowrap" }, meter(cpu), fixed(cpu, 0) + "%", h("span", { class: "muted small" }, " " + Math.round(host.cpu_used_mhz) + "/" + host.cpu_mhz + " MHz")),
       h("td", { class: "nowrap" }, meter(ram), fixed(ram, 0) + "%", h("span", { class: "muted small" }, " " + host.ram_used_mb + "/" + host.ram_mb + " MB")),
@@ -397,6 +419,8 @@ async function poll() {
   setTimeout(poll, pollMs);
 }
 
+readHash();
+$("host-search").value = view.search;
 $("utc").checked = utc;
 $("utc").addEventListener("change", () => {
   utc = $("utc").checked;

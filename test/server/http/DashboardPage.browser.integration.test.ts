@@ -123,7 +123,7 @@ const state = {
     mode: "recommend",
     excluded_hosts: [],
     excluded_vms: [],
-    maintenance_hosts: [],
+    maintenance_hosts: ["node-3"],
     min_spare_hosts: 0,
     max_migrations_per_interval: 0,
     migration_cap_interval: 300
@@ -193,6 +193,7 @@ describeWithRequirement("the dashboard's page fed a state of 10 000 hosts", env,
     expect(await page.textContent("[data-testid=hosts-range]")).toBe("1–1 of 1 (10000 hosts)")
     expect(await page.textContent("[data-testid=power-node-5]")).toBe("failed")
     await page.click("[data-testid=filter-all]")
+    expect(await page.textContent("[data-testid=host-node-3]")).toContain("maintenance")
     // Sorting by CPU, busiest first.
     await page.click("#hosts-table th[data-key=cpu]")
     const numeric = new Intl.Collator(undefined, { numeric: true })
@@ -215,6 +216,22 @@ describeWithRequirement("the dashboard's page fed a state of 10 000 hosts", env,
     expect(await page.textContent("[data-testid=windows]")).toContain("0 9 * * 1-5")
     expect(await page.textContent("[data-testid=windows]")).toContain("budget: 10%")
     await page.close()
+  }, 120_000)
+
+  it("keeps the table's search, filter and order in the address, so a reload or a link shows the same view", async () => {
+    const page = await open()
+    await page.click("[data-testid=filter-suspended]")
+    await page.fill("[data-testid=host-search]", "node-99")
+    await expect.poll(() => page.url()).toBe(`${origin}/dashboard#q=node-99&power=suspended`)
+    expect(await page.textContent("[data-testid=hosts-range]")).toBe("1–12 of 12 (10000 hosts)")
+    await page.close()
+    const linked = await context.newPage()
+    await linked.goto(`${origin}/dashboard#q=node-99&power=suspended&sort=name&dir=-1`)
+    await linked.waitForSelector("body[data-first-render-ms]", { state: "attached", timeout: 60_000 })
+    expect(await linked.inputValue("[data-testid=host-search]")).toBe("node-99")
+    expect(await linked.textContent("[data-testid=hosts-range]")).toBe("1–12 of 12 (10000 hosts)")
+    expect(await linked.locator("[data-testid^=host-node-]").first().getAttribute("data-testid")).toBe("host-node-9999")
+    await linked.close()
   }, 120_000)
 
   it("shows a plan's effect and actions, and approves only the actions left ticked", async () => {

@@ -283,7 +283,15 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
         Effect.gen(function* () {
           const { id } = yield* HttpRouter.schemaPathParams(PlanPath)
           const actions = yield* PlanActions
-          const selection = approve ? yield* HttpServerRequest.schemaBodyJson(ApprovalBody) : {}
+          // A field this server does not know (a selection it cannot honour) is refused, never ignored:
+          // ignoring it would approve every action.
+          const body = approve
+            ? yield* Effect.either(HttpServerRequest.schemaBodyJson(ApprovalBody, { onExcessProperty: "error" }))
+            : Either.right({})
+          if (Either.isLeft(body)) {
+            return errorJson(400, "BadRequest", `this server cannot honour that approval: ${body.left.message}`)
+          }
+          const selection = body.right
           const result = yield* Effect.either(
             approve ? Effect.map(actions.approve(id, selection), (answer): unknown => answer) : actions.reject(id)
           )

@@ -170,6 +170,17 @@ describe("the dashboard's state", () => {
     expect(state.plan_counts.pending).toBe(1)
     expect(state.plans.map((plan) => [plan.id, plan.status, plan.request.host])).toEqual([[1, "pending", "h1"]])
     expect(state.plans[0]?.plan.suspend).toEqual(["h1"])
+    // A selection this server does not know is refused, never ignored (which would approve everything).
+    const refused = await fetch(`${gm.url}/dashboard/plans/1/approve`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json", "x-neat-dashboard": "1" },
+      body: JSON.stringify({ only_these: ["x"] })
+    })
+    expect(refused.status).toBe(400)
+    expect(((await refused.json()) as { message: string }).message).toMatch(
+      /^this server cannot honour that approval: .*only_these/s
+    )
+    expect((await stateOf(gm, cookie)).plan_counts.pending).toBe(1)
   })
 })
 

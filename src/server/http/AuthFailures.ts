@@ -1,7 +1,8 @@
 /**
- * Failed authentications, counted in `/metrics` (`neat_auth_failures_total{scheme,reason}`) and
- * logged as warnings for the operator: the scheme, the reason and the client's address, never a
- * credential, token or signature. Logging is rate-limited so that a flood of guesses cannot flood
+ * Failed authentications, counted in `/metrics` (`neat_auth_failures_total{scheme,reason}`), kept
+ * among the latest errors of the `auth` class (the dashboard shows them) and logged as warnings for
+ * the operator: the scheme, the reason, the client's address and the method and path it asked for,
+ * never a credential, token or signature. Logging is rate-limited so that a flood of guesses cannot flood
  * the log: a few lines a minute, then one line saying how many were left out.
  */
 import { Context, Effect, Layer, Runtime } from "effect"
@@ -40,10 +41,30 @@ export class LogBudget {
   }
 }
 
+/** What the refused client asked for. */
+export interface RefusedRequest {
+  readonly method: string
+  readonly url: string
+}
+
+/** `METHOD /path` without the query (which may carry anything). */
+const requestLine = (request: RefusedRequest | undefined): string | undefined =>
+  request === undefined ? undefined : `${request.method} ${request.url.split("?")[0] ?? request.url}`
+
 export interface AuthFailuresApi {
   /** Counts a failure and logs it within the budget; a plain call, for the form fast path. */
-  readonly unsafeRecord: (scheme: AuthScheme, reason: string, client: string | undefined) => void
-  readonly record: (scheme: AuthScheme, reason: string, client: string | undefined) => Effect.Effect<void>
+  readonly unsafeRecord: (
+    scheme: AuthScheme,
+    reason: string,
+    client: string | undefined,
+    request?: RefusedRequest
+  ) => void
+  readonly record: (
+    scheme: AuthScheme,
+    reason: string,
+    client: string | undefined,
+    request?: RefusedRequest
+  ) => Effect.Effect<void>
 }
 
 export class AuthFailures extends Context.Tag("neat/AuthFailures")<AuthFailures, AuthFailuresApi>() {
@@ -54,20 +75,33 @@ export class AuthFailures extends Context.Tag("neat/AuthFailures")<AuthFailures,
       // The runtime the server was built in carries its logger (text or JSON lines).
       const runtime = yield* Effect.runtime<never>()
       const budget = new LogBudget()
-      const unsafeRecord = (scheme: AuthScheme, reason: string, client: string | undefined): void => {
-        metrics.unsafeAuthFailure(scheme, reason)
+      const unsafeRecord = (
+        scheme: AuthScheme,
+        reason: string,
+        client: string | undefined,
+        request?: RefusedRequest
+      ): void => {
+        const line = requestLine(request)
+        const where = `from ${client ?? "unknown client"}${line === undefined ? "" : ` on ${line}`}`
+        metrics.unsafeAuthFailure(scheme, reason, where)
         const { log, leftOut } = budget.admit(Date.now())
         if (!log) return
         const more = leftOut > 0 ? ` (${leftOut} more failed authentications not logged in the last minute)` : ""
         Runtime.runFork(runtime)(
-          Effect.logWarning(
-            `authentication failed: ${scheme} ${reason} from ${client ?? "unknown client"}${more}`
-          ).pipe(Effect.annotateLogs({ service: "auth", scheme, reason, client: client ?? "unknown" }))
+          Effect.logWarning(`authentication failed: ${scheme} ${reason} ${where}${more}`).pipe(
+            Effect.annotateLogs({
+              service: "auth",
+              scheme,
+              reason,
+              client: client ?? "unknown",
+              ...(line === undefined ? {} : { request: line })
+            })
+          )
         )
       }
       return {
         unsafeRecord,
-        record: (scheme, reason, client) => Effect.sync(() => unsafeRecord(scheme, reason, client))
+        record: (scheme, reason, client, request) => Effect.sync(() => unsafeRecord(scheme, reason, client, request))
       }
     })
   )

@@ -5,19 +5,24 @@
  * `X-Neat-Dashboard` header, which another site's page cannot send (no CORS), against forged posts.
  * Without a token configured, every dashboard route answers 404. Failed logins are throttled per
  * client (429 with Retry-After), counted and logged; the session cookie is `Secure` whenever the
- * page is served over TLS.
+ * page is served over TLS. The page and its state are gzipped for browsers that accept it (a
+ * thousand hosts' state shrinks about tenfold); the energy of the day is sampled once a minute and
+ * at every read of the state.
  */
 import { randomBytes } from "node:crypto"
 import type { IncomingMessage } from "node:http"
+import { gzipSync } from "node:zlib"
 import { HttpApiBuilder, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Clock, Effect, Either, Layer, Option, Schema } from "effect"
+import { Clock, Duration, Effect, Either, Layer, Option, Schedule, Schema } from "effect"
 import type { Cloud } from "../../core/Cloud.js"
 import type { DecisionLog } from "../../core/control/DecisionLog.js"
 import { ApprovalBody } from "./Api.js"
 import { AuthFailures } from "./AuthFailures.js"
 import { dashboardPage, loginPage } from "./DashboardPage.js"
+import { dashboardPlans } from "./DashboardPlans.js"
+import { EnergyMeter } from "./DashboardPower.js"
 import { DashboardSessions, sessionCookie, sessionLifetimeSec } from "./DashboardSessions.js"
-import { readDashboardState } from "./DashboardState.js"
+import { type DashboardHost, readDashboardState, readHostDetail, readHosts } from "./DashboardState.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
 import { LoginThrottle } from "./LoginThrottle.js"
 import { OperatorControls } from "./OperatorControls.js"
@@ -40,6 +45,34 @@ const securityHeaders = (nonce: string) => ({
 })
 
 const PlanPath = Schema.Struct({ id: Schema.NumberFromString.pipe(Schema.int(), Schema.positive()) })
+const HostPath = Schema.Struct({ name: Schema.String })
+
+/** Answers smaller than this are sent as they are. */
+const gzipAboveBytes = 1024
+
+/** `text` as the body, gzipped when the browser accepts it and it is worth it. */
+const compressed = (
+  request: HttpServerRequest.HttpServerRequest,
+  text: string,
+  contentType: string,
+  headers: Readonly<Record<string, string>>
+): HttpServerResponse.HttpServerResponse => {
+  const accepts = /\bgzip\b/.test(request.headers["accept-encoding"] ?? "")
+  const body = Buffer.from(text, "utf8")
+  if (!accepts || body.length < gzipAboveBytes) {
+    return HttpServerResponse.uint8Array(body, { contentType, headers: { ...headers, vary: "accept-encoding" } })
+  }
+  return HttpServerResponse.uint8Array(gzipSync(body, { level: 6 }), {
+    contentType,
+    headers: { ...headers, "content-encoding": "gzip", vary: "accept-encoding" }
+  })
+}
+
+/** Seconds between the energy meter's samples when nobody reads the state. */
+const energySampleSec = 60
+
+const sumOf = (hosts: ReadonlyArray<DashboardHost>, watts: (host: DashboardHost) => number): number =>
+  hosts.reduce((sum, host) => sum + watts(host), 0)
 const LoginForm = Schema.Struct({ token: Schema.String })
 
 /**
@@ -70,6 +103,22 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
     const sessions = new DashboardSessions(token)
     const throttle = new LoginThrottle()
     const failures = yield* AuthFailures
+    const metrics = yield* ServerMetrics
+    const meter = new EnergyMeter()
+    let cloudReadFailing = false
+    const sampleEnergy = (hosts: ReadonlyArray<DashboardHost>, nowMs: number) =>
+      meter.sample(
+        nowMs,
+        sumOf(hosts, (host) => host.power_w),
+        sumOf(hosts, (host) => host.power_all_on_w)
+      )
+    // The day's energy accrues whether or not a page is open.
+    yield* Effect.forkScoped(
+      Effect.gen(function* () {
+        const hosts = yield* Effect.either(readHosts)
+        if (hosts._tag === "Right") sampleEnergy(hosts.right, yield* Clock.currentTimeMillis)
+      }).pipe(Effect.provide(context), Effect.repeat(Schedule.spaced(Duration.seconds(energySampleSec))))
+    )
 
     const sessionOf = (request: HttpServerRequest.HttpServerRequest) =>
       Effect.map(Clock.currentTimeMillis, (nowMs) => {
@@ -95,9 +144,11 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
       Effect.gen(function* () {
         const request = yield* HttpServerRequest.HttpServerRequest
         if ((yield* sessionOf(request)) === undefined) {
+          yield* failures.record("dashboard", "no_session", clientOf(request), request)
           return errorJson(401, "Unauthorized", "log in to the dashboard first")
         }
         if (write && request.headers[dashboardHeader] !== "1") {
+          yield* failures.record("dashboard", "missing_header", clientOf(request), request)
           return errorJson(403, "Forbidden", `approvals need the ${dashboardHeader} header`)
         }
         return yield* handler
@@ -112,10 +163,12 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
         const request = yield* HttpServerRequest.HttpServerRequest
         const nonce = randomBytes(16).toString("base64")
         const loggedIn = (yield* sessionOf(request)) !== undefined
-        return HttpServerResponse.text(loggedIn ? dashboardPage(nonce) : loginPage(nonce), {
-          contentType: "text/html; charset=utf-8",
-          headers: securityHeaders(nonce)
-        })
+        return compressed(
+          request,
+          loggedIn ? dashboardPage(nonce) : loginPage(nonce),
+          "text/html; charset=utf-8",
+          securityHeaders(nonce)
+        )
       })
     )
 
@@ -128,7 +181,7 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
         // Checked before the token, so that a throttled client learns nothing from its guesses.
         const waitMs = throttle.waitMs(client, nowMs)
         if (waitMs > 0) {
-          yield* failures.record("dashboard", "throttled", client)
+          yield* failures.record("dashboard", "throttled", client, request)
           const seconds = Math.ceil(waitMs / 1000)
           return HttpServerResponse.unsafeJson(
             { _tag: "TooManyRequests", message: `too many failed logins: try again in ${seconds} s` },
@@ -139,7 +192,7 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
         const id = Either.isRight(form) ? sessions.login(form.right.token, nowMs) : undefined
         if (id === undefined) {
           throttle.failed(client, nowMs)
-          yield* failures.record("dashboard", "wrong_token", client)
+          yield* failures.record("dashboard", "wrong_token", client, request)
           return errorJson(403, "Forbidden", "wrong dashboard token")
         }
         throttle.succeeded(client)
@@ -177,21 +230,51 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
       guarded(
         false,
         Effect.gen(function* () {
+          const request = yield* HttpServerRequest.HttpServerRequest
           const actions = yield* PlanActions
           const controls = yield* OperatorControls
-          const metrics = yield* ServerMetrics
           const state = yield* readDashboardState
-          return HttpServerResponse.unsafeJson(
-            {
-              ...state,
-              plans: (yield* actions.list).slice(0, 25),
-              policy: policyView(yield* controls.mode, yield* controls.policy),
-              windows: windowsView(yield* controls.policy, state.hosts, yield* Clock.currentTimeMillis),
-              metrics: yield* metrics.render,
-              now_ms: yield* Clock.currentTimeMillis
-            },
-            { headers: { "cache-control": "no-store" } }
-          )
+          const nowMs = yield* Clock.currentTimeMillis
+          if (state.cloud_error === undefined) {
+            cloudReadFailing = false
+            sampleEnergy(state.hosts, nowMs)
+          } else if (!cloudReadFailing) {
+            // Once per outage, not once per poll of every open page.
+            cloudReadFailing = true
+            metrics.unsafeError(
+              "cloud",
+              state.cloud_error,
+              `the dashboard could not read the cloud: ${state.cloud_error}`
+            )
+          }
+          const body = {
+            ...state,
+            ...dashboardPlans(yield* actions.list),
+            energy: meter.view(),
+            errors: yield* metrics.errorClasses,
+            policy: policyView(yield* controls.mode, yield* controls.policy),
+            windows: windowsView(yield* controls.policy, state.hosts, nowMs),
+            metrics: yield* metrics.render,
+            now_ms: nowMs
+          }
+          return compressed(request, JSON.stringify(body), "application/json", { "cache-control": "no-store" })
+        })
+      )
+    )
+
+    yield* router.get(
+      "/dashboard/hosts/:name",
+      guarded(
+        false,
+        Effect.gen(function* () {
+          const { name } = yield* HttpRouter.schemaPathParams(HostPath)
+          const detail = yield* Effect.either(readHostDetail(name))
+          if (Either.isLeft(detail)) {
+            return detail.left._tag === "UnknownHost"
+              ? errorJson(404, "NotFound", `no host ${name}`)
+              : errorJson(503, "ServiceUnavailable", `the cloud cannot be read: ${detail.left._tag}`)
+          }
+          return HttpServerResponse.unsafeJson(detail.right, { headers: { "cache-control": "no-store" } })
         })
       )
     )
@@ -202,7 +285,15 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
         Effect.gen(function* () {
           const { id } = yield* HttpRouter.schemaPathParams(PlanPath)
           const actions = yield* PlanActions
-          const selection = approve ? yield* HttpServerRequest.schemaBodyJson(ApprovalBody) : {}
+          // A field this server does not know (a selection it cannot honour) is refused, never ignored:
+          // ignoring it would approve every action.
+          const body = approve
+            ? yield* Effect.either(HttpServerRequest.schemaBodyJson(ApprovalBody, { onExcessProperty: "error" }))
+            : Either.right({})
+          if (Either.isLeft(body)) {
+            return errorJson(400, "BadRequest", `this server cannot honour that approval: ${body.left.message}`)
+          }
+          const selection = body.right
           const result = yield* Effect.either(
             approve ? Effect.map(actions.approve(id, selection), (answer): unknown => answer) : actions.reject(id)
           )

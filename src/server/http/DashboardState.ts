@@ -1,12 +1,15 @@
 /**
- * What the dashboard shows, read in one go: hosts with power state, CPU and RAM use and recent CPU
- * history, the VMs on each with theirs, recent decisions and migrations, the plans, the policy and
- * the metrics text.
+ * What the dashboard shows, read in one go: every host in a compact row (power state, CPU and RAM
+ * use, its VMs, the watts its power model gives), recent decisions and migrations. A thousand hosts
+ * make a few hundred kilobytes of JSON before compression; the CPU histories of one host and its
+ * VMs (the sparklines) are read only when the operator opens that host (`readHostDetail`).
  */
 import { Effect } from "effect"
-import { Cloud } from "../../core/Cloud.js"
+import { Cloud, readHostCpuHistories, readVmCpuHistories } from "../../core/Cloud.js"
 import { DecisionLog } from "../../core/control/DecisionLog.js"
+import { UnknownHost } from "../../core/errors.js"
 import { hostCpuMhz } from "../../core/Host.js"
+import { hostPowerAllOnW, hostPowerTable, hostPowerW } from "./DashboardPower.js"
 import { decisionView, migrationView } from "./Views.js"
 
 /** Samples of CPU history the sparklines show. */
@@ -15,8 +18,6 @@ export const sparklineSamples = 30
 export interface DashboardVm {
   readonly uuid: string
   readonly ram_mb: number
-  /** MHz, oldest first. */
-  readonly cpu_mhz: ReadonlyArray<number>
 }
 
 export interface DashboardHost {
@@ -26,44 +27,79 @@ export interface DashboardHost {
   readonly ram_mb: number
   readonly cpu_used_mhz: number
   readonly ram_used_mb: number
-  /** The host's total CPU use, MHz, oldest first (empty for hosts not running). */
-  readonly cpu_history_mhz: ReadonlyArray<number>
+  /** Watts drawn now, from the host's power model at its CPU use. */
+  readonly power_w: number
+  /** Watts it would draw if every host were on (idle power for a suspended host). */
+  readonly power_all_on_w: number
   readonly vms: ReadonlyArray<DashboardVm>
 }
 
-const last = (values: ReadonlyArray<number>): number => (values.length === 0 ? 0 : values[values.length - 1]!)
+export interface DashboardHostDetail {
+  readonly name: string
+  /** The host's total CPU use, MHz, oldest first (empty for hosts not running). */
+  readonly cpu_history_mhz: ReadonlyArray<number>
+  /** Each VM's CPU use, MHz, oldest first. */
+  readonly vms: ReadonlyArray<DashboardVm & { readonly cpu_mhz: ReadonlyArray<number> }>
+}
 
-/** The hosts and VMs part; `undefined` history when the cloud refuses one (a VM deleted meanwhile). */
+const last = (values: ReadonlyArray<number> | undefined): number =>
+  values === undefined || values.length === 0 ? 0 : values[values.length - 1]!
+
+/** Every host as a table row: one read of hosts, one of VMs, one batched read of the hosts' latest CPU. */
 export const readHosts = Effect.gen(function* () {
   const cloud = yield* Cloud
   const hosts = yield* cloud.hosts
-  const vms = new Map((yield* cloud.vms).map((vm) => [vm.uuid, vm]))
-  const result: Array<DashboardHost> = []
-  for (const host of hosts) {
+  const ramOf = new Map((yield* cloud.vms).map((vm) => [vm.uuid, vm.ramMb]))
+  const running = hosts.filter((host) => host.power === "active").map((host) => host.name)
+  const latest = yield* Effect.orElseSucceed(
+    readHostCpuHistories(cloud, running, 1),
+    () => new Map<string, ReadonlyArray<number>>()
+  )
+  return hosts.map((host): DashboardHost => {
+    const capacity = hostCpuMhz(host)
+    const used = host.power === "active" ? last(latest.get(host.name)) : 0
+    const table = hostPowerTable(host)
+    const watts = hostPowerW(table, host.power, capacity > 0 ? used / capacity : 0)
+    const vms = host.vms.map((uuid) => ({ uuid, ram_mb: ramOf.get(uuid) ?? 0 }))
+    return {
+      name: host.name,
+      power: host.power,
+      cpu_mhz: capacity,
+      ram_mb: host.ramMb,
+      cpu_used_mhz: used,
+      ram_used_mb: vms.reduce((sum, vm) => sum + vm.ram_mb, 0),
+      power_w: watts,
+      power_all_on_w: hostPowerAllOnW(table, host.power, watts),
+      vms
+    }
+  })
+})
+
+/** One host's CPU history and its VMs' (the sparklines of an opened row). */
+export const readHostDetail = (name: string) =>
+  Effect.gen(function* () {
+    const cloud = yield* Cloud
+    const host = (yield* cloud.hosts).find((candidate) => candidate.name === name)
+    if (host === undefined) return yield* new UnknownHost({ host: name })
+    const ramOf = new Map((yield* cloud.vms).map((vm) => [vm.uuid, vm.ramMb]))
     const running = host.power === "active"
     const history = running
       ? yield* Effect.orElseSucceed(cloud.hostCpuHistory(host.name, sparklineSamples), () => [])
       : []
-    const hostVms: Array<DashboardVm> = []
-    for (const uuid of host.vms) {
-      const cpu = running ? yield* Effect.orElseSucceed(cloud.vmCpuHistory(uuid, sparklineSamples), () => []) : []
-      hostVms.push({ uuid, ram_mb: vms.get(uuid)?.ramMb ?? 0, cpu_mhz: cpu })
-    }
-    result.push({
+    const vmHistories = running
+      ? yield* Effect.orElseSucceed(
+          readVmCpuHistories(cloud, host.vms, sparklineSamples),
+          () => new Map<string, ReadonlyArray<number>>()
+        )
+      : new Map<string, ReadonlyArray<number>>()
+    return {
       name: host.name,
-      power: host.power,
-      cpu_mhz: hostCpuMhz(host),
-      ram_mb: host.ramMb,
-      cpu_used_mhz: running ? last(history) : 0,
-      ram_used_mb: hostVms.reduce((sum, vm) => sum + vm.ram_mb, 0),
       cpu_history_mhz: history,
-      vms: hostVms
-    })
-  }
-  return result
-})
+      vms: host.vms.map((uuid) => ({ uuid, ram_mb: ramOf.get(uuid) ?? 0, cpu_mhz: vmHistories.get(uuid) ?? [] }))
+    } satisfies DashboardHostDetail
+  })
 
-/** Everything but the plans and metrics, which the caller adds. */
+/** Everything but the plans, energy, errors and metrics, which the caller adds. */
 export const readDashboardState = Effect.gen(function* () {
   const log = yield* DecisionLog
   const hosts = yield* Effect.either(readHosts)

@@ -13,7 +13,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { Clock, Effect, Layer, Option } from "effect"
+import { Cause, Clock, Effect, Layer, Option } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { GlobalManagerApi } from "./Api.js"
 import { AuthFailures } from "./AuthFailures.js"
@@ -48,6 +48,7 @@ const routeOf = (url: string): string => {
   const path = url.split("?")[0] ?? url
   if (path.startsWith("/v1/plans/")) return "/v1/plans/:id"
   if (path.startsWith("/dashboard/plans/")) return "/dashboard/plans/:id"
+  if (path.startsWith("/dashboard/hosts/")) return "/dashboard/hosts/:name"
   return knownRoutes.has(path) || path === "/healthz" || path === "/metrics" || path === "/openapi.json"
     ? path
     : "other"
@@ -62,6 +63,25 @@ const withRetryAfter = (response: HttpServerResponse.HttpServerResponse): HttpSe
     ? HttpServerResponse.setHeader(response, "retry-after", "1")
     : response
 
+/** The `message` of an error answer's JSON body (`{ _tag, message }`), for the latest errors; else undefined. */
+const errorMessageOf = (response: HttpServerResponse.HttpServerResponse): string | undefined => {
+  if (response.status < 400 || response.body._tag !== "Uint8Array" || response.body.body.length > 4096) return undefined
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(response.body.body))
+    const message =
+      typeof parsed === "object" && parsed !== null ? (parsed as { message?: unknown }).message : undefined
+    return typeof message === "string" ? message.slice(0, 300) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The message of the error an answer was made from (an API error such as `NotFound`), when it has one. */
+const messageOfFailure = (error: unknown): string | undefined => {
+  const message = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : undefined
+  return typeof message === "string" && message !== "" ? message.slice(0, 300) : undefined
+}
+
 /**
  * Counts every request by method, route and status, and observes its latency; caps body sizes;
  * adds `Retry-After` to a 503.
@@ -73,15 +93,17 @@ const requestMetrics = (app: HttpApp.Default): HttpApp.Default<never, ServerMetr
     const start = yield* Clock.currentTimeNanos
     // Applied to the response as it is written, whichever way the app produced it.
     yield* HttpApp.appendPreResponseHandler((_, response) => Effect.succeed(withRetryAfter(response)))
-    const record = (status: number) =>
+    const record = (response: HttpServerResponse.HttpServerResponse, message: string | undefined) =>
       Effect.flatMap(Clock.currentTimeNanos, (end) =>
-        metrics.requestServed(request.method, routeOf(request.url), status, Number(end - start) / 1e9)
+        metrics.requestServed(request.method, routeOf(request.url), response.status, Number(end - start) / 1e9, message)
       )
     return yield* app.pipe(
       HttpIncomingMessage.withMaxBodySize(Option.some(maxBodyBytes)),
-      Effect.tap((response) => record(response.status)),
+      Effect.tap((response) => record(response, errorMessageOf(response))),
       Effect.tapErrorCause((cause) =>
-        Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) => record(response.status))
+        Effect.flatMap(HttpServerError.causeResponse(cause), ([response]) =>
+          record(response, messageOfFailure(Cause.squash(cause)))
+        )
       )
     )
   })

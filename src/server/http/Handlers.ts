@@ -54,7 +54,7 @@ const verifySignature = Effect.gen(function* () {
   const request = yield* HttpServerRequest.HttpServerRequest
   const secret = config.request_signing_secret
   if (secret === undefined || secret === "") {
-    yield* failures.record("signed", "signing_not_configured", clientOf(request))
+    yield* failures.record("signed", "signing_not_configured", clientOf(request), request)
     return yield* new Unauthorized({ message: "signed requests are not configured on this server" })
   }
   const body = yield* Effect.orElseSucceed(request.text, () => "")
@@ -66,7 +66,7 @@ const verifySignature = Effect.gen(function* () {
     nonces
   )
   if (rejected !== undefined) {
-    yield* failures.record("signed", rejected.reason, clientOf(request))
+    yield* failures.record("signed", rejected.reason, clientOf(request), request)
     return yield* rejection(rejected)
   }
 })
@@ -136,7 +136,7 @@ const neatHandlers = HttpApiBuilder.group(GlobalManagerApi, "neat", (handlers) =
       Effect.zipRight(
         rejected.authFailure === undefined
           ? Effect.void
-          : failures.record("neat", rejected.authFailure, clientOf(request)),
+          : failures.record("neat", rejected.authFailure, clientOf(request), request),
         Effect.fail(refusal(rejected))
       )
     const notPut = Effect.fail(

@@ -114,7 +114,8 @@ export const neatFormFastPath = (server: FastPathHost, maxBodyBytes: number) =>
       const answer = (response: ServerResponse, startedNs: bigint, status: number, body: unknown) => {
         send(response, status, body)
         const seconds = Number(process.hrtime.bigint() - startedNs) / 1e9
-        metrics.unsafeRequestServed("PUT", "/", status, seconds)
+        const message = (body as { readonly message?: unknown } | undefined)?.message
+        metrics.unsafeRequestServed("PUT", "/", status, seconds, typeof message === "string" ? message : undefined)
       }
 
       const handle = (response: ServerResponse, startedNs: bigint, body: string, client: string | undefined) => {
@@ -123,7 +124,8 @@ export const neatFormFastPath = (server: FastPathHost, maxBodyBytes: number) =>
           return answer(response, startedNs, 400, { _tag: "BadRequest", message: `${params} is given more than once` })
         }
         const refuse = (refused: NeatRejection) => {
-          if (refused.authFailure !== undefined) authFailures.unsafeRecord("neat", refused.authFailure, client)
+          if (refused.authFailure !== undefined)
+            authFailures.unsafeRecord("neat", refused.authFailure, client, { method: "PUT", url: "/" })
           answer(response, startedNs, refused.status, { _tag: refused.tag, message: refused.message })
         }
         const nowSec = Date.now() / 1000

@@ -5,6 +5,13 @@
  */
 import { Context, Effect, Layer } from "effect"
 import type { RecordedDecision } from "../../core/control/Decision.js"
+import {
+  decisionErrorClass,
+  type ErrorClass,
+  ErrorClasses,
+  type ErrorClassView,
+  httpErrorClass
+} from "./ErrorClasses.js"
 
 type Labels = Readonly<Record<string, string>>
 
@@ -89,15 +96,26 @@ class Gauge {
   }
 }
 
-/** Error types of a recorded decision: why it failed, and each failed step. */
-const decisionErrors = (decision: RecordedDecision): Array<string> => {
-  const types: Array<string> = []
-  if (decision.outcome === "failed") types.push(decision.status)
+/** The errors of a recorded decision: why it failed, and each failed step, with what to tell the operator. */
+const decisionErrors = (decision: RecordedDecision): Array<{ readonly type: string; readonly message: string }> => {
+  const errors: Array<{ type: string; message: string }> = []
+  const request = `${decision.request.reason} of ${decision.request.host}`
+  if (decision.id === 0) {
+    errors.push({ type: "unrecorded", message: `the decision on the ${request} could not be recorded in the store` })
+  }
+  if (decision.outcome === "failed") {
+    errors.push({ type: decision.status, message: `decision ${decision.id} (${request}): ${decision.detail}` })
+  }
   for (const outcome of decision.execution.migrations)
-    if (outcome._tag === "MigrationFailed") types.push("migrationFailed")
-  for (const _ of decision.execution.wakeFailures) types.push("wakeFailed")
-  for (const _ of decision.execution.suspendFailures) types.push("suspendFailed")
-  return types
+    if (outcome._tag === "MigrationFailed") {
+      const { vm, from, to } = outcome.migration
+      errors.push({ type: "migrationFailed", message: `migration of ${vm} from ${from} to ${to}: ${outcome.reason}` })
+    }
+  for (const failure of decision.execution.wakeFailures)
+    errors.push({ type: "wakeFailed", message: `wake of ${failure.host}: ${failure.reason}` })
+  for (const failure of decision.execution.suspendFailures)
+    errors.push({ type: "suspendFailed", message: `suspend of ${failure.host}: ${failure.reason}` })
+  return errors
 }
 
 /** The error type of an HTTP status the API answers with. */
@@ -119,11 +137,31 @@ const httpErrorType = (status: number): string | undefined =>
   )[status] ?? (status >= 500 ? "InternalError" : status >= 400 ? `Http${status}` : undefined)
 
 export interface ServerMetricsApi {
-  readonly requestServed: (method: string, route: string, status: number, seconds: number) => Effect.Effect<void>
+  /** A request answered; `message` is the error answer's own (kept among the latest errors of its class). */
+  readonly requestServed: (
+    method: string,
+    route: string,
+    status: number,
+    seconds: number,
+    message?: string
+  ) => Effect.Effect<void>
   /** `requestServed` as a plain call, for code that answers outside a fiber (the form fast path). */
-  readonly unsafeRequestServed: (method: string, route: string, status: number, seconds: number) => void
-  /** A failed authentication: `scheme` is neat, signed or dashboard; `reason` a short code, never a secret. */
-  readonly unsafeAuthFailure: (scheme: string, reason: string) => void
+  readonly unsafeRequestServed: (
+    method: string,
+    route: string,
+    status: number,
+    seconds: number,
+    message?: string
+  ) => void
+  /**
+   * A failed authentication: `scheme` is neat, signed or dashboard; `reason` a short code, never a
+   * secret; `detail` what the operator needs to find the client (address, method and path).
+   */
+  readonly unsafeAuthFailure: (scheme: string, reason: string, detail?: string) => void
+  /** An error met outside a request or a decision (the dashboard's failed read of the cloud...). */
+  readonly unsafeError: (errorClass: ErrorClass, type: string, message: string) => void
+  /** The errors by class, with their latest messages. */
+  readonly errorClasses: Effect.Effect<ReadonlyArray<ErrorClassView>>
   readonly decisionRecorded: (decision: RecordedDecision) => Effect.Effect<void>
   readonly requestCoalesced: Effect.Effect<void>
   readonly unsafeRequestCoalesced: () => void
@@ -153,25 +191,49 @@ const make = Effect.sync((): ServerMetricsApi => {
     "Duration of successful live migrations.",
     migrationBuckets
   )
-  const errors = new Counter("neat_errors_total", "Errors by type: HTTP error answers and failed decision steps.")
+  const errors = new Counter(
+    "neat_errors_total",
+    "Errors by type and class (auth, cloud, store, placement, request, server): HTTP error answers and failed decision steps."
+  )
+  const classes = new ErrorClasses()
   const hosts = new Gauge("neat_hosts", "Hosts by power state, as last read from the cloud.")
   const plans = new Gauge("neat_plans", "Recommended plans by status.")
   let queued = 0
-  const unsafeRequestServed = (method: string, route: string, status: number, seconds: number): void => {
+  const unsafeRequestServed = (
+    method: string,
+    route: string,
+    status: number,
+    seconds: number,
+    message?: string
+  ): void => {
     requests.inc({ method, route, status: String(status) })
     latency.observe(seconds, { route })
     const type = httpErrorType(status)
-    if (type !== undefined) errors.inc({ type })
+    const errorClass = httpErrorClass(status)
+    if (type === undefined || errorClass === undefined) return
+    errors.inc({ type, class: errorClass })
+    // Failed authentications are kept with their client and path by `unsafeAuthFailure`.
+    if (errorClass !== "auth") {
+      classes.record(errorClass, type, `${method} ${route}: ${status} ${message ?? type}`, Date.now())
+    }
   }
   const unsafeRequestCoalesced = (): void => coalesced.inc()
   const unsafeQueueLength = (length: number): void => {
     queued = length
   }
   return {
-    requestServed: (method, route, status, seconds) =>
-      Effect.sync(() => unsafeRequestServed(method, route, status, seconds)),
+    requestServed: (method, route, status, seconds, message) =>
+      Effect.sync(() => unsafeRequestServed(method, route, status, seconds, message)),
     unsafeRequestServed,
-    unsafeAuthFailure: (scheme, reason) => authFailures.inc({ scheme, reason }),
+    unsafeAuthFailure: (scheme, reason, detail) => {
+      authFailures.inc({ scheme, reason })
+      classes.record("auth", `${scheme} ${reason}`, `${scheme} ${reason}${detail ? ` ${detail}` : ""}`, Date.now())
+    },
+    unsafeError: (errorClass, type, message) => {
+      errors.inc({ type, class: errorClass })
+      classes.record(errorClass, type, message, Date.now())
+    },
+    errorClasses: Effect.sync(() => classes.view()),
     decisionRecorded: (decision) =>
       Effect.sync(() => {
         decisions.inc({ reason: decision.request.reason, outcome: decision.outcome })
@@ -179,7 +241,11 @@ const make = Effect.sync((): ServerMetricsApi => {
           migrations.inc({ outcome: outcome._tag === "Migrated" ? "migrated" : "failed" })
           if (outcome._tag === "Migrated") migrationTime.observe(outcome.seconds)
         }
-        for (const type of decisionErrors(decision)) errors.inc({ type })
+        for (const { type, message } of decisionErrors(decision)) {
+          const errorClass = decisionErrorClass(type)
+          errors.inc({ type, class: errorClass })
+          classes.record(errorClass, type, message, decision.finishedAtMs)
+        }
         placement.observe(decision.timings.placementMs / 1000)
       }),
     requestCoalesced: Effect.sync(unsafeRequestCoalesced),

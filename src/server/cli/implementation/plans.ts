@@ -186,7 +186,9 @@ export const formatPlan = (plan: Plan): string => {
   const lines = [
     `plan ${plan.id}: ${plan.status}${plan.resolution === undefined ? "" : ` (${plan.resolution})`}`,
     `created ${utc(plan.created_at_ms)}, approvable until ${utc(plan.expires_at_ms)}`,
-    ...(plan.superseded_by === undefined ? [] : [`superseded by plan ${plan.superseded_by}`]),
+    ...(plan.superseded_by === undefined || plan.resolution?.includes(`plan ${plan.superseded_by}`) === true
+      ? []
+      : [`superseded by plan ${plan.superseded_by}`]),
     `requests: ${requests === "" ? "none recorded" : requests}`,
     effectLine(plan),
     "",

@@ -160,6 +160,20 @@ describe("recommended plans, one per control interval", () => {
     ])
   })
 
+  it("an interval's plan the cloud outgrew expires, and the next request opens a new plan", async () => {
+    const cloud = new InMemoryCloud(fourHostSetup())
+    const gm = await start(cloud, { control_mode: "recommend" })
+    const first = await recommend(gm, { host: "h1", reason: "underload" })
+    cloud.deleteVm("c")
+    const second = await recommend(gm, { host: "h3", reason: "overload", vm_uuids: ["d"] })
+    const plans = await plansOf(gm)
+    expect(plans.map((plan) => [plan.id, plan.status, plan.resolution])).toEqual([
+      [second.id, "pending", undefined],
+      [first.id, "expired", "the VMs on host h2 changed"]
+    ])
+    expect(plans[0]?.requests?.map((request) => request.decision_id)).toEqual([second.id])
+  })
+
   it("approves some actions: the others and those depending on them are skipped, and said so", async () => {
     const cloud = new InMemoryCloud(fourHostSetup())
     const gm = await start(cloud, { control_mode: "recommend" })

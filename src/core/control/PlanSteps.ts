@@ -49,84 +49,122 @@ interface Draft {
  * (the room it was planned into).
  */
 export const mergeSteps = (steps: ReadonlyArray<PlanStep>, next: Plan): ReadonlyArray<PlanStep> => {
+  const byKey = new Map(steps.map((step) => [step.key, step]))
   const drafts = new Map<string, Draft>()
-  for (const step of steps) drafts.set(step.key, { action: step.action, extra: new Set(extraOf(step, steps)) })
-  const leavingBefore = (host: string): Array<string> => {
-    const keys: Array<string> = []
-    for (const [key, draft] of drafts) {
-      if (draft.action.kind === "migrate" && draft.action.from === host) keys.push(key)
+  /** Keys of the migrations off each host, kept as drafts change. */
+  const leaving = new Map<string, Set<string>>()
+  const setDraft = (key: string, draft: Draft) => {
+    const old = drafts.get(key)
+    if (old?.action.kind === "migrate") leaving.get(old.action.from)?.delete(key)
+    drafts.set(key, draft)
+    if (draft.action.kind === "migrate") {
+      const keys = leaving.get(draft.action.from) ?? new Set<string>()
+      keys.add(key)
+      leaving.set(draft.action.from, keys)
     }
-    return keys
   }
+  const deleteDraft = (key: string): boolean => {
+    const old = drafts.get(key)
+    if (old === undefined) return false
+    if (old.action.kind === "migrate") leaving.get(old.action.from)?.delete(key)
+    return drafts.delete(key)
+  }
+  for (const step of steps) setDraft(step.key, { action: step.action, extra: new Set(extraOf(step, byKey)) })
   // Wakes and suspends that cancel out: the host stays as the cloud has it.
   for (const host of next.wake) {
-    if (drafts.delete(suspendKey(host))) continue
-    if (!drafts.has(wakeKey(host))) drafts.set(wakeKey(host), { action: { kind: "wake", host }, extra: new Set() })
+    if (deleteDraft(suspendKey(host))) continue
+    if (!drafts.has(wakeKey(host))) setDraft(wakeKey(host), { action: { kind: "wake", host }, extra: new Set() })
   }
   const woken = new Set(next.wake)
   for (const migration of next.migrations) {
     const key = migrateKey(migration.vm)
     const earlier = drafts.get(key)
     const from = earlier?.action.kind === "migrate" ? earlier.action.from : migration.from
-    const room = leavingBefore(migration.to).filter((other) => other !== key)
+    const room = [...(leaving.get(migration.to) ?? [])].filter((other) => other !== key)
     if (from === migration.to) {
-      drafts.delete(key)
+      deleteDraft(key)
       continue
     }
     const extra = new Set([...(earlier?.extra ?? []), ...room])
-    drafts.set(key, { action: { kind: "migrate", vm: migration.vm, from, host: migration.to }, extra })
+    setDraft(key, { action: { kind: "migrate", vm: migration.vm, from, host: migration.to }, extra })
   }
   for (const host of next.suspend) {
-    if (!woken.has(host) && drafts.delete(wakeKey(host))) continue
-    if (!drafts.has(suspendKey(host))) {
-      drafts.set(suspendKey(host), { action: { kind: "suspend", host }, extra: new Set() })
-    }
+    if (!woken.has(host) && deleteDraft(wakeKey(host))) continue
+    if (!drafts.has(suspendKey(host)))
+      setDraft(suspendKey(host), { action: { kind: "suspend", host }, extra: new Set() })
   }
-  return ordered(drafts)
+  return ordered(drafts, leaving)
 }
 
 /** The non-structural dependencies a step carries (structural ones are recomputed on each merge). */
-const extraOf = (step: PlanStep, steps: ReadonlyArray<PlanStep>): ReadonlyArray<string> => {
+const extraOf = (step: PlanStep, byKey: ReadonlyMap<string, PlanStep>): ReadonlyArray<string> => {
   if (step.action.kind !== "migrate") return []
   const target = step.action.host
   return step.after.filter((key) => {
-    const other = steps.find((candidate) => candidate.key === key)
-    return other?.action.kind === "migrate" && other.action.from === target
+    const other = byKey.get(key)?.action
+    return other?.kind === "migrate" && other.from === target
   })
 }
 
-/** Wakes, then migrations, then suspends, each after what it depends on (Kahn's order, stable). */
-const ordered = (drafts: Map<string, Draft>): ReadonlyArray<PlanStep> => {
+/**
+ * Wakes, then migrations, then suspends, each after what it depends on: a step whose dependencies
+ * are not all placed waits and is placed as soon as they are (linear in steps and dependencies).
+ */
+const ordered = (
+  drafts: ReadonlyMap<string, Draft>,
+  leaving: ReadonlyMap<string, ReadonlySet<string>>
+): ReadonlyArray<PlanStep> => {
   const after = new Map<string, Array<string>>()
   for (const [key, draft] of drafts) {
     const action = draft.action
-    const deps = new Set<string>()
+    const deps: Array<string> = []
     if (action.kind === "migrate") {
-      if (drafts.has(wakeKey(action.host))) deps.add(wakeKey(action.host))
-      for (const other of draft.extra) if (drafts.has(other) && other !== key) deps.add(other)
+      if (drafts.has(wakeKey(action.host))) deps.push(wakeKey(action.host))
+      for (const other of draft.extra) if (drafts.has(other) && other !== key) deps.push(other)
     } else if (action.kind === "suspend") {
-      for (const [otherKey, other] of drafts) {
-        if (other.action.kind === "migrate" && other.action.from === action.host) deps.add(otherKey)
-      }
+      deps.push(...(leaving.get(action.host) ?? []))
     }
-    after.set(key, [...deps])
+    after.set(key, deps)
   }
   const rank = (action: PlanAction) => (action.kind === "wake" ? 0 : action.kind === "migrate" ? 1 : 2)
   const keys = [...drafts.keys()].sort((a, b) => rank(drafts.get(a)!.action) - rank(drafts.get(b)!.action))
-  const placed = new Set<string>()
-  const result: Array<PlanStep> = []
-  while (result.length < keys.length) {
-    const ready = keys.find((key) => !placed.has(key) && after.get(key)!.every((dep) => placed.has(dep)))
-    // A cycle can only join migrations through the room they make: that advisory edge is dropped.
-    const key = ready ?? keys.find((candidate) => !placed.has(candidate))!
-    if (ready === undefined) {
-      after.set(
-        key,
-        after.get(key)!.filter((dep) => placed.has(dep) || drafts.get(dep)?.action.kind !== "migrate")
-      )
+  const missing = new Map<string, number>()
+  const dependants = new Map<string, Array<string>>()
+  for (const key of keys) {
+    const deps = after.get(key)!
+    missing.set(key, deps.length)
+    for (const dep of deps) {
+      const list = dependants.get(dep)
+      if (list === undefined) dependants.set(dep, [key])
+      else list.push(key)
     }
+  }
+  const placed = new Set<string>()
+  const waiting = new Set<string>()
+  const result: Array<PlanStep> = []
+  const place = (key: string) => {
     placed.add(key)
     result.push({ key, action: drafts.get(key)!.action, after: after.get(key)! })
+    for (const dependant of dependants.get(key) ?? []) {
+      const left = missing.get(dependant)! - 1
+      missing.set(dependant, left)
+      if (left === 0 && waiting.delete(dependant)) place(dependant)
+    }
+  }
+  for (const key of keys) {
+    if (missing.get(key) === 0) place(key)
+    else waiting.add(key)
+  }
+  // Left waiting: a cycle, which only migrations joined through the room they make can form; that
+  // advisory dependency is dropped.
+  for (const key of keys) {
+    if (placed.has(key)) continue
+    after.set(
+      key,
+      after.get(key)!.filter((dep) => placed.has(dep) || drafts.get(dep)?.action.kind !== "migrate")
+    )
+    waiting.delete(key)
+    place(key)
   }
   return result
 }

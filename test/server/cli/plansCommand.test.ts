@@ -3,7 +3,7 @@
  * signed with the secret from the environment, as a table or as JSON, and with one clear line
  * when the id is wrong, the secret is wrong or the server is down.
  */
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Schema } from "effect"
@@ -66,7 +66,7 @@ describe("neat plans against neat serve --mode sim", () => {
         /^ID +STATUS +CREATED +REQUESTS +ACTIONS +HOSTS FREED +POWER SAVED +MIGRATIONS +SLA RISK\n/
       )
       expect(table.stdout).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/)
-      expect(table.stdout).toMatch(/\d+ plans\n$|of \d+ plans/)
+      expect(table.stdout).toMatch(/\n\d+ plans?\n$|of \d+ plans/)
 
       const first = pending[0]!
       const shown = await plans("show", String(first.id))
@@ -113,6 +113,19 @@ describe("neat plans against neat serve --mode sim", () => {
       const rejectedList = Schema.decodeUnknownSync(PlanList)(JSON.parse(rejectedOnly.stdout))
       expect(rejectedList.total).toBe(1)
       expect(rejectedList.plans.map((plan) => plan.status)).toEqual(["rejected"])
+
+      // The secret and the address from neat.conf alone.
+      const conf = join(directory, "neat.conf")
+      writeFileSync(
+        conf,
+        `[DEFAULT]\nglobal_manager_host = 0.0.0.0\nglobal_manager_port = ${new URL(served.url).port}\nglobal_manager_signing_secret = ${testSecret}\n`
+      )
+      const fromConf = await neat(["plans", "list", "--config", conf, "--status", "rejected"], {
+        env: { NEAT_REQUEST_SIGNING_SECRET: undefined }
+      })
+      expect(fromConf.stderr).toBe("")
+      expect(fromConf.stdout).toMatch(/^ID +STATUS/)
+      expect(fromConf.stdout).toMatch(/\n1 rejected plan\n$/)
 
       const missing = await plans("show", "999999")
       expect(missing.status).toBe(1)

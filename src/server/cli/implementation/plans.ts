@@ -220,10 +220,12 @@ export const formatPlanList = (plans: ReadonlyArray<Plan>, total: number, status
       ? "-"
       : String(plan.effect.sla_risk_hosts.length)
   ])
-  const kind = status === undefined ? "plans" : `${status} plans`
+  const kind = (count: number) => `${status === undefined ? "" : `${status} `}${count === 1 ? "plan" : "plans"}`
   const footer =
-    plans.length === total ? `${total} ${kind}` : `${plans.length} of ${total} ${kind} (the newest; --limit for more)`
-  if (plans.length === 0) return `no ${kind}`
+    plans.length === total
+      ? `${total} ${kind(total)}`
+      : `${plans.length} of ${total} ${kind(total)} (the newest; --limit for more)`
+  if (plans.length === 0) return `no ${kind(0)}`
   return `${table(
     ["ID", "STATUS", "CREATED", "REQUESTS", "ACTIONS", "HOSTS FREED", "POWER SAVED", "MIGRATIONS", "SLA RISK"],
     rows

@@ -190,11 +190,6 @@ export const makePlanBook = (initial: ReadonlyArray<BookedPlan>, persistence?: P
       }),
     get: (id) => Effect.sync(() => plans.get(id)),
     resolve,
-    settleSteps: (id, steps) =>
-      Effect.suspend(() => {
-        const plan = plans.get(id)
-        return plan === undefined ? Effect.succeed(undefined) : update({ ...plan, steps })
-      }),
     expireStale: (snapshot, nowMs, maxAgeSec) =>
       Effect.gen(function* () {
         for (const plan of [...plans.values()]) {
@@ -239,8 +234,6 @@ export interface PlanBookApi {
     resolution: string,
     settled?: Resolution
   ) => Effect.Effect<BookedPlan | undefined>
-  /** Records new statuses of a plan's actions (an approval under way). */
-  readonly settleSteps: (id: number, steps: ReadonlyArray<BookedStep>) => Effect.Effect<BookedPlan | undefined>
   /** Expires the pending plans that no longer hold on `snapshot` (hosts and VMs suffice). */
   readonly expireStale: (snapshot: CloudSnapshot, nowMs: number, maxAgeSec: number) => Effect.Effect<void>
   /** Every plan kept, newest first. */

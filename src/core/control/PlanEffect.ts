@@ -99,7 +99,8 @@ export const planEffect = (snapshot: CloudSnapshot, plan: Plan, model: EffectMod
   return {
     hostsFreed: plan.suspend.length - plan.wake.length,
     powerSavedW,
-    energySavedKwhPerHour: (powerSavedW * Math.max(0, 3600 - migrationSeconds)) / 3600 / 1000,
+    // + 0: no negative zero when the migrations fill the hour.
+    energySavedKwhPerHour: (powerSavedW * Math.max(0, 3600 - migrationSeconds)) / 3600 / 1000 + 0,
     migrations: plan.migrations.length,
     migrationSeconds,
     slaRiskHosts: slaRiskHosts.sort()

@@ -5,6 +5,7 @@
  */
 import { Clock, Effect } from "effect"
 import type { Cloud } from "../Cloud.js"
+import type { Plan } from "../Placement.js"
 import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { Decision, RecordedDecision } from "./Decision.js"
 import { DecisionLog } from "./DecisionLog.js"
@@ -17,6 +18,10 @@ export interface ApprovalSubject {
   readonly decision: RecordedDecision
   readonly fingerprint: PlanFingerprint
   readonly createdAtMs: number
+  /** The whole plan, when it is more than the decision's own (the merged plan of an interval). */
+  readonly plan?: Plan | undefined
+  /** What the new decision's detail says the plan is (default: the decision's id and detail). */
+  readonly description?: string | undefined
 }
 
 export type ApprovalResult =
@@ -30,12 +35,25 @@ export const executeApproved = (
   selection: ActionSelection,
   snapshot: CloudSnapshot,
   maxAgeSec: number
+): Effect.Effect<ApprovalResult, never, Cloud | DecisionLog> => {
+  const { plan, unknown } = selectActions(subject.decision.plan, selection)
+  if (unknown.length > 0) return Effect.succeed({ _tag: "Invalid", message: `not in the plan: ${unknown.join(", ")}` })
+  return executeApprovedPlan(subject, plan, snapshot, maxAgeSec)
+}
+
+/**
+ * Executes `plan` (the approved actions of the subject's plan, in order) on `snapshot`, unless the
+ * plan no longer holds there; records a new decision either way.
+ */
+export const executeApprovedPlan = (
+  subject: ApprovalSubject,
+  plan: Plan,
+  snapshot: CloudSnapshot,
+  maxAgeSec: number
 ): Effect.Effect<ApprovalResult, never, Cloud | DecisionLog> =>
   Effect.gen(function* () {
     const log = yield* DecisionLog
     const clock = yield* Effect.clock
-    const { plan, unknown } = selectActions(subject.decision.plan, selection)
-    if (unknown.length > 0) return { _tag: "Invalid", message: `not in the plan: ${unknown.join(", ")}` } as const
     if (plan.migrations.length + plan.wake.length + plan.suspend.length === 0) {
       return { _tag: "Invalid", message: "the selection approves no action" } as const
     }
@@ -54,7 +72,7 @@ export const executeApproved = (
         ...base,
         outcome: "skipped",
         status: "expired",
-        detail: `plan of decision ${subject.decision.id} expired: ${stale}`,
+        detail: `${subject.description ?? `plan of decision ${subject.decision.id}`} expired: ${stale}`,
         execution: emptyOutcome,
         finishedAtMs: startedAtMs,
         timings: { snapshotMs: 0, placementMs: 0, executionMs: 0 }
@@ -63,14 +81,19 @@ export const executeApproved = (
       return { _tag: "Expired", reason: stale, decision: { ...decision, id } } as const
     }
     const t0 = yield* Clock.currentTimeNanos
-    const partOf = plan.migrations.length === subject.decision.plan.migrations.length ? "" : " (in part)"
+    const whole = subject.plan ?? subject.decision.plan
+    const partOf =
+      plan.migrations.length + plan.wake.length + plan.suspend.length ===
+      whole.migrations.length + whole.wake.length + whole.suspend.length
+        ? ""
+        : " (in part)"
     const { decision } = yield* executeRecorded(plan, (execution) => {
       const nowNs = clock.unsafeCurrentTimeNanos()
       return {
         ...base,
         outcome: outcomeSucceeded(execution) ? "done" : "partial",
         status: "approved",
-        detail: `plan of decision ${subject.decision.id}${partOf}: ${subject.decision.detail}`,
+        detail: `${subject.description ?? `plan of decision ${subject.decision.id}`}${partOf}: ${subject.decision.detail}`,
         execution,
         finishedAtMs: clock.unsafeCurrentTimeMillis(),
         timings: { snapshotMs: 0, placementMs: 0, executionMs: Number(nowNs - t0) / 1e6 }

@@ -13,6 +13,7 @@ import { dbCleanCommand } from "./dbClean.js"
 import { decideCommand } from "./decide.js"
 import { runNeat } from "./frontDoor.js"
 import { localManagerCommand } from "./localManager.js"
+import { plansCommand } from "./plans.js"
 import { reportCommand } from "./report.js"
 import { reportFailure } from "./reportFailure.js"
 import { serveCommand } from "./serve.js"
@@ -33,6 +34,7 @@ const neat = Command.make("neat").pipe(
     localManagerCommand,
     collectCommand,
     dbCleanCommand,
+    plansCommand,
     whatifCommand,
     checkCommand,
     algorithmsCommand

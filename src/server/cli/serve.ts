@@ -383,7 +383,18 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
         storePlanBookLayer
       } = yield* implementation
       const config = yield* serveConfig(flags)
-      const options = { ...(yield* serveOptions(flags, config)), global_manager_tls: yield* serveTls(flags, config) }
+      const options = {
+        ...(yield* serveOptions(flags, config)),
+        global_manager_tls: yield* serveTls(flags, config),
+        // A recommended plan's migration time, and the interval whose recommendations it merges.
+        network_migration_bandwidth: flagOrConfig(
+          flags.networkMigrationBandwidth,
+          config,
+          (c) => c.networkMigrationBandwidth,
+          10
+        ),
+        plan_interval: config?.localManagerInterval ?? 300
+      }
       // A user's placement named by the flag (MODULE#EXPORT, from the current folder); neat.conf's is loaded already.
       const placementFlag = Option.getOrUndefined(flags.placement)
       const chosen =

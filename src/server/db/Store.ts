@@ -119,6 +119,12 @@ export interface StoredPlan {
   /** JSON-serialisable documents. */
   readonly fingerprint: unknown
   readonly decision: unknown
+  /** When its control interval began (absent in plans kept before plans were merged per interval). */
+  readonly intervalStartedAt?: Date | undefined
+  /** The plan that superseded it. */
+  readonly supersededBy?: number | undefined
+  /** Its requests, actions (each with its status) and predicted effect: a JSON-serialisable document. */
+  readonly details?: unknown
 }
 
 /** One action of an executing decision in the intent log (`decision_actions`). */
@@ -227,6 +233,8 @@ export interface StoreService {
   readonly upsertPlan: (plan: StoredPlan) => Effect.Effect<void, StoreError>
   /** Every plan kept, oldest first. */
   readonly listPlans: () => Effect.Effect<ReadonlyArray<StoredPlan>, StoreError>
+  /** How many plans are kept (of `status` only, when given). */
+  readonly countPlans: (status?: string) => Effect.Effect<number, StoreError>
   /** Forgets the given plans. */
   readonly deletePlans: (ids: ReadonlyArray<number>) => Effect.Effect<void, StoreError>
   /**

@@ -8,15 +8,30 @@
 import { Effect, Layer } from "effect"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { PlanFingerprint } from "../../core/control/PendingPlan.js"
+import type { PlanEffect } from "../../core/control/PlanEffect.js"
+import { stepsOfPlan } from "../../core/control/PlanSteps.js"
 import { describeError } from "../../core/errors.js"
-import { type BookedPlan, makePlanBook, PlanBook, type PlanStatus, resolvedKept } from "../http/PlanBook.js"
+import {
+  type BookedPlan,
+  type BookedStep,
+  makePlanBook,
+  PlanBook,
+  type PlanRequest,
+  planStatuses,
+  resolvedKept
+} from "../http/PlanBook.js"
 import { Store, type StoredPlan } from "./Store.js"
 import type { StoreError } from "./StoreError.js"
 
-const statuses: ReadonlyArray<PlanStatus> = ["pending", "approved", "rejected", "expired"]
-
 const orDie = <A>(operation: string, effect: Effect.Effect<A, StoreError>) =>
   Effect.catchAll(effect, (error) => Effect.dieMessage(`store: ${operation} failed: ${describeError(error)}`))
+
+/** What the `details` column holds. */
+interface PlanDetails {
+  readonly requests: ReadonlyArray<PlanRequest>
+  readonly steps: ReadonlyArray<BookedStep>
+  readonly effect?: PlanEffect | undefined
+}
 
 const storedPlan = (plan: BookedPlan): StoredPlan => ({
   id: plan.id,
@@ -25,19 +40,43 @@ const storedPlan = (plan: BookedPlan): StoredPlan => ({
   resolution: plan.resolution,
   executedBy: plan.executedBy,
   fingerprint: plan.fingerprint,
-  decision: plan.decision
+  decision: plan.decision,
+  intervalStartedAt: new Date(plan.intervalStartedAtMs),
+  supersededBy: plan.supersededBy,
+  details: { requests: plan.requests, steps: plan.steps, effect: plan.effect } satisfies PlanDetails
 })
 
-/** A stored plan as the book holds it; the documents are the ones the book wrote. */
-const bookedPlan = (row: StoredPlan): BookedPlan => ({
-  id: row.id,
-  decision: row.decision as RecordedDecision,
-  fingerprint: row.fingerprint as PlanFingerprint,
-  createdAtMs: row.createdAt.getTime(),
-  status: statuses.find((status) => status === row.status) ?? "expired",
-  resolution: row.resolution,
-  executedBy: row.executedBy
-})
+/**
+ * A stored plan as the book holds it; the documents are the ones the book wrote. A plan kept from
+ * before plans were merged per interval gets its actions from its decision, all pending unless the
+ * plan was resolved.
+ */
+const bookedPlan = (row: StoredPlan): BookedPlan => {
+  const decision = row.decision as RecordedDecision
+  const details = row.details as PlanDetails | undefined
+  const status = planStatuses.find((candidate) => candidate === row.status) ?? "expired"
+  return {
+    id: row.id,
+    decision,
+    requests: details?.requests ?? [
+      {
+        decisionId: decision.id,
+        host: decision.request.host,
+        reason: decision.request.reason,
+        vmUuids: decision.request.vmUuids
+      }
+    ],
+    steps: details?.steps ?? stepsOfPlan(decision.plan).map((step) => ({ ...step, status: "pending" as const })),
+    effect: details?.effect,
+    fingerprint: row.fingerprint as PlanFingerprint,
+    createdAtMs: row.createdAt.getTime(),
+    intervalStartedAtMs: (row.intervalStartedAt ?? row.createdAt).getTime(),
+    status,
+    resolution: row.resolution,
+    executedBy: row.executedBy,
+    supersededBy: row.supersededBy
+  }
+}
 
 /** `PlanBook` backed by the `Store`: the kept plans at start, then every change written through. */
 export const storePlanBookLayer: Layer.Layer<PlanBook, StoreError, Store> = Layer.effect(
@@ -54,7 +93,8 @@ export const storePlanBookLayer: Layer.Layer<PlanBook, StoreError, Store> = Laye
     const kept = plans.filter((plan) => !gone.has(plan.id))
     return makePlanBook(kept, {
       save: (plan) => orDie("save plan", store.upsertPlan(storedPlan(plan))),
-      remove: (ids) => orDie("delete plans", store.deletePlans(ids))
+      remove: (ids) => orDie("delete plans", store.deletePlans(ids)),
+      count: (status) => orDie("count plans", store.countPlans(status))
     })
   })
 )

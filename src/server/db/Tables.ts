@@ -101,6 +101,12 @@ export interface PlansTable {
   /** JSON documents. */
   readonly fingerprint: string
   readonly decision: string
+  /** When the plan's control interval began (0007). */
+  readonly interval_started_at: TimestampColumn | null
+  /** The plan that superseded it (0007). */
+  readonly superseded_by: number | null
+  /** JSON: the requests merged, the actions with their statuses, the predicted effect (0007). */
+  readonly details: string | null
 }
 
 /** One live-migration attempt of the OpenStack adapter. */

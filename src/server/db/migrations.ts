@@ -230,6 +230,21 @@ const decisionActions = (dialect: Dialect): Migration => ({
   }
 })
 
+/**
+ * Plans merged per control interval: when the interval began, the plan that superseded a plan, and
+ * a JSON document of its requests, its actions with their statuses (skipped ones included) and its
+ * predicted effect. Plans kept from before have none; the book rebuilds them from their decision.
+ */
+const planDetails = (dialect: Dialect): Migration => ({
+  // ADD COLUMN has no "if not exists" on SQLite or MySQL: a service that loses the race to migrate a
+  // fresh store fails here and retries (openDatabase), finding the migration done.
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable("plans").addColumn("interval_started_at", timestampType(dialect)).execute()
+    await db.schema.alterTable("plans").addColumn("superseded_by", foreignKeyType(dialect)).execute()
+    await db.schema.alterTable("plans").addColumn("details", "text").execute()
+  }
+})
+
 /** Every migration, keyed by a name that sorts in the order they must run. */
 export const storeMigrations = (dialect: Dialect): Record<string, Migration> => ({
   "0001_neat_tables": neatTables(dialect),
@@ -237,5 +252,6 @@ export const storeMigrations = (dialect: Dialect): Record<string, Migration> => 
   "0003_live_cloud": liveCloud(dialect),
   "0004_vm_placements": vmPlacements(dialect),
   "0005_plans": plans(dialect),
-  "0006_decision_actions": decisionActions(dialect)
+  "0006_decision_actions": decisionActions(dialect),
+  "0007_plan_details": planDetails(dialect)
 })

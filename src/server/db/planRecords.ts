@@ -4,7 +4,7 @@ import type { StoredPlan, StoreService } from "./Store.js"
 import { inBatches, readTime, run } from "./storeQueries.js"
 import type { PlansTable, StoreTables } from "./Tables.js"
 
-export type PlanRecords = Pick<StoreService, "upsertPlan" | "listPlans" | "deletePlans">
+export type PlanRecords = Pick<StoreService, "upsertPlan" | "listPlans" | "countPlans" | "deletePlans">
 
 const readPlan = (row: Selectable<PlansTable>): StoredPlan => ({
   id: Number(row.id),
@@ -13,23 +13,31 @@ const readPlan = (row: Selectable<PlansTable>): StoredPlan => ({
   resolution: row.resolution ?? undefined,
   executedBy: row.executed_by === null ? undefined : Number(row.executed_by),
   fingerprint: JSON.parse(row.fingerprint),
-  decision: JSON.parse(row.decision)
+  decision: JSON.parse(row.decision),
+  // Absent, not undefined, in plans kept from before 0007.
+  ...(row.interval_started_at === null ? {} : { intervalStartedAt: readTime(row.interval_started_at) }),
+  ...(row.superseded_by === null ? {} : { supersededBy: Number(row.superseded_by) }),
+  ...(row.details === null ? {} : { details: JSON.parse(row.details) })
 })
 
 export const makePlanRecords = (db: Kysely<StoreTables>): PlanRecords => ({
   upsertPlan: (plan) =>
     run("upsertPlan", async () => {
+      // A plan merging another request grows its fingerprint and actions: those change too.
       const changes = {
         status: plan.status,
         resolution: plan.resolution ?? null,
-        executed_by: plan.executedBy ?? null
+        executed_by: plan.executedBy ?? null,
+        superseded_by: plan.supersededBy ?? null,
+        fingerprint: JSON.stringify(plan.fingerprint),
+        details: plan.details === undefined ? null : JSON.stringify(plan.details)
       }
       await db
         .insertInto("plans")
         .values({
           id: plan.id,
           created_at: plan.createdAt.toISOString(),
-          fingerprint: JSON.stringify(plan.fingerprint),
+          interval_started_at: plan.intervalStartedAt?.toISOString() ?? null,
           decision: JSON.stringify(plan.decision),
           ...changes
         })
@@ -38,6 +46,12 @@ export const makePlanRecords = (db: Kysely<StoreTables>): PlanRecords => ({
     }),
   listPlans: () =>
     run("listPlans", async () => (await db.selectFrom("plans").selectAll().orderBy("id").execute()).map(readPlan)),
+  countPlans: (status) =>
+    run("countPlans", async () => {
+      const base = db.selectFrom("plans").select((eb) => eb.fn.countAll<number | string | bigint>().as("n"))
+      const row = await (status === undefined ? base : base.where("status", "=", status)).executeTakeFirst()
+      return Number(row?.n ?? 0)
+    }),
   deletePlans: (ids) =>
     run("deletePlans", async () => {
       await inBatches(ids, async (chunk) => {

@@ -155,24 +155,71 @@ export const ReallocationView = Schema.Struct({
   request_id: Schema.optional(Schema.String)
 })
 
-/** A recommended plan and what became of it. */
+/** One action of a plan: `wake`/`suspend` name `host`, `migrate` names `vm`, `from` and `to`. */
+export const PlanActionView = Schema.Struct({
+  key: Schema.String,
+  kind: Schema.Literal("wake", "migrate", "suspend"),
+  host: Schema.optional(Schema.String),
+  vm: Schema.optional(Schema.String),
+  from: Schema.optional(Schema.String),
+  to: Schema.optional(Schema.String),
+  /** Keys of the actions that must be done first. */
+  after: Schema.Array(Schema.String),
+  status: Schema.Literal("pending", "approved", "skipped", "done", "failed"),
+  /** Why it was skipped, or how it ended. */
+  detail: Schema.optional(Schema.String)
+})
+
+/** A plan's predicted effect (`PlanEffect.ts` says how each figure is worked out). */
+export const PlanEffectView = Schema.Struct({
+  hosts_freed: Schema.Number,
+  power_saved_w: Schema.Number,
+  energy_saved_kwh_per_hour: Schema.Number,
+  migrations: Schema.Number,
+  migration_seconds: Schema.Number,
+  sla_risk_hosts: Schema.Array(Schema.String)
+})
+
+/** A request merged into a plan. */
+export const PlanRequestView = Schema.Struct({
+  decision_id: Schema.Number,
+  host: Schema.String,
+  reason: Schema.Literal("underload", "overload"),
+  vm_uuids: Schema.Array(Schema.String)
+})
+
+export const PlanStatusLiteral = Schema.Literal("pending", "approved", "rejected", "expired", "superseded")
+
+/** A recommended plan (the requests of one control interval merged) and what became of it. */
 export const PlanView = Schema.Struct({
   id: Schema.Number,
-  status: Schema.Literal("pending", "approved", "rejected", "expired"),
+  status: PlanStatusLiteral,
   created_at_ms: Schema.Number,
+  interval_started_at_ms: Schema.optional(Schema.Number),
   expires_at_ms: Schema.Number,
   resolution: Schema.optional(Schema.String),
   executed_by: Schema.optional(Schema.Number),
+  superseded_by: Schema.optional(Schema.Number),
+  requests: Schema.optional(Schema.Array(PlanRequestView)),
+  actions: Schema.Array(PlanActionView),
+  effect: Schema.optional(PlanEffectView),
   /** The state of the hosts and VMs involved when the plan was made. */
   fingerprint: Schema.Struct({
     hosts: Schema.Record({ key: Schema.String, value: Schema.String }),
     vms: Schema.Record({ key: Schema.String, value: Schema.String })
   }),
+  /** The decision that opened the plan (the first request of its interval). */
   decision: DecisionView
 })
 
-/** Which actions to approve; an absent list approves all of its kind (wakes follow the migrations). */
+/**
+ * Which actions to approve: `actions` lists their keys (the rest are skipped, and so is every
+ * action that depends on a skipped one); without it, every action. The older per-kind lists
+ * (`migrations` by VM, `wake` and `suspend` by host, an absent list meaning all of its kind) are
+ * still understood when `actions` is absent.
+ */
 export const ApprovalBody = Schema.Struct({
+  actions: Schema.optional(Schema.Array(Schema.String)),
   migrations: Schema.optional(Schema.Array(Schema.String)),
   wake: Schema.optional(Schema.Array(Schema.String)),
   suspend: Schema.optional(Schema.Array(Schema.String))
@@ -181,7 +228,9 @@ export const ApprovalBody = Schema.Struct({
 export const ApprovalView = Schema.Struct({
   result: Schema.Literal("executed"),
   plan: PlanView,
-  decision: DecisionView
+  decision: DecisionView,
+  /** The actions left out, and why. */
+  skipped: Schema.optional(Schema.Array(Schema.Struct({ key: Schema.String, reason: Schema.String })))
 })
 
 /** The operator's rules in force. */
@@ -280,6 +329,13 @@ export const StatusView = Schema.Struct({
   errors: Schema.Array(ErrorClassView)
 })
 
+/** `GET /v1/plans`: newest first; the total matching `status` is in the `X-Total-Count` header. */
+export const PlanListParams = Schema.Struct({
+  status: Schema.optional(PlanStatusLiteral),
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 10000))),
+  offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()))
+})
+
 const Limit = Schema.Struct({
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 10000)))
 })
@@ -321,7 +377,8 @@ export class V1Group extends HttpApiGroup.make("v1")
     HttpApiEndpoint.get("migrations", "/v1/migrations").setUrlParams(Limit).addSuccess(Schema.Array(VmMigrationView))
   )
   .add(HttpApiEndpoint.get("decisions", "/v1/decisions").setUrlParams(Limit).addSuccess(Schema.Array(DecisionView)))
-  .add(HttpApiEndpoint.get("plans", "/v1/plans").addSuccess(Schema.Array(PlanView)))
+  .add(HttpApiEndpoint.get("plans", "/v1/plans").setUrlParams(PlanListParams).addSuccess(Schema.Array(PlanView)))
+  .add(HttpApiEndpoint.get("plan", "/v1/plans/:id").setPath(PlanId).addSuccess(PlanView).addError(NotFound))
   .add(
     HttpApiEndpoint.post("approvePlan", "/v1/plans/:id/approve")
       .setPath(PlanId)

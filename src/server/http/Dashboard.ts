@@ -26,12 +26,22 @@ import { type DashboardHost, readDashboardState, readHostDetail, readHosts } fro
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
 import { LoginThrottle } from "./LoginThrottle.js"
 import { OperatorControls } from "./OperatorControls.js"
-import { PlanActions } from "./PlanActions.js"
+import { PlanActions, type PlanActionsApi } from "./PlanActions.js"
+import { planStatuses } from "./PlanBook.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 import { windowsView } from "./StatusReport.js"
 import { policyView } from "./Views.js"
 
 /** The header approvals must carry (a cross-site form cannot set it). */
+
+/** The store's count of plans in every status: the true totals, not the plans kept in memory. */
+const planCounts = (actions: PlanActionsApi) =>
+  Effect.gen(function* () {
+    const counts: Record<string, number> = {}
+    for (const status of planStatuses) counts[status] = (yield* actions.page({ status, limit: 1 })).total
+    return counts
+  })
+
 export const dashboardHeader = "x-neat-dashboard"
 
 const errorJson = (status: number, tag: string, message: string) =>
@@ -249,7 +259,7 @@ export const dashboardRoutes = HttpApiBuilder.Router.use((router) =>
           }
           const body = {
             ...state,
-            ...dashboardPlans(yield* actions.list),
+            ...dashboardPlans(yield* actions.list, yield* planCounts(actions)),
             energy: meter.view(),
             errors: yield* metrics.errorClasses,
             policy: policyView(yield* controls.mode, yield* controls.policy),

@@ -40,10 +40,17 @@ const compact = (plan: Plan): Record<string, unknown> => {
   return view
 }
 
-/** `plans` newest first, as `PlanActions.list` gives them. */
-export const dashboardPlans = (plans: ReadonlyArray<Plan>): DashboardPlans => {
+/**
+ * `plans` newest first, as `PlanActions.list` gives them; `storeCounts`, when given, are the
+ * store's own counts by status (the book keeps only the newest resolved plans in memory).
+ */
+export const dashboardPlans = (
+  plans: ReadonlyArray<Plan>,
+  storeCounts?: Readonly<Record<string, number>>
+): DashboardPlans => {
   const counts: Record<string, number> = { pending: 0 }
   for (const plan of plans) counts[plan.status] = (counts[plan.status] ?? 0) + 1
+  if (storeCounts !== undefined) Object.assign(counts, storeCounts)
   const pending = plans.filter((plan) => plan.status === "pending").slice(0, pendingSent)
   const resolved = plans.filter((plan) => plan.status !== "pending").slice(0, resolvedSent)
   return { plan_counts: counts, plans: [...pending, ...resolved].map(compact) }

@@ -23,6 +23,7 @@ import { HandlersLive } from "./Handlers.js"
 import { type FastPathHost, FastPathServer, FastPathTlsServer, neatFormFastPath } from "./NeatFormFastPath.js"
 import { OperatorControls } from "./OperatorControls.js"
 import { PlanBook } from "./PlanBook.js"
+import { defaultPlanIntervalSec, planEffectModel } from "./PlanEffectModel.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import { SeenRequests } from "./SeenRequests.js"
 import { ServerMetrics } from "./ServerMetrics.js"
@@ -121,7 +122,11 @@ export const globalManagerApp = <E = never, R = never>(
   fastPathServer?: FastPathHost
 ) => {
   // One layer value, so that the app and the fast path share one queue when built together.
-  const queue = ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age)
+  const queue = ReallocationQueue.layer(placer, globalOptionsOf(options), options.snapshot_max_age, {
+    intervalSec: options.plan_interval ?? defaultPlanIntervalSec,
+    maxAgeSec: options.plan_max_age,
+    effect: planEffectModel(options)
+  })
   const app = HttpApiBuilder.serve(requestMetrics).pipe(
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(dashboardRoutes),

@@ -8,6 +8,7 @@ import type { TimeWindow } from "../../core/control/MaintenanceWindows.js"
 import type { OperatorPolicy } from "../../core/control/OperatorPolicy.js"
 import { defaultPlanningOptions } from "../../core/control/PlanningOptions.js"
 import type { ControlMode, GlobalOptions } from "../../core/control/Reallocate.js"
+import type { HostSpec } from "../../core/Host.js"
 
 export interface GlobalManagerOptions {
   /** Address to listen on (loopback by default). */
@@ -56,6 +57,17 @@ export interface GlobalManagerOptions {
   readonly maintenance_windows: ReadonlyArray<TimeWindow>
   /** Share or number of hosts in disruption at once; undefined: no limit. */
   readonly disruption_budget: DisruptionBudget | undefined
+  /**
+   * Seconds of one control interval (Neat's `local_manager_interval`, default 300): the
+   * recommendations made within one are merged into one plan.
+   */
+  readonly plan_interval?: number | undefined
+  /** MB/s one migration copies (Neat's `network_migration_bandwidth`, default 10): plans' migration time. */
+  readonly network_migration_bandwidth?: number | undefined
+  /** Utilisation above which plans count a host as an SLA risk (default 0.8). */
+  readonly plan_overload_threshold?: number | undefined
+  /** Watts an active host draws at a CPU utilisation (0–1); default: the HP ProLiant ML110 G5 of CloudSim's study. */
+  readonly host_power_model?: ((host: HostSpec, utilization: number) => number) | undefined
   /**
    * Token of the dashboard's login (the browser never sees the signing secret); the dashboard is
    * off while it is unset.

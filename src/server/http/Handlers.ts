@@ -1,5 +1,5 @@
 /** The global manager's request handlers, implementing `GlobalManagerApi`. */
-import { HttpApiBuilder, HttpServerRequest } from "@effect/platform"
+import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Clock, Effect, Layer, Option } from "effect"
 import { Cloud } from "../../core/Cloud.js"
 import { DecisionLog } from "../../core/control/DecisionLog.js"
@@ -191,7 +191,12 @@ const v1Handlers = HttpApiBuilder.group(GlobalManagerApi, "v1", (handlers) =>
         if (payload.host === "") return Effect.fail(new BadRequest({ message: "host is required" }))
         return submit({ host: payload.host, reason, vmUuids }, payload.mode)
       })
-      .handle("plans", () => plans.list)
+      .handle("plans", ({ urlParams }) =>
+        Effect.map(plans.page(urlParams), (page) =>
+          HttpServerResponse.unsafeJson(page.plans, { headers: { "x-total-count": String(page.total) } })
+        )
+      )
+      .handle("plan", ({ path }) => plans.show(path.id))
       .handle("approvePlan", ({ path, payload }) => plans.approve(path.id, payload))
       .handle("rejectPlan", ({ path }) => plans.reject(path.id))
       .handle("policy", () => policyNow)

@@ -1,16 +1,20 @@
 /**
- * What operators do with recommended plans and maintenance, shared by the `/v1` API and the
- * dashboard: list the plans (expiring those the cloud has outgrown), approve (all or some
- * actions), reject, and put a host in or out of maintenance (entering drains it).
+ * What operators do with recommended plans and maintenance, shared by the `/v1` API, the `neat
+ * plans` command and the dashboard: list and show the plans (expiring those the cloud has
+ * outgrown), approve (all or some actions: the others, and every action depending on one of them,
+ * are skipped and recorded so), reject, and put a host in or out of maintenance (entering drains
+ * it).
  */
 import { Clock, Context, Effect, Layer, type Schema } from "effect"
 import { Cloud } from "../../core/Cloud.js"
-import { executeApproved } from "../../core/control/Approval.js"
+import { executeApprovedPlan } from "../../core/control/Approval.js"
 import { type CloudSnapshot, takeSnapshot } from "../../core/control/CloudSnapshot.js"
-import type { ActionSelection } from "../../core/control/PendingPlan.js"
+import { actionKey, executionOutcomes } from "../../core/control/PlanAction.js"
 import type { PlanOutcome } from "../../core/control/PlanExecution.js"
+import { type PlanStep, planOfSteps, selectSteps } from "../../core/control/PlanSteps.js"
 import { describeError } from "../../core/errors.js"
 import {
+  type ApprovalBody,
   type ApprovalView,
   Conflict,
   type MaintenanceView,
@@ -21,16 +25,32 @@ import {
 } from "./Api.js"
 import { GlobalManagerConfig } from "./GlobalManagerOptions.js"
 import { OperatorControls } from "./OperatorControls.js"
-import { PlanBook } from "./PlanBook.js"
+import { type BookedPlan, type BookedStep, bookedPlanOf, PlanBook, type PlanStatus } from "./PlanBook.js"
 import { ReallocationQueue } from "./ReallocationQueue.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 import { decisionView, planView, policyView } from "./Views.js"
 
+/** Which plans to list: of one status, a page of them (newest first). */
+export interface PlanFilter {
+  readonly status?: PlanStatus | undefined
+  readonly limit?: number | undefined
+  readonly offset?: number | undefined
+}
+
+export interface PlanPage {
+  readonly plans: ReadonlyArray<Schema.Schema.Type<typeof PlanView>>
+  /** Every plan matching the filter's status in the store, not only this page. */
+  readonly total: number
+}
+
 export interface PlanActionsApi {
+  /** Every plan kept, newest first. */
   readonly list: Effect.Effect<ReadonlyArray<Schema.Schema.Type<typeof PlanView>>>
+  readonly page: (filter: PlanFilter) => Effect.Effect<PlanPage>
+  readonly show: (id: number) => Effect.Effect<Schema.Schema.Type<typeof PlanView>, NotFound>
   readonly approve: (
     id: number,
-    selection: ActionSelection
+    selection: Schema.Schema.Type<typeof ApprovalBody>
   ) => Effect.Effect<
     Schema.Schema.Type<typeof ApprovalView>,
     NotFound | Conflict | UnprocessableEntity | ServiceUnavailable
@@ -44,6 +64,67 @@ export interface PlanActionsApi {
 
 const migratedCount = (execution: PlanOutcome): number =>
   execution.migrations.filter((outcome) => outcome._tag === "Migrated").length
+
+/**
+ * The keys an approval body chooses, or undefined for all. The per-kind lists translate to keys:
+ * an absent list chooses every action of its kind, and wakes follow the chosen migrations.
+ */
+export const chosenKeys = (
+  steps: ReadonlyArray<PlanStep>,
+  body: Schema.Schema.Type<typeof ApprovalBody>
+): { readonly keys: ReadonlyArray<string> | undefined; readonly unknown: ReadonlyArray<string> } => {
+  if (body.actions !== undefined) return { keys: body.actions, unknown: [] }
+  if (body.migrations === undefined && body.wake === undefined && body.suspend === undefined) {
+    return { keys: undefined, unknown: [] }
+  }
+  const unknown: Array<string> = []
+  const named = (list: ReadonlyArray<string> | undefined, kind: "migrate" | "wake" | "suspend") => {
+    const present = new Set(
+      steps
+        .filter((step) => step.action.kind === kind)
+        .map((step) => (step.action.kind === "migrate" ? step.action.vm : step.action.host))
+    )
+    for (const name of list ?? []) if (!present.has(name)) unknown.push(name)
+    return list === undefined ? undefined : new Set(list)
+  }
+  const migrations = named(body.migrations, "migrate")
+  const wake = named(body.wake, "wake")
+  const suspend = named(body.suspend, "suspend")
+  const keys: Array<string> = []
+  const targets = new Set<string>()
+  for (const step of steps) {
+    const action = step.action
+    if (action.kind === "migrate" && (migrations === undefined || migrations.has(action.vm))) {
+      keys.push(step.key)
+      targets.add(action.host)
+    }
+    if (action.kind === "suspend" && (suspend === undefined || suspend.has(action.host))) keys.push(step.key)
+  }
+  for (const step of steps) {
+    const action = step.action
+    if (action.kind === "wake" && (wake === undefined ? targets.has(action.host) : wake.has(action.host))) {
+      keys.push(step.key)
+    }
+  }
+  return { keys, unknown }
+}
+
+/** The plan's actions once an approval ran: skipped ones with why, the others as they ended. */
+const settledSteps = (
+  plan: BookedPlan,
+  skipped: ReadonlyMap<string, string>,
+  execution: PlanOutcome
+): ReadonlyArray<BookedStep> => {
+  const outcomes = new Map(executionOutcomes(execution).map((outcome) => [actionKey(outcome.action), outcome]))
+  return plan.steps.map((step): BookedStep => {
+    const reason = skipped.get(step.key)
+    if (reason !== undefined) return { ...step, status: "skipped", detail: reason }
+    const outcome = outcomes.get(step.key)
+    return outcome === undefined
+      ? { ...step, status: "failed", detail: "not attempted" }
+      : { ...step, status: outcome.state, detail: outcome.detail }
+  })
+}
 
 export class PlanActions extends Context.Tag("neat/PlanActions")<PlanActions, PlanActionsApi>() {
   static readonly layer = Layer.effect(
@@ -73,11 +154,34 @@ export class PlanActions extends Context.Tag("neat/PlanActions")<PlanActions, Pl
               }
       )
 
-      const list = Effect.gen(function* () {
+      const expireStale = Effect.gen(function* () {
         const snapshot = yield* inventory
         if (snapshot !== undefined) yield* book.expireStale(snapshot, yield* Clock.currentTimeMillis, maxAge)
-        return (yield* book.list).map((plan) => planView(plan, maxAge))
       })
+
+      const list = Effect.zipRight(
+        expireStale,
+        Effect.map(book.list, (plans) => plans.map((plan) => planView(plan, maxAge)))
+      )
+
+      const page: PlanActionsApi["page"] = (filter) =>
+        Effect.gen(function* () {
+          yield* expireStale
+          const matching = (yield* book.list).filter(
+            (plan) => filter.status === undefined || plan.status === filter.status
+          )
+          const offset = filter.offset ?? 0
+          const plans = matching.slice(offset, offset + (filter.limit ?? 100)).map((plan) => planView(plan, maxAge))
+          return { plans, total: yield* book.count(filter.status) }
+        })
+
+      const show: PlanActionsApi["show"] = (id) =>
+        Effect.gen(function* () {
+          yield* expireStale
+          const plan = yield* book.get(id)
+          if (plan === undefined) return yield* new NotFound({ message: `no recommended plan ${id}` })
+          return planView(plan, maxAge)
+        })
 
       const pendingPlan = (id: number) =>
         Effect.gen(function* () {
@@ -91,9 +195,19 @@ export class PlanActions extends Context.Tag("neat/PlanActions")<PlanActions, Pl
           return plan
         })
 
-      const approve: PlanActionsApi["approve"] = (id, selection) =>
+      const approve: PlanActionsApi["approve"] = (id, body) =>
         Effect.gen(function* () {
-          yield* pendingPlan(id)
+          const asked = yield* pendingPlan(id)
+          const { keys, unknown } = chosenKeys(asked.steps, body)
+          const selection = selectSteps(asked.steps, keys)
+          const notInPlan = [...unknown, ...selection.unknown]
+          if (notInPlan.length > 0) {
+            return yield* new UnprocessableEntity({ message: `not in plan ${id}: ${notInPlan.join(", ")}` })
+          }
+          if (selection.approved.length === 0) {
+            return yield* new UnprocessableEntity({ message: "the selection approves no action" })
+          }
+          const skipped = new Map(selection.skipped.map(({ step, reason }) => [step.key, reason]))
           // Checked and executed on the worker, so no reallocation changes the cloud in between.
           const outcome = yield* queue.exclusive(
             Effect.gen(function* () {
@@ -101,8 +215,20 @@ export class PlanActions extends Context.Tag("neat/PlanActions")<PlanActions, Pl
               if (plan === undefined || plan.status !== "pending") return { _tag: "Gone" as const }
               const snapshot = yield* Effect.either(takeSnapshot({ historyLength: 1 }))
               if (snapshot._tag === "Left") return { _tag: "CloudDown" as const, error: snapshot.left }
-              const result = yield* executeApproved(plan, selection, snapshot.right, maxAge)
-              return { _tag: "Done" as const, result }
+              const subject = {
+                decision: plan.decision,
+                fingerprint: plan.fingerprint,
+                createdAtMs: plan.createdAtMs,
+                plan: bookedPlanOf(plan),
+                description: `plan ${id}`
+              }
+              const result = yield* executeApprovedPlan(
+                subject,
+                planOfSteps(selection.approved),
+                snapshot.right,
+                maxAge
+              )
+              return { _tag: "Done" as const, result, plan }
             })
           )
           if (outcome._tag === "Gone") return yield* new Conflict({ message: `plan ${id} was resolved meanwhile` })
@@ -124,20 +250,20 @@ export class PlanActions extends Context.Tag("neat/PlanActions")<PlanActions, Pl
           }
           const migrated = migratedCount(result.decision.execution)
           if (migrated > 0) yield* controls.migrationsDone(migrated, result.decision.finishedAtMs)
-          const partly = result.decision.plan.migrations.length < (yield* book.get(id))!.decision.plan.migrations.length
-          const resolved = yield* book.resolve(
-            id,
-            "approved",
-            `executed by decision ${result.decision.id}${partly ? " (some actions)" : ""}`,
-            result.decision.id
-          )
-          yield* Effect.logInfo(`plan ${id} approved: decision ${result.decision.id} ${result.decision.outcome}`).pipe(
-            Effect.annotateLogs({ service: "GlobalManager", plan: id })
-          )
+          const partly = skipped.size > 0 ? ` (some actions: ${skipped.size} skipped)` : ""
+          const resolved = yield* book.resolve(id, "approved", `executed by decision ${result.decision.id}${partly}`, {
+            executedBy: result.decision.id,
+            steps: settledSteps(outcome.plan, skipped, result.decision.execution)
+          })
+          yield* Effect.logInfo(
+            `plan ${id} approved: decision ${result.decision.id} ${result.decision.outcome}` +
+              (skipped.size > 0 ? `; skipped ${[...skipped.keys()].join(", ")}` : "")
+          ).pipe(Effect.annotateLogs({ service: "GlobalManager", plan: id }))
           return {
             result: "executed" as const,
             plan: planView(resolved!, maxAge),
-            decision: decisionView(result.decision)
+            decision: decisionView(result.decision),
+            skipped: selection.skipped.map(({ step, reason }) => ({ key: step.key, reason }))
           }
         })
 
@@ -180,7 +306,7 @@ export class PlanActions extends Context.Tag("neat/PlanActions")<PlanActions, Pl
           }
         })
 
-      return { list, approve, reject, maintenance }
+      return { list, page, show, approve, reject, maintenance }
     })
   )
 }

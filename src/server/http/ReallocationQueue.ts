@@ -11,9 +11,11 @@
 import { Clock, Context, Deferred, Effect, Exit, FiberRef, Layer, LogLevel, Queue } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { Cloud, readVmCpuHistories } from "../../core/Cloud.js"
-import { type CloudSnapshot, takeSnapshot, withVmHistories } from "../../core/control/CloudSnapshot.js"
+import { applyExecution, type CloudSnapshot, takeSnapshot, withVmHistories } from "../../core/control/CloudSnapshot.js"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { DecisionLog } from "../../core/control/DecisionLog.js"
+import { staleReason } from "../../core/control/PendingPlan.js"
+import { type EffectModel, noEffect as noPlanEffect, planEffect } from "../../core/control/PlanEffect.js"
 import {
   type ControlMode,
   type GlobalOptions,
@@ -25,8 +27,9 @@ import type { ReallocationRequest } from "../../core/control/ReallocationRequest
 import { reconcileAtStart } from "../../core/control/Reconciliation.js"
 import { hostIndex, hostView } from "../../core/control/SnapshotViews.js"
 import type { CloudError } from "../../core/errors.js"
+import type { Plan } from "../../core/Placement.js"
 import { OperatorControls } from "./OperatorControls.js"
-import { PlanBook } from "./PlanBook.js"
+import { type BookedPlan, bookedPlanOf, PlanBook } from "./PlanBook.js"
 import { ServerMetrics } from "./ServerMetrics.js"
 
 export type QueueResult =
@@ -109,6 +112,23 @@ const withFreshHistories = (
     return withVmHistories(snapshot, yield* readVmCpuHistories(cloud, known, n))
   })
 
+/** How recommendations become plans: one per control interval, with its predicted effect. */
+export interface PlanSettings {
+  /** Seconds of one control interval. */
+  readonly intervalSec: number
+  /** Seconds a plan stays approvable (an older interval plan is not joined). */
+  readonly maxAgeSec: number
+  readonly effect: EffectModel
+}
+
+/** The cloud as `plan` would leave it, every action assumed to succeed. */
+const afterPlan = (snapshot: CloudSnapshot, plan: Plan): CloudSnapshot =>
+  applyExecution(snapshot, {
+    woken: plan.wake,
+    suspended: plan.suspend,
+    migrations: plan.migrations.map((migration) => ({ _tag: "Migrated", migration }))
+  })
+
 /** The id the decision log answers when the store could not record a decision. */
 const unrecordedId = 0
 
@@ -158,7 +178,8 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
   static readonly layer = (
     placer: VmPlacer,
     baseOptions: GlobalOptions,
-    snapshotMaxAgeSec = 0
+    snapshotMaxAgeSec = 0,
+    planSettings?: PlanSettings
   ): Layer.Layer<ReallocationQueue, never, Cloud | DecisionLog | ServerMetrics | OperatorControls | PlanBook> =>
     Layer.scoped(
       ReallocationQueue,
@@ -194,6 +215,19 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
             return fresh
           })
 
+        /** The pending plan of the current interval a request from `host` joins, unless it no longer holds. */
+        const intervalPlan = (host: string, reading: CloudSnapshot) =>
+          Effect.gen(function* () {
+            if (planSettings === undefined) return undefined
+            const nowMs = yield* Clock.currentTimeMillis
+            const plan: BookedPlan | undefined = yield* book.intervalPlan(host, nowMs, planSettings.intervalSec)
+            if (plan === undefined) return undefined
+            const stale = staleReason(plan.fingerprint, plan.createdAtMs, reading, nowMs, planSettings.maxAgeSec)
+            if (stale === undefined) return plan
+            yield* book.resolve(plan.id, "expired", stale)
+            return undefined
+          })
+
         const handle = (job: ReallocationJob) =>
           Effect.gen(function* () {
             if (LogLevel.lessThanEqual(yield* FiberRef.get(FiberRef.currentMinimumLogLevel), LogLevel.Debug)) {
@@ -227,8 +261,11 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
               const rejected = rejectionOf(reading, job.request)
               if (rejected !== undefined) return { _tag: "Rejected" as const, message: rejected }
               const snapshotMs = Number(t1 - t0) / 1e6
+              // In recommend mode a request joins its interval's plan: it is planned on the cloud as
+              // that plan would leave it, so that the merged plan holds together.
+              const into = options.mode === "recommend" ? yield* intervalPlan(job.request.host, reading) : undefined
               result = yield* reallocateOn(
-                reading,
+                into === undefined ? reading : afterPlan(reading, bookedPlanOf(into)),
                 job.request,
                 placer,
                 placerState,
@@ -236,9 +273,19 @@ export class ReallocationQueue extends Context.Tag("neat/ReallocationQueue")<
                 job.receivedAtMs,
                 snapshotMs
               )
-              if (cache !== undefined && result.snapshot !== undefined) cache.snapshot = result.snapshot
+              // A recommendation executes nothing: the reading stays as the cloud is.
+              if (options.mode !== "recommend" && cache !== undefined && result.snapshot !== undefined) {
+                cache.snapshot = result.snapshot
+              }
               if (result.decision.outcome === "recommended" && result.decision.id !== unrecordedId) {
-                yield* book.add(result.decision, reading, yield* Clock.currentTimeMillis)
+                const effect = planSettings?.effect
+                yield* book.add(
+                  result.decision,
+                  reading,
+                  yield* Clock.currentTimeMillis,
+                  (plan) => (effect === undefined ? noPlanEffect : planEffect(reading, plan, effect)),
+                  into
+                )
               }
             }
             placerState = result.placerState

@@ -155,7 +155,7 @@ export const readStatus = (
       hosts: { total: hosts?.length ?? 0, by_power: countBy((hosts ?? []).map((host) => host.power)) },
       vms: inventory._tag === "Right" ? inventory.right[1].length : 0,
       ...(inventory._tag === "Left" ? { cloud_error: describeError(inventory.left) } : {}),
-      plans: { pending: (yield* book.list).filter((plan) => plan.status === "pending").length },
+      plans: { pending: yield* book.count("pending") },
       windows: windowsView(yield* controls.policy, hosts, nowMs),
       decisions: recent.slice(0, limit).map(decisionView),
       migrations: [...(yield* log.selectVmMigrations(limit))].reverse().map(migrationView),

@@ -3,11 +3,21 @@ import type { Schema } from "effect"
 import type { RecordedDecision } from "../../core/control/Decision.js"
 import type { VmMigrationRecord } from "../../core/control/DecisionLog.js"
 import type { OperatorPolicy } from "../../core/control/OperatorPolicy.js"
+import type { PlanEffect } from "../../core/control/PlanEffect.js"
 import type { ControlMode } from "../../core/control/Reallocate.js"
 import type { HostState } from "../../core/Host.js"
 import type { VmState } from "../../core/Vm.js"
-import type { DecisionView, HostView, PlanView, PolicyView, VmMigrationView, VmView } from "./Api.js"
-import type { BookedPlan } from "./PlanBook.js"
+import type {
+  DecisionView,
+  HostView,
+  PlanActionView,
+  PlanEffectView,
+  PlanView,
+  PolicyView,
+  VmMigrationView,
+  VmView
+} from "./Api.js"
+import type { BookedPlan, BookedStep } from "./PlanBook.js"
 
 export const decisionView = (decision: RecordedDecision): Schema.Schema.Type<typeof DecisionView> => ({
   id: decision.id,
@@ -67,13 +77,46 @@ export const migrationView = (row: VmMigrationRecord): Schema.Schema.Type<typeof
   timestamp_ms: row.timestampMs
 })
 
+export const planActionView = (step: BookedStep): Schema.Schema.Type<typeof PlanActionView> => {
+  const action = step.action
+  const where =
+    action.kind === "migrate" ? { vm: action.vm, from: action.from, to: action.host } : { host: action.host }
+  return {
+    key: step.key,
+    kind: action.kind,
+    ...where,
+    after: step.after,
+    status: step.status,
+    ...(step.detail === undefined ? {} : { detail: step.detail })
+  }
+}
+
+export const planEffectView = (effect: PlanEffect): Schema.Schema.Type<typeof PlanEffectView> => ({
+  hosts_freed: effect.hostsFreed,
+  power_saved_w: effect.powerSavedW,
+  energy_saved_kwh_per_hour: effect.energySavedKwhPerHour,
+  migrations: effect.migrations,
+  migration_seconds: effect.migrationSeconds,
+  sla_risk_hosts: effect.slaRiskHosts
+})
+
 export const planView = (plan: BookedPlan, maxAgeSec: number): Schema.Schema.Type<typeof PlanView> => ({
   id: plan.id,
   status: plan.status,
   created_at_ms: plan.createdAtMs,
+  interval_started_at_ms: plan.intervalStartedAtMs,
   expires_at_ms: plan.createdAtMs + maxAgeSec * 1000,
   ...(plan.resolution === undefined ? {} : { resolution: plan.resolution }),
   ...(plan.executedBy === undefined ? {} : { executed_by: plan.executedBy }),
+  ...(plan.supersededBy === undefined ? {} : { superseded_by: plan.supersededBy }),
+  requests: plan.requests.map((request) => ({
+    decision_id: request.decisionId,
+    host: request.host,
+    reason: request.reason,
+    vm_uuids: request.vmUuids
+  })),
+  actions: plan.steps.map(planActionView),
+  ...(plan.effect === undefined ? {} : { effect: planEffectView(plan.effect) }),
   fingerprint: plan.fingerprint,
   decision: decisionView(plan.decision)
 })

@@ -40,6 +40,8 @@ export interface GlobalManagerTrust {
 export interface GlobalManagerResponse {
   readonly status: number
   readonly body: string
+  /** The response's headers, names in lower case. */
+  readonly headers?: Readonly<Record<string, string>> | undefined
 }
 
 export const baseUrl = (options: ClientOptions): string => {
@@ -49,7 +51,7 @@ export const baseUrl = (options: ClientOptions): string => {
   return `${options.global_manager_tls === undefined ? "http" : "https"}://${host}:${options.global_manager_port}`
 }
 
-interface Outgoing {
+export interface Outgoing {
   readonly method: string
   readonly headers?: Readonly<Record<string, string>>
   readonly body?: string | URLSearchParams
@@ -76,7 +78,18 @@ const sendTrusting = (url: string, init: Outgoing, timeoutSec: number, ca: strin
       res.on("data", (chunk: Buffer) => chunks.push(chunk))
       res.on("error", (error) => fail(describeCause(error)))
       res.on("end", () =>
-        resume(Effect.succeed({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }))
+        resume(
+          Effect.succeed({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString("utf8"),
+            headers: Object.fromEntries(
+              Object.entries(res.headers).map(([name, value]) => [
+                name,
+                Array.isArray(value) ? value.join(", ") : String(value)
+              ])
+            )
+          })
+        )
       )
     })
     req.setTimeout(timeoutSec * 1000, () => req.destroy(new Error(`no answer within ${timeoutSec} s`)))
@@ -84,7 +97,8 @@ const sendTrusting = (url: string, init: Outgoing, timeoutSec: number, ca: strin
     req.end(body)
   })
 
-const send = (url: string, init: Outgoing, timeoutSec: number, trust?: GlobalManagerTrust) =>
+/** One request to the global manager, trusting `trust.ca` when given. */
+export const send = (url: string, init: Outgoing, timeoutSec: number, trust?: GlobalManagerTrust) =>
   trust?.ca !== undefined ? sendTrusting(url, init, timeoutSec, trust.ca) : sendFetch(url, init, timeoutSec)
 
 const sendFetch = (url: string, init: Outgoing, timeoutSec: number) =>
@@ -94,7 +108,7 @@ const sendFetch = (url: string, init: Outgoing, timeoutSec: number) =>
         ...init,
         signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutSec * 1000)])
       })
-      return { status: response.status, body: await response.text() }
+      return { status: response.status, body: await response.text(), headers: Object.fromEntries(response.headers) }
     },
     catch: (error) => new GlobalManagerUnreachable({ url, message: describeCause(error) })
   })

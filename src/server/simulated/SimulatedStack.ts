@@ -31,6 +31,8 @@ export interface SimulatedStackSettings {
   readonly maxSteps?: number | undefined
   /** Memory assumed for a VM the global manager does not list, MB. */
   readonly vmRamMb?: number | undefined
+  /** Run as each interval begins (the global manager's plan book starts a new interval's plan). */
+  readonly onInterval?: Effect.Effect<void> | undefined
 }
 
 export interface SimulatedStackReport {
@@ -55,6 +57,7 @@ const step = (
 > =>
   Effect.gen(function* () {
     if (!(yield* view.advance)) return false
+    if (settings.onInterval !== undefined) yield* settings.onInterval
     const path = yield* P.Path
     yield* collectSimulated(view.cloud, settings.dataDirectory, settings.historyLength)
     for (const host of yield* view.cloud.hosts) {

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto"
 import { FileSystem, type HttpServerError, type Path } from "@effect/platform"
-import { Effect, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
 import { formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
 import {
   buildNeatAlgorithms,
@@ -24,7 +24,7 @@ import type { StoreError } from "../db/StoreError.js"
 import { globalManagerLayer, serverPort } from "../http/GlobalManager.js"
 import type { GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
 import { logListening } from "../http/listeningLog.js"
-import type { PlanBook } from "../http/PlanBook.js"
+import { PlanBook } from "../http/PlanBook.js"
 import { printReport } from "../logFormat.js"
 import { makeSimulatedCloud } from "./SimulatedCloudLayer.js"
 import { runSimulatedStack } from "./SimulatedStack.js"
@@ -133,7 +133,9 @@ export const serveSimulated = (
         algorithms,
         dataDirectory,
         historyLength: options.data_collector_data_length,
-        stepSeconds
+        stepSeconds,
+        // The simulated intervals are the control intervals: each one's recommendations make one plan.
+        onInterval: Context.get(context, PlanBook).beginInterval
       }).pipe(Effect.mapError((error) => new ConfigError({ field: "cloud", message: describeError(error) })))
       const result = yield* simulated.control.result
       yield* printReport(

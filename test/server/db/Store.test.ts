@@ -44,7 +44,8 @@ describe("Store.layer", () => {
         { name: "0003_live_cloud" },
         { name: "0004_vm_placements" },
         { name: "0005_plans" },
-        { name: "0006_decision_actions" }
+        { name: "0006_decision_actions" },
+        { name: "0007_plan_details" }
       ])
     })
   )

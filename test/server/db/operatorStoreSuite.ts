@@ -83,6 +83,43 @@ export const operatorStoreSuite = (backend: StoreBackend) =>
           resolution: "approved whole",
           executedBy: 12
         })
+        assert.strictEqual(yield* store.countPlans(), 2)
+        assert.strictEqual(yield* store.countPlans("pending"), 1)
+        assert.strictEqual(yield* store.countPlans("approved"), 1)
+        // A merged plan's details (requests, actions with their statuses, effect) and its successor.
+        const details = {
+          requests: [{ decisionId: 9, host: "h1", reason: "underload", vmUuids: [] }],
+          steps: [
+            {
+              key: "migrate:a",
+              action: { kind: "migrate", vm: "a", from: "h1", host: "h2" },
+              after: [],
+              status: "skipped",
+              detail: "not approved"
+            }
+          ],
+          effect: {
+            hostsFreed: 1,
+            powerSavedW: 93.7,
+            energySavedKwhPerHour: 0.09,
+            migrations: 1,
+            migrationSeconds: 51.2,
+            slaRiskHosts: []
+          }
+        }
+        yield* store.upsertPlan({
+          ...pending,
+          id: 9,
+          decision: { ...decision, id: 9 },
+          status: "superseded",
+          intervalStartedAt: new Date(t0),
+          supersededBy: 11,
+          details
+        })
+        const superseded = (yield* store.listPlans()).find((plan) => plan.id === 9)
+        assert.deepStrictEqual(superseded?.details, details)
+        assert.strictEqual(superseded?.supersededBy, 11)
+        assert.strictEqual(superseded?.status, "superseded")
         yield* store.deletePlans([7])
         yield* store.deletePlans([])
         assert.deepStrictEqual(

@@ -129,42 +129,57 @@ describe.each(backends)("recommended plans across a restart of the global manage
     gm = undefined
   })
 
-  it("keeps pending and resolved plans, and approves a pending one after the restart", async () => {
+  it("keeps a merged plan, approves part of it after the restart, and keeps its skipped actions", async () => {
     const cloud = new InMemoryCloud(setup())
     const store = backend.fresh()
     gm = await start(cloud, store)
     const underload = await recommend(gm, { host: "h1", reason: "underload" })
     const overload = await recommend(gm, { host: "h3", reason: "overload", vm_uuids: ["d"] })
     expect([underload.outcome, overload.outcome]).toEqual(["recommended", "recommended"])
-    expect((await call(gm, "POST", `/v1/plans/${overload.id}/reject`)).status).toBe(200)
     await gm.close()
 
     gm = await start(cloud, store)
     const kept = await plansOf(gm)
-    expect(kept.map((plan) => [plan.id, plan.status])).toEqual([
-      [overload.id, "rejected"],
-      [underload.id, "pending"]
+    // One interval, one plan: opened by the underload, the overload merged into it.
+    expect(kept.map((plan) => [plan.id, plan.status])).toEqual([[underload.id, "pending"]])
+    expect(kept[0]?.requests?.map((request) => request.decision_id)).toEqual([underload.id, overload.id])
+    expect(kept[0]?.actions.map((action) => [action.key, action.after])).toEqual([
+      ["migrate:a", []],
+      ["migrate:b", []],
+      ["migrate:d", ["migrate:a", "migrate:b"]]
     ])
-    expect(kept[1]?.decision.plan.migrations.map((m) => m.vm).sort()).toEqual(["a", "b"])
-    expect(kept[1]?.fingerprint.vms).toEqual({ a: "h1", b: "h1" })
+    expect(kept[0]?.fingerprint.vms).toEqual({ a: "h1", b: "h1", d: "h3" })
+    expect(kept[0]?.effect?.migrations).toBe(3)
     expect(cloud.actions).toEqual([])
 
-    const approval = await call(gm, "POST", `/v1/plans/${underload.id}/approve`, {})
+    const approval = await call(gm, "POST", `/v1/plans/${underload.id}/approve`, {
+      actions: ["migrate:b", "migrate:d"]
+    })
     expect(approval.status).toBe(200)
     const approved = decode(ApprovalView, approval)
     expect(approved.decision).toMatchObject({ status: "approved", outcome: "done" })
     // The decision ids continue from the store's, so the executing decision is a new one.
     expect(approved.decision.id).toBeGreaterThan(overload.id)
-    expect(cloud.vmsOn("h1")).toEqual([])
-    expect((await call(gm, "POST", `/v1/plans/${overload.id}/approve`, {})).status).toBe(409)
+    expect(cloud.vmsOn("h1")).toEqual(["a"])
+    expect(cloud.vmsOn("h3")).toEqual(["d", "e"])
+    const rejected = await recommend(gm, { host: "h3", reason: "overload", vm_uuids: ["e"] })
+    expect((await call(gm, "POST", `/v1/plans/${rejected.id}/reject`)).status).toBe(200)
     await gm.close()
 
-    // The approval itself was kept.
+    // The approval, its skipped actions and the rejection were kept.
     gm = await start(cloud, store)
-    expect((await plansOf(gm)).find((plan) => plan.id === underload.id)).toMatchObject({
-      status: "approved",
-      executed_by: approved.decision.id
-    })
+    const after = await plansOf(gm)
+    expect(after.map((plan) => [plan.id, plan.status])).toEqual([
+      [rejected.id, "rejected"],
+      [underload.id, "approved"]
+    ])
+    expect(after[1]).toMatchObject({ executed_by: approved.decision.id })
+    expect(after[1]?.actions.map((action) => [action.key, action.status, action.detail])).toEqual([
+      ["migrate:a", "skipped", "not approved"],
+      ["migrate:b", "done", expect.stringMatching(/migrated/)],
+      ["migrate:d", "skipped", "depends on migrate:a, which is skipped"]
+    ])
+    expect((await call(gm, "POST", `/v1/plans/${underload.id}/approve`, {})).status).toBe(409)
   })
 
   it("expires a kept plan the cloud outgrew while the manager was down, or one grown too old", async () => {

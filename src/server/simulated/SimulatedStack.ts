@@ -11,10 +11,12 @@ import { Duration, Effect } from "effect"
 import type { NeatCloudView } from "../../adapters/sim/policies/NeatCloudView.js"
 import type { InvalidDetectorState } from "../../algorithms/checkedState.js"
 import { initialLocalStates, type LocalAlgorithms, type LocalStates } from "../../core/control/LocalDecision.js"
-import type { CloudError, InputError } from "../../core/errors.js"
+import type { CloudError, InputError, UnknownHost } from "../../core/errors.js"
 import { hostCpuMhz } from "../../core/Host.js"
+import type { StoreError } from "../db/StoreError.js"
 import type { ClientOptions, GlobalManagerUnreachable } from "../localManager/GlobalManagerClient.js"
 import { localManagerIteration } from "../localManager/LocalManager.js"
+import { type HostReading, makeCollectorReader } from "./CollectorReadings.js"
 import { collectSimulated, hostDataDirectory } from "./SimulatedCollector.js"
 
 export interface SimulatedStackSettings {
@@ -31,7 +33,15 @@ export interface SimulatedStackSettings {
   readonly maxSteps?: number | undefined
   /** Memory assumed for a VM the global manager does not list, MB. */
   readonly vmRamMb?: number | undefined
+  /**
+   * Records each interval's collector readings (to the store, as the collectors would), after the
+   * local files are written and before the local managers decide.
+   */
+  readonly record?: ((readings: ReadonlyArray<HostReading>) => Effect.Effect<void, RecordError>) | undefined
 }
+
+/** What recording the readings may fail with. */
+export type RecordError = StoreError | UnknownHost
 
 export interface SimulatedStackReport {
   readonly steps: number
@@ -47,16 +57,18 @@ const step = (
   view: NeatCloudView,
   settings: SimulatedStackSettings,
   states: Map<string, LocalStates>,
-  tally: { requests: number; accepted: number; rejected: Array<SimulatedStackReport["rejected"][number]> }
+  tally: { requests: number; accepted: number; rejected: Array<SimulatedStackReport["rejected"][number]> },
+  read: ReturnType<typeof makeCollectorReader>
 ): Effect.Effect<
   boolean,
-  CloudError | InputError | InvalidDetectorState | GlobalManagerUnreachable,
+  CloudError | InputError | InvalidDetectorState | GlobalManagerUnreachable | RecordError,
   FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
     if (!(yield* view.advance)) return false
     const path = yield* P.Path
     yield* collectSimulated(view.cloud, settings.dataDirectory, settings.historyLength)
+    if (settings.record !== undefined) yield* settings.record(yield* read(view.cloud))
     for (const host of yield* view.cloud.hosts) {
       if (host.power !== "active") continue
       const result = yield* localManagerIteration(
@@ -87,16 +99,17 @@ export const runSimulatedStack = (
   settings: SimulatedStackSettings
 ): Effect.Effect<
   SimulatedStackReport,
-  CloudError | InputError | InvalidDetectorState | GlobalManagerUnreachable,
+  CloudError | InputError | InvalidDetectorState | GlobalManagerUnreachable | RecordError,
   FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
+    const read = makeCollectorReader()
     const states = new Map<string, LocalStates>()
     const tally = { requests: 0, accepted: 0, rejected: [] as Array<SimulatedStackReport["rejected"][number]> }
     let steps = 0
     while (settings.maxSteps === undefined || steps < settings.maxSteps) {
       const started = Date.now()
-      if (!(yield* step(view, settings, states, tally))) break
+      if (!(yield* step(view, settings, states, tally, read))) break
       steps++
       const left = settings.stepSeconds * 1000 - (Date.now() - started)
       if (left > 0) yield* Effect.sleep(Duration.millis(left))

@@ -13,6 +13,7 @@
 import { randomBytes } from "node:crypto"
 import { FileSystem, type HttpServerError, type Path } from "@effect/platform"
 import { Clock, Context, Effect, Layer } from "effect"
+import type { VmType } from "../../adapters/sim/Datacenter.js"
 import { formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
 import {
   buildNeatAlgorithms,
@@ -51,6 +52,8 @@ export interface SimulatedServeSettings {
   readonly placement?: NeatAlgorithmChoice | undefined
   /** Stop after this many intervals (default: at the end of the trace). */
   readonly intervals?: number | undefined
+  /** The VMs' types instead of CloudSim's PlanetLab four (a single type makes every VM alike). */
+  readonly vmTypes?: ReadonlyArray<VmType> | undefined
 }
 
 /** The configuration of the run in one line, printed above its metrics. */
@@ -111,7 +114,7 @@ export const serveSimulated = (
 ): Effect.Effect<void, ConfigError | StoreError | HttpServerError.ServeError, FileSystem.FileSystem | Path.Path> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const simulated = yield* makeSimulatedCloud(settings.trace, settings.hosts)
+      const simulated = yield* makeSimulatedCloud(settings.trace, settings.hosts, settings.vmTypes)
       const stepSeconds = yield* stepSecondsOf(settings, simulated.trace.intervalSec)
       const intervals = settings.intervals
       if (intervals !== undefined && !(Number.isInteger(intervals) && intervals > 0)) {

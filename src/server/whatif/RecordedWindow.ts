@@ -93,12 +93,20 @@ export const valueAt = (samples: ReadonlyArray<TimedValue>, timeMs: number, fall
 }
 
 /**
- * The sample in force at `timeMs` if it is fresh: taken at most `maxAgeMs` before. A VM deleted or a
- * collector stopped leaves no more samples, and its last one must not stand for ever.
+ * The sample in force at `timeMs` while its series goes on; `none` (0) before the first sample and
+ * once the last one is an interval old or more (a VM deleted or ended, a collector stopped). A gap
+ * between two samples keeps the older value.
  */
-export const freshValueAt = (samples: ReadonlyArray<TimedValue>, timeMs: number, maxAgeMs: number): number => {
+export const liveValueAt = (
+  samples: ReadonlyArray<TimedValue>,
+  timeMs: number,
+  intervalMs: number,
+  none = 0
+): number => {
   const found = indexAt(samples, timeMs)
-  return found < 0 || timeMs - samples[found]!.timeMs > maxAgeMs ? 0 : samples[found]!.value
+  if (found < 0) return none
+  const sample = samples[found]!
+  return found < samples.length - 1 || timeMs - sample.timeMs < intervalMs ? sample.value : none
 }
 
 const indexAt = (samples: ReadonlyArray<TimedValue>, timeMs: number): number => {

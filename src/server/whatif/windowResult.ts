@@ -5,8 +5,8 @@
  * start + k × interval), from the samples in force then:
  *
  * - a host's utilisation is its own use (hypervisor overhead) plus the use of the VMs that ran on it
- *   (each VM's newest placement or earlier migration), over its capacity, at most 1; samples older
- *   than two intervals do not count (a VM gone, a collector stopped);
+ *   (each VM's newest placement or earlier migration), over its capacity, at most 1; a series counts
+ *   from its first sample until its last one is an interval old (a VM ended, a collector stopped);
  * - energy: each powered-on host draws its power model's watts at that utilisation for the interval;
  * - SLATAH: the share of powered-on host steps at or above `overloadThreshold` (CloudSim: 100 %);
  *   the overload time fraction is the same share as a fraction (a sample cannot show demand beyond
@@ -24,7 +24,7 @@
  */
 import { powerAt } from "../../adapters/sim/PowerModel.js"
 import type { SimulationResult } from "../../adapters/sim/SimulationResult.js"
-import { byMoveTime, freshValueAt, type RecordedWindow, stepsOf, valueAt } from "./RecordedWindow.js"
+import { byMoveTime, liveValueAt, type RecordedWindow, stepsOf, valueAt } from "./RecordedWindow.js"
 
 /** CloudSim's share of a VM's CPU lost while it migrates. */
 const migrationDegradation = 0.1
@@ -56,7 +56,6 @@ const vmHostsByStep = (window: RecordedWindow, steps: number): Int32Array => {
 export const windowResult = (window: RecordedWindow, overloadThreshold = 1): SimulationResult => {
   const steps = stepsOf(window)
   const intervalMs = window.intervalSec * 1000
-  const maxAgeMs = 2 * intervalMs
   const hostCount = window.hosts.length
   const vmCount = window.vms.length
   const timeSec = new Float64Array(steps)
@@ -82,7 +81,7 @@ export const windowResult = (window: RecordedWindow, overloadThreshold = 1): Sim
     for (let v = 0; v < vmCount; v++) {
       const h = vmHosts[k * vmCount + v]!
       if (h < 0 || hostOn[h] === 0) continue
-      const mhz = freshValueAt(window.vms[v]!.cpu, at, maxAgeMs)
+      const mhz = liveValueAt(window.vms[v]!.cpu, at, intervalMs)
       vmMhz[h]! += mhz
       vmUseMhzSec += mhz * window.intervalSec
     }
@@ -93,7 +92,7 @@ export const windowResult = (window: RecordedWindow, overloadThreshold = 1): Sim
       }
       const host = window.hosts[h]!
       if (vmMhz[h] === 0) idleSteps++
-      const used = freshValueAt(host.ownCpu, at, maxAgeMs) + vmMhz[h]!
+      const used = liveValueAt(host.ownCpu, at, intervalMs) + vmMhz[h]!
       const utilization = host.cpuMhz > 0 ? Math.min(1, Math.max(0, used / host.cpuMhz)) : 0
       activeHosts[k]!++
       activeSteps++
@@ -115,7 +114,7 @@ export const windowResult = (window: RecordedWindow, overloadThreshold = 1): Sim
     migrations[k]!++
     migrated++
     const vm = vmByUuid.get(migration.vm)
-    const mhz = vm === undefined ? 0 : freshValueAt(vm.cpu, migration.timeMs, maxAgeMs)
+    const mhz = vm === undefined ? 0 : liveValueAt(vm.cpu, migration.timeMs, intervalMs)
     migrationDeficit += migrationDegradation * mhz * window.migrationSec
   }
   let shutdowns = 0

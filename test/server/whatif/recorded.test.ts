@@ -29,7 +29,8 @@ const window: RecordedWindow = {
       activeAtStart: true,
       ownCpu: [
         { timeMs: t0 - min, value: 100 },
-        { timeMs: t0 + 9 * min, value: 200 }
+        { timeMs: t0 + 9 * min, value: 200 },
+        { timeMs: t0 + 14 * min, value: 200 }
       ],
       states: []
     },
@@ -40,7 +41,10 @@ const window: RecordedWindow = {
       ramMb: 4096,
       power: hpProLiantMl110G4,
       activeAtStart: true,
-      ownCpu: [{ timeMs: t0, value: 200 }],
+      ownCpu: [
+        { timeMs: t0, value: 200 },
+        { timeMs: t0 + 5 * min, value: 200 }
+      ],
       states: [{ timeMs: t0 + 10 * min, value: 0 }]
     }
   ],
@@ -53,7 +57,8 @@ const window: RecordedWindow = {
       moves: [{ timeMs: t0 - 5 * min, host: "h1", kind: "placement" }],
       cpu: [
         { timeMs: t0 + 2 * min, value: 500 },
-        { timeMs: t0 + 6 * min, value: 1900 }
+        { timeMs: t0 + 6 * min, value: 1900 },
+        { timeMs: t0 + 11 * min, value: 1900 }
       ]
     },
     {
@@ -65,8 +70,12 @@ const window: RecordedWindow = {
         { timeMs: t0 - 5 * min, host: "h2", kind: "placement" },
         { timeMs: t0 + 8 * min, host: "h1", kind: "migration" }
       ],
-      // One sample only: it is stale (older than two intervals) from the last step on.
-      cpu: [{ timeMs: t0 + min, value: 300 }]
+      // It ends after its last sample: it no longer counts once that is an interval old (last step).
+      cpu: [
+        { timeMs: t0 + min, value: 300 },
+        { timeMs: t0 + 6 * min, value: 300 },
+        { timeMs: t0 + 9 * min, value: 300 }
+      ]
     }
   ],
   migrations: [{ vm: "b", host: "h1", timeMs: t0 + 8 * min }]
@@ -100,7 +109,7 @@ describe("what actually happened in a recorded window", () => {
     const p = (u: number) => powerAt(hpProLiantMl110G4, u)
     // Step 0: own use only (no VM sample yet). Step 1: h1 100 + a 500, h2 200 + b 300. Step 2: b has
     // migrated to h1 (its sample counts there), h1 200 + 1900 + 300 is at full CPU, h2 is suspended.
-    // Step 3: b's sample is stale, h1 200 + 1900 is still at full CPU.
+    // Step 3: b has ended (its last sample is 6 minutes old), h1 200 + 1900 is still at full CPU.
     expect([...timeline.activeHosts]).toEqual([2, 2, 1, 1])
     expect([...timeline.overloadedHosts]).toEqual([0, 0, 1, 1])
     expect([...timeline.migrations]).toEqual([0, 1, 0, 0])

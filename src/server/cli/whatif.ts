@@ -82,6 +82,7 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
         readRecordedWindow,
         recordedPlacement,
         replayWindow,
+        unplacedUse,
         windowResult,
         writeReport
       } = yield* implementation
@@ -173,6 +174,14 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
           ? "from the recorded placement"
           : `from the recorded placement of ${known} of ${window.vms.length} VMs (the others by best fit: the store has no host for them)`
       const windowText = `${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()}`
+      const unplaced = unplacedUse(window)
+      if (unplaced.vms > 0) {
+        yield* Console.log(
+          `note: ${unplaced.vms} of ${window.vms.length} VMs have use the store places on no host at some steps ` +
+            `(${(100 * unplaced.share).toFixed(1)} % of all VM use; no vm_placements rows for them, as in a store written ` +
+            "before they existed): the recorded hosts' utilisation, energy and SLATAH leave that use out"
+        )
+      }
       yield* Console.log(
         `window ${windowText} (${flags.since}), ${window.intervalSec} s steps\nreplay ${label}\nstarting ${start}\n\n` +
           formatComparison(actual.metrics, replay.result.metrics)

@@ -53,6 +53,33 @@ const vmHostsByStep = (window: RecordedWindow, steps: number): Int32Array => {
   return out
 }
 
+/**
+ * What the records leave out of the hosts' utilisation: the VMs with use at some step but no
+ * recorded host then (a store written before `vm_placements` existed knows only the migrations),
+ * and their share of all VM use (MHz·s).
+ */
+export const unplacedUse = (window: RecordedWindow): { readonly vms: number; readonly share: number } => {
+  const steps = stepsOf(window)
+  const intervalMs = window.intervalSec * 1000
+  const vmHosts = vmHostsByStep(window, steps)
+  let unplaced = 0
+  let total = 0
+  let vms = 0
+  window.vms.forEach((vm, v) => {
+    let missing = false
+    for (let k = 0; k < steps; k++) {
+      const mhz = liveValueAt(vm.cpu, window.startMs + k * intervalMs, intervalMs)
+      total += mhz
+      if (mhz > 0 && vmHosts[k * window.vms.length + v]! < 0) {
+        unplaced += mhz
+        missing = true
+      }
+    }
+    if (missing) vms++
+  })
+  return { vms, share: total === 0 ? 0 : unplaced / total }
+}
+
 export const windowResult = (window: RecordedWindow, overloadThreshold = 1): SimulationResult => {
   const steps = stepsOf(window)
   const intervalMs = window.intervalSec * 1000

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest"
 import { hpProLiantMl110G4, powerAt } from "../../../src/adapters/sim/PowerModel.js"
 import { renderReport } from "../../../src/adapters/sim/report/renderReport.js"
 import type { RecordedWindow } from "../../../src/server/whatif/RecordedWindow.js"
-import { valueAt } from "../../../src/server/whatif/RecordedWindow.js"
+import { liveValueAt, valueAt } from "../../../src/server/whatif/RecordedWindow.js"
 import { recordedTrace } from "../../../src/server/whatif/recordedTrace.js"
-import { windowResult } from "../../../src/server/whatif/windowResult.js"
+import { unplacedUse, windowResult } from "../../../src/server/whatif/windowResult.js"
 
 const t0 = Date.UTC(2026, 10, 24, 0, 0, 0)
 const min = 60_000
@@ -95,12 +95,32 @@ describe("what actually happened in a recorded window", () => {
     ]).toEqual([-1, 1, 1, 2])
   })
 
+  it("counts a series from its first sample until its last is an interval old", () => {
+    const samples = [
+      { timeMs: 100, value: 1 },
+      { timeMs: 400, value: 2 }
+    ]
+    // Before the first: 0; a gap between two samples keeps the older; after the last, an interval (300).
+    expect([50, 100, 399, 400, 699, 700].map((t) => liveValueAt(samples, t, 300))).toEqual([0, 1, 1, 2, 2, 0])
+    expect(liveValueAt(samples, 700, 300, Number.NaN)).toBeNaN()
+  })
+
+  it("says how much VM use the store places on no host", () => {
+    expect(unplacedUse(window)).toEqual({ vms: 0, share: 0 })
+    // Without a's placement (a store from before vm_placements), a's use is on no host.
+    const old = { ...window, vms: window.vms.map((vm) => (vm.uuid === "a" ? { ...vm, moves: [] } : vm)) }
+    expect(unplacedUse(old)).toEqual({ vms: 1, share: (500 + 1900 + 1900) / 4900 })
+  })
+
   it("resamples VM use onto the decision steps as fractions of capacity", () => {
     const trace = recordedTrace(window)
     expect(trace.samples).toBe(4)
     expect(trace.names).toEqual(["a", "b"])
-    // Before the first sample its value stands in; values above capacity are clamped.
-    expect([...trace.cpu.subarray(0, 4)]).toEqual([0.5, 0.5, 1, 1])
+    // Each whole MHz recorded stands for the middle of its MHz (500 → 500.5); before the first
+    // sample its value stands in; values above capacity are clamped.
+    expect([...trace.cpu.subarray(0, 4)]).toEqual([0.5005, 0.5005, 1, 1])
+    // b ends once its last sample (9 minutes in) is an interval old: 0 ends it in the simulator.
+    expect([...trace.cpu.subarray(4, 8)]).toEqual([0.3005, 0.3005, 0.3005, 0])
     expect([...(trace.ramMb ?? [])]).toEqual([512, 512])
   })
 

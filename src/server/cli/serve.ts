@@ -340,6 +340,7 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
         preloadAlgorithmRefs,
         serveSimulated,
         serveStore,
+        storeOutlivesRun,
         storePlanBookLayer
       } = yield* implementation
       const config = yield* serveConfig(flags)
@@ -389,7 +390,8 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
         return yield* serveSimulated(options, placer, records, serveStore(flags, config), {
           ...simulatedServeSettings(flags),
           algorithms: local,
-          placement: chosen
+          placement: chosen,
+          recordHistory: storeOutlivesRun(flags, config)
         })
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))

@@ -81,6 +81,7 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
         preloadAlgorithmRefs,
         readRecordedWindow,
         recordedPlacement,
+        meanOwnUseMhz,
         replayWindow,
         unplacedUse,
         windowResult,
@@ -184,7 +185,10 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
       }
       yield* Console.log(
         `window ${windowText} (${flags.since}), ${window.intervalSec} s steps\nreplay ${label}\nstarting ${start}\n\n` +
-          formatComparison(actual.metrics, replay.result.metrics)
+          formatComparison(actual.metrics, replay.result.metrics, [
+            ["hosts' own use (MHz, mean a powered-on host)", meanOwnUseMhz(window), meanOwnUseMhz(replay.window), 1]
+          ]) +
+          "\n(a host's own use is counted on both sides; the replay does not model a hypervisor's overhead)"
       )
       if (Option.isSome(flags.report)) {
         yield* writeReport(

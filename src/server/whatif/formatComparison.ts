@@ -24,9 +24,13 @@ const rows: ReadonlyArray<readonly [string, (m: SimulationMetrics) => number, nu
 export const formatMetric = (value: number, digits: number): string =>
   Number.isFinite(value) ? value.toFixed(digits) : "n/a"
 
+/** A row beyond the metrics: a label, each side's value and its decimals. */
+export type ExtraRow = readonly [label: string, recorded: number, replay: number, digits: number]
+
 export const formatComparison = (
   recorded: SimulationMetrics,
   replay: SimulationMetrics,
+  extra: ReadonlyArray<ExtraRow> = [],
   headers: readonly [string, string] = ["recorded", "replay"]
 ): string => {
   const cells = [
@@ -34,6 +38,9 @@ export const formatComparison = (
     ...rows.map(
       ([label, value, digits]) =>
         [label, formatMetric(value(recorded), digits), formatMetric(value(replay), digits)] as const
+    ),
+    ...extra.map(
+      ([label, left, right, digits]) => [label, formatMetric(left, digits), formatMetric(right, digits)] as const
     )
   ]
   const widths = [0, 1, 2].map((i) => Math.max(...cells.map((row) => row[i]!.length)))

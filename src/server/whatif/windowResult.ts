@@ -80,6 +80,23 @@ export const unplacedUse = (window: RecordedWindow): { readonly vms: number; rea
   return { vms, share: total === 0 ? 0 : unplaced / total }
 }
 
+/** The hosts' own use (hypervisor overhead), MHz, averaged over powered-on host steps; NaN when none. */
+export const meanOwnUseMhz = (window: RecordedWindow): number => {
+  const steps = stepsOf(window)
+  const intervalMs = window.intervalSec * 1000
+  let sum = 0
+  let count = 0
+  for (const host of window.hosts) {
+    for (let k = 0; k < steps; k++) {
+      const at = window.startMs + k * intervalMs
+      if (valueAt(host.states, at, host.activeAtStart ? 1 : 0) !== 1) continue
+      sum += liveValueAt(host.ownCpu, at, intervalMs)
+      count++
+    }
+  }
+  return count === 0 ? Number.NaN : sum / count
+}
+
 export const windowResult = (window: RecordedWindow, overloadThreshold = 1): SimulationResult => {
   const steps = stepsOf(window)
   const intervalMs = window.intervalSec * 1000

@@ -380,6 +380,7 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
         preloadAlgorithmRefs,
         serveSimulated,
         serveStore,
+        storeOutlivesRun,
         storePlanBookLayer
       } = yield* implementation
       const config = yield* serveConfig(flags)
@@ -426,9 +427,8 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
         })
       }
       if (kind === "sim") {
-        const records = Layer.merge(wiring.decisionLog, storePlanBookLayer).pipe(
-          Layer.provide(serveStore(flags, config))
-        )
+        // The store is handed over apart: the run records in it on simulated time (serveSimulated.ts).
+        const records = Layer.merge(wiring.decisionLog, storePlanBookLayer)
         // The in-process local managers run neat.conf's detectors and selection (a user's included).
         const local =
           config === undefined
@@ -438,10 +438,11 @@ export const makeServeCommand = (wiringSource: WiringSource) =>
                 overload: config.algorithms.overload,
                 selection: config.algorithms.selection
               }
-        return yield* serveSimulated(options, placer, records, {
+        return yield* serveSimulated(options, placer, records, serveStore(flags, config), {
           ...simulatedServeSettings(flags),
           algorithms: local,
-          placement: chosen
+          placement: chosen,
+          recordHistory: storeOutlivesRun(flags, config)
         })
       }
       const loaded = config ?? (yield* loadCliConfig(Option.none()))

@@ -13,6 +13,11 @@ export const simulatedServeFlags = {
     Options.optional,
     Options.withDescription("--mode sim: real seconds per simulated interval (0: as fast as possible; default 1)")
   ),
+  intervals: Options.integer("intervals").pipe(
+    Options.withPseudoName("N"),
+    Options.optional,
+    Options.withDescription("--mode sim: stop after N simulated intervals (default: at the end of the trace)")
+  ),
   speedup: Options.float("speedup").pipe(
     Options.withPseudoName("FACTOR"),
     Options.optional,
@@ -26,9 +31,11 @@ export const simulatedServeSettings = (flags: {
   readonly hosts: Option.Option<number>
   readonly stepSeconds: Option.Option<number>
   readonly speedup: Option.Option<number>
+  readonly intervals: Option.Option<number>
 }): SimulatedServeSettings => ({
   trace: Option.getOrUndefined(flags.trace),
   hosts: Option.getOrUndefined(flags.hosts),
   stepSeconds: Option.getOrUndefined(flags.stepSeconds),
-  speedup: Option.getOrUndefined(flags.speedup)
+  speedup: Option.getOrUndefined(flags.speedup),
+  intervals: Option.getOrUndefined(flags.intervals)
 })

@@ -1,8 +1,8 @@
 /**
- * `neat whatif`: replays the utilisation recorded in the store over a recent window through Neat's
+ * `neat whatif`: replays the utilisation recorded in the store over a window through Neat's
  * control core on the simulated cloud, with the configured algorithms (or others named on the
- * command line), and shows the outcome beside what actually happened, in `neat sim`'s metrics
- * table and HTML report.
+ * command line), and shows the outcome beside what actually happened, both measured by one
+ * definition of every metric (`whatif/windowResult.ts`), in one table and in `neat sim`'s HTML report.
  */
 import { Command, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
@@ -37,7 +37,14 @@ export const whatifFlags = {
   since: Options.text("since").pipe(
     Options.withPseudoName("DURATION"),
     Options.withDefault("24h"),
-    Options.withDescription("the window replayed, up to now: 24h, 90m, 2d, ...")
+    Options.withDescription("the window replayed, up to --until: 24h, 90m, 2d, 3600s, ...")
+  ),
+  until: Options.text("until").pipe(
+    Options.withPseudoName("TIME"),
+    Options.optional,
+    Options.withDescription(
+      "end of the window, an ISO-8601 time such as 2026-12-01T12:00:00Z (default: now; neat serve --mode sim logs the one of its run)"
+    )
   ),
   underload: override("underload", "underload detection"),
   overload: override("overload", "overload detection"),
@@ -66,7 +73,7 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
       const wiring = yield* loadWiring(wiringSource)
       const {
         defaultPlanningOptions,
-        formatMetricsTable,
+        formatComparison,
         hpProLiantMl110G5,
         loadCliConfig,
         openDatabase,
@@ -74,8 +81,10 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
         preloadAlgorithmRefs,
         readRecordedWindow,
         recordedPlacement,
-        recordedResult,
+        meanOwnUseMhz,
         replayWindow,
+        unplacedUse,
+        windowResult,
         writeReport
       } = yield* implementation
       const settings = yield* loadCliConfig(flags.config)
@@ -124,7 +133,14 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
         selector: yield* wiring.algorithms.makeSelector(selection.name, selection.params, ctx),
         placer: yield* wiring.algorithms.makePlacer(placement.name, placement.params, ctx)
       }
-      const endMs = Date.now()
+      const until = Option.getOrUndefined(flags.until)
+      const endMs = until === undefined ? Date.now() : Date.parse(until)
+      if (until !== undefined && !(/^\d{4}-\d{2}-\d{2}T/.test(until.trim()) && Number.isFinite(endMs))) {
+        return yield* new ConfigError({
+          field: "until",
+          message: `expected an ISO-8601 time such as 2026-12-01T12:00:00Z, got "${until}"`
+        })
+      }
       const startMs = endMs - windowSec * 1000
       const window = yield* Effect.scoped(
         Effect.flatMap(openDatabase(settings.sqlConnection), (db) =>
@@ -132,17 +148,18 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
             intervalSec: settings.localManagerInterval,
             power: hpProLiantMl110G5,
             vmCapacityMhz: flags.vmCapacityMhz,
-            vmRamMb: flags.vmRamMb
+            vmRamMb: flags.vmRamMb,
+            migrationBandwidthMBps: settings.networkMigrationBandwidth
           })
         )
       )
       if (window.vms.length === 0) {
         return yield* new ConfigError({
           field: "since",
-          message: `the store holds no VM samples in the last ${flags.since}`
+          message: `the store holds no VM samples in the ${flags.since} up to ${new Date(endMs).toISOString()}`
         })
       }
-      const actual = recordedResult(window)
+      const actual = windowResult(window)
       const replay = yield* replayWindow(window, algorithms, {
         ...defaultPlanningOptions,
         hostCpuUsableByVms: settings.hostCpuUsableByVms,
@@ -152,23 +169,35 @@ export const makeWhatifCommand = (wiringSource: WiringSource) =>
       const reference = (choice: { readonly name: string; readonly params: unknown }) =>
         `${choice.name}:${JSON.stringify(choice.params)}`
       const label = `what-if: ${[underload, overload, selection, placement].map(reference).join(", ")}`
-      // The records cannot give PDM, SLAV, ESV nor the mean times: say so rather than print NaN.
-      const recordedTable = formatMetricsTable(actual.metrics).replace(/\bNaN\b/g, "n/a")
-      yield* Console.log(`recorded (last ${flags.since})\n${recordedTable}`)
       const { known } = recordedPlacement(window)
       const start =
         known === window.vms.length
           ? "from the recorded placement"
           : `from the recorded placement of ${known} of ${window.vms.length} VMs (the others by best fit: the store has no host for them)`
-      yield* Console.log(`\n${label}\nstarting ${start}\n${formatMetricsTable(replay.metrics)}`)
+      const windowText = `${new Date(startMs).toISOString()} to ${new Date(endMs).toISOString()}`
+      const unplaced = unplacedUse(window)
+      if (unplaced.vms > 0) {
+        yield* Console.log(
+          `note: ${unplaced.vms} of ${window.vms.length} VMs have use the store places on no host at some steps ` +
+            `(${(100 * unplaced.share).toFixed(1)} % of all VM use; no vm_placements rows for them, as in a store written ` +
+            "before they existed): the recorded hosts' utilisation, energy and SLATAH leave that use out"
+        )
+      }
+      yield* Console.log(
+        `window ${windowText} (${flags.since}), ${window.intervalSec} s steps\nreplay ${label}\nstarting ${start}\n\n` +
+          formatComparison(actual.metrics, replay.result.metrics, [
+            ["hosts' own use (MHz, mean a powered-on host)", meanOwnUseMhz(window), meanOwnUseMhz(replay.window), 1]
+          ]) +
+          "\n(a host's own use is counted on both sides; the replay does not model a hypervisor's overhead)"
+      )
       if (Option.isSome(flags.report)) {
         yield* writeReport(
           flags.report.value,
           [
             { label: "recorded", result: actual },
-            { label, result: replay }
+            { label, result: replay.result }
           ],
-          { title: `Neat what-if over the last ${flags.since}` }
+          { title: `Neat what-if over ${windowText}` }
         )
         yield* Console.log(`report written to ${flags.report.value}`)
       }

@@ -172,6 +172,7 @@ export const collectOnce = (
       yield* store.insertVmCpuMhz(step.cpuMhz)
       const vmTotal = Object.values(step.cpuMhz).reduce((sum, mhz) => sum + mhz, 0)
       if (hostMhz !== undefined) {
+        // Neat's host_resource_usage: the host's own use, not its total (what-if adds the VMs' rows back).
         hypervisorMhz = Math.max(0, hostMhz - vmTotal)
         yield* appendValue(paths.host, hypervisorMhz, length)
         yield* store.insertHostCpuMhz(host.hostname, hypervisorMhz)

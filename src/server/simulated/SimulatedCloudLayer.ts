@@ -4,6 +4,7 @@
  * collector view of it (whole MHz, hosts' own use per interval).
  */
 import { Effect, Layer } from "effect"
+import type { VmType } from "../../adapters/sim/Datacenter.js"
 import { makeNeatCloudView, type NeatCloudView } from "../../adapters/sim/policies/NeatCloudView.js"
 import { makeSimCloud, type SimCloudControlApi } from "../../adapters/sim/SimCloud.js"
 import type { Trace } from "../../adapters/sim/Trace.js"
@@ -18,10 +19,14 @@ export interface SimulatedCloud {
   readonly control: SimCloudControlApi
 }
 
-/** Loads the trace and builds the simulated cloud; every problem is a ConfigError naming `trace` or `hosts`. */
+/**
+ * Loads the trace and builds the simulated cloud; every problem is a ConfigError naming `trace` or
+ * `hosts`. `vmTypes` replaces CloudSim's four PlanetLab VM types (one type: every VM alike).
+ */
 export const makeSimulatedCloud = (
   spec: string | undefined,
-  hosts?: number | undefined
+  hosts?: number | undefined,
+  vmTypes?: ReadonlyArray<VmType> | undefined
 ): Effect.Effect<SimulatedCloud, ConfigError> =>
   Effect.gen(function* () {
     if (spec === undefined || spec.trim() === "") {
@@ -35,7 +40,7 @@ export const makeSimulatedCloud = (
         error._tag === "ConfigError" ? error : new ConfigError({ field: "trace", message: describeError(error) })
       )
     )
-    const { cloud, control } = yield* makeSimCloud({ trace, hosts })
+    const { cloud, control } = yield* makeSimCloud({ trace, hosts, vmTypes })
     return { trace, view: makeNeatCloudView(cloud, control), control }
   })
 

@@ -11,10 +11,12 @@ import { Duration, Effect } from "effect"
 import type { NeatCloudView } from "../../adapters/sim/policies/NeatCloudView.js"
 import type { InvalidDetectorState } from "../../algorithms/checkedState.js"
 import { initialLocalStates, type LocalAlgorithms, type LocalStates } from "../../core/control/LocalDecision.js"
-import type { CloudError, InputError } from "../../core/errors.js"
+import type { CloudError, InputError, UnknownHost } from "../../core/errors.js"
 import { hostCpuMhz } from "../../core/Host.js"
+import type { StoreError } from "../db/StoreError.js"
 import type { ClientOptions, GlobalManagerUnreachable } from "../localManager/GlobalManagerClient.js"
 import { localManagerIteration } from "../localManager/LocalManager.js"
+import { type HostReading, makeCollectorReader } from "./CollectorReadings.js"
 import { collectSimulated, hostDataDirectory } from "./SimulatedCollector.js"
 
 export interface SimulatedStackSettings {
@@ -33,7 +35,15 @@ export interface SimulatedStackSettings {
   readonly vmRamMb?: number | undefined
   /** Run as each interval begins (the global manager's plan book starts a new interval's plan). */
   readonly onInterval?: Effect.Effect<void> | undefined
+  /**
+   * Records each interval's collector readings (to the store, as the collectors would), after the
+   * local files are written and before the local managers decide.
+   */
+  readonly record?: ((readings: ReadonlyArray<HostReading>) => Effect.Effect<void, RecordError>) | undefined
 }
+
+/** What recording the readings may fail with. */
+export type RecordError = StoreError | UnknownHost
 
 export interface SimulatedStackReport {
   readonly steps: number
@@ -49,10 +59,11 @@ const step = (
   view: NeatCloudView,
   settings: SimulatedStackSettings,
   states: Map<string, LocalStates>,
-  tally: { requests: number; accepted: number; rejected: Array<SimulatedStackReport["rejected"][number]> }
+  tally: { requests: number; accepted: number; rejected: Array<SimulatedStackReport["rejected"][number]> },
+  read: ReturnType<typeof makeCollectorReader>
 ): Effect.Effect<
   boolean,
-  CloudError | InputError | InvalidDetectorState | GlobalManagerUnreachable,
+  CloudError | InputError | InvalidDetectorState | GlobalManagerUnreachable | RecordError,
   FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
@@ -60,6 +71,7 @@ const step = (
     if (settings.onInterval !== undefined) yield* settings.onInterval
     const path = yield* P.Path
     yield* collectSimulated(view.cloud, settings.dataDirectory, settings.historyLength)
+    if (settings.record !== undefined) yield* settings.record(yield* read(view.cloud))
     for (const host of yield* view.cloud.hosts) {
       if (host.power !== "active") continue
       const result = yield* localManagerIteration(
@@ -90,16 +102,17 @@ export const runSimulatedStack = (
   settings: SimulatedStackSettings
 ): Effect.Effect<
   SimulatedStackReport,
-  CloudError | InputError | InvalidDetectorState | GlobalManagerUnreachable,
+  CloudError | InputError | InvalidDetectorState | GlobalManagerUnreachable | RecordError,
   FileSystem.FileSystem | Path.Path
 > =>
   Effect.gen(function* () {
+    const read = makeCollectorReader()
     const states = new Map<string, LocalStates>()
     const tally = { requests: 0, accepted: 0, rejected: [] as Array<SimulatedStackReport["rejected"][number]> }
     let steps = 0
     while (settings.maxSteps === undefined || steps < settings.maxSteps) {
       const started = Date.now()
-      if (!(yield* step(view, settings, states, tally))) break
+      if (!(yield* step(view, settings, states, tally, read))) break
       steps++
       const left = settings.stepSeconds * 1000 - (Date.now() - started)
       if (left > 0) yield* Effect.sleep(Duration.millis(left))

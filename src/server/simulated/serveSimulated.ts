@@ -4,10 +4,16 @@
  * every `stepSeconds` real seconds, after which the simulated data collector writes each active
  * host's local files and the hosts' local managers (in process, Neat's default algorithms) send
  * their requests to the global manager. At the end of the trace the run's metrics are printed.
+ *
+ * The store records the run as it would a real cloud's, in simulated time (`simulatedClock.ts`):
+ * the collectors' readings (`recordReadings.ts`), the decisions, migrations and power changes, each
+ * interval n stamped anchor + n × interval, the anchor chosen so that the run's last planned
+ * interval falls at the moment it started. `neat whatif` can then replay it.
  */
 import { randomBytes } from "node:crypto"
 import { FileSystem, type HttpServerError, type Path } from "@effect/platform"
-import { Context, Effect, Layer } from "effect"
+import { Clock, Context, Effect, Layer } from "effect"
+import type { VmType } from "../../adapters/sim/Datacenter.js"
 import { formatMetricsTable } from "../../adapters/sim/formatMetrics.js"
 import {
   buildNeatAlgorithms,
@@ -20,14 +26,17 @@ import type { VmPlacer } from "../../algorithms/types.js"
 import { Cloud } from "../../core/Cloud.js"
 import type { DecisionLog } from "../../core/control/DecisionLog.js"
 import { ConfigError, describeError } from "../../core/errors.js"
+import { Store } from "../db/Store.js"
 import type { StoreError } from "../db/StoreError.js"
 import { globalManagerLayer, serverPort } from "../http/GlobalManager.js"
 import type { GlobalManagerOptions } from "../http/GlobalManagerOptions.js"
 import { logListening } from "../http/listeningLog.js"
 import { PlanBook } from "../http/PlanBook.js"
 import { printReport } from "../logFormat.js"
+import { makeReadingsRecorder } from "./recordReadings.js"
 import { makeSimulatedCloud } from "./SimulatedCloudLayer.js"
 import { runSimulatedStack } from "./SimulatedStack.js"
+import { simulatedClock, storeOnClock } from "./simulatedClock.js"
 
 export interface SimulatedServeSettings {
   /** Trace spec: a PlanetLab directory, a CSV file or `synthetic[:...]`. */
@@ -41,6 +50,16 @@ export interface SimulatedServeSettings {
   readonly algorithms?: NeatAlgorithmChoices | undefined
   /** The global manager's placement, as named, for the report of the run. */
   readonly placement?: NeatAlgorithmChoice | undefined
+  /** Stop after this many intervals (default: at the end of the trace). */
+  readonly intervals?: number | undefined
+  /**
+   * Whether the simulated collectors write their readings to the store (default true). A store in
+   * memory ends with the run, and nothing could replay it: `serve` turns it off then, which saves
+   * a few hundred milliseconds an interval with a thousand hosts.
+   */
+  readonly recordHistory?: boolean | undefined
+  /** The VMs' types instead of CloudSim's PlanetLab four (a single type makes every VM alike). */
+  readonly vmTypes?: ReadonlyArray<VmType> | undefined
 }
 
 /** The configuration of the run in one line, printed above its metrics. */
@@ -89,19 +108,31 @@ const connectHost = (listen: string): string =>
   listen === "0.0.0.0" || listen === "" ? "127.0.0.1" : listen === "::" ? "::1" : listen
 
 /**
- * Runs the stack until the trace ends. `records` holds the decision log and the recommended plans
- * (one layer, so both share one store).
+ * Runs the stack until the trace ends (or `settings.intervals`). `records` holds the decision log
+ * and the recommended plans, over `store`, which they share with the simulated collectors.
  */
 export const serveSimulated = (
   options: GlobalManagerOptions,
   placer: VmPlacer,
-  records: Layer.Layer<DecisionLog | PlanBook, ConfigError | StoreError>,
+  records: Layer.Layer<DecisionLog | PlanBook, ConfigError | StoreError, Store>,
+  store: Layer.Layer<Store, ConfigError | StoreError>,
   settings: SimulatedServeSettings
 ): Effect.Effect<void, ConfigError | StoreError | HttpServerError.ServeError, FileSystem.FileSystem | Path.Path> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const simulated = yield* makeSimulatedCloud(settings.trace, settings.hosts)
+      const simulated = yield* makeSimulatedCloud(settings.trace, settings.hosts, settings.vmTypes)
       const stepSeconds = yield* stepSecondsOf(settings, simulated.trace.intervalSec)
+      const intervals = settings.intervals
+      if (intervals !== undefined && !(Number.isInteger(intervals) && intervals > 0)) {
+        return yield* new ConfigError({ field: "intervals", message: `must be a positive integer, got ${intervals}` })
+      }
+      const intervalMs = simulated.trace.intervalSec * 1000
+      const planned = Math.min(intervals ?? Number.POSITIVE_INFINITY, Math.max(0, simulated.trace.samples - 1))
+      const anchorMs = (yield* Clock.currentTimeMillis) - planned * intervalMs
+      const reads = simulated.control.reads
+      const clock = simulatedClock(() => anchorMs + reads.updates() * intervalMs)
+      const onSimulatedTime = storeOnClock(Context.get(yield* Layer.build(store), Store), clock)
+      const recordsOnSimulatedTime = records.pipe(Layer.provide(Layer.succeed(Store, onSimulatedTime)))
       const algorithms = yield* buildNeatAlgorithms(
         settings.algorithms ?? {},
         neatAlgorithmContext(simulated.view.cloud, simulated.trace.intervalSec)
@@ -110,8 +141,8 @@ export const serveSimulated = (
       const secret = options.request_signing_secret ?? randomBytes(32).toString("hex")
       const managerOptions = { ...options, request_signing_secret: secret }
       const server = logListening({ tls: false, dashboard: options.dashboard_token !== undefined }).pipe(
-        Layer.provideMerge(globalManagerLayer(managerOptions, placer, records)),
-        Layer.provideMerge(Layer.merge(Layer.succeed(Cloud, simulated.view.cloud), records))
+        Layer.provideMerge(globalManagerLayer(managerOptions, placer, recordsOnSimulatedTime)),
+        Layer.provideMerge(Layer.merge(Layer.succeed(Cloud, simulated.view.cloud), recordsOnSimulatedTime))
       )
       const context = yield* Layer.build(server)
       const port = yield* Effect.provide(serverPort, context)
@@ -122,6 +153,18 @@ export const serveSimulated = (
       yield* Effect.logInfo(
         `simulated cloud: ${simulated.trace.names.length} VMs, one ${simulated.trace.intervalSec} s interval every ${stepSeconds} s`
       )
+      // The window that replays the whole run: from the anchor (before the first interval) to just past the last.
+      const iso = (ms: number) => new Date(ms).toISOString()
+      const windowSec = ((planned + 1) * intervalMs) / 1000
+      const recordHistory = settings.recordHistory ?? true
+      yield* Effect.logInfo(
+        "the store is in memory: the collectors' readings are not recorded (give --sql-connection to replay the run with neat whatif)"
+      ).pipe(Effect.when(() => !recordHistory))
+      yield* Effect.logInfo(
+        `the store records the run in simulated time, interval n at ${iso(anchorMs)} + n × ${simulated.trace.intervalSec} s; ` +
+          `replay it with neat whatif --since ${windowSec}s --until ${iso(anchorMs + windowSec * 1000)} ` +
+          `(local_manager_interval = ${simulated.trace.intervalSec})`
+      ).pipe(Effect.when(() => recordHistory))
       const report = yield* runSimulatedStack(simulated.view, {
         globalManager: {
           global_manager_host: connectHost(options.global_manager_host),
@@ -135,7 +178,9 @@ export const serveSimulated = (
         historyLength: options.data_collector_data_length,
         stepSeconds,
         // The simulated intervals are the control intervals: each one's recommendations make one plan.
-        onInterval: Context.get(context, PlanBook).beginInterval
+        onInterval: Context.get(context, PlanBook).beginInterval,
+        maxSteps: intervals,
+        record: recordHistory ? makeReadingsRecorder(onSimulatedTime) : undefined
       }).pipe(Effect.mapError((error) => new ConfigError({ field: "cloud", message: describeError(error) })))
       const result = yield* simulated.control.result
       yield* printReport(

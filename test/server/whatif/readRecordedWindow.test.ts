@@ -76,12 +76,13 @@ describe("reading a recorded window from the store", () => {
             intervalSec: 300,
             power: hpProLiantMl110G5,
             vmCapacityMhz: 2000,
-            vmRamMb: 1024
+            vmRamMb: 1024,
+            migrationBandwidthMBps: 64
           })
         })
       )
     )
-    expect(window.hosts.map((host) => [host.name, host.activeAtStart, host.cpu.map((s) => s.value)])).toEqual([
+    expect(window.hosts.map((host) => [host.name, host.activeAtStart, host.ownCpu.map((s) => s.value)])).toEqual([
       ["h1", true, [900, 1200]],
       ["h2", false, []]
     ])
@@ -92,5 +93,17 @@ describe("reading a recorded window from the store", () => {
       ["late", "h1", 1, 2000]
     ])
     expect(window.migrations).toEqual([{ vm: "b", host: "h1", timeMs: t0 + 8 * 60_000 }])
+    expect(window.migrationSec).toBe(16)
+    // Every placement and migration, oldest first, for the host each VM's samples count on.
+    const ms = (minutes: number) => t0 + minutes * 60_000
+    expect(window.vms.find((vm) => vm.uuid === "a")?.moves).toEqual([
+      { timeMs: ms(-60), host: "h1", kind: "placement" },
+      { timeMs: ms(-20), host: "h2", kind: "migration" }
+    ])
+    expect(window.vms.find((vm) => vm.uuid === "b")?.moves).toEqual([
+      { timeMs: ms(-5), host: "h2", kind: "placement" },
+      { timeMs: ms(8), host: "h1", kind: "migration" },
+      { timeMs: ms(9), host: "h1", kind: "placement" }
+    ])
   })
 })

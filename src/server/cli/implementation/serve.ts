@@ -4,7 +4,8 @@
  */
 
 import type { Layer } from "effect"
-import { Option } from "effect"
+import { Either, Option } from "effect"
+import { parseStoreConnection, sqliteInMemory } from "../../../core/StoreConnection.js"
 import type { NeatConfig } from "../../config/NeatConfig.js"
 import { Store } from "../../db/Store.js"
 import type { StoreError } from "../../db/StoreError.js"
@@ -28,3 +29,12 @@ export const serveStore = (flags: ServeFlags, config: NeatConfig | undefined): L
     onSome: (connection) => Store.layer(connection),
     onNone: () => (config === undefined ? Store.layer("sqlite://") : Store.layerConnection(config.sqlConnection))
   })
+
+/** Whether that store outlives the process (not SQLite in memory): `serve --mode sim` then records its run for `neat whatif`. */
+export const storeOutlivesRun = (flags: ServeFlags, config: NeatConfig | undefined): boolean => {
+  const connection = Option.match(flags.sqlConnection, {
+    onSome: (text) => Either.getOrUndefined(parseStoreConnection(text)),
+    onNone: () => config?.sqlConnection
+  })
+  return connection !== undefined && !(connection.dialect === "sqlite" && connection.path === sqliteInMemory)
+}

@@ -71,15 +71,35 @@ export const placeInitiallyBy = (
   names: ReadonlyArray<string>,
   hostRamMb: Float64Array,
   intervalSec: number,
-  groups?: ReadonlyMap<string, ServerGroup>
+  groups?: ReadonlyMap<string, ServerGroup>,
+  lifetimes?: StartingVms
 ): ConfigError | undefined => {
   const groupOf = groups === undefined ? undefined : (v: number) => groups.get(names[v]!)
   if (option === undefined || typeof option === "string") {
-    return placeInitially(state, option ?? "best-fit", hostRamMb, undefined, intervalSec, undefined, names, groupOf)
+    return placeInitially(
+      state,
+      option ?? "best-fit",
+      hostRamMb,
+      undefined,
+      intervalSec,
+      undefined,
+      names,
+      groupOf,
+      lifetimes
+    )
   }
   const fixed = fixedHostsOf(option, names, state.hostCount)
   if (fixed instanceof ConfigError) return fixed
-  return placeInitially(state, "best-fit", hostRamMb, undefined, intervalSec, fixed, names, groupOf)
+  return placeInitially(state, "best-fit", hostRamMb, undefined, intervalSec, fixed, names, groupOf, lifetimes)
+}
+
+/**
+ * With trace lifetimes: the VMs there at time 0 (1 in `present`; the others arrive later or
+ * never), and what to do with one that fits nowhere (it is refused, not an error).
+ */
+export interface StartingVms {
+  readonly present: Uint8Array
+  readonly refuse: (vm: number) => void
 }
 
 /**
@@ -98,15 +118,17 @@ export const placeInitially = (
   intervalSec: number,
   fixed?: Int32Array,
   names?: ReadonlyArray<string>,
-  groupOf?: (vm: number) => ServerGroup | undefined
+  groupOf?: (vm: number) => ServerGroup | undefined,
+  lifetimes?: StartingVms
 ): ConfigError | undefined => {
+  const absent = (v: number): boolean => lifetimes !== undefined && lifetimes.present[v] === 0
   const view = new HostsAtStart(state, hostRamMb, detector, intervalSec)
   const { availableMips, availableRam, availableBandwidth } = view
   const excluded = new Uint8Array(state.hostCount)
   const workspace = makeBestFitWorkspace(state.hostCount)
   for (let v = 0; fixed !== undefined && v < state.vmCount; v++) {
     const host = fixed[v]!
-    if (host < 0) continue
+    if (host < 0 || absent(v)) continue
     const lacking =
       state.hostPeMips[host]! < state.vmMips[v]!
         ? `its ${state.vmMips[v]} MHz exceed a core of the host (${state.hostPeMips[host]} MHz)`
@@ -134,7 +156,7 @@ export const placeInitially = (
     if (group !== undefined) membersOn.set(group.id, [...(membersOn.get(group.id) ?? []), host])
   }
   for (let v = 0; groupOf !== undefined && fixed !== undefined && v < state.vmCount; v++) {
-    if (fixed[v]! >= 0) joined(v, fixed[v]!)
+    if (fixed[v]! >= 0 && !absent(v)) joined(v, fixed[v]!)
   }
   /** Whether `host` has room for all of `vms` at once (CPU per core and in all, memory, bandwidth). */
   const roomFor = (host: number, vms: ReadonlyArray<number>): boolean => {
@@ -153,7 +175,7 @@ export const placeInitially = (
   const restOfGroup = (v: number, group: ServerGroup): Array<number> => {
     const rest: Array<number> = []
     for (let w = v + 1; w < state.vmCount; w++) {
-      if ((fixed === undefined || fixed[w]! < 0) && groupOf?.(w)?.id === group.id) rest.push(w)
+      if ((fixed === undefined || fixed[w]! < 0) && !absent(w) && groupOf?.(w)?.id === group.id) rest.push(w)
     }
     return rest
   }
@@ -186,10 +208,14 @@ export const placeInitially = (
   const placedEarly = new Uint8Array(groupOf === undefined ? 0 : state.vmCount)
   for (let v = 0; v < state.vmCount; v++) {
     if (fixed !== undefined && fixed[v]! >= 0) continue
-    if (placedEarly[v] === 1) continue
+    if (placedEarly[v] === 1 || absent(v)) continue
     const group = groupOf?.(v)
     const chosen = group === undefined ? undefined : pickInGroup(v, group)
     const host = chosen === undefined ? pick(v) : chosen.host
+    if (host < 0 && lifetimes !== undefined) {
+      lifetimes.refuse(v)
+      continue
+    }
     if (host < 0 && group !== undefined && isHardPolicy(group.policy)) {
       return new ConfigError({
         field: "server-groups",

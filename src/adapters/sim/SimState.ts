@@ -81,9 +81,10 @@ export class SimState {
   historyRecords = 0
 
   /**
-   * Hosts by alternating type, VMs by index-block type, none placed. A trace's own per-VM memory
-   * (`vmRamOverride`, where given and positive) replaces the type's. Without `keepHistory` the
-   * history ring is empty (nothing reads it).
+   * Hosts by alternating type (or by `hostTypeOf`, one type index per host: a hosts file's blocks),
+   * VMs by index-block type, none placed. A trace's own per-VM memory and capacity
+   * (`vmRamOverride`, `vmMipsOverride`, where given and positive) replace the type's. Without
+   * `keepHistory` the history ring is empty (nothing reads it).
    */
   constructor(
     hostCount: number,
@@ -91,7 +92,9 @@ export class SimState {
     hostTypes: ReadonlyArray<HostType>,
     vmTypes: ReadonlyArray<VmType>,
     vmRamOverride?: Float64Array | undefined,
-    keepHistory = true
+    keepHistory = true,
+    vmMipsOverride?: Float64Array | undefined,
+    hostTypeOf?: Int32Array | undefined
   ) {
     this.hostCount = hostCount
     this.vmCount = vmCount
@@ -103,7 +106,7 @@ export class SimState {
     const hostPower: Array<PowerTable> = []
     const hostPowerCurve: Array<PowerCurve> = []
     for (let h = 0; h < hostCount; h++) {
-      const typeIndex = hostTypeIndex(h, hostTypes.length)
+      const typeIndex = hostTypeOf === undefined ? hostTypeIndex(h, hostTypes.length) : hostTypeOf[h]!
       const type = hostTypes[typeIndex]!
       this.hostType[h] = typeIndex
       this.hostTotalMips[h] = type.mhzPerCore * type.cores
@@ -130,7 +133,8 @@ export class SimState {
     this.vmBandwidthMbps = new Float64Array(vmCount)
     for (let v = 0; v < vmCount; v++) {
       const type = vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!
-      this.vmMips[v] = type.mhz
+      const mips = vmMipsOverride?.[v]
+      this.vmMips[v] = mips !== undefined && mips > 0 ? mips : type.mhz
       const own = vmRamOverride?.[v]
       this.vmRamMb[v] = own !== undefined && own > 0 ? own : type.ramMb
       this.vmBandwidthMbps[v] = type.bandwidthMbps

@@ -11,9 +11,16 @@ export const buildState = (
   hostTypes: ReadonlyArray<HostType>,
   vmTypes: ReadonlyArray<VmType>,
   vmRamOverride?: Float64Array | undefined,
-  keepHistory = true
+  keepHistory = true,
+  vmMipsOverride?: Float64Array | undefined,
+  hostTypeOf?: Int32Array | undefined
 ): { readonly state: SimState; readonly hostRamMb: Float64Array } => {
   const hostRamMb = new Float64Array(hostCount)
-  for (let h = 0; h < hostCount; h++) hostRamMb[h] = hostTypes[hostTypeIndex(h, hostTypes.length)]!.ramMb
-  return { state: new SimState(hostCount, vmCount, hostTypes, vmTypes, vmRamOverride, keepHistory), hostRamMb }
+  for (let h = 0; h < hostCount; h++) {
+    hostRamMb[h] = hostTypes[hostTypeOf === undefined ? hostTypeIndex(h, hostTypes.length) : hostTypeOf[h]!]!.ramMb
+  }
+  return {
+    state: new SimState(hostCount, vmCount, hostTypes, vmTypes, vmRamOverride, keepHistory, vmMipsOverride, hostTypeOf),
+    hostRamMb
+  }
 }

@@ -2,8 +2,11 @@
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import type { Simulator } from "./Simulator.js"
 
-/** Closes the state histories and computes every metric; `startedMs` is `performance.now()` at the start. */
-export const collectMetrics = (sim: Simulator, startedMs: number): CloudsimMetrics => {
+/**
+ * Closes the state histories and computes every metric; `startedMs` is `performance.now()` at the
+ * start. `lifetimes`: the trace had lifetimes, so the VMs refused are reported.
+ */
+export const collectMetrics = (sim: Simulator, startedMs: number, lifetimes = false): CloudsimMetrics => {
   const summary = sim.histories.finish()
   const energyKwh = sim.energyWs / 3_600_000
   const slatah = summary.violationTime / summary.activeTime
@@ -29,6 +32,7 @@ export const collectMetrics = (sim: Simulator, startedMs: number): CloudsimMetri
     slaOverallFrac: (totals.requested - totals.allocated) / totals.requested,
     slaAverageFrac: summary.meanViolationShare,
     stdevTimeBeforeHostShutdownSec: summary.stdevTimeBeforeShutdown,
-    stdevTimeBeforeMigrationSec: summary.stdevMigrationTime
+    stdevTimeBeforeMigrationSec: summary.stdevMigrationTime,
+    ...(lifetimes ? { vmsRefused: sim.vmsRefused } : {})
   }
 }

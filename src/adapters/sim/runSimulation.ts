@@ -18,6 +18,7 @@ import {
 import { makeDetector, makeSelector } from "../../algorithms/registry.js"
 import type { AlgorithmContext, Detector, VmSelector } from "../../algorithms/types.js"
 import { ConfigError } from "../../core/errors.js"
+import { ArrivalPlacement, replayLifetimesCloudsim } from "./ArrivalPlacement.js"
 import { buildState } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import { collectMetrics } from "./collectMetrics.js"
@@ -31,6 +32,7 @@ import {
   vmTypeIndex
 } from "./Datacenter.js"
 import { placeInitially } from "./InitialPlacement.js"
+import { lifetimeScheduleOf } from "./LifetimeSchedule.js"
 import { CloudsimOptimizer } from "./policies/CloudsimOptimizer.js"
 import { runNeatPolicy } from "./policies/NeatPolicy.js"
 import {
@@ -140,6 +142,7 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
       trace,
       hosts: hostCount,
       hostTypes,
+      hostTypeOf: hostTypeOfFleet(options.hostTypeOf, hostCount, hostTypes.length),
       vmTypes,
       algorithms: options.neat,
       serverGroups: options.serverGroups
@@ -180,17 +183,38 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
       : catalogueSelection(options.selectionAlgorithm, ctx, trace.names)
   // VM histories (30 values per VM) are kept only for the detectors and selections that read them.
   const keepHistory = migrating && (detector.needsHistory || selectionPolicy.needsHistory)
-  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes, trace.ramMb, keepHistory)
+  const { state, hostRamMb } = buildState(
+    hostCount,
+    vmCount,
+    hostTypes,
+    vmTypes,
+    trace.ramMb,
+    keepHistory,
+    trace.vmMips,
+    hostTypeOfFleet(options.hostTypeOf, hostCount, hostTypes.length)
+  )
+  const schedule = lifetimeScheduleOf(trace)
+  let refusedAtStart = 0
+  const rule = migrating ? "best-fit" : "first-fit"
   const failure = placeInitially(
     state,
-    migrating ? "best-fit" : "first-fit",
+    rule,
     hostRamMb,
     migrating ? detector : undefined,
-    intervalSec
+    intervalSec,
+    undefined,
+    undefined,
+    undefined,
+    schedule === undefined ? undefined : { present: schedule.presentAtStart, refuse: () => refusedAtStart++ }
   )
   if (failure !== undefined) throw failure
   const sim = new Simulator(state, trace, intervalSec, policy === "npa" ? "max-power" : "interpolated")
+  sim.vmsRefused = refusedAtStart
   const optimizer = migrating ? new CloudsimOptimizer(state, detector, selectionPolicy, intervalSec) : undefined
+  const arrivals =
+    schedule === undefined
+      ? undefined
+      : new ArrivalPlacement(state, hostRamMb, migrating ? detector : undefined, intervalSec, rule)
 
   const recorder = new TimelineRecorder()
   let time = firstEventSec
@@ -198,7 +222,9 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
     time += intervalSec
     if (time >= durationSec) break
     sim.completeMigrationsBefore(time)
+    if (schedule !== undefined && arrivals !== undefined) replayLifetimesCloudsim(sim, schedule, time, arrivals)
     sim.forceUpdate(time, true)
+    if (schedule !== undefined) sim.settleDepartures()
     recorder.record(state, time, 0, policy === "npa")
     if (optimizer !== undefined) {
       const before = sim.migrations
@@ -208,7 +234,29 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
     }
   }
   sim.completeMigrationsBefore(durationSec)
-  return { metrics: collectMetrics(sim, started), timeline: recorder.timeline() }
+  return { metrics: collectMetrics(sim, started, schedule !== undefined), timeline: recorder.timeline() }
+}
+
+/** Each host's type index from `hostTypeOf` (a hosts file's blocks), checked against the hosts and types. */
+const hostTypeOfFleet = (
+  hostTypeOf: Int32Array | undefined,
+  hostCount: number,
+  typeCount: number
+): Int32Array | undefined => {
+  if (hostTypeOf === undefined) return undefined
+  if (hostTypeOf.length !== hostCount) {
+    throw new ConfigError({
+      field: "hosts",
+      message: `the host types name ${hostTypeOf.length} hosts, but ${hostCount} are simulated`
+    })
+  }
+  for (let h = 0; h < hostCount; h++) {
+    const type = hostTypeOf[h]!
+    if (!(type >= 0 && type < typeCount)) {
+      throw new ConfigError({ field: "hostTypes", message: `host ${h} has type ${type}, not one of the ${typeCount}` })
+    }
+  }
+  return hostTypeOf
 }
 
 /** `runSimulation` as an Effect: invalid options in the error channel, anything else a defect. */

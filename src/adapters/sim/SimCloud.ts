@@ -127,8 +127,7 @@ export const makeSimCloud = (
       options.vmTypes ?? planetLabVmTypes,
       trace.ramMb,
       false,
-      trace.vmMips,
-      options.hostTypeOf
+      { hostTypeOf: options.hostTypeOf, vmMips: trace.vmMips, vmTypesInTurn: trace.lifetimes !== undefined }
     )
     const intervalSec = trace.intervalSec
     const groups =

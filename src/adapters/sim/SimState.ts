@@ -17,6 +17,19 @@ export const historyCapacity = 30
 /** List entries per host to start with (a PlanetLab host holds up to a few dozen). */
 const initialHostSlots = 16
 
+/** Where a data centre departs from CloudSim's PlanetLab layout. */
+export interface StateLayout {
+  /** Each host's type index (a hosts file's blocks); default: the types alternate. */
+  readonly hostTypeOf?: Int32Array | undefined
+  /** A trace's own VM capacities, MHz (`Trace.vmMips`), where given and positive; default: the type's. */
+  readonly vmMips?: Float64Array | undefined
+  /**
+   * VM v takes type v mod (number of types) rather than a contiguous block: with lifetimes, so
+   * that the VMs there at the start and those arriving later get the same mix of types.
+   */
+  readonly vmTypesInTurn?: boolean | undefined
+}
+
 export class SimState {
   readonly hostCount: number
   readonly vmCount: number
@@ -81,10 +94,9 @@ export class SimState {
   historyRecords = 0
 
   /**
-   * Hosts by alternating type (or by `hostTypeOf`, one type index per host: a hosts file's blocks),
-   * VMs by index-block type, none placed. A trace's own per-VM memory and capacity
-   * (`vmRamOverride`, `vmMipsOverride`, where given and positive) replace the type's. Without
-   * `keepHistory` the history ring is empty (nothing reads it).
+   * Hosts by alternating type, VMs by index-block type (or as `layout` says), none placed. A
+   * trace's own per-VM memory (`vmRamOverride`, where given and positive) replaces the type's.
+   * Without `keepHistory` the history ring is empty (nothing reads it).
    */
   constructor(
     hostCount: number,
@@ -93,9 +105,9 @@ export class SimState {
     vmTypes: ReadonlyArray<VmType>,
     vmRamOverride?: Float64Array | undefined,
     keepHistory = true,
-    vmMipsOverride?: Float64Array | undefined,
-    hostTypeOf?: Int32Array | undefined
+    layout: StateLayout = {}
   ) {
+    const { hostTypeOf, vmMips: vmMipsOverride } = layout
     this.hostCount = hostCount
     this.vmCount = vmCount
     this.hostTotalMips = new Float64Array(hostCount)
@@ -132,7 +144,8 @@ export class SimState {
     this.vmRamMb = new Float64Array(vmCount)
     this.vmBandwidthMbps = new Float64Array(vmCount)
     for (let v = 0; v < vmCount; v++) {
-      const type = vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!
+      const type =
+        vmTypes[layout.vmTypesInTurn === true ? v % vmTypes.length : vmTypeIndex(v, vmCount, vmTypes.length)]!
       const mips = vmMipsOverride?.[v]
       this.vmMips[v] = mips !== undefined && mips > 0 ? mips : type.mhz
       const own = vmRamOverride?.[v]

@@ -3,7 +3,7 @@
  * placement reads.
  */
 import { type HostType, hostTypeIndex, type VmType } from "./Datacenter.js"
-import { SimState } from "./SimState.js"
+import { SimState, type StateLayout } from "./SimState.js"
 
 export const buildState = (
   hostCount: number,
@@ -12,15 +12,15 @@ export const buildState = (
   vmTypes: ReadonlyArray<VmType>,
   vmRamOverride?: Float64Array | undefined,
   keepHistory = true,
-  vmMipsOverride?: Float64Array | undefined,
-  hostTypeOf?: Int32Array | undefined
+  layout: StateLayout = {}
 ): { readonly state: SimState; readonly hostRamMb: Float64Array } => {
+  const hostTypeOf = layout.hostTypeOf
   const hostRamMb = new Float64Array(hostCount)
   for (let h = 0; h < hostCount; h++) {
     hostRamMb[h] = hostTypes[hostTypeOf === undefined ? hostTypeIndex(h, hostTypes.length) : hostTypeOf[h]!]!.ramMb
   }
   return {
-    state: new SimState(hostCount, vmCount, hostTypes, vmTypes, vmRamOverride, keepHistory, vmMipsOverride, hostTypeOf),
+    state: new SimState(hostCount, vmCount, hostTypes, vmTypes, vmRamOverride, keepHistory, layout),
     hostRamMb
   }
 }

@@ -71,13 +71,15 @@ export const cloudsimAlgorithmContext = (
   vmTypes: ReadonlyArray<VmType>,
   hostTypes: ReadonlyArray<HostType>,
   ramMb: Float64Array | undefined,
-  intervalSec: number
+  intervalSec: number,
+  vmTypesInTurn = false
 ): AlgorithmContext => {
   const bandwidth = hostTypes[0]?.bandwidthMbps ?? 1000
   let total = 0
   for (let v = 0; v < vmCount; v++) {
     const own = ramMb?.[v]
-    const ram = own !== undefined && own > 0 ? own : vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!.ramMb
+    const type = vmTypesInTurn ? v % vmTypes.length : vmTypeIndex(v, vmCount, vmTypes.length)
+    const ram = own !== undefined && own > 0 ? own : vmTypes[type]!.ramMb
     total += migrationSeconds(ram, bandwidth)
   }
   return { timeStepSec: intervalSec, migrationTimeSec: vmCount === 0 ? 0 : total / vmCount }
@@ -166,7 +168,14 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
       message: "give either a CloudSim selection or a catalogue one, not both"
     })
   }
-  const ctx = cloudsimAlgorithmContext(vmCount, vmTypes, hostTypes, trace.ramMb, intervalSec)
+  const ctx = cloudsimAlgorithmContext(
+    vmCount,
+    vmTypes,
+    hostTypes,
+    trace.ramMb,
+    intervalSec,
+    trace.lifetimes !== undefined
+  )
   const overload = options.overload ?? { name: "thr", param: defaultOverloadParam.thr }
   if (!Number.isFinite(overload.param)) {
     throw new ConfigError({ field: "overload", message: `parameter must be a number, got ${overload.param}` })
@@ -183,16 +192,11 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
       : catalogueSelection(options.selectionAlgorithm, ctx, trace.names)
   // VM histories (30 values per VM) are kept only for the detectors and selections that read them.
   const keepHistory = migrating && (detector.needsHistory || selectionPolicy.needsHistory)
-  const { state, hostRamMb } = buildState(
-    hostCount,
-    vmCount,
-    hostTypes,
-    vmTypes,
-    trace.ramMb,
-    keepHistory,
-    trace.vmMips,
-    hostTypeOfFleet(options.hostTypeOf, hostCount, hostTypes.length)
-  )
+  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes, trace.ramMb, keepHistory, {
+    hostTypeOf: hostTypeOfFleet(options.hostTypeOf, hostCount, hostTypes.length),
+    vmMips: trace.vmMips,
+    vmTypesInTurn: trace.lifetimes !== undefined
+  })
   const schedule = lifetimeScheduleOf(trace)
   let refusedAtStart = 0
   const rule = migrating ? "best-fit" : "first-fit"

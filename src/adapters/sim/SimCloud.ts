@@ -21,7 +21,7 @@ import type { MigrationOutcome } from "../../core/Placement.js"
 import type { ServerGroup } from "../../core/ServerGroup.js"
 import type { VmState } from "../../core/Vm.js"
 import { ArrivalPlacement, replayLifetimes } from "./ArrivalPlacement.js"
-import { buildState } from "./buildState.js"
+import { buildState, hostTypeOfProblem } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import { collectMetrics } from "./collectMetrics.js"
 import {
@@ -33,7 +33,7 @@ import {
   type VmType
 } from "./Datacenter.js"
 import { type InitialPlacementOption, placeInitiallyBy } from "./InitialPlacement.js"
-import { lifetimeScheduleOf } from "./LifetimeSchedule.js"
+import { type LifetimeSchedule, lifetimeScheduleOf } from "./LifetimeSchedule.js"
 import type { SimulationResult } from "./SimulationResult.js"
 import { Simulator } from "./Simulator.js"
 import { TimelineRecorder } from "./TimelineRecorder.js"
@@ -120,10 +120,20 @@ export const makeSimCloud = (
         return Effect.fail(new ConfigError({ field, message: `must be a positive integer, got ${length}` }))
       }
     }
+    const hostTypes = options.hostTypes ?? planetLabHostTypes
+    const layoutProblem = hostTypeOfProblem(options.hostTypeOf, hostCount, hostTypes.length)
+    if (layoutProblem !== undefined) return Effect.fail(layoutProblem)
+    let schedule: LifetimeSchedule | undefined
+    try {
+      schedule = lifetimeScheduleOf(trace)
+    } catch (error) {
+      if (error instanceof ConfigError) return Effect.fail(error)
+      throw error
+    }
     const { state, hostRamMb } = buildState(
       hostCount,
       trace.names.length,
-      options.hostTypes ?? planetLabHostTypes,
+      hostTypes,
       options.vmTypes ?? planetLabVmTypes,
       trace.ramMb,
       false,
@@ -132,7 +142,6 @@ export const makeSimCloud = (
     const intervalSec = trace.intervalSec
     const groups =
       options.serverGroups !== undefined && options.serverGroups.size > 0 ? options.serverGroups : undefined
-    const schedule = lifetimeScheduleOf(trace)
     let refusedAtStart = 0
     const failure = placeInitiallyBy(
       state,

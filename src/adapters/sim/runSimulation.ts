@@ -19,7 +19,7 @@ import { makeDetector, makeSelector } from "../../algorithms/registry.js"
 import type { AlgorithmContext, Detector, VmSelector } from "../../algorithms/types.js"
 import { ConfigError } from "../../core/errors.js"
 import { ArrivalPlacement, replayLifetimesCloudsim } from "./ArrivalPlacement.js"
-import { buildState } from "./buildState.js"
+import { buildState, hostTypeOfProblem } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import { collectMetrics } from "./collectMetrics.js"
 import {
@@ -241,25 +241,14 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
   return { metrics: collectMetrics(sim, started, schedule !== undefined), timeline: recorder.timeline() }
 }
 
-/** Each host's type index from `hostTypeOf` (a hosts file's blocks), checked against the hosts and types. */
+/** `hostTypeOf` once checked (`hostTypeOfProblem`); a problem is thrown as the ConfigError it is. */
 const hostTypeOfFleet = (
   hostTypeOf: Int32Array | undefined,
   hostCount: number,
   typeCount: number
 ): Int32Array | undefined => {
-  if (hostTypeOf === undefined) return undefined
-  if (hostTypeOf.length !== hostCount) {
-    throw new ConfigError({
-      field: "hosts",
-      message: `the host types name ${hostTypeOf.length} hosts, but ${hostCount} are simulated`
-    })
-  }
-  for (let h = 0; h < hostCount; h++) {
-    const type = hostTypeOf[h]!
-    if (!(type >= 0 && type < typeCount)) {
-      throw new ConfigError({ field: "hostTypes", message: `host ${h} has type ${type}, not one of the ${typeCount}` })
-    }
-  }
+  const problem = hostTypeOfProblem(hostTypeOf, hostCount, typeCount)
+  if (problem !== undefined) throw problem
   return hostTypeOf
 }
 

@@ -224,6 +224,14 @@ describe("lifetimes under the neat policy and the simulated cloud", () => {
     expect(result.metrics.vmsRefused).toBe(0)
   })
 
+  it("refuses lifetimes that do not match the VMs, as a ConfigError in the error channel", async () => {
+    const broken: Trace = { ...trace, lifetimes: { arrival: Int32Array.of(0), departure: Int32Array.of(2) } }
+    const failure = await Effect.runPromise(Effect.flip(makeSimCloud({ trace: broken, hosts: 3 })))
+    expect(failure._tag).toBe("ConfigError")
+    expect(failure.message).toBe("lifetimes for 1 arrivals and 1 departures, expected 3 each (one per VM)")
+    expect(() => runSimulation({ trace: broken, hosts: 3, policy: "dvfs" })).toThrow(/expected 3 each/)
+  })
+
   it("runs the neat policy over VMs that come and go: the freed host is suspended", () => {
     const withLifetimes = runSimulation({ trace, hosts: 3, hostTypes: [g4], vmTypes: [big], policy: "neat" })
     const { lifetimes: _, ...always } = trace

@@ -66,6 +66,8 @@ export class Simulator {
   /** Hosts touched by migrations started and not yet updated, each marked once. */
   private readonly startedHosts: Array<number> = []
   private readonly startedMark: Uint8Array
+  /** The trace has lifetimes: VMs leave by them, not for an idle sample. */
+  private readonly lifetimesGiven: boolean
   /** Hosts VMs have left (`removeVm`) since the last `settleDepartures`. */
   private readonly leftHosts: Array<number> = []
 
@@ -86,6 +88,7 @@ export class Simulator {
     this.lastQueuedTarget = new Int32Array(state.vmCount).fill(-1)
     this.migrationTarget = new Int32Array(state.vmCount).fill(-1)
     this.startedMark = new Uint8Array(state.hostCount)
+    this.lifetimesGiven = trace.lifetimes !== undefined
   }
 
   /** Demand of every live VM at `time`: trace utilisation × capacity. */
@@ -229,9 +232,12 @@ export class Simulator {
     this.lastProcessTime = time
   }
 
-  /** VMs not migrating whose demand is exactly 0 leave the data centre for good (CloudSim's completed VMs). */
+  /**
+   * VMs not migrating whose demand is exactly 0 leave the data centre for good (CloudSim's
+   * completed VMs). Not with trace lifetimes: there a VM leaves when its lifetime ends.
+   */
   private removeIdleVms(): void {
-    if (this.zeroDemandVms === 0) return
+    if (this.zeroDemandVms === 0 || this.lifetimesGiven) return
     const state = this.state
     for (let h = 0; h < state.hostCount; h++) {
       for (let i = 0; i < state.hostVmCount[h]!; i++) {

@@ -125,6 +125,18 @@ describe("VMs leaving during a run", () => {
     expect(metrics.hostShutdowns).toBe(1)
   })
 
+  it("never removes a VM with lifetimes for a demand of 0: it leaves when its lifetime ends", () => {
+    const withLifetimes = traceOf([{ cpu: [0.5, 0, 0, 0.5] }])
+    const { lifetimes: _, ...plain } = withLifetimes
+    const run = (trace: Trace) =>
+      Array.from(
+        runSimulation({ trace, hosts: 1, hostTypes: [g4], vmTypes: [small], policy: "dvfs" }).timeline.activeHosts
+      )
+    // CloudSim's rule removes it at 300.1 s (demand exactly 0); with a lifetime it runs again from 600.1 s.
+    expect(run(plain)).toEqual([0, 0, 0])
+    expect(run(withLifetimes)).toEqual([0, 1, 1])
+  })
+
   it("keeps SLA metrics defined when VMs come and go under the cloudsim policy", () => {
     const samples = 12
     const vms = Array.from({ length: 8 }, (_, v) => ({

@@ -9,9 +9,11 @@ import type { Simulator } from "./Simulator.js"
 export const collectMetrics = (sim: Simulator, startedMs: number, lifetimes = false): CloudsimMetrics => {
   const summary = sim.histories.finish()
   const energyKwh = sim.energyWs / 3_600_000
-  const slatah = summary.violationTime / summary.activeTime
+  // With lifetimes a run may have no active host or no VM time at all (every VM refused or gone):
+  // no violation then, rather than 0 / 0.
+  const slatah = lifetimes && summary.activeTime === 0 ? 0 : summary.violationTime / summary.activeTime
   const totals = sim.histories.vmTotals()
-  const pdm = totals.migrationDeficit / totals.requested
+  const pdm = lifetimes && totals.requested === 0 ? 0 : totals.migrationDeficit / totals.requested
   const slav = slatah * pdm
   const observed = summary.activeTime + summary.idleTime
   return {
@@ -29,7 +31,7 @@ export const collectMetrics = (sim: Simulator, startedMs: number, lifetimes = fa
     vms: sim.state.vmCount,
     hosts: sim.state.hostCount,
     wallSeconds: (performance.now() - startedMs) / 1000,
-    slaOverallFrac: (totals.requested - totals.allocated) / totals.requested,
+    slaOverallFrac: lifetimes && totals.requested === 0 ? 0 : (totals.requested - totals.allocated) / totals.requested,
     slaAverageFrac: summary.meanViolationShare,
     stdevTimeBeforeHostShutdownSec: summary.stdevTimeBeforeShutdown,
     stdevTimeBeforeMigrationSec: summary.stdevMigrationTime,

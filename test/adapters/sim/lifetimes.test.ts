@@ -99,6 +99,20 @@ describe("VMs arriving during a run", () => {
     expect(JSON.parse(formatMetricsJson(metrics)).vms_refused).toBe(2)
   })
 
+  it("keeps every metric a number when no VM ever runs (all refused)", () => {
+    const { metrics } = runSimulation({
+      trace: traceOf([{ cpu: [0.5, 0.5, 0.5, 0.5], from: 1, to: 3 }]),
+      hosts: 1,
+      hostTypes: [g4],
+      vmTypes: [{ name: "wide", mhz: 5000, ramMb: 100, bandwidthMbps: 100 }],
+      policy: "cloudsim"
+    })
+    expect(metrics.vmsRefused).toBe(1)
+    expect([metrics.energyKwh, metrics.slatahPct, metrics.pdmPct, metrics.slavPct, metrics.slaOverallFrac]).toEqual([
+      0, 0, 0, 0, 0
+    ])
+  })
+
   it("reports no refusals at all for a trace without lifetimes", () => {
     const { metrics } = runSimulation({
       trace: { names: ["a"], intervalSec: 300, samples: 3, cpu: Float64Array.of(0.5, 0.5, 0.5) },

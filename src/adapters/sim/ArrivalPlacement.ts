@@ -18,7 +18,7 @@ import {
 import { migrationSeconds } from "./Datacenter.js"
 import type { LifetimeSchedule } from "./LifetimeSchedule.js"
 import { powerOnCurve } from "./PowerModel.js"
-import { historyCapacity, type SimState } from "./SimState.js"
+import { coresFit, historyCapacity, hostCores, type SimState } from "./SimState.js"
 import { clampedUtilization, type Simulator } from "./Simulator.js"
 
 export class ArrivalPlacement implements BestFitHosts {
@@ -78,7 +78,7 @@ export class ArrivalPlacement implements BestFitHosts {
     const state = this.state
     const mips = state.vmMips[vm]!
     return (
-      state.hostPeMips[host]! >= mips &&
+      coresFit(state, vm, state.hostPeMips[host]!, hostCores(state, host)) &&
       state.hostAvailableMips[host]! - this.addedMips[host]! >= mips &&
       this.hostRamMb[host]! - this.ramUsed[host]! >= state.vmRamMb[vm]! &&
       state.hostBandwidthMbps[host]! - this.bandwidthUsed[host]! >= state.vmBandwidthMbps[vm]!

@@ -17,7 +17,7 @@ import { ConfigError } from "../../core/errors.js"
 import { describeGroup, isAffinityPolicy, isHardPolicy, type ServerGroup } from "../../core/ServerGroup.js"
 import { migrationSeconds } from "./Datacenter.js"
 import { powerOnCurve } from "./PowerModel.js"
-import { addToHost, type SimState } from "./SimState.js"
+import { addToHost, coresFit, hostCores, type SimState } from "./SimState.js"
 
 /** "best-fit": CloudSim's power-aware best fit (migration policies); "first-fit": `PowerVmAllocationPolicySimple` (NPA, DVFS). */
 export type InitialPlacementRule = "best-fit" | "first-fit"
@@ -129,16 +129,17 @@ export const placeInitially = (
   for (let v = 0; fixed !== undefined && v < state.vmCount; v++) {
     const host = fixed[v]!
     if (host < 0 || absent(v)) continue
-    const lacking =
-      state.hostPeMips[host]! < state.vmMips[v]!
+    const lacking = !coresFit(state, v, state.hostPeMips[host]!, hostCores(state, host))
+      ? state.vmCores[v] === 1
         ? `its ${state.vmMips[v]} MHz exceed a core of the host (${state.hostPeMips[host]} MHz)`
-        : availableMips[host]! < state.vmMips[v]!
-          ? `${state.vmMips[v]} MHz asked, ${availableMips[host]} MHz of ${state.hostTotalMips[host]} left`
-          : availableRam[host]! < state.vmRamMb[v]!
-            ? `${state.vmRamMb[v]} MB asked, ${availableRam[host]} MB of ${hostRamMb[host]} left`
-            : availableBandwidth[host]! < state.vmBandwidthMbps[v]!
-              ? `${state.vmBandwidthMbps[v]} Mbit/s asked, ${availableBandwidth[host]} Mbit/s left`
-              : undefined
+        : `its ${state.vmCores[v]} cores of ${state.vmMips[v]! / state.vmCores[v]!} MHz exceed the host's cores (${hostCores(state, host)} of ${state.hostPeMips[host]} MHz)`
+      : availableMips[host]! < state.vmMips[v]!
+        ? `${state.vmMips[v]} MHz asked, ${availableMips[host]} MHz of ${state.hostTotalMips[host]} left`
+        : availableRam[host]! < state.vmRamMb[v]!
+          ? `${state.vmRamMb[v]} MB asked, ${availableRam[host]} MB of ${hostRamMb[host]} left`
+          : availableBandwidth[host]! < state.vmBandwidthMbps[v]!
+            ? `${state.vmBandwidthMbps[v]} Mbit/s asked, ${availableBandwidth[host]} Mbit/s left`
+            : undefined
     if (lacking !== undefined) {
       return new ConfigError({
         field: "initialPlacement",
@@ -164,7 +165,7 @@ export const placeInitially = (
     let ram = 0
     let bandwidth = 0
     for (const w of vms) {
-      if (state.hostPeMips[host]! < state.vmMips[w]!) return false
+      if (!coresFit(state, w, state.hostPeMips[host]!, hostCores(state, host))) return false
       mips += state.vmMips[w]!
       ram += state.vmRamMb[w]!
       bandwidth += state.vmBandwidthMbps[w]!
@@ -290,7 +291,8 @@ class HostsAtStart implements BestFitHosts {
     const call = ++this.scoreCall
     let count = 0
     for (let h = 0; h < state.hostCount; h++) {
-      if (skip[h] === 1 || state.hostPeMips[h]! < mips || this.availableMips[h]! < mips) continue
+      if (skip[h] === 1 || !coresFit(state, v, state.hostPeMips[h]!, hostCores(state, h))) continue
+      if (this.availableMips[h]! < mips) continue
       if (this.availableRam[h]! < ram || this.availableBandwidth[h]! < bandwidth) continue
       if (this.used[h] === 0) {
         const type = state.hostType[h]!
@@ -316,7 +318,8 @@ class HostsAtStart implements BestFitHosts {
     const bandwidth = state.vmBandwidthMbps[v]!
     const key = `${mips}/${ram}/${bandwidth}`
     for (let h = this.firstFitStart.get(key) ?? 0; h < hosts; h++) {
-      if (skip[h] === 1 || state.hostPeMips[h]! < mips || this.availableMips[h]! < mips) continue
+      if (skip[h] === 1 || !coresFit(state, v, state.hostPeMips[h]!, hostCores(state, h))) continue
+      if (this.availableMips[h]! < mips) continue
       if (this.availableRam[h]! < ram || this.availableBandwidth[h]! < bandwidth) continue
       this.firstFitStart.set(key, h)
       return h

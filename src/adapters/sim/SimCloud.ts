@@ -347,7 +347,12 @@ export const makeSimCloud = (
           const out: Array<VmState> = []
           for (let v = 0; v < state.vmCount; v++) {
             if (state.vmHost[v]! < 0) continue
-            const vm = { uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[shownHost(v)]!, vcpus: 1 }
+            const vm = {
+              uuid: trace.names[v]!,
+              ramMb: state.vmRamMb[v]!,
+              host: hostNames[shownHost(v)]!,
+              vcpus: state.vmCores[v]!
+            }
             const serverGroup = groups?.get(vm.uuid)
             out.push(serverGroup === undefined ? vm : { ...vm, serverGroup })
           }

@@ -72,6 +72,12 @@ export class SimState {
   readonly hostRequestedMips: Float64Array
   /** VM CPU capacity, MHz. */
   readonly vmMips: Float64Array
+  /**
+   * Virtual cores of each VM: 1 (CloudSim's VMs), or, for a trace's VM larger than every host
+   * core, as many cores of the largest host core as its capacity needs: each core asks for at most
+   * one host core (`cappedDemand`), and a host needs as many cores to take it.
+   */
+  readonly vmCores: Float64Array
   readonly vmRamMb: Float64Array
   readonly vmBandwidthMbps: Float64Array
   /** The host a VM runs on (its source while migrating); -1 once removed. */
@@ -143,11 +149,17 @@ export class SimState {
     this.vmMips = new Float64Array(vmCount)
     this.vmRamMb = new Float64Array(vmCount)
     this.vmBandwidthMbps = new Float64Array(vmCount)
+    this.vmCores = new Float64Array(vmCount).fill(1)
+    let largestCore = 0
+    for (let h = 0; h < hostCount; h++) largestCore = Math.max(largestCore, this.hostPeMips[h]!)
     for (let v = 0; v < vmCount; v++) {
       const type =
         vmTypes[layout.vmTypesInTurn === true ? v % vmTypes.length : vmTypeIndex(v, vmCount, vmTypes.length)]!
       const mips = vmMipsOverride?.[v]
-      this.vmMips[v] = mips !== undefined && mips > 0 ? mips : type.mhz
+      const ownMips = mips !== undefined && mips > 0
+      this.vmMips[v] = ownMips ? mips : type.mhz
+      // Only a trace's own sizes get several cores: CloudSim's VM types keep their one core.
+      if (ownMips && mips > largestCore && largestCore > 0) this.vmCores[v] = Math.ceil(mips / largestCore)
       const own = vmRamOverride?.[v]
       this.vmRamMb[v] = own !== undefined && own > 0 ? own : type.ramMb
       this.vmBandwidthMbps[v] = type.bandwidthMbps
@@ -158,6 +170,23 @@ export class SimState {
     this.vmDemandMips = new Float64Array(vmCount)
     this.history = new Float64Array(keepHistory ? vmCount * historyCapacity : 0)
   }
+}
+
+/**
+ * What a VM's demand `demand` (MHz) asks of a host whose cores have `pe` MHz: at most one core per
+ * virtual core (the same double as `Math.min(demand, pe)` for a one-core VM).
+ */
+export const cappedDemand = (state: SimState, vm: number, demand: number, pe: number): number =>
+  demand <= pe ? demand : Math.min(demand, pe * state.vmCores[vm]!)
+
+/** Host `host`'s number of cores. */
+export const hostCores = (state: SimState, host: number): number =>
+  Math.round(state.hostTotalMips[host]! / state.hostPeMips[host]!)
+
+/** Whether a host with cores of `pe` MHz, `cores` of them, can run VM `vm`'s cores (CloudSim's PE check). */
+export const coresFit = (state: SimState, vm: number, pe: number, cores: number): boolean => {
+  const own = state.vmCores[vm]!
+  return own === 1 ? pe >= state.vmMips[vm]! : pe >= state.vmMips[vm]! / own && cores >= own
 }
 
 /** The `i`-th newest history value of VM `v` (i = 0 is the newest). */

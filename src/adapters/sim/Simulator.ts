@@ -161,6 +161,7 @@ export class Simulator {
     const migIn = state.hostVmMigIn
     const pe = state.hostPeMips[host]!
     const demand = state.vmDemandMips
+    const cores = state.vmCores
     const inMigration = state.vmInMigration
     let available = state.hostTotalMips[host]!
     let allocated = 0
@@ -169,7 +170,8 @@ export class Simulator {
     for (let at = base; at < end; at++) {
       const v = ids[at]!
       const d = demand[v]!
-      const capped = Math.min(d, pe)
+      // At most one host core per virtual core (`cappedDemand`, written out).
+      const capped = d <= pe ? d : Math.min(d, pe * cores[v]!)
       if (migIn[at] === 1) {
         const share = capped * migrationTargetShare
         if (!(available >= share)) return false

@@ -269,3 +269,36 @@ describe("lifetimes under the neat policy and the simulated cloud", () => {
     expect(Number.isFinite(withLifetimes.metrics.slatahPct)).toBe(true)
   })
 })
+
+describe("a trace's own VM capacities (Trace.vmMips)", () => {
+  const quad = { ...g4, name: "quad", mhzPerCore: 2000, cores: 4, ramMb: 16384 }
+  const dual = { ...g4, name: "dual", mhzPerCore: 2000, cores: 2, ramMb: 16384 }
+  const wide: Trace = {
+    names: ["wide"],
+    intervalSec: 300,
+    samples: 4,
+    cpu: Float64Array.of(0.8, 0.8, 0.8, 0.8),
+    vmMips: Float64Array.of(5000)
+  }
+
+  it("spreads a VM larger than a host core over several cores: its demand is not capped at one", () => {
+    // 5000 MHz over 2000 MHz cores: 3 virtual cores; demand 4000 MHz of an 8000 MHz host.
+    const { metrics } = runSimulation({ trace: wide, hosts: 1, hostTypes: [quad], vmTypes: [small], policy: "dvfs" })
+    expect(metrics.energyKwh).toBeCloseTo((powerAt(hpProLiantMl110G4, 0.5) * 600) / 3.6e6, 12)
+    expect(metrics.slatahPct).toBe(0)
+  })
+
+  it("needs a host with as many cores: refused on a two-core host", () => {
+    const { metrics } = runSimulation({
+      trace: { ...wide, lifetimes: { arrival: Int32Array.of(0), departure: Int32Array.of(4) } },
+      hosts: 1,
+      hostTypes: [dual],
+      vmTypes: [small],
+      policy: "dvfs"
+    })
+    expect(metrics.vmsRefused).toBe(1)
+    expect(() => runSimulation({ trace: wide, hosts: 1, hostTypes: [dual], vmTypes: [small], policy: "dvfs" })).toThrow(
+      /fits on no host/
+    )
+  })
+})

@@ -3,7 +3,7 @@
  * it, a departure freeing its host, a VM that fits nowhere refused and counted, a migration
  * abandoned by its VM, under the cloudsim, dvfs and neat policies and the simulated cloud.
  */
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { buildState } from "../../../src/adapters/sim/buildState.js"
 import { collectMetrics } from "../../../src/adapters/sim/collectMetrics.js"
@@ -15,6 +15,11 @@ import { makeSimCloud } from "../../../src/adapters/sim/SimCloud.js"
 import { addToHost } from "../../../src/adapters/sim/SimState.js"
 import { Simulator } from "../../../src/adapters/sim/Simulator.js"
 import type { Trace } from "../../../src/adapters/sim/Trace.js"
+import { resolveSyntheticWorkload } from "../../../src/adapters/sim/traces/synthetic.js"
+import {
+  generateSyntheticTraceWithArrivals,
+  parseArrivalsSpec
+} from "../../../src/adapters/sim/traces/syntheticArrivals.js"
 import { makePlacer } from "../../../src/algorithms/registry.js"
 import { g4, small } from "./tinyDatacenter.js"
 
@@ -173,6 +178,36 @@ describe("VMs leaving during a run", () => {
     expect(metrics.migrations).toBeGreaterThan(0)
     expect(metrics.vmsRefused).toBe(0)
   })
+
+  it.each([
+    ["lr", "mc"],
+    ["mad", "mmt"],
+    ["thr", "mu"]
+  ] as const)(
+    "runs %s with %s over the synthetic workload with arrivals, seeded and repeatable",
+    (overload, selection) => {
+      const workload = Either.getOrThrow(resolveSyntheticWorkload({ vms: 80, seed: 11 }))
+      const spec = Either.getOrThrow(parseArrivalsSpec("rate=6,mean=4"))
+      const trace = Either.getOrThrow(generateSyntheticTraceWithArrivals(workload, spec))
+      const run = () =>
+        runSimulation({
+          trace,
+          hosts: 60,
+          policy: "cloudsim",
+          overload: { name: overload, param: { lr: 1.2, mad: 2.5, thr: 0.8 }[overload] },
+          selection
+        }).metrics
+      const metrics = run()
+      expect(metrics.vms).toBeGreaterThan(80)
+      expect(metrics.vmsRefused).toBe(0)
+      for (const value of [metrics.energyKwh, metrics.slatahPct, metrics.pdmPct, metrics.meanTimeBeforeMigrationSec]) {
+        expect(Number.isFinite(value)).toBe(true)
+      }
+      const { wallSeconds: _, ...same } = metrics
+      const { wallSeconds: __, ...again } = run()
+      expect(again).toEqual(same)
+    }
+  )
 
   it("abandons the migration of a VM that leaves while it migrates: both hosts freed, nothing completes", () => {
     const huge: VmType = { name: "huge", mhz: 1000, ramMb: 30_000, bandwidthMbps: 100 }

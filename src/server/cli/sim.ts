@@ -4,7 +4,7 @@
  * the HTML report. Repeated `--overload`/`--selection` values (every combination) or a sweep grid
  * file (`--grid`) give several runs, compared in one report. See docs/simulation.md.
  */
-import { Command, Options } from "@effect/cli"
+import { Command, HelpDoc, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { formatMetricsJson, formatMetricsTable, formatServerGroups } from "../../adapters/sim/formatMetrics.js"
 import type { SimServerGroups } from "../../adapters/sim/ServerGroupsFile.js"
@@ -43,6 +43,12 @@ const grid = Options.file("grid", { exists: "yes" }).pipe(
   ),
   Options.optional
 )
+/** `--hosts`: a number of hosts, or a hosts file (`*.json`); anything else is a usage error. */
+const hostsValue = (text: string): { readonly count: number } | { readonly file: string } => {
+  if (/^\s*\d+\s*$/.test(text)) return { count: Number(text) }
+  if (text.toLowerCase().endsWith(".json")) return { file: text }
+  throw new Error(`--hosts: '${text}' is neither a number of hosts nor a hosts file (FILE.json)`)
+}
 const hosts = Options.text("hosts").pipe(
   Options.withPseudoName("N|FILE.json"),
   Options.withDescription(
@@ -50,10 +56,11 @@ const hosts = Options.text("hosts").pipe(
       'memory, power curve and counts: {"hosts": [{"name", "count", "cores", "mhz_per_core", "ram_mb", ' +
       '"power_w": [11 watts, 0 % to 100 %] or {"idle", "max"}}]} (docs/simulation.md)'
   ),
-  Options.withDefault("800")
+  Options.withDefault("800"),
+  Options.mapTryCatch(hostsValue, (error) => HelpDoc.p(error instanceof Error ? error.message : String(error)))
 )
 const arrivals = Options.text("arrivals").pipe(
-  Options.withPseudoName("rate=R[,lifetime=exponential|lognormal][,mean=H][,sigma=S][,seed=S]"),
+  Options.withPseudoName("rate=R[,mean=H,...]"),
   Options.withDescription(
     "synthetic workload: VMs arriving during the run, a Poisson process of R VMs an hour, each living " +
       "an exponential (default) or lognormal lifetime of mean H hours (24), seeded (the workload's seed by default); " +
@@ -175,9 +182,9 @@ export const simCommand = Command.make(
         writeReport
       } = yield* implementation
       // --hosts: a count, or a file of the data centre's own host types.
-      const hostsFile = /^\s*\d+\s*$/.test(options.hosts) ? undefined : options.hosts
+      const hostsFile = "file" in options.hosts ? options.hosts.file : undefined
       const fleet = hostsFile === undefined ? undefined : yield* loadHostsFile(hostsFile)
-      const hostCount = fleet === undefined ? Number(options.hosts) : fleetHostCount(fleet)
+      const hostCount = "count" in options.hosts ? options.hosts.count : fleet === undefined ? 0 : fleetHostCount(fleet)
       const arrivalSpec = Option.getOrUndefined(options.arrivals)
       const arrivalModel = arrivalSpec === undefined ? undefined : yield* parseArrivalsSpec(arrivalSpec)
       const runs = yield* planSimRuns({ ...options, hosts: hostCount })

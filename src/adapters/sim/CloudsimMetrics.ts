@@ -8,4 +8,6 @@ export interface CloudsimMetrics extends SimulationMetrics {
   readonly slaAverageFrac: number
   readonly stdevTimeBeforeHostShutdownSec: number
   readonly stdevTimeBeforeMigrationSec: number
+  /** VMs that fitted on no host when they arrived (traces with lifetimes only; absent otherwise). */
+  readonly vmsRefused?: number | undefined
 }

@@ -8,7 +8,7 @@
  * exactly fills a host is decided by those last bits, so the order is CloudSim's: host-list order
  * when a host is updated, hash-table order of the VM uids when a VM leaves it.
  */
-import type { SimState } from "./SimState.js"
+import { cappedDemand, type SimState } from "./SimState.js"
 
 /** Share of a VM's CPU used on the target while it migrates in. */
 export const migrationTargetShare = 0.1
@@ -84,13 +84,16 @@ export const allocateCpu = (state: SimState, host: number, hashOrder = false): v
   const capacity = state.hostTotalMips[host]!
   const pe = state.hostPeMips[host]!
   const demand = state.vmDemandMips
+  const cores = state.vmCores
   const inMigration = state.vmInMigration
   let available = capacity
   let oversubscribed = false
   for (let k = 0; k < count; k++) {
     const at = base + order[k]!
     const v = ids[at]!
-    const capped = Math.min(demand[v]!, pe)
+    // A VM asks for at most one host core per virtual core (`cappedDemand`, written out).
+    const d = demand[v]!
+    const capped = d <= pe ? d : Math.min(d, pe * cores[v]!)
     const incoming = migIn[at] === 1
     const needed = incoming ? capped * migrationTargetShare : capped
     if (!oversubscribed && available >= needed) {
@@ -128,7 +131,7 @@ export const allocateOversubscribed = (state: SimState, host: number): void => {
 export const allocateCpuForLast = (state: SimState, host: number): void => {
   const at = host * state.hostSlots + state.hostVmCount[host]! - 1
   const v = state.hostVmIds[at]!
-  const capped = Math.min(state.vmDemandMips[v]!, state.hostPeMips[host]!)
+  const capped = cappedDemand(state, v, state.vmDemandMips[v]!, state.hostPeMips[host]!)
   const incoming = state.hostVmMigIn[at] === 1
   const needed = incoming ? capped * migrationTargetShare : capped
   const available = state.hostAvailableMips[host]!
@@ -163,13 +166,13 @@ const redistribute = (state: SimState, host: number, ordered: boolean): void => 
   let required = 0
   for (let k = 0; k < count; k++) {
     const at = base + order[k]!
-    const capped = Math.min(demand[ids[at]!]!, pe)
+    const capped = cappedDemand(state, ids[at]!, demand[ids[at]!]!, pe)
     required += migIn[at] === 1 ? capped * migrationTargetShare : capped
   }
   const scaling = state.hostTotalMips[host]! / required
   for (let at = base; at < base + count; at++) {
     const v = ids[at]!
-    const capped = Math.min(demand[v]!, pe)
+    const capped = cappedDemand(state, v, demand[v]!, pe)
     if (migIn[at] === 1) alloc[at] = Math.floor(capped * migrationTargetShare * scaling)
     else if (state.vmInMigration[v] === 1) alloc[at] = Math.floor(capped * scaling * migrationSourceShare)
     else alloc[at] = Math.floor(capped * scaling)

@@ -17,7 +17,7 @@ import { ConfigError } from "../../core/errors.js"
 import { describeGroup, isAffinityPolicy, isHardPolicy, type ServerGroup } from "../../core/ServerGroup.js"
 import { migrationSeconds } from "./Datacenter.js"
 import { powerOnCurve } from "./PowerModel.js"
-import { addToHost, type SimState } from "./SimState.js"
+import { addToHost, coresFit, hostCores, type SimState } from "./SimState.js"
 
 /** "best-fit": CloudSim's power-aware best fit (migration policies); "first-fit": `PowerVmAllocationPolicySimple` (NPA, DVFS). */
 export type InitialPlacementRule = "best-fit" | "first-fit"
@@ -71,15 +71,35 @@ export const placeInitiallyBy = (
   names: ReadonlyArray<string>,
   hostRamMb: Float64Array,
   intervalSec: number,
-  groups?: ReadonlyMap<string, ServerGroup>
+  groups?: ReadonlyMap<string, ServerGroup>,
+  lifetimes?: StartingVms
 ): ConfigError | undefined => {
   const groupOf = groups === undefined ? undefined : (v: number) => groups.get(names[v]!)
   if (option === undefined || typeof option === "string") {
-    return placeInitially(state, option ?? "best-fit", hostRamMb, undefined, intervalSec, undefined, names, groupOf)
+    return placeInitially(
+      state,
+      option ?? "best-fit",
+      hostRamMb,
+      undefined,
+      intervalSec,
+      undefined,
+      names,
+      groupOf,
+      lifetimes
+    )
   }
   const fixed = fixedHostsOf(option, names, state.hostCount)
   if (fixed instanceof ConfigError) return fixed
-  return placeInitially(state, "best-fit", hostRamMb, undefined, intervalSec, fixed, names, groupOf)
+  return placeInitially(state, "best-fit", hostRamMb, undefined, intervalSec, fixed, names, groupOf, lifetimes)
+}
+
+/**
+ * With trace lifetimes: the VMs there at time 0 (1 in `present`; the others arrive later or
+ * never), and what to do with one that fits nowhere (it is refused, not an error).
+ */
+export interface StartingVms {
+  readonly present: Uint8Array
+  readonly refuse: (vm: number) => void
 }
 
 /**
@@ -98,25 +118,28 @@ export const placeInitially = (
   intervalSec: number,
   fixed?: Int32Array,
   names?: ReadonlyArray<string>,
-  groupOf?: (vm: number) => ServerGroup | undefined
+  groupOf?: (vm: number) => ServerGroup | undefined,
+  lifetimes?: StartingVms
 ): ConfigError | undefined => {
+  const absent = (v: number): boolean => lifetimes !== undefined && lifetimes.present[v] === 0
   const view = new HostsAtStart(state, hostRamMb, detector, intervalSec)
   const { availableMips, availableRam, availableBandwidth } = view
   const excluded = new Uint8Array(state.hostCount)
   const workspace = makeBestFitWorkspace(state.hostCount)
   for (let v = 0; fixed !== undefined && v < state.vmCount; v++) {
     const host = fixed[v]!
-    if (host < 0) continue
-    const lacking =
-      state.hostPeMips[host]! < state.vmMips[v]!
+    if (host < 0 || absent(v)) continue
+    const lacking = !coresFit(state, v, state.hostPeMips[host]!, hostCores(state, host))
+      ? state.vmCores[v] === 1
         ? `its ${state.vmMips[v]} MHz exceed a core of the host (${state.hostPeMips[host]} MHz)`
-        : availableMips[host]! < state.vmMips[v]!
-          ? `${state.vmMips[v]} MHz asked, ${availableMips[host]} MHz of ${state.hostTotalMips[host]} left`
-          : availableRam[host]! < state.vmRamMb[v]!
-            ? `${state.vmRamMb[v]} MB asked, ${availableRam[host]} MB of ${hostRamMb[host]} left`
-            : availableBandwidth[host]! < state.vmBandwidthMbps[v]!
-              ? `${state.vmBandwidthMbps[v]} Mbit/s asked, ${availableBandwidth[host]} Mbit/s left`
-              : undefined
+        : `its ${state.vmCores[v]} cores of ${state.vmMips[v]! / state.vmCores[v]!} MHz exceed the host's cores (${hostCores(state, host)} of ${state.hostPeMips[host]} MHz)`
+      : availableMips[host]! < state.vmMips[v]!
+        ? `${state.vmMips[v]} MHz asked, ${availableMips[host]} MHz of ${state.hostTotalMips[host]} left`
+        : availableRam[host]! < state.vmRamMb[v]!
+          ? `${state.vmRamMb[v]} MB asked, ${availableRam[host]} MB of ${hostRamMb[host]} left`
+          : availableBandwidth[host]! < state.vmBandwidthMbps[v]!
+            ? `${state.vmBandwidthMbps[v]} Mbit/s asked, ${availableBandwidth[host]} Mbit/s left`
+            : undefined
     if (lacking !== undefined) {
       return new ConfigError({
         field: "initialPlacement",
@@ -134,7 +157,7 @@ export const placeInitially = (
     if (group !== undefined) membersOn.set(group.id, [...(membersOn.get(group.id) ?? []), host])
   }
   for (let v = 0; groupOf !== undefined && fixed !== undefined && v < state.vmCount; v++) {
-    if (fixed[v]! >= 0) joined(v, fixed[v]!)
+    if (fixed[v]! >= 0 && !absent(v)) joined(v, fixed[v]!)
   }
   /** Whether `host` has room for all of `vms` at once (CPU per core and in all, memory, bandwidth). */
   const roomFor = (host: number, vms: ReadonlyArray<number>): boolean => {
@@ -142,7 +165,7 @@ export const placeInitially = (
     let ram = 0
     let bandwidth = 0
     for (const w of vms) {
-      if (state.hostPeMips[host]! < state.vmMips[w]!) return false
+      if (!coresFit(state, w, state.hostPeMips[host]!, hostCores(state, host))) return false
       mips += state.vmMips[w]!
       ram += state.vmRamMb[w]!
       bandwidth += state.vmBandwidthMbps[w]!
@@ -153,7 +176,7 @@ export const placeInitially = (
   const restOfGroup = (v: number, group: ServerGroup): Array<number> => {
     const rest: Array<number> = []
     for (let w = v + 1; w < state.vmCount; w++) {
-      if ((fixed === undefined || fixed[w]! < 0) && groupOf?.(w)?.id === group.id) rest.push(w)
+      if ((fixed === undefined || fixed[w]! < 0) && !absent(w) && groupOf?.(w)?.id === group.id) rest.push(w)
     }
     return rest
   }
@@ -186,10 +209,14 @@ export const placeInitially = (
   const placedEarly = new Uint8Array(groupOf === undefined ? 0 : state.vmCount)
   for (let v = 0; v < state.vmCount; v++) {
     if (fixed !== undefined && fixed[v]! >= 0) continue
-    if (placedEarly[v] === 1) continue
+    if (placedEarly[v] === 1 || absent(v)) continue
     const group = groupOf?.(v)
     const chosen = group === undefined ? undefined : pickInGroup(v, group)
     const host = chosen === undefined ? pick(v) : chosen.host
+    if (host < 0 && lifetimes !== undefined) {
+      lifetimes.refuse(v)
+      continue
+    }
     if (host < 0 && group !== undefined && isHardPolicy(group.policy)) {
       return new ConfigError({
         field: "server-groups",
@@ -264,7 +291,8 @@ class HostsAtStart implements BestFitHosts {
     const call = ++this.scoreCall
     let count = 0
     for (let h = 0; h < state.hostCount; h++) {
-      if (skip[h] === 1 || state.hostPeMips[h]! < mips || this.availableMips[h]! < mips) continue
+      if (skip[h] === 1 || !coresFit(state, v, state.hostPeMips[h]!, hostCores(state, h))) continue
+      if (this.availableMips[h]! < mips) continue
       if (this.availableRam[h]! < ram || this.availableBandwidth[h]! < bandwidth) continue
       if (this.used[h] === 0) {
         const type = state.hostType[h]!
@@ -290,7 +318,8 @@ class HostsAtStart implements BestFitHosts {
     const bandwidth = state.vmBandwidthMbps[v]!
     const key = `${mips}/${ram}/${bandwidth}`
     for (let h = this.firstFitStart.get(key) ?? 0; h < hosts; h++) {
-      if (skip[h] === 1 || state.hostPeMips[h]! < mips || this.availableMips[h]! < mips) continue
+      if (skip[h] === 1 || !coresFit(state, v, state.hostPeMips[h]!, hostCores(state, h))) continue
+      if (this.availableMips[h]! < mips) continue
       if (this.availableRam[h]! < ram || this.availableBandwidth[h]! < bandwidth) continue
       this.firstFitStart.set(key, h)
       return h

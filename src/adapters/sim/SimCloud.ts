@@ -13,13 +13,15 @@
  * least their idle power.
  */
 import { Context, Effect, Layer } from "effect"
+import type { PlacementHost, VmPlacer } from "../../algorithms/types.js"
 import { Cloud, type CloudApi } from "../../core/Cloud.js"
 import { CloudActionError, ConfigError, UnknownHost, UnknownVm } from "../../core/errors.js"
 import type { HostState } from "../../core/Host.js"
 import type { MigrationOutcome } from "../../core/Placement.js"
 import type { ServerGroup } from "../../core/ServerGroup.js"
 import type { VmState } from "../../core/Vm.js"
-import { buildState } from "./buildState.js"
+import { ArrivalPlacement, replayLifetimes } from "./ArrivalPlacement.js"
+import { buildState, hostTypeOfProblem } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import { collectMetrics } from "./collectMetrics.js"
 import {
@@ -31,6 +33,7 @@ import {
   type VmType
 } from "./Datacenter.js"
 import { type InitialPlacementOption, placeInitiallyBy } from "./InitialPlacement.js"
+import { type LifetimeSchedule, lifetimeScheduleOf } from "./LifetimeSchedule.js"
 import type { SimulationResult } from "./SimulationResult.js"
 import { Simulator } from "./Simulator.js"
 import { TimelineRecorder } from "./TimelineRecorder.js"
@@ -40,6 +43,8 @@ export interface SimCloudOptions {
   readonly trace: Trace
   readonly hosts?: number | undefined
   readonly hostTypes?: ReadonlyArray<HostType> | undefined
+  /** Each host's index in `hostTypes` (a hosts file's blocks); default: the types alternate. */
+  readonly hostTypeOf?: Int32Array | undefined
   readonly vmTypes?: ReadonlyArray<VmType> | undefined
   /**
    * How VMs are placed at time 0: "best-fit" (CloudSim's power-aware best fit, the default),
@@ -86,6 +91,12 @@ export interface SimCloudControlApi {
   /** Finishes the run and returns its metrics and timeline (call once, at the end). */
   readonly result: Effect.Effect<SimulationResult & { readonly metrics: CloudsimMetrics }>
   readonly reads: SimCloudReads
+  /**
+   * With trace lifetimes: VMs arriving from now on are placed by `placer` (one VM per call, its
+   * full capacity as its CPU history; suspended hosts offered as inactive ones, and woken when
+   * chosen) rather than by CloudSim's power-aware best fit over the awake hosts.
+   */
+  readonly placeArrivalsWith: (placer: VmPlacer) => void
 }
 
 export class SimCloudControl extends Context.Tag("neat/SimCloudControl")<SimCloudControl, SimCloudControlApi>() {}
@@ -109,21 +120,42 @@ export const makeSimCloud = (
         return Effect.fail(new ConfigError({ field, message: `must be a positive integer, got ${length}` }))
       }
     }
+    const hostTypes = options.hostTypes ?? planetLabHostTypes
+    const layoutProblem = hostTypeOfProblem(options.hostTypeOf, hostCount, hostTypes.length)
+    if (layoutProblem !== undefined) return Effect.fail(layoutProblem)
+    let schedule: LifetimeSchedule | undefined
+    try {
+      schedule = lifetimeScheduleOf(trace)
+    } catch (error) {
+      if (error instanceof ConfigError) return Effect.fail(error)
+      throw error
+    }
     const { state, hostRamMb } = buildState(
       hostCount,
       trace.names.length,
-      options.hostTypes ?? planetLabHostTypes,
+      hostTypes,
       options.vmTypes ?? planetLabVmTypes,
       trace.ramMb,
-      false
+      false,
+      { hostTypeOf: options.hostTypeOf, vmMips: trace.vmMips, vmTypesInTurn: trace.lifetimes !== undefined }
     )
     const intervalSec = trace.intervalSec
     const groups =
       options.serverGroups !== undefined && options.serverGroups.size > 0 ? options.serverGroups : undefined
-    const failure = placeInitiallyBy(state, options.initialPlacement, trace.names, hostRamMb, intervalSec, groups)
+    let refusedAtStart = 0
+    const failure = placeInitiallyBy(
+      state,
+      options.initialPlacement,
+      trace.names,
+      hostRamMb,
+      intervalSec,
+      groups,
+      schedule === undefined ? undefined : { present: schedule.presentAtStart, refuse: () => refusedAtStart++ }
+    )
     if (failure !== undefined) return Effect.fail(failure)
     const suspended = new Uint8Array(hostCount)
     const sim = new Simulator(state, trace, intervalSec, "awake", suspended)
+    sim.vmsRefused = refusedAtStart
     const recorder = new TimelineRecorder()
     const durationSec = trace.samples * intervalSec
     const historyLength = options.hostHistoryLength ?? 100
@@ -136,6 +168,9 @@ export const makeSimCloud = (
     const vmHistory = new Float64Array(vmCount * vmHistoryLength)
     let vmHistoryHead = -1
     let vmHistoryCount = 0
+    /** Per VM, the updates run before it arrived: its history holds only the samples since. */
+    const vmFirstUpdate = new Int32Array(vmCount)
+    const vmSampleCount = (v: number): number => Math.min(vmHistoryCount, updates - vmFirstUpdate[v]!)
     let updates = 0
     let version = 0
     let shownHosts: ReadonlyArray<HostState> | undefined
@@ -228,7 +263,7 @@ export const makeSimCloud = (
       },
       vmCpuHistory: (uuid, n) => {
         const v = liveVm(uuid)
-        return v === undefined ? undefined : ringRead(vmHistory, vmHistoryLength, vmHistoryHead, vmHistoryCount, v, n)
+        return v === undefined ? undefined : ringRead(vmHistory, vmHistoryLength, vmHistoryHead, vmSampleCount(v), v, n)
       },
       hostCpuHistory: (host, n) => {
         const h = hostIndex.get(host)
@@ -240,12 +275,69 @@ export const makeSimCloud = (
       vmCpuSampleCount: () => vmHistoryCount,
       vmCpuLatest: (uuid) => {
         const v = liveVm(uuid)
-        return v === undefined || vmHistoryCount === 0 ? undefined : vmHistory[v * vmHistoryLength + vmHistoryHead]!
+        return v === undefined || vmSampleCount(v) === 0 ? undefined : vmHistory[v * vmHistoryLength + vmHistoryHead]!
       },
       hostCpuLatest: (host) => {
         const h = hostIndex.get(host)
         return h === undefined || hostHistoryCount === 0 ? undefined : hostHistory[h * historyLength + hostHistoryHead]!
       }
+    }
+
+    // VMs arriving during the run (trace lifetimes): CloudSim's best fit over the awake hosts (then
+    // over the suspended ones, woken for it), or the placer the control loop gives.
+    const arrivals =
+      schedule === undefined ? undefined : new ArrivalPlacement(state, hostRamMb, undefined, intervalSec, "best-fit")
+    let arrivalPlacer: VmPlacer | undefined
+    let arrivalPlacerState: unknown
+    const asleep = new Uint8Array(hostCount)
+    const draining = new Uint8Array(hostCount)
+    /** Per host, what a placer sees at this instant (undefined: draining, offered to none). */
+    const offered: Array<PlacementHost | undefined> = []
+    const describeHost = (h: number): PlacementHost => ({
+      name: hostNames[h]!,
+      cpuMhz: state.hostTotalMips[h]!,
+      cpuUsedMhz: (suspended[h] === 1 ? 0 : state.hostUtilMips[h]!) + (arrivals?.cpuAddedMhz(h) ?? 0),
+      ramMb: hostRamMb[h]!,
+      ramUsedMb: suspended[h] === 1 ? 0 : (arrivals?.ramUsedMb(h) ?? 0)
+    })
+    const beginArrivals = (): void => {
+      arrivals?.begin()
+      offered.length = 0
+      for (let h = 0; h < hostCount; h++) {
+        draining[h] = sim.suspendWhenDrained[h]!
+        asleep[h] = switchedOff(h) ? 1 : 0
+        if (arrivalPlacer !== undefined) offered.push(draining[h] === 1 ? undefined : describeHost(h))
+      }
+    }
+    const placeArrival = (v: number): number => {
+      if (arrivals === undefined) return -1
+      let host: number
+      if (arrivalPlacer === undefined) {
+        host = arrivals.choose(v, asleep)
+        if (host < 0) host = arrivals.choose(v, draining)
+      } else {
+        const hosts: Array<PlacementHost> = []
+        const inactiveHosts: Array<PlacementHost> = []
+        for (let h = 0; h < hostCount; h++) {
+          const entry = offered[h]
+          if (entry !== undefined) (suspended[h] === 1 ? inactiveHosts : hosts).push(entry)
+        }
+        const uuid = trace.names[v]!
+        const vm = { uuid, cpuMhz: [state.vmMips[v]!], ramMb: state.vmRamMb[v]! }
+        const [placement, next] = arrivalPlacer.place({ hosts, inactiveHosts, vms: [vm] }, arrivalPlacerState)
+        arrivalPlacerState = next
+        const chosen = placement?.[uuid]
+        host = chosen === undefined ? -1 : (hostIndex.get(chosen) ?? -1)
+        // The placer's own thresholds aside, the host must have room in the simulator's model.
+        if (host >= 0 && (draining[host] === 1 || !arrivals.fits(v, host))) host = -1
+      }
+      if (host < 0) return -1
+      arrivals.reserve(v, host)
+      if (suspended[host] === 1) suspended[host] = 0
+      asleep[host] = 0
+      vmFirstUpdate[v] = updates
+      if (arrivalPlacer !== undefined) offered[host] = describeHost(host)
+      return host
     }
 
     const cloud: CloudApi = {
@@ -255,7 +347,12 @@ export const makeSimCloud = (
           const out: Array<VmState> = []
           for (let v = 0; v < state.vmCount; v++) {
             if (state.vmHost[v]! < 0) continue
-            const vm = { uuid: trace.names[v]!, ramMb: state.vmRamMb[v]!, host: hostNames[shownHost(v)]!, vcpus: 1 }
+            const vm = {
+              uuid: trace.names[v]!,
+              ramMb: state.vmRamMb[v]!,
+              host: hostNames[shownHost(v)]!,
+              vcpus: state.vmCores[v]!
+            }
             const serverGroup = groups?.get(vm.uuid)
             out.push(serverGroup === undefined ? vm : { ...vm, serverGroup })
           }
@@ -341,7 +438,9 @@ export const makeSimCloud = (
         recorder.setLastMigrations(sim.migrations - migrationsAtStep)
         migrationsAtStep = sim.migrations
         periodicTime += intervalSec
+        if (schedule !== undefined) replayLifetimes(sim, schedule, periodicTime, placeArrival, beginArrivals)
         sim.forceUpdate(periodicTime, true)
+        if (schedule !== undefined) sim.settleDepartures()
         updates++
         hostHistoryHead = (hostHistoryHead + 1) % historyLength
         if (hostHistoryCount < historyLength) hostHistoryCount++
@@ -358,12 +457,16 @@ export const makeSimCloud = (
       }),
       timeSec: Effect.sync(() => sim.lastProcessTime),
       reads,
+      placeArrivalsWith: (placer) => {
+        arrivalPlacer = placer
+        arrivalPlacerState = placer.initialState
+      },
       result: Effect.sync(() => {
         if (outcome === undefined) {
           sim.completeMigrationsBefore(durationSec)
           changed()
           recorder.setLastMigrations(sim.migrations - migrationsAtStep)
-          outcome = { metrics: collectMetrics(sim, started), timeline: recorder.timeline() }
+          outcome = { metrics: collectMetrics(sim, started, schedule !== undefined), timeline: recorder.timeline() }
         }
         return outcome
       })

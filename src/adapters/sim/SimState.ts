@@ -17,6 +17,19 @@ export const historyCapacity = 30
 /** List entries per host to start with (a PlanetLab host holds up to a few dozen). */
 const initialHostSlots = 16
 
+/** Where a data centre departs from CloudSim's PlanetLab layout. */
+export interface StateLayout {
+  /** Each host's type index (a hosts file's blocks); default: the types alternate. */
+  readonly hostTypeOf?: Int32Array | undefined
+  /** A trace's own VM capacities, MHz (`Trace.vmMips`), where given and positive; default: the type's. */
+  readonly vmMips?: Float64Array | undefined
+  /**
+   * VM v takes type v mod (number of types) rather than a contiguous block: with lifetimes, so
+   * that the VMs there at the start and those arriving later get the same mix of types.
+   */
+  readonly vmTypesInTurn?: boolean | undefined
+}
+
 export class SimState {
   readonly hostCount: number
   readonly vmCount: number
@@ -59,6 +72,12 @@ export class SimState {
   readonly hostRequestedMips: Float64Array
   /** VM CPU capacity, MHz. */
   readonly vmMips: Float64Array
+  /**
+   * Virtual cores of each VM: 1 (CloudSim's VMs), or, for a trace's VM larger than every host
+   * core, as many cores of the largest host core as its capacity needs: each core asks for at most
+   * one host core (`cappedDemand`), and a host needs as many cores to take it.
+   */
+  readonly vmCores: Float64Array
   readonly vmRamMb: Float64Array
   readonly vmBandwidthMbps: Float64Array
   /** The host a VM runs on (its source while migrating); -1 once removed. */
@@ -81,9 +100,9 @@ export class SimState {
   historyRecords = 0
 
   /**
-   * Hosts by alternating type, VMs by index-block type, none placed. A trace's own per-VM memory
-   * (`vmRamOverride`, where given and positive) replaces the type's. Without `keepHistory` the
-   * history ring is empty (nothing reads it).
+   * Hosts by alternating type, VMs by index-block type (or as `layout` says), none placed. A
+   * trace's own per-VM memory (`vmRamOverride`, where given and positive) replaces the type's.
+   * Without `keepHistory` the history ring is empty (nothing reads it).
    */
   constructor(
     hostCount: number,
@@ -91,8 +110,10 @@ export class SimState {
     hostTypes: ReadonlyArray<HostType>,
     vmTypes: ReadonlyArray<VmType>,
     vmRamOverride?: Float64Array | undefined,
-    keepHistory = true
+    keepHistory = true,
+    layout: StateLayout = {}
   ) {
+    const { hostTypeOf, vmMips: vmMipsOverride } = layout
     this.hostCount = hostCount
     this.vmCount = vmCount
     this.hostTotalMips = new Float64Array(hostCount)
@@ -103,7 +124,7 @@ export class SimState {
     const hostPower: Array<PowerTable> = []
     const hostPowerCurve: Array<PowerCurve> = []
     for (let h = 0; h < hostCount; h++) {
-      const typeIndex = hostTypeIndex(h, hostTypes.length)
+      const typeIndex = hostTypeOf === undefined ? hostTypeIndex(h, hostTypes.length) : hostTypeOf[h]!
       const type = hostTypes[typeIndex]!
       this.hostType[h] = typeIndex
       this.hostTotalMips[h] = type.mhzPerCore * type.cores
@@ -128,9 +149,17 @@ export class SimState {
     this.vmMips = new Float64Array(vmCount)
     this.vmRamMb = new Float64Array(vmCount)
     this.vmBandwidthMbps = new Float64Array(vmCount)
+    this.vmCores = new Float64Array(vmCount).fill(1)
+    let largestCore = 0
+    for (let h = 0; h < hostCount; h++) largestCore = Math.max(largestCore, this.hostPeMips[h]!)
     for (let v = 0; v < vmCount; v++) {
-      const type = vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!
-      this.vmMips[v] = type.mhz
+      const type =
+        vmTypes[layout.vmTypesInTurn === true ? v % vmTypes.length : vmTypeIndex(v, vmCount, vmTypes.length)]!
+      const mips = vmMipsOverride?.[v]
+      const ownMips = mips !== undefined && mips > 0
+      this.vmMips[v] = ownMips ? mips : type.mhz
+      // Only a trace's own sizes get several cores: CloudSim's VM types keep their one core.
+      if (ownMips && mips > largestCore && largestCore > 0) this.vmCores[v] = Math.ceil(mips / largestCore)
       const own = vmRamOverride?.[v]
       this.vmRamMb[v] = own !== undefined && own > 0 ? own : type.ramMb
       this.vmBandwidthMbps[v] = type.bandwidthMbps
@@ -141,6 +170,23 @@ export class SimState {
     this.vmDemandMips = new Float64Array(vmCount)
     this.history = new Float64Array(keepHistory ? vmCount * historyCapacity : 0)
   }
+}
+
+/**
+ * What a VM's demand `demand` (MHz) asks of a host whose cores have `pe` MHz: at most one core per
+ * virtual core (the same double as `Math.min(demand, pe)` for a one-core VM).
+ */
+export const cappedDemand = (state: SimState, vm: number, demand: number, pe: number): number =>
+  demand <= pe ? demand : Math.min(demand, pe * state.vmCores[vm]!)
+
+/** Host `host`'s number of cores. */
+export const hostCores = (state: SimState, host: number): number =>
+  Math.round(state.hostTotalMips[host]! / state.hostPeMips[host]!)
+
+/** Whether a host with cores of `pe` MHz, `cores` of them, can run VM `vm`'s cores (CloudSim's PE check). */
+export const coresFit = (state: SimState, vm: number, pe: number, cores: number): boolean => {
+  const own = state.vmCores[vm]!
+  return own === 1 ? pe >= state.vmMips[vm]! : pe >= state.vmMips[vm]! / own && cores >= own
 }
 
 /** The `i`-th newest history value of VM `v` (i = 0 is the newest). */

@@ -42,8 +42,10 @@ export interface SimulationOptions {
   readonly trace: Trace
   /** Number of hosts (800). */
   readonly hosts?: number | undefined
-  /** Host types; host i gets type i mod length (CloudSim's G4/G5). */
+  /** Host types; host i gets type i mod length (CloudSim's G4/G5), or `hostTypeOf[i]`. */
   readonly hostTypes?: ReadonlyArray<HostType> | undefined
+  /** Each host's index in `hostTypes` (a hosts file's types in blocks, `HostsFile.ts`); one per host. */
+  readonly hostTypeOf?: Int32Array | undefined
   /** VM types; VM v gets type floor(v / ceil(N / length)) (CloudSim's four types). */
   readonly vmTypes?: ReadonlyArray<VmType> | undefined
   /** Control policy ("cloudsim"). */

@@ -32,6 +32,8 @@ export class Simulator {
   readonly utilization: Float64Array
   energyWs = 0
   migrations = 0
+  /** VMs that arrived during the run and fitted on no host (trace lifetimes only). */
+  vmsRefused = 0
   lastProcessTime = 0
   private demandTime = Number.NaN
   /**
@@ -64,6 +66,10 @@ export class Simulator {
   /** Hosts touched by migrations started and not yet updated, each marked once. */
   private readonly startedHosts: Array<number> = []
   private readonly startedMark: Uint8Array
+  /** The trace has lifetimes: VMs leave by them, not for an idle sample. */
+  private readonly lifetimesGiven: boolean
+  /** Hosts VMs have left (`removeVm`) since the last `settleDepartures`. */
+  private readonly leftHosts: Array<number> = []
 
   constructor(
     readonly state: SimState,
@@ -82,6 +88,7 @@ export class Simulator {
     this.lastQueuedTarget = new Int32Array(state.vmCount).fill(-1)
     this.migrationTarget = new Int32Array(state.vmCount).fill(-1)
     this.startedMark = new Uint8Array(state.hostCount)
+    this.lifetimesGiven = trace.lifetimes !== undefined
   }
 
   /** Demand of every live VM at `time`: trace utilisation × capacity. */
@@ -154,6 +161,7 @@ export class Simulator {
     const migIn = state.hostVmMigIn
     const pe = state.hostPeMips[host]!
     const demand = state.vmDemandMips
+    const cores = state.vmCores
     const inMigration = state.vmInMigration
     let available = state.hostTotalMips[host]!
     let allocated = 0
@@ -162,7 +170,8 @@ export class Simulator {
     for (let at = base; at < end; at++) {
       const v = ids[at]!
       const d = demand[v]!
-      const capped = Math.min(d, pe)
+      // At most one host core per virtual core (`cappedDemand`, written out).
+      const capped = d <= pe ? d : Math.min(d, pe * cores[v]!)
       if (migIn[at] === 1) {
         const share = capped * migrationTargetShare
         if (!(available >= share)) return false
@@ -225,9 +234,12 @@ export class Simulator {
     this.lastProcessTime = time
   }
 
-  /** VMs not migrating whose demand is exactly 0 leave the data centre for good (CloudSim's completed VMs). */
+  /**
+   * VMs not migrating whose demand is exactly 0 leave the data centre for good (CloudSim's
+   * completed VMs). Not with trace lifetimes: there a VM leaves when its lifetime ends.
+   */
   private removeIdleVms(): void {
-    if (this.zeroDemandVms === 0) return
+    if (this.zeroDemandVms === 0 || this.lifetimesGiven) return
     const state = this.state
     for (let h = 0; h < state.hostCount; h++) {
       for (let i = 0; i < state.hostVmCount[h]!; i++) {
@@ -240,6 +252,80 @@ export class Simulator {
         allocateCpu(state, home, true)
         if (home === h) i--
       }
+    }
+  }
+
+  /**
+   * An arriving VM joins `host`'s list (its CPU is allocated at the next update, as for the VMs
+   * placed at time 0); its history starts empty.
+   */
+  admitVm(vm: number, host: number): void {
+    addToHost(this.state, host, vm, 0)
+    this.state.vmHost[vm] = host
+  }
+
+  /**
+   * The VM leaves the data centre for good at `time` (the end of its lifetime): it frees its host,
+   * and a migration it was in is abandoned (the target's reservation is dropped, the migration
+   * still counts, as it ran until then; moves queued after it are forgotten). A host suspended
+   * while draining is switched off once this empties it. Hosts' CPU is re-allocated as when a VM
+   * leaves (hash-table order). No-op for a VM not in the data centre.
+   */
+  removeVm(vm: number, time: number): void {
+    const state = this.state
+    const home = state.vmHost[vm]!
+    if (home < 0) return
+    if (state.vmInMigration[vm] === 1) {
+      const target = this.migrationTarget[vm]!
+      const incoming = indexOnHost(state, target, vm, 1)
+      if (incoming >= 0) {
+        removeFromHost(state, target, incoming)
+        allocateCpu(state, target, true)
+      }
+      this.dropCompletions(vm)
+      this.queuedMoves.delete(vm)
+      this.lastQueuedTarget[vm] = -1
+      state.vmInMigration[vm] = 0
+      this.migrationTarget[vm] = -1
+      this.leftHosts.push(target)
+    }
+    const index = indexOnHost(state, home, vm, 0)
+    if (index >= 0) removeFromHost(state, home, index)
+    state.vmHost[vm] = -1
+    allocateCpu(state, home, true)
+    this.histories.vmLeft(vm, time)
+    this.leftHosts.push(home)
+  }
+
+  /**
+   * After the update that follows departures: hosts suspended while draining that the departures
+   * emptied are switched off now (they drew power until this update, like hosts whose last VM
+   * migrated away).
+   */
+  settleDepartures(): void {
+    for (let i = 0; i < this.leftHosts.length; i++) this.switchOffIfDrained(this.leftHosts[i]!)
+    this.leftHosts.length = 0
+  }
+
+  /** Forgets the pending completions of `vm`'s migrations, keeping the others in order. */
+  private dropCompletions(vm: number): void {
+    let kept = 0
+    for (let i = 0; i < this.completionVm.length; i++) {
+      if (this.completionVm[i] === vm) continue
+      this.completionVm[kept] = this.completionVm[i]!
+      this.completionHost[kept] = this.completionHost[i]!
+      this.completionTime[kept] = this.completionTime[i]!
+      kept++
+    }
+    this.completionVm.length = kept
+    this.completionHost.length = kept
+    this.completionTime.length = kept
+  }
+
+  private switchOffIfDrained(host: number): void {
+    if (this.suspendWhenDrained[host] === 1 && this.state.hostVmCount[host] === 0) {
+      this.suspendWhenDrained[host] = 0
+      this.suspended[host] = 1
     }
   }
 

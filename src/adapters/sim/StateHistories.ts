@@ -155,6 +155,18 @@ export class StateHistories {
     this.vmMigrating[vm] = migrating ? 1 : 0
   }
 
+  /**
+   * The VM leaves the data centre at `time`: its last entry lasts until then and nothing follows
+   * it. A migration it was in never ends, so it adds no migration time.
+   */
+  vmLeft(vm: number, time: number): void {
+    if (this.vmPending[vm] !== 1) return
+    if (this.vmTime[vm]! < time) this.closeVm(vm, time)
+    else this.vmTransition(vm)
+    this.vmPending[vm] = 0
+    this.vmWasMigrating[vm] = 0
+  }
+
   /** Accounts the last entries, which have no successor (transitions only, no duration), and sums up. */
   finish(): HistorySummary {
     const hosts = this.hostPending.length

@@ -2,13 +2,18 @@
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import type { Simulator } from "./Simulator.js"
 
-/** Closes the state histories and computes every metric; `startedMs` is `performance.now()` at the start. */
-export const collectMetrics = (sim: Simulator, startedMs: number): CloudsimMetrics => {
+/**
+ * Closes the state histories and computes every metric; `startedMs` is `performance.now()` at the
+ * start. `lifetimes`: the trace had lifetimes, so the VMs refused are reported.
+ */
+export const collectMetrics = (sim: Simulator, startedMs: number, lifetimes = false): CloudsimMetrics => {
   const summary = sim.histories.finish()
   const energyKwh = sim.energyWs / 3_600_000
-  const slatah = summary.violationTime / summary.activeTime
+  // With lifetimes a run may have no active host or no VM time at all (every VM refused or gone):
+  // no violation then, rather than 0 / 0.
+  const slatah = lifetimes && summary.activeTime === 0 ? 0 : summary.violationTime / summary.activeTime
   const totals = sim.histories.vmTotals()
-  const pdm = totals.migrationDeficit / totals.requested
+  const pdm = lifetimes && totals.requested === 0 ? 0 : totals.migrationDeficit / totals.requested
   const slav = slatah * pdm
   const observed = summary.activeTime + summary.idleTime
   return {
@@ -26,9 +31,10 @@ export const collectMetrics = (sim: Simulator, startedMs: number): CloudsimMetri
     vms: sim.state.vmCount,
     hosts: sim.state.hostCount,
     wallSeconds: (performance.now() - startedMs) / 1000,
-    slaOverallFrac: (totals.requested - totals.allocated) / totals.requested,
+    slaOverallFrac: lifetimes && totals.requested === 0 ? 0 : (totals.requested - totals.allocated) / totals.requested,
     slaAverageFrac: summary.meanViolationShare,
     stdevTimeBeforeHostShutdownSec: summary.stdevTimeBeforeShutdown,
-    stdevTimeBeforeMigrationSec: summary.stdevMigrationTime
+    stdevTimeBeforeMigrationSec: summary.stdevMigrationTime,
+    ...(lifetimes ? { vmsRefused: sim.vmsRefused } : {})
   }
 }

@@ -1,4 +1,5 @@
 /** Human-readable and JSON renderings of a run's metrics. */
+import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import type { ServerGroupStats, SimulationMetrics } from "./SimulationResult.js"
 import { METRIC_COLUMNS } from "./sweep/metricColumns.js"
 
@@ -19,9 +20,18 @@ const rows: ReadonlyArray<readonly [string, (m: SimulationMetrics) => string]> =
   ["wall time (s)", (m) => m.wallSeconds.toFixed(3)]
 ]
 
+/** The VMs refused, reported by runs whose VMs come and go (`CloudsimMetrics.vmsRefused`). */
+const vmsRefusedOf = (metrics: SimulationMetrics): number | undefined => {
+  const refused = (metrics as Partial<CloudsimMetrics>).vmsRefused
+  return typeof refused === "number" ? refused : undefined
+}
+
 /** A two-column table, labels left, values right-aligned. */
 export const formatMetricsTable = (metrics: SimulationMetrics): string => {
   const cells = rows.map(([label, value]) => [label, value(metrics)] as const)
+  // Runs whose VMs come and go say how many found no host.
+  const refused = vmsRefusedOf(metrics)
+  if (refused !== undefined) cells.splice(2, 0, ["VMs refused", String(refused)])
   const labelWidth = Math.max(...cells.map(([label]) => label.length))
   const valueWidth = Math.max(...cells.map(([, value]) => value.length))
   return cells.map(([label, value]) => `${label.padEnd(labelWidth)}  ${value.padStart(valueWidth)}`).join("\n")
@@ -30,11 +40,15 @@ export const formatMetricsTable = (metrics: SimulationMetrics): string => {
 /**
  * The metrics as one JSON object with snake_case keys (`energy_kwh`), as sweep.csv, the store and
  * neat.conf name things, then the camelCase keys of the previous release (`energyKwh`), kept for
- * one release and deprecated. NaN (e.g. no migration to time) becomes null. `head` (the
+ * one release and deprecated; `vms_refused` only for traces whose VMs come and go. NaN (e.g. no migration to time) becomes null. `head` (the
  * configuration that produced the run) comes first.
  */
 export const formatMetricsJson = (metrics: SimulationMetrics, head: Readonly<Record<string, unknown>> = {}): string => {
-  const snake = Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [column, metrics[metric]]))
+  const snake: Record<string, unknown> = Object.fromEntries(
+    METRIC_COLUMNS.map(([metric, column]) => [column, metrics[metric]])
+  )
+  const refused = vmsRefusedOf(metrics)
+  if (refused !== undefined) snake.vms_refused = refused
   const camel = Object.fromEntries(METRIC_COLUMNS.map(([metric]) => [metric, metrics[metric]]))
   return JSON.stringify({ ...head, ...snake, ...camel }, (_key, value: unknown) =>
     typeof value === "number" && !Number.isFinite(value) ? null : value

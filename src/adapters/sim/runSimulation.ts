@@ -18,7 +18,8 @@ import {
 import { makeDetector, makeSelector } from "../../algorithms/registry.js"
 import type { AlgorithmContext, Detector, VmSelector } from "../../algorithms/types.js"
 import { ConfigError } from "../../core/errors.js"
-import { buildState } from "./buildState.js"
+import { ArrivalPlacement, replayLifetimesCloudsim } from "./ArrivalPlacement.js"
+import { buildState, hostTypeOfProblem } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import { collectMetrics } from "./collectMetrics.js"
 import {
@@ -31,6 +32,7 @@ import {
   vmTypeIndex
 } from "./Datacenter.js"
 import { placeInitially } from "./InitialPlacement.js"
+import { lifetimeScheduleOf } from "./LifetimeSchedule.js"
 import { CloudsimOptimizer } from "./policies/CloudsimOptimizer.js"
 import { runNeatPolicy } from "./policies/NeatPolicy.js"
 import {
@@ -69,13 +71,15 @@ export const cloudsimAlgorithmContext = (
   vmTypes: ReadonlyArray<VmType>,
   hostTypes: ReadonlyArray<HostType>,
   ramMb: Float64Array | undefined,
-  intervalSec: number
+  intervalSec: number,
+  vmTypesInTurn = false
 ): AlgorithmContext => {
   const bandwidth = hostTypes[0]?.bandwidthMbps ?? 1000
   let total = 0
   for (let v = 0; v < vmCount; v++) {
     const own = ramMb?.[v]
-    const ram = own !== undefined && own > 0 ? own : vmTypes[vmTypeIndex(v, vmCount, vmTypes.length)]!.ramMb
+    const type = vmTypesInTurn ? v % vmTypes.length : vmTypeIndex(v, vmCount, vmTypes.length)
+    const ram = own !== undefined && own > 0 ? own : vmTypes[type]!.ramMb
     total += migrationSeconds(ram, bandwidth)
   }
   return { timeStepSec: intervalSec, migrationTimeSec: vmCount === 0 ? 0 : total / vmCount }
@@ -140,6 +144,7 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
       trace,
       hosts: hostCount,
       hostTypes,
+      hostTypeOf: hostTypeOfFleet(options.hostTypeOf, hostCount, hostTypes.length),
       vmTypes,
       algorithms: options.neat,
       serverGroups: options.serverGroups
@@ -163,7 +168,14 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
       message: "give either a CloudSim selection or a catalogue one, not both"
     })
   }
-  const ctx = cloudsimAlgorithmContext(vmCount, vmTypes, hostTypes, trace.ramMb, intervalSec)
+  const ctx = cloudsimAlgorithmContext(
+    vmCount,
+    vmTypes,
+    hostTypes,
+    trace.ramMb,
+    intervalSec,
+    trace.lifetimes !== undefined
+  )
   const overload = options.overload ?? { name: "thr", param: defaultOverloadParam.thr }
   if (!Number.isFinite(overload.param)) {
     throw new ConfigError({ field: "overload", message: `parameter must be a number, got ${overload.param}` })
@@ -180,17 +192,33 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
       : catalogueSelection(options.selectionAlgorithm, ctx, trace.names)
   // VM histories (30 values per VM) are kept only for the detectors and selections that read them.
   const keepHistory = migrating && (detector.needsHistory || selectionPolicy.needsHistory)
-  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes, trace.ramMb, keepHistory)
+  const { state, hostRamMb } = buildState(hostCount, vmCount, hostTypes, vmTypes, trace.ramMb, keepHistory, {
+    hostTypeOf: hostTypeOfFleet(options.hostTypeOf, hostCount, hostTypes.length),
+    vmMips: trace.vmMips,
+    vmTypesInTurn: trace.lifetimes !== undefined
+  })
+  const schedule = lifetimeScheduleOf(trace)
+  let refusedAtStart = 0
+  const rule = migrating ? "best-fit" : "first-fit"
   const failure = placeInitially(
     state,
-    migrating ? "best-fit" : "first-fit",
+    rule,
     hostRamMb,
     migrating ? detector : undefined,
-    intervalSec
+    intervalSec,
+    undefined,
+    undefined,
+    undefined,
+    schedule === undefined ? undefined : { present: schedule.presentAtStart, refuse: () => refusedAtStart++ }
   )
   if (failure !== undefined) throw failure
   const sim = new Simulator(state, trace, intervalSec, policy === "npa" ? "max-power" : "interpolated")
+  sim.vmsRefused = refusedAtStart
   const optimizer = migrating ? new CloudsimOptimizer(state, detector, selectionPolicy, intervalSec) : undefined
+  const arrivals =
+    schedule === undefined
+      ? undefined
+      : new ArrivalPlacement(state, hostRamMb, migrating ? detector : undefined, intervalSec, rule)
 
   const recorder = new TimelineRecorder()
   let time = firstEventSec
@@ -198,7 +226,9 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
     time += intervalSec
     if (time >= durationSec) break
     sim.completeMigrationsBefore(time)
+    if (schedule !== undefined && arrivals !== undefined) replayLifetimesCloudsim(sim, schedule, time, arrivals)
     sim.forceUpdate(time, true)
+    if (schedule !== undefined) sim.settleDepartures()
     recorder.record(state, time, 0, policy === "npa")
     if (optimizer !== undefined) {
       const before = sim.migrations
@@ -208,7 +238,18 @@ export const runSimulation = (options: SimulationOptions): SimulationResult & { 
     }
   }
   sim.completeMigrationsBefore(durationSec)
-  return { metrics: collectMetrics(sim, started), timeline: recorder.timeline() }
+  return { metrics: collectMetrics(sim, started, schedule !== undefined), timeline: recorder.timeline() }
+}
+
+/** `hostTypeOf` once checked (`hostTypeOfProblem`); a problem is thrown as the ConfigError it is. */
+const hostTypeOfFleet = (
+  hostTypeOf: Int32Array | undefined,
+  hostCount: number,
+  typeCount: number
+): Int32Array | undefined => {
+  const problem = hostTypeOfProblem(hostTypeOf, hostCount, typeCount)
+  if (problem !== undefined) throw problem
+  return hostTypeOf
 }
 
 /** `runSimulation` as an Effect: invalid options in the error channel, anything else a defect. */

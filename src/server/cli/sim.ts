@@ -4,7 +4,7 @@
  * the HTML report. Repeated `--overload`/`--selection` values (every combination) or a sweep grid
  * file (`--grid`) give several runs, compared in one report. See docs/simulation.md.
  */
-import { Command, Options } from "@effect/cli"
+import { Command, HelpDoc, Options } from "@effect/cli"
 import { Console, Effect, Option } from "effect"
 import { formatMetricsJson, formatMetricsTable, formatServerGroups } from "../../adapters/sim/formatMetrics.js"
 import type { SimServerGroups } from "../../adapters/sim/ServerGroupsFile.js"
@@ -43,7 +43,31 @@ const grid = Options.file("grid", { exists: "yes" }).pipe(
   ),
   Options.optional
 )
-const hosts = Options.integer("hosts").pipe(Options.withDescription("number of hosts"), Options.withDefault(800))
+/** `--hosts`: a number of hosts, or a hosts file (`*.json`); anything else is a usage error. */
+const hostsValue = (text: string): { readonly count: number } | { readonly file: string } => {
+  if (/^\s*\d+\s*$/.test(text)) return { count: Number(text) }
+  if (text.toLowerCase().endsWith(".json")) return { file: text }
+  throw new Error(`--hosts: '${text}' is neither a number of hosts nor a hosts file (FILE.json)`)
+}
+const hosts = Options.text("hosts").pipe(
+  Options.withPseudoName("N|FILE.json"),
+  Options.withDescription(
+    "number of hosts (CloudSim's G4/G5, alternating), or a JSON file of host types with their cores, MHz per core, " +
+      'memory, power curve and counts: {"hosts": [{"name", "count", "cores", "mhz_per_core", "ram_mb", ' +
+      '"power_w": [11 watts, 0 % to 100 %] or {"idle", "max"}}]} (docs/simulation.md)'
+  ),
+  Options.withDefault("800"),
+  Options.mapTryCatch(hostsValue, (error) => HelpDoc.p(error instanceof Error ? error.message : String(error)))
+)
+const arrivals = Options.text("arrivals").pipe(
+  Options.withPseudoName("rate=R[,mean=H,...]"),
+  Options.withDescription(
+    "synthetic workload: VMs arriving during the run, a Poisson process of R VMs an hour, each living " +
+      "an exponential (default) or lognormal lifetime of mean H hours (24), seeded (the workload's seed by default); " +
+      "the workload's VMs are there at the start, with lifetimes too"
+  ),
+  Options.optional
+)
 const policy = Options.choice("policy", policyNames).pipe(
   Options.withDescription(`control policy; default ${DEFAULT_POLICY}`),
   Options.optional
@@ -127,6 +151,7 @@ export const simCommand = Command.make(
     trace,
     vmOrder,
     hosts,
+    arrivals,
     policy,
     overload,
     selection,
@@ -142,7 +167,11 @@ export const simCommand = Command.make(
     Effect.gen(function* () {
       const {
         describeRunConfiguration,
+        fleetHostCount,
+        fleetHostTypeOf,
+        loadHostsFile,
         loadPlanetLab,
+        parseArrivalsSpec,
         loadServerGroups,
         loadTrace,
         planSimRuns,
@@ -152,7 +181,17 @@ export const simCommand = Command.make(
         simulationOptionsFromParams,
         writeReport
       } = yield* implementation
-      const runs = yield* planSimRuns(options)
+      // --hosts: a count, or a file of the data centre's own host types.
+      const hostsFile = "file" in options.hosts ? options.hosts.file : undefined
+      const fleet = hostsFile === undefined ? undefined : yield* loadHostsFile(hostsFile)
+      const hostCount = "count" in options.hosts ? options.hosts.count : fleet === undefined ? 0 : fleetHostCount(fleet)
+      const arrivalSpec = Option.getOrUndefined(options.arrivals)
+      const arrivalModel = arrivalSpec === undefined ? undefined : yield* parseArrivalsSpec(arrivalSpec)
+      const runs = yield* planSimRuns({ ...options, hosts: hostCount })
+      const configurationOf = (run: SimRun): RunConfiguration & { readonly hosts_file?: string } => {
+        const configuration = runConfiguration(run, Option.getOrUndefined(options.vmOrder))
+        return hostsFile === undefined ? configuration : { ...configuration, hosts_file: hostsFile }
+      }
       // A user's algorithm (MODULE#EXPORT) is loaded before any run's options are built, whatever the policy.
       yield* preloadAlgorithmRefs(
         runs.flatMap((run) => Object.values(run.params).filter((value): value is string => typeof value === "string"))
@@ -163,7 +202,11 @@ export const simCommand = Command.make(
         if (traces.has(run.trace)) continue
         traces.set(
           run.trace,
-          yield* loadTrace(run.trace, { planetLab: loadPlanetLab, vmOrder: Option.getOrUndefined(options.vmOrder) })
+          yield* loadTrace(run.trace, {
+            planetLab: loadPlanetLab,
+            vmOrder: Option.getOrUndefined(options.vmOrder),
+            arrivals: arrivalModel
+          })
         )
       }
       // The groups name VMs of each trace: checked against every trace before anything runs.
@@ -184,7 +227,17 @@ export const simCommand = Command.make(
       for (const run of runs) {
         const simulation = yield* simulationOptionsFromParams(run.policy, run.params, traces.get(run.trace) as Trace)
         const groups = groupsOf.get(run.trace)
-        planned.push({ run, options: groups === undefined ? simulation : { ...simulation, serverGroups: groups } })
+        if (fleet !== undefined && run.params.hosts !== hostCount) {
+          return yield* new ConfigError({
+            field: "hosts",
+            message: `run ${run.label} asks for ${String(run.params.hosts)} hosts, but ${hostsFile} describes ${hostCount}`
+          })
+        }
+        const machines = fleet === undefined ? {} : { hostTypes: fleet.types, hostTypeOf: fleetHostTypeOf(fleet) }
+        planned.push({
+          run,
+          options: { ...simulation, ...machines, ...(groups === undefined ? {} : { serverGroups: groups }) }
+        })
       }
       const several = runs.length > 1
       const results: Array<{ run: SimRun; result: SimulationResult }> = []
@@ -192,7 +245,7 @@ export const simCommand = Command.make(
       for (const { run, options: simulation } of planned) {
         const result = yield* runSimulationEffect(simulation)
         results.push({ run, result })
-        const configuration = runConfiguration(run, Option.getOrUndefined(options.vmOrder))
+        const configuration = configurationOf(run)
         const text = formatRun(run, result, options.format, several, configuration, describeRunConfiguration)
         if (several && options.format === "json") lines.push(text)
         else yield* Console.log(several && results.length > 1 ? `\n${text}` : text)
@@ -205,7 +258,7 @@ export const simCommand = Command.make(
         const only = results.length === 1 ? results[0]!.run : undefined
         const title =
           only !== undefined
-            ? `neat sim: ${describeRunConfiguration(runConfiguration(only, Option.getOrUndefined(options.vmOrder)))}`
+            ? `neat sim: ${describeRunConfiguration(configurationOf(only))}`
             : Option.isSome(options.grid)
               ? `neat sim: ${options.grid.value}`
               : `neat sim: ${Option.getOrElse(options.trace, () => DEFAULT_TRACE)}${order}`

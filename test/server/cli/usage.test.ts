@@ -32,7 +32,7 @@ describe("neat's usage errors", () => {
     expect(typo.stderr).toContain("neat sim: unknown option --hostz; did you mean --hosts?")
     expect(typo.stderr).toContain("Run 'neat sim --help' for the options.")
     expect(badValue.status).toBe(2)
-    expect(badValue.stderr).toContain("'many' is not a integer")
+    expect(badValue.stderr).toContain("--hosts: 'many' is neither a number of hosts nor a hosts file (FILE.json)")
     expect(missing.status).toBe(2)
     expect(missing.stderr).toContain("Missing argument <REF>")
     expect(command.status).toBe(2)
@@ -66,10 +66,13 @@ describe("neat --help", () => {
       // Not a terminal: no colour.
       expect(run.stdout).not.toContain(esc)
     }
-    expect(sim.stdout).toMatch(/USAGE\n {2}neat sim \[--trace SPEC\] \[--vm-order FILE\] \[--hosts N\]/)
+    expect(sim.stdout).toMatch(/USAGE\n {2}neat sim \[--trace SPEC\] \[--vm-order FILE\] \[--hosts N\|FILE\.json\]/)
     expect(sim.stdout).toContain("[--policy cloudsim|npa|dvfs|neat]")
     expect(sim.stdout).toContain("[--overload NAME[:PARAMS]]...")
-    expect(sim.stdout).toMatch(/--hosts N\n\s+number of hosts\. Default: 800\./)
+    expect(sim.stdout).toMatch(
+      /--hosts N\|FILE\.json\n\s+number of hosts \(CloudSim's G4\/G5, alternating\), or a JSON file/
+    )
+    expect(sim.stdout).toMatch(/\(docs\/simulation\.md\)\. Default: 800\./)
     expect(sim.stdout).toMatch(/--format table\|json\n[^\n]*\n?\s*[^\n]*Default: table\./)
     // Repeated and defaulted options are optional in the usage.
     expect(sweep.stdout).toContain(
@@ -142,7 +145,9 @@ describe("shell completion", () => {
     expect(complete(["neat", "sim", "--policy", "n"])).toEqual(["npa", "neat"])
     expect(complete(["neat", "serve", "--mode", "s"])).toEqual(["sim"])
     // A number is not a file name.
-    expect(complete(["neat", "sim", "--hosts", ""])).toEqual([])
+    expect(complete(["neat", "sim", "--seed", ""])).toEqual([])
+    // --hosts takes a number or a hosts file: file names are offered.
+    expect(complete(["neat", "sim", "--hosts", "package.j"])).toEqual(["package.json"])
   })
 
   it("zsh and fish know the hyphenated commands", async () => {

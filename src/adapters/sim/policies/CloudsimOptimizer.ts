@@ -199,6 +199,8 @@ export class CloudsimOptimizer implements BestFitHosts {
   score(vm: number, excluded: Uint8Array, ids: Int32Array, scores: Float64Array): number {
     const state = this.state
     const demand = state.vmDemandMips[vm]!
+    // CloudSim's PE check: each of the VM's cores asks for at most a host core (1 core: its demand).
+    const perCore = demand / state.vmCores[vm]!
     const pe = state.hostPeMips
     const available = state.hostAvailableMips
     const allocated = state.hostAllocatedMips
@@ -220,7 +222,7 @@ export class CloudsimOptimizer implements BestFitHosts {
     let count = 0
     for (let k = 0; k < scanCount; k++) {
       const h = scan[k]!
-      if (excluded[h] === 1 || pe[h]! < demand || available[h]! < demand) continue
+      if (excluded[h] === 1 || pe[h]! < perCore || available[h]! < demand) continue
       let score: number
       if (allocated[h] !== 0) {
         // CloudSim's overload test creates and destroys the VM on every suitable busy host,

@@ -86,6 +86,8 @@ export const runNeatPolicy = (options: NeatPolicyOptions): SimulationResult & { 
   const cloud = view.cloud
   const algorithms = neatAlgorithmsFor(cloud, options)
   if (Either.isLeft(algorithms)) throw algorithms.left
+  // VMs arriving during the run (trace lifetimes) are placed by the policy's placer.
+  control.placeArrivalsWith(algorithms.right.placer)
   // Decisions are handed to `onStep`; the log keeps only the newest few.
   const log = Effect.runSync(makeMemoryDecisionLog(16))
   const groups = options.serverGroups !== undefined && options.serverGroups.size > 0 ? options.serverGroups : undefined

@@ -16,6 +16,7 @@ import {
   type SyntheticWorkload,
   syntheticTrace
 } from "./synthetic.js"
+import { type SyntheticArrivals, syntheticTraceWithArrivals } from "./syntheticArrivals.js"
 import { applyVmOrder, readVmOrder } from "./vmOrder.js"
 
 /**
@@ -35,6 +36,8 @@ export interface LoadTraceOptions {
   /** Required for PlanetLab directories. */
   readonly planetLab?: PlanetLabLoader | undefined
   readonly csv?: CsvTraceOptions | undefined
+  /** VMs arriving and leaving during the run (`--arrivals`); the synthetic workload only. */
+  readonly arrivals?: SyntheticArrivals | undefined
 }
 
 const SYNTHETIC = "synthetic"
@@ -111,6 +114,13 @@ export const loadTrace = (
   Effect.gen(function* () {
     const parsed = yield* parseTraceSpec(spec)
     const { vmOrder } = options
+    if (options.arrivals !== undefined && parsed._tag !== "Synthetic") {
+      return yield* new ConfigError({
+        field: "arrivals",
+        message: "applies to the synthetic workload only (a data set's trace carries its own lifetimes)",
+        source: spec
+      })
+    }
     switch (parsed._tag) {
       case "PlanetLab": {
         const load = options.planetLab
@@ -130,7 +140,9 @@ export const loadTrace = (
         const trace =
           parsed._tag === "Csv"
             ? yield* loadCsvTrace(parsed.file, options.csv)
-            : yield* syntheticTrace(parsed.workload, spec)
+            : options.arrivals === undefined
+              ? yield* syntheticTrace(parsed.workload, spec)
+              : yield* syntheticTraceWithArrivals(parsed.workload, options.arrivals, spec)
         if (vmOrder === undefined) return trace
         return applyVmOrder(trace, yield* readVmOrder(vmOrder, trace.names))
       }

@@ -1,15 +1,23 @@
 /**
  * One entry for every trace format: `loadTrace(spec)` picks the format from the spec.
- * - a directory: PlanetLab (one file per VM), read by the PlanetLab loader passed in;
- * - `*.csv`: the generic CSV format;
+ * - `FORMAT:PATH` with FORMAT one of gwa, azure, alibaba, google (the public data sets), planetlab, csv;
+ * - a path without a prefix: the format detected from the files (see `detectFormat`);
  * - `synthetic[:vms=N,seed=S,days=D,interval=SEC]`: the seeded synthetic workload.
- * `vmOrder` (an `index,filename` file) renumbers the VMs and may narrow them to a subset.
+ * `vmOrder` (an `index,filename` file) renumbers the VMs and may narrow them to a subset; `read`
+ * (`--vms --seed --from --to --interval --mips-per-core`) samples and resamples the data sets.
  */
 import { readdir, stat } from "node:fs/promises"
+import { join } from "node:path"
 import { Effect, Either } from "effect"
 import { ConfigError, InputError } from "../../../core/errors.js"
 import type { Trace } from "../Trace.js"
+import { alibabaFile, loadAlibabaTrace } from "./alibaba.js"
+import { azureFiles, loadAzureTrace } from "./azure.js"
 import { type CsvTraceOptions, loadCsvTrace } from "./csv.js"
+import { loadGoogleTrace } from "./google.js"
+import { isGwaHeader, loadGwaTrace } from "./gwa.js"
+import { firstLine } from "./lineStream.js"
+import { checkReadOptions, hasReadOptions, type TraceReadOptions, windowSeconds } from "./readOptions.js"
 import {
   defaultSyntheticWorkload,
   resolveSyntheticWorkload,
@@ -24,10 +32,15 @@ import { applyVmOrder, readVmOrder } from "./vmOrder.js"
  */
 export type PlanetLabLoader = (dir: string, order?: ReadonlyArray<string>) => Effect.Effect<Trace, InputError>
 
+/** The public data sets Neat reads (see docs/traces.md). */
+export const datasetFormats = ["gwa", "azure", "alibaba", "google"] as const
+export type DatasetFormat = (typeof datasetFormats)[number]
+
 export type TraceSpec =
   | { readonly _tag: "PlanetLab"; readonly dir: string }
   | { readonly _tag: "Csv"; readonly file: string }
   | { readonly _tag: "Synthetic"; readonly workload: SyntheticWorkload }
+  | { readonly _tag: "Dataset"; readonly format: DatasetFormat; readonly path: string }
 
 export interface LoadTraceOptions {
   /** An `index,filename` file giving the VMs' order. */
@@ -35,6 +48,8 @@ export interface LoadTraceOptions {
   /** Required for PlanetLab directories. */
   readonly planetLab?: PlanetLabLoader | undefined
   readonly csv?: CsvTraceOptions | undefined
+  /** Sampling, window and interval for the data-set formats. */
+  readonly read?: TraceReadOptions | undefined
 }
 
 const SYNTHETIC = "synthetic"
@@ -73,28 +88,124 @@ export const parseSyntheticSpec = (spec: string): Either.Either<SyntheticWorkloa
   return Either.map(resolveSyntheticWorkload(values, spec), () => values)
 }
 
+const PREFIXES = [...datasetFormats, "planetlab", "csv"] as const
+
+const isDataFile = (name: string): boolean => /\.csv(\.gz)?$/i.test(name)
+
+/**
+ * The format of a path given without a prefix: a directory holding vmtable.csv and
+ * vm_cpu_readings files is azure, one holding container_usage.csv alibaba, one holding task_usage
+ * part files (or a task_usage/ directory) google, one whose first .csv file starts with the GWA
+ * header gwa, any other directory PlanetLab; a file starting with the GWA header is gwa, a task_usage
+ * part file google, any other .csv file the generic CSV.
+ */
+export const detectFormat = (path: string): Effect.Effect<TraceSpec, ConfigError | InputError> =>
+  Effect.gen(function* () {
+    const info = yield* Effect.tryPromise({
+      try: () => stat(path),
+      catch: () => new InputError({ file: path, message: "no such file or directory" })
+    })
+    const dataset = (format: DatasetFormat): TraceSpec => ({ _tag: "Dataset", format, path })
+    if (info.isDirectory()) {
+      const entries = yield* Effect.tryPromise({
+        try: () => readdir(path, { withFileTypes: true }),
+        catch: (cause) =>
+          new InputError({
+            file: path,
+            message: `cannot list: ${cause instanceof Error ? cause.message : String(cause)}`
+          })
+      })
+      const names = entries.map((entry) => entry.name)
+      const azure = azureFiles(names)
+      if (azure.vmTable !== undefined && azure.readings.length > 0) return dataset("azure")
+      if (alibabaFile(names, "container_usage") !== undefined) return dataset("alibaba")
+      if (names.some((name) => /^part-\d+-of-\d+\.csv(\.gz)?$/.test(name)) || names.includes("task_usage"))
+        return dataset("google")
+      // GWA: the first data file, in the directory or in its first subdirectory (Bitbrains' Rnd months).
+      const sorted = entries.slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      let probe = sorted.find((entry) => entry.isFile() && isDataFile(entry.name))?.name
+      if (probe === undefined) {
+        const sub = sorted.find((entry) => entry.isDirectory())
+        if (sub !== undefined) {
+          const inner = yield* Effect.tryPromise({
+            try: () => readdir(join(path, sub.name)),
+            catch: () => new InputError({ file: join(path, sub.name), message: "cannot list" })
+          })
+          const file = inner.sort().find(isDataFile)
+          if (file !== undefined) probe = join(sub.name, file)
+        }
+      }
+      if (probe !== undefined) {
+        const head = yield* firstLine(join(path, probe))
+        if (head !== undefined && isGwaHeader(head)) return dataset("gwa")
+      }
+      return { _tag: "PlanetLab", dir: path }
+    }
+    const lower = path.toLowerCase()
+    if (isDataFile(lower)) {
+      const head = yield* firstLine(path)
+      if (head !== undefined && isGwaHeader(head)) return dataset("gwa")
+      if (/(^|\/)part-\d+-of-\d+\.csv(\.gz)?$/.test(lower)) return dataset("google")
+      if (lower.endsWith(".csv")) return { _tag: "Csv", file: path }
+    }
+    return yield* new ConfigError({
+      field: "trace",
+      message:
+        "cannot tell the format: expected a PlanetLab, GWA, Azure, Alibaba or Google trace directory, a .csv file, " +
+        "FORMAT:PATH (gwa, azure, alibaba, google, planetlab, csv) or 'synthetic:vms=N,seed=S[,days=D]'",
+      source: path
+    })
+  })
+
 /** Decides which format a spec names (looking at the file system for paths). */
 export const parseTraceSpec = (spec: string): Effect.Effect<TraceSpec, ConfigError | InputError> => {
   if (spec === SYNTHETIC || spec.startsWith(`${SYNTHETIC}:`)) {
     return Effect.map(parseSyntheticSpec(spec), (workload) => ({ _tag: "Synthetic" as const, workload }))
   }
-  return Effect.tryPromise({
-    try: () => stat(spec),
-    catch: () => new InputError({ file: spec, message: "no such file or directory" })
-  }).pipe(
-    Effect.flatMap((info): Effect.Effect<TraceSpec, ConfigError> => {
-      if (info.isDirectory()) return Effect.succeed({ _tag: "PlanetLab", dir: spec })
-      if (spec.toLowerCase().endsWith(".csv")) return Effect.succeed({ _tag: "Csv", file: spec })
-      return Effect.fail(
-        new ConfigError({
-          field: "trace",
-          message: "expected a PlanetLab directory, a .csv file or 'synthetic:vms=N,seed=S[,days=D]'",
-          source: spec
-        })
-      )
-    })
-  )
+  const colon = spec.indexOf(":")
+  const prefix = colon > 0 ? spec.slice(0, colon).toLowerCase() : ""
+  const known = PREFIXES.find((name) => name === prefix)
+  if (known === undefined) return detectFormat(spec)
+  const path = spec.slice(colon + 1)
+  if (path === "")
+    return Effect.fail(new ConfigError({ field: "trace", message: `no path after '${prefix}:'`, source: spec }))
+  switch (known) {
+    case "planetlab":
+      return Effect.succeed({ _tag: "PlanetLab", dir: path })
+    case "csv":
+      return Effect.succeed({ _tag: "Csv", file: path })
+    default:
+      return Effect.succeed({ _tag: "Dataset", format: known, path })
+  }
 }
+
+/** Reads a data set's trace with the sampling, window and interval options. */
+const loadDataset = (
+  format: DatasetFormat,
+  path: string,
+  read: TraceReadOptions
+): Effect.Effect<Trace, ConfigError | InputError> =>
+  Effect.gen(function* () {
+    const options = yield* checkReadOptions(read)
+    const window = yield* windowSeconds(options, format, format === "gwa")
+    const settings = {
+      intervalSec: options.intervalSec,
+      from: window.from,
+      to: window.to,
+      vms: options.vms,
+      seed: options.seed
+    }
+    switch (format) {
+      case "gwa":
+        return yield* loadGwaTrace(path, settings)
+      case "azure":
+        return yield* loadAzureTrace(path, { ...settings, mipsPerCore: options.mipsPerCore })
+      case "alibaba":
+        return yield* loadAlibabaTrace(path, { ...settings, mipsPerCore: options.mipsPerCore })
+      case "google":
+        return yield* loadGoogleTrace(path, settings)
+    }
+  })
 
 const listDirectory = (dir: string): Effect.Effect<ReadonlyArray<string>, InputError> =>
   Effect.tryPromise({
@@ -111,7 +222,19 @@ export const loadTrace = (
   Effect.gen(function* () {
     const parsed = yield* parseTraceSpec(spec)
     const { vmOrder } = options
+    if (parsed._tag !== "Dataset" && hasReadOptions(options.read)) {
+      return yield* new ConfigError({
+        field: "trace",
+        message: "--vms, --from, --to, --interval and --mips-per-core apply to gwa, azure, alibaba and google traces",
+        source: spec
+      })
+    }
     switch (parsed._tag) {
+      case "Dataset": {
+        const trace = yield* loadDataset(parsed.format, parsed.path, options.read ?? {})
+        if (vmOrder === undefined) return trace
+        return applyVmOrder(trace, yield* readVmOrder(vmOrder, trace.names))
+      }
       case "PlanetLab": {
         const load = options.planetLab
         if (load === undefined) {

@@ -2,7 +2,7 @@
  * How a data set's trace is read (`--vms --seed --from --to --interval --mips-per-core`): which VMs,
  * which span of time, at which interval. Shared by the gwa, azure, alibaba and google readers.
  */
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import { ConfigError } from "../../../core/errors.js"
 
 /** A time given on the command line: seconds (the data set's own clock) or an ISO date (absolute). */
@@ -104,4 +104,43 @@ export const windowSeconds = (
     }
   }
   return Either.right({ from: options.from?.seconds, to: options.to?.seconds })
+}
+
+/** The flags as given (`--vms --seed --from --to --interval --mips-per-core`), each optional. */
+export interface ReadFlags {
+  readonly vms?: number | undefined
+  readonly seed?: number | undefined
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly intervalSec?: number | undefined
+  readonly mipsPerCore?: number | undefined
+}
+
+/** Parses and checks the flags into read options. */
+export const readOptionsFromFlags = (flags: ReadFlags): Effect.Effect<TraceReadOptions, ConfigError> =>
+  Effect.gen(function* () {
+    const from = flags.from === undefined ? undefined : yield* parseTimePoint(flags.from, "from")
+    const to = flags.to === undefined ? undefined : yield* parseTimePoint(flags.to, "to")
+    return yield* checkReadOptions({
+      vms: flags.vms,
+      seed: flags.seed,
+      from,
+      to,
+      intervalSec: flags.intervalSec,
+      mipsPerCore: flags.mipsPerCore
+    })
+  })
+
+/** The read options in words, for a run's configuration ("vms 1000, seed 7, from 0, to 86400"); "" when none. */
+export const describeReadOptions = (options: TraceReadOptions): string => {
+  if (!hasReadOptions(options)) return ""
+  return [
+    options.vms === undefined ? undefined : `vms ${options.vms}, seed ${options.seed ?? 0}`,
+    options.from === undefined ? undefined : `from ${options.from.text}`,
+    options.to === undefined ? undefined : `to ${options.to.text}`,
+    options.intervalSec === undefined ? undefined : `interval ${options.intervalSec} s`,
+    options.mipsPerCore === undefined ? undefined : `${options.mipsPerCore} MIPS per core`
+  ]
+    .filter((part) => part !== undefined)
+    .join(", ")
 }

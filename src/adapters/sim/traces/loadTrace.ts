@@ -17,7 +17,14 @@ import { type CsvTraceOptions, loadCsvTrace } from "./csv.js"
 import { loadGoogleTrace } from "./google.js"
 import { isGwaHeader, loadGwaTrace } from "./gwa.js"
 import { firstLine } from "./lineStream.js"
-import { checkReadOptions, hasReadOptions, type TraceReadOptions, windowSeconds } from "./readOptions.js"
+import {
+  checkReadOptions,
+  hasReadOptions,
+  type ReadFlags,
+  readOptionsFromFlags,
+  type TraceReadOptions,
+  windowSeconds
+} from "./readOptions.js"
 import {
   defaultSyntheticWorkload,
   resolveSyntheticWorkload,
@@ -40,7 +47,13 @@ export type TraceSpec =
   | { readonly _tag: "PlanetLab"; readonly dir: string }
   | { readonly _tag: "Csv"; readonly file: string }
   | { readonly _tag: "Synthetic"; readonly workload: SyntheticWorkload }
-  | { readonly _tag: "Dataset"; readonly format: DatasetFormat; readonly path: string }
+  | {
+      readonly _tag: "Dataset"
+      readonly format: DatasetFormat
+      readonly path: string
+      /** Reading options written in the spec (`azure:DIR?vms=1000&seed=7&to=86400`); they win over the flags. */
+      readonly query?: ReadFlags | undefined
+    }
 
 export interface LoadTraceOptions {
   /** An `index,filename` file giving the VMs' order. */
@@ -157,27 +170,70 @@ export const detectFormat = (path: string): Effect.Effect<TraceSpec, ConfigError
     })
   })
 
-/** Decides which format a spec names (looking at the file system for paths). */
-export const parseTraceSpec = (spec: string): Effect.Effect<TraceSpec, ConfigError | InputError> => {
-  if (spec === SYNTHETIC || spec.startsWith(`${SYNTHETIC}:`)) {
-    return Effect.map(parseSyntheticSpec(spec), (workload) => ({ _tag: "Synthetic" as const, workload }))
+const QUERY_KEYS = ["vms", "seed", "from", "to", "interval", "mips-per-core"] as const
+
+/**
+ * Splits `PATH?key=value&...` (keys vms, seed, from, to, interval, mips-per-core): the reading
+ * options in the spec itself, for grids and `serve --mode sim`, which take a spec and no flags.
+ */
+export const splitSpecQuery = (spec: string): Either.Either<{ path: string; query?: ReadFlags }, ConfigError> => {
+  const at = spec.lastIndexOf("?")
+  if (at === -1 || !/^[a-z-]+=/.test(spec.slice(at + 1))) return Either.right({ path: spec })
+  const fail = (message: string) => Either.left(new ConfigError({ field: "trace", message, source: spec }))
+  const query: { -readonly [K in keyof ReadFlags]: ReadFlags[K] } = {}
+  for (const pair of spec.slice(at + 1).split("&")) {
+    const equals = pair.indexOf("=")
+    const key = pair.slice(0, equals)
+    const text = pair.slice(equals + 1)
+    if (equals === -1 || text === "") return fail(`'${pair}' is not key=value`)
+    const number = Number(text)
+    switch (QUERY_KEYS.find((name) => name === key)) {
+      case "from":
+        query.from = text
+        continue
+      case "to":
+        query.to = text
+        continue
+      case undefined:
+        return fail(`unknown key '${key}' (known: ${QUERY_KEYS.join(", ")})`)
+    }
+    if (Number.isNaN(number)) return fail(`${key} must be a number, got '${text}'`)
+    if (key === "vms") query.vms = number
+    else if (key === "seed") query.seed = number
+    else if (key === "interval") query.intervalSec = number
+    else query.mipsPerCore = number
   }
-  const colon = spec.indexOf(":")
-  const prefix = colon > 0 ? spec.slice(0, colon).toLowerCase() : ""
-  const known = PREFIXES.find((name) => name === prefix)
-  if (known === undefined) return detectFormat(spec)
-  const path = spec.slice(colon + 1)
-  if (path === "")
-    return Effect.fail(new ConfigError({ field: "trace", message: `no path after '${prefix}:'`, source: spec }))
-  switch (known) {
-    case "planetlab":
-      return Effect.succeed({ _tag: "PlanetLab", dir: path })
-    case "csv":
-      return Effect.succeed({ _tag: "Csv", file: path })
-    default:
-      return Effect.succeed({ _tag: "Dataset", format: known, path })
-  }
+  return Either.right({ path: spec.slice(0, at), query })
 }
+
+/** Decides which format a spec names (looking at the file system for paths). */
+export const parseTraceSpec = (spec: string): Effect.Effect<TraceSpec, ConfigError | InputError> =>
+  Effect.gen(function* () {
+    if (spec === SYNTHETIC || spec.startsWith(`${SYNTHETIC}:`)) {
+      const workload = yield* parseSyntheticSpec(spec)
+      return { _tag: "Synthetic" as const, workload }
+    }
+    const colon = spec.indexOf(":")
+    const prefix = colon > 0 ? spec.slice(0, colon).toLowerCase() : ""
+    const known = PREFIXES.find((name) => name === prefix)
+    const { path, query } = yield* splitSpecQuery(known === undefined ? spec : spec.slice(colon + 1))
+    if (path === "")
+      return yield* new ConfigError({ field: "trace", message: `no path after '${prefix}:'`, source: spec })
+    let parsed: TraceSpec
+    if (known === undefined) parsed = yield* detectFormat(path)
+    else if (known === "planetlab") parsed = { _tag: "PlanetLab", dir: path }
+    else if (known === "csv") parsed = { _tag: "Csv", file: path }
+    else parsed = { _tag: "Dataset", format: known, path }
+    if (query === undefined) return parsed
+    if (parsed._tag !== "Dataset") {
+      return yield* new ConfigError({
+        field: "trace",
+        message: "reading options (?vms=...) apply to gwa, azure, alibaba and google traces",
+        source: spec
+      })
+    }
+    return { ...parsed, query }
+  })
 
 /** Reads a data set's trace with the sampling, window and interval options. */
 const loadDataset = (
@@ -231,7 +287,11 @@ export const loadTrace = (
     }
     switch (parsed._tag) {
       case "Dataset": {
-        const trace = yield* loadDataset(parsed.format, parsed.path, options.read ?? {})
+        const fromSpec = parsed.query === undefined ? {} : yield* readOptionsFromFlags(parsed.query)
+        const read = { ...options.read }
+        for (const [key, value] of Object.entries(fromSpec))
+          if (value !== undefined) Object.assign(read, { [key]: value })
+        const trace = yield* loadDataset(parsed.format, parsed.path, read)
         if (vmOrder === undefined) return trace
         return applyVmOrder(trace, yield* readVmOrder(vmOrder, trace.names))
       }

@@ -388,6 +388,24 @@ describe("loadTrace with the data sets", () => {
     expect(trace.samples).toBe(6)
   })
 
+  it("takes the reading options in the spec too (for grids), over the flags", async () => {
+    const inSpec = await run(loadTrace(`azure:${azureDir}?vms=2&seed=7&to=3600&interval=600`, { read: { vms: 3 } }))
+    const byFlags = await run(
+      loadTrace(`azure:${azureDir}`, {
+        read: { vms: 2, seed: 7, to: parseTimePointOrThrow("3600", "to"), intervalSec: 600 }
+      })
+    )
+    expect(inSpec.names).toEqual(byFlags.names)
+    expect(inSpec.samples).toBe(6)
+    expect((await run(loadTrace(`${azureDir}?vms=1`))).names.length).toBe(1)
+    const unknown = await Effect.runPromise(Effect.flip(loadTrace(`azure:${azureDir}?colour=red`)))
+    expect(unknown._tag === "ConfigError" && unknown.message).toMatch(/unknown key 'colour'/)
+    const csv = join(root, "query.csv")
+    writeFileSync(csv, "a,0,10\na,300,20\n")
+    const other = await Effect.runPromise(Effect.flip(loadTrace(`${csv}?vms=1`)))
+    expect(other._tag === "ConfigError" && other.message).toMatch(/apply to gwa, azure, alibaba and google/)
+  })
+
   it("refuses sampling options for other formats, dates for relative clocks, and bad values", async () => {
     const csv = join(root, "plain.csv")
     writeFileSync(csv, "a,0,10\na,300,20\n")

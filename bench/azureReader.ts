@@ -54,5 +54,6 @@ if (lifetimes !== undefined) {
 console.log(
   `${names.length} VMs x ${samples} samples, ${churn} with a lifetime shorter than the run; ` +
     `${((performance.now() - started) / 1000).toFixed(1)} s, cpu array ${(trace.right.cpu.byteLength / 1e6).toFixed(0)} MB, ` +
-    `peak rss ${(peakRss / 1e6).toFixed(0)} MB (sampled every 100 ms)`
+    `peak rss ${(peakRss / 1e6).toFixed(0)} MB (sampled every 100 ms); at the end heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB, ` +
+    `array buffers ${(process.memoryUsage().arrayBuffers / 1e6).toFixed(0)} MB`
 )

@@ -50,7 +50,9 @@ for (let v = 0; v < vms; v++) {
   const id = idOf(random)
   const churn = random.next() < 0.3
   const created = churn ? Math.floor(random.next() * samples) * interval : 0
-  const deleted = churn ? Math.min(end, created + (1 + Math.floor(random.exponential(24))) * interval) : end + 86_400 * 10
+  const deleted = churn
+    ? Math.min(end, created + (1 + Math.floor(random.exponential(24))) * interval)
+    : end + 86_400 * 10
   table.push({ id, created, deleted, mean: random.uniform(2, 60) })
 }
 

@@ -59,6 +59,8 @@ export class TraceBuilder {
   private readonly from: number
   private readonly to: number
   private last: VmSeries | undefined
+  /** The window's last interval + 1 (infinite without --to). */
+  private readonly endBucket: number
   /** Readings kept (in the window, of a sampled VM). */
   readings = 0
 
@@ -67,6 +69,8 @@ export class TraceBuilder {
     this.origin = settings.from ?? 0
     this.from = settings.from ?? Number.NEGATIVE_INFINITY
     this.to = settings.to ?? Number.POSITIVE_INFINITY
+    this.endBucket =
+      settings.to === undefined ? Number.POSITIVE_INFINITY : Math.ceil((settings.to - this.origin) / this.interval)
     this.sample = settings.vms === undefined ? undefined : new BottomK(settings.vms, settings.seed ?? 0)
   }
 
@@ -91,8 +95,10 @@ export class TraceBuilder {
         if (!verdict.accepted) return undefined
         if (verdict.evicted !== undefined) this.series.delete(verdict.evicted)
       }
-      found = new VmSeries(id, 16)
-      this.series.set(id, found)
+      // A copy of the id: a substring would keep the whole chunk of text it was cut from alive.
+      const own = Buffer.from(id, "utf8").toString("utf8")
+      found = new VmSeries(own, 0)
+      this.series.set(own, found)
     }
     this.last = found
     return found
@@ -110,7 +116,15 @@ export class TraceBuilder {
   /** Adds a reading (the caller checked `inWindow`). */
   add(vm: VmSeries, timeSec: number, value: number): void {
     const bucket = this.bucketOf(timeSec)
-    if (vm.first === Number.POSITIVE_INFINITY) vm.base = bucket
+    if (vm.first === Number.POSITIVE_INFINITY) {
+      vm.base = bucket
+      // With --to the window's size is known: room up to its end at once, no regrowth.
+      const room = Number.isFinite(this.endBucket) ? Math.max(1, this.endBucket - bucket) : 16
+      if (vm.sums.length < room) {
+        vm.sums = new Float64Array(room)
+        vm.counts = new Uint32Array(room)
+      }
+    }
     let index = bucket - vm.base
     if (index < 0) {
       // An earlier reading than any before (files out of time order): make room at the front.
@@ -124,7 +138,8 @@ export class TraceBuilder {
       vm.base -= shift
       index += shift
     } else if (index >= vm.sums.length) {
-      const length = Math.max(index + 1, vm.sums.length * 2)
+      // Doubling, but never past the window's end when --to is known (a day of 288 stays 288).
+      const length = Math.max(index + 1, Math.min(vm.sums.length * 2, this.endBucket - vm.base))
       const sums = new Float64Array(length)
       const counts = new Uint32Array(length)
       sums.set(vm.sums)

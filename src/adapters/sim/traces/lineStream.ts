@@ -37,8 +37,10 @@ const isGzip = async (file: string): Promise<boolean> => {
 }
 
 const streamOf = async (file: string): Promise<Readable> => {
+  // Opened after the probe: a stream opened first would emit its ENOENT with no listener.
+  const gzip = await isGzip(file)
   const raw = createReadStream(file, { highWaterMark: 1 << 20 })
-  if (!(await isGzip(file))) return raw
+  if (!gzip) return raw
   const gunzip = createGunzip({ chunkSize: 1 << 20 })
   raw.on("error", (error) => gunzip.destroy(error))
   return raw.pipe(gunzip)

@@ -9,7 +9,7 @@
  */
 import { InputError } from "../../../core/errors.js"
 import type { Trace } from "../Trace.js"
-import { BottomK } from "./vmSample.js"
+import { BottomK, ownString } from "./vmSample.js"
 
 /** Typed arrays above this many elements are refused up front rather than failing deep in V8. */
 const MAX_VALUES = 2 ** 32 - 1
@@ -96,7 +96,7 @@ export class TraceBuilder {
         if (verdict.evicted !== undefined) this.series.delete(verdict.evicted)
       }
       // A copy of the id: a substring would keep the whole chunk of text it was cut from alive.
-      const own = Buffer.from(id, "utf8").toString("utf8")
+      const own = ownString(id)
       found = new VmSeries(own, 0)
       this.series.set(own, found)
     }

@@ -20,6 +20,9 @@ export const sampleHash = (id: string, seed: number): number => {
   return (high * 4294967296 + low) / 9007199254740992
 }
 
+/** A copy of a string: a substring would keep the whole chunk of text it was cut from alive. */
+export const ownString = (text: string): string => Buffer.from(text, "utf8").toString("utf8")
+
 /** Keeps the k ids of smallest hash seen so far (a max-heap on hash, ties broken by id). */
 export class BottomK {
   private readonly hashes: Array<number> = []
@@ -57,7 +60,7 @@ export class BottomK {
     const hash = sampleHash(id, this.seed)
     if (this.ids.length < this.k) {
       this.hashes.push(hash)
-      this.ids.push(id)
+      this.ids.push(ownString(id))
       let i = this.ids.length - 1
       while (i > 0) {
         const parent = (i - 1) >> 1
@@ -71,7 +74,7 @@ export class BottomK {
     if (hash > top || (hash === top && id >= this.ids[0]!)) return { accepted: false }
     const evicted = this.ids[0]!
     this.hashes[0] = hash
-    this.ids[0] = id
+    this.ids[0] = ownString(id)
     let i = 0
     for (;;) {
       const left = 2 * i + 1

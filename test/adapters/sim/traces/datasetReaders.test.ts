@@ -301,6 +301,17 @@ describe("alibaba reader", () => {
     expect(trace.ramMb).toBeUndefined()
   })
 
+  it("keeps a window, resamples, and samples containers reproducibly", async () => {
+    const window = await run(loadAlibabaTrace(alibabaDir, { from: 300, to: 900, intervalSec: 600 }))
+    expect(window.names).toEqual(["c_1", "c_2"])
+    expect(window.samples).toBe(1)
+    expect(row(window, 0)).toEqual([0.2])
+    expect(window.lifetimes).toBeUndefined()
+    const one = await run(loadAlibabaTrace(alibabaDir, { vms: 1, seed: 5 }))
+    expect(one.names.length).toBe(1)
+    expect((await run(loadAlibabaTrace(alibabaDir, { vms: 1, seed: 5 }))).names).toEqual(one.names)
+  })
+
   it("names file, line and column of a bad CPU value", async () => {
     const bad = join(root, "alibaba-bad")
     mkdirSync(bad)
@@ -344,6 +355,18 @@ describe("google reader", () => {
     expect(Array.from(trace.lifetimes!.arrival)).toEqual([0, 1])
     expect(Array.from(trace.lifetimes!.departure)).toEqual([3, 2])
     expect(trace.vmMips).toBeUndefined()
+  })
+
+  it("keeps a window in the trace's seconds, resamples, samples tasks, and refuses a missing path", async () => {
+    const window = await run(loadGoogleTrace(googleDir, { from: 900, to: 1500, intervalSec: 600 }))
+    expect(window.names).toEqual(["1-0", "2-3"])
+    expect(window.samples).toBe(1)
+    // 1-0's readings at 1050 s and 1350 s (0.04 and 0.01 of a peak of 0.08) average to 0.3125.
+    expect(row(window, 0)).toEqual([0.3125])
+    const one = await run(loadGoogleTrace(googleDir, { vms: 1, seed: 9 }))
+    expect(one.names.length).toBe(1)
+    expect((await run(loadGoogleTrace(googleDir, { vms: 1, seed: 9 }))).names).toEqual(one.names)
+    expect((await failure(loadGoogleTrace(join(root, "no-google")))).message).toMatch(/cannot list task_usage/)
   })
 
   it("names file, line and column of a bad CPU rate", async () => {

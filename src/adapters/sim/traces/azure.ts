@@ -6,15 +6,16 @@
  *   p95maxcpu,vmcategory,vmcorecountbucket,vmmemorybucket`.
  * No header in either (one is skipped if present). The readings are read first, keeping a
  * reproducible sample of the VMs seen in the window; then the VM table, for the kept VMs' sizes and
- * creation and deletion times. The shards are slices of time in order, so reading stops at the
- * first shard that starts after `--to`.
+ * creation and deletion times. The shards are slices of time in order, so a shard whose successor
+ * starts at or before `--from` is skipped, and reading stops at the first shard that starts at or
+ * after `--to`.
  */
 import { readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
 import type { Trace } from "../Trace.js"
-import { forEachLine, STOP } from "./lineStream.js"
+import { firstLine, forEachLine, STOP } from "./lineStream.js"
 import { DEFAULT_MIPS_PER_CORE, DEFAULT_READ_INTERVAL_SEC } from "./readOptions.js"
 import { fieldError, numberOf, TraceBuilder } from "./traceBuilder.js"
 
@@ -120,6 +121,10 @@ const readReadings = (
     return undefined
   })
 
+/** The time of a shard's first reading (NaN when it has none, or a header only). */
+const shardStart = (file: string): Effect.Effect<number, InputError> =>
+  Effect.map(firstLine(file), (line) => (line === undefined ? Number.NaN : numberOf(line.slice(0, line.indexOf(",")))))
+
 /** Reads the VM table for the VMs kept; every kept VM must be in it. */
 const readVmTable = (file: string, builder: TraceBuilder, mipsPerCore: number): Effect.Effect<void, InputError> =>
   forEachLine(file, (line, lineNo) => {
@@ -181,9 +186,15 @@ export const loadAzureTrace = (dir: string, settings: AzureReadSettings = {}): E
       vms: settings.vms,
       seed: settings.seed
     })
-    for (const name of readings) {
+    for (let i = 0; i < readings.length; i++) {
+      // A shard wholly before --from is skipped: the next one starts at or before it.
+      const next = readings[i + 1]
+      if (settings.from !== undefined && next !== undefined) {
+        const nextStart = yield* shardStart(join(dir, next))
+        if (nextStart <= settings.from) continue
+      }
       const firstTime = { value: Number.NaN }
-      yield* readReadings(join(dir, name), builder, settings.to, firstTime)
+      yield* readReadings(join(dir, readings[i]!), builder, settings.to, firstTime)
       if (settings.to !== undefined && firstTime.value >= settings.to) break
     }
     const tableFile = join(dir, vmTable)

@@ -92,6 +92,16 @@ describe("azure reader", () => {
     expect(first.lifetimes).toBeUndefined()
   })
 
+  it("skips the shards wholly before --from without reading them", async () => {
+    const skipped = writeAzure(join(root, "azure-skip"), azureTable, [[...shard1, "300,a,1,2,lots"], shard2])
+    const trace = await run(loadAzureTrace(skipped, { from: 3600 }))
+    // All three live from the window's start (b is created at 3600 s): ordered by id.
+    expect(trace.names).toEqual(["a", "b", "d"])
+    expect(trace.samples).toBe(12)
+    // From inside the first shard, the bad row is read and named.
+    expect((await failure(loadAzureTrace(skipped, { from: 3000 }))).field).toBe("column 5 (avgcpu)")
+  })
+
   it("samples VMs reproducibly, whatever the row order", async () => {
     const one = await run(loadAzureTrace(azureDir, { vms: 2, seed: 7 }))
     const again = await run(loadAzureTrace(azureDir, { vms: 2, seed: 7 }))

@@ -93,7 +93,7 @@ describe("azure reader", () => {
   })
 
   it("skips the shards wholly before --from without reading them", async () => {
-    const skipped = writeAzure(join(root, "azure-skip"), azureTable, [[...shard1, "300,a,1,2,lots"], shard2])
+    const skipped = writeAzure(join(root, "azure-skip"), azureTable, [[...shard1, "3300,a,1,2,lots"], shard2])
     const trace = await run(loadAzureTrace(skipped, { from: 3600 }))
     // All three live from the window's start (b is created at 3600 s): ordered by id.
     expect(trace.names).toEqual(["a", "b", "d"])

@@ -21,13 +21,40 @@ const implementation = Effect.promise(() => import("./implementation/sim.js"))
 const trace = Options.text("trace").pipe(
   Options.withPseudoName("SPEC"),
   Options.withDescription(
-    "workload: a PlanetLab day directory (one file per VM), a CSV file (vm,time,cpu_percent[,ram_mb]) " +
-      `or synthetic[:vms=N,seed=S,days=D] (the built-in seeded workload); default ${DEFAULT_TRACE}`
+    "workload: a PlanetLab day directory (one file per VM), a CSV file (vm,time,cpu_percent[,ram_mb]), " +
+      "a public data set as FORMAT:PATH (gwa:, azure:, alibaba:, google:; the format is detected when no prefix is given; " +
+      `see docs/traces.md) or synthetic[:vms=N,seed=S,days=D] (the built-in seeded workload); default ${DEFAULT_TRACE}`
   ),
   Options.optional
 )
 const vmOrder = Options.file("vm-order", { exists: "yes" }).pipe(
   Options.withDescription("file of 'index,filename' lines giving each VM's trace file (default: sorted names)"),
+  Options.optional
+)
+// Reading a public data set's trace (gwa, azure, alibaba, google): which VMs, which time, which interval.
+const vms = Options.integer("vms").pipe(
+  Options.withDescription("data sets: keep N VMs, chosen reproducibly by a hash of their ids seeded with --seed"),
+  Options.optional
+)
+const from = Options.text("from").pipe(
+  Options.withPseudoName("SECONDS|DATE"),
+  Options.withDescription(
+    "data sets: start of the time window (seconds of the trace's clock, or an ISO date with a zone for gwa)"
+  ),
+  Options.optional
+)
+const to = Options.text("to").pipe(
+  Options.withPseudoName("SECONDS|DATE"),
+  Options.withDescription("data sets: end of the time window, exclusive"),
+  Options.optional
+)
+const interval = Options.float("interval").pipe(
+  Options.withPseudoName("SECONDS"),
+  Options.withDescription("data sets: the scheduling interval; readings are averaged over each (default 300)"),
+  Options.optional
+)
+const mipsPerCore = Options.float("mips-per-core").pipe(
+  Options.withDescription("data sets: MIPS of one core, for VMs sized in cores (azure, alibaba; default 2660)"),
   Options.optional
 )
 const report = Options.file("report").pipe(
@@ -110,7 +137,10 @@ const serverGroups = Options.file("server-groups", { exists: "yes" }).pipe(
   ),
   Options.optional
 )
-const seed = Options.integer("seed").pipe(Options.withDescription("seed of random selection (rs)"), Options.optional)
+const seed = Options.integer("seed").pipe(
+  Options.withDescription("seed of random selection (rs) and of a data set's VM sample (--vms)"),
+  Options.optional
+)
 const format = Options.choice("format", ["table", "json"] as const).pipe(
   Options.withDescription("table for reading, json (snake_case keys) for tools"),
   Options.withDefault("table" as const)
@@ -159,6 +189,11 @@ export const simCommand = Command.make(
     placement,
     serverGroups,
     seed,
+    vms,
+    from,
+    to,
+    interval,
+    mipsPerCore,
     grid,
     format,
     report
@@ -176,6 +211,8 @@ export const simCommand = Command.make(
         loadTrace,
         planSimRuns,
         preloadAlgorithmRefs,
+        readOptionsFromFlags,
+        describeReadOptions,
         runConfiguration,
         runSimulationEffect,
         simulationOptionsFromParams,
@@ -188,14 +225,25 @@ export const simCommand = Command.make(
       const arrivalSpec = Option.getOrUndefined(options.arrivals)
       const arrivalModel = arrivalSpec === undefined ? undefined : yield* parseArrivalsSpec(arrivalSpec)
       const runs = yield* planSimRuns({ ...options, hosts: hostCount })
-      const configurationOf = (run: SimRun): RunConfiguration & { readonly hosts_file?: string } => {
-        const configuration = runConfiguration(run, Option.getOrUndefined(options.vmOrder))
-        return hostsFile === undefined ? configuration : { ...configuration, hosts_file: hostsFile }
-      }
       // A user's algorithm (MODULE#EXPORT) is loaded before any run's options are built, whatever the policy.
       yield* preloadAlgorithmRefs(
         runs.flatMap((run) => Object.values(run.params).filter((value): value is string => typeof value === "string"))
       )
+      const read = yield* readOptionsFromFlags({
+        vms: Option.getOrUndefined(options.vms),
+        seed: Option.getOrUndefined(options.seed),
+        from: Option.getOrUndefined(options.from),
+        to: Option.getOrUndefined(options.to),
+        intervalSec: Option.getOrUndefined(options.interval),
+        mipsPerCore: Option.getOrUndefined(options.mipsPerCore)
+      })
+      // A run's configuration names how its data set was read, when it was sampled or windowed.
+      const readWords = describeReadOptions(read)
+      const configurationOf = (run: SimRun): RunConfiguration & { readonly hosts_file?: string } => {
+        const configuration = runConfiguration(run, Option.getOrUndefined(options.vmOrder))
+        const read = readWords === "" ? configuration : { ...configuration, trace: `${configuration.trace} (${readWords})` }
+        return hostsFile === undefined ? read : { ...read, hosts_file: hostsFile }
+      }
       // Every trace loaded and every run's options checked before the first simulation starts.
       const traces = new Map<string, Trace>()
       for (const run of runs) {
@@ -205,7 +253,8 @@ export const simCommand = Command.make(
           yield* loadTrace(run.trace, {
             planetLab: loadPlanetLab,
             vmOrder: Option.getOrUndefined(options.vmOrder),
-            arrivals: arrivalModel
+            arrivals: arrivalModel,
+            read
           })
         )
       }

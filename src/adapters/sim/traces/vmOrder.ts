@@ -89,14 +89,29 @@ export const applyVmOrder = (trace: Trace, order: ReadonlyArray<string>): Trace 
   const { samples } = trace
   const cpu = new Float64Array(order.length * samples)
   const ramMb = trace.ramMb === undefined ? undefined : new Float64Array(order.length)
+  const vmMips = trace.vmMips === undefined ? undefined : new Float64Array(order.length)
+  const lifetimes =
+    trace.lifetimes === undefined
+      ? undefined
+      : { arrival: new Int32Array(order.length), departure: new Int32Array(order.length) }
   order.forEach((name, v) => {
     const from = position.get(name)
     if (from === undefined) throw new RangeError(`VM '${name}' is not in the trace`)
     cpu.set(trace.cpu.subarray(from * samples, (from + 1) * samples), v * samples)
     if (ramMb !== undefined && trace.ramMb !== undefined) ramMb[v] = trace.ramMb[from] ?? 0
+    if (vmMips !== undefined && trace.vmMips !== undefined) vmMips[v] = trace.vmMips[from] ?? 0
+    if (lifetimes !== undefined && trace.lifetimes !== undefined) {
+      lifetimes.arrival[v] = trace.lifetimes.arrival[from] ?? 0
+      lifetimes.departure[v] = trace.lifetimes.departure[from] ?? samples
+    }
   })
-  const names = [...order]
-  return ramMb === undefined
-    ? { names, intervalSec: trace.intervalSec, samples, cpu }
-    : { names, intervalSec: trace.intervalSec, samples, cpu, ramMb }
+  return {
+    names: [...order],
+    intervalSec: trace.intervalSec,
+    samples,
+    cpu,
+    ...(ramMb === undefined ? {} : { ramMb }),
+    ...(vmMips === undefined ? {} : { vmMips }),
+    ...(lifetimes === undefined ? {} : { lifetimes })
+  }
 }

@@ -8,5 +8,6 @@ export { simulationOptionsFromParams } from "../../../adapters/sim/simulationPar
 export { loadTrace } from "../../../adapters/sim/traces/loadTrace.js"
 export { loadPlanetLab } from "../../../adapters/sim/traces/planetLab.js"
 export { parseArrivalsSpec } from "../../../adapters/sim/traces/syntheticArrivals.js"
+export { describeReadOptions, readOptionsFromFlags } from "../../../adapters/sim/traces/readOptions.js"
 export { preloadAlgorithmRefs } from "../../../algorithms/catalogue/preload.js"
 export { describeRunConfiguration, planSimRuns, runConfiguration } from "../simRuns.js"

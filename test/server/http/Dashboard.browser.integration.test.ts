@@ -8,13 +8,14 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Schema } from "effect"
-import { type BrowserContext, chromium } from "playwright-core"
+import type { BrowserContext } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { HostView, PlanView, VmMigrationView, VmView } from "../../../src/server/http/Api.js"
 import { testSecret } from "../../support/globalManager.js"
 import { describeWithRequirement, serverEnv } from "../../support/requirement.js"
 import { recommendingSimServeArgs, type ServedCli, startServedCli } from "../../support/servedCli.js"
 import { call, decode } from "../../support/signedCall.js"
+import { launchTestBrowser } from "../../support/testBrowser.js"
 
 const env = serverEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
 const token = "browser-test-dashboard-token"
@@ -33,20 +34,7 @@ describeWithRequirement("dashboard in a browser, on neat serve --mode sim", env,
       NEAT_REQUEST_SIGNING_SECRET: testSecret,
       NEAT_DASHBOARD_TOKEN: token
     })
-    context = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: values.NEAT_TEST_CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 1000 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync"
-      ]
-    })
+    context = await launchTestBrowser(join(dir, "profile"), values.NEAT_TEST_CHROMIUM, { width: 1280, height: 1000 })
   }, 60_000)
 
   afterAll(async () => {

@@ -11,13 +11,14 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Schema } from "effect"
-import { type BrowserContext, chromium, type Page } from "playwright-core"
+import type { BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { HostView, VmView } from "../../../src/server/http/Api.js"
 import { testSecret } from "../../support/globalManager.js"
 import { describeWithRequirement, serverEnv } from "../../support/requirement.js"
 import { type ServedCli, startServedCli } from "../../support/servedCli.js"
 import { call, decode } from "../../support/signedCall.js"
+import { launchTestBrowser } from "../../support/testBrowser.js"
 
 const env = serverEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
 const token = "browser-scale-test-dashboard-token"
@@ -64,20 +65,7 @@ describeWithRequirement(`dashboard of ${hostCount} hosts in a browser`, env, (va
       },
       120_000
     )
-    context = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: values.NEAT_TEST_CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync"
-      ]
-    })
+    context = await launchTestBrowser(join(dir, "profile"), values.NEAT_TEST_CHROMIUM, { width: 1400, height: 1000 })
   }, 180_000)
 
   afterAll(async () => {

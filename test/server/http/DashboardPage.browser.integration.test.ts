@@ -10,10 +10,11 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { gzipSync } from "node:zlib"
-import { type BrowserContext, chromium, type Page } from "playwright-core"
+import type { BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { dashboardPage } from "../../../src/server/http/DashboardPage.js"
 import { describeWithRequirement, serverEnv } from "../../support/requirement.js"
+import { launchTestBrowser } from "../../support/testBrowser.js"
 
 const env = serverEnv(["NEAT_TEST_CHROMIUM"], "the dashboard's browser test needs chromium (.ci/services/chromium.sh)")
 const origin = "http://127.0.0.1:9"
@@ -139,12 +140,7 @@ describeWithRequirement("the dashboard's page fed a state of 10 000 hosts", env,
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "neat-dashboard-page-"))
-    context = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: values.NEAT_TEST_CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-    })
+    context = await launchTestBrowser(join(dir, "profile"), values.NEAT_TEST_CHROMIUM, { width: 1400, height: 1000 })
     await context.route(`${origin}/**`, async (route) => {
       const request = route.request()
       const path = new URL(request.url()).pathname

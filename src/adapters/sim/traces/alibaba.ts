@@ -16,7 +16,7 @@ import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
 import type { Trace } from "../Trace.js"
 import { forEachLine } from "./lineStream.js"
-import { DEFAULT_MIPS_PER_CORE, DEFAULT_READ_INTERVAL_SEC } from "./readOptions.js"
+import { DEFAULT_MIPS_PER_CORE } from "./readOptions.js"
 import { fieldError, numberOf, TraceBuilder } from "./traceBuilder.js"
 
 export interface AlibabaReadSettings {
@@ -123,14 +123,7 @@ export const loadAlibabaTrace = (dir: string, settings: AlibabaReadSettings = {}
     const meta = alibabaFile(names, "container_meta")
     if (meta === undefined)
       return yield* new InputError({ file: dir, message: "no container_meta.csv or container_meta.csv.gz" })
-    const builder = new TraceBuilder({
-      source: dir,
-      intervalSec: settings.intervalSec ?? DEFAULT_READ_INTERVAL_SEC,
-      from: settings.from,
-      to: settings.to,
-      vms: settings.vms,
-      seed: settings.seed
-    })
+    const builder = new TraceBuilder({ ...settings, source: dir })
     yield* readUsage(join(dir, usage), builder)
     const metaFile = join(dir, meta)
     yield* readMeta(metaFile, builder, settings.mipsPerCore ?? DEFAULT_MIPS_PER_CORE)

@@ -16,7 +16,7 @@ import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
 import type { Trace } from "../Trace.js"
 import { firstLine, forEachLine, STOP } from "./lineStream.js"
-import { DEFAULT_MIPS_PER_CORE, DEFAULT_READ_INTERVAL_SEC } from "./readOptions.js"
+import { DEFAULT_MIPS_PER_CORE } from "./readOptions.js"
 import { fieldError, numberOf, TraceBuilder } from "./traceBuilder.js"
 
 export interface AzureReadSettings {
@@ -178,14 +178,7 @@ export const loadAzureTrace = (dir: string, settings: AzureReadSettings = {}): E
     if (vmTable === undefined) return yield* new InputError({ file: dir, message: "no vmtable.csv or vmtable.csv.gz" })
     if (readings.length === 0)
       return yield* new InputError({ file: dir, message: "no vm_cpu_readings-file-N-of-M.csv[.gz] file" })
-    const builder = new TraceBuilder({
-      source: dir,
-      intervalSec: settings.intervalSec ?? DEFAULT_READ_INTERVAL_SEC,
-      from: settings.from,
-      to: settings.to,
-      vms: settings.vms,
-      seed: settings.seed
-    })
+    const builder = new TraceBuilder({ ...settings, source: dir })
     for (let i = 0; i < readings.length; i++) {
       // A shard wholly before --from is skipped: the next one starts at or before it.
       const next = readings[i + 1]

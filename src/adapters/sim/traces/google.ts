@@ -19,7 +19,6 @@ import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
 import type { Trace } from "../Trace.js"
 import { forEachLine } from "./lineStream.js"
-import { DEFAULT_READ_INTERVAL_SEC } from "./readOptions.js"
 import { fieldError, numberOf, TraceBuilder } from "./traceBuilder.js"
 
 export interface GoogleReadSettings {
@@ -102,14 +101,7 @@ export const loadGoogleTrace = (path: string, settings: GoogleReadSettings = {})
   Effect.gen(function* () {
     const parts = yield* googleParts(path)
     if (parts.length === 0) return yield* new InputError({ file: path, message: "no task_usage part-*.csv[.gz] file" })
-    const builder = new TraceBuilder({
-      source: path,
-      intervalSec: settings.intervalSec ?? DEFAULT_READ_INTERVAL_SEC,
-      from: settings.from,
-      to: settings.to,
-      vms: settings.vms,
-      seed: settings.seed
-    })
+    const builder = new TraceBuilder({ ...settings, source: path })
     for (const part of parts) yield* readPart(part, builder)
     // A task that never used any CPU has a peak of 0: it reads as idle.
     for (const id of builder.keptIds) {

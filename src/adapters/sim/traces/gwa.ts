@@ -12,7 +12,6 @@ import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
 import type { Trace } from "../Trace.js"
 import { forEachLine } from "./lineStream.js"
-import { DEFAULT_READ_INTERVAL_SEC } from "./readOptions.js"
 import { fieldError, numberOf, TraceBuilder } from "./traceBuilder.js"
 import { sampleIds } from "./vmSample.js"
 
@@ -129,7 +128,7 @@ export const loadGwaTrace = (path: string, settings: GwaReadSettings = {}): Effe
     // The sample is decided up front; the builder keeps every VM it is given.
     const builder = new TraceBuilder({
       source: path,
-      intervalSec: settings.intervalSec ?? DEFAULT_READ_INTERVAL_SEC,
+      intervalSec: settings.intervalSec,
       from: settings.from,
       to: settings.to
     })

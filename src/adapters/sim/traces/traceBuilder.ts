@@ -9,6 +9,7 @@
  */
 import { InputError } from "../../../core/errors.js"
 import type { Trace } from "../Trace.js"
+import { DEFAULT_READ_INTERVAL_SEC } from "./readOptions.js"
 import { BottomK, ownString } from "./vmSample.js"
 
 /** Typed arrays above this many elements are refused up front rather than failing deep in V8. */
@@ -42,7 +43,8 @@ export class VmSeries {
 export interface TraceBuilderSettings {
   /** Names the input in errors (a file or directory). */
   readonly source: string
-  readonly intervalSec: number
+  /** Seconds a sample averages; 300 (the data sets' own period) when undefined. */
+  readonly intervalSec?: number | undefined
   /** The window in the data set's seconds: [from, to). */
   readonly from?: number | undefined
   readonly to?: number | undefined
@@ -65,7 +67,7 @@ export class TraceBuilder {
   readings = 0
 
   constructor(private readonly settings: TraceBuilderSettings) {
-    this.interval = settings.intervalSec
+    this.interval = settings.intervalSec ?? DEFAULT_READ_INTERVAL_SEC
     this.origin = settings.from ?? 0
     this.from = settings.from ?? Number.NEGATIVE_INFINITY
     this.to = settings.to ?? Number.POSITIVE_INFINITY

@@ -45,13 +45,20 @@ const scratch = (hostCount: number): { readonly values: Float64Array; readonly h
   return { values: scratchValues, hosts: scratchHosts }
 }
 
-/** The free capacities of a set of columns under one pair of thresholds, and the most free CPU. */
+/**
+ * The free capacities of a set of columns under one pair of thresholds, the most free CPU and,
+ * once a placement gets past the first check, the rows in key order (`sortedRows`, with each one's
+ * free CPU in `sortedCpu`): the columns serve every request of a round, so a VM's host is found by
+ * a binary search instead of a pass over all rows.
+ */
 interface FreeColumns {
   readonly cpuThreshold: number
   readonly ramThreshold: number
   readonly cpu: Float64Array
   readonly ram: Float64Array
   readonly maxCpu: number
+  sortedRows: Int32Array | undefined
+  sortedCpu: Float64Array | undefined
 }
 
 const freeByColumns = new WeakMap<PlacementColumns, FreeColumns>()
@@ -71,9 +78,50 @@ const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns)
     ram[r] = Math.trunc(params.ram_threshold * columns.ramMb[r]! - columns.ramUsedMb[r]!)
     if (cpu[r]! > maxCpu) maxCpu = cpu[r]!
   }
-  const free = { cpuThreshold: params.cpu_threshold, ramThreshold: params.ram_threshold, cpu, ram, maxCpu }
+  const free: FreeColumns = {
+    cpuThreshold: params.cpu_threshold,
+    ramThreshold: params.ram_threshold,
+    cpu,
+    ram,
+    maxCpu,
+    sortedRows: undefined,
+    sortedCpu: undefined
+  }
   freeByColumns.set(columns, free)
   return free
+}
+
+/** Sorts the rows of `free` by (free CPU, free RAM, name, row): the order `before` compares in. */
+const sortRows = (free: FreeColumns, hosts: ReadonlyArray<{ readonly name: string }>): Int32Array => {
+  const count = free.cpu.length
+  const rows = new Int32Array(count)
+  for (let r = 0; r < count; r++) rows[r] = r
+  const cpu = free.cpu
+  const ram = free.ram
+  rows.sort((a, b) => {
+    const byCpu = cpu[a]! - cpu[b]!
+    if (byCpu !== 0) return byCpu
+    const byRam = ram[a]! - ram[b]!
+    if (byRam !== 0) return byRam
+    return compareCodePoints(hosts[a]!.name, hosts[b]!.name) || a - b
+  })
+  const sortedCpu = new Float64Array(count)
+  for (let p = 0; p < count; p++) sortedCpu[p] = cpu[rows[p]!]!
+  free.sortedRows = rows
+  free.sortedCpu = sortedCpu
+  return rows
+}
+
+/** The first position in `sortedCpu` (ascending) whose value is at least `cpu`. */
+const firstAtLeast = (sortedCpu: Float64Array, cpu: number): number => {
+  let low = 0
+  let high = sortedCpu.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (sortedCpu[middle]! >= cpu) high = middle
+    else low = middle + 1
+  }
+  return low
 }
 
 let scratchTaken = new Uint8Array(0)
@@ -88,8 +136,9 @@ const takenFlags = (rows: number): Uint8Array => {
  * Best fit decreasing over active hosts given as columns (no host to wake), VMs in `vmOrder`:
  * the keys are the free capacities kept with the columns; a row that has taken a VM is flagged
  * and its remaining capacity kept in scratch space, so a request copies nothing per host. The
- * same comparisons as the general procedure below, on rows instead of positions in `hosts` (the
- * row left out is skipped; the rows keep the hosts' order).
+ * same choices as the general procedure below, on rows instead of positions in `hosts` (the row
+ * left out is skipped; the rows keep the hosts' order); the rows that took nothing are searched in
+ * key order (sorted once per columns), so a VM costs a binary search rather than a pass over them.
  */
 const placeOnColumns = (
   params: BestFitDecreasingParams,
@@ -116,6 +165,8 @@ const placeOnColumns = (
     const byName = compareCodePoints(hosts[a]!.name, hosts[b]!.name)
     return byName !== 0 ? byName < 0 : a < b
   }
+  const sortedRows = key.sortedRows ?? sortRows(key, hosts)
+  const sortedCpu = key.sortedCpu!
   const buffers = scratch(rows)
   const freeCpu = buffers.values.subarray(0, rows)
   const freeRam = buffers.values.subarray(rows, 2 * rows)
@@ -127,11 +178,18 @@ const placeOnColumns = (
       const v = vmOrder[k]!
       const cpu = vmCpu[v]!
       const ram = vms[v]!.ramMb
+      // The rows that took no VM yet offer their keys: the first in key order with room is the
+      // smallest key that fits. The rows that took one (a few) are compared with it one by one.
       let target = -1
-      for (let r = 0; r < rows; r++) {
-        if (r === skip) continue
-        const fits = taken[r] === 0 ? keyCpu[r]! >= cpu && keyRam[r]! >= ram : freeCpu[r]! >= cpu && freeRam[r]! >= ram
-        if (fits && (target < 0 || before(r, target))) target = r
+      for (let p = firstAtLeast(sortedCpu, cpu); p < rows; p++) {
+        const r = sortedRows[p]!
+        if (r === skip || taken[r] === 1 || !(keyRam[r]! >= ram)) continue
+        target = r
+        break
+      }
+      for (let i = 0; i < takenRows.length; i++) {
+        const r = takenRows[i]!
+        if (freeCpu[r]! >= cpu && freeRam[r]! >= ram && (target < 0 || before(r, target))) target = r
       }
       if (target < 0) return undefined
       if (taken[target] === 0) {

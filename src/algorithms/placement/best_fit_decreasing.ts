@@ -47,9 +47,9 @@ const scratch = (hostCount: number): { readonly values: Float64Array; readonly h
 
 /**
  * The free capacities of a set of columns under one pair of thresholds, the most free CPU and,
- * once a placement gets past the first check, the rows in key order (`sortedRows`, with each one's
- * free CPU in `sortedCpu`): the columns serve every request of a round, so a VM's host is found by
- * a binary search instead of a pass over all rows.
+ * once enough placements have got past the first check (`searches`), the rows in key order: the
+ * columns serve every request of a round, so a VM's host is then found by a search instead of a
+ * pass over all rows.
  */
 interface FreeColumns {
   readonly cpuThreshold: number
@@ -57,11 +57,29 @@ interface FreeColumns {
   readonly cpu: Float64Array
   readonly ram: Float64Array
   readonly maxCpu: number
-  sortedRows: Int32Array | undefined
-  sortedCpu: Float64Array | undefined
+  searches: number
+  order: KeyOrder | undefined
+}
+
+/**
+ * Rows sorted by (free CPU, free RAM, name, row), the order `before` compares in, with each
+ * one's free CPU in `cpu` and its position in `position`; `tree` is a max-tree over the positions'
+ * free RAM (leaf p at `leaves + p`), so the first position from a given one with room for a VM's
+ * memory is found in logarithmic time. A row left out or already holding a VM has its leaf lowered
+ * to −∞ while a placement runs.
+ */
+interface KeyOrder {
+  readonly rows: Int32Array
+  readonly cpu: Float64Array
+  readonly position: Int32Array
+  readonly tree: Float64Array
+  readonly leaves: number
 }
 
 const freeByColumns = new WeakMap<PlacementColumns, FreeColumns>()
+
+/** Placements on one set of columns past the first check before their rows are sorted (about log₂ of the rows' sort). */
+const searchesBeforeSorting = 8
 
 /** The columns' free capacities as the pass below computes them, kept while the columns live. */
 const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns): FreeColumns => {
@@ -84,44 +102,86 @@ const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns)
     cpu,
     ram,
     maxCpu,
-    sortedRows: undefined,
-    sortedCpu: undefined
+    searches: 0,
+    order: undefined
   }
   freeByColumns.set(columns, free)
   return free
 }
 
-/** Sorts the rows of `free` by (free CPU, free RAM, name, row): the order `before` compares in. */
-const sortRows = (free: FreeColumns, hosts: ReadonlyArray<{ readonly name: string }>): Int32Array => {
+/** Sorts the rows of `free` into their key order and builds the tree over their free RAM. */
+const keyOrder = (free: FreeColumns, hosts: ReadonlyArray<{ readonly name: string }>): KeyOrder => {
   const count = free.cpu.length
   const rows = new Int32Array(count)
   for (let r = 0; r < count; r++) rows[r] = r
   const cpu = free.cpu
   const ram = free.ram
-  rows.sort((a, b) => {
-    const byCpu = cpu[a]! - cpu[b]!
-    if (byCpu !== 0) return byCpu
-    const byRam = ram[a]! - ram[b]!
-    if (byRam !== 0) return byRam
-    return compareCodePoints(hosts[a]!.name, hosts[b]!.name) || a - b
-  })
+  // By the numbers first (a typed sort), then each run of equal numbers by name.
+  rows.sort((a, b) => cpu[a]! - cpu[b]! || ram[a]! - ram[b]! || a - b)
+  for (let start = 0; start < count; ) {
+    let end = start + 1
+    const first = rows[start]!
+    while (end < count && cpu[rows[end]!] === cpu[first] && ram[rows[end]!] === ram[first]) end++
+    if (end - start > 1) {
+      rows.subarray(start, end).sort((a, b) => compareCodePoints(hosts[a]!.name, hosts[b]!.name) || a - b)
+    }
+    start = end
+  }
+  let leaves = 1
+  while (leaves < count) leaves *= 2
   const sortedCpu = new Float64Array(count)
-  for (let p = 0; p < count; p++) sortedCpu[p] = cpu[rows[p]!]!
-  free.sortedRows = rows
-  free.sortedCpu = sortedCpu
-  return rows
+  const position = new Int32Array(count)
+  const tree = new Float64Array(2 * leaves).fill(Number.NEGATIVE_INFINITY)
+  for (let p = 0; p < count; p++) {
+    const r = rows[p]!
+    sortedCpu[p] = cpu[r]!
+    position[r] = p
+    tree[leaves + p] = ram[r]!
+  }
+  for (let node = leaves - 1; node >= 1; node--) tree[node] = Math.max(tree[2 * node]!, tree[2 * node + 1]!)
+  const order = { rows, cpu: sortedCpu, position, tree, leaves }
+  free.order = order
+  return order
 }
 
-/** The first position in `sortedCpu` (ascending) whose value is at least `cpu`. */
-const firstAtLeast = (sortedCpu: Float64Array, cpu: number): number => {
+/** The first position in `sorted` (ascending) whose value is at least `cpu`. */
+const firstAtLeast = (sorted: Float64Array, cpu: number): number => {
   let low = 0
-  let high = sortedCpu.length
+  let high = sorted.length
   while (low < high) {
     const middle = (low + high) >>> 1
-    if (sortedCpu[middle]! >= cpu) high = middle
+    if (sorted[middle]! >= cpu) high = middle
     else low = middle + 1
   }
   return low
+}
+
+/** The first position from `from` whose leaf is at least `ram`, or -1. */
+const firstWithRam = (order: KeyOrder, from: number, ram: number): number => {
+  const tree = order.tree
+  if (from >= order.leaves) return -1
+  // Climb from the leaf while the rest of the current subtree lacks room, then descend.
+  let node = order.leaves + from
+  if (tree[node]! >= ram) return from
+  for (;;) {
+    // Move to the next subtree to the right: up while a right child, then across.
+    while ((node & 1) === 1) {
+      node >>= 1
+      if (node === 0) return -1
+    }
+    node++
+    if (tree[node]! >= ram) break
+  }
+  while (node < order.leaves) node = tree[2 * node]! >= ram ? 2 * node : 2 * node + 1
+  return node - order.leaves
+}
+
+/** Sets a row's leaf (its free RAM, or −∞ to leave it out) and the maxima above it. */
+const setLeaf = (order: KeyOrder, row: number, value: number): void => {
+  const tree = order.tree
+  let node = order.leaves + order.position[row]!
+  tree[node] = value
+  for (node >>= 1; node >= 1; node >>= 1) tree[node] = Math.max(tree[2 * node]!, tree[2 * node + 1]!)
 }
 
 let scratchTaken = new Uint8Array(0)
@@ -137,8 +197,9 @@ const takenFlags = (rows: number): Uint8Array => {
  * the keys are the free capacities kept with the columns; a row that has taken a VM is flagged
  * and its remaining capacity kept in scratch space, so a request copies nothing per host. The
  * same choices as the general procedure below, on rows instead of positions in `hosts` (the row
- * left out is skipped; the rows keep the hosts' order); the rows that took nothing are searched in
- * key order (sorted once per columns), so a VM costs a binary search rather than a pass over them.
+ * left out is skipped; the rows keep the hosts' order). Once the columns have served a few
+ * placements, the rows that took nothing are searched in key order (`keyOrder`, built once per
+ * columns) instead of in a pass over them all.
  */
 const placeOnColumns = (
   params: BestFitDecreasingParams,
@@ -165,31 +226,37 @@ const placeOnColumns = (
     const byName = compareCodePoints(hosts[a]!.name, hosts[b]!.name)
     return byName !== 0 ? byName < 0 : a < b
   }
-  const sortedRows = key.sortedRows ?? sortRows(key, hosts)
-  const sortedCpu = key.sortedCpu!
+  key.searches++
+  const order = key.order ?? (key.searches > searchesBeforeSorting ? keyOrder(key, hosts) : undefined)
   const buffers = scratch(rows)
   const freeCpu = buffers.values.subarray(0, rows)
   const freeRam = buffers.values.subarray(rows, 2 * rows)
   const taken = takenFlags(rows)
   const takenRows: Array<number> = []
+  if (order !== undefined && skip >= 0) setLeaf(order, skip, Number.NEGATIVE_INFINITY)
   try {
     const placed: Array<[string, string]> = []
     for (let k = 0; k < vmCount; k++) {
       const v = vmOrder[k]!
       const cpu = vmCpu[v]!
       const ram = vms[v]!.ramMb
-      // The rows that took no VM yet offer their keys: the first in key order with room is the
-      // smallest key that fits. The rows that took one (a few) are compared with it one by one.
       let target = -1
-      for (let p = firstAtLeast(sortedCpu, cpu); p < rows; p++) {
-        const r = sortedRows[p]!
-        if (r === skip || taken[r] === 1 || !(keyRam[r]! >= ram)) continue
-        target = r
-        break
-      }
-      for (let i = 0; i < takenRows.length; i++) {
-        const r = takenRows[i]!
-        if (freeCpu[r]! >= cpu && freeRam[r]! >= ram && (target < 0 || before(r, target))) target = r
+      if (order === undefined) {
+        for (let r = 0; r < rows; r++) {
+          if (r === skip) continue
+          const fits =
+            taken[r] === 0 ? keyCpu[r]! >= cpu && keyRam[r]! >= ram : freeCpu[r]! >= cpu && freeRam[r]! >= ram
+          if (fits && (target < 0 || before(r, target))) target = r
+        }
+      } else {
+        // The rows that took no VM yet offer their keys: the first in key order with room is the
+        // smallest key that fits. The rows that took one (a few) are compared with it one by one.
+        const at = firstWithRam(order, firstAtLeast(order.cpu, cpu), ram)
+        if (at >= 0) target = order.rows[at]!
+        for (let i = 0; i < takenRows.length; i++) {
+          const r = takenRows[i]!
+          if (freeCpu[r]! >= cpu && freeRam[r]! >= ram && (target < 0 || before(r, target))) target = r
+        }
       }
       if (target < 0) return undefined
       if (taken[target] === 0) {
@@ -197,6 +264,7 @@ const placeOnColumns = (
         takenRows.push(target)
         freeCpu[target] = keyCpu[target]!
         freeRam[target] = keyRam[target]!
+        if (order !== undefined) setLeaf(order, target, Number.NEGATIVE_INFINITY)
       }
       freeCpu[target] = freeCpu[target]! - cpu
       freeRam[target] = freeRam[target]! - ram
@@ -204,7 +272,11 @@ const placeOnColumns = (
     }
     return Object.fromEntries(placed)
   } finally {
-    for (const r of takenRows) taken[r] = 0
+    for (const r of takenRows) {
+      taken[r] = 0
+      if (order !== undefined) setLeaf(order, r, keyRam[r]!)
+    }
+    if (order !== undefined && skip >= 0) setLeaf(order, skip, keyRam[skip]!)
   }
 }
 

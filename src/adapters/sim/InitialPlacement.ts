@@ -100,8 +100,8 @@ export const placeInitially = (
   names?: ReadonlyArray<string>,
   groupOf?: (vm: number) => ServerGroup | undefined
 ): ConfigError | undefined => {
-  // Server groups exclude hosts per VM: their placements scan every host.
-  const view = new HostsAtStart(state, hostRamMb, detector, intervalSec, groupOf === undefined)
+  // Server groups exclude hosts per VM: their placements scan every host (first fit needs no classes).
+  const view = new HostsAtStart(state, hostRamMb, detector, intervalSec, groupOf === undefined && rule === "best-fit")
   const { availableMips, availableRam, availableBandwidth } = view
   const excluded = new Uint8Array(state.hostCount)
   const workspace = makeBestFitWorkspace(state.hostCount)

@@ -47,9 +47,9 @@ const scratch = (hostCount: number): { readonly values: Float64Array; readonly h
 
 /**
  * The free capacities of a set of columns under one pair of thresholds, the most free CPU and,
- * once enough placements have got past the first check (`searches`), the rows in key order: the
- * columns serve every request of a round, so a VM's host is then found by a search instead of a
- * pass over all rows.
+ * once the placements past the first check have scanned enough rows (`scanned`), the rows in key
+ * order: the columns serve every request of a round, so a VM's host is then found by a search
+ * instead of a pass over all rows.
  */
 interface FreeColumns {
   readonly cpuThreshold: number
@@ -57,7 +57,8 @@ interface FreeColumns {
   readonly cpu: Float64Array
   readonly ram: Float64Array
   readonly maxCpu: number
-  searches: number
+  /** Rows × VMs the placements on these columns have scanned so far. */
+  scanned: number
   order: KeyOrder | undefined
 }
 
@@ -78,8 +79,12 @@ interface KeyOrder {
 
 const freeByColumns = new WeakMap<PlacementColumns, FreeColumns>()
 
-/** Placements on one set of columns past the first check before their rows are sorted (about log₂ of the rows' sort). */
-const searchesBeforeSorting = 8
+/**
+ * The rows are sorted once the scans they spared would have cost this many times the rows ×
+ * log₂ rows of a sort: a set of columns that serves few placements (a PlanetLab day has about 60
+ * per snapshot of the cloud) is cheaper to scan than to sort.
+ */
+const sortingWork = 8
 
 /** The columns' free capacities as the pass below computes them, kept while the columns live. */
 const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns): FreeColumns => {
@@ -102,7 +107,7 @@ const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns)
     cpu,
     ram,
     maxCpu,
-    searches: 0,
+    scanned: 0,
     order: undefined
   }
   freeByColumns.set(columns, free)
@@ -226,8 +231,8 @@ const placeOnColumns = (
     const byName = compareCodePoints(hosts[a]!.name, hosts[b]!.name)
     return byName !== 0 ? byName < 0 : a < b
   }
-  key.searches++
-  const order = key.order ?? (key.searches > searchesBeforeSorting ? keyOrder(key, hosts) : undefined)
+  key.scanned += rows * vmCount
+  const order = key.order ?? (key.scanned > sortingWork * rows * Math.log2(rows + 1) ? keyOrder(key, hosts) : undefined)
   const buffers = scratch(rows)
   const freeCpu = buffers.values.subarray(0, rows)
   const freeRam = buffers.values.subarray(rows, 2 * rows)

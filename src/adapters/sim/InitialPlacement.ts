@@ -122,7 +122,8 @@ export const placeInitially = (
   lifetimes?: StartingVms
 ): ConfigError | undefined => {
   const absent = (v: number): boolean => lifetimes !== undefined && lifetimes.present[v] === 0
-  const view = new HostsAtStart(state, hostRamMb, detector, intervalSec)
+  // Server groups exclude hosts per VM: their placements scan every host (first fit needs no classes).
+  const view = new HostsAtStart(state, hostRamMb, detector, intervalSec, groupOf === undefined && rule === "best-fit")
   const { availableMips, availableRam, availableBandwidth } = view
   const excluded = new Uint8Array(state.hostCount)
   const workspace = makeBestFitWorkspace(state.hostCount)
@@ -263,12 +264,30 @@ class HostsAtStart implements BestFitHosts {
   private scoreCall = 0
   /** Per VM size, the first host first fit has not yet ruled out. */
   private readonly firstFitStart = new Map<string, number>()
+  /**
+   * Hosts that took VMs, by class: hosts of one type with the same reserved and free capacities
+   * and the same largest VM memory score alike, pass the same checks and get the same overload
+   * verdict (every input of the detector's time-0 test is the same), so among a class only its
+   * lowest-numbered host can be chosen, and best fit scores only that one (`score`), in host order
+   * among the others: the scan's choice without a pass over every host per VM.
+   */
+  private readonly classOf: Int32Array
+  private readonly classIds = new Map<string, number>()
+  private classMembers: Array<Int32Array> = []
+  private classSize: Array<number> = []
+  private readonly classCount: Array<number> = []
+  /** Classes with members, and per type the lowest host that took no VM yet. */
+  private readonly liveClasses: Array<number> = []
+  private readonly firstUnused: Int32Array
+  private readonly reps: Array<number> = []
 
   constructor(
     private readonly state: SimState,
     hostRamMb: Float64Array,
     private readonly detector: OverloadDetector | undefined,
-    intervalSec: number
+    intervalSec: number,
+    /** Score class representatives (`score`); false: every host, as when hosts are excluded. */
+    private readonly byClass = false
   ) {
     const hosts = state.hostCount
     this.availableMips = Float64Array.from(state.hostTotalMips)
@@ -281,9 +300,16 @@ class HostsAtStart implements BestFitHosts {
     let types = 0
     for (let h = 0; h < hosts; h++) types = Math.max(types, state.hostType[h]! + 1)
     this.typeSeen = new Int32Array(types)
+    this.classOf = new Int32Array(hosts).fill(-1)
+    this.firstUnused = new Int32Array(types).fill(hosts)
+    for (let h = hosts - 1; h >= 0; h--) this.firstUnused[state.hostType[h]!] = h
   }
 
   score(v: number, skip: Uint8Array, ids: Int32Array, scores: Float64Array): number {
+    if (this.byClass) {
+      const count = this.scoreClasses(v, skip, ids, scores)
+      if (count >= 0) return count
+    }
     const state = this.state
     const mips = state.vmMips[v]!
     const ram = state.vmRamMb[v]!
@@ -306,6 +332,80 @@ class HostsAtStart implements BestFitHosts {
       count++
     }
     return count
+  }
+
+  /**
+   * `score` over each type's first unused host and each class's lowest host, in host order: the
+   * hosts among which the full scan's choice lies (the others tie with one of them at a higher
+   * number and get the same verdict). -1 when a representative is excluded (the full scan decides).
+   */
+  private scoreClasses(v: number, skip: Uint8Array, ids: Int32Array, scores: Float64Array): number {
+    const state = this.state
+    const reps = this.reps
+    reps.length = 0
+    const hosts = state.hostCount
+    for (let t = 0; t < this.firstUnused.length; t++) {
+      let h = this.firstUnused[t]!
+      while (h < hosts && (this.used[h] === 1 || state.hostType[h] !== t)) h++
+      this.firstUnused[t] = h
+      if (h < hosts) reps.push(h)
+    }
+    for (let i = 0; i < this.liveClasses.length; i++) reps.push(this.lowestMember(this.liveClasses[i]!))
+    reps.sort((a, b) => a - b)
+    const mips = state.vmMips[v]!
+    const ram = state.vmRamMb[v]!
+    const bandwidth = state.vmBandwidthMbps[v]!
+    let count = 0
+    for (let i = 0; i < reps.length; i++) {
+      const h = reps[i]!
+      if (skip[h] === 1) return -1
+      if (state.hostPeMips[h]! < mips || this.availableMips[h]! < mips) continue
+      if (this.availableRam[h]! < ram || this.availableBandwidth[h]! < bandwidth) continue
+      const curve = state.hostPowerCurve[h]!
+      ids[count] = h
+      scores[count] = powerOnCurve(curve, (this.reservedMips[h]! + mips) / state.hostTotalMips[h]!) - curve[0]!
+      count++
+    }
+    return count
+  }
+
+  /** The lowest host of a class (its heap holds former members too, skipped). */
+  private lowestMember(c: number): number {
+    const heap = this.classMembers[c]!
+    while (this.classOf[heap[0]!] !== c) this.classSize[c] = popMin(heap, this.classSize[c]!)
+    return heap[0]!
+  }
+
+  /** Files a host that has just taken a VM under its new class. */
+  private classify(host: number): void {
+    const state = this.state
+    const key = `${state.hostType[host]}/${this.reservedMips[host]}/${this.availableMips[host]}/${this.availableRam[host]}/${this.availableBandwidth[host]}/${this.maxRam[host]}`
+    let c = this.classIds.get(key)
+    if (c === undefined) {
+      c = this.classMembers.length
+      this.classIds.set(key, c)
+      this.classMembers.push(new Int32Array(8))
+      this.classSize.push(0)
+      this.classCount.push(0)
+    }
+    const before = this.classOf[host]!
+    if (before === c) return
+    if (before >= 0) {
+      this.classCount[before] = this.classCount[before]! - 1
+      if (this.classCount[before] === 0) this.liveClasses.splice(this.liveClasses.indexOf(before), 1)
+    }
+    this.classOf[host] = c
+    if (this.classCount[c] === 0) this.liveClasses.push(c)
+    this.classCount[c] = this.classCount[c]! + 1
+    let heap = this.classMembers[c]!
+    const size = this.classSize[c]!
+    if (size === heap.length) {
+      const grown = new Int32Array(size * 2)
+      grown.set(heap)
+      this.classMembers[c] = grown
+      heap = grown
+    }
+    this.classSize[c] = pushMin(heap, size, host)
   }
 
   firstSuitable(v: number, skip: Uint8Array): number {
@@ -358,5 +458,36 @@ class HostsAtStart implements BestFitHosts {
     if (state.vmRamMb[v]! > this.maxRam[host]!) this.maxRam[host] = state.vmRamMb[v]!
     addToHost(state, host, v, 0)
     state.vmHost[v] = host
+    if (this.byClass) this.classify(host)
   }
+}
+
+/** Adds `value` to a binary min-heap of `size` entries; returns the new size. */
+const pushMin = (heap: Int32Array, size: number, value: number): number => {
+  let i = size
+  while (i > 0) {
+    const parent = (i - 1) >> 1
+    if (heap[parent]! <= value) break
+    heap[i] = heap[parent]!
+    i = parent
+  }
+  heap[i] = value
+  return size + 1
+}
+
+/** Removes a binary min-heap's smallest entry; returns the new size. */
+const popMin = (heap: Int32Array, size: number): number => {
+  const last = size - 1
+  const value = heap[last]!
+  let i = 0
+  for (;;) {
+    let child = 2 * i + 1
+    if (child >= last) break
+    if (child + 1 < last && heap[child + 1]! < heap[child]!) child++
+    if (heap[child]! >= value) break
+    heap[i] = heap[child]!
+    i = child
+  }
+  heap[i] = value
+  return last
 }

@@ -45,16 +45,46 @@ const scratch = (hostCount: number): { readonly values: Float64Array; readonly h
   return { values: scratchValues, hosts: scratchHosts }
 }
 
-/** The free capacities of a set of columns under one pair of thresholds, and the most free CPU. */
+/**
+ * The free capacities of a set of columns under one pair of thresholds, the most free CPU and,
+ * once the placements past the first check have scanned enough rows (`scanned`), the rows in key
+ * order: the columns serve every request of a round, so a VM's host is then found by a search
+ * instead of a pass over all rows.
+ */
 interface FreeColumns {
   readonly cpuThreshold: number
   readonly ramThreshold: number
   readonly cpu: Float64Array
   readonly ram: Float64Array
   readonly maxCpu: number
+  /** Rows × VMs the placements on these columns have scanned so far. */
+  scanned: number
+  order: KeyOrder | undefined
+}
+
+/**
+ * Rows sorted by (free CPU, free RAM, name, row), the order `before` compares in, with each
+ * one's free CPU in `cpu` and its position in `position`; `tree` is a max-tree over the positions'
+ * free RAM (leaf p at `leaves + p`), so the first position from a given one with room for a VM's
+ * memory is found in logarithmic time. A row left out or already holding a VM has its leaf lowered
+ * to −∞ while a placement runs.
+ */
+interface KeyOrder {
+  readonly rows: Int32Array
+  readonly cpu: Float64Array
+  readonly position: Int32Array
+  readonly tree: Float64Array
+  readonly leaves: number
 }
 
 const freeByColumns = new WeakMap<PlacementColumns, FreeColumns>()
+
+/**
+ * The rows are sorted once the scans they spared would have cost this many times the rows ×
+ * log₂ rows of a sort: a set of columns that serves few placements (a PlanetLab day has about 60
+ * per snapshot of the cloud) is cheaper to scan than to sort.
+ */
+const sortingWork = 8
 
 /** The columns' free capacities as the pass below computes them, kept while the columns live. */
 const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns): FreeColumns => {
@@ -71,9 +101,92 @@ const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns)
     ram[r] = Math.trunc(params.ram_threshold * columns.ramMb[r]! - columns.ramUsedMb[r]!)
     if (cpu[r]! > maxCpu) maxCpu = cpu[r]!
   }
-  const free = { cpuThreshold: params.cpu_threshold, ramThreshold: params.ram_threshold, cpu, ram, maxCpu }
+  const free: FreeColumns = {
+    cpuThreshold: params.cpu_threshold,
+    ramThreshold: params.ram_threshold,
+    cpu,
+    ram,
+    maxCpu,
+    scanned: 0,
+    order: undefined
+  }
   freeByColumns.set(columns, free)
   return free
+}
+
+/** Sorts the rows of `free` into their key order and builds the tree over their free RAM. */
+const keyOrder = (free: FreeColumns, hosts: ReadonlyArray<{ readonly name: string }>): KeyOrder => {
+  const count = free.cpu.length
+  const rows = new Int32Array(count)
+  for (let r = 0; r < count; r++) rows[r] = r
+  const cpu = free.cpu
+  const ram = free.ram
+  // By the numbers first (a typed sort), then each run of equal numbers by name.
+  rows.sort((a, b) => cpu[a]! - cpu[b]! || ram[a]! - ram[b]! || a - b)
+  for (let start = 0; start < count; ) {
+    let end = start + 1
+    const first = rows[start]!
+    while (end < count && cpu[rows[end]!] === cpu[first] && ram[rows[end]!] === ram[first]) end++
+    if (end - start > 1) {
+      rows.subarray(start, end).sort((a, b) => compareCodePoints(hosts[a]!.name, hosts[b]!.name) || a - b)
+    }
+    start = end
+  }
+  let leaves = 1
+  while (leaves < count) leaves *= 2
+  const sortedCpu = new Float64Array(count)
+  const position = new Int32Array(count)
+  const tree = new Float64Array(2 * leaves).fill(Number.NEGATIVE_INFINITY)
+  for (let p = 0; p < count; p++) {
+    const r = rows[p]!
+    sortedCpu[p] = cpu[r]!
+    position[r] = p
+    tree[leaves + p] = ram[r]!
+  }
+  for (let node = leaves - 1; node >= 1; node--) tree[node] = Math.max(tree[2 * node]!, tree[2 * node + 1]!)
+  const order = { rows, cpu: sortedCpu, position, tree, leaves }
+  free.order = order
+  return order
+}
+
+/** The first position in `sorted` (ascending) whose value is at least `cpu`. */
+const firstAtLeast = (sorted: Float64Array, cpu: number): number => {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (sorted[middle]! >= cpu) high = middle
+    else low = middle + 1
+  }
+  return low
+}
+
+/** The first position from `from` whose leaf is at least `ram`, or -1. */
+const firstWithRam = (order: KeyOrder, from: number, ram: number): number => {
+  const tree = order.tree
+  if (from >= order.leaves) return -1
+  // Climb from the leaf while the rest of the current subtree lacks room, then descend.
+  let node = order.leaves + from
+  if (tree[node]! >= ram) return from
+  for (;;) {
+    // Move to the next subtree to the right: up while a right child, then across.
+    while ((node & 1) === 1) {
+      node >>= 1
+      if (node === 0) return -1
+    }
+    node++
+    if (tree[node]! >= ram) break
+  }
+  while (node < order.leaves) node = tree[2 * node]! >= ram ? 2 * node : 2 * node + 1
+  return node - order.leaves
+}
+
+/** Sets a row's leaf (its free RAM, or −∞ to leave it out) and the maxima above it. */
+const setLeaf = (order: KeyOrder, row: number, value: number): void => {
+  const tree = order.tree
+  let node = order.leaves + order.position[row]!
+  tree[node] = value
+  for (node >>= 1; node >= 1; node >>= 1) tree[node] = Math.max(tree[2 * node]!, tree[2 * node + 1]!)
 }
 
 let scratchTaken = new Uint8Array(0)
@@ -88,8 +201,10 @@ const takenFlags = (rows: number): Uint8Array => {
  * Best fit decreasing over active hosts given as columns (no host to wake), VMs in `vmOrder`:
  * the keys are the free capacities kept with the columns; a row that has taken a VM is flagged
  * and its remaining capacity kept in scratch space, so a request copies nothing per host. The
- * same comparisons as the general procedure below, on rows instead of positions in `hosts` (the
- * row left out is skipped; the rows keep the hosts' order).
+ * same choices as the general procedure below, on rows instead of positions in `hosts` (the row
+ * left out is skipped; the rows keep the hosts' order). Once the columns have served a few
+ * placements, the rows that took nothing are searched in key order (`keyOrder`, built once per
+ * columns) instead of in a pass over them all.
  */
 const placeOnColumns = (
   params: BestFitDecreasingParams,
@@ -116,11 +231,14 @@ const placeOnColumns = (
     const byName = compareCodePoints(hosts[a]!.name, hosts[b]!.name)
     return byName !== 0 ? byName < 0 : a < b
   }
+  key.scanned += rows * vmCount
+  const order = key.order ?? (key.scanned > sortingWork * rows * Math.log2(rows + 1) ? keyOrder(key, hosts) : undefined)
   const buffers = scratch(rows)
   const freeCpu = buffers.values.subarray(0, rows)
   const freeRam = buffers.values.subarray(rows, 2 * rows)
   const taken = takenFlags(rows)
   const takenRows: Array<number> = []
+  if (order !== undefined && skip >= 0) setLeaf(order, skip, Number.NEGATIVE_INFINITY)
   try {
     const placed: Array<[string, string]> = []
     for (let k = 0; k < vmCount; k++) {
@@ -128,10 +246,22 @@ const placeOnColumns = (
       const cpu = vmCpu[v]!
       const ram = vms[v]!.ramMb
       let target = -1
-      for (let r = 0; r < rows; r++) {
-        if (r === skip) continue
-        const fits = taken[r] === 0 ? keyCpu[r]! >= cpu && keyRam[r]! >= ram : freeCpu[r]! >= cpu && freeRam[r]! >= ram
-        if (fits && (target < 0 || before(r, target))) target = r
+      if (order === undefined) {
+        for (let r = 0; r < rows; r++) {
+          if (r === skip) continue
+          const fits =
+            taken[r] === 0 ? keyCpu[r]! >= cpu && keyRam[r]! >= ram : freeCpu[r]! >= cpu && freeRam[r]! >= ram
+          if (fits && (target < 0 || before(r, target))) target = r
+        }
+      } else {
+        // The rows that took no VM yet offer their keys: the first in key order with room is the
+        // smallest key that fits. The rows that took one (a few) are compared with it one by one.
+        const at = firstWithRam(order, firstAtLeast(order.cpu, cpu), ram)
+        if (at >= 0) target = order.rows[at]!
+        for (let i = 0; i < takenRows.length; i++) {
+          const r = takenRows[i]!
+          if (freeCpu[r]! >= cpu && freeRam[r]! >= ram && (target < 0 || before(r, target))) target = r
+        }
       }
       if (target < 0) return undefined
       if (taken[target] === 0) {
@@ -139,6 +269,7 @@ const placeOnColumns = (
         takenRows.push(target)
         freeCpu[target] = keyCpu[target]!
         freeRam[target] = keyRam[target]!
+        if (order !== undefined) setLeaf(order, target, Number.NEGATIVE_INFINITY)
       }
       freeCpu[target] = freeCpu[target]! - cpu
       freeRam[target] = freeRam[target]! - ram
@@ -146,7 +277,11 @@ const placeOnColumns = (
     }
     return Object.fromEntries(placed)
   } finally {
-    for (const r of takenRows) taken[r] = 0
+    for (const r of takenRows) {
+      taken[r] = 0
+      if (order !== undefined) setLeaf(order, r, keyRam[r]!)
+    }
+    if (order !== undefined && skip >= 0) setLeaf(order, skip, keyRam[skip]!)
   }
 }
 

@@ -255,6 +255,39 @@ describe("best fit decreasing on columns", () => {
     )
   })
 
+  it("places exactly as the list once the columns have served enough requests to be searched in key order", () => {
+    const requestArb = fc.record({
+      skipAt: fc.integer({ min: -1, max: 11 }),
+      vms: fc.array(
+        fc.record({
+          cpuMhz: fc.array(fc.constantFrom(0, 250, 500, 1000, 1500), { minLength: 1, maxLength: 4 }),
+          ramMb: fc.constantFrom(512, 1024, 2048)
+        }),
+        { maxLength: 6 }
+      )
+    })
+    fc.assert(
+      fc.property(
+        paramsArb,
+        inputArb,
+        fc.array(requestArb, { minLength: 12, maxLength: 30 }),
+        (params, input, requests) => {
+          const columns = placementColumns(input.hosts)
+          for (const request of requests) {
+            const skip = request.skipAt < input.hosts.length ? request.skipAt : -1
+            const vms = request.vms.map((vm, i) => ({ uuid: `vm-${i}`, ...vm }))
+            const columnar = columnarPlacementInput(columns, skip, [], vms)
+            const listed = { hosts: input.hosts.filter((_, i) => i !== skip), inactiveHosts: [], vms }
+            expect(sortedEntries(bestFitDecreasing(params, columnar))).toEqual(
+              sortedEntries(literalBestFitDecreasing(params, listed))
+            )
+          }
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
   it("carries no columns into an input built from it", () => {
     const hosts: ReadonlyArray<PlacementHost> = [
       { name: "a", cpuMhz: 3000, cpuUsedMhz: 0, ramMb: 4096, ramUsedMb: 0 },

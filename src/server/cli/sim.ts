@@ -216,6 +216,7 @@ export const simCommand = Command.make(
         runConfiguration,
         runSimulationEffect,
         simulationOptionsFromParams,
+        withDefaultSignals,
         writeReport
       } = yield* implementation
       // --hosts: a count, or a file of the data centre's own host types.
@@ -241,7 +242,8 @@ export const simCommand = Command.make(
       const readWords = describeReadOptions(read)
       const configurationOf = (run: SimRun): RunConfiguration & { readonly hosts_file?: string } => {
         const configuration = runConfiguration(run, Option.getOrUndefined(options.vmOrder))
-        const read = readWords === "" ? configuration : { ...configuration, trace: `${configuration.trace} (${readWords})` }
+        const read =
+          readWords === "" ? configuration : { ...configuration, trace: `${configuration.trace} (${readWords})` }
         return hostsFile === undefined ? read : { ...read, hosts_file: hostsFile }
       }
       // Every trace loaded and every run's options checked before the first simulation starts.
@@ -292,7 +294,7 @@ export const simCommand = Command.make(
       const results: Array<{ run: SimRun; result: SimulationResult }> = []
       const lines: Array<string> = []
       for (const { run, options: simulation } of planned) {
-        const result = yield* runSimulationEffect(simulation)
+        const result = yield* withDefaultSignals(runSimulationEffect(simulation))
         results.push({ run, result })
         const configuration = configurationOf(run)
         const text = formatRun(run, result, options.format, several, configuration, describeRunConfiguration)

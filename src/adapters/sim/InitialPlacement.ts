@@ -359,7 +359,7 @@ class HostsAtStart implements BestFitHosts {
     for (let i = 0; i < reps.length; i++) {
       const h = reps[i]!
       if (skip[h] === 1) return -1
-      if (state.hostPeMips[h]! < mips || this.availableMips[h]! < mips) continue
+      if (!coresFit(state, v, state.hostPeMips[h]!, hostCores(state, h)) || this.availableMips[h]! < mips) continue
       if (this.availableRam[h]! < ram || this.availableBandwidth[h]! < bandwidth) continue
       const curve = state.hostPowerCurve[h]!
       ids[count] = h

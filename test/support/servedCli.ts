@@ -74,27 +74,41 @@ export const startServedCli = async (
   throw new Error(`neat ${args[0] ?? ""} was not ready within ${timeoutMs} ms:\n${text}`)
 }
 
-/**
- * Arguments of `neat serve --mode sim` as the operator tests run it: 12 synthetic VMs on 6 hosts,
- * one simulated interval every `stepSeconds`, recommend mode, 127.0.0.1 on a free port, and a
- * SQLite store in `sqliteFile`.
- */
-export const recommendingSimServeArgs = (stepSeconds: number, sqliteFile: string): Array<string> => [
+/** A simulated cloud for `neat serve --mode sim` in the tests (`simServeArgs`). */
+export interface SimServeSettings {
+  /** Seconds of real time per simulated interval. */
+  readonly stepSeconds: number
+  /** Default: 12 synthetic VMs, half a day. */
+  readonly trace?: string
+  /** Default: 6. */
+  readonly hosts?: number
+  readonly recommend?: boolean
+  /** A SQLite store; default: in memory. */
+  readonly sqliteFile?: string
+}
+
+/** Arguments of `neat serve --mode sim` on 127.0.0.1 and a free port. */
+export const simServeArgs = (settings: SimServeSettings): Array<string> => [
   "serve",
   "--mode",
   "sim",
   "--trace",
-  "synthetic:vms=12,seed=1,days=0.5",
+  settings.trace ?? "synthetic:vms=12,seed=1,days=0.5",
   "--hosts",
-  "6",
+  String(settings.hosts ?? 6),
   "--step-seconds",
-  String(stepSeconds),
-  "--control-mode",
-  "recommend",
+  String(settings.stepSeconds),
+  ...(settings.recommend === true ? ["--control-mode", "recommend"] : []),
   "--global-manager-host",
   "127.0.0.1",
   "--global-manager-port",
   "0",
-  "--sql-connection",
-  `sqlite:///${sqliteFile}`
+  ...(settings.sqliteFile === undefined ? [] : ["--sql-connection", `sqlite:///${settings.sqliteFile}`])
 ]
+
+/**
+ * Arguments of `neat serve --mode sim` as the operator tests run it: 12 synthetic VMs on 6 hosts,
+ * one simulated interval every `stepSeconds`, recommend mode, and a SQLite store in `sqliteFile`.
+ */
+export const recommendingSimServeArgs = (stepSeconds: number, sqliteFile: string): Array<string> =>
+  simServeArgs({ stepSeconds, recommend: true, sqliteFile })

@@ -12,27 +12,12 @@ import { afterAll, describe, expect, it } from "vitest"
 import type { Status } from "../../../src/server/cli/implementation/status.js"
 import { testSecret } from "../../support/globalManager.js"
 import { neat } from "../../support/neatCli.js"
-import { startServedCli } from "../../support/servedCli.js"
+import { simServeArgs, startServedCli } from "../../support/servedCli.js"
 
 const directory = mkdtempSync(join(tmpdir(), "neat-status-"))
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
-const serveArgs = (extra: ReadonlyArray<string>) => [
-  "serve",
-  "--mode",
-  "sim",
-  "--trace",
-  "synthetic:vms=12,seed=1,days=0.5",
-  "--hosts",
-  "6",
-  "--step-seconds",
-  "0.2",
-  "--global-manager-host",
-  "127.0.0.1",
-  "--global-manager-port",
-  "0",
-  ...extra
-]
+const serveArgs = (extra: ReadonlyArray<string>) => [...simServeArgs({ stepSeconds: 0.2 }), ...extra]
 
 /** Always in a blackout: a window opening every minute for an hour. */
 const always = "* * * * * 1h"

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from "vitest"
 import { HostView, VmView } from "../../../src/server/http/Api.js"
 import { testSecret } from "../../support/globalManager.js"
 import { describeWithRequirement, serverEnv } from "../../support/requirement.js"
-import { type ServedCli, startServedCli } from "../../support/servedCli.js"
+import { type ServedCli, simServeArgs, startServedCli } from "../../support/servedCli.js"
 import { call, decode } from "../../support/signedCall.js"
 import { launchTestBrowser } from "../../support/testBrowser.js"
 
@@ -27,25 +27,14 @@ const hostCount = 1000
 const stepSeconds = 30
 const maxWeightBytes = 2 * 1024 * 1024
 
-const serveArgs = (sqliteFile: string): Array<string> => [
-  "serve",
-  "--mode",
-  "sim",
-  "--trace",
-  `synthetic:vms=${Math.round(hostCount * 1.3)},seed=7,days=0.5`,
-  "--hosts",
-  String(hostCount),
-  "--step-seconds",
-  String(stepSeconds),
-  "--control-mode",
-  "recommend",
-  "--global-manager-host",
-  "127.0.0.1",
-  "--global-manager-port",
-  "0",
-  "--sql-connection",
-  `sqlite:///${sqliteFile}`
-]
+const serveArgs = (sqliteFile: string): Array<string> =>
+  simServeArgs({
+    stepSeconds,
+    trace: `synthetic:vms=${Math.round(hostCount * 1.3)},seed=7,days=0.5`,
+    hosts: hostCount,
+    recommend: true,
+    sqliteFile
+  })
 
 const range = (page: Page) => page.textContent("[data-testid=hosts-range]")
 

@@ -297,29 +297,27 @@ function confirmApproval(plan) {
   dialog.showModal();
 }
 
-// ---- windows (blackouts, maintenance, budgets), when the server sends them ----
-function cell(key, value) {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number" && /_ms$/.test(key)) return time(value);
-  if (typeof value === "boolean") return value ? "yes" : "no";
-  if (Array.isArray(value)) return value.map((v) => (typeof v === "object" ? JSON.stringify(v) : String(v))).join(", ");
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
+// ---- windows (blackouts, maintenance, the disruption budget: the server's WindowsView) ----
+function windowLine(label, kind) {
+  if (kind.windows.length === 0) return label + ": none defined";
+  const open = kind.open[0];
+  const when = open ? "open until " + time(open.end_ms) : kind.next ? "next " + time(kind.next.start_ms) : "";
+  return label + ": " + kind.windows.join("; ") + (when ? " (" + when + ")" : "");
 }
 function renderWindows() {
   const windows = state.windows;
   $("windows-section").hidden = windows === undefined;
   if (windows === undefined) return;
-  const rows = Array.isArray(windows) ? windows : Array.isArray(windows.windows) ? windows.windows : null;
-  const extra = !Array.isArray(windows) && typeof windows === "object" ? Object.entries(windows).filter(([k]) => k !== "windows") : [];
-  const parts = [];
-  if (extra.length > 0) parts.push(h("div", { class: "small" }, extra.map(([k, v]) => h("span", { class: "badge" }, k.replace(/_/g, " ") + ": " + cell(k, v))), " "));
-  if (rows && rows.length > 0) {
-    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    parts.push(h("table", {}, h("thead", {}, h("tr", {}, keys.map((k) => h("th", {}, k.replace(/_/g, " "))))),
-      h("tbody", {}, rows.map((r) => h("tr", { class: r.active ? "active" : "" }, keys.map((k) => h("td", {}, k === "active" ? h("span", { class: "badge " + (r.active ? "open" : "") }, cell(k, r[k])) : cell(k, r[k]))))))));
-  } else if (rows) parts.push(h("div", { class: "muted" }, "no window configured"));
-  $("windows").replaceChildren(...parts);
+  const budget = windows.budget;
+  const lines = [
+    windowLine("blackouts", windows.blackouts),
+    windowLine("maintenance", windows.maintenance),
+    budget ? "budget: " + budget.budget + " (" + budget.in_disruption.length + " of at most " + budget.limit + " hosts in disruption)" : "budget: no limit"
+  ];
+  $("windows").replaceChildren(
+    h("span", { class: "badge " + (windows.disruption_allowed ? "open" : "pending") }, windows.disruption_allowed ? "disruption allowed" : "disruption held"),
+    ...lines.map((line) => h("div", { class: "small" }, line))
+  );
 }
 
 // ---- errors by class ----

@@ -115,10 +115,14 @@ const state = {
     }
   ],
   windows: {
-    budget: "10%",
-    windows: [
-      { kind: "blackout", schedule: "0 9 * * 1-5", duration: "8h", active: true, next_start_ms: nowMs + 3600_000 }
-    ]
+    now_ms: nowMs,
+    disruption_allowed: false,
+    blackouts: {
+      windows: ["0 9 * * 1-5 8h"],
+      open: [{ window: "0 9 * * 1-5 8h", start_ms: nowMs - 3600_000, end_ms: nowMs + 7 * 3600_000 }]
+    },
+    maintenance: { windows: [], open: [] },
+    budget: { budget: "10%", limit: 1000, hosts: 10_000, in_disruption: [] }
   },
   policy: {
     mode: "recommend",

@@ -56,6 +56,21 @@ const describeErrorLines = (tagged: { readonly _tag: string }): string => {
       return `unknown host: ${String(error.host)}`
     case "UnknownVm":
       return `unknown VM: ${String(error.vm)}`
+    case "ServeError": {
+      // @effect/platform's listen failure: its own message is empty, the socket's error says why.
+      const raw: unknown = (tagged as { readonly cause?: unknown }).cause
+      const cause = raw instanceof Error ? raw : undefined
+      const code = (cause as { code?: unknown } | undefined)?.code
+      const hint =
+        code === "EADDRINUSE"
+          ? ": another process listens on that address (global_manager_host, global_manager_port)"
+          : code === "EADDRNOTAVAIL"
+            ? ": no interface of this machine has that address (global_manager_host)"
+            : code === "EACCES"
+              ? ": the port needs privileges (choose one above 1023)"
+              : ""
+      return `the HTTP server cannot start: ${cause?.message ?? String(raw)}${hint}`
+    }
     case "CloudActionError":
       return `${String(error.action)} ${String(error.target)} failed: ${String(error.message)}`
     default:

@@ -1,3 +1,5 @@
+import { createServer } from "node:net"
+import { HttpServerError } from "@effect/platform"
 import { describe, expect, it } from "vitest"
 import { ConfigError, describeError, InputError, UnknownHost } from "../../src/core/errors.js"
 
@@ -18,5 +20,21 @@ describe("describeError", () => {
 
   it("names the unknown host", () => {
     expect(describeError(new UnknownHost({ host: "compute9" }))).toBe("unknown host: compute9")
+  })
+
+  it("says why the HTTP server cannot listen, from the socket's own error", async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve))
+    const address = taken.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    const second = createServer()
+    const refusal = await new Promise<Error>((resolve) => {
+      second.once("error", resolve)
+      second.listen(port, "127.0.0.1")
+    })
+    taken.close()
+    expect(describeError(new HttpServerError.ServeError({ cause: refusal }))).toBe(
+      `the HTTP server cannot start: listen EADDRINUSE: address already in use 127.0.0.1:${port}: another process listens on that address (global_manager_host, global_manager_port)`
+    )
   })
 })

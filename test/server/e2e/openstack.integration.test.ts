@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeContext } from "@effect/platform-node"
-import { Effect, Fiber, Layer, Logger, LogLevel } from "effect"
+import { Cause, Effect, Exit, Fiber, HashMap, Inspectable, Layer, Logger, LogLevel, Option } from "effect"
 import { afterAll, assert, beforeAll, it } from "vitest"
 import { makeLocalManagerCommand } from "../../../src/server/cli/localManager.js"
 import { makeServeCommand } from "../../../src/server/cli/serve.js"
@@ -46,7 +46,7 @@ import {
   waitDeleted,
   waitFor
 } from "../../support/fakeCloudAdmin.js"
-import { freePort } from "../../support/localServer.js"
+import { freePort, waitForHealth } from "../../support/localServer.js"
 import { runCommandInProcess } from "../../support/neatCli.js"
 import { describeWithRequirement } from "../../support/requirement.js"
 import { expectedMagicPacket } from "../../support/wolListener.js"
@@ -72,6 +72,7 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
   const servers: Record<string, string> = {}
   const replays = new Map<string, UsageReplay>()
   const fibers: Array<Fiber.RuntimeFiber<unknown, unknown>> = []
+  const daemonNames: Array<string> = []
   let port = 0
 
   /** The servers Nova places on `host` now, as the replay's running domains. */
@@ -85,7 +86,24 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
       return found
     })
 
-  const quiet = Logger.minimumLogLevel(LogLevel.Warning)
+  /**
+   * The stack's log, kept (not printed) so that a failure can say what the daemons were doing: the
+   * newest lines, the collectors' routine lines left out.
+   */
+  const logLines: Array<string> = []
+  const keptLogger = Logger.make(({ annotations, date, logLevel, message }) => {
+    const service = Option.getOrElse(HashMap.get(annotations, "service"), () => "")
+    if (service === "collector" && logLevel.ordinal < LogLevel.Warning.ordinal) return
+    const text = Array.isArray(message)
+      ? message.map(Inspectable.toStringUnknown).join(" ")
+      : Inspectable.toStringUnknown(message)
+    logLines.push(`${date.toISOString()} ${logLevel.label} ${String(service)} ${text}`)
+    if (logLines.length > 400) logLines.splice(0, logLines.length - 400)
+  })
+  const logging = Layer.mergeAll(
+    Logger.replace(Logger.defaultLogger, keptLogger),
+    Logger.minimumLogLevel(LogLevel.Info)
+  )
 
   beforeAll(async () => {
     admin = await adminSession(credentials)
@@ -103,59 +121,81 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
       servers[name] = await bootServer(admin, { name, imageId: image, flavorId: flavor, host })
     for (const id of Object.values(servers)) await waitActive(admin, id)
 
-    port = await freePort()
     const pinned = readFileSync(values.NEAT_TEST_SSH_KNOWN_HOSTS, "utf8")
-    writeFileSync(
-      conf,
-      [
-        "[DEFAULT]",
-        `sql_connection = sqlite:///${database}`,
-        `log_directory = ${join(scratch, "log")}`,
-        `os_auth_url = ${credentials.authUrl}`,
-        `os_admin_user = ${credentials.user}`,
-        `os_admin_password = ${credentials.password}`,
-        `os_admin_tenant_name = ${credentials.project}`,
-        `os_user_domain_name = ${credentials.domain}`,
-        `os_project_domain_name = ${credentials.domain}`,
-        `compute_hosts = ${hosts.join(", ")}`,
-        "global_manager_host = 127.0.0.1",
-        `global_manager_port = ${port}`,
-        "data_collector_interval = 1",
-        "local_manager_interval = 2",
-        "data_collector_data_length = 10",
-        "compute_host_mhz_per_core = 2000",
-        `compute_user = ${sshUser}`,
-        "compute_password =",
-        `compute_ssh_key = ${values.NEAT_TEST_SSH_KEY}`,
-        `compute_known_hosts = ${join(scratch, "known_hosts")}`,
-        `compute_ssh_port = ${values.NEAT_TEST_SSH_PORT}`,
-        `compute_ssh_addresses = ${hosts.map((h) => `${h}=127.0.0.1`).join(", ")}`,
-        `sleep_command = ["touch", "${marker}"]`,
-        "suspend_verify_timeout = 30",
-        "wake_timeout = 15",
-        "wake_resends = 1",
-        "host_state_poll_interval = 0.5",
-        "migration_poll_interval = 1",
-        "wol_address = 127.0.0.1",
-        `wol_port = ${machine.listener.port}`,
-        `host_macs = ${hosts.map((h) => `${h}=${macs[h]}`).join(", ")}`,
-        "algorithm_underload_detection_factory = underload/threshold",
-        'algorithm_underload_detection_parameters = {"threshold": 0.2}',
-        "algorithm_overload_detection_factory = overload/threshold",
-        'algorithm_overload_detection_parameters = {"threshold": 0.7}',
-        "algorithm_vm_selection_factory = selection/minimum_migration_time",
-        "algorithm_vm_selection_parameters = {}",
-        "algorithm_vm_placement_factory = placement/best_fit_decreasing",
-        'algorithm_vm_placement_parameters = {"cpu_threshold": 0.8, "ram_threshold": 0.95, "last_n_vm_cpu": 2}',
-        ""
-      ].join("\n")
-    )
     writeFileSync(join(scratch, "known_hosts"), pinned)
+    const writeConf = () =>
+      writeFileSync(
+        conf,
+        [
+          "[DEFAULT]",
+          `sql_connection = sqlite:///${database}`,
+          `log_directory = ${join(scratch, "log")}`,
+          `os_auth_url = ${credentials.authUrl}`,
+          `os_admin_user = ${credentials.user}`,
+          `os_admin_password = ${credentials.password}`,
+          `os_admin_tenant_name = ${credentials.project}`,
+          `os_user_domain_name = ${credentials.domain}`,
+          `os_project_domain_name = ${credentials.domain}`,
+          `compute_hosts = ${hosts.join(", ")}`,
+          "global_manager_host = 127.0.0.1",
+          `global_manager_port = ${port}`,
+          "data_collector_interval = 1",
+          "local_manager_interval = 2",
+          "data_collector_data_length = 10",
+          "compute_host_mhz_per_core = 2000",
+          `compute_user = ${sshUser}`,
+          "compute_password =",
+          `compute_ssh_key = ${values.NEAT_TEST_SSH_KEY}`,
+          `compute_known_hosts = ${join(scratch, "known_hosts")}`,
+          `compute_ssh_port = ${values.NEAT_TEST_SSH_PORT}`,
+          `compute_ssh_addresses = ${hosts.map((h) => `${h}=127.0.0.1`).join(", ")}`,
+          `sleep_command = ["touch", "${marker}"]`,
+          "suspend_verify_timeout = 30",
+          "wake_timeout = 15",
+          "wake_resends = 1",
+          "host_state_poll_interval = 0.5",
+          "migration_poll_interval = 1",
+          "wol_address = 127.0.0.1",
+          `wol_port = ${machine.listener.port}`,
+          `host_macs = ${hosts.map((h) => `${h}=${macs[h]}`).join(", ")}`,
+          "algorithm_underload_detection_factory = underload/threshold",
+          'algorithm_underload_detection_parameters = {"threshold": 0.2}',
+          "algorithm_overload_detection_factory = overload/threshold",
+          'algorithm_overload_detection_parameters = {"threshold": 0.7}',
+          "algorithm_vm_selection_factory = selection/minimum_migration_time",
+          "algorithm_vm_selection_parameters = {}",
+          "algorithm_vm_placement_factory = placement/best_fit_decreasing",
+          'algorithm_vm_placement_parameters = {"cpu_threshold": 0.8, "ram_threshold": 0.95, "last_n_vm_cpu": 2}',
+          ""
+        ].join("\n")
+      )
 
-    const run = <A, E>(effect: Effect.Effect<A, E, never>) => {
-      fibers.push(Effect.runFork(effect.pipe(Effect.provide(quiet))))
+    const run = <A, E>(name: string, effect: Effect.Effect<A, E, never>) => {
+      daemonNames.push(name)
+      const fiber = Effect.runFork(effect.pipe(Effect.provide(logging)))
+      fibers.push(fiber)
+      return fiber
     }
-    run(runCommandInProcess(makeServeCommand(defaultWiring), ["--config", conf, "--mode", "openstack"]))
+    // The global manager first, answering before any local manager asks. A free port can be taken
+    // by another process before serve binds it (the suite opens many connections at once): then
+    // serve ends, and is started again on another port.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort()
+      writeConf()
+      const serve = run(
+        "serve",
+        runCommandInProcess(makeServeCommand(defaultWiring), ["--config", conf, "--mode", "openstack"])
+      )
+      const started = await Promise.race([
+        waitForHealth(`http://127.0.0.1:${port}`, 120_000).then(() => "listening" as const),
+        Effect.runPromise(Fiber.await(serve)).then((exit) => exit)
+      ])
+      if (started === "listening") break
+      const why = Exit.isFailure(started) ? Cause.pretty(started.cause) : "it ended"
+      if (attempt === 3) throw new Error(`serve did not start on three ports; the last time: ${why}`)
+      fibers.pop()
+      daemonNames.pop()
+    }
     const config = await Effect.runPromise(loadNeatConfig({ configFile: conf }).pipe(Effect.provide(NodeContext.layer)))
     for (const host of hosts) {
       const directory = join(scratch, host)
@@ -172,11 +212,13 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
       )
       replays.set(host, replay)
       run(
+        `collector on ${host}`,
         runCollector({ ...config, localHostName: host, localDataDirectory: directory }, { once: false }).pipe(
           Effect.provide(Layer.mergeAll(usageReplayLayer(replay), Store.layer(database), NodeContext.layer))
         )
       )
       run(
+        `local-manager on ${host}`,
         runCommandInProcess(makeLocalManagerCommand(defaultWiring), [
           "--config",
           conf,
@@ -208,20 +250,76 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
   const withStore = <A>(f: (store: Store["Type"]) => Effect.Effect<A, unknown>) =>
     Effect.runPromise(Effect.provide(Effect.flatMap(Store, f), Store.layer(database)))
 
-  it("drains the idle host through Nova, disables its service and suspends it over SSH", {
-    timeout: 180_000
-  }, async () => {
+  /** Each daemon's state: running, or how it ended (none should end before the tests do). */
+  const daemonStates = async () => {
+    const states: Array<string> = []
+    for (const [i, fiber] of fibers.entries()) {
+      const exit = await Effect.runPromise(Fiber.poll(fiber))
+      const state = Option.match(exit, {
+        onNone: () => "running",
+        onSome: (ended) => (Exit.isSuccess(ended) ? "ended" : `failed: ${Cause.pretty(ended.cause)}`)
+      })
+      states.push(`${daemonNames[i]}: ${state}`)
+    }
+    return states
+  }
+
+  /** `waitFor`, but a daemon that ended stops the wait at once. */
+  const waitForStack = <A>(what: string, timeoutMs: number, probe: () => Promise<A | undefined>) =>
+    waitFor(what, timeoutMs, async () => {
+      const ended = (await daemonStates()).filter((state) => !state.endsWith(": running"))
+      if (ended.length > 0) throw new Error(`a daemon ended while waiting for ${what}: ${ended.join("; ")}`)
+      return probe()
+    })
+
+  /** Rethrows `error` with what the stack was doing: Nova's view, Neat's store, the daemons and their log. */
+  const explained = async (error: unknown): Promise<never> => {
+    const clip = (value: unknown) => JSON.stringify(value).slice(0, 600)
+    const lines = [error instanceof Error ? error.message : String(error), "Nova:"]
+    try {
+      for (const [name, id] of Object.entries(servers)) lines.push(`  ${name}: ${clip(await serverView(admin, id))}`)
+      for (const host of hosts) lines.push(`  service ${host}: ${clip(await serviceOf(host))}`)
+    } catch (cause) {
+      lines.push(`  unavailable: ${String(cause)}`)
+    }
+    lines.push("Neat's store:")
+    try {
+      const found = await withStore((store) =>
+        Effect.all({ decisions: store.listDecisions(), attempts: store.listMigrationAttempts() })
+      )
+      for (const decision of found.decisions) lines.push(`  decision ${clip(decision)}`)
+      for (const attempt of found.attempts) lines.push(`  attempt ${clip(attempt)}`)
+    } catch (cause) {
+      lines.push(`  unavailable: ${String(cause)}`)
+    }
+    lines.push("Daemons:", ...(await daemonStates()).map((state) => `  ${state}`))
+    lines.push("Log, newest last:", ...logLines.slice(-150).map((line) => `  ${line}`))
+    const explanation = new Error(lines.join("\n"))
+    if (error instanceof Error && error.stack !== undefined)
+      explanation.stack = `${explanation.message}\n${error.stack}`
+    throw explanation
+  }
+
+  it(
+    "drains the idle host through Nova, disables its service and suspends it over SSH",
+    {
+      timeout: 180_000
+    },
+    () => drainsTheIdleHost().catch(explained)
+  )
+
+  const drainsTheIdleHost = async () => {
     const [a] = names() as [string]
     await Effect.runPromise(replays.get(sleeper)!.setSeries(servers[a]!, idle))
-    await waitFor(`${a} to leave ${sleeper}`, 120_000, async () => ((await hostOf(a)) === busy ? true : undefined))
-    await waitFor(`${sleeper} to be suspended`, 60_000, async () => {
+    await waitForStack(`${a} to leave ${sleeper}`, 120_000, async () => ((await hostOf(a)) === busy ? true : undefined))
+    await waitForStack(`${sleeper} to be suspended`, 60_000, async () => {
       const service = await serviceOf(sleeper)
       return service?.status === "disabled" && service.state === "down" ? service : undefined
     })
     assert.match((await serviceOf(sleeper))?.disabledReason ?? "", /^Neat: /)
     assert.isTrue(machine.isAsleep(), "the sleep command ran over SSH")
     // The decision is recorded once its whole plan (migrations, then the suspend) has run.
-    const stored = await waitFor("the underload decision in the store", 30_000, async () => {
+    const stored = await waitForStack("the underload decision in the store", 30_000, async () => {
       const found = await withStore((store) =>
         Effect.all({
           migrations: store.listMigrations(),
@@ -239,14 +337,26 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
     assert.strictEqual(stored.attempts.at(-1)?.result, "migrated")
     assert.strictEqual(stored.power?.state, "suspended")
     assert.isTrue(stored.decisions.some((d) => d.outcome === "done"))
-  })
+  }
 
-  it("wakes the suspended host with a magic packet when the other host overloads, and moves a VM there", {
-    timeout: 180_000
-  }, async () => {
+  it(
+    "wakes the suspended host with a magic packet when the other host overloads, and moves a VM there",
+    {
+      timeout: 180_000
+    },
+    () => wakesTheSuspendedHost().catch(explained)
+  )
+
+  const wakesTheSuspendedHost = async () => {
+    for (const name of names())
+      assert.notStrictEqual(
+        await hostOf(name),
+        sleeper,
+        `${name} is still on ${sleeper}: the drain above did not happen`
+      )
     const before = machine.listener.packets.length
     for (const id of Object.values(servers)) await Effect.runPromise(replays.get(busy)!.setSeries(id, loaded))
-    const moved = await waitFor(`a VM to move to the woken ${sleeper}`, 150_000, async () => {
+    const moved = await waitForStack(`a VM to move to the woken ${sleeper}`, 150_000, async () => {
       for (const name of names()) if ((await hostOf(name)) === sleeper) return name
       return undefined
     })
@@ -259,7 +369,7 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
     const service = await serviceOf(sleeper)
     assert.strictEqual(service?.status, "enabled")
     assert.strictEqual(service?.state, "up")
-    const stored = await waitFor("the overload decision in the store", 30_000, async () => {
+    const stored = await waitForStack("the overload decision in the store", 30_000, async () => {
       const found = await withStore((store) =>
         Effect.all({
           migrations: store.listMigrations({ vm: servers[moved] }),
@@ -272,5 +382,5 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
     assert.strictEqual(stored.migrations[0]?.host, sleeper)
     assert.strictEqual(stored.power?.state, "active")
     assert.isTrue(stored.decisions.some((d) => d.outcome === "done"))
-  })
+  }
 })

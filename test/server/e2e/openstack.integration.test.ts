@@ -303,7 +303,7 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
   it(
     "drains the idle host through Nova, disables its service and suspends it over SSH",
     {
-      timeout: 180_000
+      timeout: 270_000
     },
     () => drainsTheIdleHost().catch(explained)
   )
@@ -311,7 +311,7 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
   const drainsTheIdleHost = async () => {
     const [a] = names() as [string]
     await Effect.runPromise(replays.get(sleeper)!.setSeries(servers[a]!, idle))
-    await waitForStack(`${a} to leave ${sleeper}`, 120_000, async () => ((await hostOf(a)) === busy ? true : undefined))
+    await waitForStack(`${a} to leave ${sleeper}`, 200_000, async () => ((await hostOf(a)) === busy ? true : undefined))
     await waitForStack(`${sleeper} to be suspended`, 60_000, async () => {
       const service = await serviceOf(sleeper)
       return service?.status === "disabled" && service.state === "down" ? service : undefined
@@ -342,7 +342,7 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
   it(
     "wakes the suspended host with a magic packet when the other host overloads, and moves a VM there",
     {
-      timeout: 180_000
+      timeout: 270_000
     },
     () => wakesTheSuspendedHost().catch(explained)
   )
@@ -356,7 +356,7 @@ describeWithRequirement("the live stack consolidates the fake OpenStack (serve -
       )
     const before = machine.listener.packets.length
     for (const id of Object.values(servers)) await Effect.runPromise(replays.get(busy)!.setSeries(id, loaded))
-    const moved = await waitForStack(`a VM to move to the woken ${sleeper}`, 150_000, async () => {
+    const moved = await waitForStack(`a VM to move to the woken ${sleeper}`, 200_000, async () => {
       for (const name of names()) if ((await hostOf(name)) === sleeper) return name
       return undefined
     })

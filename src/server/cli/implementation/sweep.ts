@@ -34,7 +34,12 @@ type Parsed = {
   readonly days: Option.Option<string>
   readonly grid: Option.Option<string>
   readonly vmOrder: ReadonlyArray<string>
+  readonly hosts: Option.Option<number | string>
 }
+
+/** The grid on `--hosts` (a number of hosts, or a hosts file, read and checked when the sweep starts). */
+const withHosts = (grid: SweepGrid, hosts: Option.Option<number | string>): SweepGrid =>
+  Option.isSome(hosts) ? { ...grid, hosts: hosts.value } : grid
 
 /**
  * Loads the user algorithms the grid names (a missing module fails here, before any worker starts)
@@ -79,7 +84,7 @@ const buildGrid = (options: Parsed): Effect.Effect<SweepGrid, ConfigError | Inpu
       }
       const fromFile = yield* readGridFile(options.grid.value)
       const orders = [...(fromFile.vmOrder ?? []), ...options.vmOrder]
-      return orders.length === 0 ? fromFile : { ...fromFile, vmOrder: orders }
+      return withHosts(orders.length === 0 ? fromFile : { ...fromFile, vmOrder: orders }, options.hosts)
     }
     const parameters = yield* parseParams(options.param)
     let traces: ReadonlyArray<string> = options.trace.length > 0 ? options.trace : ["synthetic"]
@@ -94,9 +99,12 @@ const buildGrid = (options: Parsed): Effect.Effect<SweepGrid, ConfigError | Inpu
       traces = yield* expandDays(root, options.days.value)
     }
     const policies = options.policy.length > 0 ? options.policy : ["cloudsim"]
-    return options.vmOrder.length === 0
-      ? { policies, parameters, traces }
-      : { policies, parameters, traces, vmOrder: options.vmOrder }
+    return withHosts(
+      options.vmOrder.length === 0
+        ? { policies, parameters, traces }
+        : { policies, parameters, traces, vmOrder: options.vmOrder },
+      options.hosts
+    )
   })
 
 const resolveShard = (

@@ -46,6 +46,14 @@ const hosts = Options.text("hosts").pipe(
   Options.mapTryCatch(hostsValue, (error) => HelpDoc.p(error instanceof Error ? error.message : String(error))),
   Options.optional
 )
+const arrivals = Options.text("arrivals").pipe(
+  Options.withPseudoName("rate=R[,mean=H,...]"),
+  Options.withDescription(
+    "synthetic traces: VMs arriving during the run, as neat sim --arrivals takes them (a Poisson process of R VMs an hour, " +
+      "exponential or lognormal lifetimes of mean H hours); every job's"
+  ),
+  Options.optional
+)
 const days = Options.text("days").pipe(
   Options.withPseudoName("all|DAY,DAY"),
   Options.withDescription("trace days under the single --trace folder: 'all' or names, e.g. 20110303,20110306"),
@@ -132,6 +140,7 @@ const config = {
   trace,
   days,
   hosts,
+  arrivals,
   grid: gridFile,
   out,
   store,

@@ -32,6 +32,11 @@ export interface SweepGrid extends SweepBlock {
    * `resolveHostsFile`. CloudSim's 800 hosts (or the `hosts` parameter) when absent.
    */
   readonly hosts?: number | string | undefined
+  /**
+   * VMs arriving and leaving during the run (`--arrivals rate=R,...`, as `neat sim` takes it), for
+   * synthetic traces only; every VM lives the whole run when absent.
+   */
+  readonly arrivals?: string | undefined
 }
 
 /** The VM order a job's trace is numbered in (`--vm-order`), when it is not the default one. */
@@ -74,6 +79,11 @@ export interface SweepJob {
   readonly modules?: Readonly<Record<string, string>> | undefined
   /** The hosts file of the data centre; CloudSim's G4/G5 hosts (`params.hosts` of them, 800 by default) when absent. */
   readonly hostsFile?: HostsFileRef | undefined
+  /**
+   * The synthetic workload's arrivals, every setting written out (`rate=40,lifetime=exponential,mean=6`,
+   * `sweepArrivals.ts`); none (every VM there all along) when absent.
+   */
+  readonly arrivals?: string | undefined
 }
 
 /**

@@ -40,6 +40,8 @@ type SweepResultsTable = { [column in MetricColumn]: number | null } & {
   vm_order: string | null
   /** `{"file","sha256","hosts"}` as JSON, or NULL for CloudSim's G4/G5 hosts (`hosts` of them). */
   hosts_file: string | null
+  /** The synthetic arrivals, every setting written out (`rate=40,lifetime=exponential,mean=24`), or NULL for none. */
+  arrivals: string | null
   /** The run's sampled timeline as JSON (`{"timeSec","activeHosts","powerW","migrations"}`), or NULL. */
   timeline: string | null
   finished_at: string
@@ -156,7 +158,8 @@ const rowResult = (row: SweepResultsTable): SweepResult => {
     job: {
       ...job,
       ...(vmOrder === undefined ? {} : { vmOrder }),
-      ...(hostsFile === undefined ? {} : { hostsFile })
+      ...(hostsFile === undefined ? {} : { hostsFile }),
+      ...(row.arrivals === null || row.arrivals === undefined ? {} : { arrivals: row.arrivals })
     },
     ...rowOutcome(row)
   }
@@ -205,6 +208,7 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
             job.hostsFile === undefined
               ? null
               : JSON.stringify({ file: job.hostsFile.file, sha256: job.hostsFile.sha256, hosts: job.hostsFile.hosts }),
+          arrivals: job.arrivals ?? null,
           timeline: storedTimeline(timeline),
           finished_at: new Date().toISOString(),
           ...metricCells(metrics)
@@ -283,6 +287,7 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
         .addColumn("trace", "text", (column) => column.notNull())
         .addColumn("vm_order", "text")
         .addColumn("hosts_file", "text")
+        .addColumn("arrivals", "text")
         .addColumn("timeline", "text")
       for (const [, column] of [...METRIC_COLUMNS, ...OPTIONAL_METRIC_COLUMNS]) {
         table = table.addColumn(column, "double precision")
@@ -297,13 +302,14 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
         .addColumn("computed_at", "text", (column) => column.notNull())
         .addColumn("statistics", "text", (column) => column.notNull())
         .execute()
-      // Stores made before VM orders, timelines, hosts files and refused VMs were recorded lack those
+      // Stores made before VM orders, timelines, hosts files, arrivals and refused VMs were recorded lack those
       // columns: they are added, and the rows already there have no value in them (NULL).
       const scoped = schema === undefined ? db : db.withSchema(schema)
       const added = [
         ["vm_order", "text"],
         ["timeline", "text"],
         ["hosts_file", "text"],
+        ["arrivals", "text"],
         ...OPTIONAL_METRIC_COLUMNS.map(([, column]) => [column, "double precision"] as const)
       ] as const
       for (const [column, type] of added) {

@@ -14,7 +14,8 @@ export const jobKey = (
   trace: string,
   vmOrder?: Pick<VmOrderRef, "sha256"> | undefined,
   modules?: Readonly<Record<string, string>> | undefined,
-  hostsFile?: Pick<HostsFileRef, "sha256"> | undefined
+  hostsFile?: Pick<HostsFileRef, "sha256"> | undefined,
+  arrivals?: string | undefined
 ): string => {
   const sorted = Object.keys(params)
     .sort()
@@ -28,6 +29,7 @@ export const jobKey = (
         .map((ref) => [ref, modules[ref]])
     )
   if (hostsFile !== undefined) identity.push({ hosts_file: hostsFile.sha256 })
+  if (arrivals !== undefined) identity.push({ arrivals })
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 20)
 }
 
@@ -71,14 +73,16 @@ export const gridParameterNames = (grid: SweepGrid): ReadonlyArray<string> => [
  * Every combination, traces outermost, then the blocks (the grid's own, then `also`), then
  * policies, then parameters in the order given (the last one varying fastest). The same grid
  * always gives the same list, keys and indices. `vmOrders` gives the VM order of some traces;
- * `hostsFile` the data centre of every job when the grid's `hosts` is a file; a number of hosts
- * there is the `hosts` parameter of the jobs that name none, as `neat sim --hosts` is.
+ * `hostsFile` the data centre of every job when the grid's `hosts` is a file (a number of hosts
+ * there is the `hosts` parameter of the jobs that name none, as `neat sim --hosts` is);
+ * `arrivals` the synthetic arrivals of every job, every setting written out.
  */
 export const expandGrid = (
   grid: SweepGrid,
   vmOrders?: ReadonlyMap<string, VmOrderRef> | undefined,
-  hostsFile?: HostsFileRef | undefined
+  resolved: { readonly hostsFile?: HostsFileRef | undefined; readonly arrivals?: string | undefined } = {}
 ): ReadonlyArray<SweepJob> => {
+  const { hostsFile, arrivals } = resolved
   const hostCount = typeof grid.hosts === "number" ? grid.hosts : undefined
   const blocks = gridBlocks(grid).map((block) => ({
     policies: block.policies,
@@ -93,7 +97,7 @@ export const expandGrid = (
       for (const policy of block.policies) {
         for (const params of block.combinations) {
           const modules = modulesOf(grid.modules, params)
-          const key = jobKey(policy, params, trace, vmOrder, modules, hostsFile)
+          const key = jobKey(policy, params, trace, vmOrder, modules, hostsFile, arrivals)
           jobs.push({
             key,
             index: jobs.length,
@@ -102,7 +106,8 @@ export const expandGrid = (
             trace,
             ...(vmOrder === undefined ? {} : { vmOrder }),
             ...(modules === undefined ? {} : { modules }),
-            ...(hostsFile === undefined ? {} : { hostsFile })
+            ...(hostsFile === undefined ? {} : { hostsFile }),
+            ...(arrivals === undefined ? {} : { arrivals })
           })
         }
       }

@@ -13,7 +13,7 @@ const csvNumber = (value: number): string => (Number.isFinite(value) ? String(va
 /**
  * CSV with a header: key, index, policy, trace, vm_order (`FILE sha256:HEX`, empty for the default
  * order), hosts_file (`FILE sha256:HEX`, empty for CloudSim's G4/G5 hosts, as many as the `hosts`
- * column says), the grid's parameters, then every metric (snake_case), `vms_refused` last (empty
+ * column says), arrivals (the synthetic arrivals written out, empty for none), the grid's parameters, then every metric (snake_case), `vms_refused` last (empty
  * for runs whose VMs do not come and go).
  */
 export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult>): string => {
@@ -25,6 +25,7 @@ export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult
     "trace",
     "vm_order",
     "hosts_file",
+    "arrivals",
     ...parameters,
     ...METRIC_COLUMNS.map(([, column]) => column),
     ...OPTIONAL_METRIC_COLUMNS.map(([, column]) => column)
@@ -37,6 +38,7 @@ export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult
       csvField(job.trace),
       job.vmOrder === undefined ? "" : csvField(`${job.vmOrder.file} sha256:${job.vmOrder.sha256}`),
       job.hostsFile === undefined ? "" : csvField(`${job.hostsFile.file} sha256:${job.hostsFile.sha256}`),
+      csvField(job.arrivals ?? ""),
       ...parameters.map((name) => csvField(String(job.params[name] ?? ""))),
       ...METRIC_COLUMNS.map(([metric]) => csvNumber(metrics[metric])),
       ...OPTIONAL_METRIC_COLUMNS.map(([metric]) => csvNumber(optionalMetric(metrics, metric)))
@@ -82,6 +84,7 @@ export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyAr
         ...(job.hostsFile === undefined
           ? {}
           : { hosts_file: { file: job.hostsFile.file, sha256: job.hostsFile.sha256, hosts: job.hostsFile.hosts } }),
+        ...(job.arrivals === undefined ? {} : { arrivals: job.arrivals }),
         // snake_case as in sweep.csv and the store; the camelCase keys follow, deprecated, for one release
         // (`vms_refused`, newer, has none).
         metrics: Object.fromEntries(

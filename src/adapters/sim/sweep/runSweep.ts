@@ -18,6 +18,7 @@ import { type Shard, selectShard } from "./shard.js"
 import { computeStatistics } from "./statistics/computeStatistics.js"
 import type { SweepStatistics } from "./statistics/SweepStatistics.js"
 import { statisticsToCsv, statisticsToJson } from "./statistics/statisticsTables.js"
+import { gridArrivals } from "./sweepArrivals.js"
 import { checkHostsParameter, gridHostsFile } from "./sweepHosts.js"
 import { resolveVmOrders } from "./vmOrders.js"
 import { RunnerLoadError, WorkerPool } from "./WorkerPool.js"
@@ -71,13 +72,17 @@ const noMetrics = Object.fromEntries(
 ) as unknown as SimulationMetrics
 
 /**
- * The grid's jobs, each day in its VM order and every job on the grid's hosts: the order and
- * hosts files read, checked and hashed, and a `hosts` parameter at odds with the hosts file refused.
+ * The grid's jobs, each day in its VM order and every job on the grid's hosts, with the grid's
+ * arrivals: the order and hosts files read, checked and hashed, the arrivals checked (synthetic
+ * traces only), and a `hosts` parameter at odds with the hosts file refused.
  */
 export const expandSweepGrid = (grid: SweepGrid): Effect.Effect<ReadonlyArray<SweepJob>, ConfigError | InputError> =>
   Effect.gen(function* () {
     const orders = yield* resolveVmOrders(grid.vmOrder ?? [], grid.traces)
-    const jobs = expandGrid(grid, orders, yield* gridHostsFile(grid))
+    const jobs = expandGrid(grid, orders, {
+      hostsFile: yield* gridHostsFile(grid),
+      arrivals: yield* gridArrivals(grid)
+    })
     yield* checkHostsParameter(jobs)
     return jobs
   })

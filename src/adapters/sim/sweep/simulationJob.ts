@@ -15,17 +15,20 @@ import type { Trace } from "../Trace.js"
 import { loadTrace } from "../traces/loadTrace.js"
 import { loadPlanetLab } from "../traces/planetLab.js"
 import type { SweepJob, SweepRunnerOutput } from "./SweepJob.js"
+import { jobArrivals } from "./sweepArrivals.js"
 import { loadJobHostsFile } from "./sweepHosts.js"
 import { makeTraceCache } from "./traceCache.js"
 
-/** The cache's key: the trace spec and the order file, as JSON. */
+/** The cache's key: the trace spec, the order file and the arrivals, as JSON. */
 const traces = makeTraceCache((key): Promise<Trace> => {
-  // JSON has no undefined: the default order comes back as null.
-  const [spec = "", vmOrder] = JSON.parse(key) as [string, string | null]
+  // JSON has no undefined: the default order and no arrivals come back as null.
+  const [spec = "", vmOrder, arrivals] = JSON.parse(key) as [string, string | null, string | null]
   return Effect.runPromise(
-    loadTrace(spec, { planetLab: loadPlanetLab, vmOrder: vmOrder ?? undefined }).pipe(
-      Effect.mapError((error) => new Error(describeError(error)))
-    )
+    loadTrace(spec, {
+      planetLab: loadPlanetLab,
+      vmOrder: vmOrder ?? undefined,
+      arrivals: jobArrivals(arrivals ?? undefined)
+    }).pipe(Effect.mapError((error) => new Error(describeError(error))))
   )
 })
 
@@ -41,7 +44,7 @@ export const runSimulationJob = async (job: SweepJob): Promise<SweepRunnerOutput
   if (job.vmOrder !== undefined && job.vmOrder.path === undefined) {
     throw new Error(`the job's VM order ${job.vmOrder.file} has no file to read`)
   }
-  const trace = await traces(JSON.stringify([job.trace, job.vmOrder?.path]))
+  const trace = await traces(JSON.stringify([job.trace, job.vmOrder?.path ?? null, job.arrivals ?? null]))
   // A user's algorithm (MODULE#EXPORT) is loaded once per worker thread, before its first job.
   await Effect.runPromise(
     preloadAlgorithmRefs(Object.values(job.params).filter((value) => typeof value === "string")).pipe(

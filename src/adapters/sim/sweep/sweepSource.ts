@@ -43,6 +43,7 @@ const ResultSchema = Schema.Struct({
   trace: Schema.String,
   vmOrder: Schema.optional(Schema.Struct({ file: Schema.String, sha256: Schema.String })),
   hostsFile: Schema.optional(Schema.Struct({ file: Schema.String, sha256: Schema.String, hosts: Schema.Number })),
+  arrivals: Schema.optional(Schema.String),
   metrics: MetricsSchema,
   /** Absent from sweep.json files written before timelines were kept. */
   timeline: Schema.optional(TimelineSchema)

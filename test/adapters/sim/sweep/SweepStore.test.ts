@@ -44,7 +44,7 @@ describe("SQLite sweep store", () => {
     expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(["vm_order", "timeline"]))
   })
 
-  it("adds the hosts_file and vms_refused columns to a store of the previous release; its rows keep no value there", async () => {
+  it("adds the hosts_file, arrivals and vms_refused columns to a store of the previous release; its rows keep no value there", async () => {
     const old = join(dir, "before-hosts.sqlite")
     const db = new Database(old)
     db.exec(
@@ -61,8 +61,7 @@ describe("SQLite sweep store", () => {
     db.close()
     const hostsFile = { file: "hosts.json", sha256: "ab".repeat(32), hosts: 2 }
     const [fresh] = expandGrid({ policies: ["npa"], parameters: {}, traces: ["d1"] }, undefined, {
-      ...hostsFile,
-      path: "/data/hosts.json"
+      hostsFile: { ...hostsFile, path: "/data/hosts.json" }
     })
     expect(fresh!.key).not.toBe(stored!.key)
     const [loaded, all] = await Effect.runPromise(
@@ -89,7 +88,9 @@ describe("SQLite sweep store", () => {
       [hostsFile, 4]
     ])
     const columns = new Database(old).prepare("PRAGMA table_info(sweep_results)").all() as Array<{ name: string }>
-    expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(["hosts_file", "vms_refused"]))
+    expect(columns.map((column) => column.name)).toEqual(
+      expect.arrayContaining(["hosts_file", "arrivals", "vms_refused"])
+    )
   })
 
   it("adds the timeline column to a store with VM orders, whose old rows read back without a timeline", async () => {

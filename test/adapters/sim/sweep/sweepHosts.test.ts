@@ -16,6 +16,7 @@ import { openSweepStore } from "../../../../src/adapters/sim/sweep/SweepStore.js
 import { simulationRunnerRef } from "../../../../src/adapters/sim/sweep/simulationRunnerRef.js"
 import { readSweepJson } from "../../../../src/adapters/sim/sweep/sweepSource.js"
 import { loadTrace } from "../../../../src/adapters/sim/traces/loadTrace.js"
+import { parseArrivalsSpec } from "../../../../src/adapters/sim/traces/syntheticArrivals.js"
 import { describeError } from "../../../../src/core/errors.js"
 import { sweepCommand } from "../../../../src/server/cli/sweep.js"
 import { runCommandInProcess } from "../../../support/neatCli.js"
@@ -66,10 +67,25 @@ const sweep = (grid: SweepGrid, overrides: Partial<SweepOptions> = {}) => {
   return Effect.runPromise(runSweep(options)).then((summary) => ({ summary, out, options }))
 }
 
+/** A CSV line's cells (quoted cells hold commas; no line breaks in these files). */
+const cellsOf = (line: string): Array<string> => {
+  const cells: Array<string> = []
+  let at = 0
+  for (;;) {
+    const quoted = line[at] === '"'
+    const end = quoted ? line.indexOf('",', at + 1) : line.indexOf(",", at)
+    const stop = end < 0 ? line.length : quoted ? end + 1 : end
+    const cell = line.slice(at, stop)
+    cells.push(quoted ? cell.slice(1, -1).replace(/""/g, '"') : cell)
+    if (end < 0) return cells
+    at = stop + 1
+  }
+}
+
 const csvRows = (file: string): ReadonlyArray<Record<string, string>> => {
   const [header, ...rows] = readFileSync(file, "utf8").trimEnd().split("\n")
-  const names = header!.split(",")
-  return rows.map((row) => Object.fromEntries(row.split(",").map((cell, i) => [names[i]!, cell])))
+  const names = cellsOf(header!)
+  return rows.map((row) => Object.fromEntries(cellsOf(row).map((cell, i) => [names[i]!, cell])))
 }
 
 describe("neat sweep --hosts", () => {
@@ -162,6 +178,65 @@ describe("neat sweep --hosts", () => {
     )
     expect(describeError(error)).toBe(
       "configuration: hosts: the parameter hosts=5 asks for 5 hosts, but the hosts file two-hosts.json describes 2; drop the parameter, or give a number with --hosts"
+    )
+  })
+
+  it("runs the synthetic workload with --arrivals on a hosts file's machines, from the command line", async () => {
+    // Four VMs at the start and about four more an hour for a day, on three one-core hosts: most are refused.
+    const spec = "synthetic:vms=4,seed=3,days=1,interval=3600"
+    const out = join(dir, "arrivals-out")
+    await Effect.runPromise(
+      runCommandInProcess(sweepCommand, [
+        "--trace",
+        spec,
+        "--arrivals",
+        "mean=6, rate=4",
+        "--hosts",
+        hostsFile,
+        "--policy",
+        "npa",
+        "--workers",
+        "1",
+        "--quiet",
+        "--out",
+        out
+      ])
+    )
+    const loaded = await Effect.runPromise(
+      loadTrace(spec, { arrivals: Either.getOrThrow(parseArrivalsSpec("rate=4,mean=6")) })
+    )
+    const fleet = await Effect.runPromise(loadHostsFile(hostsFile))
+    const direct = runSimulation({
+      ...Either.getOrThrow(simulationOptionsFromParams("npa", {}, loaded)),
+      hosts: 2,
+      hostTypes: fleet.types,
+      hostTypeOf: fleetHostTypeOf(fleet)
+    })
+    const refused = (direct.metrics as { vmsRefused?: number }).vmsRefused ?? 0
+    expect(refused).toBeGreaterThan(10)
+    const [row] = csvRows(join(out, "sweep.csv"))
+    expect([row!.arrivals, row!.hosts_file?.split(" ")[0], row!.hosts, row!.vms, row!.vms_refused]).toEqual([
+      "rate=4,lifetime=exponential,mean=6",
+      "two-hosts.json",
+      "2",
+      String(loaded.names.length),
+      String(refused)
+    ])
+    expect(Number(row!.energy_kwh)).toBe(direct.metrics.energyKwh)
+    const json = JSON.parse(readFileSync(join(out, "sweep.json"), "utf8"))
+    expect(json.results[0].arrivals).toBe("rate=4,lifetime=exponential,mean=6")
+    const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"))
+    expect(summary.configurations[0].config.arrivals).toBe("rate=4,lifetime=exponential,mean=6")
+  })
+
+  it("refuses --arrivals over a trace that is not the synthetic workload, naming it", async () => {
+    const error = await Effect.runPromise(
+      Effect.flip(
+        runCommandInProcess(sweepCommand, ["--trace", trace, "--arrivals", "rate=4", "--out", join(dir, "no-out")])
+      )
+    )
+    expect(describeError(error as { _tag: string })).toBe(
+      `configuration: arrivals: applies to the synthetic workload only (a data set's trace carries its own lifetimes) (${trace})`
     )
   })
 

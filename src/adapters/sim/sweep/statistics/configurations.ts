@@ -14,7 +14,8 @@ export interface Configuration {
   readonly params: Readonly<Record<string, ParamValue>>
   /**
    * `{ policy, ...params }`, plus `vm_order: { DAY: { file, sha256 } }` when some day ran in a given
-   * order, and `hosts_file: { file, sha256, hosts }` when the hosts came from a hosts file.
+   * order, `hosts_file: { file, sha256, hosts }` when the hosts came from a hosts file, and
+   * `arrivals` when the synthetic workload's VMs came and went.
    */
   readonly config: Readonly<Record<string, unknown>>
   /** One result per trace, in the order they came. */
@@ -77,6 +78,8 @@ export const groupConfigurations = (
       if (hostsFile !== undefined) {
         config.hosts_file = { file: hostsFile.file, sha256: hostsFile.sha256, hosts: hostsFile.hosts }
       }
+      const arrivals = [...byTrace.values()].find((result) => result.job.arrivals !== undefined)?.job.arrivals
+      if (arrivals !== undefined) config.arrivals = arrivals
       return { label: configurationLabel(job), policy: job.policy, params: job.params, config, byTrace }
     })
   )

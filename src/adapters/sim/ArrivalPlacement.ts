@@ -208,9 +208,7 @@ export class ArrivalGroups {
   ruleOut(vm: number, ruledOut: Uint8Array, hostsOf: (member: number) => ReadonlyArray<number>): boolean {
     const group = this.groupOfVm[vm]
     if (group === undefined) return false
-    const together = isAffinityPolicy(group.policy)
-    let ruled = false
-    if (together) {
+    if (isAffinityPolicy(group.policy)) {
       // Every host but the members' destinations.
       const allowed = new Set<number>()
       for (const w of this.members.get(group.id) ?? []) {
@@ -221,6 +219,7 @@ export class ArrivalGroups {
       for (let h = 0; h < ruledOut.length; h++) if (!allowed.has(h)) ruledOut[h] = 1
       return true
     }
+    let ruled = false
     for (const w of this.members.get(group.id) ?? []) {
       if (w === vm) continue
       for (const h of hostsOf(w)) {

@@ -13,8 +13,9 @@ const csvNumber = (value: number): string => (Number.isFinite(value) ? String(va
 /**
  * CSV with a header: key, index, policy, trace, vm_order (`FILE sha256:HEX`, empty for the default
  * order), hosts_file (`FILE sha256:HEX`, empty for CloudSim's G4/G5 hosts, as many as the `hosts`
- * column says), arrivals (the synthetic arrivals written out, empty for none), the grid's parameters, then every metric (snake_case), `vms_refused` last (empty
- * for runs whose VMs do not come and go).
+ * column says), arrivals (the synthetic arrivals written out, empty for none), the grid's
+ * parameters, then every metric (snake_case), `vms_refused` last (empty for runs whose VMs do not
+ * come and go).
  */
 export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult>): string => {
   const parameters = gridParameterNames(grid)
@@ -49,8 +50,8 @@ export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult
 
 /**
  * JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null; `vm_order`
- * when not the default; `hosts_file` when the hosts came from one; `timeline`, the run's sampled
- * timeline, when the runner produced one).
+ * when not the default; `hosts_file` when the hosts came from one; `arrivals` when the synthetic
+ * workload's VMs came and went; `timeline`, the run's sampled timeline, when the runner produced one).
  */
 /** A timeline's series under snake_case names, then the camelCase ones (deprecated). */
 const snakeTimeline = (timeline: ReturnType<typeof plainTimeline>) => ({

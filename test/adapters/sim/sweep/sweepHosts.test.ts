@@ -227,6 +227,8 @@ describe("neat sweep --hosts", () => {
     expect(json.results[0].arrivals).toBe("rate=4,lifetime=exponential,mean=6")
     const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"))
     expect(summary.configurations[0].config.arrivals).toBe("rate=4,lifetime=exponential,mean=6")
+    // The statistics summarise the VMs refused too, for runs that have them.
+    expect(summary.configurations[0].metrics.vms_refused.mean).toBe(refused)
   })
 
   it("refuses --arrivals over a trace that is not the synthetic workload, naming it", async () => {

@@ -15,6 +15,7 @@ import {
   findHostForVm,
   makeBestFitWorkspace
 } from "../../algorithms/cloudsim/placement/powerAwareBestFit.js"
+import { isAffinityPolicy, isHardPolicy, type ServerGroup } from "../../core/ServerGroup.js"
 import { migrationSeconds } from "./Datacenter.js"
 import type { LifetimeSchedule } from "./LifetimeSchedule.js"
 import { powerOnCurve } from "./PowerModel.js"
@@ -164,6 +165,75 @@ export class ArrivalPlacement implements BestFitHosts {
     }
     load.historyLength = m === 0 ? 0 : trimmedLength(history, m)
     return detector.isOverloaded(load)
+  }
+}
+
+/**
+ * Nova server groups for VMs arriving during the run (`neat sim --server-groups`, the `neat`
+ * policy): which hosts an arriving member may not take, given where the group's members are now
+ * (VMs placed earlier in the same instant included). An anti-affinity member never lands on a
+ * host holding another member (nor one a member is migrating to or from); an affinity member
+ * goes where the members are (where the last of their moves takes them), anywhere when none is
+ * in the data centre. A hard policy is never broken: the VM is refused (and counted) when no
+ * allowed host has room; a soft one is kept when an allowed host has room, else the VM goes
+ * wherever it fits.
+ */
+export class ArrivalGroups {
+  /** Each VM's group, by VM index; undefined for VMs in none. */
+  private readonly groupOfVm: ReadonlyArray<ServerGroup | undefined>
+  /** Each group's VMs, by group id. */
+  private readonly members = new Map<string, Array<number>>()
+
+  constructor(names: ReadonlyArray<string>, groups: ReadonlyMap<string, ServerGroup>) {
+    this.groupOfVm = names.map((name) => groups.get(name))
+    this.groupOfVm.forEach((group, v) => {
+      if (group === undefined) return
+      const list = this.members.get(group.id)
+      if (list === undefined) this.members.set(group.id, [v])
+      else list.push(v)
+    })
+  }
+
+  /** The group of `vm`, undefined when it has none. */
+  groupOf(vm: number): ServerGroup | undefined {
+    return this.groupOfVm[vm]
+  }
+
+  /**
+   * Marks in `ruledOut` (1; the caller clears it) the hosts the group of `vm` does not allow, from
+   * where its other members are: `hostsOf(w)` lists the hosts member w is on or moving to, the
+   * last one its destination, none when it is not in the data centre. False when no host is ruled
+   * out (no group, or an affinity group with no member present).
+   */
+  ruleOut(vm: number, ruledOut: Uint8Array, hostsOf: (member: number) => ReadonlyArray<number>): boolean {
+    const group = this.groupOfVm[vm]
+    if (group === undefined) return false
+    if (isAffinityPolicy(group.policy)) {
+      // Every host but the members' destinations.
+      const allowed = new Set<number>()
+      for (const w of this.members.get(group.id) ?? []) {
+        const hosts = w === vm ? [] : hostsOf(w)
+        if (hosts.length > 0) allowed.add(hosts[hosts.length - 1]!)
+      }
+      if (allowed.size === 0) return false
+      for (let h = 0; h < ruledOut.length; h++) if (!allowed.has(h)) ruledOut[h] = 1
+      return true
+    }
+    let ruled = false
+    for (const w of this.members.get(group.id) ?? []) {
+      if (w === vm) continue
+      for (const h of hostsOf(w)) {
+        ruledOut[h] = 1
+        ruled = true
+      }
+    }
+    return ruled
+  }
+
+  /** Whether `vm`'s group is a rule (a hard policy) rather than a preference. */
+  isHard(vm: number): boolean {
+    const group = this.groupOfVm[vm]
+    return group !== undefined && isHardPolicy(group.policy)
   }
 }
 

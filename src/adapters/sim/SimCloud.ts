@@ -20,7 +20,7 @@ import type { HostState } from "../../core/Host.js"
 import type { MigrationOutcome } from "../../core/Placement.js"
 import type { ServerGroup } from "../../core/ServerGroup.js"
 import type { VmState } from "../../core/Vm.js"
-import { ArrivalPlacement, replayLifetimes } from "./ArrivalPlacement.js"
+import { ArrivalGroups, ArrivalPlacement, replayLifetimes } from "./ArrivalPlacement.js"
 import { buildState, hostTypeOfProblem } from "./buildState.js"
 import type { CloudsimMetrics } from "./CloudsimMetrics.js"
 import { collectMetrics } from "./collectMetrics.js"
@@ -309,28 +309,58 @@ export const makeSimCloud = (
         if (arrivalPlacer !== undefined) offered.push(draining[h] === 1 ? undefined : describeHost(h))
       }
     }
+    // Server groups: the hosts an arriving member may not take (1), and the masks combined with them.
+    const arrivalGroups =
+      schedule === undefined || groups === undefined ? undefined : new ArrivalGroups(trace.names, groups)
+    const ruledOut = new Uint8Array(hostCount)
+    const combined = new Uint8Array(hostCount)
+    const orRuledOut = (mask: Uint8Array, ruled: boolean): Uint8Array => {
+      if (!ruled) return mask
+      for (let h = 0; h < hostCount; h++) combined[h] = mask[h]! | ruledOut[h]!
+      return combined
+    }
+    /** Where a member is: its host, and the hosts its migrations go to, the last its destination. */
+    const memberHosts = (w: number): ReadonlyArray<number> => {
+      if (state.vmHost[w]! < 0) return []
+      const hosts = [state.vmHost[w]!]
+      if (state.vmInMigration[w] === 1) hosts.push(sim.migrationTarget[w]!)
+      if (sim.lastQueuedTarget[w]! >= 0) hosts.push(sim.lastQueuedTarget[w]!)
+      return hosts
+    }
+    /** The host for an arrival (-1: none), among the hosts not ruled out when `ruled`. */
+    const chooseArrivalHost = (v: number, placement: ArrivalPlacement, ruled: boolean): number => {
+      if (arrivalPlacer === undefined) {
+        const host = placement.choose(v, orRuledOut(asleep, ruled))
+        return host >= 0 ? host : placement.choose(v, orRuledOut(draining, ruled))
+      }
+      const hosts: Array<PlacementHost> = []
+      const inactiveHosts: Array<PlacementHost> = []
+      for (let h = 0; h < hostCount; h++) {
+        const entry = offered[h]
+        if (entry !== undefined && !(ruled && ruledOut[h] === 1))
+          (suspended[h] === 1 ? inactiveHosts : hosts).push(entry)
+      }
+      const uuid = trace.names[v]!
+      const vm = { uuid, cpuMhz: [state.vmMips[v]!], ramMb: state.vmRamMb[v]! }
+      const [chosen, next] = arrivalPlacer.place({ hosts, inactiveHosts, vms: [vm] }, arrivalPlacerState)
+      arrivalPlacerState = next
+      const name = chosen?.[uuid]
+      const host = name === undefined ? -1 : (hostIndex.get(name) ?? -1)
+      // The placer's own thresholds aside, the host must have room in the simulator's model.
+      return host >= 0 && (draining[host] === 1 || (ruled && ruledOut[host] === 1) || !placement.fits(v, host))
+        ? -1
+        : host
+    }
     const placeArrival = (v: number): number => {
       if (arrivals === undefined) return -1
-      let host: number
-      if (arrivalPlacer === undefined) {
-        host = arrivals.choose(v, asleep)
-        if (host < 0) host = arrivals.choose(v, draining)
-      } else {
-        const hosts: Array<PlacementHost> = []
-        const inactiveHosts: Array<PlacementHost> = []
-        for (let h = 0; h < hostCount; h++) {
-          const entry = offered[h]
-          if (entry !== undefined) (suspended[h] === 1 ? inactiveHosts : hosts).push(entry)
-        }
-        const uuid = trace.names[v]!
-        const vm = { uuid, cpuMhz: [state.vmMips[v]!], ramMb: state.vmRamMb[v]! }
-        const [placement, next] = arrivalPlacer.place({ hosts, inactiveHosts, vms: [vm] }, arrivalPlacerState)
-        arrivalPlacerState = next
-        const chosen = placement?.[uuid]
-        host = chosen === undefined ? -1 : (hostIndex.get(chosen) ?? -1)
-        // The placer's own thresholds aside, the host must have room in the simulator's model.
-        if (host >= 0 && (draining[host] === 1 || !arrivals.fits(v, host))) host = -1
+      let ruled = false
+      if (arrivalGroups?.groupOf(v) !== undefined) {
+        ruledOut.fill(0)
+        ruled = arrivalGroups.ruleOut(v, ruledOut, memberHosts)
       }
+      let host = chooseArrivalHost(v, arrivals, ruled)
+      // A soft policy gives way when no host it allows has room; a hard one refuses the VM.
+      if (host < 0 && ruled && !arrivalGroups!.isHard(v)) host = chooseArrivalHost(v, arrivals, false)
       if (host < 0) return -1
       arrivals.reserve(v, host)
       if (suspended[host] === 1) suspended[host] = 0

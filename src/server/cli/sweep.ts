@@ -6,7 +6,7 @@
  * summary.csv, a table on stdout, the papers' table with `--table`) and optionally an HTML report.
  * Interrupted by SIGINT or SIGTERM, it says what is stored and exits 130 or 143. See docs/sweep.md.
  */
-import { Command, Options } from "@effect/cli"
+import { Command, HelpDoc, Options } from "@effect/cli"
 import { Data, Effect } from "effect"
 import { policyNames } from "../../adapters/sim/SimulationOptions.js"
 
@@ -30,6 +30,29 @@ const trace = Options.text("trace").pipe(
     "trace (repeatable): PlanetLab directory, CSV file or synthetic:vms=N,seed=S; with --days, the folder of the days; default synthetic"
   ),
   Options.repeated
+)
+/** `--hosts`: a number of hosts, or a hosts file (`*.json`), as `neat sim --hosts` reads it; anything else is a usage error. */
+const hostsValue = (text: string): number | string => {
+  if (/^\s*\d+\s*$/.test(text) && Number(text) > 0) return Number(text)
+  if (text.toLowerCase().endsWith(".json")) return text
+  throw new Error(`--hosts: '${text}' is neither a positive number of hosts nor a hosts file (FILE.json)`)
+}
+const hosts = Options.text("hosts").pipe(
+  Options.withPseudoName("N|FILE.json"),
+  Options.withDescription(
+    "hosts of every job, as neat sim takes them: a number of CloudSim's G4/G5 (the default of jobs whose parameters name no hosts), " +
+      "or a JSON file of the data centre's host types with their counts (docs/simulation.md); default 800 G4/G5"
+  ),
+  Options.mapTryCatch(hostsValue, (error) => HelpDoc.p(error instanceof Error ? error.message : String(error))),
+  Options.optional
+)
+const arrivals = Options.text("arrivals").pipe(
+  Options.withPseudoName("rate=R[,mean=H,...]"),
+  Options.withDescription(
+    "synthetic traces: VMs arriving during the run, as neat sim --arrivals takes them (a Poisson process of R VMs an hour, " +
+      "exponential or lognormal lifetimes of mean H hours); every job's"
+  ),
+  Options.optional
 )
 const days = Options.text("days").pipe(
   Options.withPseudoName("all|DAY,DAY"),
@@ -116,6 +139,8 @@ const config = {
   param,
   trace,
   days,
+  hosts,
+  arrivals,
   grid: gridFile,
   out,
   store,

@@ -26,6 +26,17 @@ export interface SweepGrid extends SweepBlock {
   readonly vmOrder?: ReadonlyArray<string> | undefined
   /** The content hash of each user algorithm module named in the parameters (`MODULE#EXPORT` → `sha256:…`). */
   readonly modules?: Readonly<Record<string, string>> | undefined
+  /**
+   * The hosts (`--hosts`): a number of CloudSim's G4/G5 hosts, the default of every job whose
+   * parameters name no `hosts`, or a hosts file (`FILE.json`, `HostsFile.ts`), resolved by
+   * `resolveHostsFile`. CloudSim's 800 hosts (or the `hosts` parameter) when absent.
+   */
+  readonly hosts?: number | string | undefined
+  /**
+   * VMs arriving and leaving during the run (`--arrivals rate=R,...`, as `neat sim` takes it), for
+   * synthetic traces only; every VM lives the whole run when absent.
+   */
+  readonly arrivals?: string | undefined
 }
 
 /** The VM order a job's trace is numbered in (`--vm-order`), when it is not the default one. */
@@ -38,6 +49,18 @@ export interface VmOrderRef {
    * Where the runner reads it. Not recorded (the same order may sit elsewhere on another
    * machine), so absent from results read back from a store or a sweep.json.
    */
+  readonly path?: string | undefined
+}
+
+/** The hosts file a job's data centre is built from (`--hosts FILE.json`). */
+export interface HostsFileRef {
+  /** The file's name, recorded with the result. */
+  readonly file: string
+  /** The SHA-256 of its content, in hex: part of the job's key. */
+  readonly sha256: string
+  /** How many hosts it describes. */
+  readonly hosts: number
+  /** Where the runner reads it; not recorded, so absent from results read back from a store or a sweep.json. */
   readonly path?: string | undefined
 }
 
@@ -54,6 +77,13 @@ export interface SweepJob {
   readonly vmOrder?: VmOrderRef | undefined
   /** The user algorithm modules the job runs (`MODULE#EXPORT` → content hash), when it names any. */
   readonly modules?: Readonly<Record<string, string>> | undefined
+  /** The hosts file of the data centre; CloudSim's G4/G5 hosts (`params.hosts` of them, 800 by default) when absent. */
+  readonly hostsFile?: HostsFileRef | undefined
+  /**
+   * The synthetic workload's arrivals, every setting written out (`rate=40,lifetime=exponential,mean=6`,
+   * `sweepArrivals.ts`); none (every VM there all along) when absent.
+   */
+  readonly arrivals?: string | undefined
 }
 
 /**

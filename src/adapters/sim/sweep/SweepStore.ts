@@ -1,6 +1,7 @@
 /**
  * The results store of sweeps: one `sweep_results` row per finished job, keyed by the job key, with
- * one column per metric, the VM order it ran in and its sampled timeline (JSON); one `sweep_statistics` row per grid with its
+ * one column per metric, the VM order it ran in, the hosts file of its data centre and its sampled
+ * timeline (JSON); one `sweep_statistics` row per grid with its
  * latest statistics (summary.json). A SQLite file for one machine, or a PostgreSQL database that
  * the shards of a distributed sweep share (rows merge there; a job already present is never run
  * again).
@@ -15,8 +16,8 @@ import pg from "pg"
 import { describeStoreConnection, parseStoreConnection, sqliteInMemory } from "../../../core/StoreConnection.js"
 import { plainTimeline, type SampledTimeline } from "../report/sampledTimeline.js"
 import type { SimulationMetrics } from "../SimulationResult.js"
-import { METRIC_COLUMNS } from "./metricColumns.js"
-import type { ParamValue, SweepJob, SweepResult } from "./SweepJob.js"
+import { METRIC_COLUMNS, OPTIONAL_METRIC_COLUMNS, optionalMetric } from "./metricColumns.js"
+import type { HostsFileRef, ParamValue, SweepJob, SweepResult } from "./SweepJob.js"
 import type { SweepStatistics } from "./statistics/SweepStatistics.js"
 
 /** The store could not be opened, read or written. */
@@ -26,7 +27,7 @@ export class SweepStoreError extends Data.TaggedError("SweepStoreError")<{
   readonly cause?: unknown
 }> {}
 
-type MetricColumn = (typeof METRIC_COLUMNS)[number][1]
+type MetricColumn = (typeof METRIC_COLUMNS)[number][1] | (typeof OPTIONAL_METRIC_COLUMNS)[number][1]
 
 /** NaN (e.g. no host ever shut down) is stored as NULL. */
 type SweepResultsTable = { [column in MetricColumn]: number | null } & {
@@ -37,6 +38,10 @@ type SweepResultsTable = { [column in MetricColumn]: number | null } & {
   trace: string
   /** `{"file","sha256"}` as JSON, or NULL for the default order. */
   vm_order: string | null
+  /** `{"file","sha256","hosts"}` as JSON, or NULL for CloudSim's G4/G5 hosts (`hosts` of them). */
+  hosts_file: string | null
+  /** The synthetic arrivals, every setting written out (`rate=40,lifetime=exponential,mean=24`), or NULL for none. */
+  arrivals: string | null
   /** The run's sampled timeline as JSON (`{"timeSec","activeHosts","powerW","migrations"}`), or NULL. */
   timeline: string | null
   finished_at: string
@@ -99,10 +104,22 @@ export const storeName = (target: string): string =>
 const toColumn = (value: number): number | null => (Number.isFinite(value) ? value : null)
 const toMetric = (value: number | string | null): number => (value === null ? Number.NaN : Number(value))
 
+/** The metrics of a row; an optional metric only when it has a value (rows saved before its column existed have none). */
 const rowMetrics = (row: SweepResultsTable): SimulationMetrics =>
-  Object.fromEntries(
-    METRIC_COLUMNS.map(([metric, column]) => [metric, toMetric(row[column])])
-  ) as unknown as SimulationMetrics
+  Object.fromEntries([
+    ...METRIC_COLUMNS.map(([metric, column]) => [metric, toMetric(row[column])]),
+    ...OPTIONAL_METRIC_COLUMNS.flatMap(([metric, column]) => {
+      const value = row[column]
+      return value === null || value === undefined ? [] : [[metric, Number(value)]]
+    })
+  ]) as unknown as SimulationMetrics
+
+/** Every metric column of a result: NaN or absent is NULL. */
+const metricCells = (metrics: SimulationMetrics): { [column in MetricColumn]: number | null } =>
+  Object.fromEntries([
+    ...METRIC_COLUMNS.map(([metric, column]) => [column, toColumn(metrics[metric])]),
+    ...OPTIONAL_METRIC_COLUMNS.map(([metric, column]) => [column, toColumn(optionalMetric(metrics, metric))])
+  ]) as { [column in MetricColumn]: number | null }
 
 /** JSON writes a non-finite number as null; it is read back as NaN. */
 const timelineSeries = (value: unknown): ReadonlyArray<number> =>
@@ -135,7 +152,17 @@ const rowResult = (row: SweepResultsTable): SweepResult => {
   const params = JSON.parse(row.params) as Record<string, ParamValue>
   const job: SweepJob = { key: row.key, index: Number(row.job_index), policy: row.policy, params, trace: row.trace }
   const vmOrder = row.vm_order === null ? undefined : (JSON.parse(row.vm_order) as { file: string; sha256: string })
-  return { job: vmOrder === undefined ? job : { ...job, vmOrder }, ...rowOutcome(row) }
+  const hostsFile =
+    row.hosts_file === null || row.hosts_file === undefined ? undefined : (JSON.parse(row.hosts_file) as HostsFileRef)
+  return {
+    job: {
+      ...job,
+      ...(vmOrder === undefined ? {} : { vmOrder }),
+      ...(hostsFile === undefined ? {} : { hostsFile }),
+      ...(row.arrivals === null || row.arrivals === undefined ? {} : { arrivals: row.arrivals })
+    },
+    ...rowOutcome(row)
+  }
 }
 
 const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
@@ -177,11 +204,14 @@ const makeStore = (db: Kysely<SweepDatabase>, name: string): SweepStore => {
           trace: job.trace,
           vm_order:
             job.vmOrder === undefined ? null : JSON.stringify({ file: job.vmOrder.file, sha256: job.vmOrder.sha256 }),
+          hosts_file:
+            job.hostsFile === undefined
+              ? null
+              : JSON.stringify({ file: job.hostsFile.file, sha256: job.hostsFile.sha256, hosts: job.hostsFile.hosts }),
+          arrivals: job.arrivals ?? null,
           timeline: storedTimeline(timeline),
           finished_at: new Date().toISOString(),
-          ...(Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [column, toColumn(metrics[metric])])) as {
-            [column in MetricColumn]: number | null
-          })
+          ...metricCells(metrics)
         }
         await db
           .insertInto("sweep_results")
@@ -256,8 +286,12 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
         .addColumn("params", "text", (column) => column.notNull())
         .addColumn("trace", "text", (column) => column.notNull())
         .addColumn("vm_order", "text")
+        .addColumn("hosts_file", "text")
+        .addColumn("arrivals", "text")
         .addColumn("timeline", "text")
-      for (const [, column] of METRIC_COLUMNS) table = table.addColumn(column, "double precision")
+      for (const [, column] of [...METRIC_COLUMNS, ...OPTIONAL_METRIC_COLUMNS]) {
+        table = table.addColumn(column, "double precision")
+      }
       await table.addColumn("finished_at", "text", (column) => column.notNull()).execute()
       await builder
         .createTable("sweep_statistics")
@@ -268,9 +302,17 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
         .addColumn("computed_at", "text", (column) => column.notNull())
         .addColumn("statistics", "text", (column) => column.notNull())
         .execute()
-      // Stores made before VM orders, then timelines, were recorded lack those columns.
+      // Stores made before VM orders, timelines, hosts files, arrivals and refused VMs were recorded lack those
+      // columns: they are added, and the rows already there have no value in them (NULL).
       const scoped = schema === undefined ? db : db.withSchema(schema)
-      for (const column of ["vm_order", "timeline"] as const) {
+      const added = [
+        ["vm_order", "text"],
+        ["timeline", "text"],
+        ["hosts_file", "text"],
+        ["arrivals", "text"],
+        ...OPTIONAL_METRIC_COLUMNS.map(([, column]) => [column, "double precision"] as const)
+      ] as const
+      for (const [column, type] of added) {
         const hasColumn = await scoped
           .selectFrom("sweep_results")
           .select(column)
@@ -280,7 +322,7 @@ const createTable = async (db: Kysely<SweepDatabase>, schema: string | undefined
             () => true,
             () => false
           )
-        if (!hasColumn) await builder.alterTable("sweep_results").addColumn(column, "text").execute()
+        if (!hasColumn) await builder.alterTable("sweep_results").addColumn(column, type).execute()
       }
       return
     } catch (cause) {

@@ -1,18 +1,21 @@
 /** Expands a sweep grid into its deterministic job list. */
 import { createHash } from "node:crypto"
-import type { ParamValue, SweepBlock, SweepGrid, SweepJob, VmOrderRef } from "./SweepJob.js"
+import type { HostsFileRef, ParamValue, SweepBlock, SweepGrid, SweepJob, VmOrderRef } from "./SweepJob.js"
 
 /**
  * The key of a job: a hash of its policy, its parameters (sorted by name), its trace and, when it
  * is not the default, its VM order's content hash, and, when it runs user algorithms, their
- * modules' content hashes (so edited code is run again, not reused).
+ * modules' content hashes (so edited code is run again, not reused), and, when its hosts come from
+ * a hosts file, that file's content hash (so results on other machines are never taken for these).
  */
 export const jobKey = (
   policy: string,
   params: Readonly<Record<string, ParamValue>>,
   trace: string,
   vmOrder?: Pick<VmOrderRef, "sha256"> | undefined,
-  modules?: Readonly<Record<string, string>> | undefined
+  modules?: Readonly<Record<string, string>> | undefined,
+  hostsFile?: Pick<HostsFileRef, "sha256"> | undefined,
+  arrivals?: string | undefined
 ): string => {
   const sorted = Object.keys(params)
     .sort()
@@ -25,6 +28,8 @@ export const jobKey = (
         .sort()
         .map((ref) => [ref, modules[ref]])
     )
+  if (hostsFile !== undefined) identity.push({ hosts_file: hostsFile.sha256 })
+  if (arrivals !== undefined) identity.push({ arrivals })
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 20)
 }
 
@@ -67,13 +72,24 @@ export const gridParameterNames = (grid: SweepGrid): ReadonlyArray<string> => [
 /**
  * Every combination, traces outermost, then the blocks (the grid's own, then `also`), then
  * policies, then parameters in the order given (the last one varying fastest). The same grid
- * always gives the same list, keys and indices. `vmOrders` gives the VM order of some traces.
+ * always gives the same list, keys and indices. `vmOrders` gives the VM order of some traces;
+ * `hostsFile` the data centre of every job when the grid's `hosts` is a file (a number of hosts
+ * there is the `hosts` parameter of the jobs that name none, as `neat sim --hosts` is);
+ * `arrivals` the synthetic arrivals of every job, every setting written out.
  */
 export const expandGrid = (
   grid: SweepGrid,
-  vmOrders?: ReadonlyMap<string, VmOrderRef> | undefined
+  vmOrders?: ReadonlyMap<string, VmOrderRef> | undefined,
+  resolved: { readonly hostsFile?: HostsFileRef | undefined; readonly arrivals?: string | undefined } = {}
 ): ReadonlyArray<SweepJob> => {
-  const blocks = gridBlocks(grid).map((block) => ({ policies: block.policies, combinations: combinations(block) }))
+  const { hostsFile, arrivals } = resolved
+  const hostCount = typeof grid.hosts === "number" ? grid.hosts : undefined
+  const blocks = gridBlocks(grid).map((block) => ({
+    policies: block.policies,
+    combinations: combinations(block).map((params) =>
+      hostCount === undefined || params.hosts !== undefined ? params : { hosts: hostCount, ...params }
+    )
+  }))
   const jobs: Array<SweepJob> = []
   for (const trace of grid.traces) {
     const vmOrder = vmOrders?.get(trace)
@@ -81,7 +97,7 @@ export const expandGrid = (
       for (const policy of block.policies) {
         for (const params of block.combinations) {
           const modules = modulesOf(grid.modules, params)
-          const key = jobKey(policy, params, trace, vmOrder, modules)
+          const key = jobKey(policy, params, trace, vmOrder, modules, hostsFile, arrivals)
           jobs.push({
             key,
             index: jobs.length,
@@ -89,7 +105,9 @@ export const expandGrid = (
             params,
             trace,
             ...(vmOrder === undefined ? {} : { vmOrder }),
-            ...(modules === undefined ? {} : { modules })
+            ...(modules === undefined ? {} : { modules }),
+            ...(hostsFile === undefined ? {} : { hostsFile }),
+            ...(arrivals === undefined ? {} : { arrivals })
           })
         }
       }

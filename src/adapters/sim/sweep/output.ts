@@ -4,7 +4,7 @@ import { Effect } from "effect"
 import { InputError } from "../../../core/errors.js"
 import { plainTimeline } from "../report/sampledTimeline.js"
 import { gridParameterNames } from "./grid.js"
-import { METRIC_COLUMNS } from "./metricColumns.js"
+import { METRIC_COLUMNS, OPTIONAL_METRIC_COLUMNS, optionalMetric } from "./metricColumns.js"
 import type { SweepGrid, SweepResult } from "./SweepJob.js"
 
 const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
@@ -12,7 +12,10 @@ const csvNumber = (value: number): string => (Number.isFinite(value) ? String(va
 
 /**
  * CSV with a header: key, index, policy, trace, vm_order (`FILE sha256:HEX`, empty for the default
- * order), the grid's parameters, then every metric (snake_case).
+ * order), hosts_file (`FILE sha256:HEX`, empty for CloudSim's G4/G5 hosts, as many as the `hosts`
+ * column says), arrivals (the synthetic arrivals written out, empty for none), the grid's
+ * parameters, then every metric (snake_case), `vms_refused` last (empty for runs whose VMs do not
+ * come and go).
  */
 export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult>): string => {
   const parameters = gridParameterNames(grid)
@@ -22,8 +25,11 @@ export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult
     "policy",
     "trace",
     "vm_order",
+    "hosts_file",
+    "arrivals",
     ...parameters,
-    ...METRIC_COLUMNS.map(([, column]) => column)
+    ...METRIC_COLUMNS.map(([, column]) => column),
+    ...OPTIONAL_METRIC_COLUMNS.map(([, column]) => column)
   ]
   const rows = results.map(({ job, metrics }) =>
     [
@@ -32,16 +38,20 @@ export const resultsToCsv = (grid: SweepGrid, results: ReadonlyArray<SweepResult
       csvField(job.policy),
       csvField(job.trace),
       job.vmOrder === undefined ? "" : csvField(`${job.vmOrder.file} sha256:${job.vmOrder.sha256}`),
+      job.hostsFile === undefined ? "" : csvField(`${job.hostsFile.file} sha256:${job.hostsFile.sha256}`),
+      csvField(job.arrivals ?? ""),
       ...parameters.map((name) => csvField(String(job.params[name] ?? ""))),
-      ...METRIC_COLUMNS.map(([metric]) => csvNumber(metrics[metric]))
+      ...METRIC_COLUMNS.map(([metric]) => csvNumber(metrics[metric])),
+      ...OPTIONAL_METRIC_COLUMNS.map(([metric]) => csvNumber(optionalMetric(metrics, metric)))
     ].join(",")
   )
   return `${[header.map(csvField).join(","), ...rows].join("\n")}\n`
 }
 
 /**
- * JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null; `vmOrder`
- * when not the default; `timeline`, the run's sampled timeline, when the runner produced one).
+ * JSON: the grid, the number of jobs in it, and the results (non-finite metrics as null; `vm_order`
+ * when not the default; `hosts_file` when the hosts came from one; `arrivals` when the synthetic
+ * workload's VMs came and went; `timeline`, the run's sampled timeline, when the runner produced one).
  */
 /** A timeline's series under snake_case names, then the camelCase ones (deprecated). */
 const snakeTimeline = (timeline: ReturnType<typeof plainTimeline>) => ({
@@ -72,12 +82,18 @@ export const resultsToJson = (grid: SweepGrid, jobs: number, results: ReadonlyAr
               vm_order: { file: job.vmOrder.file, sha256: job.vmOrder.sha256 },
               vmOrder: { file: job.vmOrder.file, sha256: job.vmOrder.sha256 }
             }),
-        // snake_case as in sweep.csv and the store; the camelCase keys follow, deprecated, for one release.
+        ...(job.hostsFile === undefined
+          ? {}
+          : { hosts_file: { file: job.hostsFile.file, sha256: job.hostsFile.sha256, hosts: job.hostsFile.hosts } }),
+        ...(job.arrivals === undefined ? {} : { arrivals: job.arrivals }),
+        // snake_case as in sweep.csv and the store; the camelCase keys follow, deprecated, for one release
+        // (`vms_refused`, newer, has none).
         metrics: Object.fromEntries(
           [
-            ...METRIC_COLUMNS.map(([metric, column]) => [column, metric] as const),
-            ...METRIC_COLUMNS.map(([metric]) => [metric, metric] as const)
-          ].map(([key, metric]) => [key, Number.isFinite(metrics[metric]) ? metrics[metric] : null])
+            ...METRIC_COLUMNS.map(([metric, column]) => [column, metrics[metric]] as const),
+            ...OPTIONAL_METRIC_COLUMNS.map(([metric, column]) => [column, optionalMetric(metrics, metric)] as const),
+            ...METRIC_COLUMNS.map(([metric]) => [metric, metrics[metric]] as const)
+          ].map(([key, value]) => [key, Number.isFinite(value) ? value : null])
         ),
         ...(timeline === undefined ? {} : { timeline: snakeTimeline(plainTimeline(timeline)) })
       }))

@@ -18,6 +18,8 @@ import { type Shard, selectShard } from "./shard.js"
 import { computeStatistics } from "./statistics/computeStatistics.js"
 import type { SweepStatistics } from "./statistics/SweepStatistics.js"
 import { statisticsToCsv, statisticsToJson } from "./statistics/statisticsTables.js"
+import { gridArrivals } from "./sweepArrivals.js"
+import { checkHostsParameter, gridHostsFile } from "./sweepHosts.js"
 import { resolveVmOrders } from "./vmOrders.js"
 import { RunnerLoadError, WorkerPool } from "./WorkerPool.js"
 import { prepareWorkerEntry } from "./workerBundle.js"
@@ -69,6 +71,22 @@ const noMetrics = Object.fromEntries(
   METRIC_COLUMNS.map(([metric]) => [metric, Number.NaN])
 ) as unknown as SimulationMetrics
 
+/**
+ * The grid's jobs, each day in its VM order and every job on the grid's hosts, with the grid's
+ * arrivals: the order and hosts files read, checked and hashed, the arrivals checked (synthetic
+ * traces only), and a `hosts` parameter at odds with the hosts file refused.
+ */
+export const expandSweepGrid = (grid: SweepGrid): Effect.Effect<ReadonlyArray<SweepJob>, ConfigError | InputError> =>
+  Effect.gen(function* () {
+    const orders = yield* resolveVmOrders(grid.vmOrder ?? [], grid.traces)
+    const jobs = expandGrid(grid, orders, {
+      hostsFile: yield* gridHostsFile(grid),
+      arrivals: yield* gridArrivals(grid)
+    })
+    yield* checkHostsParameter(jobs)
+    return jobs
+  })
+
 /** The jobs of this grid that are in the store: what an interrupted sweep has kept. */
 export const countStoredJobs = (
   options: Pick<SweepOptions, "grid" | "store" | "storeSchema">
@@ -78,7 +96,7 @@ export const countStoredJobs = (
 > =>
   Effect.scoped(
     Effect.gen(function* () {
-      const all = expandGrid(options.grid, yield* resolveVmOrders(options.grid.vmOrder ?? [], options.grid.traces))
+      const all = yield* expandSweepGrid(options.grid)
       const store = yield* openSweepStore(options.store, { schema: options.storeSchema })
       const finished = yield* store.finishedKeys(all.map((job) => job.key))
       return { stored: finished.size, jobs: all.length, store: store.name }
@@ -90,7 +108,7 @@ export const runSweep = (
 ): Effect.Effect<SweepSummary, SweepStoreError | SweepRunnerError | InputError | ConfigError> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const all = expandGrid(options.grid, yield* resolveVmOrders(options.grid.vmOrder ?? [], options.grid.traces))
+      const all = yield* expandSweepGrid(options.grid)
       // A baseline that names no configuration is refused before anything runs.
       if (options.baseline !== undefined) {
         yield* computeStatistics(

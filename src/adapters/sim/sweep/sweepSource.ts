@@ -10,7 +10,7 @@ import { Effect, Schema } from "effect"
 import { InputError } from "../../../core/errors.js"
 import { parseErrorLine } from "../../../core/schemaErrors.js"
 import type { SimulationMetrics } from "../SimulationResult.js"
-import { METRIC_COLUMNS } from "./metricColumns.js"
+import { METRIC_COLUMNS, OPTIONAL_METRIC_COLUMNS } from "./metricColumns.js"
 import type { SweepResult } from "./SweepJob.js"
 import { openSweepStore, type SweepStoreError, storeName } from "./SweepStore.js"
 
@@ -20,11 +20,13 @@ export interface SweepSource {
   readonly results: ReadonlyArray<SweepResult>
 }
 
-const MetricsSchema = Schema.Struct(
-  Object.fromEntries(METRIC_COLUMNS.map(([metric]) => [metric, Schema.NullOr(Schema.Number)])) as {
+const MetricsSchema = Schema.Struct({
+  ...(Object.fromEntries(METRIC_COLUMNS.map(([metric]) => [metric, Schema.NullOr(Schema.Number)])) as {
     [K in (typeof METRIC_COLUMNS)[number][0]]: Schema.NullOr<typeof Schema.Number>
-  }
-)
+  }),
+  // Absent from sweep.json files written before it was kept, and null for runs without lifetimes.
+  vmsRefused: Schema.optional(Schema.NullOr(Schema.Number))
+})
 /** JSON writes a non-finite number as null; it is read back as NaN. */
 const SeriesSchema = Schema.Array(Schema.NullOr(Schema.Number))
 const TimelineSchema = Schema.Struct({
@@ -40,6 +42,8 @@ const ResultSchema = Schema.Struct({
   params: Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number, Schema.Boolean) }),
   trace: Schema.String,
   vmOrder: Schema.optional(Schema.Struct({ file: Schema.String, sha256: Schema.String })),
+  hostsFile: Schema.optional(Schema.Struct({ file: Schema.String, sha256: Schema.String, hosts: Schema.Number })),
+  arrivals: Schema.optional(Schema.String),
   metrics: MetricsSchema,
   /** Absent from sweep.json files written before timelines were kept. */
   timeline: Schema.optional(TimelineSchema)
@@ -65,13 +69,18 @@ const snakeTimelineKeys = [
 /** A sweep.json result in the reader's (camelCase) shape, from snake_case keys or the old camelCase ones. */
 const normalizeResult = (result: unknown): unknown => {
   if (!isObject(result)) return result
-  const { vm_order, metrics, timeline, ...rest } = result
+  const { vm_order, hosts_file, metrics, timeline, ...rest } = result
   const vmOrder = vm_order ?? rest.vmOrder
   return {
     ...rest,
     ...(vmOrder === undefined ? {} : { vmOrder }),
+    ...(hosts_file === undefined ? {} : { hostsFile: hosts_file }),
     metrics: isObject(metrics)
-      ? Object.fromEntries(METRIC_COLUMNS.map(([metric, column]) => [metric, either(metrics, column, metric)]))
+      ? Object.fromEntries(
+          [...METRIC_COLUMNS, ...OPTIONAL_METRIC_COLUMNS]
+            .map(([metric, column]) => [metric, either(metrics, column, metric)] as const)
+            .filter(([, value]) => value !== undefined)
+        )
       : metrics,
     ...(timeline === undefined
       ? {}
@@ -103,12 +112,18 @@ export const readSweepJson = (file: string): Effect.Effect<ReadonlyArray<SweepRe
     )
     const series = (values: ReadonlyArray<number | null>): ReadonlyArray<number> =>
       values.map((value) => value ?? Number.NaN)
-    return decoded.results.map(({ metrics, vmOrder, timeline, ...job }): SweepResult => {
+    return decoded.results.map(({ metrics, vmOrder, hostsFile, timeline, ...job }): SweepResult => {
+      const { vmsRefused, ...required } = metrics
       const result: SweepResult = {
-        job: vmOrder === undefined ? job : { ...job, vmOrder },
-        metrics: Object.fromEntries(
-          Object.entries(metrics).map(([metric, value]) => [metric, value ?? Number.NaN])
-        ) as unknown as SimulationMetrics
+        job: {
+          ...job,
+          ...(vmOrder === undefined ? {} : { vmOrder }),
+          ...(hostsFile === undefined ? {} : { hostsFile })
+        },
+        metrics: Object.fromEntries([
+          ...Object.entries(required).map(([metric, value]) => [metric, value ?? Number.NaN]),
+          ...(vmsRefused === undefined || vmsRefused === null ? [] : [["vmsRefused", vmsRefused]])
+        ]) as unknown as SimulationMetrics
       }
       return timeline === undefined
         ? result

@@ -34,6 +34,17 @@ type Parsed = {
   readonly days: Option.Option<string>
   readonly grid: Option.Option<string>
   readonly vmOrder: ReadonlyArray<string>
+  readonly hosts: Option.Option<number | string>
+  readonly arrivals: Option.Option<string>
+}
+
+/**
+ * The grid on `--hosts` (a number of hosts, or a hosts file) and with `--arrivals`, both read and
+ * checked when the sweep starts.
+ */
+const withHosts = (grid: SweepGrid, options: Pick<Parsed, "hosts" | "arrivals">): SweepGrid => {
+  const hosts = Option.isSome(options.hosts) ? { ...grid, hosts: options.hosts.value } : grid
+  return Option.isSome(options.arrivals) ? { ...hosts, arrivals: options.arrivals.value } : hosts
 }
 
 /**
@@ -79,7 +90,7 @@ const buildGrid = (options: Parsed): Effect.Effect<SweepGrid, ConfigError | Inpu
       }
       const fromFile = yield* readGridFile(options.grid.value)
       const orders = [...(fromFile.vmOrder ?? []), ...options.vmOrder]
-      return orders.length === 0 ? fromFile : { ...fromFile, vmOrder: orders }
+      return withHosts(orders.length === 0 ? fromFile : { ...fromFile, vmOrder: orders }, options)
     }
     const parameters = yield* parseParams(options.param)
     let traces: ReadonlyArray<string> = options.trace.length > 0 ? options.trace : ["synthetic"]
@@ -94,9 +105,12 @@ const buildGrid = (options: Parsed): Effect.Effect<SweepGrid, ConfigError | Inpu
       traces = yield* expandDays(root, options.days.value)
     }
     const policies = options.policy.length > 0 ? options.policy : ["cloudsim"]
-    return options.vmOrder.length === 0
-      ? { policies, parameters, traces }
-      : { policies, parameters, traces, vmOrder: options.vmOrder }
+    return withHosts(
+      options.vmOrder.length === 0
+        ? { policies, parameters, traces }
+        : { policies, parameters, traces, vmOrder: options.vmOrder },
+      options
+    )
   })
 
 const resolveShard = (

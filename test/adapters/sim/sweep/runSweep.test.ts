@@ -53,14 +53,17 @@ describe("runSweep", () => {
 
     const csv = readFileSync(csvFile, "utf8").trimEnd().split("\n")
     expect(csv[0]).toBe(
-      "key,index,policy,trace,vm_order,overload,selection,energy_kwh,migrations,slatah_pct,pdm_pct,slav_pct,esv,host_shutdowns," +
-        "mean_time_before_host_shutdown_sec,mean_time_before_migration_sec,overload_time_fraction,idle_time_fraction,vms,hosts,wall_seconds"
+      "key,index,policy,trace,vm_order,hosts_file,arrivals,overload,selection,energy_kwh,migrations,slatah_pct,pdm_pct,slav_pct,esv,host_shutdowns," +
+        "mean_time_before_host_shutdown_sec,mean_time_before_migration_sec,overload_time_fraction,idle_time_fraction,vms,hosts,wall_seconds," +
+        "vms_refused"
     )
     expect(csv.length).toBe(25)
     const cells = csv[1]?.split(",") ?? []
-    expect(cells.slice(0, 7)).toEqual([first.key, "0", "cloudsim", "day1", "", "thr:0.8", "mmt"])
-    expect(Number(cells[7])).toBe(fixtureMetrics(first).energyKwh)
-    expect(cells[14]).toBe("")
+    expect(cells.slice(0, 9)).toEqual([first.key, "0", "cloudsim", "day1", "", "", "", "thr:0.8", "mmt"])
+    expect(Number(cells[9])).toBe(fixtureMetrics(first).energyKwh)
+    expect(cells[16]).toBe("")
+    // A run whose VMs do not come and go refuses none: the column is empty.
+    expect(cells[23]).toBe("")
 
     const json = JSON.parse(readFileSync(jsonFile, "utf8"))
     expect(json.jobs).toBe(24)

@@ -7,7 +7,7 @@
 import { Either } from "effect"
 import type { ConfigError } from "../../../../core/errors.js"
 import type { SimulationMetrics } from "../../SimulationResult.js"
-import { METRIC_COLUMNS } from "../metricColumns.js"
+import { METRIC_COLUMNS, OPTIONAL_METRIC_COLUMNS, type OptionalMetrics } from "../metricColumns.js"
 import type { SweepResult } from "../SweepJob.js"
 import { type Configuration, findBaseline, groupConfigurations } from "./configurations.js"
 import { comparePaired } from "./pairedComparison.js"
@@ -20,12 +20,18 @@ import type {
 } from "./SweepStatistics.js"
 import { summarizeSample } from "./sampleSummary.js"
 
-/** The metrics summarised: every metric column of sweep.csv but the days' facts (vms, hosts) and the wall time. */
-export const STATISTICS_METRICS = METRIC_COLUMNS.filter(
-  ([metric]) => metric !== "vms" && metric !== "hosts" && metric !== "wallSeconds"
-)
+/**
+ * The metrics summarised: every metric column of sweep.csv but the days' facts (vms, hosts) and the
+ * wall time; `vms_refused` only for runs that have it (VMs that come and go).
+ */
+export const STATISTICS_METRICS: ReadonlyArray<readonly [keyof SimulationMetrics | keyof OptionalMetrics, string]> = [
+  ...METRIC_COLUMNS.filter(([metric]) => metric !== "vms" && metric !== "hosts" && metric !== "wallSeconds"),
+  ...OPTIONAL_METRIC_COLUMNS
+]
 
-const value = (result: SweepResult, metric: keyof SimulationMetrics): number => result.metrics[metric]
+/** A result's metric; NaN when it has none (an optional metric the run did not report). */
+const value = (result: SweepResult, metric: keyof SimulationMetrics | keyof OptionalMetrics): number =>
+  (result.metrics as SimulationMetrics & OptionalMetrics)[metric] ?? Number.NaN
 
 const summarize = (configuration: Configuration): ConfigurationSummary => {
   const results = [...configuration.byTrace.values()]

@@ -12,7 +12,11 @@ export interface Configuration {
   readonly label: string
   readonly policy: string
   readonly params: Readonly<Record<string, ParamValue>>
-  /** `{ policy, ...params }`, plus `vm_order: { DAY: { file, sha256 } }` when some day ran in a given order. */
+  /**
+   * `{ policy, ...params }`, plus `vm_order: { DAY: { file, sha256 } }` when some day ran in a given
+   * order, `hosts_file: { file, sha256, hosts }` when the hosts came from a hosts file, and
+   * `arrivals` when the synthetic workload's VMs came and went.
+   */
   readonly config: Readonly<Record<string, unknown>>
   /** One result per trace, in the order they came. */
   readonly byTrace: ReadonlyMap<string, SweepResult>
@@ -47,7 +51,11 @@ export const groupConfigurations = (
     }
     const earlier = group.byTrace.get(result.job.trace)
     if (earlier !== undefined) {
-      const order = (job: SweepJob) => (job.vmOrder === undefined ? "the default VM order" : job.vmOrder.file)
+      const order = (job: SweepJob) =>
+        [
+          job.vmOrder === undefined ? "the default VM order" : job.vmOrder.file,
+          job.hostsFile === undefined ? "" : `, hosts ${job.hostsFile.file}`
+        ].join("")
       return Either.left(
         new ConfigError({
           field: "results",
@@ -66,6 +74,12 @@ export const groupConfigurations = (
       )
       const config: Record<string, unknown> = { policy: job.policy, ...job.params }
       if (orders.length > 0) config.vm_order = Object.fromEntries(orders)
+      const hostsFile = [...byTrace.values()].find((result) => result.job.hostsFile !== undefined)?.job.hostsFile
+      if (hostsFile !== undefined) {
+        config.hosts_file = { file: hostsFile.file, sha256: hostsFile.sha256, hosts: hostsFile.hosts }
+      }
+      const arrivals = [...byTrace.values()].find((result) => result.job.arrivals !== undefined)?.job.arrivals
+      if (arrivals !== undefined) config.arrivals = arrivals
       return { label: configurationLabel(job), policy: job.policy, params: job.params, config, byTrace }
     })
   )

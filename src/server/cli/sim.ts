@@ -12,6 +12,7 @@ import { policyNames } from "../../adapters/sim/SimulationOptions.js"
 import type { SimulationResult } from "../../adapters/sim/SimulationResult.js"
 import type { Trace } from "../../adapters/sim/Trace.js"
 import { ConfigError } from "../../core/errors.js"
+import { parseHostsFlag } from "./hostsFlag.js"
 import { DEFAULT_POLICY, DEFAULT_TRACE } from "./simDefaults.js"
 import type { RunConfiguration, SimRun } from "./simRuns.js"
 
@@ -70,12 +71,6 @@ const grid = Options.file("grid", { exists: "yes" }).pipe(
   ),
   Options.optional
 )
-/** `--hosts`: a number of hosts, or a hosts file (`*.json`); anything else is a usage error. */
-const hostsValue = (text: string): { readonly count: number } | { readonly file: string } => {
-  if (/^\s*\d+\s*$/.test(text)) return { count: Number(text) }
-  if (text.toLowerCase().endsWith(".json")) return { file: text }
-  throw new Error(`--hosts: '${text}' is neither a number of hosts nor a hosts file (FILE.json)`)
-}
 const hosts = Options.text("hosts").pipe(
   Options.withPseudoName("N|FILE.json"),
   Options.withDescription(
@@ -84,7 +79,7 @@ const hosts = Options.text("hosts").pipe(
       '"power_w": [11 watts, 0 % to 100 %] or {"idle", "max"}}]} (docs/simulation.md)'
   ),
   Options.withDefault("800"),
-  Options.mapTryCatch(hostsValue, (error) => HelpDoc.p(error instanceof Error ? error.message : String(error)))
+  Options.mapTryCatch(parseHostsFlag, (error) => HelpDoc.p(error instanceof Error ? error.message : String(error)))
 )
 const arrivals = Options.text("arrivals").pipe(
   Options.withPseudoName("rate=R[,mean=H,...]"),

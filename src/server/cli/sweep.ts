@@ -9,6 +9,7 @@
 import { Command, HelpDoc, Options } from "@effect/cli"
 import { Data, Effect } from "effect"
 import { policyNames } from "../../adapters/sim/SimulationOptions.js"
+import { parseHostsFlag } from "./hostsFlag.js"
 
 /** Some jobs failed (the others are stored; a rerun retries only the failed ones). */
 export class SweepJobsFailed extends Data.TaggedError("SweepJobsFailed")<{ readonly message: string }> {}
@@ -31,19 +32,19 @@ const trace = Options.text("trace").pipe(
   ),
   Options.repeated
 )
-/** `--hosts`: a number of hosts, or a hosts file (`*.json`), as `neat sim --hosts` reads it; anything else is a usage error. */
-const hostsValue = (text: string): number | string => {
-  if (/^\s*\d+\s*$/.test(text) && Number(text) > 0) return Number(text)
-  if (text.toLowerCase().endsWith(".json")) return text
-  throw new Error(`--hosts: '${text}' is neither a positive number of hosts nor a hosts file (FILE.json)`)
-}
 const hosts = Options.text("hosts").pipe(
   Options.withPseudoName("N|FILE.json"),
   Options.withDescription(
     "hosts of every job, as neat sim takes them: a number of CloudSim's G4/G5 (the default of jobs whose parameters name no hosts), " +
       "or a JSON file of the data centre's host types with their counts (docs/simulation.md); default 800 G4/G5"
   ),
-  Options.mapTryCatch(hostsValue, (error) => HelpDoc.p(error instanceof Error ? error.message : String(error))),
+  Options.mapTryCatch(
+    (text) => {
+      const parsed = parseHostsFlag(text)
+      return "count" in parsed ? parsed.count : parsed.file
+    },
+    (error) => HelpDoc.p(error instanceof Error ? error.message : String(error))
+  ),
   Options.optional
 )
 const arrivals = Options.text("arrivals").pipe(

@@ -12,7 +12,8 @@
 # (NEAT_CLOUDSIM_CLASSPATH: CloudSim's compiled classes, commons-math3 and a folder holding
 # workload/planetlab/20110303, as its LrMmt example reads the day from its class path; the
 # example's main class runs) or as a jar (NEAT_CLOUDSIM_JAR, arguments in NEAT_CLOUDSIM_ARGS).
-# docs/performance.md says how to build the class path from CloudSim's sources.
+# docs/performance.md says how to build the class path from CloudSim's sources. After the table, the
+# day's run phase by phase (NEAT_PHASES: each phase's wall and main-thread CPU time).
 # Usage: bench/wholeProcess.sh [RUNS]   (5 by default; NEAT_SHARED_DIR, default ../shared)
 # NEAT_BENCH_ROOT=DIR times another checkout's bin/neat.js and npm start instead (for "before"
 # figures in the same session, e.g. `git archive 48eeb61 | tar -x -C DIR` with node_modules linked).
@@ -89,6 +90,32 @@ elif [ -n "${NEAT_CLOUDSIM_JAR:-}" ]; then
   # shellcheck disable=SC2086
   measure "CloudSim 3.0.3, 20110303, LR-MMT-1.2 (java -jar $NEAT_CLOUDSIM_JAR)" \
     java -jar "$NEAT_CLOUDSIM_JAR" ${NEAT_CLOUDSIM_ARGS:-}
+fi
+
+# Where the day's run spends its time (NEAT_PHASES, src/server/cli/phases.ts): each phase's median
+# wall time and main-thread CPU time over RUNS more runs. A checkout without it prints nothing here.
+: >"$scratch/phases"
+for ((i = 0; i < runs; i++)); do
+  NEAT_PHASES=1 node "$root/bin/neat.js" sim --trace "$day" --vm-order "$order" --overload lr:1.2 --selection mmt \
+    2>&1 >/dev/null | sed -n 's/^neat:   //p' >>"$scratch/phases"
+done
+if [ -s "$scratch/phases" ]; then
+  echo
+  echo "Phases of the LR-MMT-1.2 day (NEAT_PHASES=1; medians of $runs runs):"
+  echo
+  echo "| phase | median wall (ms) | median main-thread CPU (ms) |"
+  echo "|---|---:|---:|"
+  awk '
+    { cpu = $NF; wall = $(NF - 1); $NF = ""; $(NF - 1) = ""; sub(/ +$/, ""); name = $0
+      if (!(name in n)) order[++names] = name
+      n[name]++; walls[name, n[name]] = wall; cpus[name, n[name]] = cpu }
+    function median(a, name, k,   s, i, j, t) {
+      for (i = 1; i <= k; i++) s[i] = a[name, i]
+      for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t }
+      return k % 2 ? s[(k + 1) / 2] : (s[k / 2] + s[k / 2 + 1]) / 2
+    }
+    END { for (p = 1; p <= names; p++) { name = order[p]; printf "| %s | %.0f | %.0f |\n", name, median(walls, name, n[name]), median(cpus, name, n[name]) } }
+  ' "$scratch/phases"
 fi
 echo
 echo "- load after: $(uptime | sed 's/.*load average/load average/')"

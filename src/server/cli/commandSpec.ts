@@ -46,6 +46,26 @@ type Node = any
 export const plainText = (doc: HelpDoc.HelpDoc | undefined): string =>
   doc === undefined ? "" : withoutColour(HelpDoc.toAnsiText(doc)).replace(/\s+/g, " ").trim()
 
+/**
+ * A description rendered when first read: a command runs after reading every command's flags (to
+ * refuse unknown ones), but only help and completion show descriptions, and rendering them all
+ * is a good part of a command's start-up. An own enumerable getter, so that the specs still
+ * compare and print as plain objects.
+ */
+const withDescription = <A extends object>(
+  fields: A,
+  doc: HelpDoc.HelpDoc | undefined
+): A & { readonly description: string } => {
+  let text: string | undefined
+  return Object.defineProperty(fields, "description", {
+    enumerable: true,
+    get: () => {
+      text ??= plainText(doc)
+      return text
+    }
+  }) as A & { readonly description: string }
+}
+
 const placeholderOf = (primitive: Node, pseudoName: Option.Option<string>): string => {
   if (Option.isOption(pseudoName) && Option.isSome(pseudoName)) return pseudoName.value
   switch (primitive?._tag) {
@@ -76,7 +96,20 @@ const shownDefault = (fallback: unknown): string | undefined => {
   return String(value)
 }
 
-const flagsOf = (node: Node): Array<FlagSpec> => {
+/**
+ * What the wrappers around a flag say of it. Read from the outside in, the outermost wrapper that
+ * sets a field decides it; fields no wrapper sets take the flag's own values.
+ */
+interface FlagWrapping {
+  readonly optional?: boolean
+  readonly repeated?: boolean
+  readonly defaultValue?: string | undefined
+}
+
+/** `wrapping` with the fields an inner wrapper sets, where no outer wrapper set them. */
+const inner = (wrapping: FlagWrapping, set: FlagWrapping): FlagWrapping => ({ ...set, ...wrapping })
+
+const flagsOf = (node: Node, wrapping: FlagWrapping = {}): Array<FlagSpec> => {
   switch (node?._tag) {
     case "Single":
     case "KeyValueMap": {
@@ -86,91 +119,94 @@ const flagsOf = (node: Node): Array<FlagSpec> => {
       const aliases = (single.aliases as ReadonlyArray<string>).map((alias) =>
         alias.length === 1 ? `-${alias}` : `--${alias}`
       )
-      return [
-        {
-          names: [single.fullName as string, ...aliases],
-          placeholder: placeholderOf(primitive, single.pseudoName),
-          choices:
-            primitive?._tag === "Choice"
-              ? (primitive.alternatives as ReadonlyArray<[string, unknown]>).map(([name]) => name)
-              : [],
-          description: plainText(single.description),
-          defaultValue: undefined,
-          optional: false,
-          repeated: false,
-          isBoolean
-        }
-      ]
+      const flag = {
+        names: [single.fullName as string, ...aliases],
+        placeholder: placeholderOf(primitive, single.pseudoName),
+        choices:
+          primitive?._tag === "Choice"
+            ? (primitive.alternatives as ReadonlyArray<[string, unknown]>).map(([name]) => name)
+            : [],
+        defaultValue: "defaultValue" in wrapping ? wrapping.defaultValue : undefined,
+        optional: wrapping.optional ?? false,
+        repeated: wrapping.repeated ?? false,
+        isBoolean
+      }
+      return [withDescription(flag, single.description)]
     }
     case "Map":
+      return flagsOf(node.options, wrapping)
     case "WithFallback":
-      return flagsOf(node.options).map((flag) => (node._tag === "WithFallback" ? { ...flag, optional: true } : flag))
+      return flagsOf(node.options, inner(wrapping, { optional: true }))
     case "Both":
-      return [...flagsOf(node.left), ...flagsOf(node.right)]
-    case "OrElse":
-      return [...flagsOf(node.left), ...flagsOf(node.right)].map((flag) => ({ ...flag, optional: true }))
-    case "Variadic":
-      return flagsOf(node.argumentOption).map((flag) => ({
-        ...flag,
-        repeated: true,
-        optional: Option.getOrElse(node.min as Option.Option<number>, () => 0) === 0
-      }))
-    case "WithDefault": {
-      const defaultValue = shownDefault(node.fallback)
-      return flagsOf(node.options).map((flag) => ({ ...flag, optional: true, defaultValue }))
+      return [...flagsOf(node.left, wrapping), ...flagsOf(node.right, wrapping)]
+    case "OrElse": {
+      const optional = inner(wrapping, { optional: true })
+      return [...flagsOf(node.left, optional), ...flagsOf(node.right, optional)]
     }
+    case "Variadic":
+      return flagsOf(
+        node.argumentOption,
+        inner(wrapping, {
+          repeated: true,
+          optional: Option.getOrElse(node.min as Option.Option<number>, () => 0) === 0
+        })
+      )
+    case "WithDefault":
+      return flagsOf(node.options, inner(wrapping, { optional: true, defaultValue: shownDefault(node.fallback) }))
     default:
       return []
   }
 }
 
-const argsOf = (node: Node): Array<ArgSpec> => {
+const argsOf = (node: Node, wrapping: FlagWrapping = {}): Array<ArgSpec> => {
   switch (node?._tag) {
-    case "Single":
-      return [
-        {
-          name: Option.isOption(node.pseudoName) && Option.isSome(node.pseudoName) ? node.pseudoName.value : node.name,
-          description: plainText(node.description),
-          optional: false,
-          repeated: false
-        }
-      ]
+    case "Single": {
+      const arg = {
+        name: Option.isOption(node.pseudoName) && Option.isSome(node.pseudoName) ? node.pseudoName.value : node.name,
+        optional: wrapping.optional ?? false,
+        repeated: wrapping.repeated ?? false
+      }
+      return [withDescription(arg, node.description)]
+    }
     case "Map":
-      return argsOf(node.args)
+      return argsOf(node.args, wrapping)
     case "Both":
-      return [...argsOf(node.left), ...argsOf(node.right)]
+      return [...argsOf(node.left, wrapping), ...argsOf(node.right, wrapping)]
     case "Variadic":
-      return argsOf(node.args).map((arg) => ({
-        ...arg,
-        repeated: true,
-        optional: Option.getOrElse(node.min as Option.Option<number>, () => 0) === 0
-      }))
+      return argsOf(
+        node.args,
+        inner(wrapping, {
+          repeated: true,
+          optional: Option.getOrElse(node.min as Option.Option<number>, () => 0) === 0
+        })
+      )
     case "WithDefault":
     case "WithFallbackConfig":
-      return argsOf(node.args).map((arg) => ({ ...arg, optional: true }))
+      return argsOf(node.args, inner(wrapping, { optional: true }))
     default:
       return []
   }
 }
 
-const specOf = (node: Node): CommandSpec | undefined => {
+const specOf = (node: Node, subcommands: ReadonlyArray<CommandSpec> = []): CommandSpec | undefined => {
   switch (node?._tag) {
     case "Standard":
-    case "GetUserInput":
-      return {
-        name: node.name,
-        description: plainText(node.description),
+    case "GetUserInput": {
+      const spec = {
+        name: node.name as string,
         flags: node._tag === "Standard" ? flagsOf(node.options) : [],
         args: node._tag === "Standard" ? argsOf(node.args) : [],
-        subcommands: []
+        subcommands
       }
+      return withDescription(spec, node.description)
+    }
     case "Map":
-      return specOf(node.command)
+      return specOf(node.command, subcommands)
     case "Subcommands": {
-      const parent = specOf(node.parent)
-      if (parent === undefined) return undefined
-      const children = (node.children as ReadonlyArray<Node>).map(specOf).filter((child) => child !== undefined)
-      return { ...parent, subcommands: [...parent.subcommands, ...children] }
+      const children = (node.children as ReadonlyArray<Node>)
+        .map((child) => specOf(child))
+        .filter((child) => child !== undefined)
+      return specOf(node.parent, [...children, ...subcommands])
     }
     default:
       return undefined

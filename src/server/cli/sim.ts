@@ -13,6 +13,7 @@ import type { SimulationResult } from "../../adapters/sim/SimulationResult.js"
 import type { Trace } from "../../adapters/sim/Trace.js"
 import { ConfigError } from "../../core/errors.js"
 import { parseHostsFlag } from "./hostsFlag.js"
+import { markPhase } from "./phases.js"
 import { DEFAULT_POLICY, DEFAULT_TRACE } from "./simDefaults.js"
 import type { RunConfiguration, SimRun } from "./simRuns.js"
 
@@ -195,6 +196,7 @@ export const simCommand = Command.make(
   },
   (options) =>
     Effect.gen(function* () {
+      markPhase("start to command")
       const {
         describeRunConfiguration,
         fleetHostCount,
@@ -214,6 +216,7 @@ export const simCommand = Command.make(
         withDefaultSignals,
         writeReport
       } = yield* implementation
+      markPhase("sim modules")
       // --hosts: a count, or a file of the data centre's own host types.
       const hostsFile = "file" in options.hosts ? options.hosts.file : undefined
       const fleet = hostsFile === undefined ? undefined : yield* loadHostsFile(hostsFile)
@@ -255,6 +258,7 @@ export const simCommand = Command.make(
           })
         )
       }
+      markPhase("traces read")
       // The groups name VMs of each trace: checked against every trace before anything runs.
       const groupsOf = new Map<string, SimServerGroups>()
       if (Option.isSome(options.serverGroups)) {
@@ -291,6 +295,7 @@ export const simCommand = Command.make(
       for (const { run, options: simulation } of planned) {
         const result = yield* withDefaultSignals(runSimulationEffect(simulation))
         results.push({ run, result })
+        markPhase(several ? `simulation: ${run.label}` : "simulation")
         const configuration = configurationOf(run)
         const text = formatRun(run, result, options.format, several, configuration, describeRunConfiguration)
         if (several && options.format === "json") lines.push(text)
@@ -314,6 +319,7 @@ export const simCommand = Command.make(
           { title }
         )
         yield* Console.error(`report: ${options.report.value}`)
+        markPhase("report")
       }
     })
 ).pipe(Command.withDescription("Simulate a workload under consolidation policies and print their metrics"))

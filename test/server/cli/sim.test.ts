@@ -20,6 +20,38 @@ for (const [name, percent] of [
 }
 
 describe("neat sim", () => {
+  it("with NEAT_PHASES set, says on stderr where the run's time went, phase by phase", () => {
+    const run = neatSync(["sim", "--trace", traceDir, "--hosts", "4", "--format", "json"], {
+      env: { NEAT_PHASES: "1" }
+    })
+    expect(run.status).toBe(0)
+    expect(typeof (JSON.parse(run.stdout) as Record<string, unknown>).energy_kwh).toBe("number")
+    const lines = run.stderr.trimEnd().split("\n")
+    expect(lines[0]).toMatch(/^neat: phases \(wall ms, (main thread|process) CPU ms; NEAT_PHASES\)$/)
+    const phases = lines.slice(1).map((line) => /^neat: {3}(.+?) +(\d+) +(\d+)$/.exec(line)?.slice(1))
+    expect(phases.map((phase) => phase?.[0])).toEqual([
+      "start to command",
+      "sim modules",
+      "traces read",
+      "simulation",
+      "exit",
+      "total"
+    ])
+    // The total is the sum of the phases (each rounded).
+    const cpu = phases.map((phase) => Number(phase?.[2]))
+    const sum = cpu.slice(0, -1).reduce((a, b) => a + b, 0)
+    expect(Math.abs(sum - cpu[cpu.length - 1]!)).toBeLessThanOrEqual(cpu.length)
+  })
+
+  it("prints no phases when NEAT_PHASES is 0 or empty", () => {
+    for (const value of ["0", ""]) {
+      const run = neatSync(["sim", "--trace", traceDir, "--hosts", "4", "--format", "json"], {
+        env: { NEAT_PHASES: value }
+      })
+      expect(run).toMatchObject({ status: 0, stderr: "" })
+    }
+  })
+
   it("prints one JSON object with the study's metrics in snake_case, the configuration first", () => {
     const run = neatSync(["sim", "--trace", traceDir, "--hosts", "4", "--format", "json"])
     expect(run.stderr).toBe("")

@@ -44,6 +44,35 @@ describe("PlanetLab traces", () => {
     expect(trace.cpu[0]).toBe(0.4)
   })
 
+  // The reader's byte path takes plain files; anything else is read from the text: both agree.
+  it("reads CRLF, blanks around values, leading zeros, no final newline and a BOM alike", () => {
+    const values = Array.from({ length: 288 }, (_, i) => (i * 7) % 101)
+    const plain = values.map(String)
+    const files = {
+      a: `${plain.join("\n")}\n`,
+      b: `${plain.join("\r\n")}\r\n`,
+      c: plain.map((value, i) => (i % 2 === 0 ? ` \t${value}  ` : `00${value}\t`)).join("\n"),
+      d: `\uFEFF${plain.join("\n")}\n`
+    }
+    const trace = readPlanetLabTrace(dirWith("spellings", files))
+    if (trace instanceof InputError) throw new Error(trace.message)
+    const expected = values.map((value) => value / 100)
+    for (let v = 0; v < 4; v++) expect([...trace.cpu.subarray(v * 288, (v + 1) * 288)]).toEqual(expected)
+  })
+
+  it("refuses a blank line, a signed value and a line too many, naming the line", () => {
+    const lines = day(5).split("\n")
+    const cases: ReadonlyArray<readonly [string, string, RegExp]> = [
+      ["blank", [...lines.slice(0, 10), "", ...lines.slice(11)].join("\n"), /line 11: not an integer/],
+      ["plus", [...lines.slice(0, 10), "+5", ...lines.slice(11)].join("\n"), /line 11: not an integer/],
+      ["extra", `${day(5)}5\n`, /line 289: expected 288 CPU percentages, one per line, found 289/],
+      ["blank end", `${day(5)}  \n`, /line 289: expected 288 .* found 289/]
+    ]
+    for (const [name, text, message] of cases) {
+      expect(describeError(failure(readPlanetLabTrace(dirWith(`bad-${name}`, { a: text }))))).toMatch(message)
+    }
+  })
+
   it("names the file and line of a value that is not an integer", () => {
     const lines = day(5).split("\n")
     lines[41] = "12.5x"

@@ -32,7 +32,7 @@ describe("neat's usage errors", () => {
     expect(typo.stderr).toContain("neat sim: unknown option --hostz; did you mean --hosts?")
     expect(typo.stderr).toContain("Run 'neat sim --help' for the options.")
     expect(badValue.status).toBe(2)
-    expect(badValue.stderr).toContain("--hosts: 'many' is neither a number of hosts nor a hosts file (FILE.json)")
+    expect(badValue.stderr).toContain("--hosts: 'many' is neither a positive number of hosts nor a hosts file (FILE.json)")
     expect(missing.status).toBe(2)
     expect(missing.stderr).toContain("Missing argument <REF>")
     expect(command.status).toBe(2)

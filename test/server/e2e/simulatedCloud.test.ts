@@ -147,7 +147,7 @@ const liveMatchesSimulator = async (choices: NeatAlgorithmChoices, wakes = true)
 describe("the live stack on a simulated cloud", () => {
   it("consolidates, records every migration in the store, and decides as neat sim does", async () => {
     await liveMatchesSimulator(choices)
-  }, 60_000)
+  }, 180_000)
 
   it("runs a user's placement and overload detection as neat sim does", async () => {
     const placement = `${userModules.firstFit}#firstFit`
@@ -161,5 +161,5 @@ describe("the live stack on a simulated cloud", () => {
       },
       false
     )
-  }, 60_000)
+  }, 180_000)
 })

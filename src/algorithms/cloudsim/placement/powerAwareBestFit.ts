@@ -26,7 +26,7 @@ export interface BestFitHosts {
 export class BestFitWorkspace {
   readonly hosts: Int32Array
   readonly scores: Float64Array
-  /** Candidate positions of the next batch, in (score, position) order once a candidate is rejected. */
+  /** Candidate positions ordered as a binary min-heap on (score, position), once one is rejected. */
   readonly heap: Int32Array
 
   constructor(hostCount: number) {
@@ -37,9 +37,6 @@ export class BestFitWorkspace {
 }
 
 export const makeBestFitWorkspace = (hostCount: number): BestFitWorkspace => new BestFitWorkspace(hostCount)
-
-/** Candidates taken into the first batch after a rejection; each further batch is twice as large. */
-const firstBatch = 32
 
 /**
  * The host for `vm`, or -1. Hosts are scored first and the overload test (the costly part) runs
@@ -66,87 +63,43 @@ export const findHostForVm = (
   }
   const host = ids[best]!
   if (!hosts.busy(host) || !hosts.overloadedWith(host, vm)) return host
-  // Rejected: the others in order of (score, position), a batch of the smallest at a time (each
-  // batch one pass over the candidates, instead of ordering them all: a VM is refused by a few
-  // dozen hosts in a row at most, among thousands of candidates).
-  const batch = workspace.heap
-  let afterScore = min
-  let afterPosition = best
-  for (let limit = firstBatch; ; limit *= 2) {
-    const size = smallestAfter(scores, count, afterScore, afterPosition, batch, limit)
-    for (let j = 0; j < size; j++) {
-      const candidate = ids[batch[j]!]!
-      if (!hosts.busy(candidate) || !hosts.overloadedWith(candidate, vm)) return candidate
-    }
-    if (size < limit) return -1
-    afterPosition = batch[size - 1]!
-    afterScore = scores[afterPosition]!
-  }
-}
-
-/**
- * Writes into `out`, in (score, position) order, the `limit` first positions (or all there are)
- * that come after (`afterScore`, `afterPosition`) in that order; returns how many. One pass keeps
- * them in a max-heap (the last of them on top), so most positions cost one comparison.
- */
-const smallestAfter = (
-  scores: Float64Array,
-  count: number,
-  afterScore: number,
-  afterPosition: number,
-  out: Int32Array,
-  limit: number
-): number => {
+  // Rejected: the others in order of (score, host order), from a heap, since some VMs are refused
+  // by many hosts in a row.
+  const heap = workspace.heap
   let size = 0
-  for (let p = 0; p < count; p++) {
-    const score = scores[p]!
-    if (score < afterScore || (score === afterScore && p <= afterPosition)) continue
-    if (size < limit) {
-      // Sift up: positions arrive in increasing order, so on equal scores the newcomer is last.
-      let i = size++
-      while (i > 0) {
-        const parent = (i - 1) >> 1
-        const above = out[parent]!
-        if (scores[above]! > score) break
-        out[i] = above
-        i = parent
-      }
-      out[i] = p
-      continue
-    }
-    // Full: p replaces the top only if it comes first; on an equal score the earlier position does.
-    if (!(score < scores[out[0]!]!)) continue
-    siftDownMax(out, size, 0, p, scores)
+  for (let i = 0; i < count; i++) if (i !== best) heap[size++] = i
+  for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, i, scores)
+  while (size > 0) {
+    const next = heap[0]!
+    heap[0] = heap[--size]!
+    siftDown(heap, size, 0, scores)
+    const candidate = ids[next]!
+    if (!hosts.busy(candidate) || !hosts.overloadedWith(candidate, vm)) return candidate
   }
-  // Heap sort: the top (the last in order) goes to the end, repeatedly.
-  for (let end = size - 1; end > 0; end--) {
-    const top = out[0]!
-    siftDownMax(out, end, 0, out[end]!, scores)
-    out[end] = top
-  }
-  return size
+  return -1
 }
 
-/** Places `item` at `i` of the max-heap `heap[0, size)` and sifts it down: a position is greater by larger score, then larger position. */
-const siftDownMax = (heap: Int32Array, size: number, i: number, item: number, scores: Float64Array): void => {
+/** Restores the heap order below `i`: a position comes first by smaller score, then by smaller position. */
+const siftDown = (heap: Int32Array, size: number, i: number, scores: Float64Array): void => {
+  const item = heap[i]!
   const score = scores[item]!
   for (;;) {
     let child = 2 * i + 1
     if (child >= size) break
     const right = child + 1
-    if (right < size && follows(heap[right]!, heap[child]!, scores)) child = right
+    if (right < size && precedes(heap[right]!, heap[child]!, scores)) child = right
     const c = heap[child]!
     const childScore = scores[c]!
-    if (!(childScore > score || (childScore === score && c > item))) break
+    if (!(childScore < score || (childScore === score && c < item))) break
     heap[i] = c
     i = child
   }
   heap[i] = item
 }
 
-/** Whether heap entry `a` comes after `b`: larger score, then larger position. */
-const follows = (a: number, b: number, scores: Float64Array): boolean =>
-  scores[a]! > scores[b]! || (scores[a] === scores[b] && a > b)
+/** Whether heap entry `a` comes before `b`: smaller score, then smaller position. */
+const precedes = (a: number, b: number, scores: Float64Array): boolean =>
+  scores[a]! < scores[b]! || (scores[a] === scores[b] && a < b)
 
 /** The first host, in host order, that is not excluded and can take the VM; -1 if none. */
 export const findFirstFit = (

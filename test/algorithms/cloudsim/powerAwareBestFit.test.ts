@@ -92,4 +92,37 @@ describe("power-aware best fit", () => {
       )
     )
   })
+
+  it("keeps that order when hundreds of hosts in a row refuse the VM", () => {
+    // One workspace for all runs, as in a simulation.
+    const shared = makeBestFitWorkspace(600)
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            score: fc.integer({ min: 0, max: 40 }).map((k) => k / 8),
+            fits: fc.boolean(),
+            busy: fc.boolean(),
+            // Mostly refused, so that the search goes through several batches.
+            overloaded: fc.integer({ min: 0, max: 30 }).map((k) => k !== 0)
+          }),
+          { minLength: 30, maxLength: 600 }
+        ),
+        (spec) => {
+          const busySpec = spec.map((h) => ({ ...h, busy: h.busy || h.overloaded }))
+          const { view, tested } = hosts(busySpec)
+          const chosen = findHostForVm(view, 0, new Uint8Array(600), shared)
+          const order = busySpec
+            .map((h, i) => ({ ...h, i }))
+            .filter((h) => h.fits)
+            .sort((a, b) => a.score - b.score || a.i - b.i)
+          const expected = order.find((h) => !h.busy || !h.overloaded)?.i ?? -1
+          expect(chosen).toBe(expected)
+          const upTo = expected < 0 ? order : order.slice(0, order.findIndex((h) => h.i === expected) + 1)
+          expect(tested).toEqual(upTo.filter((h) => h.busy).map((h) => h.i))
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
 })

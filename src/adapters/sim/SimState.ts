@@ -96,6 +96,11 @@ export class SimState {
   historyHead = historyCapacity - 1
   /** Number of history values recorded so far, at most `historyCapacity`. */
   historyLength = 0
+  /**
+   * Per VM, the history values it recorded itself, at most `historyCapacity`: a VM that arrived
+   * during the run has fewer than `historyLength` (its older slots are not its own).
+   */
+  readonly vmHistoryCount: Uint8Array
   /** Number of times a history value was recorded (not capped): slots written since a count are the newest ones. */
   historyRecords = 0
 
@@ -169,6 +174,7 @@ export class SimState {
     this.vmUidHash = Int32Array.from({ length: vmCount }, (_, v) => cloudsimUidHash(v))
     this.vmDemandMips = new Float64Array(vmCount)
     this.history = new Float64Array(keepHistory ? vmCount * historyCapacity : 0)
+    this.vmHistoryCount = new Uint8Array(keepHistory ? vmCount : 0)
   }
 }
 
@@ -200,8 +206,12 @@ export const recordHistory = (state: SimState, utilization: Float64Array): void 
   state.historyRecords++
   const head = state.historyHead
   if (state.history.length === 0) return
+  const counts = state.vmHistoryCount
   for (let v = 0; v < state.vmCount; v++) {
-    if (state.vmHost[v]! >= 0) state.history[v * historyCapacity + head] = utilization[v]!
+    if (state.vmHost[v]! >= 0) {
+      state.history[v * historyCapacity + head] = utilization[v]!
+      if (counts[v]! < historyCapacity) counts[v] = counts[v]! + 1
+    }
   }
 }
 

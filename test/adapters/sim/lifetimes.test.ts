@@ -337,3 +337,39 @@ describe("a trace's own VM capacities (Trace.vmMips)", () => {
     )
   })
 })
+
+describe("a VM's utilisation history begins at its arrival", () => {
+  it("selection reads only the values every candidate recorded itself, never the slots before an arrival", () => {
+    // vm0 runs from the start, vm1 arrives at sample 12; both are busy all the time (never 0), and
+    // the threshold is low enough that a selection runs on vm0's host at every update.
+    const samples = 24
+    const seen: Array<{
+      readonly names: ReadonlyArray<string>
+      readonly histories: ReadonlyArray<ReadonlyArray<number>>
+    }> = []
+    const spy = {
+      initialState: undefined,
+      select: (vms: ReadonlyArray<{ uuid: string; cpuMhz: ReadonlyArray<number> }>, state: unknown) => {
+        seen.push({ names: vms.map((vm) => vm.uuid), histories: vms.map((vm) => [...vm.cpuMhz]) })
+        return [[], state] as const
+      }
+    }
+    runSimulation({
+      trace: traceOf([{ cpu: Array(samples).fill(0.6) }, { cpu: Array(samples).fill(0.5), from: 12 }]),
+      hosts: 3,
+      hostTypes: [g4],
+      vmTypes: [small],
+      policy: "cloudsim",
+      overload: { name: "thr", param: 0.01 },
+      selectionAlgorithm: { built: spy, label: "spy" }
+    })
+    const withArrival = seen.filter((call) => call.names.includes("vm1"))
+    expect(seen.length).toBeGreaterThan(withArrival.length)
+    expect(withArrival.length).toBeGreaterThan(0)
+    for (const call of seen) for (const history of call.histories) expect(history).not.toContain(0)
+    // Right after its arrival vm1 has recorded a few values, and every candidate's history is that long.
+    const first = withArrival[0]!.histories
+    expect(first[0]!.length).toBeLessThan(5)
+    expect(new Set(first.map((history) => history.length)).size).toBe(1)
+  })
+})

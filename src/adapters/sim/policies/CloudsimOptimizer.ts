@@ -495,7 +495,10 @@ export class CloudsimOptimizer implements BestFitHosts {
     input.count = count
     input.host = host
     if (this.selector.needsHistory) {
-      const m = state.historyLength
+      // The values every candidate recorded itself, as CloudSim's MC reads (its shortest history):
+      // a VM that arrived during the run has fewer than the others.
+      let m = state.historyLength
+      for (let i = 0; i < count; i++) m = Math.min(m, state.vmHistoryCount[input.vms[i]!]!)
       input.historyLength = m
       const ring = state.history
       const history = input.history

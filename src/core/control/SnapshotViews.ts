@@ -4,7 +4,11 @@
  * these are kept beside it; a snapshot made from another by a few changes (an execution, fresh
  * histories of the VMs to place) takes the other's views and rebuilds only the hosts it touched.
  */
-import { type PlacementColumns, placementColumns } from "../../algorithms/placement/placementColumns.js"
+import {
+  derivedPlacementColumns,
+  type PlacementColumns,
+  placementColumns
+} from "../../algorithms/placement/placementColumns.js"
 import type { PlacementHost } from "../../algorithms/types.js"
 import type { HostState } from "../Host.js"
 import { hostCpuMhz } from "../Host.js"
@@ -37,16 +41,20 @@ export interface PlacementCandidates {
   readonly untouchableHosts: ReadonlySet<string> | undefined
   /** Active hosts with VMs, all with data: where VMs go first. */
   readonly targets: ReadonlyArray<PlacementHost>
+  /** The position in `snapshot.hosts` of each of `targets` (ascending). */
+  readonly targetIndex: Int32Array
   /** Active hosts without VMs, in the snapshot's order. */
   readonly idle: ReadonlyArray<string>
+  /** The position in `snapshot.hosts` of each of `idle` (ascending). */
+  readonly idleIndex: Int32Array
   /**
    * Hosts an overload may wake or fill from empty: suspended ones and active empty ones, offered
    * empty (the suspended ones are those not in `idle`; `roleInSnapshot` tells a host's role).
    */
   readonly inactive: ReadonlyArray<PlacementHost>
-  /** Each host's position in `targets` (by its position in `snapshot.hosts`), -1 when not a target. */
-  readonly targetPosition: Int32Array
-  /** `targets` as columns, built on first use (`targetColumns`). */
+  /** The position in `snapshot.hosts` of each of `inactive` (ascending). */
+  readonly inactiveIndex: Int32Array
+  /** `targets` as columns, built on first use (`targetColumns`) or carried from the snapshot before. */
   columns: PlacementColumns | undefined
 }
 
@@ -54,6 +62,18 @@ export interface PlacementCandidates {
 export const targetColumns = (candidates: PlacementCandidates): PlacementColumns => {
   candidates.columns ??= placementColumns(candidates.targets)
   return candidates.columns
+}
+
+/** The position of `hostIndex` in an ascending list of host positions, -1 when it is not there. */
+export const positionOf = (indices: Int32Array, hostIndex: number): number => {
+  let low = 0
+  let high = indices.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (indices[middle]! < hostIndex) low = middle + 1
+    else high = middle
+  }
+  return low < indices.length && indices[low] === hostIndex ? low : -1
 }
 
 /** What a host is to a placement: a target, offered empty (idle or suspended), or nothing. */
@@ -135,8 +155,9 @@ export const hostView = (snapshot: CloudSnapshot, name: string): HostView | unde
  * Gives `child`, which is `parent` with changes confined to `touchedHosts` (same hosts in the same
  * order; other hosts' VMs, histories and own use unchanged), the parent's views with those hosts
  * rebuilt. Does nothing when the parent's views were never built. The parent's placement
- * candidates carry over too when no touched host changed its role (the usual case: VMs moved
- * between busy hosts, or fresh histories): only the touched targets are rebuilt.
+ * candidates carry over too, with only the touched hosts' entries rebuilt and moved between the
+ * lists when their role changed (a host emptied and suspended, a host woken): a data centre of
+ * thousands of hosts is not walked again after each execution.
  */
 export const carryViews = (parent: CloudSnapshot, child: CloudSnapshot, touchedHosts: Iterable<string>): void => {
   const from = derived.get(parent)
@@ -155,34 +176,131 @@ export const carryViews = (parent: CloudSnapshot, child: CloudSnapshot, touchedH
   derived.set(child, into)
   const candidates = from.candidates
   if (candidates === undefined) return
-  const usable = candidates.hostCpuUsableByVms
-  for (const i of touched) {
-    if (roleOf(views[i]!, candidates.untouchableHosts) !== roleOf(from.views[i]!, candidates.untouchableHosts)) return
+  touched.sort((a, b) => a - b)
+  into.candidates = carriedCandidates(child, candidates, from.views, views, touched)
+}
+
+/** One list of candidates with the touched hosts' entries replaced, dropped or added, in host order. */
+interface Merged<A> {
+  readonly items: ReadonlyArray<A>
+  readonly index: Int32Array
+  /** For each entry, its position in the list before, or -1 for an entry of a touched host. */
+  readonly from: Int32Array | undefined
+}
+
+/**
+ * `items` (at host positions `index`, ascending) with the entries of the `touched` hosts (ascending)
+ * replaced by `entry(i)`, or dropped when it is undefined. The same list when no touched host is or
+ * becomes a member.
+ */
+const merged = <A>(
+  items: ReadonlyArray<A>,
+  index: Int32Array,
+  touched: ReadonlyArray<number>,
+  entry: (i: number) => A | undefined,
+  withFrom: boolean
+): Merged<A> => {
+  const entries: Array<A | undefined> = touched.map(entry)
+  let removed = 0
+  let added = 0
+  for (let t = 0; t < touched.length; t++) {
+    if (positionOf(index, touched[t]!) >= 0) removed++
+    if (entries[t] !== undefined) added++
   }
-  let targets = candidates.targets
-  for (const i of touched) {
-    const position = candidates.targetPosition[i]!
-    if (position < 0) continue
-    if (targets === candidates.targets) targets = targets.slice()
-    const view = views[i]!
-    view.targetsUsable = usable
-    view.target = targetOf(child, view, usable)
-    ;(targets as Array<PlacementHost>)[position] = view.target
-  }
-  // Offered-empty entries depend on the host's capacity only, which an execution does not change.
-  for (const i of touched) {
-    const view = views[i]!
-    if (view.targetsUsable !== usable) {
-      view.targetsUsable = usable
-      view.target = undefined
+  if (removed === 0 && added === 0) return { items, index, from: undefined }
+  // One pass over the list, copying the runs between touched hosts.
+  const count = items.length - removed + added
+  const out = new Array<A>(count)
+  const outIndex = new Int32Array(count)
+  const from = withFrom ? new Int32Array(count) : undefined
+  let p = 0
+  let n = 0
+  for (let t = 0; t <= touched.length; t++) {
+    const i = t < touched.length ? touched[t]! : 2147483647
+    const start = p
+    while (p < items.length && index[p]! < i) {
+      out[n + p - start] = items[p]!
+      if (from !== undefined) from[n + p - start] = p
+      p++
     }
-    const before = from.views[i]!
-    view.emptyTarget = before.targetsUsable === usable ? before.emptyTarget : undefined
+    outIndex.set(index.subarray(start, p), n)
+    n += p - start
+    if (t === touched.length) break
+    if (p < items.length && index[p] === i) p++
+    const entry = entries[t]
+    if (entry !== undefined) {
+      out[n] = entry
+      outIndex[n] = i
+      if (from !== undefined) from[n] = -1
+      n++
+    }
   }
-  into.candidates = {
-    ...candidates,
-    targets,
-    columns: targets === candidates.targets ? candidates.columns : undefined
+  return { items: out, index: outIndex, from }
+}
+
+/** The parent's candidates for `child`: the touched hosts (ascending positions) rebuilt, the rest shared. */
+const carriedCandidates = (
+  child: CloudSnapshot,
+  candidates: PlacementCandidates,
+  before: ReadonlyArray<HostView>,
+  views: ReadonlyArray<HostView>,
+  touched: ReadonlyArray<number>
+): PlacementCandidates => {
+  const usable = candidates.hostCpuUsableByVms
+  const untouchable = candidates.untouchableHosts
+  const roles: Array<Role> = []
+  for (const i of touched) {
+    const view = views[i]!
+    const old = before[i]!
+    view.targetsUsable = usable
+    view.target = undefined
+    // Offered-empty entries depend on the host's capacity only, which an execution does not change.
+    view.emptyTarget = old.targetsUsable === usable ? old.emptyTarget : undefined
+    const role = roleOf(view, untouchable)
+    if (role === "target") view.target = targetOf(child, view, usable)
+    else if (role !== "none") view.emptyTarget ??= emptyTargetOf(view, usable)
+    roles.push(role)
+  }
+  const roleAt = (i: number): Role => roles[touched.indexOf(i)]!
+  const targets = merged(
+    candidates.targets,
+    candidates.targetIndex,
+    touched,
+    (i) => (roleAt(i) === "target" ? views[i]!.target : undefined),
+    candidates.columns !== undefined
+  )
+  const idle = merged(
+    candidates.idle,
+    candidates.idleIndex,
+    touched,
+    (i) => (roleAt(i) === "idle" ? views[i]!.host.name : undefined),
+    false
+  )
+  const inactive = merged(
+    candidates.inactive,
+    candidates.inactiveIndex,
+    touched,
+    (i) => {
+      const role = roleAt(i)
+      return role === "idle" || role === "suspended" ? views[i]!.emptyTarget : undefined
+    },
+    false
+  )
+  return {
+    hostCpuUsableByVms: usable,
+    untouchableHosts: untouchable,
+    targets: targets.items,
+    targetIndex: targets.index,
+    idle: idle.items,
+    idleIndex: idle.index,
+    inactive: inactive.items,
+    inactiveIndex: inactive.index,
+    columns:
+      targets.items === candidates.targets
+        ? candidates.columns
+        : candidates.columns === undefined || targets.from === undefined
+          ? undefined
+          : derivedPlacementColumns(candidates.columns, targets.items, targets.from)
   }
 }
 
@@ -234,9 +352,11 @@ export const placementCandidates = (
     return cached
   }
   const targets: Array<PlacementHost> = []
+  const targetIndex: Array<number> = []
   const idle: Array<string> = []
+  const idleIndex: Array<number> = []
   const inactive: Array<PlacementHost> = []
-  const targetPosition = new Int32Array(views.views.length).fill(-1)
+  const inactiveIndex: Array<number> = []
   for (const view of views.views) {
     if (view.targetsUsable !== hostCpuUsableByVms) {
       view.target = undefined
@@ -246,21 +366,27 @@ export const placementCandidates = (
     const role = roleOf(view, untouchableHosts)
     if (role === "target") {
       view.target ??= targetOf(snapshot, view, hostCpuUsableByVms)
-      targetPosition[view.index] = targets.length
       targets.push(view.target)
+      targetIndex.push(view.index)
     } else if (role !== "none") {
       view.emptyTarget ??= emptyTargetOf(view, hostCpuUsableByVms)
       inactive.push(view.emptyTarget)
-      if (role === "idle") idle.push(view.host.name)
+      inactiveIndex.push(view.index)
+      if (role === "idle") {
+        idle.push(view.host.name)
+        idleIndex.push(view.index)
+      }
     }
   }
-  const candidates = {
+  const candidates: PlacementCandidates = {
     hostCpuUsableByVms,
     untouchableHosts,
     targets,
+    targetIndex: Int32Array.from(targetIndex),
     idle,
+    idleIndex: Int32Array.from(idleIndex),
     inactive,
-    targetPosition,
+    inactiveIndex: Int32Array.from(inactiveIndex),
     columns: undefined
   }
   views.candidates = candidates

@@ -60,6 +60,11 @@ interface FreeColumns {
   /** Rows × VMs the placements on these columns have scanned so far. */
   scanned: number
   order: KeyOrder | undefined
+  /**
+   * The key order of the columns these were derived from and the rows' origins, until a placement
+   * gets past the first check and derives this one's order from it (`derivedKeyOrder`).
+   */
+  origin: { readonly order: KeyOrder; readonly from: Int32Array } | undefined
 }
 
 /**
@@ -121,12 +126,27 @@ const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns)
     ram,
     maxCpu,
     scanned: from === undefined ? 0 : base!.scanned,
-    order: undefined
+    order: undefined,
+    origin: undefined
   }
-  if (from !== undefined && base!.order !== undefined)
-    free.order = derivedKeyOrder(free, base!.order, from, columns.hosts)
+  if (from !== undefined && base!.order !== undefined) free.origin = { order: base!.order, from }
+  else if (from !== undefined && base!.origin !== undefined) {
+    // The columns before had their order pending too: rows are traced back to the order they wait on.
+    const through = base!.origin.from
+    const traced = new Int32Array(count)
+    for (let r = 0; r < count; r++) traced[r] = from[r]! >= 0 ? through[from[r]!]! : -1
+    free.origin = { order: base!.origin.order, from: traced }
+  }
   freeByColumns.set(columns, free)
   return free
+}
+
+/** The key order of `free` derived from its origin's, which is then dropped. */
+const orderFromOrigin = (free: FreeColumns, hosts: ReadonlyArray<{ readonly name: string }>): KeyOrder => {
+  const origin = free.origin!
+  free.origin = undefined
+  free.order = derivedKeyOrder(free, origin.order, origin.from, hosts)
+  return free.order
 }
 
 /** True when row a comes before row b in key order (free CPU, free RAM, name, row). */
@@ -302,7 +322,13 @@ const placeOnColumns = (
     return byName !== 0 ? byName < 0 : a < b
   }
   key.scanned += rows * vmCount
-  const order = key.order ?? (key.scanned > sortingWork * rows * Math.log2(rows + 1) ? keyOrder(key, hosts) : undefined)
+  const order =
+    key.order ??
+    (key.origin !== undefined
+      ? orderFromOrigin(key, hosts)
+      : key.scanned > sortingWork * rows * Math.log2(rows + 1)
+        ? keyOrder(key, hosts)
+        : undefined)
   const buffers = scratch(rows)
   const freeCpu = buffers.values.subarray(0, rows)
   const freeRam = buffers.values.subarray(rows, 2 * rows)

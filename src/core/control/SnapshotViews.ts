@@ -113,17 +113,34 @@ const viewOf = (snapshot: CloudSnapshot, host: HostState, index: number): HostVi
   }
 }
 
+/** The last index built, with the names it was built from: a cloud's hosts rarely change between rounds. */
+let lastIndex: { readonly names: ReadonlyArray<string>; readonly index: ReadonlyMap<string, number> } | undefined
+
+/** Host name → position, shared with the snapshots before while the hosts' names and order stay the same. */
+const indexOf = (hosts: ReadonlyArray<HostState>): ReadonlyMap<string, number> => {
+  const kept = lastIndex
+  if (kept !== undefined && kept.names.length === hosts.length) {
+    let same = true
+    for (let i = 0; same && i < hosts.length; i++) same = hosts[i]!.name === kept.names[i]
+    if (same) return kept.index
+  }
+  const names: Array<string> = new Array(hosts.length)
+  const index = new Map<string, number>()
+  for (let i = 0; i < hosts.length; i++) {
+    names[i] = hosts[i]!.name
+    index.set(names[i]!, i)
+  }
+  lastIndex = { names, index }
+  return index
+}
+
 /** The views of `snapshot`, built on first use. */
 export const snapshotViews = (snapshot: CloudSnapshot): SnapshotViews => {
   let views = derived.get(snapshot)
   if (views === undefined) {
-    const index = new Map<string, number>()
+    const index = indexOf(snapshot.hosts)
     const list: Array<HostView> = new Array(snapshot.hosts.length)
-    for (let i = 0; i < snapshot.hosts.length; i++) {
-      const host = snapshot.hosts[i]!
-      index.set(host.name, i)
-      list[i] = viewOf(snapshot, host, i)
-    }
+    for (let i = 0; i < snapshot.hosts.length; i++) list[i] = viewOf(snapshot, snapshot.hosts[i]!, i)
     views = { index, views: list, candidates: undefined }
     derived.set(snapshot, views)
   }

@@ -225,33 +225,38 @@ const merged = <A>(
     if (entries[t] !== undefined) added++
   }
   if (removed === 0 && added === 0) return { items, index, from: undefined }
-  // One pass over the list, copying the runs between touched hosts.
+  // The runs between touched hosts are copied whole (slices and one concatenation copy packed
+  // arrays as blocks: these lists can hold tens of thousands of hosts).
   const count = items.length - removed + added
-  const out = new Array<A>(count)
+  const parts: Array<ReadonlyArray<A>> = []
   const outIndex = new Int32Array(count)
   const from = withFrom ? new Int32Array(count) : undefined
   let p = 0
   let n = 0
   for (let t = 0; t <= touched.length; t++) {
-    const i = t < touched.length ? touched[t]! : 2147483647
     const start = p
-    while (p < items.length && index[p]! < i) {
-      out[n + p - start] = items[p]!
-      if (from !== undefined) from[n + p - start] = p
-      p++
+    if (t < touched.length) {
+      const i = touched[t]!
+      while (p < items.length && index[p]! < i) p++
+    } else p = items.length
+    if (p > start) {
+      parts.push(items.slice(start, p))
+      outIndex.set(index.subarray(start, p), n)
+      if (from !== undefined) for (let k = start; k < p; k++) from[n + k - start] = k
+      n += p - start
     }
-    outIndex.set(index.subarray(start, p), n)
-    n += p - start
     if (t === touched.length) break
+    const i = touched[t]!
     if (p < items.length && index[p] === i) p++
     const entry = entries[t]
     if (entry !== undefined) {
-      out[n] = entry
+      parts.push([entry])
       outIndex[n] = i
       if (from !== undefined) from[n] = -1
       n++
     }
   }
+  const out: ReadonlyArray<A> = parts.length === 1 ? parts[0]! : ([] as Array<A>).concat(...parts)
   return { items: out, index: outIndex, from }
 }
 

@@ -91,8 +91,32 @@ const roleOf = (view: HostView, untouchableHosts: ReadonlySet<string> | undefine
 export interface SnapshotViews {
   /** Host name → position in `snapshot.hosts`. */
   readonly index: ReadonlyMap<string, number>
-  readonly views: ReadonlyArray<HostView>
+  readonly views: HostViews
   candidates: PlacementCandidates | undefined
+}
+
+/**
+ * Each host's view by position: a list shared along a chain of snapshots and the views of the
+ * hosts changed since, so that an execution does not copy one entry per host of the data centre.
+ * The changes are folded into a new list once they outnumber four plus √hosts.
+ */
+export interface HostViews {
+  readonly list: ReadonlyArray<HostView>
+  readonly changed: ReadonlyMap<number, HostView> | undefined
+}
+
+const viewAt = (views: HostViews, i: number): HostView => views.changed?.get(i) ?? views.list[i]!
+
+/** `views` with the views of `changes` (by position) in place of theirs. */
+const withViews = (views: HostViews, changes: ReadonlyArray<HostView>): HostViews => {
+  const changed = new Map(views.changed)
+  for (const view of changes) changed.set(view.index, view)
+  if (changed.size <= 4 + Math.sqrt(views.list.length)) return { list: views.list, changed }
+  const list = views.list.slice()
+  changed.forEach((view, i) => {
+    list[i] = view
+  })
+  return { list, changed: undefined }
 }
 
 const derived = new WeakMap<CloudSnapshot, SnapshotViews>()
@@ -141,7 +165,7 @@ export const snapshotViews = (snapshot: CloudSnapshot): SnapshotViews => {
     const index = indexOf(snapshot.hosts)
     const list: Array<HostView> = new Array(snapshot.hosts.length)
     for (let i = 0; i < snapshot.hosts.length; i++) list[i] = viewOf(snapshot, snapshot.hosts[i]!, i)
-    views = { index, views: list, candidates: undefined }
+    views = { index, views: { list, changed: undefined }, candidates: undefined }
     derived.set(snapshot, views)
   }
   return views
@@ -165,7 +189,7 @@ export const roleInSnapshot = (
 export const hostView = (snapshot: CloudSnapshot, name: string): HostView | undefined => {
   const views = snapshotViews(snapshot)
   const index = views.index.get(name)
-  return index === undefined ? undefined : views.views[index]
+  return index === undefined ? undefined : viewAt(views.views, index)
 }
 
 /**
@@ -179,22 +203,21 @@ export const hostView = (snapshot: CloudSnapshot, name: string): HostView | unde
 export const carryViews = (parent: CloudSnapshot, child: CloudSnapshot, touchedHosts: Iterable<string>): void => {
   const from = derived.get(parent)
   if (from === undefined || derived.has(child) || child.hosts.length !== parent.hosts.length) return
-  const views = from.views.slice()
-  const touched: Array<number> = []
+  const rebuilt: Array<HostView> = []
   for (const name of touchedHosts) {
     const i = from.index.get(name)
     if (i === undefined) continue
     const host = child.hosts[i]!
     if (host.name !== name) return
-    views[i] = viewOf(child, host, i)
-    touched.push(i)
+    rebuilt.push(viewOf(child, host, i))
   }
+  const views = withViews(from.views, rebuilt)
   const into: SnapshotViews = { index: from.index, views, candidates: undefined }
   derived.set(child, into)
   const candidates = from.candidates
   if (candidates === undefined) return
-  touched.sort((a, b) => a - b)
-  into.candidates = carriedCandidates(child, candidates, from.views, views, touched)
+  rebuilt.sort((a, b) => a.index - b.index)
+  into.candidates = carriedCandidates(child, candidates, from.views, rebuilt)
 }
 
 /** One list of candidates with the touched hosts' entries replaced, dropped or added, in host order. */
@@ -264,16 +287,15 @@ const merged = <A>(
 const carriedCandidates = (
   child: CloudSnapshot,
   candidates: PlacementCandidates,
-  before: ReadonlyArray<HostView>,
-  views: ReadonlyArray<HostView>,
-  touched: ReadonlyArray<number>
+  before: HostViews,
+  rebuilt: ReadonlyArray<HostView>
 ): PlacementCandidates => {
   const usable = candidates.hostCpuUsableByVms
   const untouchable = candidates.untouchableHosts
+  const touched = rebuilt.map((view) => view.index)
   const roles: Array<Role> = []
-  for (const i of touched) {
-    const view = views[i]!
-    const old = before[i]!
+  for (const view of rebuilt) {
+    const old = viewAt(before, view.index)
     view.targetsUsable = usable
     view.target = undefined
     // Offered-empty entries depend on the host's capacity only, which an execution does not change.
@@ -283,19 +305,21 @@ const carriedCandidates = (
     else if (role !== "none") view.emptyTarget ??= emptyTargetOf(view, usable)
     roles.push(role)
   }
-  const roleAt = (i: number): Role => roles[touched.indexOf(i)]!
+  const at = (i: number): number => touched.indexOf(i)
+  const roleAt = (i: number): Role => roles[at(i)]!
+  const views = { get: (i: number): HostView => rebuilt[at(i)]! }
   const targets = merged(
     candidates.targets,
     candidates.targetIndex,
     touched,
-    (i) => (roleAt(i) === "target" ? views[i]!.target : undefined),
+    (i) => (roleAt(i) === "target" ? views.get(i).target : undefined),
     candidates.columns !== undefined
   )
   const idle = merged(
     candidates.idle,
     candidates.idleIndex,
     touched,
-    (i) => (roleAt(i) === "idle" ? views[i]!.host.name : undefined),
+    (i) => (roleAt(i) === "idle" ? views.get(i).host.name : undefined),
     false
   )
   const inactive = merged(
@@ -304,7 +328,7 @@ const carriedCandidates = (
     touched,
     (i) => {
       const role = roleAt(i)
-      return role === "idle" || role === "suspended" ? views[i]!.emptyTarget : undefined
+      return role === "idle" || role === "suspended" ? views.get(i).emptyTarget : undefined
     },
     false
   )
@@ -379,7 +403,8 @@ export const placementCandidates = (
   const idleIndex: Array<number> = []
   const inactive: Array<PlacementHost> = []
   const inactiveIndex: Array<number> = []
-  for (const view of views.views) {
+  for (let i = 0; i < views.views.list.length; i++) {
+    const view = viewAt(views.views, i)
     if (view.targetsUsable !== hostCpuUsableByVms) {
       view.target = undefined
       view.emptyTarget = undefined

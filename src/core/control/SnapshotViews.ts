@@ -54,6 +54,8 @@ export interface PlacementCandidates {
   readonly inactive: ReadonlyArray<PlacementHost>
   /** The position in `snapshot.hosts` of each of `inactive` (ascending). */
   readonly inactiveIndex: Int32Array
+  /** `inactive` and `inactiveIndex` with the changes not yet applied to them. */
+  readonly inactiveList: PendingList<PlacementHost>
   /** `targets` as columns, built on first use (`targetColumns`) or carried from the snapshot before. */
   columns: PlacementColumns | undefined
 }
@@ -283,6 +285,49 @@ const merged = <A>(
   return { items: out, index: outIndex, from }
 }
 
+/**
+ * A list of candidates in host order (`merged`'s) with changes by host position still to apply:
+ * `with` takes a few changes in constant time (up to four plus √entries pending), `items` and
+ * `index` apply them once, on first read.
+ */
+export class PendingList<A> {
+  private applied: Merged<A> | undefined
+
+  constructor(
+    private readonly base: ReadonlyArray<A>,
+    private readonly baseIndex: Int32Array,
+    private readonly pending: ReadonlyMap<number, A | undefined>
+  ) {
+    this.applied = pending.size === 0 ? { items: base, index: baseIndex, from: undefined } : undefined
+  }
+
+  private apply(): Merged<A> {
+    if (this.applied === undefined) {
+      const touched = [...this.pending.keys()].sort((a, b) => a - b)
+      this.applied = merged(this.base, this.baseIndex, touched, (i) => this.pending.get(i), false)
+    }
+    return this.applied
+  }
+
+  items(): ReadonlyArray<A> {
+    return this.apply().items
+  }
+
+  index(): Int32Array {
+    return this.apply().index
+  }
+
+  /** The list with each host's entry replaced by the one given (undefined: none). */
+  with(changes: ReadonlyArray<readonly [number, A | undefined]>): PendingList<A> {
+    if (this.applied !== undefined) return new PendingList(this.applied.items, this.applied.index, new Map(changes))
+    const pending = new Map(this.pending)
+    for (const [i, entry] of changes) pending.set(i, entry)
+    const next = new PendingList(this.base, this.baseIndex, pending)
+    if (pending.size > 4 + Math.sqrt(this.base.length)) next.apply()
+    return next
+  }
+}
+
 /** The parent's candidates for `child`: the touched hosts (ascending positions) rebuilt, the rest shared. */
 const carriedCandidates = (
   child: CloudSnapshot,
@@ -322,15 +367,13 @@ const carriedCandidates = (
     (i) => (roleAt(i) === "idle" ? views.get(i).host.name : undefined),
     false
   )
-  const inactive = merged(
-    candidates.inactive,
-    candidates.inactiveIndex,
-    touched,
-    (i) => {
+  // Only an overload reads the inactive hosts (most of a large data centre): their list takes
+  // the changes now and is rebuilt when read.
+  const inactive = candidates.inactiveList.with(
+    touched.map((i) => {
       const role = roleAt(i)
-      return role === "idle" || role === "suspended" ? views.get(i).emptyTarget : undefined
-    },
-    false
+      return [i, role === "idle" || role === "suspended" ? views.get(i).emptyTarget : undefined] as const
+    })
   )
   return {
     hostCpuUsableByVms: usable,
@@ -339,8 +382,13 @@ const carriedCandidates = (
     targetIndex: targets.index,
     idle: idle.items,
     idleIndex: idle.index,
-    inactive: inactive.items,
-    inactiveIndex: inactive.index,
+    inactiveList: inactive,
+    get inactive() {
+      return inactive.items()
+    },
+    get inactiveIndex() {
+      return inactive.index()
+    },
     columns:
       targets.items === candidates.targets
         ? candidates.columns
@@ -425,6 +473,7 @@ export const placementCandidates = (
       }
     }
   }
+  const inactivePositions = Int32Array.from(inactiveIndex)
   const candidates: PlacementCandidates = {
     hostCpuUsableByVms,
     untouchableHosts,
@@ -433,7 +482,8 @@ export const placementCandidates = (
     idle,
     idleIndex: Int32Array.from(idleIndex),
     inactive,
-    inactiveIndex: Int32Array.from(inactiveIndex),
+    inactiveIndex: inactivePositions,
+    inactiveList: new PendingList(inactive, inactivePositions, new Map()),
     columns: undefined
   }
   views.candidates = candidates

@@ -113,11 +113,14 @@ describe("snapshot views carried across changes", () => {
             const carried = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
             const rebuilt = placementCandidates(fresh(snapshot), options.hostCpuUsableByVms, options.untouchableHosts)
             expect(carried.targets).toEqual(rebuilt.targets)
-            expect(carried.inactive).toEqual(rebuilt.inactive)
+            // The inactive hosts are read now and then, so that changes pile up between reads.
+            if (changes.indexOf(step) % 3 === 2) {
+              expect(carried.inactive).toEqual(rebuilt.inactive)
+              expect([...carried.inactiveIndex]).toEqual([...rebuilt.inactiveIndex])
+            }
             expect(carried.idle).toEqual(rebuilt.idle)
             expect([...carried.targetIndex]).toEqual([...rebuilt.targetIndex])
             expect([...carried.idleIndex]).toEqual([...rebuilt.idleIndex])
-            expect([...carried.inactiveIndex]).toEqual([...rebuilt.inactiveIndex])
             // Columns carried from the snapshot before hold what columns built afresh do.
             const columns = targetColumns(carried)
             const built = placementColumns(rebuilt.targets)
@@ -131,7 +134,7 @@ describe("snapshot views carried across changes", () => {
           }
         }
       ),
-      { numRuns: 300 }
+      { numRuns: 500 }
     )
   })
 })

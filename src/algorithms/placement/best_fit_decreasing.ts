@@ -60,6 +60,11 @@ interface FreeColumns {
   /** Rows × VMs the placements on these columns have scanned so far. */
   scanned: number
   order: KeyOrder | undefined
+  /**
+   * The key order of the columns these were derived from and the rows' origins, until a placement
+   * gets past the first check and derives this one's order from it (`derivedKeyOrder`).
+   */
+  origin: { readonly order: KeyOrder; readonly from: Int32Array } | undefined
 }
 
 /**
@@ -95,10 +100,23 @@ const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns)
   const count = columns.hosts.length
   const cpu = new Float64Array(count)
   const ram = new Float64Array(count)
+  // Columns derived from others whose free capacities are known copy those of the rows they share.
+  const origin = columns.origin
+  const base = origin === undefined ? undefined : freeByColumns.get(origin.columns)
+  const from =
+    base !== undefined && base.cpuThreshold === params.cpu_threshold && base.ramThreshold === params.ram_threshold
+      ? origin!.from
+      : undefined
   let maxCpu = Number.NEGATIVE_INFINITY
   for (let r = 0; r < count; r++) {
-    cpu[r] = Math.trunc(params.cpu_threshold * columns.cpuMhz[r]! - columns.cpuUsedMhz[r]!)
-    ram[r] = Math.trunc(params.ram_threshold * columns.ramMb[r]! - columns.ramUsedMb[r]!)
+    const b = from === undefined ? -1 : from[r]!
+    if (b >= 0) {
+      cpu[r] = base!.cpu[b]!
+      ram[r] = base!.ram[b]!
+    } else {
+      cpu[r] = Math.trunc(params.cpu_threshold * columns.cpuMhz[r]! - columns.cpuUsedMhz[r]!)
+      ram[r] = Math.trunc(params.ram_threshold * columns.ramMb[r]! - columns.ramUsedMb[r]!)
+    }
     if (cpu[r]! > maxCpu) maxCpu = cpu[r]!
   }
   const free: FreeColumns = {
@@ -107,11 +125,43 @@ const freeColumns = (params: BestFitDecreasingParams, columns: PlacementColumns)
     cpu,
     ram,
     maxCpu,
-    scanned: 0,
-    order: undefined
+    scanned: from === undefined ? 0 : base!.scanned,
+    order: undefined,
+    origin: undefined
+  }
+  if (from !== undefined && base!.order !== undefined) free.origin = { order: base!.order, from }
+  else if (from !== undefined && base!.origin !== undefined) {
+    // The columns before had their order pending too: rows are traced back to the order they wait on.
+    const through = base!.origin.from
+    const traced = new Int32Array(count)
+    for (let r = 0; r < count; r++) traced[r] = from[r]! >= 0 ? through[from[r]!]! : -1
+    free.origin = { order: base!.origin.order, from: traced }
   }
   freeByColumns.set(columns, free)
   return free
+}
+
+/** The key order of `free` derived from its origin's, which is then dropped. */
+const orderFromOrigin = (free: FreeColumns, hosts: ReadonlyArray<{ readonly name: string }>): KeyOrder => {
+  const origin = free.origin!
+  free.origin = undefined
+  free.order = derivedKeyOrder(free, origin.order, origin.from, hosts)
+  return free.order
+}
+
+/** True when row a comes before row b in key order (free CPU, free RAM, name, row). */
+const rowBefore = (
+  free: FreeColumns,
+  hosts: ReadonlyArray<{ readonly name: string }>,
+  a: number,
+  b: number
+): boolean => {
+  const byCpu = free.cpu[a]! - free.cpu[b]!
+  if (byCpu !== 0) return byCpu < 0
+  const byRam = free.ram[a]! - free.ram[b]!
+  if (byRam !== 0) return byRam < 0
+  const byName = compareCodePoints(hosts[a]!.name, hosts[b]!.name)
+  return byName !== 0 ? byName < 0 : a < b
 }
 
 /** Sorts the rows of `free` into their key order and builds the tree over their free RAM. */
@@ -132,6 +182,48 @@ const keyOrder = (free: FreeColumns, hosts: ReadonlyArray<{ readonly name: strin
     }
     start = end
   }
+  const order = orderOf(free, rows)
+  free.order = order
+  return order
+}
+
+/**
+ * The key order of columns derived from others (`from`, as `ColumnsOrigin` says) out of theirs:
+ * the shared rows keep their relative order (their keys are the same, and the rows' renumbering
+ * keeps their order), the few rows read afresh are merged in by comparison. The same order as
+ * sorting all rows.
+ */
+const derivedKeyOrder = (
+  free: FreeColumns,
+  base: KeyOrder,
+  from: Int32Array,
+  hosts: ReadonlyArray<{ readonly name: string }>
+): KeyOrder => {
+  const count = from.length
+  const toNew = new Int32Array(base.rows.length).fill(-1)
+  const fresh: Array<number> = []
+  for (let r = 0; r < count; r++) {
+    const b = from[r]!
+    if (b >= 0) toNew[b] = r
+    else fresh.push(r)
+  }
+  fresh.sort((a, b) => (rowBefore(free, hosts, a, b) ? -1 : 1))
+  const rows = new Int32Array(count)
+  let n = 0
+  let f = 0
+  for (let p = 0; p < base.rows.length; p++) {
+    const r = toNew[base.rows[p]!]!
+    if (r < 0) continue
+    while (f < fresh.length && rowBefore(free, hosts, fresh[f]!, r)) rows[n++] = fresh[f++]!
+    rows[n++] = r
+  }
+  while (f < fresh.length) rows[n++] = fresh[f++]!
+  return orderOf(free, rows)
+}
+
+/** The key order of `free` given its rows sorted: their free CPU, positions and the tree over free RAM. */
+const orderOf = (free: FreeColumns, rows: Int32Array): KeyOrder => {
+  const count = rows.length
   let leaves = 1
   while (leaves < count) leaves *= 2
   const sortedCpu = new Float64Array(count)
@@ -139,14 +231,12 @@ const keyOrder = (free: FreeColumns, hosts: ReadonlyArray<{ readonly name: strin
   const tree = new Float64Array(2 * leaves).fill(Number.NEGATIVE_INFINITY)
   for (let p = 0; p < count; p++) {
     const r = rows[p]!
-    sortedCpu[p] = cpu[r]!
+    sortedCpu[p] = free.cpu[r]!
     position[r] = p
-    tree[leaves + p] = ram[r]!
+    tree[leaves + p] = free.ram[r]!
   }
   for (let node = leaves - 1; node >= 1; node--) tree[node] = Math.max(tree[2 * node]!, tree[2 * node + 1]!)
-  const order = { rows, cpu: sortedCpu, position, tree, leaves }
-  free.order = order
-  return order
+  return { rows, cpu: sortedCpu, position, tree, leaves }
 }
 
 /** The first position in `sorted` (ascending) whose value is at least `cpu`. */
@@ -232,7 +322,13 @@ const placeOnColumns = (
     return byName !== 0 ? byName < 0 : a < b
   }
   key.scanned += rows * vmCount
-  const order = key.order ?? (key.scanned > sortingWork * rows * Math.log2(rows + 1) ? keyOrder(key, hosts) : undefined)
+  const order =
+    key.order ??
+    (key.origin !== undefined
+      ? orderFromOrigin(key, hosts)
+      : key.scanned > sortingWork * rows * Math.log2(rows + 1)
+        ? keyOrder(key, hosts)
+        : undefined)
   const buffers = scratch(rows)
   const freeCpu = buffers.values.subarray(0, rows)
   const freeRam = buffers.values.subarray(rows, 2 * rows)

@@ -19,6 +19,18 @@ export interface PlacementColumns {
   readonly cpuUsedMhz: Float64Array
   readonly ramMb: Float64Array
   readonly ramUsedMb: Float64Array
+  /**
+   * The columns these were derived from, while they may still be of use (`derivedPlacementColumns`):
+   * a placer that keeps something per columns can derive its own the same way. Dropped as soon as
+   * columns are derived from these, so that no chain of columns stays alive.
+   */
+  origin: ColumnsOrigin | undefined
+}
+
+/** Columns derived from others: `from[r]` is row r's row in `columns`, or -1 for a row read from its host. */
+export interface ColumnsOrigin {
+  readonly columns: PlacementColumns
+  readonly from: Int32Array
 }
 
 /** The columns of `hosts` (one pass; the rows are the same objects). */
@@ -35,7 +47,43 @@ export const placementColumns = (hosts: ReadonlyArray<PlacementHost>): Placement
     ramMb[i] = host.ramMb
     ramUsedMb[i] = host.ramUsedMb
   }
-  return { hosts, cpuMhz, cpuUsedMhz, ramMb, ramUsedMb }
+  return { hosts, cpuMhz, cpuUsedMhz, ramMb, ramUsedMb, origin: undefined }
+}
+
+/**
+ * The columns of `hosts`, which are `base.hosts` with a few rows dropped, replaced or added (row r
+ * is row `from[r]` of `base`, the same host object, or a host to read when `from[r]` is -1): the
+ * same values as `placementColumns(hosts)`, copied from `base` rather than read from thousands of
+ * host objects.
+ */
+export const derivedPlacementColumns = (
+  base: PlacementColumns,
+  hosts: ReadonlyArray<PlacementHost>,
+  from: Int32Array
+): PlacementColumns => {
+  const count = hosts.length
+  if (from.length !== count) throw new RangeError(`${from.length} origins for ${count} hosts`)
+  const cpuMhz = new Float64Array(count)
+  const cpuUsedMhz = new Float64Array(count)
+  const ramMb = new Float64Array(count)
+  const ramUsedMb = new Float64Array(count)
+  for (let r = 0; r < count; r++) {
+    const b = from[r]!
+    if (b >= 0) {
+      cpuMhz[r] = base.cpuMhz[b]!
+      cpuUsedMhz[r] = base.cpuUsedMhz[b]!
+      ramMb[r] = base.ramMb[b]!
+      ramUsedMb[r] = base.ramUsedMb[b]!
+    } else {
+      const host = hosts[r]!
+      cpuMhz[r] = host.cpuMhz
+      cpuUsedMhz[r] = host.cpuUsedMhz
+      ramMb[r] = host.ramMb
+      ramUsedMb[r] = host.ramUsedMb
+    }
+  }
+  base.origin = undefined
+  return { hosts, cpuMhz, cpuUsedMhz, ramMb, ramUsedMb, origin: { columns: base, from } }
 }
 
 /** An input's active hosts as columns: every row but `skip` (-1: none), in row order. */

@@ -7,7 +7,7 @@ import { Effect, type Either } from "effect"
 import type { VmPlacer } from "../../algorithms/types.js"
 import { Cloud, type CloudApi, readHostCpuHistories, readVmCpuHistories } from "../Cloud.js"
 import type { CloudError } from "../errors.js"
-import { hostCpuMhz } from "../Host.js"
+import { type HostState, hostCpuMhz } from "../Host.js"
 import type { VmSample, VmState } from "../Vm.js"
 import type { CloudSnapshot } from "./CloudSnapshot.js"
 import type { RecordedDecision } from "./Decision.js"
@@ -32,6 +32,23 @@ const latestOwnMhz = (totalMhz: number, vms: ReadonlyArray<VmSample>): number =>
   let used = 0
   for (const vm of vms) if (vm.cpuMhz.length > 0) used += vm.cpuMhz[vm.cpuMhz.length - 1]!
   return Math.max(0, totalMhz - used)
+}
+
+/** The histories of the VMs that the round samples: those of the active hosts that `vms` knows. */
+const sampledHistories = (
+  hosts: ReadonlyArray<HostState>,
+  vms: ReadonlyMap<string, VmState>,
+  histories: ReadonlyMap<string, ReadonlyArray<number>>
+): ReadonlyMap<string, ReadonlyArray<number>> => {
+  const out = new Map<string, ReadonlyArray<number>>()
+  for (const host of hosts) {
+    if (host.power !== "active") continue
+    for (const uuid of host.vms) {
+      const history = histories.get(uuid)
+      if (history !== undefined && vms.has(uuid)) out.set(uuid, history)
+    }
+  }
+  return out
 }
 
 /** The four algorithms of a Neat deployment. */
@@ -81,7 +98,6 @@ export const controlStep = (
     for (const vm of vmList) vms.set(vm.uuid, vm)
 
     // One read of the cloud per round: the local decisions and the global planning share it.
-    const vmCpuMhz = new Map<string, ReadonlyArray<number>>()
     const hostOwnMhz = new Map<string, number>()
     // Hosts' own-use series are constant and their levels few: one array per level and length.
     const constants = new Map<number, ReadonlyArray<number>>()
@@ -109,6 +125,9 @@ export const controlStep = (
       occupied.map((host) => host.name),
       options.vmHistoryLength
     )
+    // The snapshot's histories are the batch read itself when it holds exactly the VMs sampled
+    // below (the usual case), else a map of those.
+    let sampled = 0
     for (const host of hosts) {
       if (host.power !== "active") continue
       const samples: Array<VmSample> = []
@@ -116,7 +135,7 @@ export const controlStep = (
         const vm = vms.get(uuid)
         const cpuMhz = histories.get(uuid)
         if (vm === undefined || cpuMhz === undefined) continue
-        vmCpuMhz.set(uuid, cpuMhz)
+        sampled++
         samples.push({ uuid, cpuMhz, ramMb: vm.ramMb })
       }
       const total = samples.length > 0 ? (totals.get(host.name) ?? []) : []
@@ -141,7 +160,12 @@ export const controlStep = (
       if (decision.request !== undefined) requests.push(decision.request)
     }
 
-    const snapshot: CloudSnapshot = { hosts, vms, vmCpuMhz, hostOwnMhz }
+    const snapshot: CloudSnapshot = {
+      hosts,
+      vms,
+      vmCpuMhz: sampled === histories.size ? histories : sampledHistories(hosts, vms, histories),
+      hostOwnMhz
+    }
     const handled = yield* reallocateAllOn(snapshot, requests, algorithms.placer, state.placer, options)
     return { state: { local, placer: handled.placerState }, verdicts, requests, decisions: handled.decisions }
   })

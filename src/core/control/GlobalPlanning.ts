@@ -37,6 +37,7 @@ import {
   hostView,
   type PlacementCandidates,
   placementCandidates,
+  positionOf,
   roleInSnapshot,
   targetColumns
 } from "./SnapshotViews.js"
@@ -97,7 +98,7 @@ const placementInputFrom = (
   inactiveHosts: ReadonlyArray<PlacementHost>,
   vms: PlacementInput["vms"]
 ): { readonly input: PlacementInput; readonly activeHosts: number } => {
-  const skip = candidates.targetPosition[source.index]!
+  const skip = positionOf(candidates.targetIndex, source.index)
   return {
     input: columnarPlacementInput(targetColumns(candidates), skip, inactiveHosts, vms),
     activeHosts: candidates.targets.length - (skip >= 0 ? 1 : 0)
@@ -299,7 +300,10 @@ export const planOverload = (
 
   const candidates = placementCandidates(snapshot, options.hostCpuUsableByVms, options.untouchableHosts)
   const sourceName = source.host.name
-  const inactive = withoutHost(candidates.inactive, sourceName)
+  const inactive =
+    positionOf(candidates.inactiveIndex, source.index) < 0
+      ? candidates.inactive
+      : withoutHost(candidates.inactive, sourceName)
   const { input, activeHosts } = placementInputFrom(
     candidates,
     source,

@@ -4,7 +4,11 @@
  * these are kept beside it; a snapshot made from another by a few changes (an execution, fresh
  * histories of the VMs to place) takes the other's views and rebuilds only the hosts it touched.
  */
-import { type PlacementColumns, placementColumns } from "../../algorithms/placement/placementColumns.js"
+import {
+  derivedPlacementColumns,
+  type PlacementColumns,
+  placementColumns
+} from "../../algorithms/placement/placementColumns.js"
 import type { PlacementHost } from "../../algorithms/types.js"
 import type { HostState } from "../Host.js"
 import { hostCpuMhz } from "../Host.js"
@@ -37,16 +41,22 @@ export interface PlacementCandidates {
   readonly untouchableHosts: ReadonlySet<string> | undefined
   /** Active hosts with VMs, all with data: where VMs go first. */
   readonly targets: ReadonlyArray<PlacementHost>
+  /** The position in `snapshot.hosts` of each of `targets` (ascending). */
+  readonly targetIndex: Int32Array
   /** Active hosts without VMs, in the snapshot's order. */
   readonly idle: ReadonlyArray<string>
+  /** The position in `snapshot.hosts` of each of `idle` (ascending). */
+  readonly idleIndex: Int32Array
   /**
    * Hosts an overload may wake or fill from empty: suspended ones and active empty ones, offered
    * empty (the suspended ones are those not in `idle`; `roleInSnapshot` tells a host's role).
    */
   readonly inactive: ReadonlyArray<PlacementHost>
-  /** Each host's position in `targets` (by its position in `snapshot.hosts`), -1 when not a target. */
-  readonly targetPosition: Int32Array
-  /** `targets` as columns, built on first use (`targetColumns`). */
+  /** The position in `snapshot.hosts` of each of `inactive` (ascending). */
+  readonly inactiveIndex: Int32Array
+  /** `inactive` and `inactiveIndex` with the changes not yet applied to them. */
+  readonly inactiveList: PendingList<PlacementHost>
+  /** `targets` as columns, built on first use (`targetColumns`) or carried from the snapshot before. */
   columns: PlacementColumns | undefined
 }
 
@@ -54,6 +64,18 @@ export interface PlacementCandidates {
 export const targetColumns = (candidates: PlacementCandidates): PlacementColumns => {
   candidates.columns ??= placementColumns(candidates.targets)
   return candidates.columns
+}
+
+/** The position of `hostIndex` in an ascending list of host positions, -1 when it is not there. */
+export const positionOf = (indices: Int32Array, hostIndex: number): number => {
+  let low = 0
+  let high = indices.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (indices[middle]! < hostIndex) low = middle + 1
+    else high = middle
+  }
+  return low < indices.length && indices[low] === hostIndex ? low : -1
 }
 
 /** What a host is to a placement: a target, offered empty (idle or suspended), or nothing. */
@@ -71,8 +93,32 @@ const roleOf = (view: HostView, untouchableHosts: ReadonlySet<string> | undefine
 export interface SnapshotViews {
   /** Host name → position in `snapshot.hosts`. */
   readonly index: ReadonlyMap<string, number>
-  readonly views: ReadonlyArray<HostView>
+  readonly views: HostViews
   candidates: PlacementCandidates | undefined
+}
+
+/**
+ * Each host's view by position: a list shared along a chain of snapshots and the views of the
+ * hosts changed since, so that an execution does not copy one entry per host of the data centre.
+ * The changes are folded into a new list once they outnumber four plus √hosts.
+ */
+export interface HostViews {
+  readonly list: ReadonlyArray<HostView>
+  readonly changed: ReadonlyMap<number, HostView> | undefined
+}
+
+const viewAt = (views: HostViews, i: number): HostView => views.changed?.get(i) ?? views.list[i]!
+
+/** `views` with the views of `changes` (by position) in place of theirs. */
+const withViews = (views: HostViews, changes: ReadonlyArray<HostView>): HostViews => {
+  const changed = new Map(views.changed)
+  for (const view of changes) changed.set(view.index, view)
+  if (changed.size <= 4 + Math.sqrt(views.list.length)) return { list: views.list, changed }
+  const list = views.list.slice()
+  changed.forEach((view, i) => {
+    list[i] = view
+  })
+  return { list, changed: undefined }
 }
 
 const derived = new WeakMap<CloudSnapshot, SnapshotViews>()
@@ -93,18 +139,35 @@ const viewOf = (snapshot: CloudSnapshot, host: HostState, index: number): HostVi
   }
 }
 
+/** The last index built, with the names it was built from: a cloud's hosts rarely change between rounds. */
+let lastIndex: { readonly names: ReadonlyArray<string>; readonly index: ReadonlyMap<string, number> } | undefined
+
+/** Host name → position, shared with the snapshots before while the hosts' names and order stay the same. */
+const indexOf = (hosts: ReadonlyArray<HostState>): ReadonlyMap<string, number> => {
+  const kept = lastIndex
+  if (kept !== undefined && kept.names.length === hosts.length) {
+    let same = true
+    for (let i = 0; same && i < hosts.length; i++) same = hosts[i]!.name === kept.names[i]
+    if (same) return kept.index
+  }
+  const names: Array<string> = new Array(hosts.length)
+  const index = new Map<string, number>()
+  for (let i = 0; i < hosts.length; i++) {
+    names[i] = hosts[i]!.name
+    index.set(names[i]!, i)
+  }
+  lastIndex = { names, index }
+  return index
+}
+
 /** The views of `snapshot`, built on first use. */
 export const snapshotViews = (snapshot: CloudSnapshot): SnapshotViews => {
   let views = derived.get(snapshot)
   if (views === undefined) {
-    const index = new Map<string, number>()
+    const index = indexOf(snapshot.hosts)
     const list: Array<HostView> = new Array(snapshot.hosts.length)
-    for (let i = 0; i < snapshot.hosts.length; i++) {
-      const host = snapshot.hosts[i]!
-      index.set(host.name, i)
-      list[i] = viewOf(snapshot, host, i)
-    }
-    views = { index, views: list, candidates: undefined }
+    for (let i = 0; i < snapshot.hosts.length; i++) list[i] = viewOf(snapshot, snapshot.hosts[i]!, i)
+    views = { index, views: { list, changed: undefined }, candidates: undefined }
     derived.set(snapshot, views)
   }
   return views
@@ -128,61 +191,210 @@ export const roleInSnapshot = (
 export const hostView = (snapshot: CloudSnapshot, name: string): HostView | undefined => {
   const views = snapshotViews(snapshot)
   const index = views.index.get(name)
-  return index === undefined ? undefined : views.views[index]
+  return index === undefined ? undefined : viewAt(views.views, index)
 }
 
 /**
  * Gives `child`, which is `parent` with changes confined to `touchedHosts` (same hosts in the same
  * order; other hosts' VMs, histories and own use unchanged), the parent's views with those hosts
  * rebuilt. Does nothing when the parent's views were never built. The parent's placement
- * candidates carry over too when no touched host changed its role (the usual case: VMs moved
- * between busy hosts, or fresh histories): only the touched targets are rebuilt.
+ * candidates carry over too, with only the touched hosts' entries rebuilt and moved between the
+ * lists when their role changed (a host emptied and suspended, a host woken): a data centre of
+ * thousands of hosts is not walked again after each execution.
  */
 export const carryViews = (parent: CloudSnapshot, child: CloudSnapshot, touchedHosts: Iterable<string>): void => {
   const from = derived.get(parent)
   if (from === undefined || derived.has(child) || child.hosts.length !== parent.hosts.length) return
-  const views = from.views.slice()
-  const touched: Array<number> = []
+  const rebuilt: Array<HostView> = []
   for (const name of touchedHosts) {
     const i = from.index.get(name)
     if (i === undefined) continue
     const host = child.hosts[i]!
     if (host.name !== name) return
-    views[i] = viewOf(child, host, i)
-    touched.push(i)
+    rebuilt.push(viewOf(child, host, i))
   }
+  const views = withViews(from.views, rebuilt)
   const into: SnapshotViews = { index: from.index, views, candidates: undefined }
   derived.set(child, into)
   const candidates = from.candidates
   if (candidates === undefined) return
-  const usable = candidates.hostCpuUsableByVms
-  for (const i of touched) {
-    if (roleOf(views[i]!, candidates.untouchableHosts) !== roleOf(from.views[i]!, candidates.untouchableHosts)) return
+  rebuilt.sort((a, b) => a.index - b.index)
+  into.candidates = carriedCandidates(child, candidates, from.views, rebuilt)
+}
+
+/** One list of candidates with the touched hosts' entries replaced, dropped or added, in host order. */
+interface Merged<A> {
+  readonly items: ReadonlyArray<A>
+  readonly index: Int32Array
+  /** For each entry, its position in the list before, or -1 for an entry of a touched host. */
+  readonly from: Int32Array | undefined
+}
+
+/**
+ * `items` (at host positions `index`, ascending) with the entries of the `touched` hosts (ascending)
+ * replaced by `entry(i)`, or dropped when it is undefined. The same list when no touched host is or
+ * becomes a member.
+ */
+const merged = <A>(
+  items: ReadonlyArray<A>,
+  index: Int32Array,
+  touched: ReadonlyArray<number>,
+  entry: (i: number) => A | undefined,
+  withFrom: boolean
+): Merged<A> => {
+  const entries: Array<A | undefined> = touched.map(entry)
+  let removed = 0
+  let added = 0
+  for (let t = 0; t < touched.length; t++) {
+    if (positionOf(index, touched[t]!) >= 0) removed++
+    if (entries[t] !== undefined) added++
   }
-  let targets = candidates.targets
-  for (const i of touched) {
-    const position = candidates.targetPosition[i]!
-    if (position < 0) continue
-    if (targets === candidates.targets) targets = targets.slice()
-    const view = views[i]!
-    view.targetsUsable = usable
-    view.target = targetOf(child, view, usable)
-    ;(targets as Array<PlacementHost>)[position] = view.target
-  }
-  // Offered-empty entries depend on the host's capacity only, which an execution does not change.
-  for (const i of touched) {
-    const view = views[i]!
-    if (view.targetsUsable !== usable) {
-      view.targetsUsable = usable
-      view.target = undefined
+  if (removed === 0 && added === 0) return { items, index, from: undefined }
+  // The runs between touched hosts are copied whole (slices and one concatenation copy packed
+  // arrays as blocks: these lists can hold tens of thousands of hosts).
+  const count = items.length - removed + added
+  const parts: Array<ReadonlyArray<A>> = []
+  const outIndex = new Int32Array(count)
+  const from = withFrom ? new Int32Array(count) : undefined
+  let p = 0
+  let n = 0
+  for (let t = 0; t <= touched.length; t++) {
+    const start = p
+    if (t < touched.length) {
+      const i = touched[t]!
+      while (p < items.length && index[p]! < i) p++
+    } else p = items.length
+    if (p > start) {
+      parts.push(items.slice(start, p))
+      outIndex.set(index.subarray(start, p), n)
+      if (from !== undefined) for (let k = start; k < p; k++) from[n + k - start] = k
+      n += p - start
     }
-    const before = from.views[i]!
-    view.emptyTarget = before.targetsUsable === usable ? before.emptyTarget : undefined
+    if (t === touched.length) break
+    const i = touched[t]!
+    if (p < items.length && index[p] === i) p++
+    const entry = entries[t]
+    if (entry !== undefined) {
+      parts.push([entry])
+      outIndex[n] = i
+      if (from !== undefined) from[n] = -1
+      n++
+    }
   }
-  into.candidates = {
-    ...candidates,
-    targets,
-    columns: targets === candidates.targets ? candidates.columns : undefined
+  const out: ReadonlyArray<A> = parts.length === 1 ? parts[0]! : ([] as Array<A>).concat(...parts)
+  return { items: out, index: outIndex, from }
+}
+
+/**
+ * A list of candidates in host order (`merged`'s) with changes by host position still to apply:
+ * `with` takes a few changes in constant time (up to four plus √entries pending), `items` and
+ * `index` apply them once, on first read.
+ */
+export class PendingList<A> {
+  private applied: Merged<A> | undefined
+
+  constructor(
+    private readonly base: ReadonlyArray<A>,
+    private readonly baseIndex: Int32Array,
+    private readonly pending: ReadonlyMap<number, A | undefined>
+  ) {
+    this.applied = pending.size === 0 ? { items: base, index: baseIndex, from: undefined } : undefined
+  }
+
+  private apply(): Merged<A> {
+    if (this.applied === undefined) {
+      const touched = [...this.pending.keys()].sort((a, b) => a - b)
+      this.applied = merged(this.base, this.baseIndex, touched, (i) => this.pending.get(i), false)
+    }
+    return this.applied
+  }
+
+  items(): ReadonlyArray<A> {
+    return this.apply().items
+  }
+
+  index(): Int32Array {
+    return this.apply().index
+  }
+
+  /** The list with each host's entry replaced by the one given (undefined: none). */
+  with(changes: ReadonlyArray<readonly [number, A | undefined]>): PendingList<A> {
+    if (this.applied !== undefined) return new PendingList(this.applied.items, this.applied.index, new Map(changes))
+    const pending = new Map(this.pending)
+    for (const [i, entry] of changes) pending.set(i, entry)
+    const next = new PendingList(this.base, this.baseIndex, pending)
+    if (pending.size > 4 + Math.sqrt(this.base.length)) next.apply()
+    return next
+  }
+}
+
+/** The parent's candidates for `child`: the touched hosts (ascending positions) rebuilt, the rest shared. */
+const carriedCandidates = (
+  child: CloudSnapshot,
+  candidates: PlacementCandidates,
+  before: HostViews,
+  rebuilt: ReadonlyArray<HostView>
+): PlacementCandidates => {
+  const usable = candidates.hostCpuUsableByVms
+  const untouchable = candidates.untouchableHosts
+  const touched = rebuilt.map((view) => view.index)
+  const roles: Array<Role> = []
+  for (const view of rebuilt) {
+    const old = viewAt(before, view.index)
+    view.targetsUsable = usable
+    view.target = undefined
+    // Offered-empty entries depend on the host's capacity only, which an execution does not change.
+    view.emptyTarget = old.targetsUsable === usable ? old.emptyTarget : undefined
+    const role = roleOf(view, untouchable)
+    if (role === "target") view.target = targetOf(child, view, usable)
+    else if (role !== "none") view.emptyTarget ??= emptyTargetOf(view, usable)
+    roles.push(role)
+  }
+  const at = (i: number): number => touched.indexOf(i)
+  const roleAt = (i: number): Role => roles[at(i)]!
+  const views = { get: (i: number): HostView => rebuilt[at(i)]! }
+  const targets = merged(
+    candidates.targets,
+    candidates.targetIndex,
+    touched,
+    (i) => (roleAt(i) === "target" ? views.get(i).target : undefined),
+    candidates.columns !== undefined
+  )
+  const idle = merged(
+    candidates.idle,
+    candidates.idleIndex,
+    touched,
+    (i) => (roleAt(i) === "idle" ? views.get(i).host.name : undefined),
+    false
+  )
+  // Only an overload reads the inactive hosts (most of a large data centre): their list takes
+  // the changes now and is rebuilt when read.
+  const inactive = candidates.inactiveList.with(
+    touched.map((i) => {
+      const role = roleAt(i)
+      return [i, role === "idle" || role === "suspended" ? views.get(i).emptyTarget : undefined] as const
+    })
+  )
+  return {
+    hostCpuUsableByVms: usable,
+    untouchableHosts: untouchable,
+    targets: targets.items,
+    targetIndex: targets.index,
+    idle: idle.items,
+    idleIndex: idle.index,
+    inactiveList: inactive,
+    get inactive() {
+      return inactive.items()
+    },
+    get inactiveIndex() {
+      return inactive.index()
+    },
+    columns:
+      targets.items === candidates.targets
+        ? candidates.columns
+        : candidates.columns === undefined || targets.from === undefined
+          ? undefined
+          : derivedPlacementColumns(candidates.columns, targets.items, targets.from)
   }
 }
 
@@ -234,10 +446,13 @@ export const placementCandidates = (
     return cached
   }
   const targets: Array<PlacementHost> = []
+  const targetIndex: Array<number> = []
   const idle: Array<string> = []
+  const idleIndex: Array<number> = []
   const inactive: Array<PlacementHost> = []
-  const targetPosition = new Int32Array(views.views.length).fill(-1)
-  for (const view of views.views) {
+  const inactiveIndex: Array<number> = []
+  for (let i = 0; i < views.views.list.length; i++) {
+    const view = viewAt(views.views, i)
     if (view.targetsUsable !== hostCpuUsableByVms) {
       view.target = undefined
       view.emptyTarget = undefined
@@ -246,21 +461,29 @@ export const placementCandidates = (
     const role = roleOf(view, untouchableHosts)
     if (role === "target") {
       view.target ??= targetOf(snapshot, view, hostCpuUsableByVms)
-      targetPosition[view.index] = targets.length
       targets.push(view.target)
+      targetIndex.push(view.index)
     } else if (role !== "none") {
       view.emptyTarget ??= emptyTargetOf(view, hostCpuUsableByVms)
       inactive.push(view.emptyTarget)
-      if (role === "idle") idle.push(view.host.name)
+      inactiveIndex.push(view.index)
+      if (role === "idle") {
+        idle.push(view.host.name)
+        idleIndex.push(view.index)
+      }
     }
   }
-  const candidates = {
+  const inactivePositions = Int32Array.from(inactiveIndex)
+  const candidates: PlacementCandidates = {
     hostCpuUsableByVms,
     untouchableHosts,
     targets,
+    targetIndex: Int32Array.from(targetIndex),
     idle,
+    idleIndex: Int32Array.from(idleIndex),
     inactive,
-    targetPosition,
+    inactiveIndex: inactivePositions,
+    inactiveList: new PendingList(inactive, inactivePositions, new Map()),
     columns: undefined
   }
   views.candidates = candidates

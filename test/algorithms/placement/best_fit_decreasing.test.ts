@@ -6,6 +6,7 @@ import {
 } from "../../../src/algorithms/placement/best_fit_decreasing.js"
 import {
   columnarPlacementInput,
+  derivedPlacementColumns,
   placementColumns,
   placementColumnsOf
 } from "../../../src/algorithms/placement/placementColumns.js"
@@ -278,6 +279,71 @@ describe("best fit decreasing on columns", () => {
             const vms = request.vms.map((vm, i) => ({ uuid: `vm-${i}`, ...vm }))
             const columnar = columnarPlacementInput(columns, skip, [], vms)
             const listed = { hosts: input.hosts.filter((_, i) => i !== skip), inactiveHosts: [], vms }
+            expect(sortedEntries(bestFitDecreasing(params, columnar))).toEqual(
+              sortedEntries(literalBestFitDecreasing(params, listed))
+            )
+          }
+        }
+      ),
+      { numRuns: 300 }
+    )
+  })
+
+  it("places exactly as the list on columns derived from others, their free capacities and key order carried", () => {
+    const requestArb = fc.record({
+      skipAt: fc.integer({ min: -1, max: 11 }),
+      vms: fc.array(
+        fc.record({
+          cpuMhz: fc.array(fc.constantFrom(0, 250, 500, 1000, 1500), { minLength: 1, maxLength: 4 }),
+          ramMb: fc.constantFrom(512, 1024, 2048)
+        }),
+        { maxLength: 6 }
+      )
+    })
+    // A derivation drops, replaces or adds a few rows (as an execution changes a few hosts).
+    const deriveArb = fc.record({
+      drop: fc.array(fc.nat(11), { maxLength: 2 }),
+      replace: fc.array(fc.tuple(fc.nat(11), hostArb("", true)), { maxLength: 2 }),
+      add: fc.array(fc.tuple(fc.nat(12), hostArb("", true)), { maxLength: 2 })
+    })
+    fc.assert(
+      fc.property(
+        paramsArb,
+        inputArb,
+        fc.array(fc.oneof(requestArb, deriveArb), { minLength: 12, maxLength: 40 }),
+        (params, input, steps) => {
+          let columns = placementColumns(input.hosts)
+          let fresh = 0
+          for (const step of steps) {
+            const hosts = columns.hosts
+            if ("drop" in step) {
+              // Rows as (host, origin row), in order; new hosts take names never used before.
+              let rows: Array<[PlacementHost, number]> = hosts.map((host, r) => [host, r])
+              const dropped = new Set(step.drop.filter((r) => r < rows.length))
+              for (const [r, host] of step.replace) {
+                if (r < rows.length && !dropped.has(r)) rows[r] = [{ ...host, name: `n${fresh++}` }, -1]
+              }
+              rows = rows.filter((_, r) => !dropped.has(r))
+              for (const [at, host] of step.add)
+                rows.splice(Math.min(at, rows.length), 0, [{ ...host, name: `n${fresh++}` }, -1])
+              columns = derivedPlacementColumns(
+                columns,
+                rows.map(([host]) => host),
+                Int32Array.from(rows.map(([, r]) => r))
+              )
+              const built = placementColumns(columns.hosts)
+              expect([columns.cpuMhz, columns.cpuUsedMhz, columns.ramMb, columns.ramUsedMb]).toEqual([
+                built.cpuMhz,
+                built.cpuUsedMhz,
+                built.ramMb,
+                built.ramUsedMb
+              ])
+              continue
+            }
+            const skip = step.skipAt < hosts.length ? step.skipAt : -1
+            const vms = step.vms.map((vm, i) => ({ uuid: `vm-${i}`, ...vm }))
+            const columnar = columnarPlacementInput(columns, skip, [], vms)
+            const listed = { hosts: hosts.filter((_, i) => i !== skip), inactiveHosts: [], vms }
             expect(sortedEntries(bestFitDecreasing(params, columnar))).toEqual(
               sortedEntries(literalBestFitDecreasing(params, listed))
             )

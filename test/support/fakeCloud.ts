@@ -132,3 +132,61 @@ export const playPhysicalHost = async (admin: AdminSession, options: PhysicalHos
     }
   }
 }
+
+/** What a live-stack test's neat.conf names: its store, hosts, port, sleep command and physical host. */
+export interface LiveStackConf {
+  readonly scratch: string
+  readonly database: string
+  readonly credentials: AdminCredentials
+  readonly hosts: ReadonlyArray<string>
+  readonly port: number
+  readonly sshKey: string
+  readonly sshPort: string
+  /** The sleep command, as neat.conf's JSON list. */
+  readonly sleepCommand: ReadonlyArray<string>
+  readonly wolPort: number
+  readonly macs: Readonly<Record<string, string>>
+  /** Further `option = value` lines (intervals, algorithms). */
+  readonly extra?: ReadonlyArray<string>
+}
+
+/**
+ * neat.conf of the whole stack against the fake OpenStack and the loopback sshd: SQLite store in
+ * the scratch folder, every compute host reached over SSH on 127.0.0.1 (its known_hosts file in
+ * the scratch folder), magic packets to 127.0.0.1, short waits, best fit decreasing placement.
+ */
+export const liveStackConf = (conf: LiveStackConf): string =>
+  [
+    "[DEFAULT]",
+    `sql_connection = sqlite:///${conf.database}`,
+    `log_directory = ${conf.scratch}/log`,
+    `os_auth_url = ${conf.credentials.authUrl}`,
+    `os_admin_user = ${conf.credentials.user}`,
+    `os_admin_password = ${conf.credentials.password}`,
+    `os_admin_tenant_name = ${conf.credentials.project}`,
+    `os_user_domain_name = ${conf.credentials.domain}`,
+    `os_project_domain_name = ${conf.credentials.domain}`,
+    `compute_hosts = ${conf.hosts.join(", ")}`,
+    "global_manager_host = 127.0.0.1",
+    `global_manager_port = ${conf.port}`,
+    "data_collector_data_length = 10",
+    "compute_host_mhz_per_core = 2000",
+    `compute_user = ${sshUser}`,
+    "compute_password =",
+    `compute_ssh_key = ${conf.sshKey}`,
+    `compute_known_hosts = ${conf.scratch}/known_hosts`,
+    `compute_ssh_port = ${conf.sshPort}`,
+    `compute_ssh_addresses = ${conf.hosts.map((h) => `${h}=127.0.0.1`).join(", ")}`,
+    `sleep_command = ${JSON.stringify(conf.sleepCommand)}`,
+    "suspend_verify_timeout = 30",
+    "wake_timeout = 15",
+    "wake_resends = 1",
+    "host_state_poll_interval = 0.5",
+    "wol_address = 127.0.0.1",
+    `wol_port = ${conf.wolPort}`,
+    `host_macs = ${conf.hosts.map((h) => `${h}=${conf.macs[h]}`).join(", ")}`,
+    "algorithm_vm_placement_factory = placement/best_fit_decreasing",
+    'algorithm_vm_placement_parameters = {"cpu_threshold": 0.8, "ram_threshold": 0.95, "last_n_vm_cpu": 2}',
+    ...(conf.extra ?? []),
+    ""
+  ].join("\n")

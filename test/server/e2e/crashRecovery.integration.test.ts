@@ -20,9 +20,9 @@ import { sha1Hex } from "../../../src/server/http/RequestSigning.js"
 import {
   adminCredentials,
   fakeCloudAndSshdEnv as env,
+  liveStackConf,
   type PhysicalHost,
-  playPhysicalHost,
-  sshUser
+  playPhysicalHost
 } from "../../support/fakeCloud.js"
 import {
   type AdminSession,
@@ -145,40 +145,19 @@ describeWithRequirement("kill -9 of neat serve mid-action, then a restart (fake 
     const sleep = `if [ -e ${hung} ]; then touch ${marker}; else touch ${hung}; sleep 300; fi`
     writeFileSync(
       conf,
-      [
-        "[DEFAULT]",
-        `sql_connection = sqlite:///${database}`,
-        `log_directory = ${join(scratch, "log")}`,
-        `os_auth_url = ${credentials.authUrl}`,
-        `os_admin_user = ${credentials.user}`,
-        `os_admin_password = ${credentials.password}`,
-        `os_admin_tenant_name = ${credentials.project}`,
-        `os_user_domain_name = ${credentials.domain}`,
-        `os_project_domain_name = ${credentials.domain}`,
-        `compute_hosts = ${hosts.join(", ")}`,
-        "global_manager_host = 127.0.0.1",
-        `global_manager_port = ${port}`,
-        "data_collector_data_length = 10",
-        "compute_host_mhz_per_core = 2000",
-        `compute_user = ${sshUser}`,
-        "compute_password =",
-        `compute_ssh_key = ${values.NEAT_TEST_SSH_KEY}`,
-        `compute_known_hosts = ${join(scratch, "known_hosts")}`,
-        `compute_ssh_port = ${values.NEAT_TEST_SSH_PORT}`,
-        `compute_ssh_addresses = ${hosts.map((h) => `${h}=127.0.0.1`).join(", ")}`,
-        `sleep_command = ["sh", "-c", "${sleep}"]`,
-        "suspend_verify_timeout = 30",
-        "wake_timeout = 15",
-        "wake_resends = 1",
-        "host_state_poll_interval = 0.5",
-        "migration_poll_interval = 0.5",
-        "wol_address = 127.0.0.1",
-        `wol_port = ${machine.listener.port}`,
-        `host_macs = ${hosts.map((h) => `${h}=${macs[h]}`).join(", ")}`,
-        "algorithm_vm_placement_factory = placement/best_fit_decreasing",
-        'algorithm_vm_placement_parameters = {"cpu_threshold": 0.8, "ram_threshold": 0.95, "last_n_vm_cpu": 2}',
-        ""
-      ].join("\n")
+      liveStackConf({
+        scratch,
+        database,
+        credentials,
+        hosts,
+        port,
+        sshKey: values.NEAT_TEST_SSH_KEY,
+        sshPort: values.NEAT_TEST_SSH_PORT,
+        sleepCommand: ["sh", "-c", sleep],
+        wolPort: machine.listener.port,
+        macs,
+        extra: ["migration_poll_interval = 0.5"]
+      })
     )
     // What the collectors would have stored: both hosts, and the VMs' CPU use (a idles, b works).
     await Effect.runPromise(

@@ -5,10 +5,11 @@
 // node 20 keeps no compiled code between runs, and compiling the CLI's scripts again at every start
 // was a third of its start-up. A script whose cache is missing, or that V8 rejects (another node,
 // other V8 flags, a changed script), is compiled from its source, and its cache written when the
-// process exits, atomically; where dist/ is read-only (a global install) it just runs without.
+// process exits, atomically (a cache begins with its script's digest); where dist/ is read-only (a global install) it just runs without.
 // The build writes the caches (scripts/build.mjs runs `neat --help` and a small `neat sim`), taken
 // after the run, so they hold the functions compiled lazily too. NEAT_CODE_CACHE=off runs without
 // them; NEAT_CODE_CACHE=refresh rewrites them after the run (adding what this run compiled).
+import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"
 import Module, { createRequire } from "node:module"
 import { basename, dirname, join } from "node:path"
@@ -37,13 +38,18 @@ if (mode !== "off") {
   Module._extensions[".js"] = function (module, filename) {
     if (dirname(filename) !== dist) return compileJs.call(this, module, filename)
     const cacheFile = join(cacheDir, `${basename(filename)}.v8`)
+    const source = readFileSync(filename, "utf8")
+    // V8 checks a cache's version and flags, and of the script only its length: the cache starts
+    // with the script's digest.
+    const digest = createHash("sha1").update(source).digest()
     let cachedData
     try {
-      cachedData = readFileSync(cacheFile)
+      const file = readFileSync(cacheFile)
+      if (file.subarray(0, digest.length).equals(digest)) cachedData = file.subarray(digest.length)
     } catch {}
-    const script = new vm.Script(Module.wrap(readFileSync(filename, "utf8")), { filename, cachedData })
+    const script = new vm.Script(Module.wrap(source), { filename, cachedData })
     if (mode === "refresh" || cachedData === undefined || script.cachedDataRejected === true) {
-      toWrite.push({ script, cacheFile })
+      toWrite.push({ script, digest, cacheFile })
     }
     const require = (id) => module.require(id)
     require.resolve = (request, options) => Module._resolveFilename(request, module, false, options)
@@ -62,10 +68,10 @@ if (mode !== "off") {
     } catch {
       return
     }
-    for (const { script, cacheFile } of toWrite) {
+    for (const { script, digest, cacheFile } of toWrite) {
       const partial = `${cacheFile}.${process.pid}`
       try {
-        writeFileSync(partial, script.createCachedData())
+        writeFileSync(partial, Buffer.concat([digest, script.createCachedData()]))
         renameSync(partial, cacheFile)
       } catch {
         rmSync(partial, { force: true })

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Compiles Neat to plain JavaScript in dist/ with esbuild: the CLI, the sweep's worker and default
 // runner, and the `neat/algorithms` API. One ESM build with code splitting, so that each command's
-// implementation is a chunk of its own, imported only when that command runs. Every file goes
-// directly in dist/ (src/packageRoot.ts counts on it). Packages with native code or their own
-// loaders stay external, resolved from node_modules at run time. The build is written to a
-// temporary folder and swapped in whole, so a process starting meanwhile never sees half of one.
+// implementation is a chunk of its own, imported only when that command runs; each chunk is then
+// made a CommonJS script, which bin/neat.js compiles with V8's code cache (dist/code-cache/, written
+// at the end by running `neat --help` and a small `neat sim`). Every file goes directly in dist/
+// (src/packageRoot.ts counts on it). Packages with native code or their own loaders stay external,
+// resolved from node_modules at run time. The build is written to a temporary folder and swapped
+// in whole, so a process starting meanwhile never sees half of one.
 // Usage: node scripts/build.mjs [--metafile]   (--metafile also writes esbuild's dist/meta.json)
 import { spawnSync } from "node:child_process"
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs"

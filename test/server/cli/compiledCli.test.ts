@@ -139,6 +139,12 @@ describe("the compiled CLI", () => {
     const fresh = spawnSync(process.execPath, [join(copy, "bin/neat.js"), "--help"], { encoding: "utf8" })
     expect(fresh).toMatchObject({ status: 0, stdout: stale.stdout, stderr: "" })
     expect(readdirSync(caches)).toContain("cli.js.v8")
+
+    // Where no cache can be written (as in a read-only dist/): it runs without, saying nothing.
+    rmSync(caches, { recursive: true })
+    writeFileSync(caches, "")
+    const unwritable = spawnSync(process.execPath, [join(copy, "bin/neat.js"), "--help"], { encoding: "utf8" })
+    expect(unwritable).toMatchObject({ status: 0, stdout: stale.stdout, stderr: "" })
   })
 
   // Options may name a policy or format metrics (small modules of their own); nothing more of a command loads.

@@ -5,12 +5,23 @@
  * build's dist/modules.json).
  */
 import { spawnSync } from "node:child_process"
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { runRecordingLoads } from "../../support/loadedModules.js"
 import { neatBin } from "../../support/neatCli.js"
+import { projectRoot } from "../../support/projectRoot.js"
 import { startServedCli } from "../../support/servedCli.js"
 
 const scratch = mkdtempSync(join(tmpdir(), "neat-compiled-"))
@@ -71,6 +82,69 @@ describe("the compiled CLI", () => {
     expect(run.stderr).toBe(
       `neat: the compiled CLI is missing (${join(unbuilt, "dist/cli.js")}); run npm install (or npm run build) in ${unbuilt}/\n`
     )
+  })
+
+  it("runs with V8's code caches, written by the build, and replaces a corrupt or foreign one", () => {
+    const dist = join(projectRoot, "dist")
+    const cached = readdirSync(join(dist, "code-cache"))
+    const helpRun = runRecordingLoads(["--help"])
+    const helpScripts = helpRun.urls
+      .filter((url) => url.includes("/dist/"))
+      .map((url) => url.slice(url.lastIndexOf("/") + 1))
+    expect(helpScripts).toContain("cli.js")
+    expect(helpScripts.filter((script) => !cached.includes(`${script}.v8`))).toEqual([])
+
+    // A copy of the package, its caches damaged: one of garbage, one another script's.
+    const copy = join(scratch, "cache-copy")
+    mkdirSync(join(copy, "bin"), { recursive: true })
+    copyFileSync(neatBin, join(copy, "bin/neat.js"))
+    cpSync(dist, join(copy, "dist"), { recursive: true })
+    const caches = join(copy, "dist/code-cache")
+    const other = helpScripts.find((script) => script !== "cli.js") ?? "cli.js"
+    writeFileSync(join(caches, "cli.js.v8"), Buffer.from("not a code cache"))
+    copyFileSync(join(dist, "code-cache", "cli.js.v8"), join(caches, `${other}.v8`))
+    const run = spawnSync(process.execPath, [join(copy, "bin/neat.js"), "--help"], { encoding: "utf8" })
+    expect(run.stderr).toBe("")
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe(helpRun.stdout)
+    // Rewritten at exit, from the scripts themselves.
+    expect(readFileSync(join(caches, "cli.js.v8")).toString()).not.toBe("not a code cache")
+    expect(readFileSync(join(caches, `${other}.v8`)).equals(readFileSync(join(dist, "code-cache", "cli.js.v8")))).toBe(
+      other === "cli.js"
+    )
+    expect(readdirSync(caches).filter((name) => !name.endsWith(".v8"))).toEqual([])
+
+    // A script changed in place, of the same length: its stale cache is not used.
+    const changed = helpScripts.find((script) =>
+      readFileSync(join(copy, "dist", script), "utf8").includes("Energy-efficient dynamic")
+    )
+    expect(changed).toBeDefined()
+    const changedFile = join(copy, "dist", changed ?? "")
+    writeFileSync(
+      changedFile,
+      readFileSync(changedFile, "utf8").replace("Energy-efficient dynamic", "ENERGY-EFFICIENT DYNAMIC")
+    )
+    const stale = spawnSync(process.execPath, [join(copy, "bin/neat.js"), "--help"], { encoding: "utf8" })
+    expect(stale).toMatchObject({ status: 0, stderr: "" })
+    expect(stale.stdout).toContain("ENERGY-EFFICIENT DYNAMIC")
+
+    // Without caches (a fresh copy), and with them off: the same output, and none written when off.
+    rmSync(caches, { recursive: true })
+    const off = spawnSync(process.execPath, [join(copy, "bin/neat.js"), "--help"], {
+      encoding: "utf8",
+      env: { ...process.env, NEAT_CODE_CACHE: "off" }
+    })
+    expect(off).toMatchObject({ status: 0, stdout: stale.stdout, stderr: "" })
+    expect(existsSync(caches)).toBe(false)
+    const fresh = spawnSync(process.execPath, [join(copy, "bin/neat.js"), "--help"], { encoding: "utf8" })
+    expect(fresh).toMatchObject({ status: 0, stdout: stale.stdout, stderr: "" })
+    expect(readdirSync(caches)).toContain("cli.js.v8")
+
+    // Where no cache can be written (as in a read-only dist/): it runs without, saying nothing.
+    rmSync(caches, { recursive: true })
+    writeFileSync(caches, "")
+    const unwritable = spawnSync(process.execPath, [join(copy, "bin/neat.js"), "--help"], { encoding: "utf8" })
+    expect(unwritable).toMatchObject({ status: 0, stdout: stale.stdout, stderr: "" })
   })
 
   // Options may name a policy or format metrics (small modules of their own); nothing more of a command loads.

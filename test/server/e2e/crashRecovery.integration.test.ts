@@ -79,9 +79,21 @@ describeWithRequirement("kill -9 of neat serve mid-action, then a restart (fake 
     }
   }
   const serviceOf = async (host: string) => (await computeServices(admin)).find((s) => s.host === host)
+  let writeConf: (port: number) => void = () => undefined
+  /**
+   * Starts serve; when its port was taken meanwhile (the suite opens many connections), on another
+   * one: the tests reach it by the address it logs.
+   */
   const serve = async () => {
-    served = await startServedCli(["serve", "--config", conf, "--mode", "openstack"], {}, 60_000)
-    return served
+    for (let attempt = 1; ; attempt++) {
+      try {
+        served = await startServedCli(["serve", "--config", conf, "--mode", "openstack"], {}, 60_000)
+        return served
+      } catch (error) {
+        if (attempt === 3 || !String(error).includes("EADDRINUSE")) throw error
+        writeConf(await freePort())
+      }
+    }
   }
   const killHard = async (running: ServedCli) => {
     process.kill(running.pid, "SIGKILL")
@@ -139,26 +151,27 @@ describeWithRequirement("kill -9 of neat serve mid-action, then a restart (fake 
     servers.b = await bootServer(admin, { name: `neat-crash-b-${tag}`, imageId: image, flavorId: flavor, host: target })
     for (const id of Object.values(servers)) await waitActive(admin, id)
 
-    const port = await freePort()
     writeFileSync(join(scratch, "known_hosts"), readFileSync(values.NEAT_TEST_SSH_KNOWN_HOSTS, "utf8"))
     // The sleep command hangs on its first run (the kill mid-suspend lands then); later runs put the host to sleep.
     const sleep = `if [ -e ${hung} ]; then touch ${marker}; else touch ${hung}; sleep 300; fi`
-    writeFileSync(
-      conf,
-      liveStackConf({
-        scratch,
-        database,
-        credentials,
-        hosts,
-        port,
-        sshKey: values.NEAT_TEST_SSH_KEY,
-        sshPort: values.NEAT_TEST_SSH_PORT,
-        sleepCommand: ["sh", "-c", sleep],
-        wolPort: machine.listener.port,
-        macs,
-        extra: ["migration_poll_interval = 0.5"]
-      })
-    )
+    writeConf = (port) =>
+      writeFileSync(
+        conf,
+        liveStackConf({
+          scratch,
+          database,
+          credentials,
+          hosts,
+          port,
+          sshKey: values.NEAT_TEST_SSH_KEY,
+          sshPort: values.NEAT_TEST_SSH_PORT,
+          sleepCommand: ["sh", "-c", sleep],
+          wolPort: machine.listener.port,
+          macs,
+          extra: ["migration_poll_interval = 0.5"]
+        })
+      )
+    writeConf(await freePort())
     // What the collectors would have stored: both hosts, and the VMs' CPU use (a idles, b works).
     await Effect.runPromise(
       Effect.provide(

@@ -57,6 +57,18 @@ const names = (configurations: ReadonlyArray<ConfigurationView>): string =>
     )
     .join("<br>")
 
+/** The hosts files a day's runs ran on (`neat sweep --hosts FILE.json`), each with its digest on hover. */
+const hostsFiles = (day: DayView): string => {
+  const files = new Map<string, string>()
+  for (const { row } of day.runs) {
+    const ref = row.job.hostsFile
+    if (ref !== undefined) files.set(`${ref.file} sha256:${ref.sha256}`, ref.file)
+  }
+  return [...files]
+    .map(([full, file]) => `<br><span class="note" title="${escapeHtml(full)}">${escapeHtml(file)}</span>`)
+    .join("")
+}
+
 /** One row per day: its own hosts and VMs, its runs, and its best runs among themselves (short labels, full on hover). */
 export const daysTable = (days: ReadonlyArray<DayView>): string => {
   const head = `<tr><th class="first label">Day</th><th>Hosts</th><th>VMs</th><th>Runs</th>${DAY_BESTS.map(
@@ -70,7 +82,7 @@ export const daysTable = (days: ReadonlyArray<DayView>): string => {
     })
     return `<tr><th class="first label" scope="row">${escapeHtml(day.name)}</th><td>${span(
       day.runs.map(({ row }) => row.metrics.hosts)
-    )}</td><td>${span(day.runs.map(({ row }) => row.metrics.vms))}</td><td>${day.runs.length}</td>${bests.join("")}</tr>`
+    )}${hostsFiles(day)}</td><td>${span(day.runs.map(({ row }) => row.metrics.vms))}</td><td>${day.runs.length}</td>${bests.join("")}</tr>`
   })
   return frozen(head, rows)
 }

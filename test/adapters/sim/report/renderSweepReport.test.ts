@@ -71,6 +71,17 @@ describe("renderSweepReport", () => {
     expect(html).toContain("20 configurations × 10 days, 200 runs")
   })
 
+  it("names the hosts file a day's runs ran on, its digest on hover", () => {
+    const rows = sampleSweepRows(2, 1).map((row) => ({
+      ...row,
+      job: { ...row.job, hostsFile: { file: "fleet.json", sha256: "ab12", hosts: 800 } }
+    }))
+    const page = renderSweepReport({ rows, statistics: sampleStatistics(rows, undefined), baseline: undefined })
+    const days = tableRows(section(page, "Days"))
+    expect(days[1]?.[1]).toBe("800 fleet.json")
+    expect(section(page, "Days")).toContain('title="fleet.json sha256:ab12"')
+  })
+
   it("names the best run of each day among that day's runs only", () => {
     const metrics = (energyKwh: number, vms: number): SimulationMetrics => ({
       ...sampleResult(energyKwh, 0.005, 1, 4).metrics,

@@ -136,12 +136,19 @@ export const hostFleetOf = (file: string, document: unknown): Checked<HostFleet>
 
 /** Reads and checks a hosts file; a JSON syntax error names its line. */
 export const loadHostsFile = (file: string): Effect.Effect<HostFleet, InputError> =>
+  Effect.flatMap(readHostsText(file), (text) => parseHostsFile(text, file))
+
+/** A hosts file's text, as read. */
+export const readHostsText = (file: string): Effect.Effect<string, InputError> =>
+  Effect.tryPromise({
+    try: () => readFile(file, "utf8"),
+    catch: (cause) =>
+      new InputError({ file, message: `cannot read: ${cause instanceof Error ? cause.message : String(cause)}` })
+  })
+
+/** The fleet a hosts file's text describes; errors name `file`, the line and the field. */
+export const parseHostsFile = (text: string, file: string): Effect.Effect<HostFleet, InputError> =>
   Effect.gen(function* () {
-    const text = yield* Effect.tryPromise({
-      try: () => readFile(file, "utf8"),
-      catch: (cause) =>
-        new InputError({ file, message: `cannot read: ${cause instanceof Error ? cause.message : String(cause)}` })
-    })
     const document = yield* Effect.try({
       try: () => JSON.parse(text) as unknown,
       catch: (cause) => {

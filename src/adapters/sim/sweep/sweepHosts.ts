@@ -5,26 +5,20 @@
  * worker and refuses it if its content changed in between.
  */
 import { createHash } from "node:crypto"
-import { readFile } from "node:fs/promises"
 import { basename, resolve } from "node:path"
 import { Effect } from "effect"
 import { ConfigError, InputError } from "../../../core/errors.js"
-import { fleetHostCount, type HostFleet, loadHostsFile } from "../HostsFile.js"
+import { fleetHostCount, type HostFleet, parseHostsFile, readHostsText } from "../HostsFile.js"
 import type { HostsFileRef, SweepGrid, SweepJob } from "./SweepJob.js"
 
-const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
+const sha256Of = (text: string): string => createHash("sha256").update(text).digest("hex")
 
-const sha256Of = (path: string): Effect.Effect<string, InputError> =>
-  Effect.tryPromise({
-    try: () => readFile(path),
-    catch: (cause) => new InputError({ file: path, message: `cannot read: ${describe(cause)}` })
-  }).pipe(Effect.map((bytes) => createHash("sha256").update(bytes).digest("hex")))
-
-/** Reads, checks and hashes a hosts file. */
+/** Reads, checks and hashes a hosts file (the same text is checked and hashed). */
 export const resolveHostsFile = (path: string): Effect.Effect<HostsFileRef, InputError> =>
   Effect.gen(function* () {
-    const fleet = yield* loadHostsFile(path)
-    return { file: basename(path), sha256: yield* sha256Of(path), hosts: fleetHostCount(fleet), path: resolve(path) }
+    const text = yield* readHostsText(path)
+    const fleet = yield* parseHostsFile(text, path)
+    return { file: basename(path), sha256: sha256Of(text), hosts: fleetHostCount(fleet), path: resolve(path) }
   })
 
 /** The hosts file of a grid whose `hosts` names one; undefined for a number of hosts or none. */
@@ -56,13 +50,13 @@ export const loadJobHostsFile = (ref: HostsFileRef): Effect.Effect<HostFleet, In
     if (ref.path === undefined) {
       return yield* new ConfigError({ field: "hosts", message: `the job's hosts file ${ref.file} has no path to read` })
     }
-    const fleet = yield* loadHostsFile(ref.path)
-    const sha256 = yield* sha256Of(ref.path)
+    const text = yield* readHostsText(ref.path)
+    const sha256 = sha256Of(text)
     if (sha256 !== ref.sha256) {
       return yield* new InputError({
         file: ref.path,
         message: `changed since the sweep started (sha256 ${sha256.slice(0, 12)}…, expected ${ref.sha256.slice(0, 12)}…); run the sweep again`
       })
     }
-    return fleet
+    return yield* parseHostsFile(text, ref.path)
   })
